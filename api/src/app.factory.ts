@@ -1,0 +1,83 @@
+import fastifyCookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppModule, requestIdFrom } from './app.module.js';
+import { ProblemFilter, sendProblem } from './common/problem.filter.js';
+import { SpaFallback } from './common/spa-fallback.js';
+import { StrictValidationPipe } from './common/validation.js';
+import type { AppConfig } from './config/app-config.js';
+import { buildOpenApiDocument, setupSwaggerUi } from './openapi/swagger.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Where the built web app is: WEB_DIST_DIR, else web/build next to the api workspace. */
+export function resolveWebDist(config: AppConfig): string | undefined {
+  const dir = config.webDistDir ?? resolve(here, '../../web/build');
+  return existsSync(dir) ? dir : undefined;
+}
+
+/** Builds the whole application (not listening). Used by main, the tests and the bench alike. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: config.env === 'production', genReqId: requestIdFrom });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  await configureApp(app, config);
+  return app;
+}
+
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const spa = SpaFallback.fromDir(resolveWebDist(config));
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(fastifyCookie);
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // SvelteKit's bootstrap is one inline script: allowed by its hash, not by 'unsafe-inline'.
+        scriptSrc: ["'self'", ...(spa?.inlineScriptHashes(sha256) ?? [])],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: config.cookie.secure ? [] : null,
+      },
+    },
+    hsts: config.cookie.secure,
+  });
+
+  // Errors raised by Fastify before Nest sees the request (bad JSON, body too large) are problems too.
+  fastify.setErrorHandler((err, request, reply) => sendProblem(err, request, reply));
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new ProblemFilter(spa));
+
+  const document = buildOpenApiDocument(app);
+  setupSwaggerUi(app, document);
+
+  if (spa) {
+    await app.register(fastifyStatic, {
+      root: spa.root,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      setHeaders: (res, path) => {
+        if (path.includes('/_app/immutable/')) res.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  }
+}

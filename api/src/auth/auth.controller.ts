@@ -1,0 +1,76 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiProblems } from '../common/api-problems.decorator.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { AuthService } from './auth.service.js';
+import { LocalAuthGuard } from './auth.guards.js';
+import type { Principal } from './auth.types.js';
+import { CurrentPrincipal } from './current-principal.decorator.js';
+import { AuthSessionDto, MeDto } from './dto/auth-session.dto.js';
+import { LoginDto } from './dto/login.dto.js';
+import { RegisterDto } from './dto/register.dto.js';
+import { Public } from './public.decorator.js';
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @ApiOperation({ summary: 'Sign up a studio and its owner; starts a session' })
+  @ApiProblems(400, 409)
+  async register(@Body() dto: RegisterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthSessionDto> {
+    const { body, token } = await this.auth.register(dto);
+    this.setSessionCookie(reply, token);
+    reply.status(HttpStatus.CREATED);
+    return body;
+  }
+
+  @Public()
+  @UseGuards(LocalAuthGuard)
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiBody({ type: LoginDto })
+  @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
+  @ApiProblems(400, 401)
+  async login(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthSessionDto> {
+    const { body, token } = await this.auth.login(principal);
+    this.setSessionCookie(reply, token);
+    return body;
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'End the current session' })
+  @ApiProblems(401)
+  async logout(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.auth.logout(principal);
+    reply.clearCookie(this.config.cookie.name, this.cookieOptions());
+  }
+
+  @Get('me')
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'The signed-in user, their studio and role' })
+  @ApiProblems(401)
+  me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
+    return this.auth.me(principal);
+  }
+
+  private cookieOptions() {
+    const { secure, domain } = this.config.cookie;
+    return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, ...(domain ? { domain } : {}) };
+  }
+
+  private setSessionCookie(reply: FastifyReply, token: string): void {
+    reply.setCookie(this.config.cookie.name, token, {
+      ...this.cookieOptions(),
+      maxAge: Math.floor(this.config.session.absoluteTimeoutMs / 1000),
+    });
+  }
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { pgErrorCode } from '../common/pg-errors.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import { Membership } from '../control/membership.entity.js';
+import { Organization } from '../control/organization.entity.js';
+import { User } from '../control/user.entity.js';
+import { TenantProvisioner } from '../tenancy/tenant-provisioner.service.js';
+import { TenantRegistry } from '../tenancy/tenant-registry.service.js';
+import { LATEST_TENANT_SCHEMA_VERSION } from '../tenant-schema/tenant-migrations.js';
+import { emailTaken, invalidCredentials } from './auth.errors.js';
+import type { Principal } from './auth.types.js';
+import type { AuthSessionDto, MeDto } from './dto/auth-session.dto.js';
+import type { RegisterDto } from './dto/register.dto.js';
+import { PasswordHasher } from './password-hasher.service.js';
+import { SessionsService } from './sessions.service.js';
+import { slugify } from './slug.js';
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+    private readonly passwords: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly provisioner: TenantProvisioner,
+    private readonly registry: TenantRegistry,
+  ) {}
+
+  /**
+   * Signs up a studio: organization, owner, membership, a ready tenant database and a session —
+   * all of it or none of it. The database is copied from the template first; the control rows are
+   * then written in one transaction; any failure drops the database again.
+   */
+  async register(dto: RegisterDto): Promise<{ body: AuthSessionDto; token: string }> {
+    const email = normalizeEmail(dto.email);
+    if (await this.control.getRepository(User).existsBy({ email })) throw emailTaken();
+    const passwordHash = await this.passwords.hash(dto.password);
+    const organizationId = randomUUID();
+    const databaseName = this.provisioner.databaseNameFor(organizationId);
+
+    await this.provisioner.createDatabase(databaseName);
+    try {
+      return await this.control.transaction(async (m) => {
+        const organization = { id: organizationId, name: dto.studioName, slug: await this.freeSlug(m, dto.studioName) };
+        await m.getRepository(Organization).insert({ ...organization });
+        const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash });
+        await m.getRepository(Membership).insert({ organizationId, userId: user.id, role: 'owner' });
+        await this.registry.register(m, { organizationId, databaseName, schemaVersion: LATEST_TENANT_SCHEMA_VERSION });
+        const token = await this.sessions.create(user.id, organizationId, m);
+        return { token, body: { organization, user: { id: user.id, name: user.name, email: user.email } } };
+      });
+    } catch (err) {
+      await this.provisioner.dropDatabase(databaseName).catch(() => undefined);
+      if (pgErrorCode(err) === '23505' && /email/.test(String((err as { driverError?: { detail?: string } }).driverError?.detail))) {
+        throw emailTaken();
+      }
+      this.logger.error({ organizationId, err: String(err) }, 'Sign-up failed and was rolled back');
+      throw err;
+    }
+  }
+
+  /** Checks a login; the same 401 whether the email is unknown or the password wrong. */
+  async validateCredentials(rawEmail: string, password: string): Promise<Omit<Principal, 'sessionId'>> {
+    const user = await this.control.getRepository(User).findOneBy({ email: normalizeEmail(rawEmail) });
+    const ok = await this.passwords.verify(user?.passwordHash, password);
+    if (!user || !ok) throw invalidCredentials();
+    // Staff belong to one studio today; the oldest membership is their home studio.
+    const membership = await this.control.getRepository(Membership).findOne({ where: { userId: user.id }, order: { createdAt: 'ASC' } });
+    if (!membership) throw invalidCredentials();
+    return { userId: user.id, organizationId: membership.organizationId, role: membership.role };
+  }
+
+  /** Starts a new session for a validated principal (a fresh token at every login). */
+  async login(principal: Omit<Principal, 'sessionId'>): Promise<{ body: AuthSessionDto; token: string }> {
+    const token = await this.sessions.create(principal.userId, principal.organizationId);
+    const { user, organization } = await this.me({ ...principal, sessionId: '' });
+    return { token, body: { user, organization } };
+  }
+
+  logout(principal: Principal): Promise<void> {
+    return this.sessions.revoke(principal.sessionId);
+  }
+
+  async me(principal: Principal): Promise<MeDto> {
+    const [user, organization] = await Promise.all([
+      this.control.getRepository(User).findOneByOrFail({ id: principal.userId }),
+      this.control.getRepository(Organization).findOneByOrFail({ id: principal.organizationId }),
+    ]);
+    return {
+      user: { id: user.id, name: user.name, email: user.email },
+      organization: { id: organization.id, name: organization.name, slug: organization.slug },
+      role: principal.role,
+    };
+  }
+
+  /** A slug not yet taken: `blue-room`, else `blue-room-2`, `-3`, ... (the unique index settles races). */
+  private async freeSlug(m: EntityManager, studioName: string): Promise<string> {
+    const base = slugify(studioName);
+    const taken = new Set<string>(
+      (await m.query(`SELECT slug FROM organizations WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`])).map((r: { slug: string }) => r.slug),
+    );
+    if (!taken.has(base)) return base;
+    for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+  }
+}

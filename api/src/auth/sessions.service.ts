@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import { Session } from '../control/session.entity.js';
+import type { Principal } from './auth.types.js';
+
+/** Sliding idle expiry is written at most this often, so reads don't each cost a write. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Server-side staff sessions. The cookie carries a 256-bit random token; the database only its SHA-256. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+  ) {}
+
+  /** Creates a session (inside the caller's transaction when given) and returns its token. */
+  async create(userId: string, organizationId: string, manager: EntityManager = this.control.manager): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    await manager.getRepository(Session).insert({
+      tokenHash: hashToken(token),
+      userId,
+      organizationId,
+      lastSeenAt: new Date(now),
+      idleExpiresAt: new Date(now + this.config.session.idleTimeoutMs),
+      expiresAt: new Date(now + this.config.session.absoluteTimeoutMs),
+    });
+    return token;
+  }
+
+  /** Resolves a live session to its principal, extending its idle expiry; null when unknown or expired. */
+  async resolve(token: string): Promise<Principal | null> {
+    const rows: Array<{ session_id: string; user_id: string; organization_id: string; role: Principal['role']; last_seen_at: Date }> =
+      await this.control.query(
+        `SELECT s.id AS session_id, s.user_id, s.organization_id, m.role, s.last_seen_at
+           FROM sessions s
+           JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = s.user_id
+          WHERE s.token_hash = $1 AND s.expires_at > now() AND s.idle_expires_at > now()`,
+        [hashToken(token)],
+      );
+    const row = rows[0];
+    if (!row) return null;
+    if (Date.now() - new Date(row.last_seen_at).getTime() > TOUCH_INTERVAL_MS) {
+      await this.control.query(
+        `UPDATE sessions SET last_seen_at = now(), idle_expires_at = LEAST(expires_at, now() + $2 * interval '1 millisecond') WHERE id = $1`,
+        [row.session_id, this.config.session.idleTimeoutMs],
+      );
+    }
+    return { sessionId: row.session_id, userId: row.user_id, organizationId: row.organization_id, role: row.role };
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.control.getRepository(Session).delete({ id: sessionId });
+  }
+}

@@ -1,0 +1,55 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems.decorator.js';
+import { ValidationProblem } from '../common/problem.js';
+import { ClientsService } from './clients.service.js';
+import { ClientDto, ClientListDto } from './dto/client.dto.js';
+import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client-input.dto.js';
+
+const idPipe = new ParseUUIDPipe({
+  exceptionFactory: () => new ValidationProblem([{ field: 'id', messages: ['id must be a UUID'] }]),
+});
+
+@ApiTags('clients')
+@ApiCookieAuth()
+@ApiProblems(401, 503)
+@Controller('api/v1/clients')
+export class ClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Add a client' })
+  @ApiProblems(400)
+  createClient(@Body() dto: CreateClientDto): Promise<ClientDto> {
+    return this.clients.create(dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List clients by name, with search and cursor pagination' })
+  @ApiProblems(400)
+  listClients(@Query() query: ListClientsQueryDto): Promise<ClientListDto> {
+    return this.clients.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get one client' })
+  @ApiProblems(400, 404)
+  getClient(@Param('id', idPipe) id: string): Promise<ClientDto> {
+    return this.clients.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a client; null clears an optional field' })
+  @ApiProblems(400, 404)
+  updateClient(@Param('id', idPipe) id: string, @Body() dto: UpdateClientDto): Promise<ClientDto> {
+    return this.clients.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a client' })
+  @ApiProblems(400, 404)
+  deleteClient(@Param('id', idPipe) id: string): Promise<void> {
+    return this.clients.remove(id);
+  }
+}

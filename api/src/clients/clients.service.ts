@@ -1,0 +1,85 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, invalidCursor } from '../common/pagination.js';
+import { ProblemException } from '../common/problem.js';
+import { TenantConnection } from '../tenancy/tenant-connection.js';
+import { Client } from './client.entity.js';
+import type { ClientDto, ClientListDto } from './dto/client.dto.js';
+import type { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client-input.dto.js';
+
+const notFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No client with this id in your studio.');
+
+/** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function toClientDto(c: Client): ClientDto {
+  return {
+    id: c.id,
+    name: c.name,
+    email: c.email,
+    phone: c.phone,
+    company: c.company,
+    notes: c.notes,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+/** The studio's clients. The model every tenant feature copies: all data access through TenantConnection. */
+@Injectable()
+export class ClientsService {
+  constructor(private readonly tenant: TenantConnection) {}
+
+  async create(dto: CreateClientDto): Promise<ClientDto> {
+    const saved = await this.tenant.withRepository(Client, (repo) =>
+      repo.save(repo.create({ name: dto.name, email: dto.email ?? null, phone: dto.phone ?? null, company: dto.company ?? null, notes: dto.notes ?? null })),
+    );
+    return toClientDto(saved);
+  }
+
+  /** Ordered by lower(name), id (index idx_clients_name_order); the cursor is the last row's key. */
+  async list(query: ListClientsQueryDto): Promise<ClientListDto> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.tenant.withRepository(Client, (repo) => {
+      const qb = repo.createQueryBuilder('c').orderBy('lower(c.name)', 'ASC').addOrderBy('c.id', 'ASC').limit(limit + 1);
+      const q = query.q?.trim();
+      if (q) qb.andWhere(`(c.name ILIKE :p OR c.email ILIKE :p OR c.company ILIKE :p)`, { p: likePattern(q) });
+      if (query.cursor) {
+        const [name, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
+        if (!/^[0-9a-f-]{36}$/i.test(id)) throw invalidCursor();
+        qb.andWhere('(lower(c.name), c.id) > (:name, :id)', { name, id });
+      }
+      return qb.getMany();
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toClientDto),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null,
+    };
+  }
+
+  async get(id: string): Promise<ClientDto> {
+    const client = await this.tenant.withRepository(Client, (repo) => repo.findOneBy({ id }));
+    if (!client) throw notFound();
+    return toClientDto(client);
+  }
+
+  /** Read-modify-write in one transaction, with the row locked, so concurrent patches don't lose fields. */
+  async update(id: string, dto: UpdateClientDto): Promise<ClientDto> {
+    const updated = await this.tenant.transaction(async (m) => {
+      const repo = m.getRepository(Client);
+      const client = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!client) throw notFound();
+      for (const key of ['name', 'email', 'phone', 'company', 'notes'] as const) {
+        if (dto[key] !== undefined) (client as unknown as Record<string, unknown>)[key] = dto[key];
+      }
+      return repo.save(client);
+    });
+    return toClientDto(updated);
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.tenant.withRepository(Client, (repo) => repo.delete({ id }));
+    if (!result.affected) throw notFound();
+  }
+}

@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Optional text: '' (after trimming) means "none", stored as null. */
+const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
+
+export class CreateClientDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'The Midnight Owls' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 320, example: 'band@owls.test' })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  email?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 50 })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  phone?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  company?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string | null;
+}
+
+/** Every field optional; `null` clears an optional field; `name` may change but not be cleared. */
+export class UpdateClientDto extends CreateClientDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @Transform(trim)
+  @ValidateIf((o: UpdateClientDto) => o.name !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  declare name: string;
+}
+
+export class ListClientsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ maxLength: 200, description: 'Matches name, email or company (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}

@@ -1,0 +1,26 @@
+/** PostgreSQL error codes that mean "this database is gone or restarting", not "your query is wrong". */
+const DATABASE_UNAVAILABLE_CODES = new Set([
+  '3D000', // invalid_catalog_name: the database does not exist (dropped)
+  '57P01', // admin_shutdown: terminated by the administrator (DROP ... WITH (FORCE), restart)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up / shutting down
+  '08000', '08003', '08006', '08001', '08004', // connection exceptions
+]);
+
+export function pgErrorCode(err: unknown): string | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** True when the error says the database (not the statement) is unavailable. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = pgErrorCode(err);
+  if (code && DATABASE_UNAVAILABLE_CODES.has(code)) return true;
+  const message = err instanceof Error ? err.message : '';
+  // node-postgres reports these without a SQLSTATE.
+  return /Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED|Client has encountered a connection error/i.test(
+    message,
+  );
+}

@@ -1,0 +1,37 @@
+import { NotFoundException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Paths that belong to the API: a 404 there is a problem+json, never the web app's HTML. */
+const API_PATH = /^\/(api|health|metrics)(\/|$|\?)/;
+
+/**
+ * The web app is a single-page app: an unknown GET path outside the API gets its index.html,
+ * and the client-side router shows the page.
+ */
+export class SpaFallback {
+  private readonly indexHtml: Buffer;
+
+  constructor(readonly root: string) {
+    this.indexHtml = readFileSync(join(root, 'index.html'));
+  }
+
+  static fromDir(dir: string | undefined): SpaFallback | undefined {
+    return dir && existsSync(join(dir, 'index.html')) ? new SpaFallback(dir) : undefined;
+  }
+
+  handles(exception: unknown, request: FastifyRequest): boolean {
+    return exception instanceof NotFoundException && request.method === 'GET' && !API_PATH.test(request.url);
+  }
+
+  send(reply: FastifyReply): void {
+    reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(this.indexHtml);
+  }
+
+  /** Inline scripts in index.html, as CSP hashes, so the CSP can stay free of 'unsafe-inline'. */
+  inlineScriptHashes(hash: (text: string) => string): string[] {
+    const html = this.indexHtml.toString('utf8');
+    return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${hash(m[1])}'`);
+  }
+}

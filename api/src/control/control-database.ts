@@ -1,0 +1,60 @@
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { ensureDatabaseExists } from '../database/postgres-url.js';
+import { CONTROL_ENTITIES } from './control-entities.js';
+import { CONTROL_MIGRATIONS } from './control-migrations.js';
+
+export const CONTROL_DATA_SOURCE = Symbol('CONTROL_DATA_SOURCE');
+
+export function controlDataSourceOptions(url: string) {
+  return {
+    type: 'postgres' as const,
+    url,
+    entities: CONTROL_ENTITIES,
+    migrations: CONTROL_MIGRATIONS,
+    migrationsTransactionMode: 'all' as const,
+    uuidExtension: 'pgcrypto' as const,
+    installExtensions: false,
+    applicationName: 'rsm:control',
+    poolSize: 10,
+    logging: false,
+  };
+}
+
+/**
+ * Opens the control database (creating it when missing) and brings it to the latest migration.
+ * An advisory lock keyed by the database makes concurrent instances migrate one at a time.
+ */
+export async function openControlDatabase(config: AppConfig): Promise<DataSource> {
+  const url = config.databaseUrl;
+  if (!url) throw new Error('No database URL: start-up must set one (DATABASE_URL or the embedded server)');
+  const logger = new Logger('ControlDatabase');
+  if (await ensureDatabaseExists(url)) logger.log('Created the control database');
+  const ds = new DataSource({
+    ...controlDataSourceOptions(url),
+    extra: {
+      connectionTimeoutMillis: config.tenancy.connectTimeoutMs,
+      statement_timeout: config.tenancy.statementTimeoutMs,
+    },
+  });
+  await ds.initialize();
+  await withMigrationLock(ds, async () => {
+    const applied = await ds.runMigrations({ transaction: 'all' });
+    if (applied.length) logger.log(`Applied ${applied.length} control migration(s)`);
+  });
+  return ds;
+}
+
+/** Runs `fn` holding a session-level advisory lock on one dedicated connection of `ds`. */
+export async function withMigrationLock<T>(ds: DataSource, fn: () => Promise<T>): Promise<T> {
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`SELECT pg_advisory_lock(hashtext('rsm:migrate:' || current_database()))`);
+    return await fn();
+  } finally {
+    await runner.query(`SELECT pg_advisory_unlock(hashtext('rsm:migrate:' || current_database()))`).catch(() => undefined);
+    await runner.release();
+  }
+}

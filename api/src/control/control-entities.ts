@@ -1,0 +1,7 @@
+import { Membership } from './membership.entity.js';
+import { Organization } from './organization.entity.js';
+import { Session } from './session.entity.js';
+import { TenantDatabase } from './tenant-database.entity.js';
+import { User } from './user.entity.js';
+
+export const CONTROL_ENTITIES = [Organization, User, Membership, Session, TenantDatabase];

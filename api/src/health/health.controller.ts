@@ -1,0 +1,37 @@
+import { Controller, Get, HttpStatus, Inject } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/public.decorator.js';
+import { ApiProblems } from '../common/api-problems.decorator.js';
+import { ProblemException } from '../common/problem.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+
+export class HealthDto {
+  @ApiProperty({ example: 'ok' })
+  status: string;
+}
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process is up' })
+  live(): HealthDto {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'The control database answers; safe to route traffic here' })
+  @ApiProblems(503)
+  async ready(): Promise<HealthDto> {
+    try {
+      await this.control.query('SELECT 1');
+      return { status: 'ok' };
+    } catch {
+      throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'not-ready', 'The control database is unreachable.');
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { Inject, Injectable, Scope } from '@nestjs/common';
+import { REQUEST } from '@nestjs/core';
+import type { EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import type { AuthenticatedRequest } from '../auth/auth.types.js';
+import { TenantDataSources } from './tenant-data-sources.service.js';
+
+/**
+ * The request's way into its studio's database. The tenant comes only from the authenticated
+ * principal (session membership, later portal session or API key), never from a header or body.
+ * It holds no connection: every call leases the tenant's pool for exactly its own duration.
+ */
+@Injectable({ scope: Scope.REQUEST })
+export class TenantConnection {
+  constructor(
+    @Inject(REQUEST) private readonly request: AuthenticatedRequest,
+    private readonly dataSources: TenantDataSources,
+  ) {}
+
+  get tenantId(): string {
+    const tenantId = this.request.user?.organizationId;
+    // A programming error (tenant data on a route without auth), not a client error.
+    if (!tenantId) throw new Error('TenantConnection used on a request without an authenticated tenant');
+    return tenantId;
+  }
+
+  /** Runs `fn` with the tenant's entity manager (each statement autocommits). */
+  run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSources.withTenant(this.tenantId, (ds) => fn(ds.manager));
+  }
+
+  /** Runs `fn` with one repository of a tenant entity. */
+  withRepository<E extends ObjectLiteral, T>(entity: EntityTarget<E>, fn: (repo: Repository<E>) => Promise<T>): Promise<T> {
+    return this.dataSources.withTenant(this.tenantId, (ds) => fn(ds.getRepository(entity)));
+  }
+
+  /** Runs `fn` in one transaction: it all commits, or it all rolls back and the error propagates. */
+  transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSources.withTenant(this.tenantId, (ds) => ds.transaction(fn));
+  }
+}

@@ -1,0 +1,302 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { isDatabaseUnavailable, pgErrorCode } from '../common/pg-errors.js';
+import { withDatabase } from '../database/postgres-url.js';
+import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
+import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
+import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
+import { TenantUnavailableError } from './tenancy.errors.js';
+import { TenantRegistry } from './tenant-registry.service.js';
+
+/** One tenant's pool. `leases` counts the operations using it right now; it is never closed while > 0. */
+interface PoolEntry {
+  readonly tenantId: string;
+  readonly ready: Promise<DataSource>;
+  dataSource?: DataSource;
+  leases: number;
+  retired: boolean;
+}
+
+export interface TenantPoolStats {
+  open: number;
+  retiring: number;
+  capacity: number;
+  leases: number;
+  waiting: number;
+}
+
+/**
+ * Owns every tenant database pool of this process.
+ *
+ * - One TypeORM DataSource per tenant, created on first use. Creation is single-flight (concurrent
+ *   first requests share one promise) and a failed creation is forgotten, so the next request retries.
+ * - At most `DB_CONNECTION_BUDGET / TENANT_POOL_SIZE` pools exist at once (retiring ones included, since
+ *   they still hold connections). When full, the least recently used pool with no lease is closed; when
+ *   every pool is leased, the caller waits up to TENANT_ACQUIRE_TIMEOUT_MS and then gets a 503.
+ * - A new pool proves it reached the registered database (`current_database()`) at the schema version
+ *   this code serves before it is used; otherwise the tenant gets a 503, never another tenant's data.
+ * - A pool whose database vanished or restarted (3D000, 57P01, ...) is retired and rebuilt on next use.
+ *
+ * Map insertion order is the LRU order: each use re-inserts the entry at the end.
+ */
+@Injectable()
+export class TenantDataSources implements OnApplicationShutdown {
+  private readonly logger = new Logger(TenantDataSources.name);
+  private readonly entries = new Map<string, PoolEntry>();
+  private readonly retiring = new Set<PoolEntry>();
+  private readonly waiters = new Set<() => void>();
+  private readonly capacity: number;
+  private shuttingDown = false;
+
+  private readonly evictions: Counter;
+  private readonly coldStarts: Counter;
+  private readonly leaseWait: Histogram;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: TenantRegistry,
+    @Inject(METRICS_REGISTRY) metrics: Registry,
+  ) {
+    this.capacity = Math.max(1, Math.floor(config.tenancy.connectionBudget / config.tenancy.poolSize));
+    const self = this;
+    new Gauge({
+      name: 'rsm_tenant_pools_open',
+      help: 'Tenant pools open (including ones retiring)',
+      registers: [metrics],
+      collect() {
+        this.set(self.entries.size + self.retiring.size);
+      },
+    });
+    new Gauge({
+      name: 'rsm_tenant_connections_in_use',
+      help: 'Tenant database connections checked out of their pools',
+      registers: [metrics],
+      collect() {
+        this.set(self.pools().reduce((n, p) => n + (p.totalCount - p.idleCount), 0));
+      },
+    });
+    new Gauge({
+      name: 'rsm_tenant_connections_waiting',
+      help: 'Requests waiting for a tenant pool slot or a connection',
+      registers: [metrics],
+      collect() {
+        this.set(self.waiters.size + self.pools().reduce((n, p) => n + p.waitingCount, 0));
+      },
+    });
+    this.evictions = new Counter({ name: 'rsm_tenant_pool_evictions_total', help: 'Idle tenant pools closed to stay within budget', registers: [metrics] });
+    this.coldStarts = new Counter({ name: 'rsm_tenant_pool_cold_starts_total', help: 'Tenant pools created', registers: [metrics] });
+    this.leaseWait = new Histogram({
+      name: 'rsm_tenant_lease_wait_seconds',
+      help: 'Time to obtain a lease on a tenant pool (includes creating it)',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [metrics],
+    });
+  }
+
+  /**
+   * Runs `fn` with the tenant's DataSource, holding a lease for its whole duration.
+   * A database-unavailable failure retires the pool and becomes a 503 for this tenant only.
+   */
+  async withTenant<T>(tenantId: string, fn: (dataSource: DataSource) => Promise<T>): Promise<T> {
+    const { entry, dataSource } = await this.lease(tenantId);
+    try {
+      return await fn(dataSource);
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        this.retire(entry, err);
+        throw new TenantUnavailableError('unreachable', tenantId, err);
+      }
+      throw err;
+    } finally {
+      this.release(entry);
+    }
+  }
+
+  stats(): TenantPoolStats {
+    let leases = 0;
+    for (const e of this.entries.values()) leases += e.leases;
+    for (const e of this.retiring) leases += e.leases;
+    return { open: this.entries.size, retiring: this.retiring.size, capacity: this.capacity, leases, waiting: this.waiters.size };
+  }
+
+  /** Closes every pool (tests, shutdown). Leased pools close when their lease ends, waiting at most `maxWaitMs`. */
+  async closeAll(maxWaitMs = 10_000): Promise<void> {
+    for (const entry of [...this.entries.values()]) this.retire(entry);
+    const deadline = Date.now() + maxWaitMs;
+    while (this.retiring.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    this.wakeAll();
+    await this.closeAll();
+  }
+
+  private async lease(tenantId: string): Promise<{ entry: PoolEntry; dataSource: DataSource }> {
+    const end = this.leaseWait.startTimer();
+    const deadline = Date.now() + this.config.tenancy.acquireTimeoutMs;
+    for (;;) {
+      if (this.shuttingDown) throw new TenantUnavailableError('busy', tenantId);
+      const entry = this.entries.get(tenantId) ?? (this.hasRoom() || this.evictOne() ? this.create(tenantId) : undefined);
+      if (entry) {
+        entry.leases++;
+        this.entries.delete(tenantId); // move to the most-recently-used end
+        this.entries.set(tenantId, entry);
+        try {
+          const dataSource = await entry.ready;
+          end();
+          return { entry, dataSource };
+        } catch (err) {
+          this.release(entry);
+          throw err;
+        }
+      }
+      await this.waitForRoom(deadline, tenantId);
+    }
+  }
+
+  private release(entry: PoolEntry): void {
+    entry.leases--;
+    if (entry.leases === 0 && entry.retired) void this.destroy(entry);
+    if (entry.leases === 0) this.wakeAll();
+  }
+
+  private hasRoom(): boolean {
+    return this.entries.size + this.retiring.size < this.capacity;
+  }
+
+  /** Retires the least recently used pool that nobody holds. Pending creations are leased, so never picked. */
+  private evictOne(): boolean {
+    for (const entry of this.entries.values()) {
+      if (entry.leases === 0) {
+        this.evictions.inc();
+        this.retire(entry);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private retire(entry: PoolEntry, cause?: unknown): void {
+    if (entry.retired) return;
+    entry.retired = true;
+    if (this.entries.get(entry.tenantId) === entry) this.entries.delete(entry.tenantId);
+    this.retiring.add(entry);
+    if (cause) this.logger.warn({ tenantId: entry.tenantId, code: pgErrorCode(cause), err: String(cause) }, 'Retiring tenant pool: database unavailable');
+    if (entry.leases === 0) void this.destroy(entry);
+  }
+
+  private async destroy(entry: PoolEntry): Promise<void> {
+    if (!this.retiring.has(entry)) return;
+    try {
+      const ds = entry.dataSource ?? (await entry.ready.catch(() => undefined));
+      if (ds?.isInitialized) await ds.destroy();
+    } catch (err) {
+      this.logger.warn({ tenantId: entry.tenantId, err: String(err) }, 'Error closing tenant pool');
+    } finally {
+      this.retiring.delete(entry);
+      this.wakeAll();
+    }
+  }
+
+  private create(tenantId: string): PoolEntry {
+    this.coldStarts.inc();
+    const entry: PoolEntry = { tenantId, leases: 0, retired: false, ready: undefined as never };
+    (entry as { ready: Promise<DataSource> }).ready = this.open(entry).then(
+      (ds) => {
+        entry.dataSource = ds;
+        return ds;
+      },
+      (err) => {
+        // Forget the failure so the next request tries again; free the slot it reserved.
+        if (this.entries.get(tenantId) === entry) this.entries.delete(tenantId);
+        entry.retired = true;
+        this.wakeAll();
+        throw err;
+      },
+    );
+    this.entries.set(tenantId, entry);
+    return entry;
+  }
+
+  private async open(entry: PoolEntry): Promise<DataSource> {
+    const { tenantId } = entry;
+    const registered = await this.registry.find(tenantId);
+    if (!registered || registered.status !== 'ready') throw new TenantUnavailableError('not-ready', tenantId);
+    const t = this.config.tenancy;
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url: withDatabase(this.config.databaseUrl!, registered.databaseName),
+      entities: TENANT_ENTITIES,
+      migrations: TENANT_MIGRATIONS,
+      uuidExtension: 'pgcrypto',
+      installExtensions: false,
+      poolSize: t.poolSize,
+      applicationName: `rsm:${tenantId}`,
+      connectTimeoutMS: t.connectTimeoutMs,
+      logging: false,
+      extra: {
+        statement_timeout: t.statementTimeoutMs,
+        idle_in_transaction_session_timeout: t.statementTimeoutMs,
+        idleTimeoutMillis: 60_000,
+      },
+      // An idle client's error (database dropped or restarted) must not crash the process; it retires the pool.
+      poolErrorHandler: (err: unknown) => this.retire(entry, err),
+    });
+    try {
+      await dataSource.initialize();
+    } catch (err) {
+      throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);
+    }
+    try {
+      const [row] = await dataSource.query(
+        `SELECT current_database() AS database, (SELECT max("timestamp")::text FROM "migrations") AS version`,
+      );
+      if (row.database !== registered.databaseName) throw new TenantUnavailableError('wrong-database', tenantId);
+      if (row.version !== LATEST_TENANT_SCHEMA_VERSION) {
+        this.logger.error({ tenantId, version: row.version, expected: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant schema version mismatch');
+        throw new TenantUnavailableError('schema-mismatch', tenantId);
+      }
+      return dataSource;
+    } catch (err) {
+      await dataSource.destroy().catch(() => undefined);
+      if (err instanceof TenantUnavailableError) throw err;
+      if (pgErrorCode(err) === '42P01') throw new TenantUnavailableError('schema-mismatch', tenantId, err);
+      throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);
+    }
+  }
+
+  private waitForRoom(deadline: number, tenantId: string): Promise<void> {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return Promise.reject(new TenantUnavailableError('busy', tenantId));
+    return new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(wake);
+        reject(new TenantUnavailableError('busy', tenantId));
+      }, remaining);
+      this.waiters.add(wake);
+    });
+  }
+
+  /** Wakes every waiter; each re-checks (its tenant may now be open, or a pool may be evictable). */
+  private wakeAll(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  private pools(): Pool[] {
+    const out: Pool[] = [];
+    for (const e of [...this.entries.values(), ...this.retiring]) {
+      const master = (e.dataSource?.driver as { master?: Pool } | undefined)?.master;
+      if (master) out.push(master);
+    }
+    return out;
+  }
+}

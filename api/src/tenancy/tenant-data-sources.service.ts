@@ -9,6 +9,7 @@ import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
 import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
 import { TenantUnavailableError } from './tenancy.errors.js';
+import { tenantStamp } from './tenant-provisioner.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
 
 /** One tenant's pool. `leases` counts the operations using it right now; it is never closed while > 0. */
@@ -253,9 +254,16 @@ export class TenantDataSources implements OnApplicationShutdown {
     }
     try {
       const [row] = await dataSource.query(
-        `SELECT current_database() AS database, (SELECT max("timestamp")::text FROM "migrations") AS version`,
+        `SELECT current_database() AS database,
+                shobj_description((SELECT oid FROM pg_database WHERE datname = current_database()), 'pg_database') AS stamp,
+                (SELECT max("timestamp")::text FROM "migrations") AS version`,
       );
-      if (row.database !== registered.databaseName) throw new TenantUnavailableError('wrong-database', tenantId);
+      // The registry's name, and the owner stamped at provisioning: a mix-up anywhere (registry,
+      // proxy, DNS) is refused instead of serving someone else's rows.
+      if (row.database !== registered.databaseName || row.stamp !== tenantStamp(tenantId)) {
+        this.logger.error({ tenantId, database: row.database, stamp: row.stamp }, 'Tenant pool reached the wrong database');
+        throw new TenantUnavailableError('wrong-database', tenantId);
+      }
       if (row.version !== LATEST_TENANT_SCHEMA_VERSION) {
         this.logger.error({ tenantId, version: row.version, expected: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant schema version mismatch');
         throw new TenantUnavailableError('schema-mismatch', tenantId);

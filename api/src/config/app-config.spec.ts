@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('works with no configuration at all', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: '.data', cookie: { secure: false, name: 'rsm_session' } });
+    expect(config.session.idleTimeoutMs).toBe(12 * 3_600_000);
+    expect(config.session.absoluteTimeoutMs).toBe(7 * 24 * 3_600_000);
+  });
+
+  it('makes cookies Secure with the __Host- prefix in production or with COOKIE_SECURE', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).cookie).toEqual({ secure: true, domain: undefined, name: '__Host-rsm_session' });
+    expect(loadConfig({ COOKIE_SECURE: 'true' }).cookie.name).toBe('__Host-rsm_session');
+    expect(loadConfig({ NODE_ENV: 'production', COOKIE_SECURE: 'false' }).cookie.name).toBe('rsm_session');
+  });
+
+  it('uses __Secure- when a cookie domain is set (__Host- forbids one)', () => {
+    expect(loadConfig({ NODE_ENV: 'production', COOKIE_DOMAIN: 'studio.example' }).cookie).toEqual({
+      secure: true,
+      domain: 'studio.example',
+      name: '__Secure-rsm_session',
+    });
+  });
+
+  it('rejects bad values in one readable line naming each variable', () => {
+    const attempt = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', COOKIE_SECURE: 'maybe' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message.split('\n')).toHaveLength(1);
+      expect(message).toMatch(/PORT/);
+      expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
+      expect(message).toMatch(/COOKIE_SECURE/);
+    }
+  });
+});

@@ -1,0 +1,131 @@
+import { jest } from '@jest/globals';
+import { SessionsService } from '../src/auth/sessions.service.js';
+import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
+import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js';
+import { metricValue } from './support/http-load.js';
+import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
+
+describe('tenancy failure modes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const databaseOf = async (organizationId: string) =>
+    (await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [organizationId])).rows[0].database_name as string;
+  const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
+  const addClient = (cookie: string, name: string) => t.http().post('/api/v1/clients').set('cookie', cookie).send({ name });
+  const listNames = async (cookie: string) => {
+    const res = await t.http().get('/api/v1/clients').set('cookie', cookie);
+    return { status: res.status, body: res.body, names: res.status === 200 ? res.body.items.map((c: { name: string }) => c.name) : null };
+  };
+
+  it('single-flight: 50 concurrent first requests for a cold tenant open one pool', async () => {
+    const studio = await registerStudio(t, 'Cold');
+    const before = await metric('rsm_tenant_pool_cold_starts_total');
+    const responses = await Promise.all(Array.from({ length: 50 }, () => t.http().get('/api/v1/clients').set('cookie', studio.cookie)));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect((await metric('rsm_tenant_pool_cold_starts_total')) - before).toBe(1);
+  });
+
+  it('a failed pool creation is not cached: the next request retries and succeeds', async () => {
+    const studio = await registerStudio(t, 'Retry');
+    await t.control.query(`UPDATE tenant_databases SET status = 'migrating' WHERE organization_id = $1`, [studio.organizationId]);
+    const refused = await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(503);
+    expect(refused.body.type).toMatch(/tenant-not-ready$/);
+    await t.control.query(`UPDATE tenant_databases SET status = 'ready' WHERE organization_id = $1`, [studio.organizationId]);
+    await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+  });
+
+  it('a database dropped behind the app → 503 for that studio only; the others keep working', async () => {
+    const victim = await registerStudio(t, 'Victim');
+    const bystander = await registerStudio(t, 'Bystander');
+    await addClient(victim.cookie, 'Victim row').expect(201);
+    await addClient(bystander.cookie, 'Bystander row').expect(201);
+    expect((await listNames(victim.cookie)).names).toEqual(['Victim row']); // its pool is warm
+
+    await t.admin.query(`DROP DATABASE "${await databaseOf(victim.organizationId)}" WITH (FORCE)`);
+
+    for (let i = 0; i < 5; i++) {
+      const res = await listNames(victim.cookie);
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ status: 503, type: expect.stringMatching(/tenant-unreachable$/) });
+      const write = await addClient(victim.cookie, 'lost?');
+      expect(write.status).toBe(503);
+      expect((await listNames(bystander.cookie)).names).toEqual(['Bystander row']);
+    }
+    await addClient(bystander.cookie, 'Bystander row 2').expect(201);
+    expect((await listNames(bystander.cookie)).names).toEqual(['Bystander row', 'Bystander row 2']);
+  });
+
+  it('a tenant whose schema is behind → 503, and no query runs against it', async () => {
+    const behind = await registerStudio(t, 'Behind');
+    const db = await databaseOf(behind.organizationId);
+    const tenant = new (await import('pg')).default.Client({ connectionString: t.config.databaseUrl!.replace(/\/[^/]+$/, `/${db}`) });
+    await tenant.connect();
+    await tenant.query(`DELETE FROM migrations WHERE "timestamp" = (SELECT max("timestamp") FROM migrations)`);
+    await tenant.query(`SELECT pg_stat_reset()`);
+    const res = await listNames(behind.cookie);
+    expect(res.status).toBe(503);
+    expect(res.body.type).toMatch(/tenant-schema-mismatch$/);
+    // The pool was refused before any query touched the clients table.
+    const scans = await tenant.query(`SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables WHERE relname = 'clients'`);
+    expect(Number(scans.rows[0].n)).toBe(0);
+    await tenant.end();
+  });
+
+  it('a registry pointing at another studio\'s database → 503 for both pools, never the other rows', async () => {
+    const a = await registerStudio(t, 'SwapA');
+    const b = await registerStudio(t, 'SwapB');
+    await addClient(b.cookie, 'B private').expect(201);
+    await t.app.get(TenantDataSources).closeAll(); // cold pools, as after a restart
+    const [dbA, dbB] = [await databaseOf(a.organizationId), await databaseOf(b.organizationId)];
+    // Swap the two registry rows (through a temporary name: database_name is unique).
+    const setName = (org: string, name: string) => t.control.query(`UPDATE tenant_databases SET database_name = $2 WHERE organization_id = $1`, [org, name]);
+    await setName(a.organizationId, `${dbA}_tmp`);
+    await setName(b.organizationId, dbA);
+    await setName(a.organizationId, dbB);
+    const res = await listNames(a.cookie);
+    expect(res.status).toBe(503);
+    expect(res.body.type).toMatch(/tenant-wrong-database$/);
+    expect(JSON.stringify(res.body)).not.toContain('B private');
+  });
+
+  describe('sign-up is all or nothing', () => {
+    const counts = async () => {
+      const { rows } = await t.control.query(
+        `SELECT (SELECT count(*) FROM organizations) o, (SELECT count(*) FROM users) u, (SELECT count(*) FROM memberships) m,
+                (SELECT count(*) FROM tenant_databases) t, (SELECT count(*) FROM sessions) s`,
+      );
+      return { ...rows[0], databases: (await tenantDatabases(t)).length };
+    };
+
+    it('a failure after the database was created (injected) leaves no organization, user or database', async () => {
+      const before = await counts();
+      const spy = jest.spyOn(t.app.get(SessionsService), 'create').mockRejectedValueOnce(new Error('injected failure'));
+      const body = newStudio('Doomed');
+      const res = await t.http().post('/api/v1/auth/register').send(body).expect(500);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toEqual({
+        type: expect.any(String), title: 'Internal Server Error', status: 500,
+        detail: expect.not.stringContaining('injected'), instance: '/api/v1/auth/register', requestId: expect.any(String),
+      });
+      expect(await counts()).toEqual(before);
+      // The same sign-up works afterwards: nothing half-made blocks it.
+      await t.http().post('/api/v1/auth/register').send(body).expect(201);
+      spy.mockRestore();
+    });
+
+    it('a failure creating the database (injected) leaves nothing either', async () => {
+      const before = await counts();
+      const spy = jest.spyOn(t.app.get(TenantProvisioner), 'createDatabase').mockRejectedValueOnce(new Error('disk full'));
+      await t.http().post('/api/v1/auth/register').send(newStudio('NoDisk')).expect(500);
+      expect(await counts()).toEqual(before);
+      spy.mockRestore();
+    });
+  });
+});

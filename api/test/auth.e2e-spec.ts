@@ -156,3 +156,27 @@ describe('session cookie in production', () => {
     expect(me.body.role).toBe('owner');
   });
 });
+
+describe('concurrent sign-ups', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('same studio name at once: all succeed with distinct slugs; same email at once: exactly one wins', async () => {
+    const sameName = await Promise.all(Array.from({ length: 6 }, () => t.http().post('/api/v1/auth/register').send({ ...newStudio(), studioName: 'Twin Peaks Audio' })));
+    expect(sameName.map((r) => r.status)).toEqual(Array(6).fill(201));
+    expect(new Set(sameName.map((r) => r.body.organization.slug)).size).toBe(6);
+
+    const email = newStudio().email;
+    const sameEmail = await Promise.all(Array.from({ length: 4 }, () => t.http().post('/api/v1/auth/register').send({ ...newStudio(), email })));
+    expect(sameEmail.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    const { rows } = await t.control.query(`SELECT count(*)::int AS n FROM tenant_databases`);
+    expect(rows[0].n).toBe(7);
+    const { rows: dbs } = await t.admin.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE $1`, [`${t.config.tenancy.databasePrefix}%`]);
+    expect(dbs[0].n).toBe(7);
+  });
+});

@@ -17,6 +17,12 @@ import { PasswordHasher } from './password-hasher.service.js';
 import { SessionsService } from './sessions.service.js';
 import { slugify } from './slug.js';
 
+/** A unique-index violation whose detail names `column`, e.g. `Key (email)=(…) already exists.` */
+function isUniqueViolation(err: unknown, column: string): boolean {
+  const detail = (err as { driverError?: { detail?: string } }).driverError?.detail ?? '';
+  return pgErrorCode(err) === '23505' && detail.includes(`(${column})`);
+}
+
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 @Injectable()
@@ -45,23 +51,37 @@ export class AuthService {
 
     try {
       await this.provisioner.createDatabase(databaseName, organizationId);
-      return await this.control.transaction(async (m) => {
-        const organization = { id: organizationId, name: dto.studioName, slug: await this.freeSlug(m, dto.studioName) };
-        await m.getRepository(Organization).insert({ ...organization });
-        const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash });
-        await m.getRepository(Membership).insert({ organizationId, userId: user.id, role: 'owner' });
-        await this.registry.register(m, { organizationId, databaseName, schemaVersion: LATEST_TENANT_SCHEMA_VERSION });
-        const token = await this.sessions.create(user.id, organizationId, m);
-        return { token, body: { organization, user: { id: user.id, name: user.name, email: user.email } } };
-      });
+      // Two sign-ups may pick the same free slug at once; the unique index decides, the loser retries.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.writeStudio(dto, { organizationId, databaseName, email, passwordHash });
+        } catch (err) {
+          if (attempt >= 10 || !isUniqueViolation(err, 'slug')) throw err;
+        }
+      }
     } catch (err) {
       await this.provisioner.dropDatabase(databaseName).catch(() => undefined);
-      if (pgErrorCode(err) === '23505' && /email/.test(String((err as { driverError?: { detail?: string } }).driverError?.detail))) {
-        throw emailTaken();
-      }
+      if (isUniqueViolation(err, 'email')) throw emailTaken();
       this.logger.error({ organizationId, err: String(err) }, 'Sign-up failed and was rolled back');
       throw err;
     }
+  }
+
+  /** The control rows of a new studio, and the owner's first session, in one transaction. */
+  private writeStudio(
+    dto: RegisterDto,
+    ids: { organizationId: string; databaseName: string; email: string; passwordHash: string },
+  ): Promise<{ body: AuthSessionDto; token: string }> {
+    const { organizationId, databaseName, email, passwordHash } = ids;
+    return this.control.transaction(async (m) => {
+      const organization = { id: organizationId, name: dto.studioName, slug: await this.freeSlug(m, dto.studioName) };
+      await m.getRepository(Organization).insert({ ...organization });
+      const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash });
+      await m.getRepository(Membership).insert({ organizationId, userId: user.id, role: 'owner' });
+      await this.registry.register(m, { organizationId, databaseName, schemaVersion: LATEST_TENANT_SCHEMA_VERSION });
+      const token = await this.sessions.create(user.id, organizationId, m);
+      return { token, body: { organization, user: { id: user.id, name: user.name, email: user.email } } };
+    });
   }
 
   /** Checks a login; the same 401 whether the email is unknown or the password wrong. */

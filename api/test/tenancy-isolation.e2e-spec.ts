@@ -102,5 +102,5 @@ describe('tenant isolation under concurrency and pool eviction', () => {
     expect(metricValue(metrics, 'rsm_tenant_pool_evictions_total')).toBeGreaterThan(STUDIOS);
     expect(maxTenantConnections).toBeGreaterThan(0);
     expect(maxTenantConnections).toBeLessThanOrEqual(BUDGET);
-  });
+  }, 240_000);
 });

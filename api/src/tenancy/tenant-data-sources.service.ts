@@ -141,7 +141,7 @@ export class TenantDataSources implements OnApplicationShutdown {
     const deadline = Date.now() + this.config.tenancy.acquireTimeoutMs;
     for (;;) {
       if (this.shuttingDown) throw new TenantUnavailableError('busy', tenantId);
-      const entry = this.entries.get(tenantId) ?? (this.hasRoom() || this.evictOne() ? this.create(tenantId) : undefined);
+      const entry = this.entries.get(tenantId) ?? (this.hasRoom() ? this.create(tenantId) : undefined);
       if (entry) {
         entry.leases++;
         this.entries.delete(tenantId); // move to the most-recently-used end
@@ -155,6 +155,9 @@ export class TenantDataSources implements OnApplicationShutdown {
           throw err;
         }
       }
+      // Full: close the least recently used idle pool, and open ours only once it is gone, so that
+      // PostgreSQL never sees more than the budget. Otherwise wait for a lease to end.
+      this.evictOne();
       await this.waitForRoom(deadline, tenantId);
     }
   }

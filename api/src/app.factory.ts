@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppModule, requestIdFrom } from './app.module.js';
-import { ProblemFilter, sendProblem } from './common/problem.filter.js';
+import { ProblemFilter } from './common/problem.filter.js';
 import { SpaFallback } from './common/spa-fallback.js';
 import { StrictValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
@@ -61,8 +61,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     hsts: config.cookie.secure,
   });
 
-  // Errors raised by Fastify before Nest sees the request (bad JSON, body too large) are problems too.
-  fastify.setErrorHandler((err, request, reply) => sendProblem(err, request, reply));
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemFilter(spa));
 

@@ -90,7 +90,7 @@ describe('clients', () => {
       // 45 clients with mixed-case names, created through the API.
       for (let i = 0; i < 45; i++) {
         const name = `${i % 2 ? 'artist' : 'Artist'} ${String(i).padStart(2, '0')}`;
-        await t.http().post('/api/v1/clients').set('cookie', listStudio.cookie).send({ name, company: i % 5 === 0 ? 'Label 50%_off' : null }).expect(201);
+        await t.http().post('/api/v1/clients').set('cookie', listStudio.cookie).send({ name, company: i % 5 === 0 ? 'Label 50%_off' : null, phone: i === 7 ? '+1 555 0107' : null }).expect(201);
       }
       const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [listStudio.organizationId]);
       list = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, rows[0].database_name) });
@@ -120,9 +120,11 @@ describe('clients', () => {
       expect(res.body.nextCursor).toEqual(expect.any(String));
     });
 
-    it('searches name, email and company case-insensitively, treating % and _ literally', async () => {
+    it('searches name, email, phone and company case-insensitively, treating % and _ literally', async () => {
       const byName = await get('?q=ARTIST%2004').expect(200);
       expect(byName.body.items.map((c: { name: string }) => c.name)).toEqual(['Artist 04']);
+      const byPhone = await get(`?q=${encodeURIComponent('555 0107')}`).expect(200);
+      expect(byPhone.body.items.map((c: { name: string }) => c.name)).toEqual(['artist 07']);
       const literal = await get(`?q=${encodeURIComponent('50%_off')}&limit=100`).expect(200);
       expect(literal.body.items).toHaveLength(9);
       const none = await get(`?q=${encodeURIComponent('%')}x`).expect(200);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -23,6 +23,7 @@ export class AuthController {
   @Public()
   @Post('register')
   @ApiOperation({ summary: 'Sign up a studio and its owner; starts a session' })
+  @ApiCreatedResponse({ type: AuthSessionDto, description: 'Created; the session cookie is set' })
   @ApiProblems(400, 409)
   async register(@Body() dto: RegisterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthSessionDto> {
     const { body, token } = await this.auth.register(dto);
@@ -37,6 +38,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiBody({ type: LoginDto })
   @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
+  @ApiOkResponse({ type: AuthSessionDto, description: 'Logged in; a new session cookie is set' })
   @ApiProblems(400, 401)
   async login(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthSessionDto> {
     const { body, token } = await this.auth.login(principal);
@@ -48,6 +50,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiCookieAuth()
   @ApiOperation({ summary: 'End the current session' })
+  @ApiNoContentResponse({ description: 'Logged out; the cookie is cleared' })
   @ApiProblems(401)
   async logout(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.auth.logout(principal);
@@ -57,6 +60,7 @@ export class AuthController {
   @Get('me')
   @ApiCookieAuth()
   @ApiOperation({ summary: 'The signed-in user, their studio and role' })
+  @ApiOkResponse({ type: MeDto })
   @ApiProblems(401)
   me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
     return this.auth.me(principal);

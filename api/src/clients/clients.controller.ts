@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { ValidationProblem } from '../common/problem.js';
 import { ClientsService } from './clients.service.js';
@@ -19,6 +19,7 @@ export class ClientsController {
 
   @Post()
   @ApiOperation({ summary: 'Add a client' })
+  @ApiCreatedResponse({ type: ClientDto })
   @ApiProblems(400)
   createClient(@Body() dto: CreateClientDto): Promise<ClientDto> {
     return this.clients.create(dto);
@@ -26,6 +27,7 @@ export class ClientsController {
 
   @Get()
   @ApiOperation({ summary: 'List clients by name, with search and cursor pagination' })
+  @ApiOkResponse({ type: ClientListDto })
   @ApiProblems(400)
   listClients(@Query() query: ListClientsQueryDto): Promise<ClientListDto> {
     return this.clients.list(query);
@@ -33,6 +35,7 @@ export class ClientsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get one client' })
+  @ApiOkResponse({ type: ClientDto })
   @ApiProblems(400, 404)
   getClient(@Param('id', idPipe) id: string): Promise<ClientDto> {
     return this.clients.get(id);
@@ -40,6 +43,7 @@ export class ClientsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a client; null clears an optional field' })
+  @ApiOkResponse({ type: ClientDto })
   @ApiProblems(400, 404)
   updateClient(@Param('id', idPipe) id: string, @Body() dto: UpdateClientDto): Promise<ClientDto> {
     return this.clients.update(id, dto);
@@ -48,6 +52,7 @@ export class ClientsController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a client' })
+  @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 404)
   deleteClient(@Param('id', idPipe) id: string): Promise<void> {
     return this.clients.remove(id);

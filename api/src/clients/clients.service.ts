@@ -42,7 +42,7 @@ export class ClientsService {
     const rows = await this.tenant.withRepository(Client, (repo) => {
       const qb = repo.createQueryBuilder('c').orderBy('lower(c.name)', 'ASC').addOrderBy('c.id', 'ASC').limit(limit + 1);
       const q = query.q?.trim();
-      if (q) qb.andWhere(`(c.name ILIKE :p OR c.email ILIKE :p OR c.company ILIKE :p)`, { p: likePattern(q) });
+      if (q) qb.andWhere(`(c.name ILIKE :p OR c.email ILIKE :p OR c.phone ILIKE :p OR c.company ILIKE :p)`, { p: likePattern(q) });
       if (query.cursor) {
         const [name, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
         if (!/^[0-9a-f-]{36}$/i.test(id)) throw invalidCursor();

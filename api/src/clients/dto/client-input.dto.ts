@@ -56,7 +56,7 @@ export class UpdateClientDto extends CreateClientDto {
 }
 
 export class ListClientsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ maxLength: 200, description: 'Matches name, email or company (case-insensitive)' })
+  @ApiPropertyOptional({ maxLength: 200, description: 'Matches name, email, phone or company (case-insensitive)' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

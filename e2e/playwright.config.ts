@@ -1,0 +1,87 @@
+import { defineConfig } from '@playwright/test';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * End-to-end tests against the real built product: `node ../api/dist/main.js`
+ * (the API build, which also serves ../web/build). Build both first, e.g.
+ * `npx nx run e2e:e2e` (builds @rsm/api and @rsm/web before running this).
+ */
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${PORT}`;
+
+const serverEnv: Record<string, string> = {
+	PORT: String(PORT),
+	HOST: '127.0.0.1',
+	LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn'
+};
+
+if (process.env.DATABASE_URL) {
+	serverEnv.DATABASE_URL = process.env.DATABASE_URL;
+} else {
+	// A fresh embedded PostgreSQL per run, in a throw-away directory. The
+	// config is also loaded by each worker process: they inherit the env var,
+	// so only the main process creates (and later removes) the directory.
+	if (!process.env.RSM_E2E_DATA_DIR) {
+		const dir = mkdtempSync(join(tmpdir(), 'rsm-e2e-'));
+		// mkdtemp makes it 0700; when running as root the embedded PostgreSQL
+		// runs as a separate `postgres` user that must be able to enter it.
+		chmodSync(dir, 0o755);
+		process.env.RSM_E2E_DATA_DIR = dir;
+		process.on('exit', () => {
+			try {
+				rmSync(dir, { recursive: true, force: true });
+			} catch {
+				// best effort
+			}
+		});
+	}
+	serverEnv.RSM_DATA_DIR = process.env.RSM_E2E_DATA_DIR;
+	// Keep clear of a developer's `npm start` (embedded PostgreSQL on 54329).
+	serverEnv.EMBEDDED_PG_PORT = process.env.E2E_PG_PORT ?? String(PORT + 51_230);
+}
+
+export default defineConfig({
+	testDir: './tests',
+	outputDir: './test-results',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	forbidOnly: !!process.env.CI,
+	reporter: 'list',
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	use: {
+		baseURL,
+		viewport: { width: 1280, height: 800 },
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--disable-quic',
+				'--no-first-run'
+			]
+		}
+	},
+	projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+	webServer: {
+		command: 'node ../api/dist/main.js',
+		cwd: __dirname,
+		url: `${baseURL}/health/ready`,
+		env: serverEnv,
+		timeout: 120_000,
+		reuseExistingServer: false,
+		stdout: 'pipe',
+		stderr: 'pipe',
+		// Let the API stop its embedded PostgreSQL cleanly.
+		gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 }
+	}
+});

@@ -1,0 +1,22 @@
+/**
+ * Friendly aliases for the generated OpenAPI types. Everything here is derived
+ * from schema.d.ts (generated from openapi.json): never hand-write API shapes.
+ * Aliases are derived from operations (stable operationIds) rather than schema
+ * names so a renamed DTO only needs fixing here, if anywhere.
+ */
+import type { operations } from './schema';
+
+type JsonBody<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+type RequestJson<Op> = Op extends { requestBody?: infer RB } ? JsonBody<NonNullable<RB>> : never;
+
+export type AuthSession = JsonBody<operations['login']['responses'][200]>;
+export type Me = JsonBody<operations['me']['responses'][200]>;
+export type Role = Me['role'];
+export type RegisterBody = RequestJson<operations['register']>;
+export type LoginBody = RequestJson<operations['login']>;
+
+export type Client = JsonBody<operations['getClient']['responses'][200]>;
+export type ClientPage = JsonBody<operations['listClients']['responses'][200]>;
+export type ListClientsQuery = NonNullable<operations['listClients']['parameters']['query']>;
+export type CreateClientBody = RequestJson<operations['createClient']>;
+export type UpdateClientBody = RequestJson<operations['updateClient']>;

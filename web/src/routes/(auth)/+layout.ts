@@ -1,0 +1,11 @@
+import { redirect } from '@sveltejs/kit';
+import { api, settle } from '$lib/api/client';
+import { safeNext } from '$lib/navigation';
+import type { LayoutLoad } from './$types';
+
+// Someone who is already signed in has no business on /login or /signup.
+export const load: LayoutLoad = async ({ fetch, url }) => {
+	const me = await settle(api.GET('/api/v1/auth/me', { fetch }));
+	if (me.ok) redirect(307, safeNext(url.searchParams.get('next')));
+	return {};
+};

@@ -1,0 +1,151 @@
+// Raw Fastify + pg baseline for GET /api/v1/clients.
+//
+// It does the same work as the API's clients list with no framework on top:
+// read the session cookie, sha256-hex the token, look the session up in the
+// control database (which also names the studio's tenant database), then list
+// the first page of clients from that tenant database and return
+// { items, nextCursor }. One pg.Pool for the control database (max 10) and
+// one per tenant database (max 3), as the API does.
+//
+// Env: DATABASE_URL (control database, required), PORT (default 3100),
+// HOST (default 127.0.0.1), CONTROL_POOL_SIZE (10), TENANT_POOL_SIZE (3).
+// Run by bench/clients-list.mjs as its own child process.
+import { createHash } from 'node:crypto';
+import Fastify from 'fastify';
+import pg from 'pg';
+
+const CONTROL_URL = process.env.DATABASE_URL;
+if (!CONTROL_URL) {
+  console.error('raw-fastify: DATABASE_URL is required');
+  process.exit(2);
+}
+const PORT = Number(process.env.PORT ?? 3100);
+const HOST = process.env.HOST ?? '127.0.0.1';
+const CONTROL_POOL_SIZE = Number(process.env.CONTROL_POOL_SIZE ?? 10);
+const TENANT_POOL_SIZE = Number(process.env.TENANT_POOL_SIZE ?? 3);
+const COOKIE_NAMES = ['__Host-rsm_session', 'rsm_session'];
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 100;
+
+const SESSION_SQL = `SELECT s.user_id, s.organization_id, m.role, t.database_name
+  FROM sessions s
+  JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = s.user_id
+  JOIN tenant_databases t ON t.organization_id = s.organization_id
+  WHERE s.token_hash = $1 AND s.expires_at > now() AND s.idle_expires_at > now() AND t.status = 'ready'`;
+const COLUMNS = 'id, name, email, phone, company, notes, created_at, updated_at';
+const FIRST_PAGE_SQL = `SELECT ${COLUMNS} FROM clients ORDER BY lower(name), id LIMIT $1`;
+const NEXT_PAGE_SQL = `SELECT ${COLUMNS} FROM clients
+  WHERE (lower(name), id) > ($2, $3::uuid) ORDER BY lower(name), id LIMIT $1`;
+
+const controlPool = new pg.Pool({ connectionString: CONTROL_URL, max: CONTROL_POOL_SIZE });
+controlPool.on('error', (err) => console.error('raw-fastify: control pool error', err.message));
+const tenantPools = new Map();
+
+function tenantPool(databaseName) {
+  let pool = tenantPools.get(databaseName);
+  if (!pool) {
+    const url = new URL(CONTROL_URL);
+    url.pathname = `/${encodeURIComponent(databaseName)}`;
+    pool = new pg.Pool({ connectionString: url.toString(), max: TENANT_POOL_SIZE });
+    pool.on('error', (err) => console.error('raw-fastify: tenant pool error', err.message));
+    tenantPools.set(databaseName, pool);
+  }
+  return pool;
+}
+
+/** Value of the first session cookie found in a Cookie header, or undefined. */
+function readSessionToken(cookieHeader) {
+  if (!cookieHeader) return undefined;
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (COOKIE_NAMES.includes(name)) {
+      let value = part.slice(eq + 1).trim();
+      if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
+  }
+  return undefined;
+}
+
+// Opaque to clients: base64url JSON of the last row's sort key [lower(name), id], as the API does.
+const encodeCursor = (row) => Buffer.from(JSON.stringify([row.name.toLowerCase(), row.id])).toString('base64url');
+function decodeCursor(cursor) {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && /^[0-9a-f-]{36}$/i.test(value[1])) {
+      return value;
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+const toItem = (row) => ({
+  id: row.id,
+  name: row.name,
+  email: row.email,
+  phone: row.phone,
+  company: row.company,
+  notes: row.notes,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+});
+
+const app = Fastify({ logger: false });
+
+app.get('/health', async () => ({ status: 'ok' }));
+
+app.get('/api/v1/clients', async (request, reply) => {
+  const token = readSessionToken(request.headers.cookie);
+  if (!token) return reply.code(401).send({ statusCode: 401, message: 'Unauthorized' });
+  const tokenHash = createHash('sha256').update(token).digest('hex');
+  const { rows: sessions } = await controlPool.query(SESSION_SQL, [tokenHash]);
+  if (sessions.length === 0) return reply.code(401).send({ statusCode: 401, message: 'Unauthorized' });
+
+  const { limit: rawLimit, cursor: rawCursor } = request.query;
+  const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    return reply.code(400).send({ statusCode: 400, message: 'Invalid limit' });
+  }
+  let cursor;
+  if (rawCursor !== undefined && rawCursor !== '') {
+    cursor = decodeCursor(String(rawCursor));
+    if (!cursor) return reply.code(400).send({ statusCode: 400, message: 'Invalid cursor' });
+  }
+
+  const pool = tenantPool(sessions[0].database_name);
+  const { rows } = cursor
+    ? await pool.query(NEXT_PAGE_SQL, [limit + 1, cursor[0], cursor[1]])
+    : await pool.query(FIRST_PAGE_SQL, [limit + 1]);
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+  };
+});
+
+let closing = false;
+async function shutdown(signal) {
+  if (closing) return;
+  closing = true;
+  const timer = setTimeout(() => process.exit(1), 5000);
+  timer.unref();
+  try {
+    await app.close();
+    await Promise.all([controlPool.end(), ...[...tenantPools.values()].map((p) => p.end())]);
+  } finally {
+    process.exit(signal === 'SIGINT' ? 130 : 0);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ port: PORT, host: HOST });
+console.log(`raw-fastify baseline listening on http://${HOST}:${PORT}`);

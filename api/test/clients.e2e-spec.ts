@@ -63,7 +63,7 @@ describe('clients', () => {
     const { body: created } = await api().post('/api/v1/clients').send({ name: 'Patch Me', phone: '123', notes: 'keep' }).expect(201);
     const res = await api().patch(`/api/v1/clients/${created.id}`).send({ name: 'Patched', phone: null }).expect(200);
     expect(res.body).toMatchObject({ name: 'Patched', phone: null, notes: 'keep' });
-    expect(new Date(res.body.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(created.updatedAt).getTime());
+    expect(new Date(res.body.updatedAt).getTime()).toBeGreaterThan(new Date(created.updatedAt).getTime());
     expect((await api().get(`/api/v1/clients/${created.id}`)).body).toMatchObject({ name: 'Patched', phone: null, notes: 'keep' });
   });
 
@@ -104,7 +104,7 @@ describe('clients', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res = await get(`?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+        const res: { body: { items: Array<{ name: string }>; nextCursor: string | null } } = await get(`?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
         seen.push(...res.body.items.map((c: { name: string }) => c.name));
         cursor = res.body.nextCursor;
         pages++;
@@ -112,6 +112,25 @@ describe('clients', () => {
       expect(pages).toBe(3);
       expect(seen).toHaveLength(45);
       expect(seen.map((n) => n.slice(-2))).toEqual(Array.from({ length: 45 }, (_, i) => String(i).padStart(2, '0')));
+    });
+
+    it('pages exactly through equal names (id breaks ties) and non-ASCII names', async () => {
+      const other = await registerStudio(t, 'Ties');
+      const names = ['Same Name', 'same name', 'SAME NAME', 'İstanbul Brass', 'Ølstykke Trio', 'Émile', 'émile', 'Zoë'];
+      for (const name of names) await t.http().post('/api/v1/clients').set('cookie', other.cookie).send({ name }).expect(201);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 20; pages++) {
+        const res: { body: { items: Array<{ id: string }>; nextCursor: string | null } } = await t.http()
+          .get(`/api/v1/clients?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+          .set('cookie', other.cookie)
+          .expect(200);
+        seen.push(...res.body.items.map((c) => c.id));
+        cursor = res.body.nextCursor;
+        if (!cursor) break;
+      }
+      expect(seen).toHaveLength(names.length);
+      expect(new Set(seen).size).toBe(names.length);
     });
 
     it('uses 20 as the default page size', async () => {
@@ -137,6 +156,8 @@ describe('clients', () => {
       ['limit=abc', 'limit'],
       ['cursor=garbage', 'cursor'],
       [`cursor=${Buffer.from('["a","not-a-uuid"]').toString('base64url')}`, 'cursor'],
+      [`cursor=${Buffer.from(JSON.stringify(['a', '-'.repeat(36)])).toString('base64url')}`, 'cursor'],
+      [`cursor=${Buffer.from(JSON.stringify(['a', 'f'.repeat(36)])).toString('base64url')}`, 'cursor'],
       ['q=' + 'x'.repeat(201), 'q'],
       ['sort=name', 'sort'],
     ])('rejects ?%s with a 400 problem', async (query, field) => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,13 @@ const freePort = () =>
       const { port } = srv.address() as { port: number };
       srv.close(() => res(port));
     });
+  });
+
+const portIsOpen = (port: number) =>
+  new Promise<boolean>((res) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), res(true)));
+    socket.once('error', () => res(false));
   });
 
 function start(env: Record<string, string>) {
@@ -62,15 +69,16 @@ describe('npm start (api/dist/main.js)', () => {
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
     expect((await fetch(`${base}/api/v1/clients`, json({ name: 'Smoke Client' }, cookie))).status).toBe(201);
     expect(await stop(first)).toBe(0);
-    // The embedded server went down with it.
+    // The API and the embedded PostgreSQL went down with it.
     await expect(fetch(`${base}/health/live`)).rejects.toThrow();
+    expect(await portIsOpen(pgPort)).toBe(false);
 
     const second = start(env);
     await second.ready;
     const again = await fetch(`${base}/api/v1/auth/login`, json(account));
     expect(again.status).toBe(200);
     const list = await fetch(`${base}/api/v1/clients`, { headers: { cookie: again.headers.get('set-cookie')!.split(';')[0] } });
-    expect((await list.json()).items.map((c: { name: string }) => c.name)).toEqual(['Smoke Client']);
+    expect(((await list.json()) as { items: Array<{ name: string }> }).items.map((c: { name: string }) => c.name)).toEqual(['Smoke Client']);
     expect(await stop(second)).toBe(0);
   }, 120_000);
 

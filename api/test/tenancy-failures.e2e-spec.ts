@@ -2,6 +2,9 @@ import { jest } from '@jest/globals';
 import { SessionsService } from '../src/auth/sessions.service.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js';
+import { TenantRegistry } from '../src/tenancy/tenant-registry.service.js';
+import { withDatabase } from '../src/database/postgres-url.js';
+import pg from 'pg';
 import { metricValue } from './support/http-load.js';
 import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
 
@@ -25,10 +28,19 @@ describe('tenancy failure modes', () => {
 
   it('single-flight: 50 concurrent first requests for a cold tenant open one pool', async () => {
     const studio = await registerStudio(t, 'Cold');
+    const registry = t.app.get(TenantRegistry);
+    const realFind = registry.find.bind(registry);
+    // Hold the pool's creation open long enough that all 50 requests arrive while it is pending.
+    const find = jest.spyOn(registry, 'find').mockImplementation(async (id) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return realFind(id);
+    });
     const before = await metric('rsm_tenant_pool_cold_starts_total');
     const responses = await Promise.all(Array.from({ length: 50 }, () => t.http().get('/api/v1/clients').set('cookie', studio.cookie)));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect(find).toHaveBeenCalledTimes(1);
     expect((await metric('rsm_tenant_pool_cold_starts_total')) - before).toBe(1);
+    find.mockRestore();
   });
 
   it('a failed pool creation is not cached: the next request retries and succeeds', async () => {
@@ -63,17 +75,16 @@ describe('tenancy failure modes', () => {
 
   it('a tenant whose schema is behind → 503, and no query runs against it', async () => {
     const behind = await registerStudio(t, 'Behind');
-    const db = await databaseOf(behind.organizationId);
-    const tenant = new (await import('pg')).default.Client({ connectionString: t.config.databaseUrl!.replace(/\/[^/]+$/, `/${db}`) });
+    const tenant = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, await databaseOf(behind.organizationId)) });
     await tenant.connect();
     await tenant.query(`DELETE FROM migrations WHERE "timestamp" = (SELECT max("timestamp") FROM migrations)`);
-    await tenant.query(`SELECT pg_stat_reset()`);
-    const res = await listNames(behind.cookie);
-    expect(res.status).toBe(503);
-    expect(res.body.type).toMatch(/tenant-schema-mismatch$/);
-    // The pool was refused before any query touched the clients table.
-    const scans = await tenant.query(`SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS n FROM pg_stat_user_tables WHERE relname = 'clients'`);
-    expect(Number(scans.rows[0].n)).toBe(0);
+    // Were any query to reach the clients table, it would now fail with "relation does not exist" (a 500).
+    await tenant.query(`ALTER TABLE clients RENAME TO clients_elsewhere`);
+    for (let i = 0; i < 3; i++) {
+      const res = await listNames(behind.cookie);
+      expect(res.status).toBe(503);
+      expect(res.body.type).toMatch(/tenant-schema-mismatch$/);
+    }
     await tenant.end();
   });
 
@@ -88,10 +99,12 @@ describe('tenancy failure modes', () => {
     await setName(a.organizationId, `${dbA}_tmp`);
     await setName(b.organizationId, dbA);
     await setName(a.organizationId, dbB);
-    const res = await listNames(a.cookie);
-    expect(res.status).toBe(503);
-    expect(res.body.type).toMatch(/tenant-wrong-database$/);
-    expect(JSON.stringify(res.body)).not.toContain('B private');
+    for (const studio of [a, b]) {
+      const res = await listNames(studio.cookie);
+      expect(res.status).toBe(503);
+      expect(res.body.type).toMatch(/tenant-wrong-database$/);
+      expect(JSON.stringify(res.body)).not.toContain('B private');
+    }
   });
 
   describe('sign-up is all or nothing', () => {
@@ -120,7 +133,17 @@ describe('tenancy failure modes', () => {
       spy.mockRestore();
     });
 
-    it('a failure creating the database (injected) leaves nothing either', async () => {
+    it('a failure right after CREATE DATABASE (injected) drops the new database again', async () => {
+      const before = await counts();
+      const provisioner = t.app.get(TenantProvisioner);
+      const stamp = jest.spyOn(provisioner, 'stampOwner').mockRejectedValueOnce(new Error('lost connection'));
+      await t.http().post('/api/v1/auth/register').send(newStudio('NoStamp')).expect(500);
+      expect(stamp).toHaveBeenCalledTimes(1);
+      expect(await counts()).toEqual(before);
+      stamp.mockRestore();
+    });
+
+    it('a failure before any database exists (injected) leaves nothing either', async () => {
       const before = await counts();
       const spy = jest.spyOn(t.app.get(TenantProvisioner), 'createDatabase').mockRejectedValueOnce(new Error('disk full'));
       await t.http().post('/api/v1/auth/register').send(newStudio('NoDisk')).expect(500);

@@ -1,3 +1,4 @@
+import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { metricValue, runConcurrently } from './support/http-load.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
@@ -38,7 +39,8 @@ describe('tenant isolation under concurrency and pool eviction', () => {
         body: body ? JSON.stringify(body) : undefined,
       });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      return { status: res.status, body: res.status === 204 ? null : await res.json() };
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return { status: res.status, body: (res.status === 204 ? null : await res.json()) as any };
     };
 
     // Sample the tenant connections PostgreSQL sees while the load runs.
@@ -102,5 +104,8 @@ describe('tenant isolation under concurrency and pool eviction', () => {
     expect(metricValue(metrics, 'rsm_tenant_pool_evictions_total')).toBeGreaterThan(STUDIOS);
     expect(maxTenantConnections).toBeGreaterThan(0);
     expect(maxTenantConnections).toBeLessThanOrEqual(BUDGET);
+    const pools = t.app.get(TenantDataSources).stats();
+    expect(pools.peak).toBe(pools.capacity); // the budget was used, and never passed
+    expect(pools.capacity).toBe(BUDGET / POOL);
   }, 240_000);
 });

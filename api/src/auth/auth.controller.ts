@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AuthService } from './auth.service.js';
@@ -40,8 +40,12 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
   @ApiOkResponse({ type: AuthSessionDto, description: 'Logged in; a new session cookie is set' })
   @ApiProblems(400, 401)
-  async login(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthSessionDto> {
-    const { body, token } = await this.auth.login(principal);
+  async login(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthSessionDto> {
+    const { body, token } = await this.auth.login(principal, request.cookies?.[this.config.cookie.name]);
     this.setSessionCookie(reply, token);
     return body;
   }

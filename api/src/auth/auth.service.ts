@@ -60,7 +60,9 @@ export class AuthService {
         }
       }
     } catch (err) {
-      await this.provisioner.dropDatabase(databaseName).catch(() => undefined);
+      // If COMMIT reached the server but its answer was lost, the studio exists: keep its database.
+      const committed = await this.control.getRepository(Organization).existsBy({ id: organizationId }).catch(() => true);
+      if (!committed) await this.provisioner.dropDatabase(databaseName).catch(() => undefined);
       if (isUniqueViolation(err, 'email')) throw emailTaken();
       this.logger.error({ organizationId, err: String(err) }, 'Sign-up failed and was rolled back');
       throw err;
@@ -95,8 +97,12 @@ export class AuthService {
     return { userId: user.id, organizationId: membership.organizationId, role: membership.role };
   }
 
-  /** Starts a new session for a validated principal (a fresh token at every login). */
-  async login(principal: Omit<Principal, 'sessionId'>): Promise<{ body: AuthSessionDto; token: string }> {
+  /**
+   * Starts a new session for a validated principal (a fresh token at every login) and ends the
+   * session the browser presented, if any, so a planted or stale token does not outlive the login.
+   */
+  async login(principal: Omit<Principal, 'sessionId'>, presentedToken?: string): Promise<{ body: AuthSessionDto; token: string }> {
+    if (presentedToken) await this.sessions.revokeToken(presentedToken);
     const token = await this.sessions.create(principal.userId, principal.organizationId);
     const { user, organization } = await this.me({ ...principal, sessionId: '' });
     return { token, body: { user, organization } };

@@ -57,6 +57,10 @@ export class SessionsService {
     return { sessionId: row.session_id, userId: row.user_id, organizationId: row.organization_id, role: row.role };
   }
 
+  async revokeToken(token: string): Promise<void> {
+    await this.control.getRepository(Session).delete({ tokenHash: hashToken(token) });
+  }
+
   async revoke(sessionId: string): Promise<void> {
     await this.control.getRepository(Session).delete({ id: sessionId });
   }

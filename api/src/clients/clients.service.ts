@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, invalidCursor } from '../common/pagination.js';
 import { ProblemException } from '../common/problem.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
@@ -39,22 +40,28 @@ export class ClientsService {
   /** Ordered by lower(name), id (index idx_clients_name_order); the cursor is the last row's key. */
   async list(query: ListClientsQueryDto): Promise<ClientListDto> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.tenant.withRepository(Client, (repo) => {
-      const qb = repo.createQueryBuilder('c').orderBy('lower(c.name)', 'ASC').addOrderBy('c.id', 'ASC').limit(limit + 1);
+    const { entities, raw } = await this.tenant.withRepository(Client, (repo) => {
+      // The sort key comes back from SQL, so the cursor compares exactly as PostgreSQL's lower() does.
+      const qb = repo
+        .createQueryBuilder('c')
+        .addSelect('lower(c.name)', 'sort_name')
+        .orderBy('lower(c.name)', 'ASC')
+        .addOrderBy('c.id', 'ASC')
+        .limit(limit + 1);
       const q = query.q?.trim();
       if (q) qb.andWhere(`(c.name ILIKE :p OR c.email ILIKE :p OR c.phone ILIKE :p OR c.company ILIKE :p)`, { p: likePattern(q) });
       if (query.cursor) {
         const [name, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
-        if (!/^[0-9a-f-]{36}$/i.test(id)) throw invalidCursor();
+        if (!isUUID(id)) throw invalidCursor();
         qb.andWhere('(lower(c.name), c.id) > (:name, :id)', { name, id });
       }
-      return qb.getMany();
+      return qb.getRawAndEntities<{ sort_name: string }>();
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const page = entities.slice(0, limit);
+    const last = raw[page.length - 1];
     return {
       items: page.map(toClientDto),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null,
+      nextCursor: entities.length > limit && last ? encodeCursor([last.sort_name, page[page.length - 1].id]) : null,
     };
   }
 

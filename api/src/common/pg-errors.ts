@@ -20,7 +20,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (code && DATABASE_UNAVAILABLE_CODES.has(code)) return true;
   const message = err instanceof Error ? err.message : '';
   // node-postgres reports these without a SQLSTATE.
-  return /Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED|Client has encountered a connection error/i.test(
-    message,
-  );
+  return /Connection terminated|ECONNREFUSED|Client has encountered a connection error/i.test(message);
+}
+
+/** pg-pool gave up waiting for one of its own connections: the tenant is busy, its database is fine. */
+export function isPoolExhausted(err: unknown): boolean {
+  return err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message);
 }

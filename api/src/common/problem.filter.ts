@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { TenantUnavailableError } from '../tenancy/tenancy.errors.js';
+import { isDatabaseUnavailable } from './pg-errors.js';
 import { PROBLEM_CONTENT_TYPE, type ProblemDto, ProblemException, problemTypeFor } from './problem.js';
 import type { SpaFallback } from './spa-fallback.js';
 
@@ -10,8 +11,10 @@ const logger = new Logger('Problem');
 /** Fastify's malformed-JSON errors (FST_ERR_CTP_INVALID_JSON_BODY, ...), however Nest wrapped them. */
 function isMalformedJson(err: unknown): boolean {
   const e = err as { code?: unknown; cause?: { code?: unknown }; message?: unknown; name?: unknown };
-  return [e?.code, e?.cause?.code].some((c) => typeof c === 'string' && /^FST_ERR_CTP_.*JSON/.test(c)) ||
-    e?.name === 'SyntaxError' || (typeof e?.message === 'string' && /is not valid JSON|empty when content-type is set to 'application\/json'/.test(e.message));
+  return (
+    [e?.code, e?.cause?.code].some((c) => typeof c === 'string' && /^FST_ERR_CTP_.*JSON/.test(c)) ||
+    (typeof e?.message === 'string' && /^Body (is not valid JSON|cannot be empty) .*content-type is set to 'application\/json'/.test(e.message))
+  );
 }
 
 /** Turns anything thrown into an RFC 9457 body. Unknown errors become a bare 500: no message, no stack. */
@@ -29,6 +32,10 @@ export function toProblem(err: unknown): ProblemDto {
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
     return { type: problemTypeFor(fastifyStatus), title: STATUS_CODES[fastifyStatus] ?? 'Error', status: fastifyStatus, detail: (err as Error).message };
   }
+  // A database that is down is a dependency failure (503, retry later), not a bug.
+  if (isDatabaseUnavailable(err)) {
+    return { type: problemTypeFor(503), title: 'Service Unavailable', status: 503, detail: 'A database is unavailable; retry shortly.' };
+  }
   return { type: problemTypeFor(500), title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred. It has been logged.' };
 }
 
@@ -38,7 +45,7 @@ export function sendProblem(err: unknown, request: FastifyRequest, reply: Fastif
     const level = err instanceof TenantUnavailableError ? 'warn' : 'error';
     logger[level]({ err, reqId: request.id, url: request.url, cause: (err as { cause?: unknown })?.cause }, problem.detail);
   }
-  if (err instanceof TenantUnavailableError) reply.header('retry-after', '2');
+  if (problem.status === 503) reply.header('retry-after', '2');
   reply
     .status(problem.status)
     .header('content-type', PROBLEM_CONTENT_TYPE)

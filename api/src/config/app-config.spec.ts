@@ -22,6 +22,10 @@ describe('loadConfig', () => {
     });
   });
 
+  it('refuses a connection budget smaller than one tenant pool', () => {
+    expect(() => loadConfig({ DB_CONNECTION_BUDGET: '2', TENANT_POOL_SIZE: '3' })).toThrow(/DB_CONNECTION_BUDGET: must be at least TENANT_POOL_SIZE/);
+  });
+
   it('rejects bad values in one readable line naming each variable', () => {
     const attempt = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', COOKIE_SECURE: 'maybe' });
     expect(attempt).toThrow(ConfigError);

@@ -36,6 +36,10 @@ const envSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,30}$/, 'must be a lower-case PostgreSQL identifier prefix')
     .default('rsm_tenant_'),
   WEB_DIST_DIR: z.string().min(1).optional(),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+}).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
+  path: ['DB_CONNECTION_BUDGET'],
+  message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -61,6 +65,8 @@ export interface AppConfig {
     databasePrefix: string;
   };
   webDistDir: string | undefined;
+  /** How many reverse proxies in front of us to believe X-Forwarded-For from (0: none). */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {}
@@ -99,6 +105,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       databasePrefix: env.TENANT_DATABASE_PREFIX,
     },
     webDistDir: env.WEB_DIST_DIR,
+    trustProxyHops: env.TRUST_PROXY,
   };
 }
 

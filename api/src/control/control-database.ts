@@ -46,15 +46,26 @@ export async function openControlDatabase(config: AppConfig): Promise<DataSource
   return ds;
 }
 
-/** Runs `fn` holding a session-level advisory lock on one dedicated connection of `ds`. */
+/**
+ * Runs `fn` holding a transaction-level advisory lock (keyed by the database) on one dedicated
+ * connection of `ds`; `fn` itself may use other connections. Transaction-scoped, so it is safe
+ * behind PgBouncer's transaction pooling and needs no session `SET`.
+ */
 export async function withMigrationLock<T>(ds: DataSource, fn: () => Promise<T>): Promise<T> {
   const runner = ds.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query(`SELECT pg_advisory_lock(hashtext('rsm:migrate:' || current_database()))`);
-    return await fn();
+    await runner.startTransaction();
+    // Waiting for another instance's migrations may take longer than the usual statement timeout.
+    await runner.query(`SET LOCAL statement_timeout = 0`);
+    await runner.query(`SELECT pg_advisory_xact_lock(hashtext('rsm:migrate:' || current_database()))`);
+    const result = await fn();
+    await runner.commitTransaction();
+    return result;
+  } catch (err) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw err;
   } finally {
-    await runner.query(`SELECT pg_advisory_unlock(hashtext('rsm:migrate:' || current_database()))`).catch(() => undefined);
     await runner.release();
   }
 }

@@ -16,7 +16,6 @@ export class TenancyModule implements OnModuleInit {
 
   /** Before serving: the template is at the latest schema, and so is every tenant we can reach. */
   async onModuleInit(): Promise<void> {
-    await this.migrator.prepareTemplate();
-    await this.migrator.migrateAll();
+    await this.migrator.migrateOnStart();
   }
 }

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { isDatabaseUnavailable, pgErrorCode } from '../common/pg-errors.js';
+import { isDatabaseUnavailable, isPoolExhausted, pgErrorCode } from '../common/pg-errors.js';
 import { withDatabase } from '../database/postgres-url.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
 import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
@@ -19,10 +19,12 @@ interface PoolEntry {
   dataSource?: DataSource;
   leases: number;
   retired: boolean;
+  evicted?: boolean;
 }
 
 export interface TenantPoolStats {
   open: number;
+  peak: number;
   retiring: number;
   capacity: number;
   leases: number;
@@ -50,6 +52,10 @@ export class TenantDataSources implements OnApplicationShutdown {
   private readonly retiring = new Set<PoolEntry>();
   private readonly waiters = new Set<() => void>();
   private readonly capacity: number;
+  /** Idle pools retired to make room and not closed yet. */
+  private evicting = 0;
+  /** Most pools (open + retiring) ever held at once: must never pass `capacity`. */
+  private peakPools = 0;
   private shuttingDown = false;
 
   private readonly evictions: Counter;
@@ -106,6 +112,7 @@ export class TenantDataSources implements OnApplicationShutdown {
     try {
       return await fn(dataSource);
     } catch (err) {
+      if (isPoolExhausted(err)) throw new TenantUnavailableError('busy', tenantId, err);
       if (isDatabaseUnavailable(err)) {
         this.retire(entry, err);
         throw new TenantUnavailableError('unreachable', tenantId, err);
@@ -120,7 +127,7 @@ export class TenantDataSources implements OnApplicationShutdown {
     let leases = 0;
     for (const e of this.entries.values()) leases += e.leases;
     for (const e of this.retiring) leases += e.leases;
-    return { open: this.entries.size, retiring: this.retiring.size, capacity: this.capacity, leases, waiting: this.waiters.size };
+    return { open: this.entries.size, peak: this.peakPools, retiring: this.retiring.size, capacity: this.capacity, leases, waiting: this.waiters.size };
   }
 
   /** Closes every pool (tests, shutdown). Leased pools close when their lease ends, waiting at most `maxWaitMs`. */
@@ -156,8 +163,9 @@ export class TenantDataSources implements OnApplicationShutdown {
         }
       }
       // Full: close the least recently used idle pool, and open ours only once it is gone, so that
-      // PostgreSQL never sees more than the budget. Otherwise wait for a lease to end.
-      this.evictOne();
+      // PostgreSQL never sees more than the budget. Otherwise wait for a lease to end. One eviction
+      // in flight per waiting request is enough; more would close pools nobody needs closed.
+      if (this.evicting <= this.waiters.size) this.evictOne();
       await this.waitForRoom(deadline, tenantId);
     }
   }
@@ -177,6 +185,8 @@ export class TenantDataSources implements OnApplicationShutdown {
     for (const entry of this.entries.values()) {
       if (entry.leases === 0) {
         this.evictions.inc();
+        this.evicting++;
+        entry.evicted = true;
         this.retire(entry);
         return true;
       }
@@ -202,6 +212,7 @@ export class TenantDataSources implements OnApplicationShutdown {
       this.logger.warn({ tenantId: entry.tenantId, err: String(err) }, 'Error closing tenant pool');
     } finally {
       this.retiring.delete(entry);
+      if (entry.evicted) this.evicting--;
       this.wakeAll();
     }
   }
@@ -223,13 +234,24 @@ export class TenantDataSources implements OnApplicationShutdown {
       },
     );
     this.entries.set(tenantId, entry);
+    this.peakPools = Math.max(this.peakPools, this.entries.size + this.retiring.size);
     return entry;
   }
 
   private async open(entry: PoolEntry): Promise<DataSource> {
     const { tenantId } = entry;
-    const registered = await this.registry.find(tenantId);
+    let registered;
+    try {
+      registered = await this.registry.find(tenantId);
+    } catch (err) {
+      throw new TenantUnavailableError('unreachable', tenantId, err); // the control database hiccuped
+    }
     if (!registered || registered.status !== 'ready') throw new TenantUnavailableError('not-ready', tenantId);
+    if (registered.server !== 'default') {
+      // Several servers are a planned scale-out step; until then, never guess which one.
+      this.logger.error({ tenantId, server: registered.server }, 'Tenant registered on an unknown server');
+      throw new TenantUnavailableError('not-ready', tenantId);
+    }
     const t = this.config.tenancy;
     const dataSource = new DataSource({
       type: 'postgres',
@@ -253,6 +275,8 @@ export class TenantDataSources implements OnApplicationShutdown {
     try {
       await dataSource.initialize();
     } catch (err) {
+      // initialize() may have created the pg pool before failing; close it so it holds nothing.
+      await (dataSource.driver as { master?: Pool }).master?.end().catch(() => undefined);
       throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);
     }
     try {

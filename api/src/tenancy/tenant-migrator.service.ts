@@ -25,15 +25,24 @@ export class TenantMigrator {
     private readonly registry: TenantRegistry,
   ) {}
 
+  /**
+   * Start-up: brings the template and every tenant that is behind to the latest schema, one
+   * instance at a time (concurrent starts wait for each other instead of racing).
+   */
+  async migrateOnStart(): Promise<TenantMigrationResult[]> {
+    return withMigrationLock(this.control, async () => {
+      await this.prepareTemplate();
+      return this.migrateAll();
+    });
+  }
+
   /** Creates (if needed) and migrates the template that new studios' databases are copied from. */
   async prepareTemplate(): Promise<void> {
     const name = this.config.tenancy.templateDatabase;
-    await withMigrationLock(this.control, async () => {
-      const url = withDatabase(this.config.databaseUrl!, name);
-      if (await ensureDatabaseExists(url)) this.logger.log(`Created tenant template ${name}`);
-      const applied = await this.migrateDatabase(url);
-      if (applied) this.logger.log(`Applied ${applied} migration(s) to tenant template ${name}`);
-    });
+    const url = withDatabase(this.config.databaseUrl!, name);
+    if (await ensureDatabaseExists(url)) this.logger.log(`Created tenant template ${name}`);
+    const applied = await this.migrateDatabase(url);
+    if (applied) this.logger.log(`Applied ${applied} migration(s) to tenant template ${name}`);
   }
 
   /** Migrates every ready tenant, `concurrency` at a time, going on past failures. */

@@ -30,6 +30,10 @@ export class TenantProvisioner {
    */
   async createDatabase(databaseName: string, organizationId: string): Promise<void> {
     await this.copyTemplate(databaseName);
+    await this.stampOwner(databaseName, organizationId);
+  }
+
+  async stampOwner(databaseName: string, organizationId: string): Promise<void> {
     await this.control.query(`COMMENT ON DATABASE ${quoteIdent(databaseName)} IS ${quoteLiteral(tenantStamp(organizationId))}`);
   }
 

@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppModule, requestIdFrom } from './app.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { RequestContext } from './common/request-context.js';
 import { SpaFallback } from './common/spa-fallback.js';
 import { StrictValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
@@ -40,8 +41,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const fastify = app.getHttpAdapter().getInstance();
   const spa = SpaFallback.fromDir(resolveWebDist(config));
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  const context = app.get(RequestContext);
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    context.run(request, done); // the rest of the request runs in its own context
   });
   await app.register(fastifyCookie);
   const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');

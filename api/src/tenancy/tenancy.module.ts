@@ -1,15 +1,16 @@
 import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { RequestContext } from '../common/request-context.js';
 import { TenantConnection } from './tenant-connection.js';
 import { TenantDataSources } from './tenant-data-sources.service.js';
 import { TenantMigrator } from './tenant-migrator.service.js';
 import { TenantProvisioner } from './tenant-provisioner.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
 
-/** Tenancy core: registry, pools, provisioning, migrations, and the request-scoped TenantConnection. */
+/** Tenancy core: registry, pools, provisioning, migrations, and TenantConnection (the request's tenant data). */
 @Global()
 @Module({
-  providers: [TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection],
-  exports: [TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection],
+  providers: [RequestContext, TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection],
+  exports: [RequestContext, TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection],
 })
 export class TenancyModule implements OnModuleInit {
   constructor(@Inject(TenantMigrator) private readonly migrator: TenantMigrator) {}

@@ -1,25 +1,25 @@
-import { Inject, Injectable, Scope } from '@nestjs/common';
-import { REQUEST } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
-import type { AuthenticatedRequest } from '../auth/auth.types.js';
+import { RequestContext } from '../common/request-context.js';
 import { TenantDataSources } from './tenant-data-sources.service.js';
 
 /**
  * The request's way into its studio's database. The tenant comes only from the authenticated
- * principal (session membership, later portal session or API key), never from a header or body.
- * It holds no connection: every call leases the tenant's pool for exactly its own duration.
+ * principal of the current request (session membership, later portal session or API key), never
+ * from a header or body. It holds no connection: every call leases the tenant's pool for exactly
+ * its own duration.
  */
-@Injectable({ scope: Scope.REQUEST })
+@Injectable()
 export class TenantConnection {
   constructor(
-    @Inject(REQUEST) private readonly request: AuthenticatedRequest,
+    private readonly context: RequestContext,
     private readonly dataSources: TenantDataSources,
   ) {}
 
   get tenantId(): string {
-    const tenantId = this.request.user?.organizationId;
+    const tenantId = this.context.principal()?.organizationId;
     // A programming error (tenant data on a route without auth), not a client error.
-    if (!tenantId) throw new Error('TenantConnection used on a request without an authenticated tenant');
+    if (!tenantId) throw new Error('TenantConnection used outside a request with an authenticated tenant');
     return tenantId;
   }
 

@@ -28,7 +28,8 @@ export type Settled<T> =
 	| { ok: true; data: T; status: number }
 	| { ok: false; error: UiError; status: number | null };
 
-type FetchResult = { data?: unknown; error?: unknown; response: Response };
+/** What an openapi-fetch call resolves to. */
+export type FetchResult = { data?: unknown; error?: unknown; response: Response };
 
 /**
  * Await an openapi-fetch call and never throw: network failures and error

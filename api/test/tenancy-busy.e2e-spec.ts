@@ -1,0 +1,80 @@
+import pg from 'pg';
+import { withDatabase } from '../src/database/postgres-url.js';
+import { metricValue } from './support/http-load.js';
+import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+
+/**
+ * Saturation: a request that cannot get a slot waits a bounded time and gets a 503 "busy" problem,
+ * never a connection over budget; a busy pool is not mistaken for a dead database.
+ */
+describe('tenancy under saturation', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // One pool of one connection in all: the smallest budget there is.
+    t = await createTestApp({ DB_CONNECTION_BUDGET: '1', TENANT_POOL_SIZE: '1', TENANT_ACQUIRE_TIMEOUT_MS: '400', DB_CONNECT_TIMEOUT_MS: '400' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** Locks one client row from outside, so a PATCH of it holds its tenant's only connection. */
+  async function holdTenantConnection(studio: Awaited<ReturnType<typeof registerStudio>>) {
+    const { body: client } = await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Locked' }).expect(201);
+    const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [studio.organizationId]);
+    const locker = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, rows[0].database_name) });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [client.id]);
+    const patch = t.http().patch(`/api/v1/clients/${client.id}`).set('cookie', studio.cookie).send({ notes: 'after the lock' }).then((r) => r);
+    await new Promise((r) => setTimeout(r, 200)); // the PATCH is now waiting on the row lock
+    return {
+      patch,
+      async release() {
+        await locker.query('COMMIT');
+        await locker.end();
+      },
+    };
+  }
+
+  const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
+
+  it('another studio waits for the only slot, then gets a 503 busy problem; both work once it frees', async () => {
+    const a = await registerStudio(t, 'HoldsSlot');
+    const b = await registerStudio(t, 'Waits');
+    const held = await holdTenantConnection(a);
+
+    const started = Date.now();
+    const res = await t.http().get('/api/v1/clients').set('cookie', b.cookie);
+    expect(res.status).toBe(503);
+    expect(res.body.type).toMatch(/tenant-busy$/);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    // The app's tenant connections (application_name rsm:<org id>), not the test's locker: never over budget.
+    const { rows } = await t.admin.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname LIKE $1 AND application_name LIKE 'rsm:%'`,
+      [`${t.config.tenancy.databasePrefix}%`],
+    );
+    expect(rows[0].n).toBe(1);
+
+    await held.release();
+    expect((await held.patch).status).toBe(200);
+    await t.http().get('/api/v1/clients').set('cookie', b.cookie).expect(200);
+    await t.http().get('/api/v1/clients').set('cookie', a.cookie).expect(200);
+  });
+
+  it('a pool whose connections are all busy answers 503 busy and is kept, not retired as dead', async () => {
+    const a = await registerStudio(t, 'BusyPool');
+    const held = await holdTenantConnection(a);
+    const coldBefore = await metric('rsm_tenant_pool_cold_starts_total');
+
+    const res = await t.http().get('/api/v1/clients').set('cookie', a.cookie);
+    expect(res.status).toBe(503);
+    expect(res.body.type).toMatch(/tenant-busy$/);
+
+    await held.release();
+    expect((await held.patch).status).toBe(200);
+    const list = await t.http().get('/api/v1/clients').set('cookie', a.cookie).expect(200);
+    expect(list.body.items[0].notes).toBe('after the lock');
+    expect(await metric('rsm_tenant_pool_cold_starts_total')).toBe(coldBefore); // same pool all along
+  });
+});

@@ -108,9 +108,15 @@ describe('auth (staff sign-up, login, logout, me)', () => {
       expect(wrong.headers['set-cookie']).toBeUndefined();
     });
 
-    it('rejects bad input with a 400 problem before checking credentials', async () => {
+    it('rejects bad input with a 400 problem before checking credentials, and starts no session', async () => {
+      const before = await count('sessions');
       const res = await t.http().post('/api/v1/auth/login').send({ email: 'x', password: 5, extra: true }).expect(400);
       expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'extra', 'password']);
+      const malformed = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send('{"email":').expect(400);
+      expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
+      await t.http().post('/api/v1/auth/login').send({ email: 'a@b.test', password: 'p'.repeat(201) }).expect(400);
+      await t.http().post('/api/v1/auth/login').send(['a@b.test']).expect(400);
+      expect(await count('sessions')).toBe(before);
     });
   });
 

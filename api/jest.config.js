@@ -20,11 +20,7 @@ export default {
         sourceMaps: 'inline',
       },
     ],
-    '/node_modules/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // A few CommonJS dependencies require() ESM-only packages. Node 20 can, Jest on Node 20 cannot:
-  // compile just those packages to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 60000,

@@ -1,4 +1,6 @@
+import adapter from '@sveltejs/adapter-static';
 import { sveltekit } from '@sveltejs/kit/vite';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 // In development the API runs separately (`npm start` / `npm run start -w api`
@@ -6,14 +8,21 @@ import { defineConfig } from 'vitest/config';
 const apiTarget = process.env.RSM_API_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
-	plugins: [sveltekit()],
-	ssr: {
-		// Kit's server runtime (only used at build time to analyse the app, as
-		// ssr is off) imports `cookie` v0.6, which npm nests under
-		// @sveltejs/kit because the API hoists cookie v2 to the root. Bundle it
-		// so it resolves from Kit's own node_modules instead of the root's.
-		noExternal: ['cookie']
-	},
+	plugins: [
+		// SvelteKit 3 takes its configuration here (svelte.config.js is no longer read).
+		sveltekit({
+			preprocess: vitePreprocess(),
+			// Single-page app: the API serves build/ and falls back to index.html for
+			// every non-file route, so client-side routing takes over.
+			adapter: adapter({
+				pages: 'build',
+				assets: 'build',
+				fallback: 'index.html',
+				precompress: false,
+				strict: true
+			})
+		})
+	],
 	server: {
 		proxy: {
 			'/api': { target: apiTarget, changeOrigin: false },

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { HOME } from '$lib/navigation';
+import { HOME } from '#lib/navigation.ts';
 import type { PageLoad } from './$types';
 
 // "/" has no page of its own: the clients page redirects on to /login when

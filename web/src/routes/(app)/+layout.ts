@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
-import { api, settle } from '$lib/api/client';
-import { loginUrl } from '$lib/navigation';
+import { api, settle } from '#lib/api/client.ts';
+import { loginUrl } from '#lib/navigation.ts';
 import type { LayoutLoad } from './$types';
 
 // Every signed-in page needs to know who is signed in (and into which studio).

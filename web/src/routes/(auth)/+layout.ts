@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { api, settle } from '$lib/api/client';
-import { safeNext } from '$lib/navigation';
+import { api, settle } from '#lib/api/client.ts';
+import { safeNext } from '#lib/navigation.ts';
 import type { LayoutLoad } from './$types';
 
 // Someone who is already signed in has no business on /login or /signup.

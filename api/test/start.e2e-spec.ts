@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -176,6 +176,19 @@ describe('npm start (api/dist/main.js)', () => {
     await expect(proc.ready).rejects.toThrow();
     expect(await proc.exited).toBe(1);
     expect(proc.errors().trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`EMBEDDED_PG_PORT.*\\b${taken}\\b|\\b${taken}\\b.*EMBEDDED_PG_PORT`))]);
+  }, 60_000);
+
+  it("when PostgreSQL itself refuses to start, its own last lines are shown, exit 1", async () => {
+    const dataDir = tempDir('rsm-broken-');
+    // A data directory from an unknown PostgreSQL version: initdb is skipped, the server refuses it.
+    mkdirSync(join(dataDir, 'pg'), { mode: 0o700 });
+    writeFileSync(join(dataDir, 'pg', 'PG_VERSION'), '9.6\n');
+    const proc = track(start({ PORT: String(await freePort()), RSM_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) }));
+    await expect(proc.ready).rejects.toThrow();
+    expect(await proc.exited).toBe(1);
+    expect(proc.errors()).toMatch(/^Embedded PostgreSQL failed to start \(data in .*\). Its last words:\n/);
+    expect(proc.errors()).toMatch(/\n {2}(postgres: |.*FATAL: ).*rsm-broken-/); // PostgreSQL's own message, about that directory
+    expect(proc.errors()).not.toMatch(/UnhandledPromiseRejection/);
   }, 60_000);
 
   // The embedded server runs as the `postgres` OS user when we are root: a data directory under a

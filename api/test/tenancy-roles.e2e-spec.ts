@@ -142,6 +142,23 @@ describe('per-tenant database roles', () => {
     expect(rows[0].public).toBe(false);
   });
 
+  it('a changed RSM_SECRET_KEY: tenants cannot sign in until start-up sets their passwords from the new key', async () => {
+    const studio = await registerStudio(t, 'Rekey');
+    await t.app.get(TenantDataSources).closeAll();
+    const oldKey = t.config.secretKey;
+    t.config.secretKey = 'another-test-only-secret-key-0123456789';
+    try {
+      expect((await t.http().get('/api/v1/clients').set('cookie', studio.cookie)).status).toBe(503);
+      await t.app.get(TenantMigrator).migrateOnStart();
+      await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+      expect(await connectAs(studio.organizationId, await databaseOf(studio.organizationId))).toMatchObject({ result: 'connected' });
+    } finally {
+      t.config.secretKey = oldKey;
+      await t.app.get(TenantDataSources).closeAll();
+      await t.app.get(TenantMigrator).migrateOnStart(); // back to the run's key for the tests after this one
+    }
+  });
+
   it("a test app's close() leaves none of its databases or roles behind", async () => {
     const other = await createTestApp();
     const prefix = other.config.tenancy.databasePrefix.replace(/_tenant_$/, '_');

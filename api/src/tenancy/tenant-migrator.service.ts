@@ -57,7 +57,10 @@ export class TenantMigrator {
     if (applied) this.logger.log(`Applied ${applied} migration(s) to tenant template ${name}`);
   }
 
-  /** Gives each ready tenant missing its role, membership or CONNECT rights all of them; goes on past failures. */
+  /**
+   * Gives each ready tenant missing its role, membership or CONNECT rights all of them (going on
+   * past failures), and re-derives every tenant role's password when RSM_SECRET_KEY changed.
+   */
   async ensureTenantAccess(): Promise<void> {
     const tenants = await this.registry.listReady();
     const missing = new Set(await this.roles.missingAccess(this.controlSql, tenants.map((t) => t.databaseName)));
@@ -74,6 +77,13 @@ export class TenantMigrator {
       }
     }
     if (missing.size) this.logger.log(`Gave ${done}/${missing.size} tenant database(s) their own role`);
+    if (await this.roles.keyChanged(this.controlSql)) {
+      // RSM_SECRET_KEY changed (or was never recorded): set every tenant role's password from it.
+      const others = tenants.filter((t) => !missing.has(t.databaseName));
+      for (const tenant of others) await this.roles.resetPassword(this.controlSql, tenant.organizationId);
+      await this.roles.rememberKey(this.controlSql);
+      if (others.length) this.logger.log(`Set ${others.length} tenant role password(s) from the current RSM_SECRET_KEY`);
+    }
   }
 
   /** Migrates every ready tenant, `concurrency` at a time, going on past failures. */

@@ -88,6 +88,32 @@ export class TenantRoles {
     await sql(`GRANT CONNECT ON DATABASE ${quoteIdent(databaseName)} TO ${role}`);
   }
 
+  /** Sets a tenant role's password again from the current key (after RSM_SECRET_KEY changed). Touches no rights. */
+  async resetPassword(sql: Sql, organizationId: string): Promise<void> {
+    const role = this.roleFor(organizationId);
+    const [exists] = (await sql(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role])) as unknown[];
+    if (exists) await sql(`ALTER ROLE ${quoteIdent(role)} PASSWORD ${quoteLiteral(scramVerifier(this.passwordFor(organizationId)))}`);
+  }
+
+  /**
+   * Whether the tenant role passwords were derived from another key than the current one. The
+   * group role's comment holds a fingerprint of the key they were last set from (never the key).
+   */
+  async keyChanged(sql: Sql): Promise<boolean> {
+    const [row] = (await sql(`SELECT shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = $1`, [this.groupRole])) as Array<{
+      comment: string | null;
+    }>;
+    return row?.comment !== this.keyFingerprint();
+  }
+
+  async rememberKey(sql: Sql): Promise<void> {
+    await sql(`COMMENT ON ROLE ${quoteIdent(this.groupRole)} IS ${quoteLiteral(this.keyFingerprint())}`);
+  }
+
+  private keyFingerprint(): string {
+    return `rsm:key:${derivedPassword(this.config.secretKey!, 'key-fingerprint').slice(0, 16)}`;
+  }
+
   /** Drops the role provisioned with `databaseName` (which, by construction, has the same name). */
   async dropTenantRole(sql: Sql, databaseName: string): Promise<void> {
     await sql(`DROP ROLE IF EXISTS ${quoteIdent(databaseName)}`);

@@ -11,6 +11,7 @@
 // (BENCHMARKS.md at the repo root), BENCH_VERBOSE=1 (echo the servers' logs).
 // All HTTP traffic goes to 127.0.0.1 only; every loop and wait is bounded.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -188,6 +189,8 @@ async function main() {
       PORT: String(appPort),
       DATABASE_URL: controlUrl,
       LOG_LEVEL: 'warn',
+      // Production requires a master key (database role passwords derive from it); a throw-away one per run.
+      RSM_SECRET_KEY: process.env.RSM_SECRET_KEY ?? randomBytes(32).toString('base64url'),
     },
   });
   await waitForHttp(`${appBase}/health/ready`, { timeoutMs: 120_000, child: app });

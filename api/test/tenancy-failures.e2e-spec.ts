@@ -88,6 +88,8 @@ describe('tenancy failure modes', () => {
     await tenant.end();
   });
 
+  // Each pool signs in as its own tenant's role, which the other database refuses (42501); the
+  // owner stamp check behind it is covered with a forged stamp in tenancy-roles.e2e-spec.ts.
   it('a registry pointing at another studio\'s database → 503 for both pools, never the other rows', async () => {
     const a = await registerStudio(t, 'SwapA');
     const b = await registerStudio(t, 'SwapB');

@@ -37,6 +37,11 @@ const envSchema = z.object({
     .default('rsm_tenant_'),
   WEB_DIST_DIR: z.string().min(1).optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  // Issue 5, per-tenant database roles and start-up: the master key that tenant and control role
+  // passwords are derived from (generated into RSM_DATA_DIR outside production), and whether
+  // EMBEDDED_PG_PORT was chosen by the operator (then a taken port stops start-up). Start-up (main.ts)
+  // refuses a missing key in production.
+  RSM_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -67,6 +72,11 @@ export interface AppConfig {
   webDistDir: string | undefined;
   /** How many reverse proxies in front of us to believe X-Forwarded-For from (0: none). */
   trustProxyHops: number;
+  // Issue 5, per-tenant database roles and start-up.
+  /** Master key for derived database role passwords. Undefined until start-up decides (RSM_SECRET_KEY or RSM_DATA_DIR). */
+  secretKey: string | undefined;
+  /** True when EMBEDDED_PG_PORT was set: a taken port is then an error instead of a reason to pick another. */
+  embeddedPgPortExplicit: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +116,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     webDistDir: env.WEB_DIST_DIR,
     trustProxyHops: env.TRUST_PROXY,
+    // Issue 5, per-tenant database roles and start-up.
+    secretKey: env.RSM_SECRET_KEY,
+    embeddedPgPortExplicit: source.EMBEDDED_PG_PORT !== undefined && source.EMBEDDED_PG_PORT !== '',
   };
 }
 

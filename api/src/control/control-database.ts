@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
-import { ensureDatabaseExists } from '../database/postgres-url.js';
+import { databaseNameOf, ensureDatabaseExists, quoteIdent } from '../database/postgres-url.js';
 import { CONTROL_ENTITIES } from './control-entities.js';
 import { CONTROL_MIGRATIONS } from './control-migrations.js';
 
@@ -39,6 +39,9 @@ export async function openControlDatabase(config: AppConfig): Promise<DataSource
     },
   });
   await ds.initialize();
+  // Tenant roles (and anyone else) may not even connect here. Takes effect only when we own the
+  // database; otherwise PostgreSQL just warns, and its owner decides.
+  await ds.query(`REVOKE ALL ON DATABASE ${quoteIdent(databaseNameOf(url))} FROM PUBLIC`);
   await withMigrationLock(ds, async () => {
     const applied = await ds.runMigrations({ transaction: 'all' });
     if (applied.length) logger.log(`Applied ${applied.length} control migration(s)`);

@@ -7,6 +7,14 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+/** Returns `url` signing in as `user` with `password` instead of its own credentials. */
+export function withCredentials(url: string, user: string, password: string): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(user);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
 export function databaseNameOf(url: string): string {
   const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   if (!name) throw new Error('DATABASE_URL must name a database');

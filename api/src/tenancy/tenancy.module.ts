@@ -5,12 +5,13 @@ import { TenantDataSources } from './tenant-data-sources.service.js';
 import { TenantMigrator } from './tenant-migrator.service.js';
 import { TenantProvisioner } from './tenant-provisioner.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
+import { TenantRoles } from './tenant-roles.js';
 
 /** Tenancy core: registry, pools, provisioning, migrations, and TenantConnection (the request's tenant data). */
 @Global()
 @Module({
-  providers: [RequestContext, TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection],
-  exports: [RequestContext, TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection],
+  providers: [RequestContext, TenantRoles, TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection],
+  exports: [RequestContext, TenantRoles, TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection],
 })
 export class TenancyModule implements OnModuleInit {
   constructor(@Inject(TenantMigrator) private readonly migrator: TenantMigrator) {}

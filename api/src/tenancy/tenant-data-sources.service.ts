@@ -4,13 +4,13 @@ import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable, isPoolExhausted, pgErrorCode } from '../common/pg-errors.js';
-import { withDatabase } from '../database/postgres-url.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
 import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
 import { TenantUnavailableError } from './tenancy.errors.js';
 import { tenantStamp } from './tenant-provisioner.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
+import { TenantRoles } from './tenant-roles.js';
 
 /** One tenant's pool. `leases` counts the operations using it right now; it is never closed while > 0. */
 interface PoolEntry {
@@ -65,6 +65,7 @@ export class TenantDataSources implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: TenantRegistry,
+    private readonly roles: TenantRoles,
     @Inject(METRICS_REGISTRY) metrics: Registry,
   ) {
     this.capacity = Math.max(1, Math.floor(config.tenancy.connectionBudget / config.tenancy.poolSize));
@@ -255,7 +256,8 @@ export class TenantDataSources implements OnApplicationShutdown {
     const t = this.config.tenancy;
     const dataSource = new DataSource({
       type: 'postgres',
-      url: withDatabase(this.config.databaseUrl!, registered.databaseName),
+      // The tenant's own role, which may connect to its own database only (never the admin role).
+      url: this.roles.connectionUrl(registered.databaseName, tenantId),
       entities: TENANT_ENTITIES,
       migrations: TENANT_MIGRATIONS,
       uuidExtension: 'pgcrypto',
@@ -277,6 +279,12 @@ export class TenantDataSources implements OnApplicationShutdown {
     } catch (err) {
       // initialize() may have created the pg pool before failing; close it so it holds nothing.
       await (dataSource.driver as { master?: Pool }).master?.end().catch(() => undefined);
+      if (pgErrorCode(err) === '42501') {
+        // Our role may not connect there: it is not this tenant's database (a registry mix-up).
+        this.logger.error({ tenantId, database: registered.databaseName }, 'Tenant role may not connect to the registered database');
+        throw new TenantUnavailableError('wrong-database', tenantId, err);
+      }
+      if (pgErrorCode(err) === '28P01') this.logger.error({ tenantId }, 'Tenant role could not sign in (missing role or changed RSM_SECRET_KEY?)');
       throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);
     }
     try {

@@ -6,6 +6,7 @@ import { ensureDatabaseExists, withDatabase } from '../database/postgres-url.js'
 import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
 import { TenantRegistry } from './tenant-registry.service.js';
+import { TenantRoles, type Sql } from './tenant-roles.js';
 
 export interface TenantMigrationResult {
   organizationId: string;
@@ -23,26 +24,66 @@ export class TenantMigrator {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
     private readonly registry: TenantRegistry,
+    private readonly roles: TenantRoles,
   ) {}
+
+  private readonly controlSql: Sql = (sql, parameters) => this.control.query(sql, parameters);
 
   /**
    * Start-up: brings the template and every tenant that is behind to the latest schema, one
-   * instance at a time (concurrent starts wait for each other instead of racing).
+   * instance at a time (concurrent starts wait for each other instead of racing), and gives every
+   * tenant that lacks it its own database role (tenants made before per-tenant roles).
    */
   async migrateOnStart(): Promise<TenantMigrationResult[]> {
     return withMigrationLock(this.control, async () => {
       await this.prepareTemplate();
-      return this.migrateAll();
+      const results = await this.migrateAll();
+      await this.ensureTenantAccess();
+      return results;
     });
   }
 
-  /** Creates (if needed) and migrates the template that new studios' databases are copied from. */
+  /**
+   * Creates (if needed) and migrates the template that new studios' databases are copied from,
+   * with the group role's table rights in it, so every copy carries them.
+   */
   async prepareTemplate(): Promise<void> {
     const name = this.config.tenancy.templateDatabase;
     const url = withDatabase(this.config.databaseUrl!, name);
     if (await ensureDatabaseExists(url)) this.logger.log(`Created tenant template ${name}`);
+    await this.roles.ensureGroup(this.controlSql);
+    await this.roles.closeToPublic(this.controlSql, name);
     const applied = await this.migrateDatabase(url);
     if (applied) this.logger.log(`Applied ${applied} migration(s) to tenant template ${name}`);
+  }
+
+  /**
+   * Gives each ready tenant missing its role, membership or CONNECT rights all of them (going on
+   * past failures), and re-derives every tenant role's password when RSM_SECRET_KEY changed.
+   */
+  async ensureTenantAccess(): Promise<void> {
+    const tenants = await this.registry.listReady();
+    const missing = new Set(await this.roles.missingAccess(this.controlSql, tenants.map((t) => t.databaseName)));
+    let done = 0;
+    for (const tenant of tenants.filter((t) => missing.has(t.databaseName))) {
+      try {
+        await this.withDataSource(withDatabase(this.config.databaseUrl!, tenant.databaseName), (ds) =>
+          this.roles.grantSchemaAccess((sql, parameters) => ds.query(sql, parameters)),
+        );
+        await this.roles.ensureTenantRole(this.controlSql, tenant.databaseName, tenant.organizationId);
+        done++;
+      } catch (err) {
+        this.logger.error({ tenantId: tenant.organizationId, err: String(err) }, 'Could not give a tenant database its role');
+      }
+    }
+    if (missing.size) this.logger.log(`Gave ${done}/${missing.size} tenant database(s) their own role`);
+    if (await this.roles.keyChanged(this.controlSql)) {
+      // RSM_SECRET_KEY changed (or was never recorded): set every tenant role's password from it.
+      const others = tenants.filter((t) => !missing.has(t.databaseName));
+      for (const tenant of others) await this.roles.resetPassword(this.controlSql, tenant.organizationId);
+      await this.roles.rememberKey(this.controlSql);
+      if (others.length) this.logger.log(`Set ${others.length} tenant role password(s) from the current RSM_SECRET_KEY`);
+    }
   }
 
   /** Migrates every ready tenant, `concurrency` at a time, going on past failures. */
@@ -70,8 +111,21 @@ export class TenantMigrator {
     return results;
   }
 
-  /** Runs pending tenant migrations on one database in one transaction; returns how many ran. */
-  private async migrateDatabase(url: string): Promise<number> {
+  /**
+   * Runs pending tenant migrations on one database in one transaction, then re-grants the group's
+   * table rights (default privileges cover new tables only when the same role created them);
+   * returns how many migrations ran.
+   */
+  private migrateDatabase(url: string): Promise<number> {
+    return this.withDataSource(url, async (ds) => {
+      const applied = (await ds.runMigrations({ transaction: 'all' })).length;
+      await this.roles.grantSchemaAccess((sql, parameters) => ds.query(sql, parameters));
+      return applied;
+    });
+  }
+
+  /** Runs `fn` on a one-connection DataSource to `url` (as the admin role), closed afterwards. */
+  private async withDataSource<T>(url: string, fn: (ds: DataSource) => Promise<T>): Promise<T> {
     const ds = new DataSource({
       type: 'postgres',
       url,
@@ -85,7 +139,7 @@ export class TenantMigrator {
     });
     await ds.initialize();
     try {
-      return (await ds.runMigrations({ transaction: 'all' })).length;
+      return await fn(ds);
     } finally {
       await ds.destroy();
     }

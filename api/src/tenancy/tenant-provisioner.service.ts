@@ -4,13 +4,13 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { pgErrorCode } from '../common/pg-errors.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { quoteIdent } from '../database/postgres-url.js';
+import { quoteLiteral } from '../database/secrets.js';
+import { TenantRoles } from './tenant-roles.js';
 
 /** The comment a tenant database carries: whose data it holds. */
 export const tenantStamp = (organizationId: string) => `rsm:tenant:${organizationId}`;
 
-const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
-/** Creates and drops tenant databases. A new one is a copy of the migrated template. */
+/** Creates and drops tenant databases (and their login roles). A new one is a copy of the migrated template. */
 @Injectable()
 export class TenantProvisioner {
   private readonly logger = new Logger(TenantProvisioner.name);
@@ -18,19 +18,23 @@ export class TenantProvisioner {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+    private readonly roles: TenantRoles,
   ) {}
 
+  /** The same name as the tenant's role (TenantRoles.roleFor). */
   databaseNameFor(organizationId: string): string {
-    return this.config.tenancy.databasePrefix + organizationId.replace(/-/g, '');
+    return this.roles.roleFor(organizationId);
   }
 
   /**
    * `CREATE DATABASE … TEMPLATE` (PostgreSQL's default WAL_LOG strategy: ~20 ms measured for a small
-   * schema), then stamps the database with its owner's id, which every pool checks before use.
+   * schema), then stamps the database with its owner's id, which every pool checks before use, and
+   * gives it its own login role, the only one besides the owner that may connect.
    */
   async createDatabase(databaseName: string, organizationId: string): Promise<void> {
     await this.copyTemplate(databaseName);
     await this.stampOwner(databaseName, organizationId);
+    await this.roles.ensureTenantRole((sql, params) => this.control.query(sql, params), databaseName, organizationId);
   }
 
   async stampOwner(databaseName: string, organizationId: string): Promise<void> {
@@ -51,10 +55,11 @@ export class TenantProvisioner {
     }
   }
 
-  /** Drops a tenant database, disconnecting anyone still on it. Used to undo a failed sign-up. */
+  /** Drops a tenant database, disconnecting anyone still on it, then its role. Used to undo a failed sign-up. */
   async dropDatabase(databaseName: string): Promise<void> {
     try {
       await this.control.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName)} WITH (FORCE)`);
+      await this.roles.dropTenantRole((sql) => this.control.query(sql), databaseName);
     } catch (err) {
       this.logger.error({ databaseName, err: String(err) }, 'Could not drop tenant database');
       throw err;

@@ -42,4 +42,5 @@ export default async function globalSetup() {
   await pg.start();
   process.env.RSM_TEST_PG_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   globalThis.__RSM_PG__ = pg;
+  globalThis.__RSM_PG_DIR__ = dir; // removed by global teardown (stop() removes only its pg/ inside)
 }

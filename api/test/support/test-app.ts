@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
-import { withDatabase } from '../../src/database/postgres-url.js';
+import { withCredentials, withDatabase } from '../../src/database/postgres-url.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -17,28 +17,49 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The fixed master key of test runs (role passwords derive from it; tests may derive them too). */
+export const TEST_SECRET_KEY = 'test-only-secret-key-0123456789abcdef';
+
 /**
  * The real application on the run's PostgreSQL, with its own control database, template and tenant
- * database prefix, so test files never see each other's rows or databases.
+ * database prefix, so test files never see each other's rows or databases. Like production, it
+ * connects as a role that is no superuser, only CREATEDB and CREATEROLE (README's DATABASE_URL).
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const serverUrl = process.env.RSM_TEST_PG_URL;
   if (!serverUrl) throw new Error('RSM_TEST_PG_URL is not set: run through jest (global setup)');
   const id = `rsm_t${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  const controlRole = `${id}_control`;
+  const controlPassword = randomBytes(18).toString('base64url');
+  await admin.query(`CREATE ROLE "${controlRole}" LOGIN CREATEDB CREATEROLE PASSWORD '${controlPassword}'`);
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: withDatabase(serverUrl, `${id}_control`),
+    RSM_SECRET_KEY: TEST_SECRET_KEY,
+    DATABASE_URL: withCredentials(withDatabase(serverUrl, `${id}_control`), controlRole, controlPassword),
     TENANT_TEMPLATE_DATABASE: `${id}_template`,
     TENANT_DATABASE_PREFIX: `${id}_tenant_`,
     WEB_DIST_DIR: '/nonexistent',
     ...env,
   });
-  const app = await createApp(config);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
+  /** Drops this app's databases, then its roles (tenant roles, group, control role), by prefix. */
+  const dropEverything = async () => {
+    const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${id}\\_%`]);
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    const roles = await admin.query(`SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname = $2`, [`${id}\\_%`, controlRole]);
+    for (const { rolname } of roles.rows) await admin.query(`DROP ROLE IF EXISTS "${rolname}"`);
+  };
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp(config);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (err) {
+    await dropEverything().finally(() => admin.end());
+    throw err;
+  }
   const control = new pg.Client({ connectionString: config.databaseUrl });
   await control.connect();
   return {
@@ -50,9 +71,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     async close() {
       await app.close();
       await control.end();
-      // Leave nothing behind on a shared server (CI's DATABASE_URL).
-      const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${id}\\_%`]);
-      for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      // Leave nothing behind on a shared server (CI's DATABASE_URL): databases, then roles.
+      await dropEverything();
       await admin.end();
     },
   };

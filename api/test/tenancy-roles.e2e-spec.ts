@@ -1,0 +1,176 @@
+import { jest } from '@jest/globals';
+import { createHmac } from 'node:crypto';
+import pg from 'pg';
+import { SessionsService } from '../src/auth/sessions.service.js';
+import { withDatabase } from '../src/database/postgres-url.js';
+import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
+import { TenantMigrator } from '../src/tenancy/tenant-migrator.service.js';
+import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
+
+/**
+ * Each studio database has its own login role that may connect to that database only, so a
+ * registry mix-up (or a leaked tenant credential) cannot reach another studio's rows.
+ */
+describe('per-tenant database roles', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const databaseOf = async (organizationId: string) =>
+    (await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [organizationId])).rows[0].database_name as string;
+
+  /** The credentials README documents: role = database name, password = HMAC-SHA256(key, "tenant-role:" + id), base64url. */
+  const tenantCredentials = async (organizationId: string) => ({
+    user: await databaseOf(organizationId),
+    password: createHmac('sha256', t.config.secretKey!).update(`tenant-role:${organizationId}`).digest('base64url'),
+  });
+  /** Connects to `database` as `organizationId`'s tenant role; resolves with the SQLSTATE of a refusal, or 'connected'. */
+  const connectAs = async (organizationId: string, database: string) => {
+    const { user, password } = await tenantCredentials(organizationId);
+    const url = new URL(withDatabase(t.config.databaseUrl!, database));
+    url.username = encodeURIComponent(user);
+    url.password = encodeURIComponent(password);
+    const client = new pg.Client({ connectionString: url.toString() });
+    try {
+      await client.connect();
+      const { rows } = await client.query(`SELECT current_user AS "user", (SELECT count(*)::int FROM clients) AS clients`);
+      return { result: 'connected' as const, ...rows[0] };
+    } catch (err) {
+      return { result: (err as { code?: string }).code ?? String(err) };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  const roleNames = async () =>
+    (await t.admin.query(`SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY 1`, [`${t.config.tenancy.databasePrefix}%`])).rows.map(
+      (r: { rolname: string }) => r.rolname,
+    );
+
+  it("a tenant pool connects as the studio's own role, which is no superuser and not the control role", async () => {
+    const studio = await registerStudio(t, 'Own');
+    await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Mine' }).expect(201);
+    const database = await databaseOf(studio.organizationId);
+    const [row] = await t.app.get(TenantDataSources).withTenant(studio.organizationId, (ds) =>
+      ds.query(`SELECT current_user AS "user", session_user AS "session", (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super`),
+    );
+    expect(row).toEqual({ user: database, session: database, super: false });
+    const { rows } = await t.admin.query(`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = $1`, [database]);
+    expect(rows.map((r: { usename: string }) => r.usename)).toEqual([database]);
+    const control = await t.control.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
+    expect(control.rows[0].rolsuper).toBe(false);
+  });
+
+  it("the tenant role reaches its own database, but not another studio's nor the control database", async () => {
+    const a = await registerStudio(t, 'RoleA');
+    const b = await registerStudio(t, 'RoleB');
+    await t.http().post('/api/v1/clients').set('cookie', b.cookie).send({ name: 'B private' }).expect(201);
+    // The derived credentials are right: they open a's own database.
+    expect(await connectAs(a.organizationId, await databaseOf(a.organizationId))).toEqual({ result: 'connected', user: await databaseOf(a.organizationId), clients: 0 });
+    // 42501 insufficient_privilege: "permission denied for database".
+    expect(await connectAs(a.organizationId, await databaseOf(b.organizationId))).toEqual({ result: '42501' });
+    expect(await connectAs(a.organizationId, new URL(t.config.databaseUrl!).pathname.slice(1))).toEqual({ result: '42501' });
+    expect(await connectAs(a.organizationId, t.config.tenancy.templateDatabase)).toEqual({ result: '42501' });
+  });
+
+  it('PUBLIC may not connect to tenant databases, the template or the control database', async () => {
+    await registerStudio(t, 'Public');
+    const names = [...(await tenantDatabases(t)), t.config.tenancy.templateDatabase, new URL(t.config.databaseUrl!).pathname.slice(1)];
+    const { rows } = await t.admin.query(`SELECT datname, has_database_privilege('public', datname, 'CONNECT') AS public FROM pg_database WHERE datname = ANY($1)`, [names]);
+    expect(rows.length).toBe(names.length);
+    expect(rows.filter((r: { public: boolean }) => r.public)).toEqual([]);
+  });
+
+  it("a registry row pointed at another studio's database cannot even connect: 503, never the other rows", async () => {
+    const a = await registerStudio(t, 'PointA');
+    const b = await registerStudio(t, 'PointB');
+    await t.http().post('/api/v1/clients').set('cookie', b.cookie).send({ name: 'B secret' }).expect(201);
+    await t.app.get(TenantDataSources).closeAll();
+    const dbB = await databaseOf(b.organizationId);
+    // Remove the stamp check's chance to catch it: the stamp names a, as a copied stamp would.
+    await t.admin.query(`COMMENT ON DATABASE "${dbB}" IS 'rsm:tenant:${a.organizationId}'`);
+    await t.control.query(`UPDATE tenant_databases SET database_name = $2 WHERE organization_id = $1`, [a.organizationId, `${dbB}_x`]);
+    await t.control.query(`UPDATE tenant_databases SET database_name = $2 WHERE organization_id = $1`, [b.organizationId, `${dbB}_y`]);
+    await t.control.query(`UPDATE tenant_databases SET database_name = $2 WHERE organization_id = $1`, [a.organizationId, dbB]);
+    const res = await t.http().get('/api/v1/clients').set('cookie', a.cookie);
+    expect(res.status).toBe(503);
+    expect(res.body.type).toMatch(/tenant-wrong-database$/);
+    expect(JSON.stringify(res.body)).not.toContain('B secret');
+    const { rows } = await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [dbB]);
+    expect(rows[0].n).toBe(0); // a's role never got a session there
+  });
+
+  it('a failed sign-up drops the role together with its database', async () => {
+    const before = { roles: await roleNames(), databases: await tenantDatabases(t) };
+    const spy = jest.spyOn(t.app.get(SessionsService), 'create').mockRejectedValueOnce(new Error('injected failure'));
+    await t.http().post('/api/v1/auth/register').send(newStudio('Doomed')).expect(500);
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+    expect({ roles: await roleNames(), databases: await tenantDatabases(t) }).toEqual(before);
+    // A successful one leaves exactly its database and its role.
+    const ok = await registerStudio(t, 'Kept');
+    expect(await roleNames()).toEqual([...before.roles, await databaseOf(ok.organizationId)].sort());
+  });
+
+  it('start-up gives a studio made before per-tenant roles its role and grants', async () => {
+    const old = await registerStudio(t, 'Legacy');
+    await t.http().post('/api/v1/clients').set('cookie', old.cookie).send({ name: 'Old row' }).expect(201);
+    await t.app.get(TenantDataSources).closeAll();
+    const database = await databaseOf(old.organizationId);
+    const group = `${t.config.tenancy.databasePrefix}app`;
+    // Back to how such a studio looked: no role, PUBLIC may connect, no grants inside.
+    await t.admin.query(`REVOKE CONNECT ON DATABASE "${database}" FROM "${database}"`);
+    await t.admin.query(`DROP ROLE "${database}"`);
+    await t.admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE "${database}" TO PUBLIC`);
+    const inside = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, database) });
+    await inside.connect();
+    await inside.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "${group}"`);
+    await inside.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM "${group}"`);
+    await inside.end();
+    await t.http().get('/api/v1/clients').set('cookie', old.cookie).expect(503);
+
+    await t.app.get(TenantMigrator).migrateOnStart();
+
+    const res = await t.http().get('/api/v1/clients').set('cookie', old.cookie).expect(200);
+    expect(res.body.items.map((c: { name: string }) => c.name)).toEqual(['Old row']);
+    const [row] = await t.app.get(TenantDataSources).withTenant(old.organizationId, (ds) => ds.query(`SELECT current_user AS "user"`));
+    expect(row.user).toBe(database);
+    const { rows } = await t.admin.query(`SELECT has_database_privilege('public', $1, 'CONNECT') AS public`, [database]);
+    expect(rows[0].public).toBe(false);
+  });
+
+  it('a changed RSM_SECRET_KEY: tenants cannot sign in until start-up sets their passwords from the new key', async () => {
+    const studio = await registerStudio(t, 'Rekey');
+    await t.app.get(TenantDataSources).closeAll();
+    const oldKey = t.config.secretKey;
+    t.config.secretKey = 'another-test-only-secret-key-0123456789';
+    try {
+      expect((await t.http().get('/api/v1/clients').set('cookie', studio.cookie)).status).toBe(503);
+      await t.app.get(TenantMigrator).migrateOnStart();
+      await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+      expect(await connectAs(studio.organizationId, await databaseOf(studio.organizationId))).toMatchObject({ result: 'connected' });
+    } finally {
+      t.config.secretKey = oldKey;
+      await t.app.get(TenantDataSources).closeAll();
+      await t.app.get(TenantMigrator).migrateOnStart(); // back to the run's key for the tests after this one
+    }
+  });
+
+  it("a test app's close() leaves none of its databases or roles behind", async () => {
+    const other = await createTestApp();
+    const prefix = other.config.tenancy.databasePrefix.replace(/_tenant_$/, '_');
+    await registerStudio(other, 'Gone');
+    const leftovers = async () => ({
+      databases: (await t.admin.query(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [prefix])).rows,
+      roles: (await t.admin.query(`SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)`, [prefix])).rows,
+    });
+    const before = await leftovers();
+    expect(before.databases.length).toBe(3); // control, template, one studio
+    expect(before.roles.length).toBe(3); // control role, group, the studio's role
+    await other.close();
+    expect(await leftovers()).toEqual({ databases: [], roles: [] });
+  });
+});

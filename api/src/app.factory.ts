@@ -4,11 +4,13 @@ import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppModule, requestIdFrom } from './app.module.js';
+import { AppModule } from './app.module.js';
+import { requestIdFrom } from './common/request-id.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { RequestContext } from './common/request-context.js';
 import { SpaFallback } from './common/spa-fallback.js';
@@ -24,11 +26,16 @@ export function resolveWebDist(config: AppConfig): string | undefined {
   return existsSync(dir) ? dir : undefined;
 }
 
+export interface CreateAppOptions {
+  /** Where log lines go instead of stdout (tests read them back). */
+  logDestination?: DestinationStream;
+}
+
 /** Builds the whole application (not listening). Used by main, the tests and the bench alike. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, // Fastify takes a hop count; Nest's adapter type omits numbers.
     trustProxy: (config.trustProxyHops || false) as boolean, genReqId: requestIdFrom });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.logDestination), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

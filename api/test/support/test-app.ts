@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../src/app.factory.js';
+import { type CreateAppOptions, createApp } from '../../src/app.factory.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { withDatabase } from '../../src/database/postgres-url.js';
 
@@ -21,7 +21,7 @@ export interface TestApp {
  * The real application on the run's PostgreSQL, with its own control database, template and tenant
  * database prefix, so test files never see each other's rows or databases.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<TestApp> {
   const serverUrl = process.env.RSM_TEST_PG_URL;
   if (!serverUrl) throw new Error('RSM_TEST_PG_URL is not set: run through jest (global setup)');
   const id = `rsm_t${randomBytes(4).toString('hex')}`;
@@ -34,7 +34,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     WEB_DIST_DIR: '/nonexistent',
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });

@@ -40,6 +40,28 @@ describe('a dependency outage is logged once, and counted', () => {
     };
   }
 
+  it("a studio database that is gone: one warning for that studio, every failure counted, other studios unaffected", async () => {
+    const victim = await registerStudio(t, 'Gone');
+    const other = await registerStudio(t, 'Fine');
+    await t.http().get('/api/v1/clients').set('cookie', victim.cookie).expect(200);
+    const errorsBefore = metricValue(await metrics(), 'rsm_dependency_errors_total{dependency="tenant"}');
+    const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [victim.organizationId]);
+    await t.admin.query(`DROP DATABASE "${rows[0].database_name}" WITH (FORCE)`);
+
+    logs.clear();
+    const N = 10;
+    for (let i = 0; i < N; i++) expect((await t.http().get('/api/v1/clients').set('cookie', victim.cookie)).status).toBe(503);
+    await t.http().get('/api/v1/clients').set('cookie', other.cookie).expect(200);
+    await settle();
+    const loud = logs.lines().filter((l) => l.level >= 40);
+    expect(loud.length).toBeLessThanOrEqual(2); // the outage, and the pool retired once by TenantDataSources
+    expect(loud.filter((l) => l.dependency === 'tenant')).toEqual([expect.objectContaining({ tenantId: victim.organizationId })]);
+    expect(logs.text()).not.toMatch(/"stack"/);
+    const after = await metrics();
+    expect(metricValue(after, 'rsm_dependency_errors_total{dependency="tenant"}')).toBe(errorsBefore + N);
+    expect(metricValue(after, 'rsm_tenant_databases_unreachable')).toBe(1);
+  });
+
   it('N requests while the control database is down: 503 problems, a couple of log lines, the counter grows by N', async () => {
     const studio = await registerStudio(t, 'Outage');
     const before = await metrics();

@@ -196,8 +196,9 @@ describe('HTTP edges: a statement over DB_STATEMENT_TIMEOUT_MS', () => {
   beforeAll(async () => {
     t = await createTestApp();
     studio = await registerStudio(t, 'Timeout'); // sign-up (CREATE DATABASE) under the usual timeout
-    // The same databases served with a tiny statement timeout. (Closed last: closing one of two
-    // apps on one control database disconnects the other.)
+    // The same databases served with a tiny statement timeout, so sign-up above is not subject to
+    // it. (`t` is not used once `busy` is closed: closing one of two apps in a process currently
+    // leaves the other's control DataSource "not connected".)
     busy = await createApp({ ...t.config, tenancy: { ...t.config.tenancy, statementTimeoutMs: 300 } });
     await busy.init();
     await busy.getHttpAdapter().getInstance().ready();

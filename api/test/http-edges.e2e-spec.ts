@@ -197,8 +197,8 @@ describe('HTTP edges: a statement over DB_STATEMENT_TIMEOUT_MS', () => {
     t = await createTestApp();
     studio = await registerStudio(t, 'Timeout'); // sign-up (CREATE DATABASE) under the usual timeout
     // The same databases served with a tiny statement timeout, so sign-up above is not subject to
-    // it. (`t` is not used once `busy` is closed: closing one of two apps in a process currently
-    // leaves the other's control DataSource "not connected".)
+    // it. Only `busy` serves requests from here on: passport strategies live on the global passport
+    // instance, so the app created last authenticates for every app in the process.
     busy = await createApp({ ...t.config, tenancy: { ...t.config.tenancy, statementTimeoutMs: 300 } });
     await busy.init();
     await busy.getHttpAdapter().getInstance().ready();

@@ -4,16 +4,24 @@ import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppModule, requestIdFrom } from './app.module.js';
+import { AppModule } from './app.module.js';
+import { trackDependencyRecovery } from './common/dependency-recovery.js';
+import { frameworkErrors, serverTimeouts, writeClientErrorProblem } from './common/http-server.js';
+import { refuseCrossSiteWrites } from './common/origin-check.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { RequestContext } from './common/request-context.js';
+import { requestIdFrom } from './common/request-id.js';
+import { acceptJsonBodiesOnly, refuseUnstorableQueryAndParams } from './common/request-input.js';
 import { SpaFallback } from './common/spa-fallback.js';
 import { StrictValidationPipe } from './common/validation.js';
+import { serveWellKnownFiles } from './common/well-known-files.js';
 import type { AppConfig } from './config/app-config.js';
+import { DependencyHealth } from './metrics/dependency-health.js';
 import { buildOpenApiDocument, setupSwaggerUi } from './openapi/swagger.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,13 +32,25 @@ export function resolveWebDist(config: AppConfig): string | undefined {
   return existsSync(dir) ? dir : undefined;
 }
 
+export interface CreateAppOptions {
+  /** Where log lines go instead of stdout (tests read them back). */
+  logDestination?: DestinationStream;
+}
+
 /** Builds the whole application (not listening). Used by main, the tests and the bench alike. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, // Fastify takes a hop count; Nest's adapter type omits numbers.
-    trustProxy: (config.trustProxyHops || false) as boolean, genReqId: requestIdFrom });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: 256 * 1024,
+    trustProxy: (config.trustProxyHops || false) as boolean, // Fastify takes a hop count; Nest's adapter type omits numbers.
+    genReqId: requestIdFrom,
+    ...serverTimeouts(config),
+    frameworkErrors,
+    clientErrorHandler: writeClientErrorProblem,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.logDestination), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    bodyParser: false, // JSON only, parsed by acceptJsonBodiesOnly (no urlencoded parser)
   });
   app.useLogger(app.get(Logger));
   await configureApp(app, config);
@@ -40,12 +60,17 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const spa = SpaFallback.fromDir(resolveWebDist(config));
+  const dependencies = app.get(DependencyHealth);
 
   const context = app.get(RequestContext);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     context.run(request, done); // the rest of the request runs in its own context
   });
+  refuseCrossSiteWrites(fastify, config);
+  acceptJsonBodiesOnly(fastify);
+  refuseUnstorableQueryAndParams(fastify);
+  trackDependencyRecovery(fastify, dependencies);
   await app.register(fastifyCookie);
   const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
   await app.register(helmet, {
@@ -66,11 +91,12 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
 
   app.useGlobalPipes(new StrictValidationPipe());
-  app.useGlobalFilters(new ProblemFilter(spa));
+  app.useGlobalFilters(new ProblemFilter(spa, dependencies));
 
-  const document = buildOpenApiDocument(app);
-  setupSwaggerUi(app, document);
+  // API documentation is public (it is documentation); API_DOCS=false turns it off.
+  if (config.apiDocs) setupSwaggerUi(app, buildOpenApiDocument(app));
 
+  serveWellKnownFiles(fastify, spa?.root);
   if (spa) {
     await app.register(fastifyStatic, {
       root: spa.root,

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { isStorableText } from './input-safety.js';
 import { ValidationProblem } from './problem.js';
 
 /** Query parameters shared by every cursor-paginated list. */
@@ -30,7 +31,9 @@ export function encodeCursor(key: unknown[]): string {
 export function decodeCursor(cursor: string, shape: Array<'string' | 'number'>): unknown[] {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === shape.length && key.every((v, i) => typeof v === shape[i])) return key;
+    // A cursor is decoded from client input: its strings get the same text rule as any other input.
+    const valid = (v: unknown, i: number) => typeof v === shape[i] && (typeof v !== 'string' || isStorableText(v));
+    if (Array.isArray(key) && key.length === shape.length && key.every(valid)) return key;
   } catch {
     // fall through
   }

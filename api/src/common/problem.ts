@@ -34,7 +34,7 @@ export class ProblemDto {
   errors?: FieldErrorDto[];
 }
 
-const PROBLEM_BASE = 'https://rsm.dev/problems/';
+export const PROBLEM_BASE = 'https://rsm.dev/problems/';
 
 /** An HttpException that carries a complete problem body. Throw it anywhere; the filter renders it. */
 export class ProblemException extends HttpException {

@@ -40,3 +40,30 @@ describe('loadConfig', () => {
     }
   });
 });
+
+// --- issue 5, HTTP edges ---
+describe('loadConfig: HTTP edges', () => {
+  it('has documented defaults for timeouts, trusted origins, metrics and API docs', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 15_000, keepAliveTimeoutMs: 72_000, connectionTimeoutMs: 60_000 });
+    expect(config.trustedOrigins).toEqual([]);
+    expect(config.metrics).toEqual({ port: undefined, token: undefined });
+    expect(config.apiDocs).toBe(true);
+    expect(loadConfig({ API_DOCS: 'false' }).apiDocs).toBe(false);
+  });
+
+  it('reads TRUSTED_ORIGINS as a list of normalised origins, and refuses anything that is not an origin', () => {
+    expect(loadConfig({ TRUSTED_ORIGINS: 'https://app.example.com, http://localhost:5173/' }).trustedOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+    ]);
+    for (const bad of ['app.example.com', 'https://app.example.com/path', 'ftp://files.example', '*']) {
+      expect(() => loadConfig({ TRUSTED_ORIGINS: bad })).toThrow(/TRUSTED_ORIGINS/);
+    }
+  });
+
+  it('refuses a headers timeout longer than the request timeout, and a short metrics token', () => {
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '2000' })).toThrow(/HEADERS_TIMEOUT_MS/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+});

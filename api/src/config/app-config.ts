@@ -42,10 +42,41 @@ const envSchema = z.object({
   // EMBEDDED_PG_PORT was chosen by the operator (then a taken port stops start-up). Start-up (main.ts)
   // refuses a missing key in production.
   RSM_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  // --- issue 5, HTTP edges: browser writes, timeouts, operator endpoints ---
+  TRUSTED_ORIGINS: z.string().default(''),
+  REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  HEADERS_TIMEOUT_MS: positiveInt(15_000),
+  KEEP_ALIVE_TIMEOUT_MS: positiveInt(72_000),
+  CONNECTION_TIMEOUT_MS: positiveInt(60_000),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  API_DOCS: bool.default(true),
+  // --- end of HTTP edges ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
+}).refine((env) => env.HEADERS_TIMEOUT_MS <= env.REQUEST_TIMEOUT_MS, {
+  path: ['HEADERS_TIMEOUT_MS'],
+  message: 'must not exceed REQUEST_TIMEOUT_MS (Node.js refuses it)',
+}).refine((env) => parseOrigins(env.TRUSTED_ORIGINS) !== undefined, {
+  path: ['TRUSTED_ORIGINS'],
+  message: 'must be a comma-separated list of origins such as https://app.example.com (scheme, host and optional port only)',
 });
+
+/** `https://a.example, http://b.example:8080` → normalised origins; undefined when one is not an origin. */
+function parseOrigins(list: string): string[] | undefined {
+  const origins: string[] = [];
+  for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    try {
+      const url = new URL(item);
+      if (!/^https?:$/.test(url.protocol) || url.origin !== item.replace(/\/$/, '')) return undefined;
+      origins.push(url.origin);
+    } catch {
+      return undefined;
+    }
+  }
+  return origins;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -77,6 +108,13 @@ export interface AppConfig {
   secretKey: string | undefined;
   /** True when EMBEDDED_PG_PORT was set: a taken port is then an error instead of a reason to pick another. */
   embeddedPgPortExplicit: boolean;
+  // --- issue 5, HTTP edges ---
+  /** Origins besides our own allowed to make unsafe requests (a separately hosted web app). */
+  trustedOrigins: string[];
+  http: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number; connectionTimeoutMs: number };
+  /** METRICS_PORT: /metrics on its own listener (0: any free port); METRICS_TOKEN: bearer token on the main port. */
+  metrics: { port: number | undefined; token: string | undefined };
+  apiDocs: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -119,6 +157,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     // Issue 5, per-tenant database roles and start-up.
     secretKey: env.RSM_SECRET_KEY,
     embeddedPgPortExplicit: source.EMBEDDED_PG_PORT !== undefined && source.EMBEDDED_PG_PORT !== '',
+    trustedOrigins: parseOrigins(env.TRUSTED_ORIGINS) ?? [],
+    http: {
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+      connectionTimeoutMs: env.CONNECTION_TIMEOUT_MS,
+    },
+    metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
+    apiDocs: env.API_DOCS,
   };
 }
 

@@ -5,6 +5,8 @@ import { Public } from '../auth/public.decorator.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { ProblemException } from '../common/problem.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import { logSafeError } from '../common/log-safe-error.js';
+import { DependencyHealth } from '../metrics/dependency-health.js';
 
 export class HealthDto {
   @ApiProperty({ example: 'ok' })
@@ -15,7 +17,10 @@ export class HealthDto {
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource) {}
+  constructor(
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+    private readonly dependencies: DependencyHealth,
+  ) {}
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up' })
@@ -31,8 +36,11 @@ export class HealthController {
   async ready(): Promise<HealthDto> {
     try {
       await this.control.query('SELECT 1');
+      this.dependencies.succeeded('control');
       return { status: 'ok' };
-    } catch {
+    } catch (err) {
+      // Probed every few seconds: an outage is logged once (DependencyHealth), not per probe.
+      this.dependencies.failed('control', { error: logSafeError(err) });
       throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'not-ready', 'The control database is unreachable.');
     }
   }

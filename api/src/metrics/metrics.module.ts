@@ -1,6 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { DependencyHealth } from './dependency-health.js';
+import { MetricsAccessGuard } from './metrics-access.guard.js';
 import { MetricsController } from './metrics.controller.js';
+import { MetricsServer } from './metrics-server.js';
 import { METRICS_REGISTRY } from './metrics.registry.js';
 
 @Global()
@@ -15,7 +18,10 @@ import { METRICS_REGISTRY } from './metrics.registry.js';
         return registry;
       },
     },
+    DependencyHealth,
+    MetricsAccessGuard,
+    MetricsServer,
   ],
-  exports: [METRICS_REGISTRY],
+  exports: [METRICS_REGISTRY, DependencyHealth],
 })
 export class MetricsModule {}

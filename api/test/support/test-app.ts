@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../src/app.factory.js';
+import { type CreateAppOptions, createApp } from '../../src/app.factory.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { withCredentials, withDatabase } from '../../src/database/postgres-url.js';
 
@@ -25,7 +25,7 @@ export const TEST_SECRET_KEY = 'test-only-secret-key-0123456789abcdef';
  * database prefix, so test files never see each other's rows or databases. Like production, it
  * connects as a role that is no superuser, only CREATEDB and CREATEROLE (README's DATABASE_URL).
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<TestApp> {
   const serverUrl = process.env.RSM_TEST_PG_URL;
   if (!serverUrl) throw new Error('RSM_TEST_PG_URL is not set: run through jest (global setup)');
   const id = `rsm_t${randomBytes(4).toString('hex')}`;
@@ -53,7 +53,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   };
   let app: NestFastifyApplication;
   try {
-    app = await createApp(config);
+    app = await createApp(config, options);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } catch (err) {

@@ -1,0 +1,64 @@
+import type { FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type ServerOptions } from 'node:http';
+import type { Socket } from 'node:net';
+import type { AppConfig } from '../config/app-config.js';
+import { sendProblem } from './problem.filter.js';
+import { PROBLEM_CONTENT_TYPE, problemTypeFor } from './problem.js';
+
+/**
+ * Timeouts of the HTTP server (all from the configuration table):
+ * - REQUEST_TIMEOUT_MS: the whole request, body included, must arrive in time (a slow body is a
+ *   408 and the connection is closed: a client can no longer hold a socket with a trickle);
+ * - HEADERS_TIMEOUT_MS: the request line and headers alone (slowloris);
+ * - KEEP_ALIVE_TIMEOUT_MS: how long an idle keep-alive connection stays open between requests
+ *   (above the usual 60 s of load balancers, so they close first);
+ * - CONNECTION_TIMEOUT_MS: a socket with no activity at all while a request is handled.
+ * Node checks request and header deadlines every `connectionsCheckingInterval` (30 s by default,
+ * far coarser than a short timeout): checked at a tenth of the shorter deadline, at most every 1 s.
+ */
+export function serverTimeouts(config: AppConfig): Pick<FastifyServerOptions, 'requestTimeout' | 'connectionTimeout' | 'keepAliveTimeout'> & { http: ServerOptions } {
+  const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs, connectionTimeoutMs } = config.http;
+  return {
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 10))),
+    },
+  };
+}
+
+/**
+ * Errors Fastify's router raises before any hook (FST_ERR_BAD_URL 400 for `/clients/%E0%A4%A`,
+ * FST_ERR_MAX_PARAM_LENGTH 414 for an over-long id): problems like every other error.
+ */
+export const frameworkErrors: FastifyServerOptions['frameworkErrors'] = (error, request, reply) => {
+  sendProblem(error, request, reply);
+};
+
+const CLIENT_ERRORS: Record<string, { status: number; detail: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, detail: 'The request did not arrive in time.' },
+  HPE_HEADER_OVERFLOW: { status: 431, detail: 'The request headers are too large.' },
+};
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (headers too large, request or
+ * header timeout, malformed request line): written to the socket as a problem, then closed.
+ */
+export function writeClientErrorProblem(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, detail } = CLIENT_ERRORS[err.code ?? ''] ?? { status: 400, detail: 'The request is not valid HTTP.' };
+  const requestId = randomUUID();
+  const title = STATUS_CODES[status] ?? 'Error';
+  const body = JSON.stringify({ type: problemTypeFor(status), title, status, detail, requestId });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}

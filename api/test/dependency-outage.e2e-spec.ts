@@ -1,0 +1,106 @@
+import { metricValue } from './support/http-load.js';
+import { LogCapture, settle } from './support/log-capture.js';
+import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+
+/**
+ * Defect 10: with the control database down, every request logged an error with a stack. An outage
+ * is logged once per dependency and state change; each failure is counted in the metrics.
+ */
+describe('a dependency outage is logged once, and counted', () => {
+  let t: TestApp;
+  const logs = new LogCapture();
+  beforeAll(async () => {
+    t = await createTestApp({ LOG_LEVEL: 'info', DB_CONNECT_TIMEOUT_MS: '1000' }, { logDestination: logs });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const metrics = async () => (await t.http().get('/metrics').expect(200)).text;
+  const controlName = () => new URL(t.config.databaseUrl!).pathname.slice(1);
+
+  /** Takes the control database away (renamed, so connections get "does not exist"), then puts it back. */
+  async function controlDown() {
+    const name = controlName();
+    t.control.on('error', () => undefined); // the test's own connection is cut too (and not used again)
+    await t.admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS false`);
+    await t.admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [name]);
+    for (let i = 0; ; i++) {
+      try {
+        await t.admin.query(`ALTER DATABASE "${name}" RENAME TO "${name}_away"`);
+        break;
+      } catch (err) {
+        if (i > 50) throw err;
+        await new Promise((r) => setTimeout(r, 100)); // terminated backends take a moment to go
+      }
+    }
+    return async function controlUp() {
+      await t.admin.query(`ALTER DATABASE "${name}_away" RENAME TO "${name}"`);
+      await t.admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`);
+    };
+  }
+
+  it("a studio database that is gone: one warning for that studio, every failure counted, other studios unaffected", async () => {
+    const victim = await registerStudio(t, 'Gone');
+    const other = await registerStudio(t, 'Fine');
+    await t.http().get('/api/v1/clients').set('cookie', victim.cookie).expect(200);
+    const errorsBefore = metricValue(await metrics(), 'rsm_dependency_errors_total{dependency="tenant"}');
+    const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [victim.organizationId]);
+    await t.admin.query(`DROP DATABASE "${rows[0].database_name}" WITH (FORCE)`);
+
+    logs.clear();
+    const N = 10;
+    for (let i = 0; i < N; i++) expect((await t.http().get('/api/v1/clients').set('cookie', victim.cookie)).status).toBe(503);
+    await t.http().get('/api/v1/clients').set('cookie', other.cookie).expect(200);
+    await settle();
+    const loud = logs.lines().filter((l) => l.level >= 40);
+    expect(loud.length).toBeLessThanOrEqual(2); // the outage, and the pool retired once by TenantDataSources
+    expect(loud.filter((l) => l.dependency === 'tenant')).toEqual([expect.objectContaining({ tenantId: victim.organizationId })]);
+    expect(logs.text()).not.toMatch(/"stack"/);
+    const after = await metrics();
+    expect(metricValue(after, 'rsm_dependency_errors_total{dependency="tenant"}')).toBe(errorsBefore + N);
+    expect(metricValue(after, 'rsm_tenant_databases_unreachable')).toBe(1);
+  });
+
+  it('N requests while the control database is down: 503 problems, a couple of log lines, the counter grows by N', async () => {
+    const studio = await registerStudio(t, 'Outage');
+    const before = await metrics();
+    const errorsBefore = metricValue(before, 'rsm_dependency_errors_total{dependency="control"}');
+    expect(metricValue(before, 'rsm_dependency_up{dependency="control"}')).toBe(1);
+
+    const controlUp = await controlDown();
+    let restored = false;
+    try {
+      logs.clear();
+      const N = 20;
+      for (let i = 0; i < N; i++) {
+        const res = i % 2 ? await t.http().get('/api/v1/clients').set('cookie', studio.cookie) : await t.http().post('/api/v1/auth/login').send({ email: studio.credentials.email, password: 'wrong password' });
+        expect(res.status).toBe(503);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.headers['retry-after']).toBeDefined();
+      }
+      await settle();
+      const loud = logs.lines().filter((l) => l.level >= 40);
+      expect(loud.length).toBeLessThanOrEqual(2);
+      expect(logs.text()).not.toMatch(/"stack"/);
+      expect(loud[0]).toMatchObject({ dependency: 'control' });
+
+      const during = await metrics();
+      expect(metricValue(during, 'rsm_dependency_errors_total{dependency="control"}')).toBe(errorsBefore + N);
+      expect(metricValue(during, 'rsm_dependency_up{dependency="control"}')).toBe(0);
+
+      await controlUp();
+      restored = true;
+      logs.clear();
+      await t.http().get('/health/ready').expect(200);
+      await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+      await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+      await settle();
+      const recovered = logs.lines().filter((l) => l.dependency === 'control');
+      expect(recovered).toHaveLength(1); // "back", once
+      expect(metricValue(await metrics(), 'rsm_dependency_up{dependency="control"}')).toBe(1);
+    } finally {
+      if (!restored) await controlUp();
+    }
+  });
+});

@@ -26,8 +26,12 @@ export function resolveWebDist(config: AppConfig): string | undefined {
 
 /** Builds the whole application (not listening). Used by main, the tests and the bench alike. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, // Fastify takes a hop count; Nest's adapter type omits numbers.
-    trustProxy: (config.trustProxyHops || false) as boolean, genReqId: requestIdFrom });
+  const hops = config.trustProxyHops;
+  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, genReqId: requestIdFrom,
+    // Fastify 5.12 ignores a bare hop count (it trusts no hop at all), so request.ip was the proxy's
+    // and every client behind it shared one rate-limit budget. A function keeps TRUST_PROXY's meaning:
+    // believe the last `hops` entries of X-Forwarded-For.
+    trustProxy: hops ? (_address: string, hop: number) => hop < hops : false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     bufferLogs: true,
     abortOnError: false,

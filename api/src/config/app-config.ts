@@ -5,6 +5,8 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A limit where 0 turns it off. */
+const limit = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 /** Every environment variable the API reads, with its default. README's configuration table mirrors this. */
 const envSchema = z.object({
@@ -37,6 +39,16 @@ const envSchema = z.object({
     .default('rsm_tenant_'),
   WEB_DIST_DIR: z.string().min(1).optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  // Rate limits (issue 5, "Rate limits"): see api/src/rate-limit/. 0 turns a limit off.
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: limit(5),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: limit(20),
+  RATE_LIMIT_LOGIN_FAILURES_PER_IP: limit(50),
+  RATE_LIMIT_LOGIN_DELAY_MS: positiveInt(1000),
+  RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS: positiveInt(900),
+  RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: limit(5),
+  RATE_LIMIT_API_PER_SESSION_PER_MINUTE: limit(600),
+  RATE_LIMIT_API_PER_IP_PER_MINUTE: limit(300),
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -67,6 +79,25 @@ export interface AppConfig {
   webDistDir: string | undefined;
   /** How many reverse proxies in front of us to believe X-Forwarded-For from (0: none). */
   trustProxyHops: number;
+  /** Rate limits (issue 5); a limit of 0 is off. See api/src/rate-limit/. */
+  rateLimit: {
+    /** Where counters live: this process, or the control database (shared by every instance). */
+    store: 'memory' | 'postgres';
+    login: {
+      /** Consecutive failures for one account from one IP before the growing delay starts. */
+      failuresPerAccountIp: number;
+      /** Failures for one account from any IP (IPs the account logged in from before are exempt). */
+      failuresPerAccount: number;
+      /** Failures from one IP across all accounts. */
+      failuresPerIp: number;
+      /** The first delay; it doubles with each further failure, up to maxDelayMs. */
+      delayMs: number;
+      maxDelayMs: number;
+    };
+    registerPerIpPerHour: number;
+    apiPerSessionPerMinute: number;
+    apiPerIpPerMinute: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +137,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     webDistDir: env.WEB_DIST_DIR,
     trustProxyHops: env.TRUST_PROXY,
+    rateLimit: {
+      store: env.RATE_LIMIT_STORE,
+      login: {
+        failuresPerAccountIp: env.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP,
+        failuresPerAccount: env.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+        failuresPerIp: env.RATE_LIMIT_LOGIN_FAILURES_PER_IP,
+        delayMs: env.RATE_LIMIT_LOGIN_DELAY_MS,
+        maxDelayMs: env.RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS * 1000,
+      },
+      registerPerIpPerHour: env.RATE_LIMIT_REGISTER_PER_IP_PER_HOUR,
+      apiPerSessionPerMinute: env.RATE_LIMIT_API_PER_SESSION_PER_MINUTE,
+      apiPerIpPerMinute: env.RATE_LIMIT_API_PER_IP_PER_MINUTE,
+    },
   };
 }
 

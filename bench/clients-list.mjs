@@ -188,6 +188,8 @@ async function main() {
       PORT: String(appPort),
       DATABASE_URL: controlUrl,
       LOG_LEVEL: 'warn',
+      // The bench drives one session at ~1,000 req/s: the per-session API limit would turn it into 429s.
+      RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '0',
     },
   });
   await waitForHttp(`${appBase}/health/ready`, { timeoutMs: 120_000, child: app });

@@ -32,7 +32,7 @@ describe('login brute-force limits', () => {
       t = await createTestApp({
         TRUST_PROXY: '1',
         RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '5',
-        RATE_LIMIT_LOGIN_DELAY_MS: '1000',
+        RATE_LIMIT_LOGIN_DELAY_SECONDS: '1',
         RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS: '2',
       });
     });
@@ -197,7 +197,7 @@ describe('RATE_LIMIT_STORE=postgres', () => {
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
-    const env = { RATE_LIMIT_STORE: 'postgres', RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '6' };
+    const env = { RATE_LIMIT_STORE: 'postgres', RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '6', RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '5' };
     first = await createTestApp(env);
     // A second instance on the same control database (its own close() drops nothing of the first's).
     second = await createTestApp({
@@ -223,8 +223,17 @@ describe('RATE_LIMIT_STORE=postgres', () => {
     expect(remaining).toEqual(['5', '4', '3', '2', '1', '0']);
     expectRateLimited(await first.http().get('/api/v1/auth/me').set('cookie', cookie));
     expectRateLimited(await second.http().get('/api/v1/auth/me').set('cookie', cookie));
-    const rows = await first.control.query(`SELECT count(*) FROM rate_limits`);
-    expect(Number(rows.rows[0].count)).toBeGreaterThan(0);
+    const rows = await first.control.query(`SELECT count(*) FROM rate_limits WHERE key LIKE 'api-session:%'`);
+    expect(Number(rows.rows[0].count)).toBe(1);
+  });
+
+  it('shares login failures and locks between instances', async () => {
+    const { credentials } = await registerStudio(first);
+    for (let i = 0; i < 5; i++) await login(i % 2 === 0 ? first : second, credentials.email, 'wrong').expect(401);
+    expectRateLimited(await login(second, credentials.email, credentials.password));
+    expectRateLimited(await login(first, credentials.email, credentials.password));
+    const locks = await first.control.query(`SELECT count(*) FROM rate_limits WHERE key LIKE 'login-lock:%'`);
+    expect(Number(locks.rows[0].count)).toBeGreaterThan(0);
   });
 });
 

@@ -43,7 +43,7 @@ describe('loadConfig', () => {
   it('has production-sensible rate limits by default; 0 turns a limit off, negatives are refused', () => {
     expect(loadConfig({}).rateLimit).toEqual({
       store: 'memory',
-      login: { failuresPerAccountIp: 5, failuresPerAccount: 20, failuresPerIp: 50, delayMs: 1000, maxDelayMs: 900_000 },
+      login: { failuresPerAccountIp: 5, failuresPerAccount: 20, failuresPerIp: 50, delaySeconds: 1, maxDelaySeconds: 900 },
       registerPerIpPerHour: 5,
       apiPerSessionPerMinute: 600,
       apiPerIpPerMinute: 300,

@@ -44,7 +44,7 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: limit(5),
   RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: limit(20),
   RATE_LIMIT_LOGIN_FAILURES_PER_IP: limit(50),
-  RATE_LIMIT_LOGIN_DELAY_MS: positiveInt(1000),
+  RATE_LIMIT_LOGIN_DELAY_SECONDS: positiveInt(1),
   RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS: positiveInt(900),
   RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: limit(5),
   RATE_LIMIT_API_PER_SESSION_PER_MINUTE: limit(600),
@@ -90,9 +90,9 @@ export interface AppConfig {
       failuresPerAccount: number;
       /** Failures from one IP across all accounts. */
       failuresPerIp: number;
-      /** The first delay; it doubles with each further failure, up to maxDelayMs. */
-      delayMs: number;
-      maxDelayMs: number;
+      /** The first delay; it doubles with each further failure, up to maxDelaySeconds. */
+      delaySeconds: number;
+      maxDelaySeconds: number;
     };
     registerPerIpPerHour: number;
     apiPerSessionPerMinute: number;
@@ -143,8 +143,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         failuresPerAccountIp: env.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP,
         failuresPerAccount: env.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
         failuresPerIp: env.RATE_LIMIT_LOGIN_FAILURES_PER_IP,
-        delayMs: env.RATE_LIMIT_LOGIN_DELAY_MS,
-        maxDelayMs: env.RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS * 1000,
+        delaySeconds: env.RATE_LIMIT_LOGIN_DELAY_SECONDS,
+        maxDelaySeconds: env.RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS,
       },
       registerPerIpPerHour: env.RATE_LIMIT_REGISTER_PER_IP_PER_HOUR,
       apiPerSessionPerMinute: env.RATE_LIMIT_API_PER_SESSION_PER_MINUTE,

@@ -28,7 +28,7 @@ export interface LoginAttempt {
 /**
  * Login brute-force protection, on rate-limiter-flexible's counters:
  *  - per account + IP: after N consecutive failures, the next attempt waits 1 s, then 2 s, 4 s, ...
- *    capped (RATE_LIMIT_LOGIN_DELAY_MS, RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS);
+ *    capped (RATE_LIMIT_LOGIN_DELAY_SECONDS, RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS);
  *  - per account from any IP: the same, with a higher threshold, against distributed guessing;
  *  - per IP across accounts: the same, against one client spraying many accounts.
  * Refusals are temporary by construction (the delay is capped, failures are forgotten after a day),
@@ -86,7 +86,7 @@ export class LoginThrottle {
     await Promise.all(
       policies.map((p, i) => {
         const beyond = counts[i].consumedPoints - p.threshold;
-        return beyond >= 0 ? this.locks.block(p.key, this.delayMs(beyond) / 1000) : undefined;
+        return beyond >= 0 ? this.locks.block(p.key, this.delaySeconds(beyond)) : undefined;
       }),
     );
 
@@ -103,9 +103,10 @@ export class LoginThrottle {
   }
 
   /** The wait after the threshold was reached `beyond` failures ago: the first delay, doubled each time, capped. */
-  private delayMs(beyond: number): number {
-    const { delayMs, maxDelayMs } = this.config.rateLimit.login;
-    return Math.min(delayMs * 2 ** Math.min(beyond, 40), maxDelayMs);
+  private delaySeconds(beyond: number): number {
+    // Whole seconds: Retry-After is in seconds, and the PostgreSQL store keeps integer milliseconds.
+    const { delaySeconds, maxDelaySeconds } = this.config.rateLimit.login;
+    return Math.min(delaySeconds * 2 ** Math.min(beyond, 40), maxDelaySeconds);
   }
 }
 

@@ -191,6 +191,8 @@ async function main() {
       LOG_LEVEL: 'warn',
       // Production requires a master key (database role passwords derive from it); a throw-away one per run.
       RSM_SECRET_KEY: process.env.RSM_SECRET_KEY ?? randomBytes(32).toString('base64url'),
+      // The bench drives one session at ~1,000 req/s: the per-session API limit would turn it into 429s.
+      RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '0',
     },
   });
   await waitForHttp(`${appBase}/health/ready`, { timeoutMs: 120_000, child: app });

@@ -14,7 +14,14 @@ const baseURL = `http://127.0.0.1:${PORT}`;
 const serverEnv: Record<string, string> = {
 	PORT: String(PORT),
 	HOST: '127.0.0.1',
-	LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn'
+	LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+	// The suites sign up several studios and log in many times, all from 127.0.0.1: generous
+	// sign-up and login limits (the limits themselves are tested in api/test/rate-limits).
+	RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000',
+	RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '100',
+	RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '100',
+	RATE_LIMIT_LOGIN_FAILURES_PER_IP: '1000',
+	RATE_LIMIT_API_PER_IP_PER_MINUTE: '10000'
 };
 
 if (process.env.DATABASE_URL) {

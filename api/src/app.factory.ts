@@ -39,9 +39,13 @@ export interface CreateAppOptions {
 
 /** Builds the whole application (not listening). Used by main, the tests and the bench alike. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const hops = config.trustProxyHops;
   const adapter = new FastifyAdapter({
     bodyLimit: 256 * 1024,
-    trustProxy: (config.trustProxyHops || false) as boolean, // Fastify takes a hop count; Nest's adapter type omits numbers.
+    // Fastify 5.12 ignores a bare hop count (it trusts no hop at all), so request.ip was the proxy's
+    // and every client behind it shared one rate-limit budget. A function keeps TRUST_PROXY's meaning:
+    // believe the last `hops` entries of X-Forwarded-For.
+    trustProxy: hops ? (_address: string, hop: number) => hop < hops : false,
     genReqId: requestIdFrom,
     ...serverTimeouts(config),
     frameworkErrors,

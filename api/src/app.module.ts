@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ControlModule } from './control/control.module.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 
 @Global()
@@ -37,6 +38,7 @@ export class AppModule {
         ControlModule,
         TenancyModule,
         AuthModule,
+        RateLimitModule, // after AuthModule: its global guard must run after the session guard
         ClientsModule,
       ],
       controllers: [HealthController],

@@ -11,6 +11,7 @@ import { AuthSessionDto, MeDto } from './dto/auth-session.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { Public } from './public.decorator.js';
+import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -21,10 +22,11 @@ export class AuthController {
   ) {}
 
   @Public()
+  @RateLimit('register')
   @Post('register')
   @ApiOperation({ summary: 'Sign up a studio and its owner; starts a session' })
   @ApiCreatedResponse({ type: AuthSessionDto, description: 'Created; the session cookie is set' })
-  @ApiProblems(400, 409)
+  @ApiProblems(400, 409, 429)
   async register(@Body() dto: RegisterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthSessionDto> {
     const { body, token } = await this.auth.register(dto);
     this.setSessionCookie(reply, token);
@@ -39,7 +41,7 @@ export class AuthController {
   @ApiBody({ type: LoginDto })
   @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
   @ApiOkResponse({ type: AuthSessionDto, description: 'Logged in; a new session cookie is set' })
-  @ApiProblems(400, 401)
+  @ApiProblems(400, 401, 429)
   async login(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,

@@ -1,7 +1,10 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { FastifyReply } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
+import { LoginThrottle } from '../rate-limit/login-throttle.service.js';
+import { withRateLimitHeaders } from '../rate-limit/rate-limit.problem.js';
 import { validateBody } from '../common/validation.js';
 import type { AuthenticatedRequest } from './auth.types.js';
 import { LoginDto } from './dto/login.dto.js';
@@ -34,13 +37,27 @@ export class SessionAuthGuard extends AuthGuard('session') {
   }
 }
 
-/** Login: validates the body like any DTO (guards run before pipes), then the passport local strategy. */
+/**
+ * Login: validates the body like any DTO (guards run before pipes), then the passport local strategy.
+ * The brute-force limits sit here because this is where the outcome of the password check is known:
+ * the attempt is counted (or refused with 429) before the strategy's argon2 work, and a success
+ * resets it.
+ */
 @Injectable()
 export class LocalAuthGuard extends AuthGuard('local') {
+  constructor(private readonly throttle: LoginThrottle) {
+    super();
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.body = await validateBody(LoginDto, request.body);
-    return (await super.canActivate(context)) as boolean;
+    const body = await validateBody(LoginDto, request.body);
+    request.body = body;
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const attempt = await withRateLimitHeaders(reply, () => this.throttle.begin(body.email, request.ip));
+    const ok = (await super.canActivate(context)) as boolean;
+    await attempt.succeeded();
+    return ok;
   }
 
   handleRequest<T>(err: unknown, user: T): T {

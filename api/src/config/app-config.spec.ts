@@ -39,6 +39,19 @@ describe('loadConfig', () => {
       expect(message).toMatch(/COOKIE_SECURE/);
     }
   });
+
+  it('has production-sensible rate limits by default; 0 turns a limit off, negatives are refused', () => {
+    expect(loadConfig({}).rateLimit).toEqual({
+      store: 'memory',
+      login: { failuresPerAccountIp: 5, failuresPerAccount: 20, failuresPerIp: 50, delaySeconds: 1, maxDelaySeconds: 900 },
+      registerPerIpPerHour: 5,
+      apiPerSessionPerMinute: 600,
+      apiPerIpPerMinute: 300,
+    });
+    expect(loadConfig({ RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '0' }).rateLimit.apiPerSessionPerMinute).toBe(0);
+    expect(() => loadConfig({ RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '-1' })).toThrow(/RATE_LIMIT_REGISTER_PER_IP_PER_HOUR/);
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(/RATE_LIMIT_STORE/);
+  });
 });
 
 // --- issue 5, HTTP edges ---

@@ -5,6 +5,8 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A limit where 0 turns it off. */
+const limit = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 /** Every environment variable the API reads, with its default. README's configuration table mirrors this. */
 const envSchema = z.object({
@@ -52,6 +54,16 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   API_DOCS: bool.default(true),
   // --- end of HTTP edges ---
+  // Rate limits (issue 5, "Rate limits"): see api/src/rate-limit/. 0 turns a limit off.
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: limit(5),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: limit(20),
+  RATE_LIMIT_LOGIN_FAILURES_PER_IP: limit(50),
+  RATE_LIMIT_LOGIN_DELAY_SECONDS: positiveInt(1),
+  RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS: positiveInt(900),
+  RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: limit(5),
+  RATE_LIMIT_API_PER_SESSION_PER_MINUTE: limit(600),
+  RATE_LIMIT_API_PER_IP_PER_MINUTE: limit(300),
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -115,6 +127,25 @@ export interface AppConfig {
   /** METRICS_PORT: /metrics on its own listener (0: any free port); METRICS_TOKEN: bearer token on the main port. */
   metrics: { port: number | undefined; token: string | undefined };
   apiDocs: boolean;
+  /** Rate limits (issue 5); a limit of 0 is off. See api/src/rate-limit/. */
+  rateLimit: {
+    /** Where counters live: this process, or the control database (shared by every instance). */
+    store: 'memory' | 'postgres';
+    login: {
+      /** Consecutive failures for one account from one IP before the growing delay starts. */
+      failuresPerAccountIp: number;
+      /** Failures for one account from any IP (IPs the account logged in from before are exempt). */
+      failuresPerAccount: number;
+      /** Failures from one IP across all accounts. */
+      failuresPerIp: number;
+      /** The first delay; it doubles with each further failure, up to maxDelaySeconds. */
+      delaySeconds: number;
+      maxDelaySeconds: number;
+    };
+    registerPerIpPerHour: number;
+    apiPerSessionPerMinute: number;
+    apiPerIpPerMinute: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -166,6 +197,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
     apiDocs: env.API_DOCS,
+    rateLimit: {
+      store: env.RATE_LIMIT_STORE,
+      login: {
+        failuresPerAccountIp: env.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP,
+        failuresPerAccount: env.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+        failuresPerIp: env.RATE_LIMIT_LOGIN_FAILURES_PER_IP,
+        delaySeconds: env.RATE_LIMIT_LOGIN_DELAY_SECONDS,
+        maxDelaySeconds: env.RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS,
+      },
+      registerPerIpPerHour: env.RATE_LIMIT_REGISTER_PER_IP_PER_HOUR,
+      apiPerSessionPerMinute: env.RATE_LIMIT_API_PER_SESSION_PER_MINUTE,
+      apiPerIpPerMinute: env.RATE_LIMIT_API_PER_IP_PER_MINUTE,
+    },
   };
 }
 

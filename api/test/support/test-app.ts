@@ -42,6 +42,14 @@ export async function createTestApp(env: Record<string, string> = {}, options: C
     TENANT_TEMPLATE_DATABASE: `${id}_template`,
     TENANT_DATABASE_PREFIX: `${id}_tenant_`,
     WEB_DIST_DIR: '/nonexistent',
+    // Generous rate limits, so suites that sign up and log in a lot do not trip them; tests of the
+    // limits pass low ones explicitly.
+    RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '1000',
+    RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '1000',
+    RATE_LIMIT_LOGIN_FAILURES_PER_IP: '10000',
+    RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '10000',
+    RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '1000000',
+    RATE_LIMIT_API_PER_IP_PER_MINUTE: '1000000',
     ...env,
   });
   /** Drops this app's databases, then its roles (tenant roles, group, control role), by prefix. */

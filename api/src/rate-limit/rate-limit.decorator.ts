@@ -1,0 +1,9 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const ROUTE_RATE_LIMIT = 'rsm:routeRateLimit';
+
+/** Route limits on top of the general API budget; each is configured in AppConfig.rateLimit. */
+export type RouteRateLimit = 'register';
+
+/** Puts a route under a named per-IP limit (see RateLimitGuard). */
+export const RateLimit = (name: RouteRateLimit) => SetMetadata(ROUTE_RATE_LIMIT, name);

@@ -1,0 +1,48 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/auth.types.js';
+import { ApiRateLimits } from './api-rate-limits.service.js';
+import { clientAddressKey } from './rate-limit-keys.js';
+import { ROUTE_RATE_LIMIT, type RouteRateLimit } from './rate-limit.decorator.js';
+import { setRateLimitHeaders, withRateLimitHeaders } from './rate-limit.problem.js';
+
+/** The general limit covers the API only: health checks, metrics and static files are exempt. */
+const LIMITED_PATH = /^\/api\/v1\//;
+
+/**
+ * The one place request budgets are enforced: a global guard, so every Nest route passes through it.
+ *
+ * It is registered (RateLimitModule, imported after AuthModule) to run after the global
+ * SessionAuthGuard, because the budget is per session: it needs the principal the session guard
+ * resolved (the session id, not the raw cookie, which anyone could vary to get a fresh budget).
+ * Requests that guard refuses (401) stop there without tenant work; login and sign-up are public,
+ * so they pass here and spend the anonymous per-IP budget. It runs before route guards and pipes,
+ * so a refused sign-up is never validated or written. Login's brute-force limits need the outcome
+ * of the password check and live in LocalAuthGuard (LoginThrottle). Static files are served by
+ * Fastify before Nest and never reach this guard.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limits: ApiRateLimits,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!LIMITED_PATH.test(request.url)) return true;
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const route = this.reflector.getAllAndOverride<RouteRateLimit | undefined>(ROUTE_RATE_LIMIT, [context.getHandler(), context.getClass()]);
+    const client = clientAddressKey(request.ip);
+
+    const state = await withRateLimitHeaders(reply, async () => {
+      const general = await this.limits.consumeGeneral(request.user?.sessionId, client);
+      // A route's own limit is the tighter one: its numbers go in the headers.
+      return (route && (await this.limits.consumeRoute(route, client))) ?? general;
+    });
+    if (state) setRateLimitHeaders(reply, state);
+    return true;
+  }
+}

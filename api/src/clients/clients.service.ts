@@ -2,10 +2,13 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, invalidCursor } from '../common/pagination.js';
 import { ProblemException } from '../common/problem.js';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { Client } from './client.entity.js';
 import type { ClientDto, ClientListDto } from './dto/client.dto.js';
 import type { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client-input.dto.js';
+
+const EDITABLE = ['name', 'email', 'phone', 'company', 'notes'] as const;
 
 const notFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No client with this id in your studio.');
 
@@ -71,16 +74,26 @@ export class ClientsService {
     return toClientDto(client);
   }
 
-  /** Read-modify-write in one transaction, with the row locked, so concurrent patches don't lose fields. */
+  /**
+   * Read-modify-write in one transaction, with the row locked, so concurrent patches don't lose fields.
+   * Only the fields given are written, and updated_at is stamped after the lock, in commit order: the
+   * transaction's start time (what now() and TypeORM's UpdateDateColumn write) can be earlier than a
+   * write this one waited for, and updatedAt must never go backwards.
+   */
   async update(id: string, dto: UpdateClientDto): Promise<ClientDto> {
     const updated = await this.tenant.transaction(async (m) => {
       const repo = m.getRepository(Client);
       const client = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!client) throw notFound();
-      for (const key of ['name', 'email', 'phone', 'company', 'notes'] as const) {
-        if (dto[key] !== undefined) (client as unknown as Record<string, unknown>)[key] = dto[key];
-      }
-      return repo.save(client);
+      const changes: QueryDeepPartialEntity<Client> = {};
+      for (const key of EDITABLE) if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
+      await repo
+        .createQueryBuilder()
+        .update()
+        .set({ ...changes, updatedAt: () => 'GREATEST(clock_timestamp(), "updated_at")' })
+        .where('id = :id', { id })
+        .execute();
+      return repo.findOneByOrFail({ id });
     });
     return toClientDto(updated);
   }

@@ -1,0 +1,90 @@
+import pg from 'pg';
+import { withDatabase } from '../src/database/postgres-url.js';
+import { metricValue } from './support/http-load.js';
+import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+
+/**
+ * A pool that lost a connection mid-query must be re-verified before it serves again, and a pool that
+ * is leased must never be evicted. Both bugs leave the budget intact, so only these tests see them.
+ */
+describe('tenant pools: recovery and leases', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // One pool of one connection in all.
+    t = await createTestApp({ DB_CONNECTION_BUDGET: '1', TENANT_POOL_SIZE: '1', TENANT_ACQUIRE_TIMEOUT_MS: '400', DB_CONNECT_TIMEOUT_MS: '2000' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
+  const databaseOf = async (organizationId: string) =>
+    (await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [organizationId])).rows[0].database_name as string;
+
+  /** Locks a client row from outside, then starts a PATCH of it that holds the tenant's only connection. */
+  async function holdTenantConnection(studio: Awaited<ReturnType<typeof registerStudio>>) {
+    const { body: client } = await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Locked' }).expect(201);
+    const locker = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, await databaseOf(studio.organizationId)) });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [client.id]);
+    const patch = t.http().patch(`/api/v1/clients/${client.id}`).set('cookie', studio.cookie).send({ notes: 'after the lock' }).then((r) => r);
+    await new Promise((r) => setTimeout(r, 250)); // the PATCH now waits on the row lock
+    return {
+      patch,
+      locker,
+      async release() {
+        await locker.query('COMMIT').catch(() => undefined);
+        await locker.end().catch(() => undefined);
+      },
+    };
+  }
+
+  it('a backend killed mid-query → 503; the pool is rebuilt and re-verified, so a schema now behind is a 503, never a 500', async () => {
+    const studio = await registerStudio(t, 'Killed');
+    const held = await holdTenantConnection(studio);
+    const database = await databaseOf(studio.organizationId);
+    // Kill the app's connection (application_name rsm:<org id>), not the test's locker.
+    const killed = await t.admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`,
+      [database, `rsm:${studio.organizationId}`],
+    );
+    expect(killed.rowCount).toBe(1);
+    const res = await held.patch;
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    await held.release();
+
+    // As if restored from an old backup: the schema is one migration behind the code.
+    const tenant = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, database) });
+    await tenant.connect();
+    try {
+      await tenant.query(`DELETE FROM migrations WHERE timestamp = (SELECT max(timestamp) FROM migrations)`);
+      await tenant.query(`ALTER TABLE clients RENAME TO clients_restored_elsewhere`);
+    } finally {
+      await tenant.end();
+    }
+    const next = await t.http().get('/api/v1/clients').set('cookie', studio.cookie);
+    expect(next.status).toBe(503);
+    expect(next.body.type).toMatch(/schema-mismatch$/);
+  });
+
+  it('a leased pool is never evicted: another studio gets 503 busy, and the holder keeps its pool', async () => {
+    const a = await registerStudio(t, 'Holder');
+    const b = await registerStudio(t, 'Turned away');
+    await t.http().get('/api/v1/clients').set('cookie', a.cookie).expect(200); // A's pool is open
+    const held = await holdTenantConnection(a);
+    const [evictionsBefore, coldBefore] = [await metric('rsm_tenant_pool_evictions_total'), await metric('rsm_tenant_pool_cold_starts_total')];
+
+    const refused = await t.http().get('/api/v1/clients').set('cookie', b.cookie);
+    expect(refused.status).toBe(503);
+    expect(refused.body.type).toMatch(/tenant-busy$/);
+
+    await held.release();
+    expect((await held.patch).status).toBe(200);
+    await t.http().get('/api/v1/clients').set('cookie', a.cookie).expect(200);
+    // Nothing was evicted or reopened for A while it was leased.
+    expect(await metric('rsm_tenant_pool_evictions_total')).toBe(evictionsBefore);
+    expect(await metric('rsm_tenant_pool_cold_starts_total')).toBe(coldBefore);
+  });
+});

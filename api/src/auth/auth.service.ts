@@ -44,19 +44,23 @@ export class AuthService {
    */
   async register(dto: RegisterDto): Promise<{ body: AuthSessionDto; token: string }> {
     const email = normalizeEmail(dto.email);
-    if (await this.control.getRepository(User).existsBy({ email })) throw emailTaken();
+    // Hash first, taken or not: answering a taken email before the ~100 ms argon2 hash would let
+    // response times tell which emails have accounts faster than the 409 itself is rate-limited.
     const passwordHash = await this.passwords.hash(dto.password);
+    if (await this.control.getRepository(User).existsBy({ email })) throw emailTaken();
     const organizationId = randomUUID();
     const databaseName = this.provisioner.databaseNameFor(organizationId);
 
     try {
       await this.provisioner.createDatabase(databaseName, organizationId);
-      // Two sign-ups may pick the same free slug at once; the unique index decides, the loser retries.
+      // Sign-ups with the same slug base are serialized (see freeSlug); a different base can still
+      // produce the same slug ("Echo" → echo-2 vs "Echo 2" → echo-2): the unique index decides, and
+      // the loser retries, seeing the winner's committed row.
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.writeStudio(dto, { organizationId, databaseName, email, passwordHash });
         } catch (err) {
-          if (attempt >= 10 || !isUniqueViolation(err, 'slug')) throw err;
+          if (attempt >= 5 || !isUniqueViolation(err, 'slug')) throw err;
         }
       }
     } catch (err) {
@@ -124,9 +128,15 @@ export class AuthService {
     };
   }
 
-  /** A slug not yet taken: `blue-room`, else `blue-room-2`, `-3`, ... (the unique index settles races). */
+  /**
+   * A slug not yet taken: `blue-room`, else `blue-room-2`, `-3`, ... Concurrent sign-ups of one name
+   * used to read the same "taken" set and all pick the same next slug, retry after retry (24 at once
+   * gave 5 × 500). A transaction-level advisory lock on the base makes them take turns: each reads
+   * after the previous one committed. It is held only until this sign-up's transaction ends.
+   */
   private async freeSlug(m: EntityManager, studioName: string): Promise<string> {
     const base = slugify(studioName);
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('rsm:slug:' || $1))`, [base]);
     const taken = new Set<string>(
       (await m.query(`SELECT slug FROM organizations WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`])).map((r: { slug: string }) => r.slug),
     );

@@ -10,7 +10,9 @@ import { TenantProvisioner } from '../tenancy/tenant-provisioner.service.js';
 import { TenantRegistry } from '../tenancy/tenant-registry.service.js';
 import { LATEST_TENANT_SCHEMA_VERSION } from '../tenant-schema/tenant-migrations.js';
 import { emailTaken, invalidCredentials } from './auth.errors.js';
-import type { Principal } from './auth.types.js';
+import { EmailVerification } from './email-verification.service.js';
+import { UnverifiedStudios } from './unverified-studios.service.js';
+import type { Credentials, Principal } from './auth.types.js';
 import type { AuthSessionDto, MeDto } from './dto/auth-session.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
@@ -35,6 +37,8 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly provisioner: TenantProvisioner,
     private readonly registry: TenantRegistry,
+    private readonly verification: EmailVerification,
+    private readonly unverifiedStudios: UnverifiedStudios,
   ) {}
 
   /**
@@ -42,7 +46,7 @@ export class AuthService {
    * all of it or none of it. The database is copied from the template first; the control rows are
    * then written in one transaction; any failure drops the database again.
    */
-  async register(dto: RegisterDto): Promise<{ body: AuthSessionDto; token: string }> {
+  async register(dto: RegisterDto, publicUrl: string): Promise<{ body: AuthSessionDto; token: string }> {
     const email = normalizeEmail(dto.email);
     // Hash first, taken or not: answering a taken email before the ~100 ms argon2 hash would let
     // response times tell which emails have accounts faster than the 409 itself is rate-limited.
@@ -58,7 +62,9 @@ export class AuthService {
       // the loser retries, seeing the winner's committed row.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.writeStudio(dto, { organizationId, databaseName, email, passwordHash });
+          const { verificationToken, ...created } = await this.writeStudio(dto, { organizationId, databaseName, email, passwordHash });
+          await this.verification.send(email, verificationToken, publicUrl);
+          return created;
         } catch (err) {
           if (attempt >= 5 || !isUniqueViolation(err, 'slug')) throw err;
         }
@@ -77,21 +83,23 @@ export class AuthService {
   private writeStudio(
     dto: RegisterDto,
     ids: { organizationId: string; databaseName: string; email: string; passwordHash: string },
-  ): Promise<{ body: AuthSessionDto; token: string }> {
+  ): Promise<{ body: AuthSessionDto; token: string; verificationToken: string }> {
     const { organizationId, databaseName, email, passwordHash } = ids;
     return this.control.transaction(async (m) => {
       const organization = { id: organizationId, name: dto.studioName, slug: await this.freeSlug(m, dto.studioName) };
-      await m.getRepository(Organization).insert({ ...organization });
-      const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash });
+      // Anyone can sign up with any address: the studio is on probation until the owner proves it is theirs.
+      await m.getRepository(Organization).insert({ ...organization, unverifiedUntil: this.unverifiedStudios.deadlineFromNow() });
+      const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash, emailVerifiedAt: null });
       await m.getRepository(Membership).insert({ organizationId, userId: user.id, role: 'owner' });
       await this.registry.register(m, { organizationId, databaseName, schemaVersion: LATEST_TENANT_SCHEMA_VERSION });
       const token = await this.sessions.create(user.id, organizationId, m);
-      return { token, body: { organization, user: { id: user.id, name: user.name, email: user.email } } };
+      const verificationToken = await this.verification.issue(user.id, m);
+      return { token, verificationToken, body: { organization, user: { id: user.id, name: user.name, email: user.email } } };
     });
   }
 
   /** Checks a login; the same 401 whether the email is unknown or the password wrong. */
-  async validateCredentials(rawEmail: string, password: string): Promise<Omit<Principal, 'sessionId'>> {
+  async validateCredentials(rawEmail: string, password: string): Promise<Credentials> {
     const user = await this.control.getRepository(User).findOneBy({ email: normalizeEmail(rawEmail) });
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok) throw invalidCredentials();
@@ -105,10 +113,10 @@ export class AuthService {
    * Starts a new session for a validated principal (a fresh token at every login) and ends the
    * session the browser presented, if any, so a planted or stale token does not outlive the login.
    */
-  async login(principal: Omit<Principal, 'sessionId'>, presentedToken?: string): Promise<{ body: AuthSessionDto; token: string }> {
+  async login(principal: Credentials, presentedToken?: string): Promise<{ body: AuthSessionDto; token: string }> {
     if (presentedToken) await this.sessions.revokeToken(presentedToken);
     const token = await this.sessions.create(principal.userId, principal.organizationId);
-    const { user, organization } = await this.me({ ...principal, sessionId: '' });
+    const { user, organization } = await this.me(principal);
     return { token, body: { user, organization } };
   }
 
@@ -116,15 +124,21 @@ export class AuthService {
     return this.sessions.revoke(principal.sessionId);
   }
 
-  async me(principal: Principal): Promise<MeDto> {
+  async me(principal: Credentials): Promise<MeDto> {
     const [user, organization] = await Promise.all([
       this.control.getRepository(User).findOneByOrFail({ id: principal.userId }),
       this.control.getRepository(Organization).findOneByOrFail({ id: principal.organizationId }),
     ]);
+    const deadline = organization.unverifiedUntil;
     return {
       user: { id: user.id, name: user.name, email: user.email },
       organization: { id: organization.id, name: organization.name, slug: organization.slug },
       role: principal.role,
+      verification: {
+        emailVerified: user.emailVerifiedAt !== null,
+        studioUnverifiedUntil: deadline ? deadline.toISOString() : null,
+        studioSuspended: organization.suspendedAt !== null || (deadline !== null && deadline.getTime() <= Date.now()),
+      },
     };
   }
 

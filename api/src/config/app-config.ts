@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const bool = z
@@ -37,6 +38,17 @@ const envSchema = z.object({
     .default('rsm_tenant_'),
   WEB_DIST_DIR: z.string().min(1).optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  // Issue 5, sign-up protection and background jobs: email verification, unverified studios' deadlines, the job queue.
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'must be an origin such as https://app.example.com')
+    .optional(),
+  UNVERIFIED_STUDIO_DAYS: positiveInt(7),
+  UNVERIFIED_STUDIO_GRACE_DAYS: positiveInt(30),
+  EMAIL_VERIFICATION_TOKEN_HOURS: positiveInt(7 * 24),
+  MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  JOBS_ENABLED: bool.default(true),
+  JOBS_MAINTENANCE_CRON: z.string().min(9).max(100).default('*/5 * * * *'),
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -67,6 +79,19 @@ export interface AppConfig {
   webDistDir: string | undefined;
   /** How many reverse proxies in front of us to believe X-Forwarded-For from (0: none). */
   trustProxyHops: number;
+  // Issue 5, sign-up protection and background jobs.
+  signup: {
+    /** Origin that links in emails point to; unset: the origin of the request that caused the email. */
+    publicUrl: string | undefined;
+    /** How long a studio may be used before its owner verifies their email. */
+    unverifiedUsableMs: number;
+    /** How long a suspended unverified studio is kept before its database is dropped. */
+    unverifiedGraceMs: number;
+    verificationTokenTtlMs: number;
+  };
+  /** Until the accounts issue brings SMTP, outgoing mail is logged and, when set, written here as text files. */
+  mail: { outboxDir: string | undefined };
+  jobs: { enabled: boolean; maintenanceCron: string };
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +131,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     webDistDir: env.WEB_DIST_DIR,
     trustProxyHops: env.TRUST_PROXY,
+    // Issue 5, sign-up protection and background jobs.
+    signup: {
+      publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
+      unverifiedUsableMs: env.UNVERIFIED_STUDIO_DAYS * 86_400_000,
+      unverifiedGraceMs: env.UNVERIFIED_STUDIO_GRACE_DAYS * 86_400_000,
+      verificationTokenTtlMs: env.EMAIL_VERIFICATION_TOKEN_HOURS * 3_600_000,
+    },
+    // In development the links land in RSM_DATA_DIR/mail, where a developer (or the e2e suite) reads them.
+    mail: { outboxDir: env.MAIL_OUTBOX_DIR ?? (env.NODE_ENV === 'development' ? join(env.RSM_DATA_DIR, 'mail') : undefined) },
+    jobs: { enabled: env.JOBS_ENABLED, maintenanceCron: env.JOBS_MAINTENANCE_CRON },
   };
 }
 

@@ -1,7 +1,8 @@
 import { Membership } from './membership.entity.js';
+import { OneTimeToken } from './one-time-token.entity.js';
 import { Organization } from './organization.entity.js';
 import { Session } from './session.entity.js';
 import { TenantDatabase } from './tenant-database.entity.js';
 import { User } from './user.entity.js';
 
-export const CONTROL_ENTITIES = [Organization, User, Membership, Session, TenantDatabase];
+export const CONTROL_ENTITIES = [Organization, User, Membership, Session, TenantDatabase, OneTimeToken];

@@ -7,6 +7,7 @@ import { ClientsModule } from './clients/clients.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ControlModule } from './control/control.module.js';
 import { HealthController } from './health/health.controller.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 
@@ -55,6 +56,7 @@ export class AppModule {
         TenancyModule,
         AuthModule,
         ClientsModule,
+        JobsModule,
       ],
       controllers: [HealthController],
     };

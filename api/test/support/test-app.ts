@@ -32,6 +32,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     TENANT_TEMPLATE_DATABASE: `${id}_template`,
     TENANT_DATABASE_PREFIX: `${id}_tenant_`,
     WEB_DIST_DIR: '/nonexistent',
+    // The job queue adds ~0.4 s to each start and runs scheduled maintenance in the background of
+    // unrelated tests; test/jobs.e2e-spec.ts turns it on.
+    JOBS_ENABLED: 'false',
     ...env,
   });
   const app = await createApp(config);

@@ -1,3 +1,4 @@
+import { createApp } from '../src/app.factory.js';
 import { JOBS_SCHEMA, JobQueue } from '../src/jobs/job-queue.service.js';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from '../src/jobs/maintenance.job.js';
 import { createTestApp, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
@@ -127,6 +128,30 @@ describe('maintenance job', () => {
       (await t.control.query(`SELECT count(*)::int AS n FROM ${JOBS_SCHEMA}.job WHERE name = $1 AND state = 'completed'`, [MAINTENANCE_QUEUE])).rows[0].n;
     await eventually(async () => (await completed()) > 0);
     expect(await sessionIds(studio.userId)).toEqual([]);
+  });
+});
+
+describe('two instances on one control database', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ JOBS_ENABLED: 'true' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('a second instance (or a restart) starts on the existing queue and schedule, and keeps one of each', async () => {
+    const second = await createApp({ ...t.config });
+    try {
+      await second.init();
+      expect(second.get(JobQueue).started).toBe(true);
+      const { rows: queues } = await t.control.query(`SELECT name, policy FROM ${JOBS_SCHEMA}.queue WHERE name = $1`, [MAINTENANCE_QUEUE]);
+      expect(queues).toEqual([{ name: MAINTENANCE_QUEUE, policy: 'exclusive' }]);
+      const { rows: schedules } = await t.control.query(`SELECT count(*)::int AS n FROM ${JOBS_SCHEMA}.schedule`);
+      expect(schedules[0].n).toBe(1);
+    } finally {
+      await second.close();
+    }
   });
 });
 

@@ -55,9 +55,11 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     await boss.start();
     this.boss = boss;
     for (const { queue, handler, cron } of this.registrations) {
-      const { name, ...options } = queue;
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
-      else await boss.updateQueue(name, options);
+      const { name, policy, partition, ...settings } = queue;
+      // createQueue does nothing when the queue exists (another instance, an earlier start); its
+      // policy is fixed at creation, while the other settings follow the code on every start.
+      await boss.createQueue(name, { policy, partition, ...settings });
+      if (Object.keys(settings).length) await boss.updateQueue(name, settings);
       if (cron) await boss.schedule(name, cron, {}, { tz: 'UTC' });
       else await boss.unschedule(name);
       await boss.work(name, handler);

@@ -24,26 +24,30 @@ const serverEnv: Record<string, string> = {
 	RATE_LIMIT_API_PER_IP_PER_MINUTE: '10000'
 };
 
+// A throw-away directory per run: the embedded PostgreSQL's data (unless DATABASE_URL is given) and
+// the mail outbox the server writes verification links to (tests read them, see helpers.ts). The
+// config is also loaded by each worker process: they inherit the env vars, so only the main process
+// creates (and later removes) the directory.
+if (!process.env.RSM_E2E_DATA_DIR) {
+	const dir = mkdtempSync(join(tmpdir(), 'rsm-e2e-'));
+	// mkdtemp makes it 0700; when running as root the embedded PostgreSQL
+	// runs as a separate `postgres` user that must be able to enter it.
+	chmodSync(dir, 0o755);
+	process.env.RSM_E2E_DATA_DIR = dir;
+	process.on('exit', () => {
+		try {
+			rmSync(dir, { recursive: true, force: true });
+		} catch {
+			// best effort
+		}
+	});
+}
+process.env.RSM_E2E_MAIL_DIR ??= join(process.env.RSM_E2E_DATA_DIR, 'mail');
+serverEnv.MAIL_OUTBOX_DIR = process.env.RSM_E2E_MAIL_DIR;
+
 if (process.env.DATABASE_URL) {
 	serverEnv.DATABASE_URL = process.env.DATABASE_URL;
 } else {
-	// A fresh embedded PostgreSQL per run, in a throw-away directory. The
-	// config is also loaded by each worker process: they inherit the env var,
-	// so only the main process creates (and later removes) the directory.
-	if (!process.env.RSM_E2E_DATA_DIR) {
-		const dir = mkdtempSync(join(tmpdir(), 'rsm-e2e-'));
-		// mkdtemp makes it 0700; when running as root the embedded PostgreSQL
-		// runs as a separate `postgres` user that must be able to enter it.
-		chmodSync(dir, 0o755);
-		process.env.RSM_E2E_DATA_DIR = dir;
-		process.on('exit', () => {
-			try {
-				rmSync(dir, { recursive: true, force: true });
-			} catch {
-				// best effort
-			}
-		});
-	}
 	serverEnv.RSM_DATA_DIR = process.env.RSM_E2E_DATA_DIR;
 	// Keep clear of a developer's `npm start` (embedded PostgreSQL on 54329).
 	serverEnv.EMBEDDED_PG_PORT = process.env.E2E_PG_PORT ?? String(PORT + 51_230);

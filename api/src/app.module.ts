@@ -7,6 +7,7 @@ import { pinoHttpOptions } from './common/logging.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ControlModule } from './control/control.module.js';
 import { HealthController } from './health/health.controller.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         AuthModule,
         RateLimitModule, // after AuthModule: its global guard must run after the session guard
         ClientsModule,
+        JobsModule,
       ],
       controllers: [HealthController],
     };

@@ -131,7 +131,11 @@ describe('auth (staff sign-up, login, logout, me)', () => {
     it('returns the user, organization and role, and logout ends the session server-side', async () => {
       const studio = await registerStudio(t);
       const me = await t.http().get('/api/v1/auth/me').set('cookie', studio.cookie).expect(200);
-      expect(me.body).toEqual({ ...studio.body, role: 'owner' });
+      expect(me.body).toEqual({
+        ...studio.body,
+        role: 'owner',
+        verification: { emailVerified: false, studioUnverifiedUntil: expect.any(String), studioSuspended: false },
+      });
       const out = await t.http().post('/api/v1/auth/logout').set('cookie', studio.cookie).expect(204);
       expect(out.headers['set-cookie'][0]).toMatch(/rsm_session=;/);
       await t.http().get('/api/v1/auth/me').set('cookie', studio.cookie).expect(401);

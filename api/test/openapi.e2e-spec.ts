@@ -24,7 +24,7 @@ describe('openapi.json', () => {
     const spec = JSON.parse(await generateOpenApiJson());
     const ops = Object.values(spec.paths).flatMap((p) => Object.values(p as Record<string, { operationId: string; responses: object }>));
     expect(ops.map((o) => o.operationId).sort()).toEqual(
-      ['createClient', 'deleteClient', 'getClient', 'listClients', 'live', 'login', 'logout', 'me', 'ready', 'register', 'updateClient'],
+      ['createClient', 'deleteClient', 'getClient', 'listClients', 'live', 'login', 'logout', 'me', 'ready', 'register', 'resendVerification', 'updateClient', 'verifyEmail'],
     );
     expect(spec.paths['/api/v1/clients/{id}'].get.responses['404'].content['application/problem+json']).toBeDefined();
     expect(spec.components.schemas.ProblemDto).toBeDefined();

@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 let counter = 0;
@@ -38,4 +39,27 @@ export async function screenshot(page: Page, name: string) {
 	// Let transitions and focus rings settle.
 	await page.waitForTimeout(150);
 	await page.screenshot({ path: join(test.info().project.outputDir, 'screenshots', `${name}.png`), fullPage: true });
+}
+
+/**
+ * The newest email verification link the server sent to `email`, as a path to open. The e2e server
+ * writes outgoing mail to MAIL_OUTBOX_DIR (see playwright.config.ts) until the app sends real email.
+ */
+export async function verificationLinkFor(email: string, otherThan?: string): Promise<string> {
+	const dir = process.env.RSM_E2E_MAIL_DIR;
+	if (!dir) throw new Error('RSM_E2E_MAIL_DIR is not set (see playwright.config.ts)');
+	let link: string | undefined;
+	await expect
+		.poll(() => {
+			const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('-verify-email.txt')).sort() : [];
+			const links = files
+				.map((f) => readFileSync(join(dir, f), 'utf8'))
+				.filter((text) => text.startsWith(`To: ${email}\n`))
+				.map((text) => text.match(/https?:\/\/\S+\/verify-email\?token=[\w-]+/)?.[0]);
+			const latest = links.at(-1);
+			link = latest && new URL(latest).pathname + new URL(latest).search;
+			return link !== undefined && link !== otherThan;
+		})
+		.toBe(true);
+	return link!;
 }

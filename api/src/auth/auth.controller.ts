@@ -10,6 +10,9 @@ import { CurrentPrincipal } from './current-principal.decorator.js';
 import { AuthSessionDto, MeDto } from './dto/auth-session.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
+import { VerifyEmailDto } from './dto/verify-email.dto.js';
+import { EmailVerification } from './email-verification.service.js';
+import { AllowWhileSuspended } from './allow-while-suspended.decorator.js';
 import { Public } from './public.decorator.js';
 import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 
@@ -18,6 +21,7 @@ import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly verification: EmailVerification,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -27,8 +31,12 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign up a studio and its owner; starts a session' })
   @ApiCreatedResponse({ type: AuthSessionDto, description: 'Created; the session cookie is set' })
   @ApiProblems(400, 409, 429)
-  async register(@Body() dto: RegisterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthSessionDto> {
-    const { body, token } = await this.auth.register(dto);
+  async register(
+    @Body() dto: RegisterDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthSessionDto> {
+    const { body, token } = await this.auth.register(dto, this.publicUrl(request));
     this.setSessionCookie(reply, token);
     reply.status(HttpStatus.CREATED);
     return body;
@@ -53,6 +61,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @AllowWhileSuspended()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiCookieAuth()
   @ApiOperation({ summary: 'End the current session' })
@@ -64,12 +73,42 @@ export class AuthController {
   }
 
   @Get('me')
+  @AllowWhileSuspended()
   @ApiCookieAuth()
   @ApiOperation({ summary: 'The signed-in user, their studio and role' })
   @ApiOkResponse({ type: MeDto })
   @ApiProblems(401)
   me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
     return this.auth.me(principal);
+  }
+
+  @Public()
+  @Post('verify-email')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: "Verify the owner's email with the token from the link; the token works once" })
+  @ApiNoContentResponse({ description: 'Verified; the studio is no longer on probation' })
+  @ApiProblems(400, 410)
+  verifyEmail(@Body() dto: VerifyEmailDto): Promise<void> {
+    return this.verification.verify(dto.token);
+  }
+
+  @Post('verify-email/resend')
+  @AllowWhileSuspended()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'Send a new verification link to the signed-in user; earlier links stop working' })
+  @ApiNoContentResponse({ description: 'A new link was sent' })
+  @ApiProblems(401, 409)
+  resendVerification(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<void> {
+    return this.verification.resend(principal.userId, this.publicUrl(request));
+  }
+
+  /**
+   * Where links in emails point: PUBLIC_URL, else this request's origin (fine locally; in production
+   * set PUBLIC_URL, or a forged Host header could point a victim's link at another site).
+   */
+  private publicUrl(request: FastifyRequest): string {
+    return this.config.signup.publicUrl ?? `${request.protocol}://${request.host}`;
   }
 
   private cookieOptions() {

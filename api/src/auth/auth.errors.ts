@@ -10,3 +10,21 @@ export const invalidCredentials = () =>
 
 export const emailTaken = () =>
   new ProblemException(HttpStatus.CONFLICT, 'email-taken', 'An account with this email already exists.');
+
+// Issue 5, sign-up protection: email verification and suspended studios.
+export const verificationLinkInvalid = () =>
+  new ProblemException(
+    HttpStatus.GONE,
+    'verification-link-invalid',
+    'This verification link has expired or was already used. Sign in and ask for a new one.',
+  );
+
+export const emailAlreadyVerified = () =>
+  new ProblemException(HttpStatus.CONFLICT, 'email-already-verified', 'Your email address is already verified.');
+
+export const studioSuspended = () =>
+  new ProblemException(
+    HttpStatus.FORBIDDEN,
+    'studio-suspended',
+    "This studio is suspended because its owner's email address is not verified. Open the link in the verification email, or ask for a new one.",
+  );

@@ -9,7 +9,8 @@ import { validateBody } from '../common/validation.js';
 import type { AuthenticatedRequest } from './auth.types.js';
 import { LoginDto } from './dto/login.dto.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { unauthenticated } from './auth.errors.js';
+import { studioSuspended, unauthenticated } from './auth.errors.js';
+import { ALLOWED_WHILE_SUSPENDED } from './allow-while-suspended.decorator.js';
 
 /** Global guard: every route needs a staff session unless marked @Public(). */
 @Injectable()
@@ -27,6 +28,11 @@ export class SessionAuthGuard extends AuthGuard('session') {
     const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
     // Every later log line of this request carries who and which studio.
     if (user) this.logger.assign({ tenantId: user.organizationId, userId: user.userId });
+    // A suspended studio keeps only the way out (me, logout, resend the verification link): checked
+    // here once for every staff route rather than route by route.
+    if (user?.studioSuspended && !this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_SUSPENDED, [context.getHandler(), context.getClass()])) {
+      throw studioSuspended();
+    }
     return true;
   }
 

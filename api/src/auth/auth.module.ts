@@ -8,18 +8,26 @@ import { LocalStrategy } from './local.strategy.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { SessionStrategy } from './session.strategy.js';
 import { SessionsService } from './sessions.service.js';
+import { MailModule } from '../mail/mail.module.js';
+import { EmailVerification } from './email-verification.service.js';
+import { OneTimeTokens } from './one-time-tokens.service.js';
+import { UnverifiedStudios } from './unverified-studios.service.js';
 
 @Module({
-  imports: [PassportModule],
+  imports: [PassportModule, MailModule],
   controllers: [AuthController],
   providers: [
     AuthService,
     PasswordHasher,
     SessionsService,
+    OneTimeTokens,
+    EmailVerification,
+    UnverifiedStudios,
     LocalStrategy,
     SessionStrategy,
     { provide: APP_GUARD, useClass: SessionAuthGuard },
   ],
-  exports: [AuthService],
+  // The maintenance job (jobs/) calls these: expired sessions, spent tokens, unverified studios.
+  exports: [AuthService, SessionsService, OneTimeTokens, UnverifiedStudios],
 })
 export class AuthModule {}

@@ -10,7 +10,9 @@ import { TenantProvisioner } from '../tenancy/tenant-provisioner.service.js';
 import { TenantRegistry } from '../tenancy/tenant-registry.service.js';
 import { LATEST_TENANT_SCHEMA_VERSION } from '../tenant-schema/tenant-migrations.js';
 import { emailTaken, invalidCredentials } from './auth.errors.js';
-import type { Principal } from './auth.types.js';
+import { EmailVerification } from './email-verification.service.js';
+import { UnverifiedStudios } from './unverified-studios.service.js';
+import type { Credentials, Principal } from './auth.types.js';
 import type { AuthSessionDto, MeDto } from './dto/auth-session.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
@@ -35,6 +37,8 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly provisioner: TenantProvisioner,
     private readonly registry: TenantRegistry,
+    private readonly verification: EmailVerification,
+    private readonly unverifiedStudios: UnverifiedStudios,
   ) {}
 
   /**
@@ -42,21 +46,27 @@ export class AuthService {
    * all of it or none of it. The database is copied from the template first; the control rows are
    * then written in one transaction; any failure drops the database again.
    */
-  async register(dto: RegisterDto): Promise<{ body: AuthSessionDto; token: string }> {
+  async register(dto: RegisterDto, publicUrl: string): Promise<{ body: AuthSessionDto; token: string }> {
     const email = normalizeEmail(dto.email);
-    if (await this.control.getRepository(User).existsBy({ email })) throw emailTaken();
+    // Hash first, taken or not: a taken email used to answer in ~3 ms against ~100 ms for a new one.
+    // Now it costs the same argon2 hash, so timing tells nothing beyond the (rate-limited) 409.
     const passwordHash = await this.passwords.hash(dto.password);
+    if (await this.control.getRepository(User).existsBy({ email })) throw emailTaken();
     const organizationId = randomUUID();
     const databaseName = this.provisioner.databaseNameFor(organizationId);
 
     try {
       await this.provisioner.createDatabase(databaseName, organizationId);
-      // Two sign-ups may pick the same free slug at once; the unique index decides, the loser retries.
+      // Sign-ups with the same slug base are serialized (see freeSlug); a different base can still
+      // produce the same slug ("Echo" → echo-2 vs "Echo 2" → echo-2): the unique index decides, and
+      // the loser retries, seeing the winner's committed row.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.writeStudio(dto, { organizationId, databaseName, email, passwordHash });
+          const { verificationToken, ...created } = await this.writeStudio(dto, { organizationId, databaseName, email, passwordHash });
+          await this.verification.send(email, verificationToken, publicUrl);
+          return created;
         } catch (err) {
-          if (attempt >= 10 || !isUniqueViolation(err, 'slug')) throw err;
+          if (attempt >= 5 || !isUniqueViolation(err, 'slug')) throw err;
         }
       }
     } catch (err) {
@@ -73,21 +83,23 @@ export class AuthService {
   private writeStudio(
     dto: RegisterDto,
     ids: { organizationId: string; databaseName: string; email: string; passwordHash: string },
-  ): Promise<{ body: AuthSessionDto; token: string }> {
+  ): Promise<{ body: AuthSessionDto; token: string; verificationToken: string }> {
     const { organizationId, databaseName, email, passwordHash } = ids;
     return this.control.transaction(async (m) => {
       const organization = { id: organizationId, name: dto.studioName, slug: await this.freeSlug(m, dto.studioName) };
-      await m.getRepository(Organization).insert({ ...organization });
-      const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash });
+      // Anyone can sign up with any address: the studio is on probation until the owner proves it is theirs.
+      await m.getRepository(Organization).insert({ ...organization, unverifiedUntil: this.unverifiedStudios.deadlineFromNow() });
+      const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash, emailVerifiedAt: null });
       await m.getRepository(Membership).insert({ organizationId, userId: user.id, role: 'owner' });
       await this.registry.register(m, { organizationId, databaseName, schemaVersion: LATEST_TENANT_SCHEMA_VERSION });
       const token = await this.sessions.create(user.id, organizationId, m);
-      return { token, body: { organization, user: { id: user.id, name: user.name, email: user.email } } };
+      const verificationToken = await this.verification.issue(user.id, m);
+      return { token, verificationToken, body: { organization, user: { id: user.id, name: user.name, email: user.email } } };
     });
   }
 
   /** Checks a login; the same 401 whether the email is unknown or the password wrong. */
-  async validateCredentials(rawEmail: string, password: string): Promise<Omit<Principal, 'sessionId'>> {
+  async validateCredentials(rawEmail: string, password: string): Promise<Credentials> {
     const user = await this.control.getRepository(User).findOneBy({ email: normalizeEmail(rawEmail) });
     const ok = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !ok) throw invalidCredentials();
@@ -101,10 +113,10 @@ export class AuthService {
    * Starts a new session for a validated principal (a fresh token at every login) and ends the
    * session the browser presented, if any, so a planted or stale token does not outlive the login.
    */
-  async login(principal: Omit<Principal, 'sessionId'>, presentedToken?: string): Promise<{ body: AuthSessionDto; token: string }> {
+  async login(principal: Credentials, presentedToken?: string): Promise<{ body: AuthSessionDto; token: string }> {
     if (presentedToken) await this.sessions.revokeToken(presentedToken);
     const token = await this.sessions.create(principal.userId, principal.organizationId);
-    const { user, organization } = await this.me({ ...principal, sessionId: '' });
+    const { user, organization } = await this.me(principal);
     return { token, body: { user, organization } };
   }
 
@@ -112,21 +124,33 @@ export class AuthService {
     return this.sessions.revoke(principal.sessionId);
   }
 
-  async me(principal: Principal): Promise<MeDto> {
+  async me(principal: Credentials): Promise<MeDto> {
     const [user, organization] = await Promise.all([
       this.control.getRepository(User).findOneByOrFail({ id: principal.userId }),
       this.control.getRepository(Organization).findOneByOrFail({ id: principal.organizationId }),
     ]);
+    const deadline = organization.unverifiedUntil;
     return {
       user: { id: user.id, name: user.name, email: user.email },
       organization: { id: organization.id, name: organization.name, slug: organization.slug },
       role: principal.role,
+      verification: {
+        emailVerified: user.emailVerifiedAt !== null,
+        studioUnverifiedUntil: deadline ? deadline.toISOString() : null,
+        studioSuspended: organization.suspendedAt !== null || (deadline !== null && deadline.getTime() <= Date.now()),
+      },
     };
   }
 
-  /** A slug not yet taken: `blue-room`, else `blue-room-2`, `-3`, ... (the unique index settles races). */
+  /**
+   * A slug not yet taken: `blue-room`, else `blue-room-2`, `-3`, ... Concurrent sign-ups of one name
+   * used to read the same "taken" set and all pick the same next slug, retry after retry (24 at once
+   * gave 5 × 500). A transaction-level advisory lock on the base makes them take turns: each reads
+   * after the previous one committed. It is held only until this sign-up's transaction ends.
+   */
   private async freeSlug(m: EntityManager, studioName: string): Promise<string> {
     const base = slugify(studioName);
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('rsm:slug:' || $1))`, [base]);
     const taken = new Set<string>(
       (await m.query(`SELECT slug FROM organizations WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`])).map((r: { slug: string }) => r.slug),
     );

@@ -7,6 +7,11 @@ export interface Principal {
   organizationId: string;
   role: Role;
   sessionId: string;
+  /** The studio is suspended (owner's email unverified past its deadline): most staff routes refuse. */
+  studioSuspended: boolean;
 }
+
+/** What a correct email + password establishes, before a session exists. */
+export type Credentials = Omit<Principal, 'sessionId' | 'studioSuspended'>;
 
 export type AuthenticatedRequest = FastifyRequest & { user?: Principal };

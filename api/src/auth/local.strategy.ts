@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-local';
 import { AuthService } from './auth.service.js';
-import type { Principal } from './auth.types.js';
+import type { Credentials } from './auth.types.js';
 
 /** Email + password login. Returns the new principal (without a session yet) or fails with 401. */
 @Injectable()
@@ -11,7 +11,7 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
     super({ usernameField: 'email', passwordField: 'password' });
   }
 
-  validate(email: string, password: string): Promise<Omit<Principal, 'sessionId'>> {
+  validate(email: string, password: string): Promise<Credentials> {
     return this.auth.validateCredentials(email, password);
   }
 }

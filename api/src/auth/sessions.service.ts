@@ -38,11 +38,21 @@ export class SessionsService {
 
   /** Resolves a live session to its principal, extending its idle expiry; null when unknown or expired. */
   async resolve(token: string): Promise<Principal | null> {
-    const rows: Array<{ session_id: string; user_id: string; organization_id: string; role: Principal['role']; last_seen_at: Date }> =
+    const rows: Array<{
+      session_id: string;
+      user_id: string;
+      organization_id: string;
+      role: Principal['role'];
+      last_seen_at: Date;
+      studio_suspended: boolean;
+    }> =
+      // The studio's standing comes with the session, in the same query: suspension costs no extra round trip.
       await this.control.query(
-        `SELECT s.id AS session_id, s.user_id, s.organization_id, m.role, s.last_seen_at
+        `SELECT s.id AS session_id, s.user_id, s.organization_id, m.role, s.last_seen_at,
+                (o.suspended_at IS NOT NULL OR o.unverified_until <= now()) AS studio_suspended
            FROM sessions s
            JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = s.user_id
+           JOIN organizations o ON o.id = s.organization_id
           WHERE s.token_hash = $1 AND s.expires_at > now() AND s.idle_expires_at > now()`,
         [hashToken(token)],
       );
@@ -54,7 +64,19 @@ export class SessionsService {
         [row.session_id, this.config.session.idleTimeoutMs],
       );
     }
-    return { sessionId: row.session_id, userId: row.user_id, organizationId: row.organization_id, role: row.role };
+    return {
+      sessionId: row.session_id,
+      userId: row.user_id,
+      organizationId: row.organization_id,
+      role: row.role,
+      studioSuspended: row.studio_suspended,
+    };
+  }
+
+  /** Deletes sessions past their idle or absolute expiry (maintenance job). Returns how many. */
+  async deleteExpired(): Promise<number> {
+    const [, count] = (await this.control.query(`DELETE FROM sessions WHERE expires_at <= now() OR idle_expires_at <= now()`)) as [unknown, number];
+    return count;
   }
 
   async revokeToken(token: string): Promise<void> {

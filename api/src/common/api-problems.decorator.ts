@@ -8,6 +8,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'Not allowed',
   404: 'Not found',
   409: 'Conflict',
+  410: 'Gone: the link expired or was already used',
   429: 'Too many requests (problem+json with Retry-After and RateLimit-* headers)',
   503: 'The studio database is unavailable; retry later',
 };

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const bool = z
@@ -39,6 +40,7 @@ const envSchema = z.object({
     .default('rsm_tenant_'),
   WEB_DIST_DIR: z.string().min(1).optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+<<<<<<< HEAD
   // Issue 5, per-tenant database roles and start-up: the master key that tenant and control role
   // passwords are derived from (generated into RSM_DATA_DIR outside production), and whether
   // EMBEDDED_PG_PORT was chosen by the operator (then a taken port stops start-up). Start-up (main.ts)
@@ -64,6 +66,19 @@ const envSchema = z.object({
   RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: limit(5),
   RATE_LIMIT_API_PER_SESSION_PER_MINUTE: limit(600),
   RATE_LIMIT_API_PER_IP_PER_MINUTE: limit(300),
+=======
+  // Issue 5, sign-up protection and background jobs: email verification, unverified studios' deadlines, the job queue.
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'must be an origin such as https://app.example.com')
+    .optional(),
+  UNVERIFIED_STUDIO_DAYS: positiveInt(7),
+  UNVERIFIED_STUDIO_GRACE_DAYS: positiveInt(30),
+  EMAIL_VERIFICATION_TOKEN_HOURS: positiveInt(7 * 24),
+  MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  JOBS_ENABLED: bool.default(true),
+  JOBS_MAINTENANCE_CRON: z.string().min(9).max(100).default('*/5 * * * *'),
+>>>>>>> hard-signup
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -115,6 +130,7 @@ export interface AppConfig {
   webDistDir: string | undefined;
   /** How many reverse proxies in front of us to believe X-Forwarded-For from (0: none). */
   trustProxyHops: number;
+<<<<<<< HEAD
   // Issue 5, per-tenant database roles and start-up.
   /** Master key for derived database role passwords. Undefined until start-up decides (RSM_SECRET_KEY or RSM_DATA_DIR). */
   secretKey: string | undefined;
@@ -146,6 +162,21 @@ export interface AppConfig {
     apiPerSessionPerMinute: number;
     apiPerIpPerMinute: number;
   };
+=======
+  // Issue 5, sign-up protection and background jobs.
+  signup: {
+    /** Origin that links in emails point to; unset: the origin of the request that caused the email. */
+    publicUrl: string | undefined;
+    /** How long a studio may be used before its owner verifies their email. */
+    unverifiedUsableMs: number;
+    /** How long a suspended unverified studio is kept before its database is dropped. */
+    unverifiedGraceMs: number;
+    verificationTokenTtlMs: number;
+  };
+  /** Until the accounts issue brings SMTP, outgoing mail is logged and, when set, written here as text files. */
+  mail: { outboxDir: string | undefined };
+  jobs: { enabled: boolean; maintenanceCron: string };
+>>>>>>> hard-signup
 }
 
 export class ConfigError extends Error {}
@@ -185,6 +216,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     webDistDir: env.WEB_DIST_DIR,
     trustProxyHops: env.TRUST_PROXY,
+<<<<<<< HEAD
     // Issue 5, per-tenant database roles and start-up.
     secretKey: env.RSM_SECRET_KEY,
     embeddedPgPortExplicit: source.EMBEDDED_PG_PORT !== undefined && source.EMBEDDED_PG_PORT !== '',
@@ -210,6 +242,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       apiPerSessionPerMinute: env.RATE_LIMIT_API_PER_SESSION_PER_MINUTE,
       apiPerIpPerMinute: env.RATE_LIMIT_API_PER_IP_PER_MINUTE,
     },
+=======
+    // Issue 5, sign-up protection and background jobs.
+    signup: {
+      publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
+      unverifiedUsableMs: env.UNVERIFIED_STUDIO_DAYS * 86_400_000,
+      unverifiedGraceMs: env.UNVERIFIED_STUDIO_GRACE_DAYS * 86_400_000,
+      verificationTokenTtlMs: env.EMAIL_VERIFICATION_TOKEN_HOURS * 3_600_000,
+    },
+    // In development the links land in RSM_DATA_DIR/mail, where a developer (or the e2e suite) reads them.
+    mail: { outboxDir: env.MAIL_OUTBOX_DIR ?? (env.NODE_ENV === 'development' ? join(env.RSM_DATA_DIR, 'mail') : undefined) },
+    jobs: { enabled: env.JOBS_ENABLED, maintenanceCron: env.JOBS_MAINTENANCE_CRON },
+>>>>>>> hard-signup
   };
 }
 

@@ -1,8 +1,9 @@
 import { RateLimitCounter } from '../rate-limit/rate-limit-counter.entity.js';
 import { Membership } from './membership.entity.js';
+import { OneTimeToken } from './one-time-token.entity.js';
 import { Organization } from './organization.entity.js';
 import { Session } from './session.entity.js';
 import { TenantDatabase } from './tenant-database.entity.js';
 import { User } from './user.entity.js';
 
-export const CONTROL_ENTITIES = [Organization, User, Membership, Session, TenantDatabase, RateLimitCounter];
+export const CONTROL_ENTITIES = [Organization, User, Membership, Session, TenantDatabase, OneTimeToken, RateLimitCounter];

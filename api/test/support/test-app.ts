@@ -50,6 +50,9 @@ export async function createTestApp(env: Record<string, string> = {}, options: C
     RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '10000',
     RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '1000000',
     RATE_LIMIT_API_PER_IP_PER_MINUTE: '1000000',
+    // The job queue adds ~0.4 s to each start and runs scheduled maintenance in the background of
+    // unrelated tests; test/jobs.e2e-spec.ts turns it on.
+    JOBS_ENABLED: 'false',
     ...env,
   });
   /** Drops this app's databases, then its roles (tenant roles, group, control role), by prefix. */

@@ -32,7 +32,26 @@ export class AuthSessionDto {
   user: UserDto;
 }
 
+export class VerificationStatusDto {
+  @ApiProperty({ description: "Whether the signed-in user's email address is verified" })
+  emailVerified: boolean;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: "Until when the studio may be used while its owner's email is unverified; null once verified",
+  })
+  studioUnverifiedUntil: string | null;
+
+  @ApiProperty({ description: 'The studio is suspended until its owner verifies their email: only me, logout and the verification routes work' })
+  studioSuspended: boolean;
+}
+
 export class MeDto extends AuthSessionDto {
   @ApiProperty({ enum: ROLES, enumName: 'Role' })
   role: Role;
+
+  @ApiProperty({ type: VerificationStatusDto })
+  verification: VerificationStatusDto;
 }

@@ -72,6 +72,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify the owner's email with the token from the link; the token works once */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a new verification link to the signed-in user; earlier links stop working */
+        post: operations["resendVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients": {
         parameters: {
             query?: never;
@@ -209,6 +243,7 @@ export interface components {
             organization: components["schemas"]["OrganizationDto"];
             role: components["schemas"]["Role"];
             user: components["schemas"]["UserDto"];
+            verification: components["schemas"]["VerificationStatusDto"];
         };
         OrganizationDto: {
             /** Format: uuid */
@@ -268,6 +303,21 @@ export interface components {
             id: string;
             /** @example Ada Lovelace */
             name: string;
+        };
+        VerificationStatusDto: {
+            /** @description Whether the signed-in user's email address is verified */
+            emailVerified: boolean;
+            /** @description The studio is suspended until its owner verifies their email: only me, logout and the verification routes work */
+            studioSuspended: boolean;
+            /**
+             * Format: date-time
+             * @description Until when the studio may be used while its owner's email is unverified; null once verified
+             */
+            studioUnverifiedUntil: string | null;
+        };
+        VerifyEmailDto: {
+            /** @description The token from the verification link */
+            token: string;
         };
     };
     responses: never;
@@ -426,6 +476,82 @@ export interface operations {
             };
             /** @description Too many requests (problem+json with Retry-After and RateLimit-* headers) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailDto"];
+            };
+        };
+        responses: {
+            /** @description Verified; the studio is no longer on probation */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (problem+json with field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Gone: the link expired or was already used */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    resendVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new link was sent */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,7 @@ type RequestJson<Op> = Op extends { requestBody?: infer RB } ? JsonBody<NonNulla
 export type AuthSession = JsonBody<operations['login']['responses'][200]>;
 export type Me = JsonBody<operations['me']['responses'][200]>;
 export type Role = Me['role'];
+export type VerificationStatus = Me['verification'];
 export type RegisterBody = RequestJson<operations['register']>;
 export type LoginBody = RequestJson<operations['login']>;
 

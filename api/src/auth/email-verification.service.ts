@@ -1,0 +1,77 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import { User } from '../control/user.entity.js';
+import { MailOutbox } from '../mail/mail-outbox.service.js';
+import { emailAlreadyVerified, verificationLinkInvalid } from './auth.errors.js';
+import { OneTimeTokens } from './one-time-tokens.service.js';
+
+const PURPOSE = 'email-verification';
+
+/**
+ * Proves that a staff user owns their email address. Sign-up issues a link; opening it marks the user
+ * verified and lifts their studios' probation (see UnverifiedStudios for what happens without it).
+ */
+@Injectable()
+export class EmailVerification {
+  private readonly logger = new Logger(EmailVerification.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+    private readonly tokens: OneTimeTokens,
+    private readonly mail: MailOutbox,
+  ) {}
+
+  /** A fresh verification token for `userId`, inside the caller's transaction (sign-up). */
+  issue(userId: string, manager: EntityManager): Promise<string> {
+    return this.tokens.issue(userId, PURPOSE, this.config.signup.verificationTokenTtlMs, manager);
+  }
+
+  /**
+   * Sends the link. A failure is logged, not thrown: the studio exists either way, and the owner can
+   * ask for a new link from the app.
+   */
+  async send(email: string, token: string, publicUrl: string): Promise<void> {
+    const link = `${this.config.signup.publicUrl ?? publicUrl}/verify-email?token=${token}`;
+    const days = Math.round(this.config.signup.verificationTokenTtlMs / 86_400_000);
+    const validity = days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : 'a few hours';
+    try {
+      await this.mail.send({
+        to: email,
+        subject: 'Verify your email for Recording Studio Manager',
+        kind: 'verify-email',
+        text: `Open this link to verify your email address and keep your studio active:\n\n${link}\n\nThe link works once and for ${validity}.`,
+      });
+    } catch (err) {
+      this.logger.warn({ err: String(err) }, 'Could not send the verification email');
+    }
+  }
+
+  /** Issues a new link for a signed-in user who has not verified yet (the old link stops working). */
+  async resend(userId: string, publicUrl: string): Promise<void> {
+    const user = await this.control.getRepository(User).findOneByOrFail({ id: userId });
+    if (user.emailVerifiedAt) throw emailAlreadyVerified();
+    const token = await this.tokens.issue(userId, PURPOSE, this.config.signup.verificationTokenTtlMs);
+    await this.send(user.email, token, publicUrl);
+  }
+
+  /**
+   * Spends a link: the user is verified, and every studio they own leaves probation (and suspension).
+   * All in one transaction, so a link is never spent without its effect. 410 when the link is
+   * unknown, expired or already used.
+   */
+  async verify(token: string): Promise<void> {
+    await this.control.transaction(async (m) => {
+      const userId = await this.tokens.consume(token, PURPOSE, m);
+      if (!userId) throw verificationLinkInvalid();
+      await m.query(`UPDATE users SET email_verified_at = now() WHERE id = $1 AND email_verified_at IS NULL`, [userId]);
+      await m.query(
+        `UPDATE organizations SET unverified_until = NULL, suspended_at = NULL
+          WHERE id IN (SELECT organization_id FROM memberships WHERE user_id = $1 AND role = 'owner')`,
+        [userId],
+      );
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { PgBoss, type Queue, type WorkHandler } from 'pg-boss';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+
+/** pg-boss keeps its tables in this schema of the control database, apart from ours. */
+export const JOBS_SCHEMA = 'pgboss';
+
+interface Registration {
+  queue: Queue & { name: string };
+  handler: WorkHandler<object>;
+  /** A cron expression (UTC) on which pg-boss sends one job, once across all instances. */
+  cron?: string;
+}
+
+/**
+ * The PostgreSQL-backed job queue (pg-boss) on the control database. Feature services register
+ * their queues while modules initialise; once the application is bootstrapped the queue starts, creates
+ * the queues, installs their schedules and starts their workers. JOBS_ENABLED=false starts nothing
+ * (a web-only instance): jobs sent elsewhere still run on the instances that work them.
+ */
+@Injectable()
+export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly registrations: Registration[] = [];
+  private boss: PgBoss | undefined;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** Declares a queue and its worker; call from a provider's constructor or onModuleInit. */
+  register(registration: Registration): void {
+    this.registrations.push(registration);
+  }
+
+  get started(): boolean {
+    return this.boss !== undefined;
+  }
+
+  /** Sends a job now (e.g. to run the maintenance outside its schedule). Null when the queue's policy refused it. */
+  async send(queue: string, data: object = {}): Promise<string | null> {
+    if (!this.boss) throw new Error('The job queue is not running (JOBS_ENABLED=false)');
+    return this.boss.send(queue, data);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.jobs.enabled) return;
+    const boss = new PgBoss({
+      connectionString: this.config.databaseUrl,
+      schema: JOBS_SCHEMA,
+      application_name: 'rsm:jobs',
+      max: 3,
+      connectionTimeoutMillis: this.config.tenancy.connectTimeoutMs,
+    });
+    // pg-boss reports background failures (a lost connection, a failed maintenance pass) as events.
+    boss.on('error', (err) => this.logger.error({ err: String(err) }, 'Job queue error'));
+    await boss.start();
+    this.boss = boss;
+    for (const { queue, handler, cron } of this.registrations) {
+      const { name, policy, partition, ...settings } = queue;
+      // createQueue does nothing when the queue exists (another instance, an earlier start); its
+      // policy is fixed at creation, while the other settings follow the code on every start.
+      await boss.createQueue(name, { policy, partition, ...settings });
+      if (Object.keys(settings).length) await boss.updateQueue(name, settings);
+      if (cron) await boss.schedule(name, cron, {}, { tz: 'UTC' });
+      else await boss.unschedule(name);
+      await boss.work(name, handler);
+    }
+    this.logger.log(`Job queue started (${this.registrations.map((r) => r.queue.name).join(', ') || 'no queues'})`);
+  }
+
+  /** Before the control database closes: stop fetching, and let a running job finish (bounded). */
+  async beforeApplicationShutdown(): Promise<void> {
+    const boss = this.boss;
+    this.boss = undefined;
+    await boss?.stop({ graceful: true, timeout: 10_000 });
+  }
+}

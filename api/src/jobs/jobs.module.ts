@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { JobQueue } from './job-queue.service.js';
+import { MaintenanceJob } from './maintenance.job.js';
+
+/** Background jobs on the PostgreSQL-backed queue (DESIGN.md, "Background jobs"). */
+@Module({
+  imports: [AuthModule],
+  providers: [JobQueue, MaintenanceJob],
+  exports: [JobQueue],
+})
+export class JobsModule {}

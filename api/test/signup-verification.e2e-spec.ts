@@ -1,0 +1,158 @@
+import { jest } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type OutgoingMail, MailOutbox } from '../src/mail/mail-outbox.service.js';
+import { createTestApp, newStudio, registerStudio, type TestApp } from './support/test-app.js';
+
+const DAY = 86_400_000;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Issue 5, sign-up protection: the owner's email is verified by a one-time link; an unverified studio is suspended. */
+describe('email verification of the studio owner', () => {
+  let t: TestApp;
+  let outbox: string;
+  const sent: OutgoingMail[] = [];
+
+  beforeAll(async () => {
+    outbox = mkdtempSync(join(tmpdir(), 'rsm-mail-'));
+    t = await createTestApp({ MAIL_OUTBOX_DIR: outbox });
+    const mail = t.app.get(MailOutbox);
+    const send = mail.send.bind(mail);
+    jest.spyOn(mail, 'send').mockImplementation(async (message) => {
+      sent.push(message);
+      await send(message);
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(outbox, { recursive: true, force: true });
+  });
+
+  /** The token of the latest verification link sent to `email`. */
+  const latestToken = (email: string) => {
+    const mail = sent.filter((m) => m.to === email).at(-1);
+    const token = mail?.text.match(/\/verify-email\?token=([\w-]+)/)?.[1];
+    if (!token) throw new Error(`no verification link sent to ${email}`);
+    return token;
+  };
+  const me = async (cookie: string) => (await t.http().get('/api/v1/auth/me').set('cookie', cookie).expect(200)).body;
+  const verify = (token: unknown) => t.http().post('/api/v1/auth/verify-email').send({ token });
+
+  it('sign-up sends a one-time link (logged, and written to the outbox); only its SHA-256 is stored', async () => {
+    const studio = await registerStudio(t, 'Verify');
+    const mail = sent.filter((m) => m.to === studio.credentials.email);
+    expect(mail).toHaveLength(1);
+    expect(mail[0].subject).toBe('Verify your email for Recording Studio Manager');
+    // No PUBLIC_URL here: the link points at the origin the sign-up came to.
+    expect(mail[0].text).toMatch(/http:\/\/127\.0\.0\.1:\d+\/verify-email\?token=[\w-]{43}\b/);
+
+    const token = latestToken(studio.credentials.email);
+    const { rows } = await t.control.query(`SELECT token_hash, purpose, expires_at, used_at FROM one_time_tokens WHERE user_id = $1`, [studio.userId]);
+    expect(rows).toEqual([{ token_hash: sha256(token), purpose: 'email-verification', expires_at: expect.any(Date), used_at: null }]);
+    expect(Math.abs(rows[0].expires_at.getTime() - (Date.now() + 7 * DAY))).toBeLessThan(60_000);
+
+    const files = readdirSync(outbox).filter((f) => f.endsWith('-verify-email.txt'));
+    const file = files.map((f) => readFileSync(join(outbox, f), 'utf8')).find((text) => text.includes(`To: ${studio.credentials.email}`));
+    expect(file).toContain(`/verify-email?token=${token}`);
+  });
+
+  it('the link verifies the owner once: me shows it, and the studio leaves probation; a second use is a 410 problem', async () => {
+    const studio = await registerStudio(t);
+    const before = await me(studio.cookie);
+    expect(before.verification).toEqual({ emailVerified: false, studioUnverifiedUntil: expect.any(String), studioSuspended: false });
+    expect(Math.abs(Date.parse(before.verification.studioUnverifiedUntil) - (Date.now() + 7 * DAY))).toBeLessThan(60_000);
+
+    const token = latestToken(studio.credentials.email);
+    await verify(token).expect(204);
+    expect((await me(studio.cookie)).verification).toEqual({ emailVerified: true, studioUnverifiedUntil: null, studioSuspended: false });
+
+    const again = await verify(token).expect(410);
+    expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(again.body).toMatchObject({ status: 410, type: expect.stringContaining('verification-link-invalid') });
+  });
+
+  it('an expired link is a 410 problem and verifies nothing', async () => {
+    const studio = await registerStudio(t);
+    await t.control.query(`UPDATE one_time_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [studio.userId]);
+    await verify(latestToken(studio.credentials.email)).expect(410);
+    expect((await me(studio.cookie)).verification.emailVerified).toBe(false);
+  });
+
+  it('an unknown token is a 410, a malformed one a 400 validation problem; neither writes anything', async () => {
+    const count = async (sql: string) => (await t.control.query(sql)).rows[0].n as number;
+    const spent = `SELECT count(*)::int AS n FROM one_time_tokens WHERE used_at IS NOT NULL`;
+    const verified = `SELECT count(*)::int AS n FROM users WHERE email_verified_at IS NOT NULL`;
+    const before = [await count(spent), await count(verified)];
+    await verify('A'.repeat(43)).expect(410);
+    for (const bad of ['short', 'x'.repeat(44), 'a b'.padEnd(43, 'c'), 42, null]) {
+      const res = await verify(bad).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['token']);
+    }
+    expect([await count(spent), await count(verified)]).toEqual(before);
+  });
+
+  it('resend issues a new link and retires the old one; it needs a session, and a verified user gets a 409', async () => {
+    const studio = await registerStudio(t);
+    const first = latestToken(studio.credentials.email);
+    await t.http().post('/api/v1/auth/verify-email/resend').expect(401);
+    await t.http().post('/api/v1/auth/verify-email/resend').set('cookie', studio.cookie).expect(204);
+    const second = latestToken(studio.credentials.email);
+    expect(second).not.toBe(first);
+    await verify(first).expect(410);
+    await verify(second).expect(204);
+    const res = await t.http().post('/api/v1/auth/verify-email/resend').set('cookie', studio.cookie).expect(409);
+    expect(res.body.type).toContain('email-already-verified');
+  });
+
+  it('past its deadline an unverified studio is suspended: 403 studio-suspended except me, logout and the way out', async () => {
+    const studio = await registerStudio(t);
+    await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Before' }).expect(201);
+    await t.control.query(`UPDATE organizations SET unverified_until = now() - interval '1 second' WHERE id = $1`, [studio.organizationId]);
+
+    for (const attempt of [
+      t.http().get('/api/v1/clients').set('cookie', studio.cookie),
+      t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'During' }),
+    ]) {
+      const res = await attempt.expect(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 403, type: expect.stringContaining('studio-suspended'), detail: expect.stringMatching(/verif/i) });
+    }
+    expect((await me(studio.cookie)).verification).toMatchObject({ emailVerified: false, studioSuspended: true });
+
+    // The way out: a new link, opened, lifts the suspension.
+    await t.http().post('/api/v1/auth/verify-email/resend').set('cookie', studio.cookie).expect(204);
+    await verify(latestToken(studio.credentials.email)).expect(204);
+    const list = await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+    expect(list.body.items.map((c: { name: string }) => c.name)).toEqual(['Before']);
+    expect((await me(studio.cookie)).verification).toEqual({ emailVerified: true, studioUnverifiedUntil: null, studioSuspended: false });
+    await t.http().post('/api/v1/auth/logout').set('cookie', studio.cookie).expect(204);
+  });
+
+  it('a suspended studio can still log in and out', async () => {
+    const studio = await registerStudio(t);
+    await t.control.query(`UPDATE organizations SET unverified_until = now() - interval '1 second' WHERE id = $1`, [studio.organizationId]);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: studio.credentials.email, password: studio.credentials.password }).expect(200);
+    const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    await t.http().get('/api/v1/clients').set('cookie', cookie).expect(403);
+    await t.http().post('/api/v1/auth/logout').set('cookie', cookie).expect(204);
+  });
+});
+
+describe('verification links with PUBLIC_URL', () => {
+  let t: TestApp;
+  const sent: OutgoingMail[] = [];
+  beforeAll(async () => {
+    t = await createTestApp({ PUBLIC_URL: 'https://app.studio.test/' });
+    jest.spyOn(t.app.get(MailOutbox), 'send').mockImplementation(async (m) => void sent.push(m));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('point at the configured origin, whatever Host the request named', async () => {
+    await t.http().post('/api/v1/auth/register').set('host', 'evil.example').send(newStudio()).expect(201);
+    expect(sent.at(-1)?.text).toMatch(/^https:\/\/app\.studio\.test\/verify-email\?token=[\w-]{43}$/m);
+  });
+});

@@ -22,9 +22,12 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @ApiOperation({ summary: 'Sign up a studio and its owner; starts a session' })
+  @ApiOperation({
+    summary: 'Sign up a studio and its owner; starts a session',
+    description: 'Creates the studio (organization), its own database and the owner account, then sets the session cookie.',
+  })
   @ApiCreatedResponse({ type: AuthSessionDto, description: 'Created; the session cookie is set' })
-  @ApiProblems(400, 409)
+  @ApiProblems(409, 503)
   async register(@Body() dto: RegisterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthSessionDto> {
     const { body, token } = await this.auth.register(dto);
     this.setSessionCookie(reply, token);
@@ -37,9 +40,12 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiBody({ type: LoginDto })
-  @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
+  @ApiOperation({
+    summary: 'Log in with email and password; starts a new session',
+    description: 'A wrong email and a wrong password get the same 401. Any session cookie sent along is replaced.',
+  })
   @ApiOkResponse({ type: AuthSessionDto, description: 'Logged in; a new session cookie is set' })
-  @ApiProblems(400, 401)
+  @ApiProblems(401, 503)
   async login(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -53,7 +59,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiCookieAuth()
-  @ApiOperation({ summary: 'End the current session' })
+  @ApiOperation({ summary: 'End the current session', description: 'Deletes the session on the server and clears the cookie.' })
   @ApiNoContentResponse({ description: 'Logged out; the cookie is cleared' })
   @ApiProblems(401)
   async logout(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
@@ -63,7 +69,7 @@ export class AuthController {
 
   @Get('me')
   @ApiCookieAuth()
-  @ApiOperation({ summary: 'The signed-in user, their studio and role' })
+  @ApiOperation({ summary: 'The signed-in user, their studio and role', description: 'What the web app shows after loading; a 401 means log in.' })
   @ApiOkResponse({ type: MeDto })
   @ApiProblems(401)
   me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {

@@ -3,24 +3,28 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationProblem } from './problem.js';
 
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+export const MAX_CURSOR_LENGTH = 500;
+/** base64url, as encodeCursor writes it. */
+export const CURSOR_PATTERN = '^[A-Za-z0-9_-]+$';
+
 /** Query parameters shared by every cursor-paginated list. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s nextCursor' })
+  @ApiPropertyOptional({ maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Opaque cursor from the previous page\'s nextCursor' })
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @MaxLength(MAX_CURSOR_LENGTH)
   cursor?: string;
 }
-
-export const DEFAULT_PAGE_SIZE = 20;
 
 /** Cursors are opaque to clients: base64url JSON of the sort key of the last row returned. */
 export function encodeCursor(key: unknown[]): string {

@@ -7,7 +7,7 @@ import { ProblemException } from '../common/problem.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 
 export class HealthDto {
-  @ApiProperty({ example: 'ok' })
+  @ApiProperty({ enum: ['ok'], example: 'ok' })
   status: string;
 }
 
@@ -18,14 +18,17 @@ export class HealthController {
   constructor(@Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'The process is up' })
+  @ApiOperation({ summary: 'The process is up', description: 'Touches no dependency: for liveness probes.' })
   @ApiOkResponse({ type: HealthDto })
   live(): HealthDto {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'The control database answers; safe to route traffic here' })
+  @ApiOperation({
+    summary: 'The control database answers; safe to route traffic here',
+    description: 'A 503 problem while the control database is unreachable: for readiness probes.',
+  })
   @ApiOkResponse({ type: HealthDto })
   @ApiProblems(503)
   async ready(): Promise<HealthDto> {

@@ -55,8 +55,9 @@ export function applyContract(document: OpenAPIObject, routes: Map<string, Route
       op.security = facts.isPublic ? [] : [{ cookie: [] }];
 
       const problems = new Set(Object.keys(op.responses).map(Number).filter((s) => isProblem(op.responses[s])));
-      // Fastify reads the body of any unsafe request: malformed JSON (400), too large (413), wrong type (415).
-      if (unsafe || (op.parameters ?? []).length > 0) problems.add(400);
+      // Any request can be malformed before it reaches a route (bad %-encoding, a body the HTTP parser
+      // refuses): 400. Fastify reads the body of an unsafe request: too large (413), not JSON (415).
+      problems.add(400);
       if (unsafe) [403, 413, 415].forEach((s) => problems.add(s));
       // The session is looked up in the control database: no session is a 401, a database down a 503.
       if (!facts.isPublic) [401, 503].forEach((s) => problems.add(s));
@@ -67,7 +68,9 @@ export function applyContract(document: OpenAPIObject, routes: Map<string, Route
       for (const status of problems) {
         const known = PROBLEM_RESPONSES[status];
         if (!known) throw new Error(`${op.operationId}: no shared problem response for ${status}`);
-        op.responses[status] = { $ref: `#/components/responses/${known.name}` };
+        // Outside /api no rate-limit headers: the response is spelled out without them.
+        op.responses[status] =
+          rateLimited || status >= 500 ? { $ref: `#/components/responses/${known.name}` } : { description: known.description, content: PROBLEM_CONTENT };
       }
       if (rateLimited) {
         for (const [status, response] of Object.entries(op.responses)) {

@@ -5,7 +5,12 @@ import { ValidationProblem } from './problem.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
-export const MAX_CURSOR_LENGTH = 500;
+/**
+ * A cursor is base64url of the JSON sort key. The longest today, clients' [name, id], is 1,658
+ * characters: 200 name characters that JSON escapes to \uXXXX (6 bytes each) plus a UUID. The bound
+ * must hold every cursor the API itself hands out, or the next page of such a list is refused.
+ */
+export const MAX_CURSOR_LENGTH = 2048;
 /** base64url, as encodeCursor writes it. */
 export const CURSOR_PATTERN = '^[A-Za-z0-9_-]+$';
 

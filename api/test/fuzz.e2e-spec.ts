@@ -119,7 +119,8 @@ describe('contract fuzz (fast-check, fixed seed) over every openapi.json operati
     owner = await registerStudio(t, 'Fuzz');
     other = await registerStudio(t, 'Fuzz other');
     const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [owner.organizationId]);
-    tenantDb = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, rows[0].database_name) });
+    // The test server's superuser (not the app's control role, which may not reach tenant databases).
+    tenantDb = new pg.Client({ connectionString: withDatabase(process.env.RSM_TEST_PG_URL!, rows[0].database_name) });
     await tenantDb.connect();
     await logIn();
     for (let i = 0; i < 3; i++) await newClient();

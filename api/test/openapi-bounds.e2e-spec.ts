@@ -69,6 +69,17 @@ describe('openapi.json bounds hold on the real API', () => {
     await t.http().get(`/api/v1/clients?q=${'x'.repeat(q)}`).set('cookie', cookie).expect(200);
   });
 
+  it('query integers (limit) are decimal digits within minimum..maximum, nothing Number() would also read', async () => {
+    const limit = operations.find((op) => op.id === 'listClients')!.query.find((p) => p.name === 'limit')!.schema;
+    for (const value of ['0x10', '%205', '5%20', '+5', '0b11', '0o7', '1e1', '1.0', '', `${limit.minimum - 1}`, `${limit.maximum + 1}`]) {
+      const res = await t.http().get(`/api/v1/clients?limit=${value}`).set('cookie', cookie);
+      expect([value, res.status, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([value, 400, ['limit']]);
+    }
+    for (const value of [`${limit.minimum}`, `${limit.maximum}`, '007']) {
+      await t.http().get(`/api/v1/clients?limit=${value}`).set('cookie', cookie).expect(200);
+    }
+  });
+
   it('a nextCursor fits its declared maxLength and is accepted back, whatever the names hold', async () => {
     const declared = spec.components.schemas.ClientListDto.properties.nextCursor.maxLength as number;
     // Names of the longest kind: 200 characters that are 4 bytes in UTF-8, and 200 that JSON escapes to 6 bytes.

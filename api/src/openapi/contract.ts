@@ -37,7 +37,7 @@ const FORMAT_MAX_LENGTH: Record<string, number> = { uuid: 36, 'date-time': 30 };
 
 export function applyContract(document: OpenAPIObject, routes: Map<string, RouteFacts>): void {
   const components = document.components as Json & { schemas: Record<string, Json> };
-  components.headers = headerRefsComponents();
+  components.headers = HEADERS;
   components.responses = problemResponseComponents();
 
   for (const [path, item] of Object.entries(document.paths)) {
@@ -90,10 +90,6 @@ export function applyContract(document: OpenAPIObject, routes: Map<string, Route
 
 function isProblem(response: Json): boolean {
   return Boolean((response.content as Json | undefined)?.['application/problem+json']);
-}
-
-function headerRefsComponents(): Json {
-  return Object.fromEntries(Object.entries(HEADERS).map(([name, header]) => [name, header]));
 }
 
 function problemResponseComponents(): Json {

@@ -20,13 +20,74 @@ describe('openapi.json', () => {
     expect(readFileSync(resolve(root, 'web/src/lib/api/schema.d.ts'), 'utf8')).toBe(readFileSync(resolve(dir, 'schema.d.ts'), 'utf8'));
   });
 
-  it('names every operation after its controller method and documents problem responses', async () => {
+  it('names every operation after its controller method', async () => {
     const spec = JSON.parse(await generateOpenApiJson());
-    const ops = Object.values(spec.paths).flatMap((p) => Object.values(p as Record<string, { operationId: string; responses: object }>));
-    expect(ops.map((o) => o.operationId).sort()).toEqual(
+    expect(operations(spec).map((o) => o.op.operationId).sort()).toEqual(
       ['createClient', 'deleteClient', 'getClient', 'listClients', 'live', 'login', 'logout', 'me', 'ready', 'register', 'resendVerification', 'updateClient', 'verifyEmail'],
     );
-    expect(spec.paths['/api/v1/clients/{id}'].get.responses['404'].content['application/problem+json']).toBeDefined();
-    expect(spec.components.schemas.ProblemDto).toBeDefined();
+  });
+});
+
+type Json = Record<string, any>;
+const operations = (spec: Json) =>
+  Object.entries(spec.paths as Json).flatMap(([path, item]) => Object.entries(item as Json).map(([method, op]) => ({ path, method, op: op as Json })));
+
+describe('openapi.json contract', () => {
+  let spec: Json;
+  beforeAll(async () => {
+    spec = JSON.parse(await generateOpenApiJson());
+  });
+  const deref = (node: Json): Json => (node?.$ref ? deref(node.$ref.split('/').slice(1).reduce((n: Json, k: string) => n[k], spec)) : node);
+
+  it('declares a server and the security of every operation: [] exactly on the @Public() ones', () => {
+    expect(spec.servers).toEqual([expect.objectContaining({ url: '/', 'x-internal': false })]);
+    const publicOps = operations(spec).filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map(({ op }) => op.operationId);
+    expect(publicOps.sort()).toEqual(['live', 'login', 'ready', 'register']);
+    for (const { op } of operations(spec)) {
+      if (!publicOps.includes(op.operationId)) expect([op.operationId, op.security]).toEqual([op.operationId, [{ cookie: [] }]]);
+    }
+  });
+
+  it('declares the problem responses each kind of operation can return, as problem+json', () => {
+    for (const { path, method, op } of operations(spec)) {
+      const statuses = Object.keys(op.responses).map(Number);
+      const expected = [400, 500];
+      if (path.startsWith('/api/')) expected.push(429);
+      if (method !== 'get') expected.push(403, 413, 415);
+      if (op.security.length) expected.push(401, 503);
+      if (path.includes('{id}')) expected.push(404, 414);
+      expect([op.operationId, expected.filter((s) => !statuses.includes(s))]).toEqual([op.operationId, []]);
+      for (const status of statuses.filter((s) => s >= 400)) {
+        const response = deref(op.responses[status]);
+        expect(response.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/ProblemDto' });
+      }
+    }
+    expect(spec.paths['/api/v1/auth/register'].post.responses['409']).toEqual({ $ref: '#/components/responses/Conflict' });
+    expect(Object.keys(spec.components.responses.TooManyRequests.headers).sort()).toEqual(
+      ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+    );
+  });
+
+  it('bounds every request string (maxLength) and array (maxItems), closes request bodies, and types ids as UUIDs', () => {
+    const unbounded: string[] = [];
+    const visit = (node: Json, where: string): void => {
+      const schema = deref(node);
+      if (schema.type === 'string' && schema.maxLength === undefined && !schema.enum) unbounded.push(where);
+      if (schema.type === 'array' && schema.maxItems === undefined) unbounded.push(where);
+      if (schema.items) visit(schema.items, `${where}[]`);
+      for (const [name, property] of Object.entries((schema.properties ?? {}) as Json)) visit(property, `${where}.${name}`);
+    };
+    for (const { op } of operations(spec)) {
+      for (const param of op.parameters ?? []) visit(param.schema, `${op.operationId} ${param.in} ${param.name}`);
+      const body = op.requestBody?.content?.['application/json']?.schema;
+      if (body) {
+        visit(body, `${op.operationId} body`);
+        expect([op.operationId, deref(body).additionalProperties]).toEqual([op.operationId, false]);
+      }
+      for (const param of (op.parameters ?? []).filter((p: Json) => p.in === 'path')) {
+        expect(param.schema).toEqual({ type: 'string', format: 'uuid', maxLength: 36 });
+      }
+    }
+    expect(unbounded).toEqual([]);
   });
 });

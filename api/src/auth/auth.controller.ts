@@ -28,9 +28,12 @@ export class AuthController {
   @Public()
   @RateLimit('register')
   @Post('register')
-  @ApiOperation({ summary: 'Sign up a studio and its owner; starts a session' })
+  @ApiOperation({
+    summary: 'Sign up a studio and its owner; starts a session',
+    description: 'Creates the studio (organization), its own database and the owner account, then sets the session cookie.',
+  })
   @ApiCreatedResponse({ type: AuthSessionDto, description: 'Created; the session cookie is set' })
-  @ApiProblems(400, 409, 429)
+  @ApiProblems(409, 503)
   async register(
     @Body() dto: RegisterDto,
     @Req() request: FastifyRequest,
@@ -47,9 +50,12 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiBody({ type: LoginDto })
-  @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
+  @ApiOperation({
+    summary: 'Log in with email and password; starts a new session',
+    description: 'A wrong email and a wrong password get the same 401. Any session cookie sent along is replaced.',
+  })
   @ApiOkResponse({ type: AuthSessionDto, description: 'Logged in; a new session cookie is set' })
-  @ApiProblems(400, 401, 429)
+  @ApiProblems(401, 503)
   async login(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -64,9 +70,8 @@ export class AuthController {
   @AllowWhileSuspended()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiCookieAuth()
-  @ApiOperation({ summary: 'End the current session' })
+  @ApiOperation({ summary: 'End the current session', description: 'Deletes the session on the server and clears the cookie.' })
   @ApiNoContentResponse({ description: 'Logged out; the cookie is cleared' })
-  @ApiProblems(401)
   async logout(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.auth.logout(principal);
     reply.clearCookie(this.config.cookie.name, this.cookieOptions());
@@ -75,9 +80,8 @@ export class AuthController {
   @Get('me')
   @AllowWhileSuspended()
   @ApiCookieAuth()
-  @ApiOperation({ summary: 'The signed-in user, their studio and role' })
+  @ApiOperation({ summary: 'The signed-in user, their studio and role', description: 'What the web app shows after loading; a 401 means log in.' })
   @ApiOkResponse({ type: MeDto })
-  @ApiProblems(401)
   me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
     return this.auth.me(principal);
   }
@@ -87,7 +91,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Verify the owner's email with the token from the link; the token works once" })
   @ApiNoContentResponse({ description: 'Verified; the studio is no longer on probation' })
-  @ApiProblems(400, 410)
+  @ApiProblems(410)
   verifyEmail(@Body() dto: VerifyEmailDto): Promise<void> {
     return this.verification.verify(dto.token);
   }

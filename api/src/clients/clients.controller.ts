@@ -18,7 +18,7 @@ export class ClientsController {
   constructor(private readonly clients: ClientsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Add a client' })
+  @ApiOperation({ summary: 'Add a client', description: 'Only `name` is required; blank optional fields are stored as null.' })
   @ApiCreatedResponse({ type: ClientDto })
   @ApiProblems(400)
   createClient(@Body() dto: CreateClientDto): Promise<ClientDto> {
@@ -26,7 +26,10 @@ export class ClientsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List clients by name, with search and cursor pagination' })
+  @ApiOperation({
+    summary: 'List clients by name, with search and cursor pagination',
+    description: 'Ordered by name (case-insensitive), then id. Pass `nextCursor` back as `cursor` for the next page.',
+  })
   @ApiOkResponse({ type: ClientListDto })
   @ApiProblems(400)
   listClients(@Query() query: ListClientsQueryDto): Promise<ClientListDto> {
@@ -34,7 +37,7 @@ export class ClientsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get one client' })
+  @ApiOperation({ summary: 'Get one client', description: 'A client of another studio is a 404, like one that does not exist.' })
   @ApiOkResponse({ type: ClientDto })
   @ApiProblems(400, 404)
   getClient(@Param('id', idPipe) id: string): Promise<ClientDto> {
@@ -42,7 +45,7 @@ export class ClientsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a client; null clears an optional field' })
+  @ApiOperation({ summary: 'Change a client; null clears an optional field', description: 'Only the fields sent change; `name` cannot be cleared.' })
   @ApiOkResponse({ type: ClientDto })
   @ApiProblems(400, 404)
   updateClient(@Param('id', idPipe) id: string, @Body() dto: UpdateClientDto): Promise<ClientDto> {
@@ -51,7 +54,7 @@ export class ClientsController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete a client' })
+  @ApiOperation({ summary: 'Delete a client', description: 'Permanent; a second delete of the same id is a 404.' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 404)
   deleteClient(@Param('id', idPipe) id: string): Promise<void> {

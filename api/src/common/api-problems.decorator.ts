@@ -1,23 +1,17 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { ProblemDto } from './problem.js';
+import { PROBLEM_CONTENT, PROBLEM_RESPONSES } from '../openapi/problem-responses.js';
 
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input (problem+json with field errors)',
-  401: 'No valid session',
-  403: 'Not allowed',
-  404: 'Not found',
-  409: 'Conflict',
-  410: 'Gone: the link expired or was already used',
-  429: 'Too many requests (problem+json with Retry-After and RateLimit-* headers)',
-  503: 'The studio database is unavailable; retry later',
-};
-
-/** Documents the problem+json error responses of a route. */
+/**
+ * Documents problem+json responses that only this route can return (409 on sign-up, 401 on a wrong
+ * password, 503 where a public route reaches a database). The ones every route of a kind returns
+ * (401 and 503 behind a session, 403/413/415 on unsafe methods, 404 with an id, 429, 500) are added
+ * from the route's metadata by the OpenAPI post-processor (openapi/contract.ts): do not repeat them.
+ */
 export function ApiProblems(...statuses: number[]) {
   return applyDecorators(
     ...statuses.map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } } }),
+      ApiResponse({ status, description: PROBLEM_RESPONSES[status]?.description ?? 'Error', content: PROBLEM_CONTENT }),
     ),
   );
 }

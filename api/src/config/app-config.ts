@@ -40,7 +40,6 @@ const envSchema = z.object({
     .default('rsm_tenant_'),
   WEB_DIST_DIR: z.string().min(1).optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
-<<<<<<< HEAD
   // Issue 5, per-tenant database roles and start-up: the master key that tenant and control role
   // passwords are derived from (generated into RSM_DATA_DIR outside production), and whether
   // EMBEDDED_PG_PORT was chosen by the operator (then a taken port stops start-up). Start-up (main.ts)
@@ -66,7 +65,6 @@ const envSchema = z.object({
   RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: limit(5),
   RATE_LIMIT_API_PER_SESSION_PER_MINUTE: limit(600),
   RATE_LIMIT_API_PER_IP_PER_MINUTE: limit(300),
-=======
   // Issue 5, sign-up protection and background jobs: email verification, unverified studios' deadlines, the job queue.
   PUBLIC_URL: z
     .string()
@@ -78,7 +76,6 @@ const envSchema = z.object({
   MAIL_OUTBOX_DIR: z.string().min(1).optional(),
   JOBS_ENABLED: bool.default(true),
   JOBS_MAINTENANCE_CRON: z.string().min(9).max(100).default('*/5 * * * *'),
->>>>>>> hard-signup
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -130,7 +127,6 @@ export interface AppConfig {
   webDistDir: string | undefined;
   /** How many reverse proxies in front of us to believe X-Forwarded-For from (0: none). */
   trustProxyHops: number;
-<<<<<<< HEAD
   // Issue 5, per-tenant database roles and start-up.
   /** Master key for derived database role passwords. Undefined until start-up decides (RSM_SECRET_KEY or RSM_DATA_DIR). */
   secretKey: string | undefined;
@@ -162,7 +158,6 @@ export interface AppConfig {
     apiPerSessionPerMinute: number;
     apiPerIpPerMinute: number;
   };
-=======
   // Issue 5, sign-up protection and background jobs.
   signup: {
     /** Origin that links in emails point to; unset: the origin of the request that caused the email. */
@@ -176,7 +171,6 @@ export interface AppConfig {
   /** Until the accounts issue brings SMTP, outgoing mail is logged and, when set, written here as text files. */
   mail: { outboxDir: string | undefined };
   jobs: { enabled: boolean; maintenanceCron: string };
->>>>>>> hard-signup
 }
 
 export class ConfigError extends Error {}
@@ -216,7 +210,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     webDistDir: env.WEB_DIST_DIR,
     trustProxyHops: env.TRUST_PROXY,
-<<<<<<< HEAD
     // Issue 5, per-tenant database roles and start-up.
     secretKey: env.RSM_SECRET_KEY,
     embeddedPgPortExplicit: source.EMBEDDED_PG_PORT !== undefined && source.EMBEDDED_PG_PORT !== '',
@@ -242,7 +235,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       apiPerSessionPerMinute: env.RATE_LIMIT_API_PER_SESSION_PER_MINUTE,
       apiPerIpPerMinute: env.RATE_LIMIT_API_PER_IP_PER_MINUTE,
     },
-=======
     // Issue 5, sign-up protection and background jobs.
     signup: {
       publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
@@ -253,7 +245,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     // In development the links land in RSM_DATA_DIR/mail, where a developer (or the e2e suite) reads them.
     mail: { outboxDir: env.MAIL_OUTBOX_DIR ?? (env.NODE_ENV === 'development' ? join(env.RSM_DATA_DIR, 'mail') : undefined) },
     jobs: { enabled: env.JOBS_ENABLED, maintenanceCron: env.JOBS_MAINTENANCE_CRON },
->>>>>>> hard-signup
   };
 }
 

@@ -9,7 +9,7 @@ import { logSafeError } from '../common/log-safe-error.js';
 import { DependencyHealth } from '../metrics/dependency-health.js';
 
 export class HealthDto {
-  @ApiProperty({ example: 'ok' })
+  @ApiProperty({ enum: ['ok'], example: 'ok' })
   status: string;
 }
 
@@ -23,14 +23,17 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'The process is up' })
+  @ApiOperation({ summary: 'The process is up', description: 'Touches no dependency: for liveness probes.' })
   @ApiOkResponse({ type: HealthDto })
   live(): HealthDto {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'The control database answers; safe to route traffic here' })
+  @ApiOperation({
+    summary: 'The control database answers; safe to route traffic here',
+    description: 'A 503 problem while the control database is unreachable: for readiness probes.',
+  })
   @ApiOkResponse({ type: HealthDto })
   @ApiProblems(503)
   async ready(): Promise<HealthDto> {

@@ -1,21 +1,35 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ProblemDto } from '../common/problem.js';
+import { applyContract } from './contract.js';
+import { collectRouteFacts } from './route-facts.js';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Recording Studio Manager API')
     .setDescription(
-      'REST API of Recording Studio Manager. Errors are RFC 9457 `application/problem+json`. ' +
-        'Staff authenticate with the session cookie set by `POST /api/v1/auth/login`.',
+      'REST API of Recording Studio Manager. Errors are RFC 9457 `application/problem+json` with a `requestId`. ' +
+        'Staff authenticate with the session cookie set by `POST /api/v1/auth/login`. Unsafe methods (POST, PATCH, ' +
+        'PUT, DELETE) take JSON bodies only and must come from this site (`Origin`). Everything under `/api` is rate ' +
+        'limited: see the `RateLimit-*` headers, and `Retry-After` on a 429.',
     )
     .setVersion('1')
+    .addServer('/', 'This deployment (production, staging or local): the host that serves this document')
+    .addTag('auth', 'Sign-up, login, logout and the signed-in user')
+    .addTag('clients', "The studio's clients: bands, artists and labels it records")
+    .addTag('health', 'Liveness and readiness probes for the load balancer')
     .addCookieAuth('rsm_session', { type: 'apiKey', in: 'cookie', name: 'rsm_session', description: '`__Host-rsm_session` when served over HTTPS' })
     .build();
+  // package.json says UNLICENSED: proprietary, with no license text to link (redocly's info-license-strict warns).
+  config.info.license = { name: 'Proprietary' };
   const document = SwaggerModule.createDocument(app, config, {
+    // The contract post-processor maps operations back to handlers by this name (unique, checked there).
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
     extraModels: [ProblemDto],
   });
+  // Documentation tools: this server is the public API (OWASP API9 inventory).
+  document.servers = document.servers?.map((server) => ({ ...server, 'x-internal': false }));
+  applyContract(document, collectRouteFacts(app));
   return sortKeys(document) as OpenAPIObject;
 }
 

@@ -5,10 +5,10 @@ export class OrganizationDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'Blue Room Studios' })
+  @ApiProperty({ maxLength: 200, example: 'Blue Room Studios' })
   name: string;
 
-  @ApiProperty({ example: 'blue-room-studios' })
+  @ApiProperty({ maxLength: 80, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', example: 'blue-room-studios' })
   slug: string;
 }
 
@@ -16,10 +16,10 @@ export class UserDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'Ada Lovelace' })
+  @ApiProperty({ maxLength: 200, example: 'Ada Lovelace' })
   name: string;
 
-  @ApiProperty({ example: 'ada@blueroom.test' })
+  @ApiProperty({ format: 'email', maxLength: 320, example: 'ada@blueroom.test' })
   email: string;
 }
 

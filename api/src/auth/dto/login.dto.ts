@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
-  @ApiProperty({ example: 'owner@studio.test', maxLength: 320 })
+  @ApiProperty({ format: 'email', example: 'owner@studio.test', maxLength: 320 })
   @IsEmail()
   @MaxLength(320)
   email: string;

@@ -19,7 +19,7 @@ export class RegisterDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ example: 'ada@blueroom.test', maxLength: 320 })
+  @ApiProperty({ format: 'email', example: 'ada@blueroom.test', maxLength: 320 })
   @IsEmail()
   @MaxLength(320)
   email: string;

@@ -15,7 +15,7 @@ export class CreateClientDto {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 320, example: 'band@owls.test' })
+  @ApiPropertyOptional({ type: String, format: 'email', nullable: true, maxLength: 320, example: 'band@owls.test' })
   @Transform(blankToNull)
   @IsOptional()
   @IsEmail()

@@ -1,22 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../../common/pagination.js';
 
 export class ClientDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'The Midnight Owls' })
+  @ApiProperty({ maxLength: 200, example: 'The Midnight Owls' })
   name: string;
 
-  @ApiProperty({ type: String, nullable: true, example: 'band@owls.test' })
+  @ApiProperty({ type: String, format: 'email', nullable: true, maxLength: 320, example: 'band@owls.test' })
   email: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: '+44 20 7946 0000' })
+  @ApiProperty({ type: String, nullable: true, maxLength: 50, example: '+44 20 7946 0000' })
   phone: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'Owl Records' })
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, example: 'Owl Records' })
   company: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, maxLength: 5000 })
   notes: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -27,9 +28,9 @@ export class ClientDto {
 }
 
 export class ClientListDto {
-  @ApiProperty({ type: [ClientDto] })
+  @ApiProperty({ type: [ClientDto], maxItems: MAX_PAGE_SIZE })
   items: ClientDto[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
   nextCursor: string | null;
 }

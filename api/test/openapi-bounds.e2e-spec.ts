@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fuzzOperations } from './support/openapi-fuzz.js';
+import { createTestApp, newStudio, registerStudio, type TestApp } from './support/test-app.js';
+
+/**
+ * The bounds openapi.json declares are the ones the server keeps: every request string one character
+ * over its maxLength is a 400 naming the field, one at maxLength is accepted, and what the API returns
+ * (a page cursor) fits its declared maxLength and is accepted back.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const spec = JSON.parse(readFileSync(resolve(root, 'openapi.json'), 'utf8'));
+const operations = fuzzOperations(spec);
+
+describe('openapi.json bounds hold on the real API', () => {
+  let t: TestApp;
+  let cookie: string;
+  let credentials: { email: string; password: string };
+  beforeAll(async () => {
+    t = await createTestApp();
+    const studio = await registerStudio(t, 'Bounds');
+    cookie = studio.cookie;
+    credentials = { email: studio.credentials.email, password: studio.credentials.password };
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const validBodies: Record<string, () => Record<string, string>> = {
+    register: () => newStudio(),
+    login: () => credentials,
+    createClient: () => ({ name: 'Bounded' }),
+    updateClient: () => ({ name: 'Bounded' }),
+  };
+  const bodyStrings = operations.flatMap((op) =>
+    Object.entries(op.body?.properties ?? {})
+      .filter(([, schema]) => schema.type === 'string')
+      .map(([field, schema]) => ({ op, field, maxLength: schema.maxLength as number, format: schema.format as string | undefined })),
+  );
+
+  it.each(bodyStrings.map((b) => [`${b.op.id} ${b.field}`, b] as const))('%s: maxLength + 1 is a 400 naming the field', async (_label, { op, field, maxLength }) => {
+    let clientId = '';
+    if (op.pathParams.length) clientId = (await t.http().post('/api/v1/clients').set('cookie', cookie).send({ name: 'Target' }).expect(201)).body.id;
+    const path = op.path.replace('{id}', clientId);
+    const body = { ...validBodies[op.id](), [field]: 'x'.repeat(maxLength + 1) };
+    const res = await t.http()[op.method.toLowerCase() as 'post' | 'patch'](path).set('cookie', cookie).send(body);
+    expect([res.status, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([400, [field]]);
+  });
+
+  it.each(bodyStrings.filter((b) => b.op.id.endsWith('Client') && !b.format).map((b) => [`${b.op.id} ${b.field}`, b] as const))(
+    '%s: exactly maxLength is accepted',
+    async (_label, { op, field, maxLength }) => {
+      const id = (await t.http().post('/api/v1/clients').set('cookie', cookie).send({ name: 'Target' }).expect(201)).body.id;
+      const path = op.path.replace('{id}', id);
+      const res = await t.http()[op.method.toLowerCase() as 'post' | 'patch'](path).set('cookie', cookie).send({ name: 'Bounded', [field]: 'x'.repeat(maxLength) });
+      expect(res.status).toBeLessThan(300);
+      expect(res.body[field]).toHaveLength(maxLength);
+    },
+  );
+
+  it('query strings: maxLength + 1 is a 400, maxLength is accepted', async () => {
+    const list = operations.find((op) => op.id === 'listClients')!;
+    for (const { name, schema } of list.query.filter((q) => q.schema.type === 'string')) {
+      const over = await t.http().get(`/api/v1/clients?${name}=${'x'.repeat(schema.maxLength + 1)}`).set('cookie', cookie);
+      expect([name, over.status, over.body.errors?.map((e: { field: string }) => e.field)]).toEqual([name, 400, [name]]);
+    }
+    const q = list.query.find((p) => p.name === 'q')!.schema.maxLength;
+    await t.http().get(`/api/v1/clients?q=${'x'.repeat(q)}`).set('cookie', cookie).expect(200);
+  });
+
+  it('query integers (limit) are decimal digits within minimum..maximum, nothing Number() would also read', async () => {
+    const limit = operations.find((op) => op.id === 'listClients')!.query.find((p) => p.name === 'limit')!.schema;
+    for (const value of ['0x10', '%205', '5%20', '+5', '0b11', '0o7', '1e1', '1.0', '', `${limit.minimum - 1}`, `${limit.maximum + 1}`]) {
+      const res = await t.http().get(`/api/v1/clients?limit=${value}`).set('cookie', cookie);
+      expect([value, res.status, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([value, 400, ['limit']]);
+    }
+    for (const value of [`${limit.minimum}`, `${limit.maximum}`, '007']) {
+      await t.http().get(`/api/v1/clients?limit=${value}`).set('cookie', cookie).expect(200);
+    }
+  });
+
+  it('a nextCursor fits its declared maxLength and is accepted back, whatever the names hold', async () => {
+    const declared = spec.components.schemas.ClientListDto.properties.nextCursor.maxLength as number;
+    // Names of the longest kind: 200 characters that are 4 bytes in UTF-8, and 200 that JSON escapes to 6 bytes.
+    for (const name of ['\u{1F3B8}'.repeat(200), '\u0001'.repeat(200)]) {
+      await t.http().post('/api/v1/clients').set('cookie', cookie).send({ name }).expect(201);
+    }
+    const first = await t.http().get('/api/v1/clients?limit=1').set('cookie', cookie).expect(200);
+    let cursor: string | null = first.body.nextCursor;
+    let pages = 0;
+    while (cursor) {
+      expect(cursor.length).toBeLessThanOrEqual(declared);
+      const page = await t.http().get(`/api/v1/clients?limit=1&cursor=${cursor}`).set('cookie', cookie);
+      expect([page.status, page.body.detail]).toEqual([200, undefined]);
+      cursor = page.body.nextCursor;
+      pages++;
+    }
+    expect(pages).toBeGreaterThan(2);
+  });
+});

@@ -176,6 +176,8 @@ describe('clients', () => {
       ['a malformed email', { name: 'ok', email: 'nope' }, 'email'],
       ['a numeric phone', { name: 'ok', phone: 5551234 }, 'phone'],
       ['an unknown field', { name: 'ok', tenantId: randomUUID() }, 'tenantId'],
+      ['an unknown field named like an Object property', { name: 'ok', constructor: 'x' }, 'constructor'],
+      ['an unknown field named toString', { name: 'ok', toString: 'x' }, 'toString'],
     ])('POST with %s → 400', async (_label, body, field) => {
       const before = await rowCount();
       const res = await api().post('/api/v1/clients').send(body).expect(400);

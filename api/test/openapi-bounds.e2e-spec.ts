@@ -32,6 +32,7 @@ describe('openapi.json bounds hold on the real API', () => {
     login: () => credentials,
     createClient: () => ({ name: 'Bounded' }),
     updateClient: () => ({ name: 'Bounded' }),
+    verifyEmail: () => ({ token: 'x' }),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

@@ -89,7 +89,10 @@ export class AuthController {
   @Public()
   @Post('verify-email')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: "Verify the owner's email with the token from the link; the token works once" })
+  @ApiOperation({
+    summary: "Verify the owner's email with the token from the link; the token works once",
+    description: 'The token comes from the link emailed at sign-up (or by resend). A used, replaced or expired token is a 410.',
+  })
   @ApiNoContentResponse({ description: 'Verified; the studio is no longer on probation' })
   @ApiProblems(410)
   verifyEmail(@Body() dto: VerifyEmailDto): Promise<void> {
@@ -100,7 +103,10 @@ export class AuthController {
   @AllowWhileSuspended()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiCookieAuth()
-  @ApiOperation({ summary: 'Send a new verification link to the signed-in user; earlier links stop working' })
+  @ApiOperation({
+    summary: 'Send a new verification link to the signed-in user; earlier links stop working',
+    description: 'Allowed while the studio is suspended, since verifying is the way out. A 409 when the email is already verified.',
+  })
   @ApiNoContentResponse({ description: 'A new link was sent' })
   @ApiProblems(401, 409)
   resendVerification(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<void> {

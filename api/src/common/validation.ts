@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { getMetadataStorage, validate } from 'class-validator';
 import { type FieldErrorDto, ValidationProblem } from './problem.js';
 
 /** Flattens class-validator's nested errors into `{field: 'a.b', messages}` entries. */
@@ -27,11 +27,29 @@ function requireObject(value: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * Unknown fields, checked against the DTO's declared properties in a Set. class-validator's own
+ * whitelist looks names up in a plain object, so `constructor`, `toString`, `hasOwnProperty` … count
+ * as "known" there and were silently dropped instead of refused (found by the contract fuzz test).
+ */
+function unknownFields(cls: Function, value: unknown): FieldErrorDto[] {
+  if (!value || typeof value !== 'object') return [];
+  const known = new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName));
+  return Object.keys(value).filter((field) => !known.has(field)).map((field) => ({ field, messages: [`property ${field} should not exist`] }));
+}
+
+/** Field errors plus the unknown fields class-validator missed, each field once. */
+function withUnknownFields(errors: FieldErrorDto[], unknown: FieldErrorDto[]): FieldErrorDto[] {
+  const named = new Set(errors.map((e) => e.field));
+  return [...errors, ...unknown.filter((u) => !named.has(u.field))];
+}
+
 /** Validates a request body outside the pipe (guards run before pipes; login needs this). */
 export async function validateBody<T extends object>(cls: new () => T, body: unknown): Promise<T> {
-  const instance = plainToInstance(cls, requireObject(body));
-  const errors = await validate(instance, VALIDATOR_OPTIONS);
-  if (errors.length) throw new ValidationProblem(toFieldErrors(errors));
+  const plain = requireObject(body);
+  const instance = plainToInstance(cls, plain);
+  const errors = withUnknownFields(toFieldErrors(await validate(instance, VALIDATOR_OPTIONS)), unknownFields(cls, plain));
+  if (errors.length) throw new ValidationProblem(errors);
   return instance;
 }
 
@@ -45,8 +63,17 @@ export class StrictValidationPipe implements PipeTransform {
     exceptionFactory: (errors) => new ValidationProblem(toFieldErrors(errors)),
   });
 
-  transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) value = requireObject(value);
-    return this.inner.transform(value, metadata);
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const dto = metadata.metatype && metadata.metatype !== Object && (metadata.type === 'body' || metadata.type === 'query') ? metadata.metatype : undefined;
+    if (dto && metadata.type === 'body') value = requireObject(value);
+    const unknown = dto ? unknownFields(dto, value) : [];
+    try {
+      const result = await this.inner.transform(value, metadata);
+      if (unknown.length) throw new ValidationProblem(unknown);
+      return result;
+    } catch (err) {
+      if (err instanceof ValidationProblem && unknown.length) throw new ValidationProblem(withUnknownFields(err.toProblem().errors ?? [], unknown));
+      throw err;
+    }
   }
 }

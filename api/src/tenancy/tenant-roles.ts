@@ -86,6 +86,10 @@ export class TenantRoles {
     await sql(`GRANT ${quoteIdent(this.groupRole)} TO ${role}`);
     await this.closeToPublic(sql, databaseName);
     await sql(`GRANT CONNECT ON DATABASE ${quoteIdent(databaseName)} TO ${role}`);
+    // Ending this role's connections (DROP DATABASE … WITH (FORCE) when a studio is deleted,
+    // pg_terminate_backend) needs the privileges of the role that owns them: inherit them, without
+    // being able to SET ROLE to it. CREATEROLE gave us ADMIN OPTION on the role we created.
+    await sql(`GRANT ${role} TO CURRENT_USER WITH INHERIT TRUE, SET FALSE`);
   }
 
   /** Sets a tenant role's password again from the current key (after RSM_SECRET_KEY changed). Touches no rights. */
@@ -135,6 +139,7 @@ export class TenantRoles {
                      OR NOT has_database_privilege(r.rolname, d.datname, 'CONNECT')
                      OR NOT pg_has_role(r.rolname, $2, 'USAGE')
                      OR NOT r.rolcanlogin
+                     OR NOT pg_has_role(current_user, r.oid, 'USAGE')
               END`,
       [databaseNames, this.groupRole],
     )) as Array<{ name: string }>;

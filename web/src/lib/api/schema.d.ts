@@ -93,7 +93,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify the owner's email with the token from the link; the token works once */
+        /**
+         * Verify the owner's email with the token from the link; the token works once
+         * @description The token comes from the link emailed at sign-up (or by resend). A used, replaced or expired token is a 410.
+         */
         post: operations["verifyEmail"];
         delete?: never;
         options?: never;
@@ -110,7 +113,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a new verification link to the signed-in user; earlier links stop working */
+        /**
+         * Send a new verification link to the signed-in user; earlier links stop working
+         * @description Allowed while the studio is suspended, since verifying is the way out. A 409 when the email is already verified.
+         */
         post: operations["resendVerification"];
         delete?: never;
         options?: never;

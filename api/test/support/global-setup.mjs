@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { enterRunTempDir } from './run-temp-dir.mjs';
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -18,8 +19,12 @@ const freePort = () =>
  * One real PostgreSQL for the whole run: DATABASE_URL's server when set, else an embedded one in a
  * temp dir (same settings as api/src/database/embedded-postgres.ts). Each test file then makes its
  * own control database, template and tenants on it.
+ *
+ * Everything the run puts in the temp folder (this server, the test apps' and spawned servers' data
+ * directories) goes into one run directory that global teardown removes, pass or fail.
  */
 export default async function globalSetup() {
+  enterRunTempDir();
   if (process.env.DATABASE_URL) {
     process.env.RSM_TEST_PG_URL = process.env.DATABASE_URL;
     return;
@@ -42,5 +47,4 @@ export default async function globalSetup() {
   await pg.start();
   process.env.RSM_TEST_PG_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   globalThis.__RSM_PG__ = pg;
-  globalThis.__RSM_PG_DIR__ = dir; // removed by global teardown (stop() removes only its pg/ inside)
 }

@@ -1,6 +1,6 @@
-import { rmSync } from 'node:fs';
+import { leaveRunTempDir } from './run-temp-dir.mjs';
 
 export default async function globalTeardown() {
   await globalThis.__RSM_PG__?.stop();
-  if (globalThis.__RSM_PG_DIR__) rmSync(globalThis.__RSM_PG_DIR__, { recursive: true, force: true });
+  leaveRunTempDir(); // removes the run's temp directory; throws if anything else was left in the temp folder
 }

@@ -22,8 +22,9 @@ function nearestEntry(value: string | string[] | undefined): string | undefined 
 
 /**
  * The origin the client addressed: scheme and host of this request. Behind TRUST_PROXY hops the
- * proxy's X-Forwarded-Proto / X-Forwarded-Host say it (Fastify itself ignores them for a hop
- * count: it cannot tell the proxy from a client); otherwise the socket and the Host header do.
+ * nearest proxy's X-Forwarded-Proto / X-Forwarded-Host entry says it (read here, explicitly, rather
+ * than through Fastify's request.protocol/host, so the rule does not depend on how Fastify picks an
+ * entry of a repeated header); otherwise the socket and the Host header do.
  */
 function ownOrigin(request: FastifyRequest, proxyHops: number): string | undefined {
   const forwarded = (name: string) => (proxyHops > 0 ? nearestEntry(request.headers[name]) : undefined);
@@ -44,7 +45,7 @@ function ownOrigin(request: FastifyRequest, proxyHops: number): string | undefin
  *   driven from a web page always carries one of them. Such clients cannot ride a victim's cookie.
  */
 export function allowedOrigin(request: FastifyRequest, trusted: ReadonlySet<string>, proxyHops: number): boolean {
-  const fetchSite = request.headers['sec-fetch-site']
+  const fetchSite = request.headers['sec-fetch-site'];
   const originHeader = request.headers.origin;
   const origin = typeof originHeader === 'string' ? normalizeOrigin(originHeader) : undefined;
   const isTrusted = origin !== undefined && (trusted.has(origin) || origin === ownOrigin(request, proxyHops));

@@ -185,14 +185,15 @@ async function main() {
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      PUBLIC_URL: `http://127.0.0.1:${appPort}`,
       HOST: '127.0.0.1',
       PORT: String(appPort),
       DATABASE_URL: controlUrl,
       LOG_LEVEL: 'warn',
       // Production requires a master key (database role passwords derive from it); a throw-away one per run.
       RSM_SECRET_KEY: process.env.RSM_SECRET_KEY ?? randomBytes(32).toString('base64url'),
-      // The bench drives one session at ~1,000 req/s: the per-session API limit would turn it into 429s.
-      RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '0',
+      // The bench drives one session at ~1,000 req/s: the per-user API limit would turn it into 429s.
+      RATE_LIMIT_API_PER_USER_PER_MINUTE: '0',
     },
   });
   await waitForHttp(`${appBase}/health/ready`, { timeoutMs: 120_000, child: app });

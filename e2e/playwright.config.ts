@@ -18,6 +18,7 @@ const serverEnv: Record<string, string> = {
 	// The suites sign up several studios and log in many times, all from 127.0.0.1: generous
 	// sign-up and login limits (the limits themselves are tested in api/test/rate-limits).
 	RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000',
+	RATE_LIMIT_VERIFICATION_RESEND_PER_USER_PER_HOUR: '1000',
 	RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '100',
 	RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '100',
 	RATE_LIMIT_LOGIN_FAILURES_PER_IP: '1000',

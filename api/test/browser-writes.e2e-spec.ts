@@ -39,6 +39,7 @@ describe('browser writes', () => {
     const form = await t.http().post('/api/v1/clients').set('cookie', studio.cookie)
       .set('content-type', 'application/x-www-form-urlencoded').send('name=form');
     expectProblem(form, 415);
+    expect(form.body.detail).toBe('Request bodies must be JSON (Content-Type: application/json).');
     const text = await t.http().post('/api/v1/clients').set('cookie', studio.cookie).set('content-type', 'text/plain').send('{"name":"plain"}');
     expectProblem(text, 415);
     const multipart = await t.http().post('/api/v1/clients').set('cookie', studio.cookie)

@@ -41,8 +41,19 @@ describe('operator endpoints', () => {
     await request(`http://127.0.0.1:${address!.port}`).get('/api/v1/clients').expect(404);
   });
 
+  it('with METRICS_PORT and METRICS_TOKEN, the metrics port wants the token too', async () => {
+    const token = 'metrics-token-0123456789';
+    const t = await app({ METRICS_PORT: '0', METRICS_TOKEN: token });
+    const { MetricsServer } = await import('../src/metrics/metrics-server.js');
+    const base = `http://127.0.0.1:${t.app.get(MetricsServer).address()!.port}`;
+    const refused = await request(base).get('/metrics').expect(401);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    await request(base).get('/metrics').set('authorization', 'Bearer metrics-token-0123456780').expect(401);
+    expect((await request(base).get('/metrics').set('authorization', `Bearer ${token}`).expect(200)).text).toContain('rsm_tenant_pools_open');
+  });
+
   it('in production with neither configured, /metrics is not served on the main port', async () => {
-    const t = await app({ NODE_ENV: 'production', COOKIE_SECURE: 'false' });
+    const t = await app({ NODE_ENV: 'production', COOKIE_SECURE: 'false', PUBLIC_URL: 'http://127.0.0.1' });
     expectNotFoundProblem(await t.http().get('/metrics'));
   });
 

@@ -157,14 +157,31 @@ describe('sign-up per IP', () => {
   });
 });
 
-describe('general API limit', () => {
+describe('verification resend limit', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ TRUST_PROXY: '1', RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '5', RATE_LIMIT_API_PER_IP_PER_MINUTE: '3' });
+    t = await createTestApp({ RATE_LIMIT_VERIFICATION_RESEND_PER_USER_PER_HOUR: '2' });
   });
   afterAll(() => t.close());
 
-  it('gives each session its own budget: over it a 429 problem, the other session unaffected', async () => {
+  it('a user may ask for a few new links an hour, then 429; another user is unaffected', async () => {
+    const [a, b] = [await registerStudio(t), await registerStudio(t)];
+    const resend = (cookie: string) => t.http().post('/api/v1/auth/verify-email/resend').set('cookie', cookie);
+    await resend(a.cookie).expect(204);
+    await resend(a.cookie).expect(204);
+    expectRateLimited(await resend(a.cookie));
+    await resend(b.cookie).expect(204);
+  });
+});
+
+describe('general API limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ TRUST_PROXY: '1', RATE_LIMIT_API_PER_USER_PER_MINUTE: '5', RATE_LIMIT_API_PER_IP_PER_MINUTE: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('gives each user one budget: over it a 429 problem, the other user unaffected', async () => {
     // Sign-ups from distinct IPs, so they do not use up the anonymous budget of the test's IP.
     const [a, b] = [await registerStudioFrom(t, '192.0.2.10'), await registerStudioFrom(t, '192.0.2.11')];
     for (let i = 0; i < 5; i++) {
@@ -176,6 +193,36 @@ describe('general API limit', () => {
     expectRateLimited(await t.http().get('/api/v1/auth/me').set('cookie', a));
     expectRateLimited(await t.http().get('/api/v1/clients').set('cookie', a));
     await t.http().get('/api/v1/auth/me').set('cookie', b).expect(200);
+  });
+
+  it('counts every session of a user together: logging in again buys no extra budget', async () => {
+    const body = newStudio();
+    await t.http().post('/api/v1/auth/register').set('x-forwarded-for', '192.0.2.12').send(body).expect(201);
+    const cookies: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await login(t, body.email, body.password, `192.0.2.${13 + i}`).expect(200); // spends 1 each
+      cookies.push((res.headers['set-cookie'] as unknown as string[])[0].split(';')[0]);
+    }
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await t.http().get('/api/v1/auth/me').set('cookie', cookies[i % 3])).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it('an encoded path spends the same budget as the plain one', async () => {
+    const a = await registerStudioFrom(t, '192.0.2.20');
+    const statuses = [];
+    for (let i = 0; i < 7; i++) statuses.push((await t.http().get(i % 2 ? '/%61pi/v1/clients' : '/api/v1/clients').set('cookie', a)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+  });
+
+  it('refused sessions spend the IP budget: made-up cookies get 429 after it', async () => {
+    const ip = '192.0.2.25';
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await t.http().get('/api/v1/clients').set('x-forwarded-for', ip).set('cookie', `rsm_session=made-up-${i}`)).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expectRateLimited(await t.http().get('/api/v1/clients').set('x-forwarded-for', ip).set('cookie', 'rsm_session=another'));
   });
 
   it('limits anonymous callers per IP', async () => {
@@ -197,7 +244,7 @@ describe('RATE_LIMIT_STORE=postgres', () => {
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
-    const env = { RATE_LIMIT_STORE: 'postgres', RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '6', RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '5' };
+    const env = { RATE_LIMIT_STORE: 'postgres', RATE_LIMIT_API_PER_USER_PER_MINUTE: '6', RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '5' };
     first = await createTestApp(env);
     // A second instance on the same control database (its own close() drops nothing of the first's).
     second = await createTestApp({
@@ -223,8 +270,18 @@ describe('RATE_LIMIT_STORE=postgres', () => {
     expect(remaining).toEqual(['5', '4', '3', '2', '1', '0']);
     expectRateLimited(await first.http().get('/api/v1/auth/me').set('cookie', cookie));
     expectRateLimited(await second.http().get('/api/v1/auth/me').set('cookie', cookie));
-    const rows = await first.control.query(`SELECT count(*) FROM rate_limits WHERE key LIKE 'api-session:%'`);
+    const rows = await first.control.query(`SELECT count(*) FROM rate_limits WHERE key LIKE 'api-user:%'`);
     expect(Number(rows.rows[0].count)).toBe(1);
+  });
+
+  it('a burst of parallel wrong passwords across both instances gets no more than the free attempts through', async () => {
+    const { credentials } = await registerStudio(first);
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => login(i % 2 ? first : second, credentials.email, `wrong-${i}`).then((r) => r.status)),
+    );
+    // 5 free failures, plus the one attempt that opens the first delay window.
+    expect(burst.filter((s) => s === 401).length).toBeLessThanOrEqual(6);
+    expect(burst.filter((s) => s === 429).length).toBeGreaterThanOrEqual(24);
   });
 
   it('shares login failures and locks between instances', async () => {

@@ -106,6 +106,14 @@ describe('email verification of the studio owner', () => {
     expect(res.body.type).toContain('email-already-verified');
   });
 
+  it('concurrent resends leave exactly one link that works', async () => {
+    const studio = await registerStudio(t, 'ResendRace');
+    await Promise.all(Array.from({ length: 20 }, () => t.http().post('/api/v1/auth/verify-email/resend').set('cookie', studio.cookie).expect(204)));
+    const { rows } = await t.control.query(`SELECT count(*)::int AS n FROM one_time_tokens WHERE user_id = $1 AND used_at IS NULL`, [studio.userId]);
+    expect(rows[0].n).toBe(1);
+    await verify(latestToken(studio.credentials.email)).expect(204);
+  });
+
   it('past its deadline an unverified studio is suspended: 403 studio-suspended except me, logout and the way out', async () => {
     const studio = await registerStudio(t);
     await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Before' }).expect(201);

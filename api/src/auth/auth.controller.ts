@@ -100,6 +100,7 @@ export class AuthController {
   }
 
   @Post('verify-email/resend')
+  @RateLimit('verification-resend')
   @AllowWhileSuspended()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiCookieAuth()

@@ -3,7 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
+import { ApiRateLimits } from '../rate-limit/api-rate-limits.service.js';
 import { LoginThrottle } from '../rate-limit/login-throttle.service.js';
+import { clientAddressKey } from '../rate-limit/rate-limit-keys.js';
+import { isLimitedRoute } from '../rate-limit/rate-limit.guard.js';
 import { withRateLimitHeaders } from '../rate-limit/rate-limit.problem.js';
 import { validateBody } from '../common/validation.js';
 import type { AuthenticatedRequest } from './auth.types.js';
@@ -18,13 +21,24 @@ export class SessionAuthGuard extends AuthGuard('session') {
   constructor(
     private readonly reflector: Reflector,
     private readonly logger: PinoLogger,
+    private readonly limits: ApiRateLimits,
   ) {
     super();
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    await super.canActivate(context);
+    try {
+      await super.canActivate(context);
+    } catch (err) {
+      // A refused session costs a control-database lookup: it spends the IP's anonymous budget, so
+      // made-up cookies cannot be sent without limit (over it, the 429 replaces the 401).
+      const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+      if (isLimitedRoute(request)) {
+        await withRateLimitHeaders(context.switchToHttp().getResponse<FastifyReply>(), () => this.limits.consumeGeneral(undefined, clientAddressKey(request.ip)));
+      }
+      throw err;
+    }
     const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
     // Every later log line of this request carries who and which studio.
     if (user) this.logger.assign({ tenantId: user.organizationId, userId: user.userId });

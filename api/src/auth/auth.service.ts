@@ -74,7 +74,8 @@ export class AuthService {
       const committed = await this.control.getRepository(Organization).existsBy({ id: organizationId }).catch(() => true);
       if (!committed) await this.provisioner.dropDatabase(databaseName).catch(() => undefined);
       if (isUniqueViolation(err, 'email')) throw emailTaken();
-      this.logger.error({ organizationId, err: String(err) }, 'Sign-up failed and was rolled back');
+      // The problem filter logs the error itself (without its SQL parameters); this line says what was undone.
+      this.logger.warn({ organizationId }, 'Sign-up failed and was rolled back');
       throw err;
     }
   }

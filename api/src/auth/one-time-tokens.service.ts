@@ -14,7 +14,11 @@ export class OneTimeTokens {
    * Issues a 256-bit token for `userId` (inside the caller's transaction when given). A new token
    * replaces the user's unused ones of the same purpose, so only the latest link works.
    */
-  async issue(userId: string, purpose: OneTimeTokenPurpose, ttlMs: number, manager: EntityManager = this.control.manager): Promise<string> {
+  async issue(userId: string, purpose: OneTimeTokenPurpose, ttlMs: number, manager?: EntityManager): Promise<string> {
+    if (!manager) return this.control.transaction((m) => this.issue(userId, purpose, ttlMs, m));
+    // One issue per user at a time: two at once would each delete the other's old token, then both
+    // insert, leaving two links that work.
+    await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
     const token = randomBytes(32).toString('base64url');
     const repository = manager.getRepository(OneTimeToken);
     await repository.delete({ userId, purpose, usedAt: IsNull() });

@@ -14,7 +14,7 @@ export function trackDependencyRecovery(fastify: FastifyInstance, health: Depend
     const principal = (request as { user?: Principal }).user;
     if (health.anyDown && principal && reply.statusCode < 500) {
       health.succeeded('control');
-      if (TENANT_ROUTE.test(request.url)) health.succeeded('tenant', principal.organizationId);
+      if (TENANT_ROUTE.test(request.routeOptions.url ?? '')) health.succeeded('tenant', principal.organizationId);
     }
     done();
   });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config.js';
 import { requestIdFrom } from './request-id.js';
+import { decodedPath } from './decoded-path.js';
 
 /** Field names whose values are secrets or personal data wherever they appear in a log object. */
 const SECRET_KEYS = ['password', 'passwordHash', 'password_hash', 'token', 'cookie', 'authorization', 'parameters', 'driverError'];
@@ -34,7 +35,7 @@ export function redactQuery(url: string): string {
 
 /** Routes of the API itself; every other GET is the web app (its assets, or its index.html). */
 const API_PATH = /^\/(api|health|metrics)(\/|\?|$)/;
-const isWebAppRequest = (req: IncomingMessage) => (req.method === 'GET' || req.method === 'HEAD') && !API_PATH.test(req.url ?? '/');
+const isWebAppRequest = (req: IncomingMessage) => (req.method === 'GET' || req.method === 'HEAD') && !API_PATH.test(decodedPath(req.url));
 
 /** pino-http options of the app's one logger (request lines and every Nest Logger call). */
 export function pinoHttpOptions(config: AppConfig): Options {

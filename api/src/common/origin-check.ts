@@ -2,7 +2,8 @@ import { HttpStatus } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProblemException } from './problem.js';
 
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Methods that change nothing; every other method is held to the Origin rule (a list of safe ones fails closed). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** `https://Example.com:443` → `https://example.com`; undefined for anything that is not an http(s) origin. */
 function normalizeOrigin(origin: string): string | undefined {
@@ -58,7 +59,7 @@ export function allowedOrigin(request: FastifyRequest, trusted: ReadonlySet<stri
 export function refuseCrossSiteWrites(fastify: FastifyInstance, config: { trustedOrigins: readonly string[]; trustProxyHops: number }): void {
   const trusted = new Set(config.trustedOrigins.map(normalizeOrigin).filter((o): o is string => o !== undefined));
   fastify.addHook('onRequest', (request, _reply, done) => {
-    if (!UNSAFE_METHODS.has(request.method) || allowedOrigin(request, trusted, config.trustProxyHops)) return done();
+    if (SAFE_METHODS.has(request.method) || allowedOrigin(request, trusted, config.trustProxyHops)) return done();
     done(new ProblemException(HttpStatus.FORBIDDEN, 'cross-site-request', 'This request comes from another site; it was refused.'));
   });
 }

@@ -40,6 +40,8 @@ export function toProblem(err: unknown): ProblemDto {
     const status = err.getStatus();
     const response = err.getResponse();
     const message = typeof response === 'object' && response && 'message' in response ? (response as { message: unknown }).message : err.message;
+    // Nest wraps Fastify's 415 (FST_ERR_CTP_INVALID_MEDIA_TYPE) in an HttpException: say what is accepted.
+    if (status === 415) return problem(415, FASTIFY_DETAILS.FST_ERR_CTP_INVALID_MEDIA_TYPE);
     return problem(status, Array.isArray(message) ? message.join('; ') : String(message));
   }
   // Fastify's own client errors (body too large, unsupported media type, bad URL, ...).
@@ -84,7 +86,7 @@ export function sendProblem(err: unknown, request: FastifyRequest, reply: Fastif
     .status(body.status)
     .header('content-type', PROBLEM_CONTENT_TYPE)
     .header('x-request-id', String(request.id)) // also on errors raised before our onRequest hook
-    .send(JSON.stringify({ ...body, instance: request.url.split('?')[0], requestId: String(request.id) }));
+    .send(JSON.stringify({ ...body, instance: request.url.split('?')[0].slice(0, 200), requestId: String(request.id) }));
 }
 
 @Catch()

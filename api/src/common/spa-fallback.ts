@@ -2,6 +2,7 @@ import { NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodedPath } from './decoded-path.js';
 
 /**
  * Paths that are not app pages: the API's, and the web app's built assets (a missing asset must be a
@@ -25,7 +26,7 @@ export class SpaFallback {
   }
 
   handles(exception: unknown, request: FastifyRequest): boolean {
-    return exception instanceof NotFoundException && request.method === 'GET' && !NOT_A_PAGE.test(request.url);
+    return exception instanceof NotFoundException && request.method === 'GET' && !NOT_A_PAGE.test(decodedPath(request.url));
   }
 
   send(reply: FastifyReply): void {

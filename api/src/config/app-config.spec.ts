@@ -9,9 +9,16 @@ describe('loadConfig', () => {
   });
 
   it('makes cookies Secure with the __Host- prefix in production or with COOKIE_SECURE', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).cookie).toEqual({ secure: true, domain: undefined, name: '__Host-rsm_session' });
+    const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://studio.example.com' };
+    expect(loadConfig(production).cookie).toEqual({ secure: true, domain: undefined, name: '__Host-rsm_session' });
     expect(loadConfig({ COOKIE_SECURE: 'true' }).cookie.name).toBe('__Host-rsm_session');
-    expect(loadConfig({ NODE_ENV: 'production', COOKIE_SECURE: 'false' }).cookie.name).toBe('rsm_session');
+    expect(loadConfig({ ...production, COOKIE_SECURE: 'false' }).cookie.name).toBe('rsm_session');
+  });
+
+  it('requires PUBLIC_URL in production, so links in emails never follow a forged Host header', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL: is required in production/);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://studio.example.com/' }).signup.publicUrl).toBe('https://studio.example.com');
+    expect(loadConfig({}).signup.publicUrl).toBeUndefined();
   });
 
   it('uses __Secure- when a cookie domain is set (__Host- forbids one)', () => {
@@ -45,10 +52,10 @@ describe('loadConfig', () => {
       store: 'memory',
       login: { failuresPerAccountIp: 5, failuresPerAccount: 20, failuresPerIp: 50, delaySeconds: 1, maxDelaySeconds: 900 },
       registerPerIpPerHour: 5,
-      apiPerSessionPerMinute: 600,
+      apiPerUserPerMinute: 600,
       apiPerIpPerMinute: 300,
     });
-    expect(loadConfig({ RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '0' }).rateLimit.apiPerSessionPerMinute).toBe(0);
+    expect(loadConfig({ RATE_LIMIT_API_PER_USER_PER_MINUTE: '0' }).rateLimit.apiPerUserPerMinute).toBe(0);
     expect(() => loadConfig({ RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '-1' })).toThrow(/RATE_LIMIT_REGISTER_PER_IP_PER_HOUR/);
     expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(/RATE_LIMIT_STORE/);
   });

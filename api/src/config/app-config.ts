@@ -63,7 +63,8 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_DELAY_SECONDS: positiveInt(1),
   RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS: positiveInt(900),
   RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: limit(5),
-  RATE_LIMIT_API_PER_SESSION_PER_MINUTE: limit(600),
+  RATE_LIMIT_VERIFICATION_RESEND_PER_USER_PER_HOUR: limit(5),
+  RATE_LIMIT_API_PER_USER_PER_MINUTE: limit(600),
   RATE_LIMIT_API_PER_IP_PER_MINUTE: limit(300),
   // Issue 5, sign-up protection and background jobs: email verification, unverified studios' deadlines, the job queue.
   PUBLIC_URL: z
@@ -82,6 +83,11 @@ const envSchema = z.object({
 }).refine((env) => env.HEADERS_TIMEOUT_MS <= env.REQUEST_TIMEOUT_MS, {
   path: ['HEADERS_TIMEOUT_MS'],
   message: 'must not exceed REQUEST_TIMEOUT_MS (Node.js refuses it)',
+}).refine((env) => env.NODE_ENV !== 'production' || env.PUBLIC_URL !== undefined, {
+  // Links in emails would otherwise follow the request's Host header, which a sign-up can forge to
+  // send a victim a genuine verification email whose link leaks its token to another site.
+  path: ['PUBLIC_URL'],
+  message: 'is required in production (the origin links in emails point to, e.g. https://studio.example.com)',
 }).refine((env) => parseOrigins(env.TRUSTED_ORIGINS) !== undefined, {
   path: ['TRUSTED_ORIGINS'],
   message: 'must be a comma-separated list of origins such as https://app.example.com (scheme, host and optional port only)',
@@ -155,7 +161,8 @@ export interface AppConfig {
       maxDelaySeconds: number;
     };
     registerPerIpPerHour: number;
-    apiPerSessionPerMinute: number;
+    verificationResendPerUserPerHour: number;
+    apiPerUserPerMinute: number;
     apiPerIpPerMinute: number;
   };
   // Issue 5, sign-up protection and background jobs.
@@ -232,7 +239,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         maxDelaySeconds: env.RATE_LIMIT_LOGIN_MAX_DELAY_SECONDS,
       },
       registerPerIpPerHour: env.RATE_LIMIT_REGISTER_PER_IP_PER_HOUR,
-      apiPerSessionPerMinute: env.RATE_LIMIT_API_PER_SESSION_PER_MINUTE,
+      verificationResendPerUserPerHour: env.RATE_LIMIT_VERIFICATION_RESEND_PER_USER_PER_HOUR,
+      apiPerUserPerMinute: env.RATE_LIMIT_API_PER_USER_PER_MINUTE,
       apiPerIpPerMinute: env.RATE_LIMIT_API_PER_IP_PER_MINUTE,
     },
     // Issue 5, sign-up protection and background jobs.

@@ -12,6 +12,12 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Whether an Authorization header carries `Bearer <token>`: the one check, on either port. */
+export function bearerMatches(authorization: string | undefined, token: string): boolean {
+  const [scheme, given] = (authorization ?? '').split(' ');
+  return scheme?.toLowerCase() === 'bearer' && !!given && sameSecret(given, token);
+}
+
 /**
  * Who may read /metrics on the main port (metrics name tenants' ids and reveal load):
  * - METRICS_PORT set: nobody here; it is served on that port only (MetricsServer);
@@ -27,9 +33,8 @@ export class MetricsAccessGuard implements CanActivate {
     const { port, token } = this.config.metrics;
     if (port !== undefined) throw notHere();
     if (token !== undefined) {
-      const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization ?? '';
-      const [scheme, given] = header.split(' ');
-      if (scheme?.toLowerCase() === 'bearer' && given && sameSecret(given, token)) return true;
+      const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization;
+      if (bearerMatches(header, token)) return true;
       throw new ProblemException(HttpStatus.UNAUTHORIZED, 'unauthenticated', 'Metrics need the bearer token (METRICS_TOKEN).');
     }
     if (this.config.env === 'production') throw notHere();

@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { PROBLEM_CONTENT_TYPE, problemTypeFor } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { METRICS_REGISTRY } from './metrics.registry.js';
+import { bearerMatches } from './metrics-access.guard.js';
 
 /**
  * With METRICS_PORT, /metrics is served by this plain HTTP listener on HOST:METRICS_PORT (for a
@@ -26,6 +27,14 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     if (port === undefined) return;
     const server = createServer((req, res) => {
       if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
+        const token = this.config.metrics.token;
+        // METRICS_TOKEN guards this port too: it may be bound to an interface others can reach.
+        if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
+          res
+            .writeHead(401, { 'content-type': PROBLEM_CONTENT_TYPE, 'www-authenticate': 'Bearer' })
+            .end(JSON.stringify({ type: problemTypeFor(401), title: 'Unauthorized', status: 401, detail: 'Metrics need the bearer token (METRICS_TOKEN).', requestId: randomUUID() }));
+          return;
+        }
         this.registry.metrics().then(
           (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
           () => res.writeHead(500).end(),

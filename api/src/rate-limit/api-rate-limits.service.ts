@@ -18,33 +18,42 @@ export async function consumePoint(limiter: RateLimiterAbstract, key: string): P
 }
 
 /**
- * The request budgets: per session (authenticated) or per client IP (anonymous) on /api/v1, and the
+ * The request budgets: per user (authenticated) or per client IP (anonymous) on /api/v1, and the
  * named route limits. A limit configured as 0 has no limiter and always passes.
  */
 @Injectable()
 export class ApiRateLimits {
-  private readonly perSession?: RateLimiterAbstract;
+  private readonly perUser?: RateLimiterAbstract;
   private readonly perAnonymousIp?: RateLimiterAbstract;
-  private readonly routes: Partial<Record<RouteRateLimit, RateLimiterAbstract>>;
+  private readonly routes: Partial<Record<RouteRateLimit, { limiter: RateLimiterAbstract; per: 'ip' | 'user' }>>;
 
   constructor(store: RateLimitStore, @Inject(APP_CONFIG) config: AppConfig) {
-    const { apiPerSessionPerMinute, apiPerIpPerMinute, registerPerIpPerHour } = config.rateLimit;
+    const { apiPerUserPerMinute, apiPerIpPerMinute, registerPerIpPerHour, verificationResendPerUserPerHour } = config.rateLimit;
     const make = (keyPrefix: string, points: number, duration: number) =>
       points > 0 ? store.limiter({ keyPrefix, points, duration, blockFloodsInMemory: true }) : undefined;
-    this.perSession = make('api-session', apiPerSessionPerMinute, 60);
+    this.perUser = make('api-user', apiPerUserPerMinute, 60);
     this.perAnonymousIp = make('api-ip', apiPerIpPerMinute, 60);
-    this.routes = { register: make('register-ip', registerPerIpPerHour, 3600) };
+    const route = (limiter: RateLimiterAbstract | undefined, per: 'ip' | 'user') => limiter && { limiter, per };
+    this.routes = {
+      register: route(make('register-ip', registerPerIpPerHour, 3600), 'ip'),
+      // Each one sends an email to the user's address, which a sign-up may have borrowed from someone else.
+      'verification-resend': route(make('verification-resend-user', verificationResendPerUserPerHour, 3600), 'user'),
+    };
   }
 
-  /** One request against the caller's general budget: its session's when signed in, else its IP's. */
-  async consumeGeneral(sessionId: string | undefined, client: string): Promise<RateLimitState | undefined> {
-    const limiter = sessionId ? this.perSession : this.perAnonymousIp;
-    return limiter && consumePoint(limiter, sessionId ?? client);
+  /**
+   * One request against the caller's general budget: its user's when signed in (all their sessions
+   * together, so logging in again buys no extra budget), else its IP's.
+   */
+  async consumeGeneral(userId: string | undefined, client: string): Promise<RateLimitState | undefined> {
+    const limiter = userId ? this.perUser : this.perAnonymousIp;
+    return limiter && consumePoint(limiter, userId ?? client);
   }
 
-  /** One request against a route's own per-IP limit. */
-  async consumeRoute(name: RouteRateLimit, client: string): Promise<RateLimitState | undefined> {
-    const limiter = this.routes[name];
-    return limiter && consumePoint(limiter, client);
+  /** One request against a route's own limit (per client IP, or per user on routes behind a session). */
+  async consumeRoute(name: RouteRateLimit, client: string, userId: string | undefined): Promise<RateLimitState | undefined> {
+    const route = this.routes[name];
+    if (!route) return undefined;
+    return consumePoint(route.limiter, route.per === 'user' && userId ? userId : client);
   }
 }

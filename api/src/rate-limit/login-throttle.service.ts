@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { accountKey, clientAddressKey } from './rate-limit-keys.js';
 import { RateLimitedProblem } from './rate-limit.problem.js';
@@ -35,9 +35,9 @@ export interface LoginAttempt {
  * and the account-wide rule does not hold back an IP the account logged in from before: an
  * attacker cannot lock the owner out of their usual place.
  *
- * An attempt is counted before the password is checked: the lock for the next attempt is in place
- * before the argon2 work starts, so parallel guesses cannot all slip through one free slot, and a
- * refused attempt costs no hashing. While locked, even the right password gets 429, otherwise an
+ * An attempt is counted, and past the threshold takes the one slot of the current delay window, before
+ * the password is checked, both atomically in the store: parallel guesses (also across instances)
+ * cannot all slip through one free slot, and a refused attempt costs no hashing. While locked, even the right password gets 429, otherwise an
  * attacker would keep guessing and learn the password from the one 200.
  */
 @Injectable()
@@ -51,8 +51,8 @@ export class LoginThrottle {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.failures = store.limiter({ keyPrefix: 'login-failures', points: Number.MAX_SAFE_INTEGER, duration: FAILURE_MEMORY_SECONDS });
-    // A lock is a key blocked for the current delay (block() marks it over its one point).
-    this.locks = store.limiter({ keyPrefix: 'login-lock', points: 1, duration: 1 });
+    // A lock key holds one point per delay window: the one attempt allowed in it.
+    this.locks = store.limiter({ keyPrefix: 'login-lock', points: 1, duration: 1 }); // each window's length is set per consume
     this.knownClients = store.limiter({ keyPrefix: 'login-known', points: 1, duration: KNOWN_CLIENT_SECONDS });
   }
 
@@ -70,25 +70,33 @@ export class LoginThrottle {
     if (!policies.length) return { succeeded: async () => undefined };
 
     const known = policies.some((p) => p.sparesKnownClients) && (await this.knownClients.get(accountClient)) !== null;
-    const locks = await Promise.all(policies.map((p) => this.locks.get(p.key)));
-    const holding = policies
-      .map((policy, i) => ({ policy, lock: locks[i] }))
-      .filter(({ policy, lock }) => isLocked(lock) && !(policy.sparesKnownClients && known));
-    if (holding.length) {
-      const longest = holding.reduce((a, b) => (b.lock!.msBeforeNext > a.lock!.msBeforeNext ? b : a));
+    // Count the attempt first: penalty() is one atomic increment in every store, so parallel guesses
+    // each get their own number, even across instances sharing PostgreSQL counters.
+    const counts = await Promise.all(policies.map((p) => this.failures.penalty(p.key)));
+    const refusals: Array<{ policy: Policy; msBeforeNext: number }> = [];
+    await Promise.all(
+      policies.map(async (policy, i) => {
+        const beyond = counts[i].consumedPoints - policy.threshold;
+        if (beyond < 0 || (policy.sparesKnownClients && known)) return;
+        // From the threshold on, one attempt per delay window, which that attempt opens: consume() on
+        // the lock key is atomic too, so exactly one of a burst takes the window, the others are refused.
+        try {
+          await this.locks.consume(policy.key, 1, { customDuration: this.delaySeconds(beyond) });
+        } catch (res) {
+          if (!(res instanceof RateLimiterRes)) throw res;
+          refusals.push({ policy, msBeforeNext: res.msBeforeNext });
+        }
+      }),
+    );
+    if (refusals.length) {
+      // A refused attempt checked no password: take its count back, so waiting out the delay is enough.
+      await Promise.all(policies.map((p) => this.failures.reward(p.key)));
+      const longest = refusals.reduce((a, b) => (b.msBeforeNext > a.msBeforeNext ? b : a));
       throw new RateLimitedProblem(
-        { limit: longest.policy.threshold, remaining: 0, msBeforeReset: longest.lock!.msBeforeNext },
+        { limit: longest.policy.threshold, remaining: 0, msBeforeReset: longest.msBeforeNext },
         'Too many failed sign-in attempts; retry after the time given in Retry-After.',
       );
     }
-
-    const counts = await Promise.all(policies.map((p) => this.failures.penalty(p.key)));
-    await Promise.all(
-      policies.map((p, i) => {
-        const beyond = counts[i].consumedPoints - p.threshold;
-        return beyond >= 0 ? this.locks.block(p.key, this.delaySeconds(beyond)) : undefined;
-      }),
-    );
 
     return {
       succeeded: async () => {
@@ -108,8 +116,4 @@ export class LoginThrottle {
     const { delaySeconds, maxDelaySeconds } = this.config.rateLimit.login;
     return Math.min(delaySeconds * 2 ** Math.min(beyond, 40), maxDelaySeconds);
   }
-}
-
-function isLocked(res: RateLimiterRes | null): res is RateLimiterRes {
-  return res !== null && res.consumedPoints > 1 && res.msBeforeNext > 0;
 }

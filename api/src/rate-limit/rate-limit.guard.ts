@@ -7,16 +7,20 @@ import { clientAddressKey } from './rate-limit-keys.js';
 import { ROUTE_RATE_LIMIT, type RouteRateLimit } from './rate-limit.decorator.js';
 import { setRateLimitHeaders, withRateLimitHeaders } from './rate-limit.problem.js';
 
-/** The general limit covers the API only: health checks, metrics and static files are exempt. */
-const LIMITED_PATH = /^\/api\/v1\//;
+/**
+ * The general limit covers the API only: health checks, metrics and static files are exempt. Matched
+ * on the route Fastify resolved, never the raw URL: `/%61pi/v1/…` reaches the same handler as
+ * `/api/v1/…` and must spend the same budget.
+ */
+export const isLimitedRoute = (request: { routeOptions?: { url?: string } }) => request.routeOptions?.url?.startsWith('/api/v1/') ?? false;
 
 /**
  * The one place request budgets are enforced: a global guard, so every Nest route passes through it.
  *
  * It is registered (RateLimitModule, imported after AuthModule) to run after the global
- * SessionAuthGuard, because the budget is per session: it needs the principal the session guard
- * resolved (the session id, not the raw cookie, which anyone could vary to get a fresh budget).
- * Requests that guard refuses (401) stop there without tenant work; login and sign-up are public,
+ * SessionAuthGuard, because the budget is per user: it needs the principal the session guard
+ * resolved (not the raw cookie, which anyone could vary to get a fresh budget). Requests that guard
+ * refuses (401) spend their IP's anonymous budget there (SessionAuthGuard); login and sign-up are public,
  * so they pass here and spend the anonymous per-IP budget. It runs before route guards and pipes,
  * so a refused sign-up is never validated or written. Login's brute-force limits need the outcome
  * of the password check and live in LocalAuthGuard (LoginThrottle). Static files are served by
@@ -32,15 +36,15 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!LIMITED_PATH.test(request.url)) return true;
+    if (!isLimitedRoute(request)) return true;
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const route = this.reflector.getAllAndOverride<RouteRateLimit | undefined>(ROUTE_RATE_LIMIT, [context.getHandler(), context.getClass()]);
     const client = clientAddressKey(request.ip);
 
     const state = await withRateLimitHeaders(reply, async () => {
-      const general = await this.limits.consumeGeneral(request.user?.sessionId, client);
+      const general = await this.limits.consumeGeneral(request.user?.userId, client);
       // A route's own limit is the tighter one: its numbers go in the headers.
-      return (route && (await this.limits.consumeRoute(route, client))) ?? general;
+      return (route && (await this.limits.consumeRoute(route, client, request.user?.userId))) ?? general;
     });
     if (state) setRateLimitHeaders(reply, state);
     return true;

@@ -48,7 +48,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: C
     RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '1000',
     RATE_LIMIT_LOGIN_FAILURES_PER_IP: '10000',
     RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '10000',
-    RATE_LIMIT_API_PER_SESSION_PER_MINUTE: '1000000',
+    RATE_LIMIT_VERIFICATION_RESEND_PER_USER_PER_HOUR: '10000',
+    RATE_LIMIT_API_PER_USER_PER_MINUTE: '1000000',
     RATE_LIMIT_API_PER_IP_PER_MINUTE: '1000000',
     // The job queue adds ~0.4 s to each start and runs scheduled maintenance in the background of
     // unrelated tests; test/jobs.e2e-spec.ts turns it on.

@@ -22,7 +22,7 @@ describe('loadConfig', () => {
   });
 
   it('uses __Secure- when a cookie domain is set (__Host- forbids one)', () => {
-    expect(loadConfig({ NODE_ENV: 'production', COOKIE_DOMAIN: 'studio.example' }).cookie).toEqual({
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://studio.example', COOKIE_DOMAIN: 'studio.example' }).cookie).toEqual({
       secure: true,
       domain: 'studio.example',
       name: '__Secure-rsm_session',
@@ -52,6 +52,7 @@ describe('loadConfig', () => {
       store: 'memory',
       login: { failuresPerAccountIp: 5, failuresPerAccount: 20, failuresPerIp: 50, delaySeconds: 1, maxDelaySeconds: 900 },
       registerPerIpPerHour: 5,
+      verificationResendPerUserPerHour: 5,
       apiPerUserPerMinute: 600,
       apiPerIpPerMinute: 300,
     });

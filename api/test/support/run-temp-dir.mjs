@@ -7,7 +7,8 @@ import { join } from 'node:path';
  * A test run leaves the system temp folder as it found it. Global setup points TMPDIR (which
  * os.tmpdir() reads on every call, in Jest's workers and in servers the tests spawn) at one fresh
  * `rsm-jest-*` directory; global teardown removes it, whether tests passed or failed, and then fails
- * the run if the real temp folder gained any other `rsm-*` entry (something that bypassed tmpdir()).
+ * the run if the real temp folder gained any other `rsm-*` entry (something that bypassed tmpdir();
+ * other runs' `rsm-jest-*` directories excepted).
  */
 export function enterRunTempDir() {
   const systemTemp = tmpdir();
@@ -24,7 +25,8 @@ export function leaveRunTempDir() {
   if (!state) return;
   process.env.TMPDIR = state.systemTemp;
   rmSync(state.runDir, { recursive: true, force: true });
-  const left = rsmEntries(state.systemTemp).filter((name) => !state.before.includes(name));
+  // Another run's directory (tests running side by side) is that run's to remove.
+  const left = rsmEntries(state.systemTemp).filter((name) => !state.before.includes(name) && !name.startsWith('rsm-jest-'));
   if (left.length) throw new Error(`The test run left ${left.length} entries in ${state.systemTemp}: ${left.join(', ')}`);
 }
 

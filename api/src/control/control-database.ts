@@ -63,10 +63,13 @@ export async function openControlDatabase(config: AppConfig): Promise<DataSource
     await ds.destroy();
     throw err;
   }
-  // Tenant roles (and anyone else) may not even connect here. Takes effect only when we own the
-  // database; otherwise PostgreSQL just warns, and its owner decides.
-  await ds.query(`REVOKE ALL ON DATABASE ${quoteIdent(databaseNameOf(url))} FROM PUBLIC`);
   await withMigrationLock(ds, async () => {
+    // Tenant roles (and anyone else) may not even connect here. Takes effect only when we own the
+    // database; otherwise PostgreSQL just warns, and its owner decides. Under the lock and only when
+    // needed: two REVOKEs at once on one database fail with "tuple concurrently updated" (XX000).
+    const database = databaseNameOf(url);
+    const [publicAccess] = (await ds.query(`SELECT has_database_privilege('public', $1, 'CONNECT') AS open`, [database])) as Array<{ open: boolean }>;
+    if (publicAccess.open) await ds.query(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
     const applied = await ds.runMigrations({ transaction: 'all' });
     if (applied.length) logger.log(`Applied ${applied.length} control migration(s)`);
   });

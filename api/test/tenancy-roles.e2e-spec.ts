@@ -5,6 +5,7 @@ import { SessionsService } from '../src/auth/sessions.service.js';
 import { withDatabase } from '../src/database/postgres-url.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TenantMigrator } from '../src/tenancy/tenant-migrator.service.js';
+import { TenantRoles } from '../src/tenancy/tenant-roles.js';
 import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
 
 /**
@@ -101,6 +102,26 @@ describe('per-tenant database roles', () => {
     expect(JSON.stringify(res.body)).not.toContain('B secret');
     const { rows } = await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [dbB]);
     expect(rows[0].n).toBe(0); // a's role never got a session there
+  });
+
+  it("a tenant pool that signed in as any other role than the studio's (a URL that dropped the user) is refused: 503", async () => {
+    const studio = await registerStudio(t, 'WrongRole');
+    await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Kept apart' }).expect(201);
+    await t.app.get(TenantDataSources).closeAll();
+    const database = await databaseOf(studio.organizationId);
+    // As with `postgres:///db?host=/var/run/postgresql`, whose user pg silently replaces: right
+    // database, right stamp, wrong role (here the control role, which owns the database).
+    const spy = jest.spyOn(t.app.get(TenantRoles), 'connectionUrl').mockReturnValue(withDatabase(t.config.databaseUrl!, database));
+    try {
+      const res = await t.http().get('/api/v1/clients').set('cookie', studio.cookie);
+      expect(res.status).toBe(503);
+      expect(res.body.type).toMatch(/tenant-wrong-database$/);
+      expect(JSON.stringify(res.body)).not.toContain('Kept apart');
+    } finally {
+      spy.mockRestore();
+      await t.app.get(TenantDataSources).closeAll();
+    }
+    await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
   });
 
   it('a failed sign-up drops the role together with its database', async () => {

@@ -160,6 +160,38 @@ describe('npm start (api/dist/main.js)', () => {
     expect(await stop(second)).toBe(0);
   }, 120_000);
 
+  // The first start sets the superuser's password right after initdb; a first start stopped between
+  // the two (Ctrl-C while PostgreSQL starts, a crash) left a data directory no later start could
+  // sign in to: initdb's one-off password was random per run and never kept.
+  it('a first start interrupted after initdb (Ctrl-C while PostgreSQL starts): the next start works, and the one-off password is gone', async () => {
+    const dataDir = tempDir('rsm-interrupted-');
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const env = { PORT: String(port), RSM_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
+    const pidFile = join(dataDir, 'pg', 'postmaster.pid');
+    const first = track(start(env));
+    first.ready.catch(() => undefined); // it is stopped before it is ready
+    // initdb is done and the server is starting: the app has not signed in to it yet.
+    await until(() => existsSync(pidFile), 60_000);
+    first.child.kill('SIGINT');
+    await first.exited;
+    // Whatever stopped it, the server must not outlive it here (a crash would leave it running).
+    try {
+      process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGKILL');
+    } catch {
+      // already stopped with the app
+    }
+    for (let i = 0; i < 100 && (await portIsOpen(pgPort)); i++) await new Promise((r) => setTimeout(r, 100));
+
+    const second = track(start(env));
+    await second.ready;
+    expect(existsSync(join(dataDir, 'postgres-initial-password'))).toBe(false);
+    const superuserFile = join(dataDir, 'postgres-superuser-password');
+    expect((statSync(superuserFile).mode & 0o777).toString(8)).toBe('600');
+    expect(await signIn(pgPort, 'postgres', readFileSync(superuserFile, 'utf8').trim())).toBe('ok');
+    expect(await signIn(pgPort, 'postgres', 'postgres')).toBe('28P01');
+    expect(await stop(second)).toBe(0);
+  }, 120_000);
+
   it('refuses a bad environment with one clear line and exit code 1', async () => {
     const proc = track(start({ PORT: 'eighty', RSM_DATA_DIR: tempDir('rsm-bad-') }));
     await expect(proc.ready).rejects.toThrow();

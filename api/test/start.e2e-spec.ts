@@ -187,10 +187,7 @@ describe('npm start (api/dist/main.js)', () => {
     const deadline = Date.now() + 60_000;
     while (!(pidIn() > 0) && Date.now() < deadline) await new Promise((r) => setImmediate(r));
     const postmaster = pidIn();
-    first.child.kill('SIGKILL');
-    await first.exited;
-    const initialPasswordFile = join(dataDir, 'postgres-initial-password');
-    expect((statSync(initialPasswordFile).mode & 0o777).toString(8)).toBe('600'); // kept for the next start
+    expect(postmaster).toBeGreaterThan(0); // never signal pid 0 (our own process group)
     const alive = () => {
       try {
         process.kill(postmaster, 0);
@@ -199,6 +196,11 @@ describe('npm start (api/dist/main.js)', () => {
         return false;
       }
     };
+    cleanups.push(() => alive() && process.kill(postmaster, 'SIGINT')); // if the test fails before it is stopped
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const initialPasswordFile = join(dataDir, 'postgres-initial-password');
+    expect((statSync(initialPasswordFile).mode & 0o777).toString(8)).toBe('600'); // kept for the next start
     if (alive()) process.kill(postmaster, 'SIGINT');
     await until(() => !alive(), 30_000);
 

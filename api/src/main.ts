@@ -104,7 +104,8 @@ async function main(): Promise<void> {
     app = await createApp(config);
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
-    process.stderr.write(`Start-up failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    // A StartupError is the operator's to fix and says how in one line: no stack.
+    process.stderr.write(`Start-up failed: ${err instanceof StartupError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
     await stop('start-up failure', 1);
     return;
   }

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UnverifiedStudios } from '../src/auth/unverified-studios.service.js';
 import { type OutgoingMail, MailOutbox } from '../src/mail/mail-outbox.service.js';
+import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js';
 import { createTestApp, newStudio, registerStudio, type TestApp } from './support/test-app.js';
 
 const DAY = 86_400_000;
@@ -145,6 +147,64 @@ describe('email verification of the studio owner', () => {
     const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
     await t.http().get('/api/v1/clients').set('cookie', cookie).expect(403);
     await t.http().post('/api/v1/auth/logout').set('cookie', cookie).expect(204);
+  });
+
+  /** Puts `organizationId` past its deadline and its grace period: the next clean-up drops it. */
+  const abandon = (organizationId: string) =>
+    t.control.query(`UPDATE organizations SET unverified_until = now() - $2 * interval '1 millisecond' - interval '1 day' WHERE id = $1`, [
+      organizationId,
+      t.config.signup.unverifiedGraceMs,
+    ]);
+  const registryStatus = async (organizationId: string) =>
+    (await t.control.query(`SELECT status FROM tenant_databases WHERE organization_id = $1`, [organizationId])).rows[0]?.status as string | undefined;
+
+  it('a link opened while its abandoned studio is being dropped says so (410 studio-removed), never "verified"', async () => {
+    const studio = await registerStudio(t);
+    const token = latestToken(studio.credentials.email);
+    await abandon(studio.organizationId);
+    const provisioner = t.app.get(TenantProvisioner);
+    const drop = provisioner.dropDatabase.bind(provisioner);
+    let reached!: () => void;
+    const dropping = new Promise<void>((res) => (reached = res));
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    const spy = jest.spyOn(provisioner, 'dropDatabase').mockImplementationOnce(async (name) => {
+      reached();
+      await gate;
+      return drop(name);
+    });
+    try {
+      // Between "archived" (committed) and the database's drop:
+      const clean = t.app.get(UnverifiedStudios).dropAbandoned();
+      await dropping;
+      const res = await verify(token);
+      expect(res.status).toBe(410);
+      expect(res.body.type).toMatch(/studio-removed$/);
+      release();
+      expect(await clean).toContain(studio.organizationId);
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    expect(await registryStatus(studio.organizationId)).toBeUndefined();
+  });
+
+  it('a link opened after a failed drop does not strand the studio archived: the next clean-up finishes it', async () => {
+    const studio = await registerStudio(t);
+    const token = latestToken(studio.credentials.email);
+    await abandon(studio.organizationId);
+    const spy = jest.spyOn(t.app.get(TenantProvisioner), 'dropDatabase').mockRejectedValueOnce(new Error('injected drop failure'));
+    try {
+      expect(await t.app.get(UnverifiedStudios).dropAbandoned()).not.toContain(studio.organizationId);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await registryStatus(studio.organizationId)).toBe('archived');
+    const res = await verify(token);
+    expect(res.status).toBe(410);
+    expect(res.body.type).toMatch(/studio-removed$/);
+    expect(await t.app.get(UnverifiedStudios).dropAbandoned()).toContain(studio.organizationId);
+    expect(await registryStatus(studio.organizationId)).toBeUndefined();
   });
 });
 

@@ -160,6 +160,60 @@ describe('npm start (api/dist/main.js)', () => {
     expect(await stop(second)).toBe(0);
   }, 120_000);
 
+  // The first start sets the superuser's password right after initdb; a first start stopped between
+  // the two (Ctrl-C while PostgreSQL starts, a crash) left a data directory no later start could
+  // sign in to: initdb's one-off password was random per run and never kept.
+  it('a first start killed after initdb, while PostgreSQL starts: the next start works, and the one-off password is gone', async () => {
+    const dataDir = tempDir('rsm-interrupted-');
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const env = { PORT: String(port), RSM_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
+    const pidFile = join(dataDir, 'pg', 'postmaster.pid');
+    const first = track(start(env));
+    first.ready.catch(() => undefined); // it is stopped before it is ready
+    // The server's pid once its lock file names it and our port; initdb's own single-user runs
+    // create and remove that file before (with a negative pid), and it is written in steps.
+    const pidIn = () => {
+      try {
+        const lines = readFileSync(pidFile, 'utf8').split('\n');
+        return /^\d+$/.test(lines[0]) && lines[3] === String(pgPort) ? Number(lines[0]) : 0;
+      } catch {
+        return 0;
+      }
+    };
+    // initdb is done and the server is starting: the app has not signed in to it yet. A crash here
+    // (SIGKILL: no hook runs, so this is certain to land before the password is replaced; a Ctrl-C
+    // lands there only sometimes) leaves the server running: stop it (fast shutdown) and wait.
+    // Polled without a pause: the window until the app signs in is some tens of milliseconds.
+    const deadline = Date.now() + 60_000;
+    while (!(pidIn() > 0) && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    const postmaster = pidIn();
+    expect(postmaster).toBeGreaterThan(0); // never signal pid 0 (our own process group)
+    const alive = () => {
+      try {
+        process.kill(postmaster, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    cleanups.push(() => alive() && process.kill(postmaster, 'SIGINT')); // if the test fails before it is stopped
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const initialPasswordFile = join(dataDir, 'postgres-initial-password');
+    expect((statSync(initialPasswordFile).mode & 0o777).toString(8)).toBe('600'); // kept for the next start
+    if (alive()) process.kill(postmaster, 'SIGINT');
+    await until(() => !alive(), 30_000);
+
+    const second = track(start(env));
+    await second.ready;
+    expect(existsSync(initialPasswordFile)).toBe(false);
+    const superuserFile = join(dataDir, 'postgres-superuser-password');
+    expect((statSync(superuserFile).mode & 0o777).toString(8)).toBe('600');
+    expect(await signIn(pgPort, 'postgres', readFileSync(superuserFile, 'utf8').trim())).toBe('ok');
+    expect(await signIn(pgPort, 'postgres', 'postgres')).toBe('28P01');
+    expect(await stop(second)).toBe(0);
+  }, 120_000);
+
   it('refuses a bad environment with one clear line and exit code 1', async () => {
     const proc = track(start({ PORT: 'eighty', RSM_DATA_DIR: tempDir('rsm-bad-') }));
     await expect(proc.ready).rejects.toThrow();

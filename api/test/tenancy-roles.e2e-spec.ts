@@ -5,6 +5,7 @@ import { SessionsService } from '../src/auth/sessions.service.js';
 import { withDatabase } from '../src/database/postgres-url.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TenantMigrator } from '../src/tenancy/tenant-migrator.service.js';
+import { TenantRoles } from '../src/tenancy/tenant-roles.js';
 import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
 
 /**
@@ -103,6 +104,26 @@ describe('per-tenant database roles', () => {
     expect(rows[0].n).toBe(0); // a's role never got a session there
   });
 
+  it("a tenant pool that signed in as any other role than the studio's (a URL that dropped the user) is refused: 503", async () => {
+    const studio = await registerStudio(t, 'WrongRole');
+    await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Kept apart' }).expect(201);
+    await t.app.get(TenantDataSources).closeAll();
+    const database = await databaseOf(studio.organizationId);
+    // As with `postgres:///db?host=/var/run/postgresql`, whose user pg silently replaces: right
+    // database, right stamp, wrong role (here the control role, which owns the database).
+    const spy = jest.spyOn(t.app.get(TenantRoles), 'connectionUrl').mockReturnValue(withDatabase(t.config.databaseUrl!, database));
+    try {
+      const res = await t.http().get('/api/v1/clients').set('cookie', studio.cookie);
+      expect(res.status).toBe(503);
+      expect(res.body.type).toMatch(/tenant-wrong-database$/);
+      expect(JSON.stringify(res.body)).not.toContain('Kept apart');
+    } finally {
+      spy.mockRestore();
+      await t.app.get(TenantDataSources).closeAll();
+    }
+    await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+  });
+
   it('a failed sign-up drops the role together with its database', async () => {
     const before = { roles: await roleNames(), databases: await tenantDatabases(t) };
     const spy = jest.spyOn(t.app.get(SessionsService), 'create').mockRejectedValueOnce(new Error('injected failure'));
@@ -140,6 +161,42 @@ describe('per-tenant database roles', () => {
     expect(row.user).toBe(database);
     const { rows } = await t.admin.query(`SELECT has_database_privilege('public', $1, 'CONNECT') AS public`, [database]);
     expect(rows[0].public).toBe(false);
+  });
+
+  it("start-up repair never grants a studio's role CONNECT on the database a swapped registry row names", async () => {
+    const a = await registerStudio(t, 'SwapA');
+    const b = await registerStudio(t, 'SwapB');
+    await t.app.get(TenantDataSources).closeAll();
+    const [dbA, dbB] = [await databaseOf(a.organizationId), await databaseOf(b.organizationId)];
+    const point = (organizationId: string, database: string) =>
+      t.control.query(`UPDATE tenant_databases SET database_name = $2 WHERE organization_id = $1`, [organizationId, database]);
+    // The registry mixed up: a's row names b's database and the other way round.
+    await point(a.organizationId, `${dbA}_swap`);
+    await point(b.organizationId, dbA);
+    await point(a.organizationId, dbB);
+    // And b's database needs repair (its role lost CONNECT), so start-up works on it.
+    await t.admin.query(`REVOKE CONNECT ON DATABASE "${dbB}" FROM "${dbB}"`);
+    try {
+      await t.app.get(TenantMigrator).migrateOnStart();
+      const { rows } = await t.admin.query(`SELECT has_database_privilege($1, $2, 'CONNECT') AS a_on_b, has_database_privilege($2, $1, 'CONNECT') AS b_on_a`, [dbA, dbB]);
+      expect(rows[0]).toEqual({ a_on_b: false, b_on_a: false });
+    } finally {
+      await point(a.organizationId, `${dbA}_swap`);
+      await point(b.organizationId, dbB);
+      await point(a.organizationId, dbA);
+      await t.admin.query(`GRANT CONNECT ON DATABASE "${dbB}" TO "${dbB}"`);
+    }
+    expect(await connectAs(a.organizationId, dbB)).toEqual({ result: '42501' });
+  });
+
+  it('an existing group role that can log in is refused, not adopted', async () => {
+    const group = `${t.config.tenancy.databasePrefix}app`;
+    await t.admin.query(`ALTER ROLE "${group}" LOGIN`);
+    try {
+      await expect(t.app.get(TenantMigrator).migrateOnStart()).rejects.toThrow(`The role ${group} (TENANT_DATABASE_PREFIX + "app") exists and can log in`);
+    } finally {
+      await t.admin.query(`ALTER ROLE "${group}" NOLOGIN`);
+    }
   });
 
   it('a changed RSM_SECRET_KEY: tenants cannot sign in until start-up sets their passwords from the new key', async () => {

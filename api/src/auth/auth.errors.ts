@@ -19,6 +19,14 @@ export const verificationLinkInvalid = () =>
     'This verification link has expired or was already used. Sign in and ask for a new one.',
   );
 
+/** The link came too late: the studio was already being removed as abandoned (UnverifiedStudios). */
+export const studioRemoved = () =>
+  new ProblemException(
+    HttpStatus.GONE,
+    'studio-removed',
+    'This studio was removed because its email address was not verified in time. You can sign up again with the same email.',
+  );
+
 export const emailAlreadyVerified = () =>
   new ProblemException(HttpStatus.CONFLICT, 'email-already-verified', 'Your email address is already verified.');
 

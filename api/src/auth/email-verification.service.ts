@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { User } from '../control/user.entity.js';
 import { MailOutbox } from '../mail/mail-outbox.service.js';
-import { emailAlreadyVerified, verificationLinkInvalid } from './auth.errors.js';
+import { emailAlreadyVerified, studioRemoved, verificationLinkInvalid } from './auth.errors.js';
 import { OneTimeTokens } from './one-time-tokens.service.js';
 
 const PURPOSE = 'email-verification';
@@ -60,18 +60,31 @@ export class EmailVerification {
   /**
    * Spends a link: the user is verified, and every studio they own leaves probation (and suspension).
    * All in one transaction, so a link is never spent without its effect. 410 when the link is
-   * unknown, expired or already used.
+   * unknown, expired or already used, or when the studio is already being removed as abandoned.
    */
   async verify(token: string): Promise<void> {
     await this.control.transaction(async (m) => {
       const userId = await this.tokens.consume(token, PURPOSE, m);
       if (!userId) throw verificationLinkInvalid();
       await m.query(`UPDATE users SET email_verified_at = now() WHERE id = $1 AND email_verified_at IS NULL`, [userId]);
-      await m.query(
-        `UPDATE organizations SET unverified_until = NULL, suspended_at = NULL
-          WHERE id IN (SELECT organization_id FROM memberships WHERE user_id = $1 AND role = 'owner')`,
+      // A studio whose registry row is archived is being dropped as abandoned (UnverifiedStudios):
+      // lifting its probation now would answer "verified" and then lose the studio anyway, or
+      // leave it archived for good after a failed drop. Locking the organization rows waits for an
+      // archiving transaction in flight (it locks them first); the next statement's snapshot then
+      // sees its committed status.
+      const owned: Array<{ id: string }> = await m.query(
+        `SELECT id FROM organizations WHERE id IN (SELECT organization_id FROM memberships WHERE user_id = $1 AND role = 'owner') FOR UPDATE`,
         [userId],
       );
+      const studios: Array<{ id: string; archived: boolean }> = await m.query(
+        `SELECT o.id, td.status IS NOT DISTINCT FROM 'archived' AS archived
+           FROM organizations o LEFT JOIN tenant_databases td ON td.organization_id = o.id
+          WHERE o.id = ANY($1::uuid[])`,
+        [owned.map((o) => o.id)],
+      );
+      const kept = studios.filter((s) => !s.archived).map((s) => s.id);
+      if (studios.length && !kept.length) throw studioRemoved(); // rolls back: nothing spent or changed
+      await m.query(`UPDATE organizations SET unverified_until = NULL, suspended_at = NULL WHERE id = ANY($1::uuid[])`, [kept]);
     });
   }
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { OneTimeToken, type OneTimeTokenPurpose } from '../control/one-time-token.entity.js';
-import { hashToken } from './sessions.service.js';
+import { deleteInBatches, hashToken } from './sessions.service.js';
 
 /** Single-use secrets sent to users by email. The database holds only their SHA-256. */
 @Injectable()
@@ -42,7 +42,6 @@ export class OneTimeTokens {
 
   /** Deletes used and expired tokens (maintenance job). Returns how many. */
   async deleteSpent(): Promise<number> {
-    const [, count] = (await this.control.query(`DELETE FROM one_time_tokens WHERE used_at IS NOT NULL OR expires_at <= now()`)) as [unknown, number];
-    return count;
+    return deleteInBatches(this.control, 'one_time_tokens', 'used_at IS NOT NULL OR expires_at <= now()');
   }
 }

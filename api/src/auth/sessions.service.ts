@@ -13,6 +13,27 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** Rows one clean-up statement deletes at most. */
+export const CLEANUP_BATCH_SIZE = 5_000;
+
+/**
+ * Deletes the rows of `table` matching `condition` (fixed SQL, never input) a batch per statement,
+ * until a batch comes back short. One DELETE over a backlog (the job stopped for a while, a flood of
+ * sign-ins) could outlast DB_STATEMENT_TIMEOUT_MS, be rolled back and never get through; batches
+ * each finish quickly and hold their row locks briefly. Returns how many rows went.
+ */
+export async function deleteInBatches(ds: DataSource, table: string, condition: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [, count] = (await ds.query(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${condition} LIMIT $1)`, [CLEANUP_BATCH_SIZE])) as [
+      unknown,
+      number,
+    ];
+    total += count;
+    if (count < CLEANUP_BATCH_SIZE) return total;
+  }
+}
+
 /** Server-side staff sessions. The cookie carries a 256-bit random token; the database only its SHA-256. */
 @Injectable()
 export class SessionsService {
@@ -75,8 +96,7 @@ export class SessionsService {
 
   /** Deletes sessions past their idle or absolute expiry (maintenance job). Returns how many. */
   async deleteExpired(): Promise<number> {
-    const [, count] = (await this.control.query(`DELETE FROM sessions WHERE expires_at <= now() OR idle_expires_at <= now()`)) as [unknown, number];
-    return count;
+    return deleteInBatches(this.control, 'sessions', 'expires_at <= now() OR idle_expires_at <= now()');
   }
 
   async revokeToken(token: string): Promise<void> {

@@ -63,6 +63,8 @@ export class UnverifiedStudios {
    * 2. Drop the database (WITH FORCE ends open connections; IF EXISTS makes a retry harmless).
    * 3. Delete the organization (memberships, sessions and the registry row cascade) and the users it
    *    leaves without any studio. Until this commits the registry row says `archived`, never `ready`.
+   * Once step 1 committed, a verification link no longer lifts the probation (EmailVerification.verify
+   * refuses archived studios), so the studio stays due and a failed step 2 or 3 is retried next run.
    */
   private async drop(organizationId: string): Promise<boolean> {
     const databaseName = await this.control.transaction(async (m) => {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
+import { StartupError } from '../database/embedded-preflight.js';
 import { databaseNameOf, ensureDatabaseExists, quoteIdent } from '../database/postgres-url.js';
 import { CONTROL_ENTITIES } from './control-entities.js';
 import { CONTROL_MIGRATIONS } from './control-migrations.js';
@@ -22,6 +23,19 @@ export function controlDataSourceOptions(url: string) {
   };
 }
 
+/** The oldest PostgreSQL whose role model the tenancy relies on (server_version_num). */
+export const MINIMUM_POSTGRES_VERSION_NUM = 160000;
+
+/**
+ * Stops start-up on a PostgreSQL older than 16: tenant roles use `GRANT … WITH INHERIT TRUE, SET
+ * FALSE` and CREATEROLE's ADMIN OPTION model, both new in 16. Without this check an older server
+ * fails later, halfway through provisioning, with a syntax error.
+ */
+export function requireSupportedPostgres(versionNum: number, version: string): void {
+  if (versionNum >= MINIMUM_POSTGRES_VERSION_NUM) return;
+  throw new StartupError(`PostgreSQL ${version} is too old: Recording Studio Manager needs PostgreSQL 16 or later (DATABASE_URL points at it)`);
+}
+
 /**
  * Opens the control database (creating it when missing) and brings it to the latest migration.
  * An advisory lock keyed by the database makes concurrent instances migrate one at a time.
@@ -39,10 +53,23 @@ export async function openControlDatabase(config: AppConfig): Promise<DataSource
     },
   });
   await ds.initialize();
-  // Tenant roles (and anyone else) may not even connect here. Takes effect only when we own the
-  // database; otherwise PostgreSQL just warns, and its owner decides.
-  await ds.query(`REVOKE ALL ON DATABASE ${quoteIdent(databaseNameOf(url))} FROM PUBLIC`);
+  const [server] = (await ds.query(`SELECT current_setting('server_version_num')::int AS num, current_setting('server_version') AS version`)) as Array<{
+    num: number;
+    version: string;
+  }>;
+  try {
+    requireSupportedPostgres(server.num, server.version);
+  } catch (err) {
+    await ds.destroy();
+    throw err;
+  }
   await withMigrationLock(ds, async () => {
+    // Tenant roles (and anyone else) may not even connect here. Takes effect only when we own the
+    // database; otherwise PostgreSQL just warns, and its owner decides. Under the lock and only when
+    // needed: two REVOKEs at once on one database fail with "tuple concurrently updated" (XX000).
+    const database = databaseNameOf(url);
+    const [publicAccess] = (await ds.query(`SELECT has_database_privilege('public', $1, 'CONNECT') AS open`, [database])) as Array<{ open: boolean }>;
+    if (publicAccess.open) await ds.query(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
     const applied = await ds.runMigrations({ transaction: 'all' });
     if (applied.length) logger.log(`Applied ${applied.length} control migration(s)`);
   });

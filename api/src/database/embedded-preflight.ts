@@ -75,8 +75,14 @@ export function firstUnenterableDirectory(path: string, user: { uid: number; gid
 export function checkReachableByPostgresUser(paths: { dataDir: string; binaries: string }): void {
   if (process.getuid?.() !== 0) return;
   const user = postgresUser();
-  for (const [what, path] of [['the PostgreSQL binaries', paths.binaries], ['RSM_DATA_DIR', paths.dataDir]] as const) {
-    const blocked = firstUnenterableDirectory(path, user);
+  // RSM_DATA_DIR itself is not checked: start-up makes it enterable (chmod 755) right after this, as
+  // `mktemp -d` creates it 700. Only the folders above it are ours to report.
+  const reach = [
+    ['the PostgreSQL binaries', paths.binaries, paths.binaries],
+    ['RSM_DATA_DIR', paths.dataDir, dirname(resolve(paths.dataDir))],
+  ] as const;
+  for (const [what, path, mustEnter] of reach) {
+    const blocked = firstUnenterableDirectory(mustEnter, user);
     if (blocked) {
       const mode = (statSync(blocked).mode & 0o777).toString(8);
       throw new StartupError(

@@ -12,6 +12,11 @@ export function withCredentials(url: string, user: string, password: string): st
   const u = new URL(url);
   u.username = encodeURIComponent(user);
   u.password = encodeURIComponent(password);
+  // A URL without a host (postgres:///db?host=/run/postgresql) cannot carry credentials: the URL
+  // API drops them without a word, and pg would sign in as the OS user instead.
+  if (u.username !== encodeURIComponent(user)) {
+    throw new Error(`Cannot set the user of a database URL without a host; for a Unix socket write postgres://localhost/<db>?host=<socket dir>`);
+  }
   return u.toString();
 }
 

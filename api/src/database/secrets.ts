@@ -1,5 +1,5 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -22,11 +22,36 @@ export function readOrCreateSecretFile(file: string): { secret: string; created:
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  mkdirSync(dirname(file), { recursive: true });
   const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600); // the mode above is masked by umask only when the file is new; be explicit
+  writeSecretFile(file, secret);
   return { secret, created: true };
+}
+
+/**
+ * Writes a secret to `file`, mode 600, atomically: a temp file beside it, then a rename. A crash
+ * mid-write leaves the old file or none, never a truncated secret that would lock us out.
+ */
+export function writeSecretFile(file: string, secret: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temp, `${secret}\n`, { mode: 0o600 });
+    chmodSync(temp, 0o600); // the mode above is masked by umask; be explicit
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
+/** The secret kept in `file`, or undefined when there is none. */
+export function readSecretFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }
 
 /**

@@ -289,14 +289,17 @@ export class TenantDataSources implements OnApplicationShutdown {
     }
     try {
       const [row] = await dataSource.query(
-        `SELECT current_database() AS database,
+        `SELECT current_database() AS database, current_user AS "user",
                 shobj_description((SELECT oid FROM pg_database WHERE datname = current_database()), 'pg_database') AS stamp,
                 (SELECT max("timestamp")::text FROM "migrations") AS version`,
       );
       // The registry's name, and the owner stamped at provisioning: a mix-up anywhere (registry,
-      // proxy, DNS) is refused instead of serving someone else's rows.
-      if (row.database !== registered.databaseName || row.stamp !== tenantStamp(tenantId)) {
-        this.logger.error({ tenantId, database: row.database, stamp: row.stamp }, 'Tenant pool reached the wrong database');
+      // proxy, DNS) is refused instead of serving someone else's rows. And the tenant's own role: a
+      // URL whose user got lost (a socket URL such as postgres:///db?host=/run/postgresql) signs in
+      // as the OS user or the admin, which CONNECT rights would no longer keep to one studio.
+      const role = this.roles.roleFor(tenantId);
+      if (row.database !== registered.databaseName || row.stamp !== tenantStamp(tenantId) || row.user !== role) {
+        this.logger.error({ tenantId, database: row.database, stamp: row.stamp, user: row.user, role }, 'Tenant pool reached the wrong database or signed in as the wrong role');
         throw new TenantUnavailableError('wrong-database', tenantId);
       }
       if (row.version !== LATEST_TENANT_SCHEMA_VERSION) {

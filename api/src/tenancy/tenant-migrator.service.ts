@@ -5,6 +5,7 @@ import { withMigrationLock, CONTROL_DATA_SOURCE } from '../control/control-datab
 import { ensureDatabaseExists, withDatabase } from '../database/postgres-url.js';
 import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
+import { tenantStamp } from './tenant-provisioner.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
 import { TenantRoles, type Sql } from './tenant-roles.js';
 
@@ -66,6 +67,17 @@ export class TenantMigrator {
     const missing = new Set(await this.roles.missingAccess(this.controlSql, tenants.map((t) => t.databaseName)));
     let done = 0;
     for (const tenant of tenants.filter((t) => missing.has(t.databaseName))) {
+      // Grant nothing on a database the registry may have mixed up: its name must be the one derived
+      // for this organization, and its stamp this organization's. Else a swapped row would hand one
+      // studio's role CONNECT on another studio's database.
+      const stamp = await this.stampOf(tenant.databaseName);
+      if (tenant.databaseName !== this.roles.roleFor(tenant.organizationId) || stamp !== tenantStamp(tenant.organizationId)) {
+        this.logger.error(
+          { tenantId: tenant.organizationId, database: tenant.databaseName, stamp },
+          'Registry names a database that is not this tenant\'s: not giving it access (fix the tenant_databases row)',
+        );
+        continue;
+      }
       try {
         await this.withDataSource(withDatabase(this.config.databaseUrl!, tenant.databaseName), (ds) =>
           this.roles.grantSchemaAccess((sql, parameters) => ds.query(sql, parameters)),
@@ -84,6 +96,13 @@ export class TenantMigrator {
       await this.roles.rememberKey(this.controlSql);
       if (others.length) this.logger.log(`Set ${others.length} tenant role password(s) from the current RSM_SECRET_KEY`);
     }
+  }
+
+  private async stampOf(databaseName: string): Promise<string | null> {
+    const [row] = (await this.controlSql(`SELECT shobj_description(oid, 'pg_database') AS stamp FROM pg_database WHERE datname = $1`, [databaseName])) as Array<{
+      stamp: string | null;
+    }>;
+    return row?.stamp ?? null;
   }
 
   /** Migrates every ready tenant, `concurrency` at a time, going on past failures. */

@@ -49,7 +49,18 @@ export class TenantRoles {
 
   /** Creates the group role when missing. Run under the migration lock at start-up. */
   async ensureGroup(sql: Sql): Promise<void> {
-    const [row] = (await sql(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [this.groupRole])) as unknown[];
+    const [row] = (await sql(`SELECT rolcanlogin AS login, rolname = current_user AS self FROM pg_roles WHERE rolname = $1`, [this.groupRole])) as Array<{
+      login: boolean;
+      self: boolean;
+    }>;
+    // Every tenant role inherits the group's rights: a role someone can sign in as (or the one we
+    // are) would be adopted as a key to every studio's tables. Refuse instead of guessing.
+    if (row?.login || row?.self) {
+      throw new Error(
+        `The role ${this.groupRole} (TENANT_DATABASE_PREFIX + "app") exists and can log in${row.self ? ' (it is the role DATABASE_URL signs in as)' : ''}: ` +
+          `it would give its rights to every tenant role. Make it NOLOGIN, or choose another TENANT_DATABASE_PREFIX`,
+      );
+    }
     if (row) return;
     await ignoring('42710', () => sql(`CREATE ROLE ${quoteIdent(this.groupRole)} NOLOGIN`)); // 42710: another instance made it
   }

@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { withDatabase } from '../src/database/postgres-url.js';
-import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
  * Read-modify-write under concurrency, and search that means what it says. Each test here was written
@@ -16,9 +15,7 @@ describe('clients: concurrent edits and literal search', () => {
   beforeAll(async () => {
     t = await createTestApp();
     studio = await registerStudio(t, 'Integrity');
-    const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [studio.organizationId]);
-    tenantDb = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, rows[0].database_name) });
-    await tenantDb.connect();
+    tenantDb = await connectTenantDatabase(t, studio.organizationId);
   });
   afterAll(async () => {
     await tenantDb.end();
@@ -31,8 +28,7 @@ describe('clients: concurrent edits and literal search', () => {
 
   /** Holds the row lock from outside until the returned function commits (optionally writing first). */
   async function lockRow(id: string) {
-    const locker = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, tenantDb.database!) });
-    await locker.connect();
+    const locker = await connectTenantDatabase(t, studio.organizationId);
     await locker.query('BEGIN');
     await locker.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [id]);
     return {

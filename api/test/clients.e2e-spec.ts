@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { withDatabase } from '../src/database/postgres-url.js';
-import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 describe('clients', () => {
   let t: TestApp;
@@ -11,9 +11,7 @@ describe('clients', () => {
   beforeAll(async () => {
     t = await createTestApp();
     studio = await registerStudio(t, 'Clients');
-    const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [studio.organizationId]);
-    tenantDb = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, rows[0].database_name) });
-    await tenantDb.connect();
+    tenantDb = await connectTenantDatabase(t, studio.organizationId);
   });
   afterAll(async () => {
     await tenantDb.end();

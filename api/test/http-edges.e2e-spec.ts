@@ -8,7 +8,7 @@ import request from 'supertest';
 import { createApp } from '../src/app.factory.js';
 import { encodeCursor } from '../src/common/pagination.js';
 import { withDatabase } from '../src/database/postgres-url.js';
-import { createTestApp, newStudio, registerStudio, type TestApp } from './support/test-app.js';
+import { connectTenantDatabase, createTestApp, newStudio, registerStudio, type TestApp } from './support/test-app.js';
 
 type Res = { status: number; headers: Record<string, string>; body: Record<string, unknown> };
 
@@ -40,9 +40,7 @@ describe('HTTP edges: inputs that used to answer 500', () => {
   beforeAll(async () => {
     t = await createTestApp();
     studio = await registerStudio(t, 'Edges');
-    const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [studio.organizationId]);
-    tenantDb = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, rows[0].database_name) });
-    await tenantDb.connect();
+    tenantDb = await connectTenantDatabase(t, studio.organizationId);
   });
   afterAll(async () => {
     await tenantDb.end();

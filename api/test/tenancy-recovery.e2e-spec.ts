@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { withDatabase } from '../src/database/postgres-url.js';
 import { metricValue } from './support/http-load.js';
-import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { connectTenantDatabase, createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
 
 /**
  * A pool that lost a connection mid-query must be re-verified before it serves again, and a pool that
@@ -18,14 +18,12 @@ describe('tenant pools: recovery and leases', () => {
   });
 
   const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
-  const databaseOf = async (organizationId: string) =>
-    (await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [organizationId])).rows[0].database_name as string;
+  const databaseOf = (organizationId: string) => tenantDatabaseOf(t, organizationId);
 
   /** Locks a client row from outside, then starts a PATCH of it that holds the tenant's only connection. */
   async function holdTenantConnection(studio: Awaited<ReturnType<typeof registerStudio>>) {
     const { body: client } = await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Locked' }).expect(201);
-    const locker = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, await databaseOf(studio.organizationId)) });
-    await locker.connect();
+    const locker = await connectTenantDatabase(t, studio.organizationId);
     await locker.query('BEGIN');
     await locker.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [client.id]);
     const patch = t.http().patch(`/api/v1/clients/${client.id}`).set('cookie', studio.cookie).send({ notes: 'after the lock' }).then((r) => r);

@@ -113,3 +113,16 @@ export async function tenantDatabases(t: TestApp): Promise<string[]> {
   ]);
   return rows.map((r: { datname: string }) => r.datname);
 }
+
+/** The database the registry names for a studio. */
+export async function tenantDatabaseOf(t: TestApp, organizationId: string): Promise<string> {
+  const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [organizationId]);
+  return rows[0].database_name as string;
+}
+
+/** A connection to a studio's database behind the app's back (row counts, outside locks), as the control role. */
+export async function connectTenantDatabase(t: TestApp, organizationId: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, await tenantDatabaseOf(t, organizationId)) });
+  await client.connect();
+  return client;
+}

@@ -76,9 +76,9 @@ export default {
   coverageAnalysis: 'all',
   mutate: scope.mutate,
   ignoreStatic: false, // only allowed with perTest
-  concurrency: 3, // 1 checker + 2 test runners on 2 cores (the runners wait on PostgreSQL much of the time)
-  maxTestRunnerReuse: 1,
-  timeoutMS: 10000, // on top of timeoutFactor × the dry run; a hung request otherwise waits for Jest's 60 s testTimeout
+  concurrency: 2, // 2 cores; more runners made every run slow enough to hit the timeout
+  maxTestRunnerReuse: 1, // a fresh runner per mutant: a failed e2e run can leave pools and servers open
+  timeoutMS: 30000, // on top of timeoutFactor × the dry run; a hung request still fails well before Jest's 60 s testTimeout
   timeoutFactor: 2,
   incremental: true,
   incrementalFile: `reports/stryker-incremental-${scopeName}.json`,

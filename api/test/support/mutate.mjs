@@ -11,8 +11,11 @@ import globalTeardown from './global-teardown.mjs';
 const apiDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { scopes } = await import(join(apiDir, 'stryker.config.mjs'));
 const allScopes = ['common', 'auth', 'clients', 'tenancy'];
-const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-const strykerArgs = process.argv.slice(2).filter((arg) => arg.startsWith('-'));
+// `npm run mutate -- [scope...] [stryker options...]`: the scope names come first.
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((arg) => arg.startsWith('-'));
+const requested = firstOption < 0 ? args : args.slice(0, firstOption);
+const strykerArgs = firstOption < 0 ? [] : args.slice(firstOption);
 const run = requested.length ? requested : allScopes;
 for (const name of run) if (!scopes[name]) throw new Error(`Unknown scope ${name}; one of ${Object.keys(scopes).join(', ')}`);
 

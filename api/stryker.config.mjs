@@ -73,18 +73,19 @@ export default {
   },
   // The e2e suites share one app (and its rows) between the tests of a file, so a test may rely on
   // an earlier one; perTest would run single tests alone. 'all' runs the scope's whole selection.
-  coverageAnalysis: 'all',
+  // MUTATE_COVERAGE=perTest runs only the tests that reached each mutant (see RELIABILITY.md).
+  coverageAnalysis: process.env.MUTATE_COVERAGE ?? 'all',
   mutate: scope.mutate,
-  ignoreStatic: false, // only allowed with perTest
+  ignoreStatic: false, // only allowed with perTest, and static mutants (decorator arguments, module constants) matter here
   concurrency: 2, // 2 cores; more runners made every run slow enough to hit the timeout
   maxTestRunnerReuse: 1, // a fresh runner per mutant: a failed e2e run can leave pools and servers open
-  timeoutMS: 30000, // on top of timeoutFactor × the dry run; a hung request still fails well before Jest's 60 s testTimeout
+  timeoutMS: 15000, // on top of timeoutFactor × the dry run; a test paging forever (a mutated cursor) stops here, not at Jest's 60 s
   timeoutFactor: 2,
   incremental: true,
-  incrementalFile: `reports/stryker-incremental-${scopeName}.json`,
+  incrementalFile: `reports/stryker-incremental-${scopeName}${process.env.MUTATE_COVERAGE === 'perTest' ? '-pertest' : ''}.json`,
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: `reports/mutation/${scopeName}.html` },
-  jsonReporter: { fileName: `reports/mutation/${scopeName}.json` },
+  htmlReporter: { fileName: `reports/mutation/${scopeName}${process.env.MUTATE_COVERAGE === 'perTest' ? '-pertest' : ''}.html` },
+  jsonReporter: { fileName: `reports/mutation/${scopeName}${process.env.MUTATE_COVERAGE === 'perTest' ? '-pertest' : ''}.json` },
   ignorePatterns: ['dist', 'reports', 'coverage'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',

@@ -3,6 +3,7 @@
 // instead of starting one per mutant run), runs Stryker once per scope, then stops the server and
 // removes its temp dir. Not part of `npm test`.
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import globalSetup from './global-setup.mjs';
@@ -22,12 +23,16 @@ for (const name of run) if (!scopes[name]) throw new Error(`Unknown scope ${name
 const inherited = process.env.DATABASE_URL;
 await globalSetup(); // DATABASE_URL set: uses that server; else starts an embedded one in a temp dir
 const env = { ...process.env, DATABASE_URL: inherited ?? process.env.RSM_TEST_PG_URL };
-// The run temp dir global setup entered is for the server only; Stryker's Jest runs make their own.
-env.TMPDIR = globalThis.__RSM_TEMP__.systemTemp;
+// Stryker's Jest runs make their own run dirs; a runner killed at a timeout never removes its
+// dir, so they all go into one dir of this run, removed at the end.
+const strykerTemp = mkdtempSync(join(globalThis.__RSM_TEMP__.systemTemp, 'rsm-mutate-'));
+chmodSync(strykerTemp, 0o755);
+env.TMPDIR = strykerTemp;
 const strykerBin = join(apiDir, '..', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 
 let failed = false;
 const stop = async () => {
+  rmSync(strykerTemp, { recursive: true, force: true });
   await globalTeardown();
 };
 process.on('SIGINT', () => {}); // the child gets it too; we clean up once it exits

@@ -1,0 +1,92 @@
+// Mutation testing (issue 15): run through `npm run mutate` at the repo root (api/test/support/mutate.mjs),
+// which starts one embedded PostgreSQL and runs Stryker once per scope below with DATABASE_URL set.
+// Not part of `npm test`. Results go to RELIABILITY.md.
+import jestConfig from './jest.config.js';
+
+/**
+ * What each run mutates, and the tests that exercise it. The e2e suites boot the real app, so Jest's
+ * findRelatedTests would select nearly all of them for any file; each scope names its tests instead.
+ */
+export const scopes = {
+  common: {
+    mutate: ['src/common/**/*.ts', '!src/common/**/*.spec.ts'],
+    tests: [
+      'src/common/**/*.spec.ts',
+      'test/clients.e2e-spec.ts',
+      'test/http-edges.e2e-spec.ts',
+      'test/http-shell.e2e-spec.ts',
+      'test/browser-writes.e2e-spec.ts',
+      'test/logging.e2e-spec.ts',
+      'test/dependency-outage.e2e-spec.ts',
+    ],
+  },
+  auth: {
+    mutate: ['src/auth/**/*.ts', '!src/auth/**/*.spec.ts'],
+    tests: [
+      'src/auth/**/*.spec.ts',
+      'test/auth.e2e-spec.ts',
+      'test/signup-verification.e2e-spec.ts',
+      'test/signup-race.e2e-spec.ts',
+      'test/browser-writes.e2e-spec.ts',
+    ],
+  },
+  tenancy: {
+    mutate: ['src/tenancy/**/*.ts'],
+    tests: [
+      'test/tenancy-isolation.e2e-spec.ts',
+      'test/tenancy-failures.e2e-spec.ts',
+      'test/tenancy-recovery.e2e-spec.ts',
+      'test/tenancy-roles.e2e-spec.ts',
+      'test/tenancy-busy.e2e-spec.ts',
+      'test/tenant-resolution.e2e-spec.ts',
+      'test/schema-drift.e2e-spec.ts',
+    ],
+  },
+  clients: {
+    mutate: ['src/clients/clients.service.ts'],
+    tests: ['test/clients.e2e-spec.ts', 'test/clients-integrity.e2e-spec.ts'],
+  },
+  // The smallest useful run, for trying the setup: `npm run mutate -- smoke`.
+  smoke: {
+    mutate: ['src/common/pagination.ts'],
+    tests: ['test/clients.e2e-spec.ts'],
+  },
+};
+
+const scopeName = process.env.MUTATE_SCOPE ?? 'smoke';
+const scope = scopes[scopeName];
+if (!scope) throw new Error(`Unknown MUTATE_SCOPE ${scopeName}; one of ${Object.keys(scopes).join(', ')}`);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'],
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  jest: {
+    projectType: 'custom',
+    config: { ...jestConfig, testMatch: scope.tests.map((glob) => `<rootDir>/${glob}`) },
+    // Scopes name their tests (above); findRelatedTests would pick every e2e suite.
+    enableFindRelatedTests: false,
+  },
+  // The e2e suites share one app (and its rows) between the tests of a file, so a test may rely on
+  // an earlier one; perTest would run single tests alone. 'all' runs the scope's whole selection.
+  // MUTATE_COVERAGE=perTest runs only the tests that reached each mutant (see RELIABILITY.md).
+  coverageAnalysis: process.env.MUTATE_COVERAGE ?? 'all',
+  mutate: scope.mutate,
+  ignoreStatic: false, // only allowed with perTest, and static mutants (decorator arguments, module constants) matter here
+  concurrency: 2, // 2 cores; more runners made every run slow enough to hit the timeout
+  maxTestRunnerReuse: 1, // a fresh runner per mutant: a failed e2e run can leave pools and servers open
+  timeoutMS: 15000, // on top of timeoutFactor × the dry run; a test paging forever (a mutated cursor) stops here, not at Jest's 60 s
+  timeoutFactor: 2,
+  incremental: true,
+  incrementalFile: `reports/stryker-incremental-${scopeName}${process.env.MUTATE_COVERAGE === 'perTest' ? '-pertest' : ''}.json`,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${scopeName}${process.env.MUTATE_COVERAGE === 'perTest' ? '-pertest' : ''}.html` },
+  jsonReporter: { fileName: `reports/mutation/${scopeName}${process.env.MUTATE_COVERAGE === 'perTest' ? '-pertest' : ''}.json` },
+  ignorePatterns: ['dist', 'reports', 'coverage'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};

@@ -1,0 +1,54 @@
+// `npm run mutate [-- scope...]` (repo root): mutation testing with StrykerJS, see api/stryker.config.mjs
+// and RELIABILITY.md. Starts ONE embedded PostgreSQL (global setup then uses it through DATABASE_URL,
+// instead of starting one per mutant run), runs Stryker once per scope, then stops the server and
+// removes its temp dir. Not part of `npm test`.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import globalSetup from './global-setup.mjs';
+import globalTeardown from './global-teardown.mjs';
+
+const apiDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { scopes } = await import(join(apiDir, 'stryker.config.mjs'));
+const allScopes = ['common', 'auth', 'clients', 'tenancy'];
+// `npm run mutate -- [scope...] [stryker options...]`: the scope names come first.
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((arg) => arg.startsWith('-'));
+const requested = firstOption < 0 ? args : args.slice(0, firstOption);
+const strykerArgs = firstOption < 0 ? [] : args.slice(firstOption);
+const run = requested.length ? requested : allScopes;
+for (const name of run) if (!scopes[name]) throw new Error(`Unknown scope ${name}; one of ${Object.keys(scopes).join(', ')}`);
+
+const inherited = process.env.DATABASE_URL;
+await globalSetup(); // DATABASE_URL set: uses that server; else starts an embedded one in a temp dir
+const env = { ...process.env, DATABASE_URL: inherited ?? process.env.RSM_TEST_PG_URL };
+// Stryker's Jest runs make their own run dirs; a runner killed at a timeout never removes its
+// dir, so they all go into one dir of this run, removed at the end.
+const strykerTemp = mkdtempSync(join(globalThis.__RSM_TEMP__.systemTemp, 'rsm-mutate-'));
+chmodSync(strykerTemp, 0o755);
+env.TMPDIR = strykerTemp;
+const strykerBin = join(apiDir, '..', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
+
+let failed = false;
+const stop = async () => {
+  rmSync(strykerTemp, { recursive: true, force: true });
+  await globalTeardown();
+};
+process.on('SIGINT', () => {}); // the child gets it too; we clean up once it exits
+try {
+  for (const name of run) {
+    const started = Date.now();
+    console.log(`\n=== mutate ${name}: ${scopes[name].mutate.join(' ')} ===`);
+    const result = spawnSync(process.execPath, [strykerBin, 'run', 'stryker.config.mjs', ...strykerArgs], {
+      cwd: apiDir,
+      env: { ...env, MUTATE_SCOPE: name },
+      stdio: 'inherit',
+    });
+    console.log(`=== mutate ${name}: exit ${result.status ?? result.signal} after ${Math.round((Date.now() - started) / 1000)} s ===`);
+    if (result.status !== 0) failed = true;
+  }
+} finally {
+  await stop();
+}
+process.exit(failed ? 1 : 0);

@@ -75,7 +75,11 @@ describe('clients', () => {
   it('answers 404 problem for an unknown id and 400 for a malformed one', async () => {
     const missing = await api().get(`/api/v1/clients/${randomUUID()}`).expect(404);
     expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(missing.body).toMatchObject({ status: 404, title: 'Not Found' });
+    const notFound = { status: 404, title: 'Not Found', type: 'https://rsm.dev/problems/not-found', detail: 'No client with this id in your studio.' };
+    expect(missing.body).toMatchObject(notFound);
+    // Every route that takes an id says the same (mutation testing found the body unchecked).
+    expect((await api().patch(`/api/v1/clients/${randomUUID()}`).send({ notes: 'x' }).expect(404)).body).toMatchObject(notFound);
+    expect((await api().delete(`/api/v1/clients/${randomUUID()}`).expect(404)).body).toMatchObject(notFound);
     const bad = await api().get('/api/v1/clients/not-a-uuid').expect(400);
     expect(bad.body.errors[0].field).toBe('id');
   });

@@ -64,6 +64,15 @@ describe('maintenance job', () => {
     expect(rows.map((r: { user_id: string }) => r.user_id)).toEqual([live.userId]);
   });
 
+  it('deletes rate-limit counters an hour past expiry and keeps current ones', async () => {
+    const now = Date.now();
+    await t.control.query(`INSERT INTO rate_limits (key, points, expire) VALUES ('test:old', 1, $1), ('test:current', 1, $2)`, [now - 7_200_000, now + 60_000]);
+    const report = await maintenance.run();
+    expect(report.expiredRateLimits).toBeGreaterThanOrEqual(1);
+    const { rows } = await t.control.query(`SELECT key FROM rate_limits WHERE key LIKE 'test:%'`);
+    expect(rows.map((r: { key: string }) => r.key)).toEqual(['test:current']);
+  });
+
   it('records the suspension of unverified studios past their deadline, and leaves others alone', async () => {
     const [overdue, onTime] = [await registerStudio(t), await registerStudio(t)];
     await t.control.query(`UPDATE organizations SET unverified_until = now() - interval '1 minute' WHERE id = $1`, [overdue.organizationId]);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { OneTimeTokens } from '../auth/one-time-tokens.service.js';
 import { SessionsService } from '../auth/sessions.service.js';
+import { RateLimitStore } from '../rate-limit/rate-limit.store.js';
 import { UnverifiedStudios } from '../auth/unverified-studios.service.js';
 import { JobQueue } from './job-queue.service.js';
 
@@ -10,6 +11,7 @@ export const MAINTENANCE_QUEUE = 'maintenance';
 export interface MaintenanceReport {
   expiredSessions: number;
   spentTokens: number;
+  expiredRateLimits: number;
   suspendedStudios: number;
   droppedStudios: number;
 }
@@ -28,6 +30,7 @@ export class MaintenanceJob {
     private readonly sessions: SessionsService,
     private readonly tokens: OneTimeTokens,
     private readonly unverifiedStudios: UnverifiedStudios,
+    private readonly rateLimits: RateLimitStore,
   ) {
     queue.register({
       // `exclusive`: at most one maintenance job queued or running across every instance, so two
@@ -44,6 +47,7 @@ export class MaintenanceJob {
     const report: MaintenanceReport = {
       expiredSessions: await this.sessions.deleteExpired(),
       spentTokens: await this.tokens.deleteSpent(),
+      expiredRateLimits: await this.rateLimits.deleteExpired(),
       suspendedStudios: (await this.unverifiedStudios.suspendOverdue()).length,
       droppedStudios: (await this.unverifiedStudios.dropAbandoned()).length,
     };

@@ -13,6 +13,6 @@ import { RateLimitStore } from './rate-limit.store.js';
 @Global()
 @Module({
   providers: [RateLimitStore, ApiRateLimits, LoginThrottle, { provide: APP_GUARD, useClass: RateLimitGuard }],
-  exports: [LoginThrottle, ApiRateLimits],
+  exports: [LoginThrottle, ApiRateLimits, RateLimitStore],
 })
 export class RateLimitModule {}

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -18,28 +18,21 @@ export interface LimiterOptions {
 }
 
 const TABLE = 'rate_limits';
-const CLEANUP_INTERVAL_MS = 5 * 60_000;
 
 /**
  * Makes rate-limiter-flexible limiters on the configured store. Memory (the default) is per process;
  * `postgres` keeps every counter in the control database's `rate_limits` table (created by a control
  * migration, hence `tableCreated`) so all instances enforce one limit. A PostgreSQL limiter falls
  * back to an in-memory one while the database errors, so an outage degrades to per-instance limits
- * instead of failing every request.
+ * instead of failing every request. Expired rows are swept by the maintenance job (once across all
+ * instances), not by a timer in each.
  */
 @Injectable()
-export class RateLimitStore implements OnApplicationShutdown {
-  private cleanup?: NodeJS.Timeout;
-
+export class RateLimitStore {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
-  ) {
-    if (this.shared) {
-      // One timer for the whole table instead of the library's one per limiter.
-      this.cleanup = setInterval(() => void this.deleteExpired(), CLEANUP_INTERVAL_MS).unref();
-    }
-  }
+  ) {}
 
   private get shared(): boolean {
     return this.config.rateLimit.store === 'postgres';
@@ -60,12 +53,9 @@ export class RateLimitStore implements OnApplicationShutdown {
     });
   }
 
-  private async deleteExpired(): Promise<void> {
-    // Rows an hour past expiry, like the library's own sweep; losing one run is harmless.
-    await this.control.query(`DELETE FROM ${TABLE} WHERE expire < $1`, [Date.now() - 3_600_000]).catch(() => undefined);
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.cleanup);
+  /** Deletes counters an hour past expiry, like the library's own sweep (maintenance job). Returns how many. */
+  async deleteExpired(): Promise<number> {
+    const [, count] = (await this.control.query(`DELETE FROM ${TABLE} WHERE expire < $1`, [Date.now() - 3_600_000])) as [unknown, number];
+    return count;
   }
 }

@@ -10,18 +10,12 @@ import { DataSource } from 'typeorm';
 import { controlDataSourceOptions } from '../src/control/control-database.js';
 import { ensureDatabaseExists } from '../src/database/postgres-url.js';
 import { TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
+import { anyFreePort } from '../src/database/embedded-preflight.js';
 
 /** `npm start`'s entry point, for real: built code, embedded PostgreSQL, a real port, real signals. */
 const main = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
 
-const freePort = () =>
-  new Promise<number>((res, rej) => {
-    const srv = createServer().unref().on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
+const freePort = anyFreePort;
 
 const portIsOpen = (port: number) =>
   new Promise<boolean>((res) => {

@@ -15,7 +15,8 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-function anyFreePort(): Promise<number> {
+/** A port the OS says is free on 127.0.0.1 right now. */
+export function anyFreePort(): Promise<number> {
   return new Promise((res, rej) => {
     const server = createServer().once('error', rej);
     server.listen(0, '127.0.0.1', () => {

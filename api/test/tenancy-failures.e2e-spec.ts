@@ -6,7 +6,7 @@ import { TenantRegistry } from '../src/tenancy/tenant-registry.service.js';
 import { withDatabase } from '../src/database/postgres-url.js';
 import pg from 'pg';
 import { metricValue } from './support/http-load.js';
-import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
+import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp, tenantDatabaseOf } from './support/test-app.js';
 
 describe('tenancy failure modes', () => {
   let t: TestApp;
@@ -17,8 +17,7 @@ describe('tenancy failure modes', () => {
     await t.close();
   });
 
-  const databaseOf = async (organizationId: string) =>
-    (await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [organizationId])).rows[0].database_name as string;
+  const databaseOf = (organizationId: string) => tenantDatabaseOf(t, organizationId);
   const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
   const addClient = (cookie: string, name: string) => t.http().post('/api/v1/clients').set('cookie', cookie).send({ name });
   const listNames = async (cookie: string) => {

@@ -6,7 +6,7 @@ import { withDatabase } from '../src/database/postgres-url.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TenantMigrator } from '../src/tenancy/tenant-migrator.service.js';
 import { TenantRoles } from '../src/tenancy/tenant-roles.js';
-import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
+import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp, tenantDatabaseOf } from './support/test-app.js';
 
 /**
  * Each studio database has its own login role that may connect to that database only, so a
@@ -21,8 +21,7 @@ describe('per-tenant database roles', () => {
     await t?.close();
   });
 
-  const databaseOf = async (organizationId: string) =>
-    (await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [organizationId])).rows[0].database_name as string;
+  const databaseOf = (organizationId: string) => tenantDatabaseOf(t, organizationId);
 
   /** The credentials README documents: role = database name, password = HMAC-SHA256(key, "tenant-role:" + id), base64url. */
   const tenantCredentials = async (organizationId: string) => ({

@@ -1,7 +1,9 @@
 import adapter from '@sveltejs/adapter-static';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { defineConfig } from 'vitest/config';
+import { apiConstraints } from './vite/api-constraints.ts';
 
 // In development the API runs separately (`npm start` / `npm run start -w api`
 // on port 3000); proxy the same-origin paths the app calls so cookies just work.
@@ -9,6 +11,19 @@ const apiTarget = process.env.RSM_API_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
 	plugins: [
+		// Messages in messages/{en,fr}.json → typed functions in src/lib/paraglide (git-ignored output).
+		// Under vitest `npm run i18n` has compiled them already, and the plugin's watcher would keep
+		// the test run from exiting.
+		process.env.VITEST
+			? null
+			: paraglideVitePlugin({
+					project: './project.inlang',
+					outdir: './src/lib/paraglide',
+					// custom-rsm: the user's remembered choice, else the browser's languages (src/lib/i18n.ts).
+					strategy: ['custom-rsm', 'baseLocale']
+				}),
+		// The API's request-body constraints (from ../openapi.json) for client-side validation.
+		apiConstraints('../openapi.json'),
 		// SvelteKit 3 takes its configuration here (svelte.config.js is no longer read).
 		sveltekit({
 			preprocess: vitePreprocess(),

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 let counter = 0;
 
@@ -31,14 +31,30 @@ export async function createClientViaApi(
 ) {
 	const res = await request.post('/api/v1/clients', { data: client });
 	expect(res.status(), await res.text()).toBe(201);
-	return (await res.json()) as { id: string; name: string };
+	return (await res.json()) as { id: string; name: string; createdAt: string };
 }
 
-/** Full-page screenshot into test-results/screenshots/NAME.png. */
+/** Where screenshots go for review: e2e/screenshots/ (git-ignored). */
+export const SCREENSHOT_DIR = join(__dirname, '..', 'screenshots');
+
+/** Full-page screenshot into e2e/screenshots/NAME.png, for people to look at. */
 export async function screenshot(page: Page, name: string) {
 	// Let transitions and focus rings settle.
-	await page.waitForTimeout(150);
-	await page.screenshot({ path: join(test.info().project.outputDir, 'screenshots', `${name}.png`), fullPage: true });
+	await page.waitForTimeout(200);
+	const path = join(SCREENSHOT_DIR, `${name}.png`);
+	mkdirSync(dirname(path), { recursive: true });
+	await page.screenshot({ path, fullPage: true });
+}
+
+/** The page scrolls sideways when its content is wider than the viewport. */
+export async function expectNoHorizontalOverflow(page: Page) {
+	const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+	expect(scrollWidth, 'page content wider than the viewport').toBeLessThanOrEqual(innerWidth);
+}
+
+/** The clients table's body rows. */
+export function clientRows(page: Page) {
+	return page.getByRole('table', { name: /Clients/ }).locator('tbody tr');
 }
 
 /**

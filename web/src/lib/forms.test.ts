@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { NETWORK_ERROR_MESSAGE } from './api/problem';
+import { networkErrorMessage } from './api/problem';
 import { ApiForm, firstInvalid, type ApiFormOptions, type FieldElement, type FieldErrors } from './forms.svelte';
 
 const FIELDS = ['name', 'email', 'notes'] as const;
@@ -79,28 +79,28 @@ describe('ApiForm', () => {
 					title: 'Bad Request',
 					status: 400,
 					errors: [
-						{ field: 'notes', messages: ['too long'] },
-						{ field: 'email', messages: ['must be an email'] },
-						{ field: 'tenant', messages: ['is unknown'] }
+						{ field: 'notes', messages: ['notes must be shorter than or equal to 5000 characters'] },
+						{ field: 'email', messages: ['email must be an email'] },
+						{ field: 'tenant', messages: ['property tenant should not exist'] }
 					]
 				})
 		});
 		await form.submit();
 		expect(onsuccess).not.toHaveBeenCalled();
 		expect(form.submitting).toBe(false);
-		expect(form.fieldErrors).toEqual({ notes: 'Too long.', email: 'Must be an email.' });
-		expect(form.error).toMatchObject({ message: 'Bad Request tenant: Is unknown.', status: 400, requestId: 'req-1' });
+		expect(form.fieldErrors).toEqual({ notes: 'Use at most 5000 characters.', email: 'Enter an email address like name@example.com.' });
+		expect(form.error).toMatchObject({ message: 'Some information is not valid. This field is not accepted.', status: 400, requestId: null });
 		expect(focused).toEqual(['email']);
 	});
 
 	it('clears the previous error when submitting again', async () => {
 		let fail = true;
 		const { form } = setup({
-			request: async () => (fail ? problem(409, { detail: 'Already exists', errors: [{ field: 'name', messages: ['taken'] }] }) : ok({ id: 'c1' }))
+			request: async () => (fail ? problem(400, { type: 'https://rsm.dev/problems/validation', errors: [{ field: 'name', messages: ['name should not be empty'] }] }) : ok({ id: 'c1' }))
 		});
 		await form.submit();
-		expect(form.error?.message).toBe('Already exists');
-		expect(form.fieldErrors).toEqual({ name: 'Taken.' });
+		expect(form.error?.message).toBe('Check the highlighted fields.');
+		expect(form.fieldErrors).toEqual({ name: 'Fill in this field.' });
 		fail = false;
 		await form.submit();
 		expect(form.error).toBeNull();
@@ -112,7 +112,7 @@ describe('ApiForm', () => {
 		let status = 401;
 		const { form, focused } = setup({
 			onfailure,
-			request: async () => problem(status, { detail: 'Nope', errors: [{ field: 'name', messages: ['bad'] }] })
+			request: async () => problem(status, { type: 'https://rsm.dev/problems/forbidden', detail: 'Nope', errors: [{ field: 'name', messages: ['bad'] }] })
 		});
 		await form.submit();
 		expect(onfailure).toHaveBeenCalledWith(expect.objectContaining({ status: 401 }));
@@ -123,14 +123,14 @@ describe('ApiForm', () => {
 
 		status = 403;
 		await form.submit();
-		expect(form.error).toMatchObject({ message: 'Nope', status: 403 });
+		expect(form.error).toMatchObject({ message: 'Check the highlighted fields.', status: 403 });
 		expect(focused).toEqual(['name']);
 	});
 
 	it('reports a network failure instead of throwing', async () => {
 		const { form } = setup({ request: () => Promise.reject(new TypeError('fetch failed')) });
 		await form.submit();
-		expect(form.error).toMatchObject({ message: NETWORK_ERROR_MESSAGE, status: null });
+		expect(form.error).toMatchObject({ message: networkErrorMessage(), status: null });
 		expect(form.submitting).toBe(false);
 	});
 });

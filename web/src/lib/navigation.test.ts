@@ -6,15 +6,15 @@ describe('safeNext', () => {
 		expect(safeNext('/clients?q=abc')).toBe('/clients?q=abc');
 	});
 	it('rejects other origins and protocol-relative URLs', () => {
-		expect(safeNext('https://evil.example/')).toBe('/clients');
-		expect(safeNext('//evil.example/x')).toBe('/clients');
-		expect(safeNext('/\\evil.example')).toBe('/clients');
-		expect(safeNext('javascript:alert(1)')).toBe('/clients');
-		expect(safeNext(null)).toBe('/clients');
+		expect(safeNext('https://evil.example/')).toBe('/');
+		expect(safeNext('//evil.example/x')).toBe('/');
+		expect(safeNext('/\\evil.example')).toBe('/');
+		expect(safeNext('javascript:alert(1)')).toBe('/');
+		expect(safeNext(null)).toBe('/');
 	});
 	it('never sends the user back to the auth pages', () => {
-		expect(safeNext('/login')).toBe('/clients');
-		expect(safeNext('/signup?x=1')).toBe('/clients');
+		expect(safeNext('/login')).toBe('/');
+		expect(safeNext('/signup?x=1')).toBe('/');
 		expect(safeNext('/loginhelp')).toBe('/loginhelp');
 	});
 });
@@ -22,7 +22,8 @@ describe('safeNext', () => {
 describe('loginUrl', () => {
 	it('carries the page to come back to', () => {
 		expect(loginUrl('/clients?q=a b')).toBe('/login?next=%2Fclients%3Fq%3Da%20b');
-		expect(loginUrl('/clients')).toBe('/login');
+		expect(loginUrl('/clients')).toBe('/login?next=%2Fclients');
+		expect(loginUrl('/')).toBe('/login');
 		expect(loginUrl()).toBe('/login');
 		expect(loginUrl('https://evil.example')).toBe('/login');
 	});

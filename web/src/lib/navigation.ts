@@ -1,5 +1,5 @@
-/** Where to go after logging in, when nothing else was asked for. */
-export const HOME = '/clients';
+/** Where to go after logging in, when nothing else was asked for: the dashboard. */
+export const HOME = '/';
 
 /**
  * Only allow same-origin, absolute-path redirect targets (no `//evil.com`,

@@ -10,6 +10,8 @@
 export interface Page<T> {
 	items: T[];
 	nextCursor?: string | null;
+	/** How many items match in all (every page), when the API says. */
+	total?: number;
 }
 
 export type ListStatus = 'loading' | 'loading-more' | 'ready' | 'error';
@@ -19,6 +21,8 @@ export interface ListState<T> {
 	query: string;
 	items: T[];
 	nextCursor: string | null;
+	/** Matching items in all, or null until known. */
+	total: number | null;
 	status: ListStatus;
 	/** Message of the last failure, when status is 'error'. */
 	error: string | null;
@@ -35,7 +39,7 @@ export interface PageRequest {
 }
 
 export function initialList<T>(query = ''): ListState<T> {
-	return { query: normalizeQuery(query), items: [], nextCursor: null, status: 'loading', error: null, failed: null, seq: 0 };
+	return { query: normalizeQuery(query), items: [], nextCursor: null, total: null, status: 'loading', error: null, failed: null, seq: 0 };
 }
 
 export function normalizeQuery(query: string): string {
@@ -78,7 +82,8 @@ export function receivePage<T extends { id: string }>(state: ListState<T>, seq: 
 	} else {
 		items = page.items;
 	}
-	return { ...state, items, nextCursor: page.nextCursor ?? null, status: 'ready', error: null, failed: null };
+	const total = page.total ?? state.total;
+	return { ...state, items, nextCursor: page.nextCursor ?? null, total, status: 'ready', error: null, failed: null };
 }
 
 export function failRequest<T>(state: ListState<T>, seq: number, message: string): ListState<T> {
@@ -87,19 +92,22 @@ export function failRequest<T>(state: ListState<T>, seq: number, message: string
 	return { ...state, status: 'error', error: message, failed };
 }
 
-/** Insert a created item at the top, or replace an edited one in place. */
-export function upsertItem<T extends { id: string }>(state: ListState<T>, item: T): ListState<T> {
-	const index = state.items.findIndex((i) => i.id === item.id);
-	const items = index === -1 ? [item, ...state.items] : state.items.map((i, n) => (n === index ? item : i));
-	return { ...state, items };
+/**
+ * Put a new or edited item where the list's order puts it. When that place lies beyond the loaded
+ * pages, the item is left out (it arrives with "show more", in order) rather than shown out of place.
+ */
+export function placeItem<T extends { id: string }>(state: ListState<T>, item: T, compare: (a: T, b: T) => number): ListState<T> {
+	const isNew = !state.items.some((i) => i.id === item.id);
+	const others = state.items.filter((i) => i.id !== item.id);
+	const index = others.findIndex((other) => compare(item, other) < 0);
+	const total = state.total === null ? null : state.total + (isNew ? 1 : 0);
+	if (index === -1 && state.nextCursor !== null) return { ...state, items: others, total };
+	const at = index === -1 ? others.length : index;
+	return { ...state, items: [...others.slice(0, at), item, ...others.slice(at)], total };
 }
 
 export function removeItem<T extends { id: string }>(state: ListState<T>, id: string): ListState<T> {
-	return { ...state, items: state.items.filter((i) => i.id !== id) };
-}
-
-/** The empty-state sentence, or null when the list is not (known to be) empty. */
-export function emptyMessage<T>(state: ListState<T>, noun = 'clients'): string | null {
-	if (state.status !== 'ready' || state.items.length > 0) return null;
-	return state.query ? `No ${noun} match “${state.query}”` : `No ${noun} yet`;
+	const had = state.items.some((i) => i.id === id);
+	const total = state.total === null || !had ? state.total : Math.max(0, state.total - 1);
+	return { ...state, items: state.items.filter((i) => i.id !== id), total };
 }

@@ -30,7 +30,7 @@ describe('api client + settle', () => {
 		const { fetch } = fakeFetch(() =>
 			json(
 				409,
-				{ type: 'about:blank', title: 'Conflict', status: 409, detail: 'That email is already registered', requestId: 'r1' },
+				{ type: 'https://rsm.dev/problems/email-taken', title: 'Conflict', status: 409, detail: 'An account with this email already exists.', requestId: 'r1' },
 				'application/problem+json'
 			)
 		);
@@ -43,8 +43,8 @@ describe('api client + settle', () => {
 		expect(res.ok).toBe(false);
 		if (!res.ok) {
 			expect(res.status).toBe(409);
-			expect(res.error.message).toBe('That email is already registered');
-			expect(res.error.requestId).toBe('r1');
+			expect(res.error.message).toBe('An account with this email already exists. Log in instead.');
+			expect(res.error.requestId).toBeNull(); // a 4xx is not a support case
 		}
 	});
 

@@ -1,71 +1,108 @@
-import { describe, expect, it } from 'vitest';
-import { NETWORK_ERROR_MESSAGE, toUiError } from './problem';
+import { afterEach, describe, expect, it } from 'vitest';
+import { overwriteGetLocale } from '../paraglide/runtime.js';
+import { fieldRuleMessage, ruleOfServerMessage, toUiError } from './problem';
 
 const problemResponse = (status: number, headers: Record<string, string> = {}) =>
 	new Response(null, { status, headers: { 'content-type': 'application/problem+json', ...headers } });
+const T = 'https://rsm.dev/problems/';
 
-describe('toUiError', () => {
-	it('shows the problem detail', () => {
+function inLocale(locale: 'en' | 'fr') {
+	overwriteGetLocale(() => locale);
+}
+afterEach(() => inLocale('en'));
+
+describe('problem types → sentences', () => {
+	it('says just "wrong email or password" for bad credentials, without a request id', () => {
 		const ui = toUiError(
-			{ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Invalid email or password', requestId: 'req-1' },
-			{ response: problemResponse(401) }
+			{ type: T + 'invalid-credentials', title: 'Unauthorized', status: 401, detail: 'The email or password is incorrect.', requestId: 'req-1' },
+			{ response: problemResponse(401, { 'x-request-id': 'req-1' }) }
 		);
-		expect(ui).toEqual({ message: 'Invalid email or password', fieldErrors: {}, status: 401, requestId: 'req-1' });
+		expect(ui).toEqual({ message: 'Wrong email or password.', fieldErrors: {}, status: 401, requestId: null });
 	});
 
-	it('maps field errors to their fields and keeps the detail as the main message', () => {
+	it('speaks French too, and never shows the API’s English detail', () => {
+		inLocale('fr');
+		const ui = toUiError({ type: T + 'invalid-credentials', status: 401, detail: 'The email or password is incorrect.' }, { response: problemResponse(401) });
+		expect(ui.message).toBe('E-mail ou mot de passe incorrect.');
+		expect(toUiError({ type: T + 'email-taken', status: 409, detail: 'An account with this email already exists.' }).message).toBe(
+			'Un compte existe déjà avec cet e-mail. Connectez-vous plutôt.'
+		);
+	});
+
+	it('keeps the request id behind details only for server-side failures', () => {
+		const busy = toUiError({ type: T + 'database-busy', status: 503, detail: 'x', requestId: 'r-503' }, { response: problemResponse(503) });
+		expect(busy).toMatchObject({ message: 'The service is busy or down for a moment. Try again shortly.', requestId: 'r-503' });
+		const crash = toUiError('<html>Bad gateway</html>', { response: problemResponse(502, { 'x-request-id': 'r-502' }) });
+		expect(crash).toMatchObject({ message: 'Something went wrong on our side (error 502). Try again.', requestId: 'r-502' });
+		expect(toUiError({ type: T + 'not-found', status: 404, requestId: 'r-404' }).requestId).toBeNull();
+	});
+
+	it('falls back on the status for unknown types', () => {
+		expect(toUiError({ type: T + 'brand-new', status: 429 }).message).toBe('Too many attempts. Wait a moment and try again.');
+		expect(toUiError(undefined, { response: problemResponse(404) }).message).toBe('This item no longer exists. It may have been deleted.');
+		expect(toUiError(undefined, { response: problemResponse(418) }).message).toBe('Some information is not valid.');
+	});
+
+	it('reports unreachable servers and cancelled requests', () => {
+		expect(toUiError(new TypeError('Failed to fetch'))).toEqual({
+			message: 'Could not reach the server. Check your connection and try again.',
+			fieldErrors: {},
+			status: null,
+			requestId: null
+		});
+		expect(toUiError(new DOMException('x', 'AbortError')).message).toBe('The request was cancelled.');
+	});
+});
+
+describe('field errors → sentences', () => {
+	const validation = (errors: unknown) => ({
+		type: T + 'validation',
+		title: 'Bad Request',
+		status: 400,
+		detail: 'The request is invalid: see errors for each field.',
+		errors
+	});
+
+	it('turns class-validator messages into plain sentences, one per field', () => {
 		const ui = toUiError(
-			{
-				type: 'https://rsm.dev/problems/validation',
-				title: 'Bad Request',
-				status: 400,
-				detail: 'Validation failed',
-				errors: [
-					{ field: 'email', messages: ['email must be an email'] },
-					{ field: 'password', messages: ['too short', 'must contain letters.'] }
-				]
-			},
+			validation([
+				{ field: 'email', messages: ['email must be an email'] },
+				{ field: 'password', messages: ['password must be shorter than or equal to 200 characters', 'password must be a string'] },
+				{ field: 'name', messages: ['name must be longer than or equal to 1 characters'] }
+			]),
 			{ response: problemResponse(400) }
 		);
-		expect(ui.message).toBe('Validation failed');
+		expect(ui.message).toBe('Check the highlighted fields.');
 		expect(ui.fieldErrors).toEqual({
-			email: 'Email must be an email.',
-			password: 'Too short. Must contain letters.'
+			email: 'Enter an email address like name@example.com.',
+			password: 'Use at most 200 characters.',
+			name: 'Fill in this field.'
 		});
 	});
 
-	it('folds errors for fields the form does not show into the main message', () => {
-		const ui = toUiError(
-			{ title: 'Bad Request', status: 400, errors: [{ field: 'name', messages: ['required'] }, { field: 'tenant', messages: ['unknown'] }] },
-			{ fields: ['name', 'email'] }
-		);
-		expect(ui.fieldErrors).toEqual({ name: 'Required.' });
-		expect(ui.message).toBe('Bad Request tenant: Unknown.');
-		expect(ui.status).toBe(400);
+	it('in French as well', () => {
+		inLocale('fr');
+		const ui = toUiError(validation([{ field: 'email', messages: ['email must be an email'] }]));
+		expect(ui.fieldErrors.email).toBe('Saisissez une adresse e-mail comme nom@exemple.fr.');
+		expect(ui.message).toBe('Vérifiez les champs signalés.');
 	});
 
-	it('falls back to the title, then to a generic message by status', () => {
-		expect(toUiError({ type: 'x', title: 'Conflict', status: 409 }).message).toBe('Conflict');
-		expect(toUiError('<html>Bad gateway</html>', { response: problemResponse(502) }).message).toMatch(/error 502/);
-		expect(toUiError(undefined, { response: problemResponse(404) }).message).toMatch(/could not be found/);
-		expect(toUiError({ type: 'x', title: ' ', status: 400, errors: [{ field: 'name', messages: ['required'] }] }).message).toBe(
-			'Please fix the highlighted fields.'
-		);
+	it('folds errors of fields the form does not show into the main message', () => {
+		const ui = toUiError(validation([{ field: 'name', messages: ['name should not be empty'] }, { field: 'tenant', messages: ['property tenant should not exist'] }]), {
+			fields: ['name', 'email']
+		});
+		expect(ui.fieldErrors).toEqual({ name: 'Fill in this field.' });
+		expect(ui.message).toBe('Some information is not valid. This field is not accepted.');
 	});
 
-	it('reports unreachable servers as network errors', () => {
-		const ui = toUiError(new TypeError('Failed to fetch'));
-		expect(ui).toEqual({ message: NETWORK_ERROR_MESSAGE, fieldErrors: {}, status: null, requestId: null });
+	it('ignores malformed entries', () => {
+		const ui = toUiError(validation([null, { field: 'name' }, { field: 'email', messages: ['nonsense'] }]));
+		expect(ui.fieldErrors).toEqual({ email: 'This value is not valid.' });
 	});
 
-	it('takes the request id from the header when the body has none', () => {
-		const ui = toUiError({ title: 'Oops', status: 500 }, { response: problemResponse(500, { 'x-request-id': 'abc' }) });
-		expect(ui.requestId).toBe('abc');
-		expect(ui.status).toBe(500);
-	});
-
-	it('ignores malformed field error entries', () => {
-		const ui = toUiError({ detail: 'Nope', errors: [null, { field: 'name' }, { field: 'email', messages: ['bad'] }] });
-		expect(ui.fieldErrors).toEqual({ email: 'Bad.' });
+	it('maps each known rule', () => {
+		expect(ruleOfServerMessage('password must be longer than or equal to 10 characters')).toEqual({ rule: 'tooShort', min: 10 });
+		expect(ruleOfServerMessage('name must be a string')).toEqual({ rule: 'required' });
+		expect(fieldRuleMessage({ rule: 'tooShort', min: 10 })).toBe('Use at least 10 characters.');
 	});
 });

@@ -1,37 +1,119 @@
 /**
- * Turns whatever an API call failed with (an RFC 9457 problem+json body, a
- * non-JSON error body, or a thrown network error) into something the UI can
- * show: one message for an alert, plus per-field messages for form fields.
+ * The one place that turns whatever an API call failed with (an RFC 9457 problem+json body, a
+ * non-JSON error body, or a thrown network error) into plain sentences in the user's language:
+ * one message for the form's alert, and one per field. The API's `detail`s stay English for
+ * integrators; the app shows its own sentence for every problem type and field rule it knows.
  */
+import { m } from '../paraglide/messages.js';
 import type { components } from './schema';
 
 export type Problem = components['schemas']['ProblemDto'];
 export type FieldError = NonNullable<Problem['errors']>[number];
 
 export interface UiError {
-	/** Main human-readable message (the problem's `detail` when present). */
+	/** The sentence for the form's alert. */
 	message: string;
-	/** Field name → message(s) for that field, joined into one sentence. */
+	/** Field name → sentence, for the fields the server refused. */
 	fieldErrors: Record<string, string>;
 	/** HTTP status, or null when the request never got a response. */
 	status: number | null;
-	/** Server request id, handy for support ("quote this id"). */
+	/** Server request id, only for server-side failures (5xx), where support needs it. */
 	requestId: string | null;
 }
 
-export const NETWORK_ERROR_MESSAGE =
-	'Could not reach the server. Check your connection and try again.';
+/** Why one field was refused: the API's class-validator rules and the browser's own checks alike. */
+export type FieldRule =
+	| { rule: 'required' }
+	| { rule: 'email' }
+	| { rule: 'tooLong'; max: number }
+	| { rule: 'tooShort'; min: number }
+	| { rule: 'unknownField' }
+	| { rule: 'invalid' };
 
-const STATUS_MESSAGES: Record<number, string> = {
-	400: 'The request was not valid.',
-	401: 'You need to log in again.',
-	403: 'You do not have permission to do that.',
-	404: 'That item could not be found. It may have been deleted.',
-	409: 'That conflicts with existing data.',
-	413: 'That is too large.',
-	422: 'Some fields are not valid.',
-	429: 'Too many requests. Wait a moment and try again.'
-};
+export function fieldRuleMessage(rule: FieldRule): string {
+	switch (rule.rule) {
+		case 'required':
+			return m.field_required();
+		case 'email':
+			return m.field_email();
+		case 'tooLong':
+			return m.field_too_long({ max: rule.max });
+		case 'tooShort':
+			return m.field_too_short({ min: rule.min });
+		case 'unknownField':
+			return m.field_unknown();
+		case 'invalid':
+			return m.field_invalid();
+	}
+}
+
+/** class-validator's English message ("email must be an email") → the rule it reports. */
+export function ruleOfServerMessage(message: string): FieldRule {
+	let match: RegExpMatchArray | null;
+	if (/must be an email/i.test(message)) return { rule: 'email' };
+	if ((match = message.match(/shorter than or equal to (\d+)/i))) return { rule: 'tooLong', max: Number(match[1]) };
+	if ((match = message.match(/longer than or equal to (\d+)/i))) {
+		const min = Number(match[1]);
+		return min <= 1 ? { rule: 'required' } : { rule: 'tooShort', min };
+	}
+	if (/should not be empty|must be a string|is required/i.test(message)) return { rule: 'required' };
+	if (/should not exist/i.test(message)) return { rule: 'unknownField' };
+	return { rule: 'invalid' };
+}
+
+/** The sentence for a problem type (the last segment of `type`), or null for unknown ones. */
+function problemTypeMessage(type: string): string | null {
+	switch (type) {
+		case 'invalid-credentials':
+			return m.problem_invalid_credentials();
+		case 'unauthenticated':
+			return m.problem_unauthenticated();
+		case 'email-taken':
+			return m.problem_email_taken();
+		case 'forbidden':
+			return m.problem_forbidden();
+		case 'studio-suspended':
+			return m.problem_studio_suspended();
+		case 'not-found':
+			return m.problem_not_found();
+		case 'conflict':
+			return m.problem_conflict();
+		case 'rate-limited':
+			return m.problem_rate_limited();
+		case 'payload-too-large':
+			return m.problem_too_large();
+		case 'cross-site-request':
+			return m.problem_cross_site();
+		case 'verification-link-invalid':
+			return m.problem_verification_link_invalid();
+		case 'studio-removed':
+			return m.problem_studio_removed();
+		case 'email-already-verified':
+			return m.problem_email_already_verified();
+		case 'database-busy':
+		case 'service-unavailable':
+		case 'not-ready':
+			return m.problem_unavailable();
+		case 'validation':
+		case 'bad-request':
+			return m.problem_validation();
+		default:
+			return null;
+	}
+}
+
+function statusMessage(status: number | null): string {
+	if (status === null) return m.problem_network();
+	if (status === 401) return m.problem_unauthenticated();
+	if (status === 403) return m.problem_forbidden();
+	if (status === 404) return m.problem_not_found();
+	if (status === 409) return m.problem_conflict();
+	if (status === 413) return m.problem_too_large();
+	if (status === 429) return m.problem_rate_limited();
+	if (status === 503) return m.problem_unavailable();
+	if (status >= 500) return m.problem_server({ status });
+	return m.problem_validation();
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,83 +126,60 @@ function nonEmptyString(value: unknown): string | null {
 /** Narrow an unknown error body to the problem fields we rely on. */
 export function asProblem(body: unknown): Partial<Problem> | null {
 	if (!isRecord(body)) return null;
-	const looksLikeProblem =
-		'detail' in body || 'title' in body || ('status' in body && 'type' in body) || 'errors' in body;
+	const looksLikeProblem = 'detail' in body || 'title' in body || ('status' in body && 'type' in body) || 'errors' in body;
 	return looksLikeProblem ? (body as Partial<Problem>) : null;
 }
 
 function fieldErrorList(problem: Partial<Problem> | null): FieldError[] {
 	const errors = problem?.errors;
 	if (!Array.isArray(errors)) return [];
-	return errors.filter(
-		(e): e is FieldError => isRecord(e) && typeof e.field === 'string' && Array.isArray(e.messages)
-	);
-}
-
-function sentence(messages: string[]): string {
-	return messages
-		.map((m) => m.trim())
-		.filter(Boolean)
-		.map((m) => m.charAt(0).toUpperCase() + m.slice(1))
-		.map((m) => (/[.!?]$/.test(m) ? m : `${m}.`))
-		.join(' ');
-}
-
-export function fallbackMessage(status: number | null): string {
-	if (status === null) return NETWORK_ERROR_MESSAGE;
-	if (STATUS_MESSAGES[status]) return STATUS_MESSAGES[status];
-	if (status >= 500) return `Something went wrong on our side (error ${status}). Please try again.`;
-	return `The request failed (error ${status}).`;
+	return errors.filter((e): e is FieldError => isRecord(e) && typeof e.field === 'string' && Array.isArray(e.messages));
 }
 
 export interface ToUiErrorOptions {
 	/** HTTP response (gives the status when the body is not a problem). */
 	response?: Response | null;
 	/**
-	 * Fields the current form shows. Field errors for other fields are folded
-	 * into the main message so they are never silently dropped.
+	 * Fields the current form shows. Errors for other fields are folded into the main message so
+	 * they are never silently dropped.
 	 */
 	fields?: readonly string[];
 }
 
 /**
- * Build a UI error from an openapi-fetch `error` (parsed problem+json, raw
- * text, or undefined) or from a thrown exception (network failure).
+ * Build a UI error from an openapi-fetch `error` (parsed problem+json, raw text, or undefined) or
+ * from a thrown exception (network failure).
  */
 export function toUiError(error: unknown, options: ToUiErrorOptions = {}): UiError {
 	const response = options.response ?? null;
 	if (error instanceof Error && !response) {
-		// fetch() rejects with a TypeError when the server is unreachable.
-		if (error.name === 'AbortError') {
-			return { message: 'The request was cancelled.', fieldErrors: {}, status: null, requestId: null };
-		}
-		return { message: NETWORK_ERROR_MESSAGE, fieldErrors: {}, status: null, requestId: null };
+		const message = error.name === 'AbortError' ? m.problem_cancelled() : m.problem_network();
+		return { message, fieldErrors: {}, status: null, requestId: null };
 	}
 
 	const problem = asProblem(error);
-	const status =
-		response?.status ?? (typeof problem?.status === 'number' ? problem.status : null);
-	const requestId =
-		nonEmptyString(problem?.requestId) ?? response?.headers.get('x-request-id') ?? null;
+	const status = response?.status ?? (typeof problem?.status === 'number' ? problem.status : null);
+	const serverSide = status !== null && status >= 500;
+	const requestId = serverSide ? (nonEmptyString(problem?.requestId) ?? response?.headers.get('x-request-id') ?? null) : null;
 
 	const fieldErrors: Record<string, string> = {};
-	const unmatched: string[] = [];
+	const elsewhere: string[] = [];
 	for (const { field, messages } of fieldErrorList(problem)) {
-		const text = sentence(messages);
-		if (!text) continue;
-		if (options.fields && !options.fields.includes(field)) {
-			unmatched.push(field ? `${field}: ${text}` : text);
-			continue;
-		}
-		fieldErrors[field] = fieldErrors[field] ? `${fieldErrors[field]} ${text}` : text;
+		// One sentence per field: its first rule is what the user fixes first.
+		const first = messages.find((text) => typeof text === 'string' && text.trim());
+		if (!first || fieldErrors[field]) continue;
+		const sentence = fieldRuleMessage(ruleOfServerMessage(first));
+		if (options.fields && !options.fields.includes(field)) elsewhere.push(sentence);
+		else fieldErrors[field] = sentence;
 	}
 
-	let message =
-		nonEmptyString(problem?.detail) ??
-		nonEmptyString(problem?.title) ??
-		(Object.keys(fieldErrors).length > 0 ? 'Please fix the highlighted fields.' : null) ??
-		fallbackMessage(status);
-	if (unmatched.length > 0) message = `${message} ${unmatched.join(' ')}`;
+	const type = nonEmptyString(problem?.type)?.split('/').pop() ?? '';
+	let message = problemTypeMessage(type) ?? statusMessage(status);
+	if (Object.keys(fieldErrors).length > 0) message = m.problem_fix_fields();
+	if (elsewhere.length > 0) message = [m.problem_validation(), ...elsewhere].join(' ');
 
 	return { message, fieldErrors, status, requestId };
 }
+
+/** The message for a request that never reached the server. */
+export const networkErrorMessage = (): string => m.problem_network();

@@ -1,13 +1,12 @@
 import { redirect } from '@sveltejs/kit';
-import { api, settle } from '#lib/api/client.ts';
 import { safeNext } from '#lib/navigation.ts';
 import type { LayoutLoad } from './$types';
 
 // Someone who is already signed in has no business on /login or /signup. The email verification
 // link is opened signed in or not, so that page stays put.
-export const load: LayoutLoad = async ({ fetch, url, route }) => {
+export const load: LayoutLoad = async ({ parent, url, route }) => {
 	if (route.id === '/(auth)/verify-email') return {};
-	const me = await settle(api.GET('/api/v1/auth/me', { fetch }));
-	if (me.ok) redirect(307, safeNext(url.searchParams.get('next')));
+	const { session } = await parent();
+	if (session?.authenticated) redirect(307, safeNext(url.searchParams.get('next')));
 	return {};
 };

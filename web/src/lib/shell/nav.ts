@@ -1,0 +1,27 @@
+import type { Component } from 'svelte';
+import LayoutDashboard from '@lucide/svelte/icons/layout-dashboard';
+import Users from '@lucide/svelte/icons/users';
+import { m } from '#lib/paraglide/messages.js';
+
+export interface NavItem {
+	href: string;
+	label: () => string;
+	icon: Component<{ size?: number; 'aria-hidden'?: boolean | 'true' }>;
+	/** Whether `path` belongs to this entry (for aria-current). */
+	matches: (path: string) => boolean;
+}
+export interface NavSection {
+	label: () => string;
+	items: NavItem[];
+}
+
+/** The sidebar's sections. Later features add their entries here (calendar, rooms, invoices…). */
+export const NAV: NavSection[] = [
+	{
+		label: () => m.nav_section_studio(),
+		items: [
+			{ href: '/', label: () => m.nav_dashboard(), icon: LayoutDashboard, matches: (p) => p === '/' },
+			{ href: '/clients', label: () => m.nav_clients(), icon: Users, matches: (p) => p === '/clients' || p.startsWith('/clients/') }
+		]
+	}
+];

@@ -1,0 +1,22 @@
+// Modules that Vite plugins make up at build time (see vite/).
+declare module 'virtual:api-constraints' {
+	/** JSON-schema keywords the API validates a request-body field with. */
+	export interface FieldConstraint {
+		type?: string;
+		format?: string;
+		minLength?: number;
+		maxLength?: number;
+		pattern?: string;
+		nullable?: boolean;
+		minimum?: number;
+		maximum?: number;
+		enum?: unknown[];
+	}
+	export interface BodyConstraints {
+		required: string[];
+		properties: Record<string, FieldConstraint>;
+	}
+	/** Request-body schema name (e.g. CreateClientDto) → its constraints. */
+	const constraints: Record<string, BodyConstraints>;
+	export default constraints;
+}

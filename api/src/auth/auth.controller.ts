@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator.js';
@@ -6,14 +6,15 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AuthService } from './auth.service.js';
 import { LocalAuthGuard } from './auth.guards.js';
 import type { Principal } from './auth.types.js';
-import { CurrentPrincipal } from './current-principal.decorator.js';
-import { AuthSessionDto, MeDto } from './dto/auth-session.dto.js';
+import { CurrentPrincipal, OptionalPrincipal } from './current-principal.decorator.js';
+import { AuthSessionDto, MeDto, SessionStateDto } from './dto/auth-session.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { VerifyEmailDto } from './dto/verify-email.dto.js';
 import { EmailVerification } from './email-verification.service.js';
 import { AllowWhileSuspended } from './allow-while-suspended.decorator.js';
 import { Public } from './public.decorator.js';
+import { OptionalSession } from './optional-session.decorator.js';
 import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 
 @ApiTags('auth')
@@ -84,6 +85,22 @@ export class AuthController {
   @ApiOkResponse({ type: MeDto })
   me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
     return this.auth.me(principal);
+  }
+
+  @Get('session')
+  @OptionalSession()
+  // Says who is signed in right now: never from a cache, shared or the browser's.
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Whether this browser is signed in, and as whom; never a 401',
+    description:
+      'What the web app asks on load: `authenticated: false` without a live session (no cookie, an unknown or expired one), ' +
+      'else `authenticated: true` and `me`, the object GET /api/v1/auth/me returns (also for a suspended studio).',
+  })
+  @ApiOkResponse({ type: SessionStateDto })
+  @ApiProblems(503)
+  async session(@OptionalPrincipal() principal: Principal | undefined): Promise<SessionStateDto> {
+    return principal ? { authenticated: true, me: await this.auth.me(principal) } : { authenticated: false };
   }
 
   @Public()

@@ -14,8 +14,10 @@ import { LoginDto } from './dto/login.dto.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { studioSuspended, unauthenticated } from './auth.errors.js';
 import { ALLOWED_WHILE_SUSPENDED } from './allow-while-suspended.decorator.js';
+import { OPTIONAL_SESSION } from './optional-session.decorator.js';
+import { ProblemException } from '../common/problem.js';
 
-/** Global guard: every route needs a staff session unless marked @Public(). */
+/** Global guard: every route needs a staff session unless marked @Public() (or @OptionalSession(): read when valid). */
 @Injectable()
 export class SessionAuthGuard extends AuthGuard('session') {
   constructor(
@@ -27,10 +29,15 @@ export class SessionAuthGuard extends AuthGuard('session') {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const optional = this.reflector.getAllAndOverride<boolean>(OPTIONAL_SESSION, targets) === true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) && !optional) return true;
     try {
       await super.canActivate(context);
     } catch (err) {
+      // No valid session on a route where that is an answer, not an error. Anything else (the control
+      // database down) still fails the request.
+      if (optional && err instanceof ProblemException && err.problemType === 'unauthenticated') return true;
       // A refused session costs a control-database lookup: it spends the IP's anonymous budget, so
       // made-up cookies cannot be sent without limit (over it, the 429 replaces the 401).
       const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -44,7 +51,7 @@ export class SessionAuthGuard extends AuthGuard('session') {
     if (user) this.logger.assign({ tenantId: user.organizationId, userId: user.userId });
     // A suspended studio keeps only the way out (me, logout, resend the verification link): checked
     // here once for every staff route rather than route by route.
-    if (user?.studioSuspended && !this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_SUSPENDED, [context.getHandler(), context.getClass()])) {
+    if (user?.studioSuspended && !this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_SUSPENDED, targets)) {
       throw studioSuspended();
     }
     return true;

@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 /** A studio's customer (band, artist, label). Lives in the tenant database. */
 @Entity('clients')
 @Index('idx_clients_name_order', { synchronize: false }) // expression index (lower(name), id): created by migration
+@Index('idx_clients_created_order', ['createdAt', 'id'])
 export class Client {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -27,8 +27,10 @@ export class ClientsController {
 
   @Get()
   @ApiOperation({
-    summary: 'List clients by name, with search and cursor pagination',
-    description: 'Ordered by name (case-insensitive), then id. Pass `nextCursor` back as `cursor` for the next page.',
+    summary: 'List clients by name or date added, with search, a total and cursor pagination',
+    description:
+      'Ordered by `sort` (default: name, case-insensitive), then id. Pass `nextCursor` back as `cursor`, with the same `sort` and `q`, ' +
+      'for the next page. `total` counts every client matching `q`, whatever the page.',
   })
   @ApiOkResponse({ type: ClientListDto })
   @ApiProblems(400)

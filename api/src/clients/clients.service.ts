@@ -1,19 +1,16 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { isUUID } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, invalidCursor } from '../common/pagination.js';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination.js';
 import { ProblemException } from '../common/problem.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { Client } from './client.entity.js';
+import { DEFAULT_CLIENT_SORT, decodeClientCursor, encodeClientCursor, matchingClients, sortedPage } from './clients-list.query.js';
 import type { ClientDto, ClientListDto } from './dto/client.dto.js';
 import type { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client-input.dto.js';
 
 const EDITABLE = ['name', 'email', 'phone', 'company', 'notes'] as const;
 
 const notFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No client with this id in your studio.');
-
-/** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export function toClientDto(c: Client): ClientDto {
   return {
@@ -40,31 +37,25 @@ export class ClientsService {
     return toClientDto(saved);
   }
 
-  /** Ordered by lower(name), id (index idx_clients_name_order); the cursor is the last row's key. */
+  /**
+   * One page in the requested order (ties broken by id; see clients-list.query.ts), after the cursor's
+   * row, and how many clients match the search in all: the total ignores the cursor, so it stays the
+   * same on every page.
+   */
   async list(query: ListClientsQueryDto): Promise<ClientListDto> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const { entities, raw } = await this.tenant.withRepository(Client, (repo) => {
-      // The sort key comes back from SQL, so the cursor compares exactly as PostgreSQL's lower() does.
-      const qb = repo
-        .createQueryBuilder('c')
-        .addSelect('lower(c.name)', 'sort_name')
-        .orderBy('lower(c.name)', 'ASC')
-        .addOrderBy('c.id', 'ASC')
-        .limit(limit + 1);
-      const q = query.q?.trim();
-      if (q) qb.andWhere(`(c.name ILIKE :p OR c.email ILIKE :p OR c.phone ILIKE :p OR c.company ILIKE :p)`, { p: likePattern(q) });
-      if (query.cursor) {
-        const [name, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
-        if (!isUUID(id)) throw invalidCursor();
-        qb.andWhere('(lower(c.name), c.id) > (:name, :id)', { name, id });
-      }
-      return qb.getRawAndEntities<{ sort_name: string }>();
+    const sort = query.sort ?? DEFAULT_CLIENT_SORT;
+    const after = query.cursor ? decodeClientCursor(query.cursor, sort) : undefined;
+    const { entities, raw, total } = await this.tenant.withRepository(Client, async (repo) => {
+      const page = await sortedPage(matchingClients(repo, query.q), sort, after, limit + 1).getRawAndEntities<{ sort_key: string }>();
+      return { ...page, total: await matchingClients(repo, query.q).getCount() };
     });
     const page = entities.slice(0, limit);
     const last = raw[page.length - 1];
     return {
       items: page.map(toClientDto),
-      nextCursor: entities.length > limit && last ? encodeCursor([last.sort_name, page[page.length - 1].id]) : null,
+      nextCursor: entities.length > limit && last ? encodeClientCursor(sort, { key: last.sort_key, id: page[page.length - 1].id }) : null,
+      total,
     };
   }
 

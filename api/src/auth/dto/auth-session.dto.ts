@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ROLES, type Role } from '../../control/membership.entity.js';
 
 export class OrganizationDto {
@@ -54,4 +54,13 @@ export class MeDto extends AuthSessionDto {
 
   @ApiProperty({ type: VerificationStatusDto })
   verification: VerificationStatusDto;
+}
+
+/** GET /auth/session: whether the browser is signed in, answered without a 401 (issue 6). */
+export class SessionStateDto {
+  @ApiProperty({ description: 'Whether the request carried a live session' })
+  authenticated: boolean;
+
+  @ApiPropertyOptional({ type: MeDto, description: 'Present when authenticated: the same object GET /api/v1/auth/me returns' })
+  me?: MeDto;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
+import { CLIENT_SORTS, type ClientSort, DEFAULT_CLIENT_SORT } from '../clients-list.query.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** Optional text: '' (after trimming) means "none", stored as null. */
@@ -61,4 +62,14 @@ export class ListClientsQueryDto extends PageQueryDto {
   @IsString()
   @MaxLength(200)
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: CLIENT_SORTS,
+    enumName: 'ClientSort',
+    default: DEFAULT_CLIENT_SORT,
+    description: 'name: case-insensitive, then id; createdAt: oldest first, then id; a leading "-" reverses both. A cursor only continues the sort it came from.',
+  })
+  @IsOptional()
+  @IsIn(CLIENT_SORTS)
+  sort?: ClientSort;
 }

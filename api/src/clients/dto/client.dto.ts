@@ -33,4 +33,7 @@ export class ClientListDto {
 
   @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
   nextCursor: string | null;
+
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647, description: 'How many clients match `q` in all (every page says the same)' })
+  total: number;
 }

@@ -84,6 +84,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether this browser is signed in, and as whom; never a 401
+         * @description What the web app asks on load: `authenticated: false` without a live session (no cookie, an unknown or expired one), else `authenticated: true` and `me`, the object GET /api/v1/auth/me returns (also for a suspended studio).
+         */
+        get: operations["session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/verify-email": {
         parameters: {
             query?: never;
@@ -132,8 +152,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List clients by name, with search and cursor pagination
-         * @description Ordered by name (case-insensitive), then id. Pass `nextCursor` back as `cursor` for the next page.
+         * List clients by name or date added, with search, a total and cursor pagination
+         * @description Ordered by `sort` (default: name, case-insensitive), then id. Pass `nextCursor` back as `cursor`, with the same `sort` and `q`, for the next page. `total` counts every client matching `q`, whatever the page.
          */
         get: operations["listClients"];
         put?: never;
@@ -248,7 +268,14 @@ export interface components {
             items: components["schemas"]["ClientDto"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+            /**
+             * Format: int32
+             * @description How many clients match `q` in all (every page says the same)
+             */
+            total: number;
         };
+        /** @enum {string} */
+        ClientSort: "name" | "-name" | "createdAt" | "-createdAt";
         CreateClientDto: {
             company?: string | null;
             /**
@@ -341,6 +368,12 @@ export interface components {
         };
         /** @enum {string} */
         Role: "owner" | "admin" | "engineer" | "viewer";
+        SessionStateDto: {
+            /** @description Whether the request carried a live session */
+            authenticated: boolean;
+            /** @description Present when authenticated: the same object GET /api/v1/auth/me returns */
+            me?: components["schemas"]["MeDto"];
+        };
         UpdateClientDto: {
             company?: string | null;
             /**
@@ -664,6 +697,32 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionStateDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     verifyEmail: {
         parameters: {
             query?: never;
@@ -734,6 +793,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Matches name, email, phone or company (case-insensitive) */
                 q?: string;
+                /** @description name: case-insensitive, then id; createdAt: oldest first, then id; a leading "-" reverses both. A cursor only continues the sort it came from. */
+                sort?: components["schemas"]["ClientSort"];
             };
             header?: never;
             path?: never;

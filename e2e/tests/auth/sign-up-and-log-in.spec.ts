@@ -31,7 +31,7 @@ test('sign up, land on the dashboard, sign out, log back in', async ({ page }) =
 	await expect(header.getByText(owner.name)).toBeVisible();
 
 	// Sign out from the user menu: back to the login page, and the app is off limits.
-	await header.getByRole('button', { name: `Account menu for ${owner.name}` }).click();
+	await header.getByRole('button', { name: `${owner.name} (account menu)` }).click();
 	await page.getByRole('menuitem', { name: 'Sign out' }).click();
 	await expect(page).toHaveURL(/\/login$/);
 	await page.goto('/clients');

@@ -24,10 +24,13 @@ for (const viewport of [
 		await dialog.getByLabel('Notes').fill(`${LONG} ${LONG}`);
 		await dialog.getByRole('button', { name: 'Save client' }).click();
 		await expect(dialog).toBeHidden();
-		await expect(page.getByRole('region', { name: 'Notices' })).toContainText(`Added “${LONG}”.`);
+		const notices = page.getByRole('region', { name: 'Notices' });
+		await expect(notices).toContainText(`Added “${LONG}”.`);
 		await expect(page.getByRole('link', { name: LONG })).toBeVisible();
 		await expectNoHorizontalOverflow(page);
 		await screenshot(page, `long-name-clients-${viewport.width}`);
+		await notices.getByRole('button', { name: 'Dismiss' }).click();
+		await expect(notices).not.toContainText(LONG);
 
 		await page.getByRole('link', { name: LONG }).click();
 		await expect(page.getByRole('heading', { level: 1, name: LONG })).toBeVisible();

@@ -28,17 +28,17 @@ test('the theme follows the system until the user picks one, which is remembered
 	await page.goto('/');
 	const html = page.locator('html');
 	await expect(html).not.toHaveAttribute('data-theme');
-	const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+	const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 	const darkBackground = await background();
 
-	await page.getByRole('button', { name: `Account menu for ${owner.name}` }).click();
+	await page.getByRole('button', { name: `${owner.name} (account menu)` }).click();
 	await page.getByRole('menuitemradio', { name: 'Light' }).click();
 	await expect(html).toHaveAttribute('data-theme', 'light');
 	expect(await background()).not.toBe(darkBackground);
 	await page.reload();
 	await expect(html).toHaveAttribute('data-theme', 'light');
 
-	await page.getByRole('button', { name: `Account menu for ${owner.name}` }).click();
+	await page.getByRole('button', { name: `${owner.name} (account menu)` }).click();
 	await page.getByRole('menuitemradio', { name: 'Same as system' }).click();
 	await expect(html).not.toHaveAttribute('data-theme');
 	expect(await background()).toBe(darkBackground);

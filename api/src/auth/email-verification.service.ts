@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { User } from '../control/user.entity.js';
 import { MailOutbox } from '../mail/mail-outbox.service.js';
+import { verifyEmailMail } from '../mail/mail-templates.js';
 import { emailAlreadyVerified, studioRemoved, verificationLinkInvalid } from './auth.errors.js';
 import { OneTimeTokens } from './one-time-tokens.service.js';
 
@@ -33,19 +34,15 @@ export class EmailVerification {
    * Sends the link. A failure is logged, not thrown: the studio exists either way, and the owner can
    * ask for a new link from the app.
    */
-  async send(email: string, token: string, publicUrl: string): Promise<void> {
+  async send(email: string, token: string, publicUrl: string, studioName?: string): Promise<void> {
     const link = `${this.config.signup.publicUrl ?? publicUrl}/verify-email?token=${token}`;
-    const days = Math.round(this.config.signup.verificationTokenTtlMs / 86_400_000);
-    const validity = days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : 'a few hours';
     try {
-      await this.mail.send({
-        to: email,
-        subject: 'Verify your email for Recording Studio Manager',
-        kind: 'verify-email',
-        text: `Open this link to verify your email address and keep your studio active:\n\n${link}\n\nThe link works once and for ${validity}.`,
-      });
+      const rendered = verifyEmailMail({ link, validityMs: this.config.signup.verificationTokenTtlMs, studioName });
+      await this.mail.send({ to: email, kind: 'verify-email', senderName: studioName, ...rendered });
     } catch (err) {
-      this.logger.warn({ err: String(err) }, 'Could not send the verification email');
+      // An SMTP error message may quote the recipient: only its codes outside development (issue 7).
+      const { code, responseCode, message } = err as { code?: string; responseCode?: number; message?: string };
+      this.logger.warn({ err: { code, responseCode, ...(this.config.mail.logLinks ? { message } : {}) } }, 'Could not send the verification email');
     }
   }
 
@@ -54,7 +51,11 @@ export class EmailVerification {
     const user = await this.control.getRepository(User).findOneByOrFail({ id: userId });
     if (user.emailVerifiedAt) throw emailAlreadyVerified();
     const token = await this.tokens.issue(userId, PURPOSE, this.config.signup.verificationTokenTtlMs);
-    await this.send(user.email, token, publicUrl);
+    const [home] = (await this.control.query(
+      `SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = $1 ORDER BY m.created_at LIMIT 1`,
+      [userId],
+    )) as Array<{ name: string }>;
+    await this.send(user.email, token, publicUrl, home?.name);
   }
 
   /**

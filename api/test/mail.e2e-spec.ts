@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import { AccountPasswords } from '../src/auth/account-passwords.service.js';
 import { LogCapture, settle } from './support/log-capture.js';
 import { linkIn, SmtpSink } from './support/smtp-sink.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
@@ -72,4 +73,21 @@ describe('email', () => {
     });
   });
 
+
+  describe('when the SMTP server is down', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      const gone = await SmtpSink.start();
+      await gone.close(); // its port now refuses connections
+      t = await createTestApp({ SMTP_URL: gone.url });
+    });
+    afterAll(() => t.close());
+
+    it('sign-up still succeeds (the owner can ask for a new link), and a reset request still answers 202', async () => {
+      const studio = await registerStudio(t, 'NoSmtp');
+      await t.http().post('/api/v1/auth/password-reset').send({ email: studio.credentials.email }).expect(202);
+      await t.app.get(AccountPasswords).settled();
+      await t.http().get('/api/v1/auth/me').set('cookie', studio.cookie).expect(200);
+    });
+  });
 });

@@ -4,9 +4,10 @@ import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { User } from '../control/user.entity.js';
-import { MailOutbox } from '../mail/mail-outbox.service.js';
+import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
 import { passwordChangedMail, passwordResetMail } from '../mail/mail-templates.js';
 import { normalizeEmail } from './auth.service.js';
+import { homeStudioName } from './home-studio.js';
 import type { Principal } from './auth.types.js';
 import { OneTimeTokens } from './one-time-tokens.service.js';
 import { PasswordHasher } from './password-hasher.service.js';
@@ -96,7 +97,7 @@ export class AccountPasswords implements OnApplicationShutdown {
     const ttl = this.config.passwordReset.tokenTtlMs;
     const token = await this.tokens.issue(user.id, PURPOSE, ttl);
     const link = `${this.config.signup.publicUrl ?? linkOrigin}/reset-password?token=${token}`;
-    const studioName = await this.homeStudioName(user.id);
+    const studioName = await homeStudioName(this.control, user.id);
     await this.mail.send({ to: user.email, kind: 'password-reset', senderName: studioName, ...passwordResetMail({ link, validityMs: ttl, studioName }) });
   }
 
@@ -104,30 +105,17 @@ export class AccountPasswords implements OnApplicationShutdown {
   private notifyChanged(userId: string, linkOrigin: string): void {
     this.inBackground('password changed email', async () => {
       const user = await this.control.getRepository(User).findOneByOrFail({ id: userId });
-      const studioName = await this.homeStudioName(userId);
+      const studioName = await homeStudioName(this.control, userId);
       const loginLink = `${this.config.signup.publicUrl ?? linkOrigin}/login`;
       await this.mail.send({ to: user.email, kind: 'password-changed', senderName: studioName, ...passwordChangedMail({ loginLink, studioName }) });
     });
-  }
-
-  /** The studio an email is sent in the name of: the user's oldest membership (their home studio). */
-  private async homeStudioName(userId: string): Promise<string | undefined> {
-    const rows: Array<{ name: string }> = await this.control.query(
-      `SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = $1 ORDER BY m.created_at LIMIT 1`,
-      [userId],
-    );
-    return rows[0]?.name;
   }
 
   /** Runs `work` after the response; failures are logged (without the address or link), never thrown at anyone. */
   private inBackground(what: string, work: () => Promise<void>): void {
     const run = new Promise<void>((resolve) => setImmediate(resolve))
       .then(work)
-      .catch((err: unknown) => {
-        // An SMTP error message may quote the recipient: only its codes outside development.
-        const { code, responseCode, message } = err as { code?: string; responseCode?: number; message?: string };
-        this.logger.warn({ err: { code, responseCode, ...(this.config.mail.logLinks ? { message } : {}) } }, `Could not send the ${what}`);
-      })
+      .catch((err: unknown) => this.logger.warn({ err: mailErrorForLog(err, this.config.mail.logLinks) }, `Could not send the ${what}`))
       .finally(() => this.pending.delete(run));
     this.pending.add(run);
   }

@@ -3,9 +3,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { User } from '../control/user.entity.js';
-import { MailOutbox } from '../mail/mail-outbox.service.js';
+import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
 import { verifyEmailMail } from '../mail/mail-templates.js';
 import { emailAlreadyVerified, studioRemoved, verificationLinkInvalid } from './auth.errors.js';
+import { homeStudioName } from './home-studio.js';
 import { OneTimeTokens } from './one-time-tokens.service.js';
 
 const PURPOSE = 'email-verification';
@@ -40,9 +41,7 @@ export class EmailVerification {
       const rendered = verifyEmailMail({ link, validityMs: this.config.signup.verificationTokenTtlMs, studioName });
       await this.mail.send({ to: email, kind: 'verify-email', senderName: studioName, ...rendered });
     } catch (err) {
-      // An SMTP error message may quote the recipient: only its codes outside development (issue 7).
-      const { code, responseCode, message } = err as { code?: string; responseCode?: number; message?: string };
-      this.logger.warn({ err: { code, responseCode, ...(this.config.mail.logLinks ? { message } : {}) } }, 'Could not send the verification email');
+      this.logger.warn({ err: mailErrorForLog(err, this.config.mail.logLinks) }, 'Could not send the verification email');
     }
   }
 
@@ -51,11 +50,7 @@ export class EmailVerification {
     const user = await this.control.getRepository(User).findOneByOrFail({ id: userId });
     if (user.emailVerifiedAt) throw emailAlreadyVerified();
     const token = await this.tokens.issue(userId, PURPOSE, this.config.signup.verificationTokenTtlMs);
-    const [home] = (await this.control.query(
-      `SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = $1 ORDER BY m.created_at LIMIT 1`,
-      [userId],
-    )) as Array<{ name: string }>;
-    await this.send(user.email, token, publicUrl, home?.name);
+    await this.send(user.email, token, publicUrl, await homeStudioName(this.control, userId));
   }
 
   /**

@@ -18,6 +18,15 @@ export interface OutgoingMail {
   senderName?: string;
 }
 
+/**
+ * A failed send, as a log field: nodemailer's codes always, its message only where addresses may be
+ * logged (an SMTP error message often quotes the recipient).
+ */
+export function mailErrorForLog(err: unknown, withMessage: boolean): Record<string, unknown> {
+  const { code, responseCode, message } = err as { code?: string; responseCode?: number; message?: string };
+  return { code, responseCode, ...(withMessage ? { message } : {}) };
+}
+
 /** Every http(s) link in a text, for the development log. */
 const linksIn = (text: string) => text.match(/https?:\/\/[^\s<>"]+/g) ?? [];
 

@@ -33,6 +33,10 @@ describe('openapi.json bounds hold on the real API', () => {
     createClient: () => ({ name: 'Bounded' }),
     updateClient: () => ({ name: 'Bounded' }),
     verifyEmail: () => ({ token: 'x' }),
+    // Issue 7, accounts-mail.
+    requestPasswordReset: () => ({ email: 'bounds@studio.test' }),
+    confirmPasswordReset: () => ({ token: 'A'.repeat(43), password: 'a brand new passphrase' }),
+    changePassword: () => ({ currentPassword: credentials.password, newPassword: 'a brand new passphrase' }),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

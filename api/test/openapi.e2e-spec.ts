@@ -23,7 +23,10 @@ describe('openapi.json', () => {
   it('names every operation after its controller method', async () => {
     const spec = JSON.parse(await generateOpenApiJson());
     expect(operations(spec).map((o) => o.op.operationId).sort()).toEqual(
-      ['createClient', 'deleteClient', 'getClient', 'listClients', 'live', 'login', 'logout', 'me', 'ready', 'register', 'resendVerification', 'session', 'updateClient', 'verifyEmail'],
+      [
+        'changePassword', 'confirmPasswordReset', 'createClient', 'deleteClient', 'endSession', 'getClient', 'listClients', 'listSessions', 'live', 'login',
+        'logout', 'me', 'ready', 'register', 'requestPasswordReset', 'resendVerification', 'session', 'signOutOtherSessions', 'updateClient', 'verifyEmail',
+      ],
     );
   });
 });
@@ -42,7 +45,7 @@ describe('openapi.json contract', () => {
   it('declares a server and the security of every operation: [] exactly on the @Public() ones', () => {
     expect(spec.servers).toEqual([expect.objectContaining({ url: '/', 'x-internal': false })]);
     const publicOps = operations(spec).filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map(({ op }) => op.operationId);
-    expect(publicOps.sort()).toEqual(['live', 'login', 'ready', 'register', 'session', 'verifyEmail']);
+    expect(publicOps.sort()).toEqual(['confirmPasswordReset', 'live', 'login', 'ready', 'register', 'requestPasswordReset', 'session', 'verifyEmail']);
     for (const { op } of operations(spec)) {
       if (!publicOps.includes(op.operationId)) expect([op.operationId, op.security]).toEqual([op.operationId, [{ cookie: [] }]]);
     }

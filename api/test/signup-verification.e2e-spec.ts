@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { UnverifiedStudios } from '../src/auth/unverified-studios.service.js';
 import { type OutgoingMail, MailOutbox } from '../src/mail/mail-outbox.service.js';
 import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js';
@@ -55,9 +56,11 @@ describe('email verification of the studio owner', () => {
     expect(rows).toEqual([{ token_hash: sha256(token), purpose: 'email-verification', expires_at: expect.any(Date), used_at: null }]);
     expect(Math.abs(rows[0].expires_at.getTime() - (Date.now() + 7 * DAY))).toBeLessThan(60_000);
 
-    const files = readdirSync(outbox).filter((f) => f.endsWith('-verify-email.txt'));
-    const file = files.map((f) => readFileSync(join(outbox, f), 'utf8')).find((text) => text.includes(`To: ${studio.credentials.email}`));
-    expect(file).toContain(`/verify-email?token=${token}`);
+    // Issue 7: the outbox holds .eml files now (see mail.e2e-spec.ts).
+    const files = readdirSync(outbox).filter((f) => f.endsWith('-verify-email.eml'));
+    const mails = await Promise.all(files.map((f) => simpleParser(readFileSync(join(outbox, f)))));
+    const file = mails.find((m) => m.to && !Array.isArray(m.to) && m.to.value[0].address === studio.credentials.email);
+    expect(file?.text).toContain(`/verify-email?token=${token}`);
   });
 
   it('the link verifies the owner once: me shows it, and the studio leaves probation; a second use is a 410 problem', async () => {

@@ -59,7 +59,7 @@ export function clientRows(page: Page) {
 
 /**
  * The newest email verification link the server sent to `email`, as a path to open. The e2e server
- * writes outgoing mail to MAIL_OUTBOX_DIR (see playwright.config.ts) until the app sends real email.
+ * writes outgoing mail to MAIL_OUTBOX_DIR as .eml files when no SMTP_URL is set (see playwright.config.ts).
  */
 export async function verificationLinkFor(email: string, otherThan?: string): Promise<string> {
 	const dir = process.env.RSM_E2E_MAIL_DIR;
@@ -67,10 +67,11 @@ export async function verificationLinkFor(email: string, otherThan?: string): Pr
 	let link: string | undefined;
 	await expect
 		.poll(() => {
-			const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('-verify-email.txt')).sort() : [];
+			const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('-verify-email.eml')).sort() : [];
 			const links = files
-				.map((f) => readFileSync(join(dir, f), 'utf8'))
-				.filter((text) => text.startsWith(`To: ${email}\n`))
+				// .eml files (issue 7): undo quoted-printable's soft line breaks and its `=3D` for `=`.
+				.map((f) => readFileSync(join(dir, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='))
+				.filter((text) => text.includes(`\nTo: ${email}\n`))
 				.map((text) => text.match(/https?:\/\/\S+\/verify-email\?token=[\w-]+/)?.[0]);
 			const latest = links.at(-1);
 			link = latest && new URL(latest).pathname + new URL(latest).search;

@@ -17,6 +17,9 @@ import { Public } from './public.decorator.js';
 import { OptionalSession } from './optional-session.decorator.js';
 import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 
+/** Issue 7, accounts-mail: what a new session records about its client (shown in the list of sessions). */
+const sessionClient = (request: FastifyRequest) => ({ userAgent: request.headers['user-agent'], ip: request.ip });
+
 @ApiTags('auth')
 @Controller('api/v1/auth')
 export class AuthController {
@@ -40,7 +43,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthSessionDto> {
-    const { body, token } = await this.auth.register(dto, this.publicUrl(request));
+    const { body, token } = await this.auth.register(dto, this.publicUrl(request), sessionClient(request));
     this.setSessionCookie(reply, token);
     reply.status(HttpStatus.CREATED);
     return body;
@@ -62,7 +65,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthSessionDto> {
-    const { body, token } = await this.auth.login(principal, request.cookies?.[this.config.cookie.name]);
+    const { body, token } = await this.auth.login(principal, request.cookies?.[this.config.cookie.name], sessionClient(request));
     this.setSessionCookie(reply, token);
     return body;
   }

@@ -12,10 +12,16 @@ import { MailModule } from '../mail/mail.module.js';
 import { EmailVerification } from './email-verification.service.js';
 import { OneTimeTokens } from './one-time-tokens.service.js';
 import { UnverifiedStudios } from './unverified-studios.service.js';
+// Issue 7, accounts-mail: password reset and change, the user's sessions, the session clock.
+import { Clock } from '../common/clock.js';
+import { AccountPasswords } from './account-passwords.service.js';
+import { PasswordController } from './password.controller.js';
+import { SessionsController } from './sessions.controller.js';
+import { UserSessions } from './user-sessions.service.js';
 
 @Module({
   imports: [PassportModule, MailModule],
-  controllers: [AuthController],
+  controllers: [AuthController, PasswordController, SessionsController],
   providers: [
     AuthService,
     PasswordHasher,
@@ -25,9 +31,12 @@ import { UnverifiedStudios } from './unverified-studios.service.js';
     UnverifiedStudios,
     LocalStrategy,
     SessionStrategy,
+    Clock,
+    AccountPasswords,
+    UserSessions,
     { provide: APP_GUARD, useClass: SessionAuthGuard },
   ],
   // The maintenance job (jobs/) calls these: expired sessions, spent tokens, unverified studios.
-  exports: [AuthService, SessionsService, OneTimeTokens, UnverifiedStudios],
+  exports: [AuthService, SessionsService, OneTimeTokens, UnverifiedStudios, Clock],
 })
 export class AuthModule {}

@@ -16,7 +16,7 @@ import type { Credentials, Principal } from './auth.types.js';
 import type { AuthSessionDto, MeDto } from './dto/auth-session.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
-import { SessionsService } from './sessions.service.js';
+import { type SessionClient, SessionsService } from './sessions.service.js';
 import { slugify } from './slug.js';
 
 /** A unique-index violation whose detail names `column`, e.g. `Key (email)=(…) already exists.` */
@@ -46,7 +46,7 @@ export class AuthService {
    * all of it or none of it. The database is copied from the template first; the control rows are
    * then written in one transaction; any failure drops the database again.
    */
-  async register(dto: RegisterDto, publicUrl: string): Promise<{ body: AuthSessionDto; token: string }> {
+  async register(dto: RegisterDto, publicUrl: string, client: SessionClient = {}): Promise<{ body: AuthSessionDto; token: string }> {
     const email = normalizeEmail(dto.email);
     // Hash first, taken or not: a taken email used to answer in ~3 ms against ~100 ms for a new one.
     // Now it costs the same argon2 hash, so timing tells nothing beyond the (rate-limited) 409.
@@ -62,8 +62,8 @@ export class AuthService {
       // the loser retries, seeing the winner's committed row.
       for (let attempt = 1; ; attempt++) {
         try {
-          const { verificationToken, ...created } = await this.writeStudio(dto, { organizationId, databaseName, email, passwordHash });
-          await this.verification.send(email, verificationToken, publicUrl);
+          const { verificationToken, ...created } = await this.writeStudio(dto, { organizationId, databaseName, email, passwordHash }, client);
+          await this.verification.send(email, verificationToken, publicUrl, created.body.organization.name);
           return created;
         } catch (err) {
           if (attempt >= 5 || !isUniqueViolation(err, 'slug')) throw err;
@@ -84,6 +84,7 @@ export class AuthService {
   private writeStudio(
     dto: RegisterDto,
     ids: { organizationId: string; databaseName: string; email: string; passwordHash: string },
+    client: SessionClient,
   ): Promise<{ body: AuthSessionDto; token: string; verificationToken: string }> {
     const { organizationId, databaseName, email, passwordHash } = ids;
     return this.control.transaction(async (m) => {
@@ -93,7 +94,7 @@ export class AuthService {
       const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash, emailVerifiedAt: null });
       await m.getRepository(Membership).insert({ organizationId, userId: user.id, role: 'owner' });
       await this.registry.register(m, { organizationId, databaseName, schemaVersion: LATEST_TENANT_SCHEMA_VERSION });
-      const token = await this.sessions.create(user.id, organizationId, m);
+      const token = await this.sessions.create(user.id, organizationId, m, client);
       const verificationToken = await this.verification.issue(user.id, m);
       return { token, verificationToken, body: { organization, user: { id: user.id, name: user.name, email: user.email } } };
     });
@@ -114,9 +115,9 @@ export class AuthService {
    * Starts a new session for a validated principal (a fresh token at every login) and ends the
    * session the browser presented, if any, so a planted or stale token does not outlive the login.
    */
-  async login(principal: Credentials, presentedToken?: string): Promise<{ body: AuthSessionDto; token: string }> {
+  async login(principal: Credentials, presentedToken?: string, client: SessionClient = {}): Promise<{ body: AuthSessionDto; token: string }> {
     if (presentedToken) await this.sessions.revokeToken(presentedToken);
-    const token = await this.sessions.create(principal.userId, principal.organizationId);
+    const token = await this.sessions.create(principal.userId, principal.organizationId, undefined, client);
     const { user, organization } = await this.me(principal);
     return { token, body: { user, organization } };
   }

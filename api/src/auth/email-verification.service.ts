@@ -3,8 +3,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { User } from '../control/user.entity.js';
-import { MailOutbox } from '../mail/mail-outbox.service.js';
+import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
+import { verifyEmailMail } from '../mail/mail-templates.js';
 import { emailAlreadyVerified, studioRemoved, verificationLinkInvalid } from './auth.errors.js';
+import { homeStudioName } from './home-studio.js';
 import { OneTimeTokens } from './one-time-tokens.service.js';
 
 const PURPOSE = 'email-verification';
@@ -33,19 +35,13 @@ export class EmailVerification {
    * Sends the link. A failure is logged, not thrown: the studio exists either way, and the owner can
    * ask for a new link from the app.
    */
-  async send(email: string, token: string, publicUrl: string): Promise<void> {
+  async send(email: string, token: string, publicUrl: string, studioName?: string): Promise<void> {
     const link = `${this.config.signup.publicUrl ?? publicUrl}/verify-email?token=${token}`;
-    const days = Math.round(this.config.signup.verificationTokenTtlMs / 86_400_000);
-    const validity = days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : 'a few hours';
     try {
-      await this.mail.send({
-        to: email,
-        subject: 'Verify your email for Recording Studio Manager',
-        kind: 'verify-email',
-        text: `Open this link to verify your email address and keep your studio active:\n\n${link}\n\nThe link works once and for ${validity}.`,
-      });
+      const rendered = verifyEmailMail({ link, validityMs: this.config.signup.verificationTokenTtlMs, studioName });
+      await this.mail.send({ to: email, kind: 'verify-email', senderName: studioName, ...rendered });
     } catch (err) {
-      this.logger.warn({ err: String(err) }, 'Could not send the verification email');
+      this.logger.warn({ err: mailErrorForLog(err, this.config.mail.logLinks) }, 'Could not send the verification email');
     }
   }
 
@@ -54,7 +50,7 @@ export class EmailVerification {
     const user = await this.control.getRepository(User).findOneByOrFail({ id: userId });
     if (user.emailVerifiedAt) throw emailAlreadyVerified();
     const token = await this.tokens.issue(userId, PURPOSE, this.config.signup.verificationTokenTtlMs);
-    await this.send(user.email, token, publicUrl);
+    await this.send(user.email, token, publicUrl, await homeStudioName(this.control, userId));
   }
 
   /**

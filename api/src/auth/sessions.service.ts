@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { Session } from '../control/session.entity.js';
@@ -34,18 +35,30 @@ export async function deleteInBatches(ds: DataSource, table: string, condition: 
   }
 }
 
-/** Server-side staff sessions. The cookie carries a 256-bit random token; the database only its SHA-256. */
+/** Issue 7, accounts-mail: where a session was started from, shown in the user's list of sessions. */
+export interface SessionClient {
+  userAgent?: string;
+  ip?: string;
+}
+
+/**
+ * Server-side staff sessions. The cookie carries a 256-bit random token; the database only its
+ * SHA-256. A token is found by the hash in a unique index, never compared with a stored secret in
+ * code: no early-exit string comparison can leak how much of a guess matched (timing-safe by
+ * construction, as for the one-time tokens). Expiry is judged against the injected Clock.
+ */
 @Injectable()
 export class SessionsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   /** Creates a session (inside the caller's transaction when given) and returns its token. */
-  async create(userId: string, organizationId: string, manager: EntityManager = this.control.manager): Promise<string> {
+  async create(userId: string, organizationId: string, manager: EntityManager = this.control.manager, client: SessionClient = {}): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     await manager.getRepository(Session).insert({
       tokenHash: hashToken(token),
       userId,
@@ -53,12 +66,16 @@ export class SessionsService {
       lastSeenAt: new Date(now),
       idleExpiresAt: new Date(now + this.config.session.idleTimeoutMs),
       expiresAt: new Date(now + this.config.session.absoluteTimeoutMs),
+      createdAt: new Date(now),
+      userAgent: client.userAgent?.slice(0, 512) || null,
+      ipAddress: client.ip?.slice(0, 64) || null,
     });
     return token;
   }
 
   /** Resolves a live session to its principal, extending its idle expiry; null when unknown or expired. */
   async resolve(token: string): Promise<Principal | null> {
+    const now = this.clock.now();
     const rows: Array<{
       session_id: string;
       user_id: string;
@@ -74,15 +91,15 @@ export class SessionsService {
            FROM sessions s
            JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = s.user_id
            JOIN organizations o ON o.id = s.organization_id
-          WHERE s.token_hash = $1 AND s.expires_at > now() AND s.idle_expires_at > now()`,
-        [hashToken(token)],
+          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.idle_expires_at > $2`,
+        [hashToken(token), now],
       );
     const row = rows[0];
     if (!row) return null;
-    if (Date.now() - new Date(row.last_seen_at).getTime() > TOUCH_INTERVAL_MS) {
+    if (now.getTime() - new Date(row.last_seen_at).getTime() > TOUCH_INTERVAL_MS) {
       await this.control.query(
-        `UPDATE sessions SET last_seen_at = now(), idle_expires_at = LEAST(expires_at, now() + $2 * interval '1 millisecond') WHERE id = $1`,
-        [row.session_id, this.config.session.idleTimeoutMs],
+        `UPDATE sessions SET last_seen_at = $3, idle_expires_at = LEAST(expires_at, $3::timestamptz + $2 * interval '1 millisecond') WHERE id = $1`,
+        [row.session_id, this.config.session.idleTimeoutMs, now],
       );
     }
     return {
@@ -105,5 +122,16 @@ export class SessionsService {
 
   async revoke(sessionId: string): Promise<void> {
     await this.control.getRepository(Session).delete({ id: sessionId });
+  }
+
+  // --- issue 7, accounts-mail: the user's own sessions ---
+
+  /** Ends every session of a user except `keepSessionId` (password change, sign out elsewhere); all of them without it (reset). */
+  async revokeAllOf(userId: string, keepSessionId?: string, manager: EntityManager = this.control.manager): Promise<number> {
+    const [, count] = (await manager.query(`DELETE FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id <> $2::uuid)`, [
+      userId,
+      keepSessionId ?? null,
+    ])) as [unknown, number];
+    return count;
   }
 }

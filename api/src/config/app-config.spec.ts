@@ -53,6 +53,10 @@ describe('loadConfig', () => {
       login: { failuresPerAccountIp: 5, failuresPerAccount: 20, failuresPerIp: 50, delaySeconds: 1, maxDelaySeconds: 900 },
       registerPerIpPerHour: 5,
       verificationResendPerUserPerHour: 5,
+      passwordResetPerIpPerHour: 10,
+      passwordResetPerEmailPerHour: 3,
+      passwordResetConfirmPerIpPerHour: 20,
+      passwordChangePerUserPerHour: 10,
       apiPerUserPerMinute: 600,
       apiPerIpPerMinute: 300,
     });
@@ -86,5 +90,23 @@ describe('loadConfig: HTTP edges', () => {
   it('refuses a headers timeout longer than the request timeout, and a short metrics token', () => {
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '2000' })).toThrow(/HEADERS_TIMEOUT_MS/);
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+});
+
+// --- issue 7, accounts-mail ---
+describe('loadConfig: email', () => {
+  it('writes .eml files to RSM_DATA_DIR/mail without SMTP_URL, and logs links outside production only', () => {
+    expect(loadConfig({ RSM_DATA_DIR: '/srv/rsm' }).mail).toEqual({ smtpUrl: undefined, from: 'no-reply@localhost', outboxDir: '/srv/rsm/mail', logLinks: true });
+    expect(loadConfig({ NODE_ENV: 'test' }).mail.outboxDir).toBeUndefined();
+    const smtp = loadConfig({ SMTP_URL: 'smtps://user:pass@mail.example.com:465', MAIL_FROM: 'studio@example.com' }).mail;
+    expect(smtp).toEqual({ smtpUrl: 'smtps://user:pass@mail.example.com:465', from: 'studio@example.com', outboxDir: undefined, logLinks: true });
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://a.example' }).mail.logLinks).toBe(false);
+    expect(loadConfig({}).passwordReset).toEqual({ tokenTtlMs: 3_600_000 });
+  });
+
+  it('refuses a non-SMTP URL, a bad sender, and SMTP in production without MAIL_FROM', () => {
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ MAIL_FROM: 'not an address' })).toThrow(/MAIL_FROM/);
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://a.example', SMTP_URL: 'smtp://mail.example.com' })).toThrow(/MAIL_FROM: is required in production/);
   });
 });

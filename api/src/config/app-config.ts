@@ -77,6 +77,15 @@ const envSchema = z.object({
   MAIL_OUTBOX_DIR: z.string().min(1).optional(),
   JOBS_ENABLED: bool.default(true),
   JOBS_MAINTENANCE_CRON: z.string().min(9).max(100).default('*/5 * * * *'),
+  // --- issue 7, accounts-mail: email transport, password reset and change, sessions ---
+  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.email().max(320).optional(),
+  PASSWORD_RESET_TOKEN_MINUTES: positiveInt(60),
+  RATE_LIMIT_PASSWORD_RESET_PER_IP_PER_HOUR: limit(10),
+  RATE_LIMIT_PASSWORD_RESET_PER_EMAIL_PER_HOUR: limit(3),
+  RATE_LIMIT_PASSWORD_RESET_CONFIRM_PER_IP_PER_HOUR: limit(20),
+  RATE_LIMIT_PASSWORD_CHANGE_PER_USER_PER_HOUR: limit(10),
+  // --- end of accounts-mail ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -88,6 +97,10 @@ const envSchema = z.object({
   // send a victim a genuine verification email whose link leaks its token to another site.
   path: ['PUBLIC_URL'],
   message: 'is required in production (the origin links in emails point to, e.g. https://studio.example.com)',
+}).refine((env) => env.NODE_ENV !== 'production' || env.SMTP_URL === undefined || env.MAIL_FROM !== undefined, {
+  // accounts-mail: a made-up sender address is rejected or spam-filtered by real mail servers.
+  path: ['MAIL_FROM'],
+  message: 'is required in production when SMTP_URL is set (the address emails are sent from, e.g. no-reply@studio.example.com)',
 }).refine((env) => parseOrigins(env.TRUSTED_ORIGINS) !== undefined, {
   path: ['TRUSTED_ORIGINS'],
   message: 'must be a comma-separated list of origins such as https://app.example.com (scheme, host and optional port only)',
@@ -162,6 +175,11 @@ export interface AppConfig {
     };
     registerPerIpPerHour: number;
     verificationResendPerUserPerHour: number;
+    // Issue 7, accounts-mail.
+    passwordResetPerIpPerHour: number;
+    passwordResetPerEmailPerHour: number;
+    passwordResetConfirmPerIpPerHour: number;
+    passwordChangePerUserPerHour: number;
     apiPerUserPerMinute: number;
     apiPerIpPerMinute: number;
   };
@@ -175,8 +193,14 @@ export interface AppConfig {
     unverifiedGraceMs: number;
     verificationTokenTtlMs: number;
   };
-  /** Until the accounts issue brings SMTP, outgoing mail is logged and, when set, written here as text files. */
-  mail: { outboxDir: string | undefined };
+  /**
+   * Outgoing mail (issue 7, accounts-mail): SMTP when smtpUrl is set; otherwise each message is written
+   * to outboxDir as an .eml file (none when undefined: tests without an outbox). logLinks: whether log
+   * lines may carry recipients and links (with their one-time tokens); off in production.
+   */
+  mail: { smtpUrl: string | undefined; from: string; outboxDir: string | undefined; logLinks: boolean };
+  /** Issue 7, accounts-mail: password reset links. */
+  passwordReset: { tokenTtlMs: number };
   jobs: { enabled: boolean; maintenanceCron: string };
 }
 
@@ -240,6 +264,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       },
       registerPerIpPerHour: env.RATE_LIMIT_REGISTER_PER_IP_PER_HOUR,
       verificationResendPerUserPerHour: env.RATE_LIMIT_VERIFICATION_RESEND_PER_USER_PER_HOUR,
+      passwordResetPerIpPerHour: env.RATE_LIMIT_PASSWORD_RESET_PER_IP_PER_HOUR,
+      passwordResetPerEmailPerHour: env.RATE_LIMIT_PASSWORD_RESET_PER_EMAIL_PER_HOUR,
+      passwordResetConfirmPerIpPerHour: env.RATE_LIMIT_PASSWORD_RESET_CONFIRM_PER_IP_PER_HOUR,
+      passwordChangePerUserPerHour: env.RATE_LIMIT_PASSWORD_CHANGE_PER_USER_PER_HOUR,
       apiPerUserPerMinute: env.RATE_LIMIT_API_PER_USER_PER_MINUTE,
       apiPerIpPerMinute: env.RATE_LIMIT_API_PER_IP_PER_MINUTE,
     },
@@ -250,8 +278,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       unverifiedGraceMs: env.UNVERIFIED_STUDIO_GRACE_DAYS * 86_400_000,
       verificationTokenTtlMs: env.EMAIL_VERIFICATION_TOKEN_HOURS * 3_600_000,
     },
-    // In development the links land in RSM_DATA_DIR/mail, where a developer (or the e2e suite) reads them.
-    mail: { outboxDir: env.MAIL_OUTBOX_DIR ?? (env.NODE_ENV === 'development' ? join(env.RSM_DATA_DIR, 'mail') : undefined) },
+    // Issue 7, accounts-mail. Without SMTP_URL, mail lands in RSM_DATA_DIR/mail as .eml files, where a
+    // developer (or the e2e suite) opens the links; tests get no outbox unless they ask for one.
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? 'no-reply@localhost',
+      outboxDir: env.MAIL_OUTBOX_DIR ?? (env.SMTP_URL === undefined && env.NODE_ENV !== 'test' ? join(env.RSM_DATA_DIR, 'mail') : undefined),
+      logLinks: env.NODE_ENV !== 'production',
+    },
+    passwordReset: { tokenTtlMs: env.PASSWORD_RESET_TOKEN_MINUTES * 60_000 },
     jobs: { enabled: env.JOBS_ENABLED, maintenanceCron: env.JOBS_MAINTENANCE_CRON },
   };
 }

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from './user.entity.js';
 
-export const ONE_TIME_TOKEN_PURPOSES = ['email-verification'] as const;
+export const ONE_TIME_TOKEN_PURPOSES = ['email-verification', 'password-reset'] as const;
 export type OneTimeTokenPurpose = (typeof ONE_TIME_TOKEN_PURPOSES)[number];
 
 /**

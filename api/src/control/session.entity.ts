@@ -39,4 +39,13 @@ export class Session {
   @Index()
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
+
+  // Issue 7, accounts-mail: what the user sees in their list of sessions (recorded at sign-in).
+  /** The browser's User-Agent, cut to 512 characters; null when none was sent. */
+  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  userAgent: string | null;
+
+  /** The client address the session was started from (as TRUST_PROXY resolves it). */
+  @Column({ name: 'ip_address', type: 'varchar', length: 64, nullable: true })
+  ipAddress: string | null;
 }

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { RouteRateLimit } from './rate-limit.decorator.js';
 import { type RateLimitState, RateLimitedProblem } from './rate-limit.problem.js';
 import { RateLimitStore } from './rate-limit.store.js';
+import { accountKey } from './rate-limit-keys.js';
 
 /** Consumes one point; the state for the headers, or a 429 problem when the key is over its points. */
 export async function consumePoint(limiter: RateLimiterAbstract, key: string): Promise<RateLimitState> {
@@ -26,6 +27,8 @@ export class ApiRateLimits {
   private readonly perUser?: RateLimiterAbstract;
   private readonly perAnonymousIp?: RateLimiterAbstract;
   private readonly routes: Partial<Record<RouteRateLimit, { limiter: RateLimiterAbstract; per: 'ip' | 'user' }>>;
+  /** Issue 7, accounts-mail: reset emails per address (whether or not it has an account). */
+  private readonly passwordResetPerEmail?: RateLimiterAbstract;
 
   constructor(store: RateLimitStore, @Inject(APP_CONFIG) config: AppConfig) {
     const { apiPerUserPerMinute, apiPerIpPerMinute, registerPerIpPerHour, verificationResendPerUserPerHour } = config.rateLimit;
@@ -38,7 +41,21 @@ export class ApiRateLimits {
       register: route(make('register-ip', registerPerIpPerHour, 3600), 'ip'),
       // Each one sends an email to the user's address, which a sign-up may have borrowed from someone else.
       'verification-resend': route(make('verification-resend-user', verificationResendPerUserPerHour, 3600), 'user'),
+      // Issue 7, accounts-mail: each reset request may send an email; each confirm tries a token; a
+      // change checks the current password (a stolen session must not guess it at leisure).
+      'password-reset': route(make('password-reset-ip', config.rateLimit.passwordResetPerIpPerHour, 3600), 'ip'),
+      'password-reset-confirm': route(make('password-reset-confirm-ip', config.rateLimit.passwordResetConfirmPerIpPerHour, 3600), 'ip'),
+      'password-change': route(make('password-change-user', config.rateLimit.passwordChangePerUserPerHour, 3600), 'user'),
     };
+    this.passwordResetPerEmail = make('password-reset-email', config.rateLimit.passwordResetPerEmailPerHour, 3600);
+  }
+
+  /**
+   * Issue 7, accounts-mail: one reset request for this address. Counted for unknown addresses exactly
+   * like known ones (keyed by a hash of the normalized address), so a 429 says nothing about accounts.
+   */
+  async consumePasswordResetForEmail(email: string): Promise<RateLimitState | undefined> {
+    return this.passwordResetPerEmail && consumePoint(this.passwordResetPerEmail, accountKey(email));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { NewPassword } from '../password-policy.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -24,9 +25,6 @@ export class RegisterDto {
   @MaxLength(320)
   email: string;
 
-  @ApiProperty({ example: 'correct horse battery', minLength: 10, maxLength: 200, description: 'At least 10 characters' })
-  @IsString()
-  @MinLength(10)
-  @MaxLength(200)
+  @NewPassword()
   password: string;
 }

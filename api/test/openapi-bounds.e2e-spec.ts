@@ -33,6 +33,11 @@ describe('openapi.json bounds hold on the real API', () => {
     createClient: () => ({ name: 'Bounded' }),
     updateClient: () => ({ name: 'Bounded' }),
     verifyEmail: () => ({ token: 'x' }),
+    // Issue 7, accounts-access.
+    createApiKey: () => ({ name: 'Bounded', role: 'viewer' }),
+    switchOrganization: () => ({ organizationId: '00000000-0000-4000-8000-000000000000' }),
+    createInvite: () => ({ email: 'bounded@bounds.test', role: 'viewer' }),
+    acceptInvite: () => ({ token: 'x'.repeat(43) }),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

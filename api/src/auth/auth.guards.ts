@@ -11,11 +11,17 @@ import { withRateLimitHeaders } from '../rate-limit/rate-limit.problem.js';
 import { validateBody } from '../common/validation.js';
 import type { AuthenticatedRequest } from './auth.types.js';
 import { LoginDto } from './dto/login.dto.js';
-import { IS_PUBLIC } from './public.decorator.js';
-import { studioSuspended, unauthenticated } from './auth.errors.js';
+import { roleTooLow, sessionRequired, studioSuspended, unauthenticated } from './auth.errors.js';
+import { type AccessRule, roleAtLeast, routeRuleOf } from './access.decorator.js';
+import { type Caller, isApiKeyCaller } from './auth.types.js';
 import { ALLOWED_WHILE_SUSPENDED } from './allow-while-suspended.decorator.js';
 
-/** Global guard: every route needs a staff session unless marked @Public(). */
+/**
+ * The global guard of every route: authenticates the caller (session cookie or API key, see
+ * SessionStrategy) and enforces the route's declared rule (@Public() or @Access(), see
+ * access.decorator.ts): a role too low or an API key on a session-only route is a 403. A route with
+ * no rule never gets here (AccessRulesCheck stops start-up); if one did, it would be refused.
+ */
 @Injectable()
 export class SessionAuthGuard extends AuthGuard('session') {
   constructor(
@@ -27,7 +33,8 @@ export class SessionAuthGuard extends AuthGuard('session') {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const rule = routeRuleOf(this.reflector, context.getHandler(), context.getClass());
+    if (rule === 'public') return true;
     try {
       await super.canActivate(context);
     } catch (err) {
@@ -47,6 +54,7 @@ export class SessionAuthGuard extends AuthGuard('session') {
     if (user?.studioSuspended && !this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_SUSPENDED, [context.getHandler(), context.getClass()])) {
       throw studioSuspended();
     }
+    authorize(rule, user!);
     return true;
   }
 
@@ -55,6 +63,13 @@ export class SessionAuthGuard extends AuthGuard('session') {
     if (!user) throw unauthenticated();
     return user;
   }
+}
+
+/** The access decision for an authenticated caller (a missing rule fails closed). */
+function authorize(rule: AccessRule | undefined, caller: Caller): void {
+  if (!rule) throw roleTooLow('a declared access rule');
+  if (rule.sessionOnly && isApiKeyCaller(caller)) throw sessionRequired();
+  if (rule.level !== 'member' && !roleAtLeast(caller.role, rule.level)) throw roleTooLow(rule.level);
 }
 
 /**

@@ -12,10 +12,15 @@ import { MailModule } from '../mail/mail.module.js';
 import { EmailVerification } from './email-verification.service.js';
 import { OneTimeTokens } from './one-time-tokens.service.js';
 import { UnverifiedStudios } from './unverified-studios.service.js';
+// Issue 7, accounts-access: API keys in the one staff strategy, the access-rule start-up check, several studios per user.
+import { AccessRulesCheck } from './access-rules.check.js';
+import { ApiKeyCredentials } from './api-key-credentials.service.js';
+import { StudiosController } from './studios.controller.js';
+import { StudiosService } from './studios.service.js';
 
 @Module({
   imports: [PassportModule, MailModule],
-  controllers: [AuthController],
+  controllers: [AuthController, StudiosController],
   providers: [
     AuthService,
     PasswordHasher,
@@ -26,8 +31,11 @@ import { UnverifiedStudios } from './unverified-studios.service.js';
     LocalStrategy,
     SessionStrategy,
     { provide: APP_GUARD, useClass: SessionAuthGuard },
+    ApiKeyCredentials,
+    AccessRulesCheck,
+    StudiosService,
   ],
   // The maintenance job (jobs/) calls these: expired sessions, spent tokens, unverified studios.
-  exports: [AuthService, SessionsService, OneTimeTokens, UnverifiedStudios],
+  exports: [AuthService, SessionsService, OneTimeTokens, UnverifiedStudios, PasswordHasher],
 })
 export class AuthModule {}

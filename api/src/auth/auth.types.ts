@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../control/membership.entity.js';
 
-/** Who is calling, as established by the session (later also portal sessions and API keys). */
+/** Who is calling through a staff session (the cookie). */
 export interface Principal {
   userId: string;
   organizationId: string;
@@ -11,7 +11,28 @@ export interface Principal {
   studioSuspended: boolean;
 }
 
-/** What a correct email + password establishes, before a session exists. */
-export type Credentials = Omit<Principal, 'sessionId' | 'studioSuspended'>;
+/**
+ * Who is calling with an API key (`Authorization: Bearer rsm_live_…`). `userId` is the member who
+ * created the key; `role` is the key's role capped at that member's current role.
+ */
+export interface ApiKeyPrincipal {
+  userId: string;
+  organizationId: string;
+  role: Role;
+  apiKeyId: string;
+  studioSuspended: boolean;
+}
 
-export type AuthenticatedRequest = FastifyRequest & { user?: Principal };
+/** Any authenticated staff caller: a session or an API key. */
+export type Caller = Principal | ApiKeyPrincipal;
+
+export const isApiKeyCaller = (caller: Caller): caller is ApiKeyPrincipal => 'apiKeyId' in caller;
+
+/** What a correct email + password establishes, before a session exists. */
+export interface Credentials {
+  userId: string;
+  organizationId: string;
+  role: Role;
+}
+
+export type AuthenticatedRequest = FastifyRequest & { user?: Caller };

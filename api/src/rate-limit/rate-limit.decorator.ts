@@ -3,7 +3,7 @@ import { SetMetadata } from '@nestjs/common';
 export const ROUTE_RATE_LIMIT = 'rsm:routeRateLimit';
 
 /** Route limits on top of the general API budget; each is configured in AppConfig.rateLimit. */
-export type RouteRateLimit = 'register' | 'verification-resend';
+export type RouteRateLimit = 'register' | 'verification-resend' | 'invite' | 'invite-accept' | 'switch';
 
 /** Puts a route under a named limit, per client IP or per signed-in user (see ApiRateLimits). */
 export const RateLimit = (name: RouteRateLimit) => SetMetadata(ROUTE_RATE_LIMIT, name);

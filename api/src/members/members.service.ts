@@ -29,15 +29,18 @@ const toDto = (r: MemberRow): MemberDto => ({
 
 /**
  * Serializes every change to one studio's memberships (transaction-scoped row lock on the
- * organization) and returns how many owners it has: two owners demoting each other at once must not
- * both succeed and leave the studio without one.
+ * organization) and returns how many owners it has and the caller's role as it is now: two owners
+ * demoting each other at once must not both succeed and leave the studio without one, and a role
+ * taken away a moment ago must not still count (the guard read it before the lock).
  */
-export async function lockStudioOwners(m: EntityManager, organizationId: string): Promise<number> {
-  await m.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [organizationId]);
-  const [{ owners }] = (await m.query(`SELECT count(*)::int AS owners FROM memberships WHERE organization_id = $1 AND role = 'owner'`, [
-    organizationId,
-  ])) as Array<{ owners: number }>;
-  return owners;
+export async function lockStudioOwners(m: EntityManager, caller: Caller): Promise<{ owners: number; callerRole: Role | undefined }> {
+  await m.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [caller.organizationId]);
+  const [{ owners, caller_role: callerRole }] = (await m.query(
+    `SELECT count(*) FILTER (WHERE role = 'owner')::int AS owners, max(role::text) FILTER (WHERE user_id = $2) AS caller_role
+       FROM memberships WHERE organization_id = $1`,
+    [caller.organizationId, caller.userId],
+  )) as Array<{ owners: number; caller_role: Role | null }>;
+  return { owners, callerRole: callerRole ?? undefined };
 }
 
 /** The studio's members (control database memberships) and their roles. */
@@ -77,9 +80,9 @@ export class MembersService {
       caller.organizationId,
       () =>
         this.control.transaction(async (m) => {
-          const owners = await lockStudioOwners(m, caller.organizationId);
+          const { owners, callerRole } = await lockStudioOwners(m, caller);
           const target = await this.find(m, caller.organizationId, id);
-          if ((target.role === 'owner' || role === 'owner') && caller.role !== 'owner') throw ownersOnly();
+          if ((target.role === 'owner' || role === 'owner') && callerRole !== 'owner') throw ownersOnly();
           if (target.role === 'owner' && role !== 'owner' && owners <= 1) throw lastOwner();
           await m.query(`UPDATE memberships SET role = $2 WHERE id = $1`, [id, role]);
           return { member: { ...target, role }, from: target.role };
@@ -104,9 +107,9 @@ export class MembersService {
       caller.organizationId,
       () =>
         this.control.transaction(async (m) => {
-          const owners = await lockStudioOwners(m, caller.organizationId);
+          const { owners, callerRole } = await lockStudioOwners(m, caller);
           const target = await this.find(m, caller.organizationId, id);
-          if (target.role === 'owner' && caller.role !== 'owner') throw ownersOnly();
+          if (target.role === 'owner' && callerRole !== 'owner') throw ownersOnly();
           if (target.role === 'owner' && owners <= 1) throw lastOwner();
           await m.query(`DELETE FROM memberships WHERE id = $1`, [id]);
           const [, sessions] = (await m.query(`DELETE FROM sessions WHERE user_id = $1 AND organization_id = $2`, [target.user_id, caller.organizationId])) as [

@@ -48,7 +48,7 @@ export class SessionAuthGuard extends AuthGuard('session') {
     }
     const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
     // Every later log line of this request carries who and which studio.
-    if (user) this.logger.assign({ tenantId: user.organizationId, userId: user.userId });
+    if (user) this.logger.assign({ tenantId: user.organizationId, userId: user.userId, ...(isApiKeyCaller(user) ? { apiKeyId: user.apiKeyId } : {}) });
     // A suspended studio keeps only the way out (me, logout, resend the verification link): checked
     // here once for every staff route rather than route by route.
     if (user?.studioSuspended && !this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_SUSPENDED, [context.getHandler(), context.getClass()])) {

@@ -3,6 +3,25 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 export const AUDIT_ACTOR_TYPES = ['user', 'api-key'] as const;
 export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
 
+/** Every action written to the audit log (`resource.verb`). A new kind of write adds its action here. */
+export const AUDIT_ACTIONS = [
+  'member.role_changed',
+  'member.removed',
+  'invite.created',
+  'invite.revoked',
+  'invite.accepted',
+  'api_key.created',
+  'api_key.revoked',
+  'client.created',
+  'client.updated',
+  'client.deleted',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The kinds of record an entry is about. */
+export const AUDIT_TARGET_TYPES = ['member', 'invite', 'api_key', 'client'] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
 /**
  * One recorded change in a studio, in that studio's database. Written only through AuditLog, in the
  * same tenant transaction as the change when the change is tenant data. Never updated or deleted by

@@ -4,12 +4,12 @@ import { isApiKeyCaller } from '../auth/auth.types.js';
 import { RequestContext } from '../common/request-context.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { TenantDataSources } from '../tenancy/tenant-data-sources.service.js';
-import { type AuditActorType, AuditEntry } from './audit-entry.entity.js';
+import { type AuditAction, type AuditActorType, AuditEntry, type AuditTargetType } from './audit-entry.entity.js';
 
 /** What happened: `resource.verb`, the record it happened to, and a few facts worth keeping. */
 export interface AuditEvent {
-  action: string;
-  targetType: string;
+  action: AuditAction;
+  targetType: AuditTargetType;
   targetId: string | null;
   /** Small and free of secrets (never a token, a password or a key). */
   details?: Record<string, unknown>;
@@ -68,15 +68,19 @@ export class AuditLog {
     );
   }
 
-  /** The request's caller as an actor: the user (by email) or the API key (by name). */
+  /**
+   * The request's caller as an actor: the user (by email) or the API key (by name), as the guard read
+   * them with the session or key (no query inside the caller's tenant transaction).
+   */
   async currentActor(): Promise<AuditActor> {
     const caller = this.context.principal();
     if (!caller) throw new Error('AuditLog needs an authenticated caller or an explicit actor');
     if (isApiKeyCaller(caller)) {
+      if (caller.label !== undefined) return { type: 'api-key', id: caller.apiKeyId, label: caller.label };
       const [key] = (await this.control.query(`SELECT name FROM api_keys WHERE id = $1`, [caller.apiKeyId])) as Array<{ name: string }>;
       return { type: 'api-key', id: caller.apiKeyId, label: key?.name ?? null };
     }
-    return this.userActor(caller.userId);
+    return caller.label !== undefined ? { type: 'user', id: caller.userId, label: caller.label } : this.userActor(caller.userId);
   }
 
   async userActor(userId: string): Promise<AuditActor> {

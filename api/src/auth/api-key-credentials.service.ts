@@ -45,8 +45,9 @@ export class ApiKeyCredentials {
       member_role: Role;
       last_used_at: Date | null;
       studio_suspended: boolean;
+      name: string;
     }> = await this.control.query(
-      `SELECT k.id, k.organization_id, k.created_by, k.secret_hash, k.role AS key_role, m.role AS member_role, k.last_used_at,
+      `SELECT k.id, k.name, k.organization_id, k.created_by, k.secret_hash, k.role AS key_role, m.role AS member_role, k.last_used_at,
               (o.suspended_at IS NOT NULL OR o.unverified_until <= now()) AS studio_suspended
          FROM api_keys k
          JOIN memberships m ON m.organization_id = k.organization_id AND m.user_id = k.created_by
@@ -67,6 +68,7 @@ export class ApiKeyCredentials {
       organizationId: row.organization_id,
       role: lesserRole(row.key_role, row.member_role),
       apiKeyId: row.id,
+      label: row.name,
       studioSuspended: row.studio_suspended,
     };
   }

@@ -7,6 +7,8 @@ export interface Principal {
   organizationId: string;
   role: Role;
   sessionId: string;
+  /** The user's email, read with the session: the audit log names the actor without another query. */
+  label?: string;
   /** The studio is suspended (owner's email unverified past its deadline): most staff routes refuse. */
   studioSuspended: boolean;
 }
@@ -20,6 +22,8 @@ export interface ApiKeyPrincipal {
   organizationId: string;
   role: Role;
   apiKeyId: string;
+  /** The key's name, for the audit log. */
+  label?: string;
   studioSuspended: boolean;
 }
 

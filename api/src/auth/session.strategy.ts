@@ -8,9 +8,9 @@ import { invalidApiKey, unauthenticated } from './auth.errors.js';
 import { SessionsService } from './sessions.service.js';
 
 /**
- * Resolves the caller of a staff request: an `Authorization: Bearer` API key when the header is
- * present (then the cookie is not consulted at all: a request says who it is once), else the session
- * cookie. 401 problem when missing, unknown, revoked or expired.
+ * Resolves the caller of a staff request: an API key (`Authorization: Bearer rsm_live_…`) when one is
+ * presented (then the cookie is not consulted at all: a request says who it is once), else the
+ * session cookie. 401 problem when missing, unknown, revoked or expired.
  */
 @Injectable()
 export class SessionStrategy extends PassportStrategy(Strategy, 'session') {
@@ -23,10 +23,9 @@ export class SessionStrategy extends PassportStrategy(Strategy, 'session') {
   }
 
   async validate(request: AuthenticatedRequest): Promise<Caller> {
-    const authorization = request.headers.authorization;
-    if (authorization !== undefined) {
-      const bearer = /^Bearer +(\S{1,200})$/i.exec(authorization)?.[1];
-      const caller = bearer ? await this.apiKeys.resolve(bearer) : null;
+    const presented = apiKeyIn(request.headers.authorization);
+    if (presented !== undefined) {
+      const caller = await this.apiKeys.resolve(presented);
       if (!caller) throw invalidApiKey();
       return caller;
     }
@@ -36,4 +35,13 @@ export class SessionStrategy extends PassportStrategy(Strategy, 'session') {
     if (!principal) throw unauthenticated();
     return principal;
   }
+}
+
+/**
+ * The API key of an `Authorization: Bearer rsm_live_…` header. Any other Authorization value (HTTP
+ * Basic added by a staging proxy, a token meant for something else) is not ours and is ignored: the
+ * browser's session cookie still decides.
+ */
+function apiKeyIn(authorization: string | undefined): string | undefined {
+  return authorization ? /^Bearer +(rsm_live_\S{0,200})$/i.exec(authorization)?.[1] : undefined;
 }

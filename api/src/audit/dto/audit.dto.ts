@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, PageQueryDto } from '../../common/pagination.js';
-import { AUDIT_ACTOR_TYPES, type AuditActorType } from '../audit-entry.entity.js';
+import { AUDIT_ACTIONS, AUDIT_ACTOR_TYPES, AUDIT_TARGET_TYPES, type AuditAction, type AuditActorType, type AuditTargetType } from '../audit-entry.entity.js';
 
 export class AuditActorDto {
   @ApiProperty({ enum: AUDIT_ACTOR_TYPES, enumName: 'AuditActorType' })
@@ -54,12 +54,10 @@ export class AuditListDto {
 }
 
 export class ListAuditQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ maxLength: 60, pattern: '^[a-z_-]+(\\.[a-z_-]+)*$', example: 'member.removed', description: 'Exact action' })
+  @ApiPropertyOptional({ enum: AUDIT_ACTIONS, enumName: 'AuditAction', description: 'Exact action' })
   @IsOptional()
-  @IsString()
-  @MaxLength(60)
-  @Matches(/^[a-z_-]+(\.[a-z_-]+)*$/, { message: 'action must look like member.removed' })
-  action?: string;
+  @IsIn(AUDIT_ACTIONS)
+  action?: AuditAction;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The acting user or API key' })
   @IsOptional()
@@ -71,18 +69,14 @@ export class ListAuditQueryDto extends PageQueryDto {
   @IsIn(AUDIT_ACTOR_TYPES)
   actorType?: AuditActorType;
 
-  @ApiPropertyOptional({ maxLength: 40, pattern: '^[a-z_-]+$', example: 'member' })
+  @ApiPropertyOptional({ enum: AUDIT_TARGET_TYPES, enumName: 'AuditTargetType' })
   @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  @Matches(/^[a-z_-]+$/, { message: 'targetType must be lower-case letters, dashes or underscores' })
-  targetType?: string;
+  @IsIn(AUDIT_TARGET_TYPES)
+  targetType?: AuditTargetType;
 
-  @ApiPropertyOptional({ maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The record the entry is about' })
   @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'targetId must be an id' })
+  @IsUUID()
   targetId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Entries at or after this time' })

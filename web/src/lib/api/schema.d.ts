@@ -471,6 +471,8 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        /** @enum {string} */
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "client.created" | "client.updated" | "client.deleted";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -507,6 +509,8 @@ export interface components {
             /** @example member */
             type: string;
         };
+        /** @enum {string} */
+        AuditTargetType: "member" | "invite" | "api_key" | "client";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
@@ -1044,11 +1048,12 @@ export interface operations {
                 /** @description Opaque cursor from the previous page's nextCursor */
                 cursor?: string;
                 /** @description Exact action */
-                action?: string;
+                action?: components["schemas"]["AuditAction"];
                 /** @description The acting user or API key */
                 actorId?: string;
                 actorType?: components["schemas"]["AuditActorType"];
-                targetType?: string;
+                targetType?: components["schemas"]["AuditTargetType"];
+                /** @description The record the entry is about */
                 targetId?: string;
                 /** @description Entries at or after this time */
                 from?: string;

@@ -3,6 +3,11 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
+// Issue 7, accounts-access: members, invites, API keys, the audit log.
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { InvitesModule } from './invites/invites.module.js';
+import { MembersModule } from './members/members.module.js';
 import { pinoHttpOptions } from './common/logging.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ControlModule } from './control/control.module.js';
@@ -40,7 +45,11 @@ export class AppModule {
         TenancyModule,
         AuthModule,
         RateLimitModule, // after AuthModule: its global guard must run after the session guard
+        AuditModule,
         ClientsModule,
+        MembersModule,
+        InvitesModule,
+        ApiKeysModule,
         JobsModule,
       ],
       controllers: [HealthController],

@@ -37,6 +37,11 @@ describe('openapi.json bounds hold on the real API', () => {
     requestPasswordReset: () => ({ email: 'bounds@studio.test' }),
     confirmPasswordReset: () => ({ token: 'A'.repeat(43), password: 'a brand new passphrase' }),
     changePassword: () => ({ currentPassword: credentials.password, newPassword: 'a brand new passphrase' }),
+    // Issue 7, accounts-access.
+    createApiKey: () => ({ name: 'Bounded', role: 'viewer' }),
+    switchOrganization: () => ({ organizationId: '00000000-0000-4000-8000-000000000000' }),
+    createInvite: () => ({ email: 'bounded@bounds.test', role: 'viewer' }),
+    acceptInvite: () => ({ token: 'x'.repeat(43) }),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

@@ -24,8 +24,11 @@ describe('openapi.json', () => {
     const spec = JSON.parse(await generateOpenApiJson());
     expect(operations(spec).map((o) => o.op.operationId).sort()).toEqual(
       [
-        'changePassword', 'confirmPasswordReset', 'createClient', 'deleteClient', 'endSession', 'getClient', 'listClients', 'listSessions', 'live', 'login',
-        'logout', 'me', 'ready', 'register', 'requestPasswordReset', 'resendVerification', 'session', 'signOutOtherSessions', 'updateClient', 'verifyEmail',
+        'acceptInvite', 'changePassword', 'confirmPasswordReset', 'createApiKey', 'createClient', 'createInvite', 'deleteApiKey', 'deleteClient',
+        'deleteInvite', 'deleteMember', 'endSession', 'getClient', 'listApiKeys', 'listAudit', 'listClients', 'listInvites',
+        'listMembers', 'listOrganizations', 'listSessions', 'live', 'login', 'logout', 'me', 'ready',
+        'register', 'requestPasswordReset', 'resendVerification', 'session', 'signOutOtherSessions', 'switchOrganization', 'updateClient', 'updateMember',
+        'verifyEmail',
       ],
     );
   });
@@ -42,13 +45,30 @@ describe('openapi.json contract', () => {
   });
   const deref = (node: Json): Json => (node?.$ref ? deref(node.$ref.split('/').slice(1).reduce((n: Json, k: string) => n[k], spec)) : node);
 
-  it('declares a server and the security of every operation: [] exactly on the @Public() ones', () => {
+  it('declares a server and the security of every operation: [] exactly on the @Public() ones, API keys where the rule admits them', () => {
     expect(spec.servers).toEqual([expect.objectContaining({ url: '/', 'x-internal': false })]);
     const publicOps = operations(spec).filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map(({ op }) => op.operationId);
-    expect(publicOps.sort()).toEqual(['confirmPasswordReset', 'live', 'login', 'ready', 'register', 'requestPasswordReset', 'session', 'verifyEmail']);
+    expect(publicOps.sort()).toEqual(['acceptInvite', 'confirmPasswordReset', 'live', 'login', 'ready', 'register', 'requestPasswordReset', 'session', 'verifyEmail']);
+    const sessionOnly = [
+      'changePassword', 'createApiKey', 'createInvite', 'deleteApiKey', 'deleteInvite', 'deleteMember', 'endSession', 'listOrganizations', 'listSessions',
+      'logout', 'me', 'resendVerification', 'signOutOtherSessions', 'switchOrganization', 'updateMember',
+    ];
     for (const { op } of operations(spec)) {
-      if (!publicOps.includes(op.operationId)) expect([op.operationId, op.security]).toEqual([op.operationId, [{ cookie: [] }]]);
+      if (publicOps.includes(op.operationId)) continue;
+      const security = sessionOnly.includes(op.operationId) ? [{ cookie: [] }] : [{ cookie: [] }, { apiKey: [] }];
+      expect([op.operationId, op.security]).toEqual([op.operationId, security]);
     }
+  });
+
+  it('names the roles each operation admits (x-rsm-roles), from its @Access() declaration', () => {
+    const roles = Object.fromEntries(operations(spec).map(({ op }) => [op.operationId, [op['x-rsm-access'], op['x-rsm-roles']]]));
+    expect(roles.register).toEqual(['public', []]);
+    expect(roles.me).toEqual(['member', ['owner', 'admin', 'engineer', 'viewer']]);
+    expect(roles.listClients).toEqual(['viewer', ['owner', 'admin', 'engineer', 'viewer']]);
+    expect(roles.createClient).toEqual(['engineer', ['owner', 'admin', 'engineer']]);
+    expect(roles.deleteMember).toEqual(['admin', ['owner', 'admin']]);
+    expect(roles.listAudit).toEqual(['admin', ['owner', 'admin']]);
+    expect(operations(spec).filter(({ op }) => !Array.isArray(op['x-rsm-roles'])).map(({ op }) => op.operationId)).toEqual([]);
   });
 
   it('declares the problem responses each kind of operation can return, as problem+json', () => {
@@ -57,7 +77,7 @@ describe('openapi.json contract', () => {
       const expected = [400, 500];
       if (path.startsWith('/api/')) expected.push(429);
       if (method !== 'get') expected.push(403, 413, 415);
-      if (op.security.length) expected.push(401, 503);
+      if (op.security.length) expected.push(401, 403, 503);
       if (path.includes('{id}')) expected.push(404, 414);
       expect([op.operationId, expected.filter((s) => !statuses.includes(s))]).toEqual([op.operationId, []]);
       for (const status of statuses.filter((s) => s >= 400)) {

@@ -98,14 +98,28 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       expect(res.status).toBe(201);
       return res.body as { id: string };
     };
+    /** Whether a studio sees a row: its item route when there is one, else its list (invites, API keys have no item GET). */
+    const sees = async (cookie: string, id: string) => {
+      if (itemOps.get) {
+        const res = await t.http().get(item.replace('{id}', id)).set('cookie', cookie);
+        expect([200, 404]).toContain(res.status);
+        return res.status === 200;
+      }
+      const list = await t.http().get(`${path}?limit=100`).set('cookie', cookie).expect(200);
+      return (list.body.items as Array<{ id: string }>).some((r) => r.id === id);
+    };
+    const snapshot = async (cookie: string, id: string) =>
+      itemOps.get
+        ? (await t.http().get(item.replace('{id}', id)).set('cookie', cookie).expect(200)).body
+        : ((await t.http().get(`${path}?limit=100`).set('cookie', cookie).expect(200)).body.items as Array<{ id: string }>).find((r) => r.id === id);
     const bRow = await create(b.cookie, 'Row of B');
-    const bBefore = (await t.http().get(item.replace('{id}', bRow.id)).set('cookie', b.cookie).expect(200)).body;
+    const bBefore = await snapshot(b.cookie, bRow.id);
 
     // Create while naming B everywhere: the row lands in A.
     const aRow = await create(a.cookie, 'Row of A', true);
     exercised.add(`POST ${path}`);
-    await t.http().get(item.replace('{id}', aRow.id)).set('cookie', a.cookie).expect(200);
-    await t.http().get(item.replace('{id}', aRow.id)).set('cookie', b.cookie).expect(404);
+    expect(await sees(a.cookie, aRow.id)).toBe(true);
+    expect(await sees(b.cookie, aRow.id)).toBe(false);
 
     if (ops.get) {
       const list = await spoof(t.http().get(`${path}?limit=100`), a.cookie).expect(200);
@@ -134,19 +148,39 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     if (itemOps.delete) {
       await spoof(t.http().delete(withTenantQuery(item.replace('{id}', bRow.id))), a.cookie).expect(404);
       await spoof(t.http().delete(withTenantQuery(item.replace('{id}', aRow.id))), a.cookie).expect(204);
-      await t.http().get(item.replace('{id}', aRow.id)).set('cookie', a.cookie).expect(404);
+      expect(await sees(a.cookie, aRow.id)).toBe(false);
       exercised.add(`DELETE ${item}`);
     }
 
     // B's row is exactly as it was.
-    expect((await t.http().get(item.replace('{id}', bRow.id)).set('cookie', b.cookie).expect(200)).body).toEqual(bBefore);
+    expect(await snapshot(b.cookie, bRow.id)).toEqual(bBefore);
     // Every route of this resource was exercised: a new method on it must be added above.
     const ofResource = tenantRoutes().filter((r) => r.endsWith(` ${path}`) || r.endsWith(` ${item}`));
     expect([...exercised].sort()).toEqual(ofResource);
   });
 
+  it('members and the audit log (no create route): own rows only, 404 for the other studio\'s member ids, the other studio untouched', async () => {
+    const ids = (res: { body: { items: Array<{ id: string }> } }) => res.body.items.map((r) => r.id);
+    const bMembers = (await t.http().get('/api/v1/members').set('cookie', b.cookie).expect(200)).body.items as Array<{ id: string; userId: string }>;
+    const aMembers = (await spoof(t.http().get('/api/v1/members'), a.cookie).expect(200)).body.items as Array<{ id: string; userId: string }>;
+    expect(aMembers.map((m) => m.userId)).toEqual([a.userId]);
+    const bMember = bMembers[0].id;
+    await spoof(t.http().patch(withTenantQuery(`/api/v1/members/${bMember}`)), a.cookie).send({ role: 'viewer' }).expect(404);
+    await spoof(t.http().delete(withTenantQuery(`/api/v1/members/${bMember}`)), a.cookie).expect(404);
+    expect((await t.http().get('/api/v1/members').set('cookie', b.cookie).expect(200)).body.items).toEqual(bMembers);
+
+    // Both studios wrote audit entries above (clients, invites, keys): each log holds only its own.
+    const aAudit = ids(await spoof(t.http().get('/api/v1/audit?limit=100'), a.cookie).expect(200));
+    const bAudit = ids(await t.http().get('/api/v1/audit?limit=100').set('cookie', b.cookie).expect(200));
+    expect(aAudit.length).toBeGreaterThan(0);
+    expect(bAudit.length).toBeGreaterThan(0);
+    expect(aAudit.filter((id) => bAudit.includes(id))).toEqual([]);
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
-    const covered = tenantCollections().flatMap((p) => [p, `${p}/{id}`]);
+    // Members and the audit log have their own case above; accepting an invitation is public: its
+    // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
+    const covered = [...tenantCollections().flatMap((p) => [p, `${p}/{id}`]), '/api/v1/members', '/api/v1/members/{id}', '/api/v1/audit', '/api/v1/invites/accept'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

@@ -15,12 +15,16 @@ import { EmailVerification } from './email-verification.service.js';
 import { AllowWhileSuspended } from './allow-while-suspended.decorator.js';
 import { Public } from './public.decorator.js';
 import { OptionalSession } from './optional-session.decorator.js';
+import { Access } from './access.decorator.js';
+import { publicUrlOf, sessionCookieOptions, setSessionCookie } from './session-cookie.js';
 import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 
 /** Issue 7, accounts-mail: what a new session records about its client (shown in the list of sessions). */
 const sessionClient = (request: FastifyRequest) => ({ userAgent: request.headers['user-agent'], ip: request.ip });
 
 @ApiTags('auth')
+// Issue 7 (accounts-access): every route here is for any signed-in member (by session) unless it says @Public().
+@Access('member')
 @Controller('api/v1/auth')
 export class AuthController {
   constructor(
@@ -134,23 +138,15 @@ export class AuthController {
     return this.verification.resend(principal.userId, this.publicUrl(request));
   }
 
-  /**
-   * Where links in emails point: PUBLIC_URL, else this request's origin (fine locally; in production
-   * set PUBLIC_URL, or a forged Host header could point a victim's link at another site).
-   */
   private publicUrl(request: FastifyRequest): string {
-    return this.config.signup.publicUrl ?? `${request.protocol}://${request.host}`;
+    return publicUrlOf(this.config, request);
   }
 
   private cookieOptions() {
-    const { secure, domain } = this.config.cookie;
-    return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, ...(domain ? { domain } : {}) };
+    return sessionCookieOptions(this.config);
   }
 
   private setSessionCookie(reply: FastifyReply, token: string): void {
-    reply.setCookie(this.config.cookie.name, token, {
-      ...this.cookieOptions(),
-      maxAge: Math.floor(this.config.session.absoluteTimeoutMs / 1000),
-    });
+    setSessionCookie(reply, this.config, token);
   }
 }

@@ -36,3 +36,13 @@ export const studioSuspended = () =>
     'studio-suspended',
     "This studio is suspended because its owner's email address is not verified. Open the link in the verification email, or ask for a new one.",
   );
+
+// Issue 7, roles and API keys (accounts-access).
+export const invalidApiKey = () =>
+  new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-api-key', 'The API key in the Authorization header is unknown, revoked or expired.');
+
+export const roleTooLow = (needed: string) =>
+  new ProblemException(HttpStatus.FORBIDDEN, 'forbidden-role', `Your role does not allow this: it needs ${needed} or above.`);
+
+export const sessionRequired = () =>
+  new ProblemException(HttpStatus.FORBIDDEN, 'session-required', 'API keys cannot do this: sign in as a member.');

@@ -11,13 +11,20 @@ import { withRateLimitHeaders } from '../rate-limit/rate-limit.problem.js';
 import { validateBody } from '../common/validation.js';
 import type { AuthenticatedRequest } from './auth.types.js';
 import { LoginDto } from './dto/login.dto.js';
-import { IS_PUBLIC } from './public.decorator.js';
-import { studioSuspended, unauthenticated } from './auth.errors.js';
+import { roleTooLow, sessionRequired, studioSuspended, unauthenticated } from './auth.errors.js';
+import { type AccessRule, roleAtLeast, routeRuleOf } from './access.decorator.js';
+import { type Caller, isApiKeyCaller } from './auth.types.js';
 import { ALLOWED_WHILE_SUSPENDED } from './allow-while-suspended.decorator.js';
 import { OPTIONAL_SESSION } from './optional-session.decorator.js';
 import { ProblemException } from '../common/problem.js';
 
-/** Global guard: every route needs a staff session unless marked @Public() (or @OptionalSession(): read when valid). */
+/**
+ * The global guard of every route: authenticates the caller (session cookie or API key, see
+ * SessionStrategy) and enforces the route's declared rule (@Public() or @Access(), see
+ * access.decorator.ts): a role too low or an API key on a session-only route is a 403. A route with
+ * no rule never gets here (AccessRulesCheck stops start-up); if one did, it would be refused.
+ * @OptionalSession() routes are public but read a valid session when one is presented.
+ */
 @Injectable()
 export class SessionAuthGuard extends AuthGuard('session') {
   constructor(
@@ -30,8 +37,9 @@ export class SessionAuthGuard extends AuthGuard('session') {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
+    const rule = routeRuleOf(this.reflector, context.getHandler(), context.getClass());
     const optional = this.reflector.getAllAndOverride<boolean>(OPTIONAL_SESSION, targets) === true;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) && !optional) return true;
+    if (rule === 'public' && !optional) return true;
     try {
       await super.canActivate(context);
     } catch (err) {
@@ -46,14 +54,21 @@ export class SessionAuthGuard extends AuthGuard('session') {
       }
       throw err;
     }
-    const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // @OptionalSession() asks whether a browser is signed in: an API key is not a browser session.
+    if (optional && request.user && isApiKeyCaller(request.user)) {
+      request.user = undefined;
+      return true;
+    }
+    const user = request.user;
     // Every later log line of this request carries who and which studio.
-    if (user) this.logger.assign({ tenantId: user.organizationId, userId: user.userId });
+    if (user) this.logger.assign({ tenantId: user.organizationId, userId: user.userId, ...(isApiKeyCaller(user) ? { apiKeyId: user.apiKeyId } : {}) });
     // A suspended studio keeps only the way out (me, logout, resend the verification link): checked
     // here once for every staff route rather than route by route.
     if (user?.studioSuspended && !this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_SUSPENDED, targets)) {
       throw studioSuspended();
     }
+    if (rule !== 'public') authorize(rule, user!);
     return true;
   }
 
@@ -62,6 +77,13 @@ export class SessionAuthGuard extends AuthGuard('session') {
     if (!user) throw unauthenticated();
     return user;
   }
+}
+
+/** The access decision for an authenticated caller (a missing rule fails closed). */
+function authorize(rule: AccessRule | undefined, caller: Caller): void {
+  if (!rule) throw roleTooLow('a declared access rule');
+  if (rule.sessionOnly && isApiKeyCaller(caller)) throw sessionRequired();
+  if (rule.level !== 'member' && !roleAtLeast(caller.role, rule.level)) throw roleTooLow(rule.level);
 }
 
 /**

@@ -18,10 +18,15 @@ import { AccountPasswords } from './account-passwords.service.js';
 import { PasswordController } from './password.controller.js';
 import { SessionsController } from './sessions.controller.js';
 import { UserSessions } from './user-sessions.service.js';
+// Issue 7, accounts-access: API keys in the one staff strategy, the access-rule start-up check, several studios per user.
+import { AccessRulesCheck } from './access-rules.check.js';
+import { ApiKeyCredentials } from './api-key-credentials.service.js';
+import { StudiosController } from './studios.controller.js';
+import { StudiosService } from './studios.service.js';
 
 @Module({
   imports: [PassportModule, MailModule],
-  controllers: [AuthController, PasswordController, SessionsController],
+  controllers: [AuthController, PasswordController, SessionsController, StudiosController],
   providers: [
     AuthService,
     PasswordHasher,
@@ -35,8 +40,11 @@ import { UserSessions } from './user-sessions.service.js';
     AccountPasswords,
     UserSessions,
     { provide: APP_GUARD, useClass: SessionAuthGuard },
+    ApiKeyCredentials,
+    AccessRulesCheck,
+    StudiosService,
   ],
   // The maintenance job (jobs/) calls these: expired sessions, spent tokens, unverified studios.
-  exports: [AuthService, SessionsService, OneTimeTokens, UnverifiedStudios, Clock],
+  exports: [AuthService, SessionsService, OneTimeTokens, UnverifiedStudios, Clock, PasswordHasher],
 })
 export class AuthModule {}

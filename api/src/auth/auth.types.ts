@@ -1,17 +1,42 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../control/membership.entity.js';
 
-/** Who is calling, as established by the session (later also portal sessions and API keys). */
+/** Who is calling through a staff session (the cookie). */
 export interface Principal {
   userId: string;
   organizationId: string;
   role: Role;
   sessionId: string;
+  /** The user's email, read with the session: the audit log names the actor without another query. */
+  label?: string;
   /** The studio is suspended (owner's email unverified past its deadline): most staff routes refuse. */
   studioSuspended: boolean;
 }
 
-/** What a correct email + password establishes, before a session exists. */
-export type Credentials = Omit<Principal, 'sessionId' | 'studioSuspended'>;
+/**
+ * Who is calling with an API key (`Authorization: Bearer rsm_live_…`). `userId` is the member who
+ * created the key; `role` is the key's role capped at that member's current role.
+ */
+export interface ApiKeyPrincipal {
+  userId: string;
+  organizationId: string;
+  role: Role;
+  apiKeyId: string;
+  /** The key's name, for the audit log. */
+  label?: string;
+  studioSuspended: boolean;
+}
 
-export type AuthenticatedRequest = FastifyRequest & { user?: Principal };
+/** Any authenticated staff caller: a session or an API key. */
+export type Caller = Principal | ApiKeyPrincipal;
+
+export const isApiKeyCaller = (caller: Caller): caller is ApiKeyPrincipal => 'apiKeyId' in caller;
+
+/** What a correct email + password establishes, before a session exists. */
+export interface Credentials {
+  userId: string;
+  organizationId: string;
+  role: Role;
+}
+
+export type AuthenticatedRequest = FastifyRequest & { user?: Caller };

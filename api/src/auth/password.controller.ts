@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCookieAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Access } from './access.decorator.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ApiRateLimits } from '../rate-limit/api-rate-limits.service.js';
@@ -17,6 +18,8 @@ const RESET_ACCEPTED: PasswordResetAcceptedDto = { detail: 'If an account uses t
 
 /** Issue 7, accounts-mail: forgotten password (reset by email link) and password change. */
 @ApiTags('auth')
+// Issue 7: for any signed-in member, by session (an API key may not touch passwords or sessions) unless @Public().
+@Access('member')
 @Controller('api/v1/auth')
 export class PasswordController {
   constructor(

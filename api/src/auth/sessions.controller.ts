@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Access } from './access.decorator.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { ValidationProblem } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -18,6 +19,8 @@ const idPipe = new ParseUUIDPipe({
  * else" is `POST /auth/sessions/sign-out-others`: an action, not a filter on DELETE.
  */
 @ApiTags('auth')
+// Issue 7: for any signed-in member, by session (an API key may not touch passwords or sessions) unless @Public().
+@Access('member')
 @ApiCookieAuth()
 @ApiProblems(401, 503)
 @Controller('api/v1/auth/sessions')

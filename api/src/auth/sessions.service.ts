@@ -83,14 +83,16 @@ export class SessionsService {
       role: Principal['role'];
       last_seen_at: Date;
       studio_suspended: boolean;
+      email: string;
     }> =
       // The studio's standing comes with the session, in the same query: suspension costs no extra round trip.
       await this.control.query(
         `SELECT s.id AS session_id, s.user_id, s.organization_id, m.role, s.last_seen_at,
-                (o.suspended_at IS NOT NULL OR o.unverified_until <= now()) AS studio_suspended
+                (o.suspended_at IS NOT NULL OR o.unverified_until <= now()) AS studio_suspended, u.email
            FROM sessions s
            JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = s.user_id
            JOIN organizations o ON o.id = s.organization_id
+           JOIN users u ON u.id = s.user_id
           WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.idle_expires_at > $2`,
         [hashToken(token), now],
       );
@@ -107,6 +109,7 @@ export class SessionsService {
       userId: row.user_id,
       organizationId: row.organization_id,
       role: row.role,
+      label: row.email, // issue 7: the audit log's actor label
       studioSuspended: row.studio_suspended,
     };
   }

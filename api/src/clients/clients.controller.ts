@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth/access.decorator.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { ValidationProblem } from '../common/problem.js';
 import { ClientsService } from './clients.service.js';
@@ -10,6 +11,7 @@ const idPipe = new ParseUUIDPipe({
   exceptionFactory: () => new ValidationProblem([{ field: 'id', messages: ['id must be a UUID'] }]),
 });
 
+// Issue 7: viewers read; engineers and above add, change and delete clients (they run the sessions).
 @ApiTags('clients')
 @ApiCookieAuth()
 @ApiProblems(401, 503)
@@ -18,6 +20,7 @@ export class ClientsController {
   constructor(private readonly clients: ClientsService) {}
 
   @Post()
+  @Access('engineer')
   @ApiOperation({ summary: 'Add a client', description: 'Only `name` is required; blank optional fields are stored as null.' })
   @ApiCreatedResponse({ type: ClientDto })
   @ApiProblems(400)
@@ -26,6 +29,7 @@ export class ClientsController {
   }
 
   @Get()
+  @Access('viewer')
   @ApiOperation({
     summary: 'List clients by name or date added, with search, a total and cursor pagination',
     description:
@@ -39,6 +43,7 @@ export class ClientsController {
   }
 
   @Get(':id')
+  @Access('viewer')
   @ApiOperation({ summary: 'Get one client', description: 'A client of another studio is a 404, like one that does not exist.' })
   @ApiOkResponse({ type: ClientDto })
   @ApiProblems(400, 404)
@@ -47,6 +52,7 @@ export class ClientsController {
   }
 
   @Patch(':id')
+  @Access('engineer')
   @ApiOperation({ summary: 'Change a client; null clears an optional field', description: 'Only the fields sent change; `name` cannot be cleared.' })
   @ApiOkResponse({ type: ClientDto })
   @ApiProblems(400, 404)
@@ -55,6 +61,7 @@ export class ClientsController {
   }
 
   @Delete(':id')
+  @Access('engineer')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a client', description: 'Permanent; a second delete of the same id is a 404.' })
   @ApiNoContentResponse({ description: 'Deleted' })

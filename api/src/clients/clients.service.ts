@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.js';
 import { ProblemException } from '../common/problem.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { AuditLog } from '../audit/audit-log.service.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { Client } from './client.entity.js';
 import { DEFAULT_CLIENT_SORT, decodeClientCursor, encodeClientCursor, matchingClients, sortedPage } from './clients-list.query.js';
@@ -28,12 +29,19 @@ export function toClientDto(c: Client): ClientDto {
 /** The studio's clients. The model every tenant feature copies: all data access through TenantConnection. */
 @Injectable()
 export class ClientsService {
-  constructor(private readonly tenant: TenantConnection) {}
+  constructor(
+    private readonly tenant: TenantConnection,
+    private readonly audit: AuditLog,
+  ) {}
 
   async create(dto: CreateClientDto): Promise<ClientDto> {
-    const saved = await this.tenant.withRepository(Client, (repo) =>
-      repo.save(repo.create({ name: dto.name, email: dto.email ?? null, phone: dto.phone ?? null, company: dto.company ?? null, notes: dto.notes ?? null })),
-    );
+    // The audit entry is written in the same tenant transaction as the row (issue 7).
+    const saved = await this.tenant.transaction(async (m) => {
+      const repo = m.getRepository(Client);
+      const client = await repo.save(repo.create({ name: dto.name, email: dto.email ?? null, phone: dto.phone ?? null, company: dto.company ?? null, notes: dto.notes ?? null }));
+      await this.audit.record(m, { action: 'client.created', targetType: 'client', targetId: client.id, details: { name: client.name } });
+      return client;
+    });
     return toClientDto(saved);
   }
 
@@ -84,13 +92,17 @@ export class ClientsService {
         .set({ ...changes, updatedAt: () => 'GREATEST(clock_timestamp(), "updated_at")' })
         .where('id = :id', { id })
         .execute();
+      await this.audit.record(m, { action: 'client.updated', targetType: 'client', targetId: id, details: { fields: Object.keys(changes).sort() } });
       return repo.findOneByOrFail({ id });
     });
     return toClientDto(updated);
   }
 
   async remove(id: string): Promise<void> {
-    const result = await this.tenant.withRepository(Client, (repo) => repo.delete({ id }));
-    if (!result.affected) throw notFound();
+    await this.tenant.transaction(async (m) => {
+      const result = await m.getRepository(Client).delete({ id });
+      if (!result.affected) throw notFound();
+      await this.audit.record(m, { action: 'client.deleted', targetType: 'client', targetId: id });
+    });
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../auth/auth.types.js';
+import type { Caller } from '../auth/auth.types.js';
 import type { DependencyHealth } from '../metrics/dependency-health.js';
 
 const TENANT_ROUTE = /^\/api\/v\d+\/(?!auth\/)/;
@@ -11,7 +11,7 @@ const TENANT_ROUTE = /^\/api\/v\d+\/(?!auth\/)/;
  */
 export function trackDependencyRecovery(fastify: FastifyInstance, health: DependencyHealth): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    const principal = (request as { user?: Principal }).user;
+    const principal = (request as { user?: Caller }).user;
     if (health.anyDown && principal && reply.statusCode < 500) {
       health.succeeded('control');
       if (TENANT_ROUTE.test(request.routeOptions.url ?? '')) health.succeeded('tenant', principal.organizationId);

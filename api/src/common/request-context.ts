@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Principal } from '../auth/auth.types.js';
+import type { Caller } from '../auth/auth.types.js';
 
 /**
  * The request being served, for singletons that need it (TenantConnection). Each request runs in
@@ -21,8 +21,13 @@ export class RequestContext {
     this.storage.run(request, next);
   }
 
-  /** The authenticated principal of the current request, if any. */
-  principal(): Principal | undefined {
-    return (this.storage.getStore() as (FastifyRequest & { user?: Principal }) | undefined)?.user;
+  /** The authenticated caller of the current request (session or API key), if any. */
+  principal(): Caller | undefined {
+    return (this.storage.getStore() as (FastifyRequest & { user?: Caller }) | undefined)?.user;
+  }
+
+  /** The client address of the current request (after TRUST_PROXY), for the audit log. */
+  ip(): string | undefined {
+    return this.storage.getStore()?.ip;
   }
 }

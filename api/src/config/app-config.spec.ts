@@ -59,7 +59,14 @@ describe('loadConfig', () => {
       passwordChangePerUserPerHour: 10,
       apiPerUserPerMinute: 600,
       apiPerIpPerMinute: 300,
+      // Issue 7, accounts-access.
+      invitesPerUserPerHour: 30,
+      invitesPerIpPerHour: 60,
+      inviteAcceptPerIpPerHour: 20,
+      switchPerUserPerHour: 120,
+      switchPerIpPerHour: 300,
     });
+    expect(loadConfig({}).invites).toEqual({ ttlMs: 7 * 24 * 3_600_000 });
     expect(loadConfig({ RATE_LIMIT_API_PER_USER_PER_MINUTE: '0' }).rateLimit.apiPerUserPerMinute).toBe(0);
     expect(() => loadConfig({ RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '-1' })).toThrow(/RATE_LIMIT_REGISTER_PER_IP_PER_HOUR/);
     expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(/RATE_LIMIT_STORE/);

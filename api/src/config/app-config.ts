@@ -66,6 +66,13 @@ const envSchema = z.object({
   RATE_LIMIT_VERIFICATION_RESEND_PER_USER_PER_HOUR: limit(5),
   RATE_LIMIT_API_PER_USER_PER_MINUTE: limit(600),
   RATE_LIMIT_API_PER_IP_PER_MINUTE: limit(300),
+  // Issue 7, accounts-access: invites, accepting them, switching studios.
+  RATE_LIMIT_INVITES_PER_USER_PER_HOUR: limit(30),
+  RATE_LIMIT_INVITES_PER_IP_PER_HOUR: limit(60),
+  RATE_LIMIT_INVITE_ACCEPT_PER_IP_PER_HOUR: limit(20),
+  RATE_LIMIT_SWITCH_PER_USER_PER_HOUR: limit(120),
+  RATE_LIMIT_SWITCH_PER_IP_PER_HOUR: limit(300),
+  INVITE_TTL_HOURS: positiveInt(7 * 24),
   // Issue 5, sign-up protection and background jobs: email verification, unverified studios' deadlines, the job queue.
   PUBLIC_URL: z
     .string()
@@ -182,7 +189,15 @@ export interface AppConfig {
     passwordChangePerUserPerHour: number;
     apiPerUserPerMinute: number;
     apiPerIpPerMinute: number;
+    // Issue 7, accounts-access.
+    invitesPerUserPerHour: number;
+    invitesPerIpPerHour: number;
+    inviteAcceptPerIpPerHour: number;
+    switchPerUserPerHour: number;
+    switchPerIpPerHour: number;
   };
+  /** Issue 7, accounts-access: how long an invitation link works (once). */
+  invites: { ttlMs: number };
   // Issue 5, sign-up protection and background jobs.
   signup: {
     /** Origin that links in emails point to; unset: the origin of the request that caused the email. */
@@ -270,7 +285,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       passwordChangePerUserPerHour: env.RATE_LIMIT_PASSWORD_CHANGE_PER_USER_PER_HOUR,
       apiPerUserPerMinute: env.RATE_LIMIT_API_PER_USER_PER_MINUTE,
       apiPerIpPerMinute: env.RATE_LIMIT_API_PER_IP_PER_MINUTE,
+      // Issue 7, accounts-access.
+      invitesPerUserPerHour: env.RATE_LIMIT_INVITES_PER_USER_PER_HOUR,
+      invitesPerIpPerHour: env.RATE_LIMIT_INVITES_PER_IP_PER_HOUR,
+      inviteAcceptPerIpPerHour: env.RATE_LIMIT_INVITE_ACCEPT_PER_IP_PER_HOUR,
+      switchPerUserPerHour: env.RATE_LIMIT_SWITCH_PER_USER_PER_HOUR,
+      switchPerIpPerHour: env.RATE_LIMIT_SWITCH_PER_IP_PER_HOUR,
     },
+    invites: { ttlMs: env.INVITE_TTL_HOURS * 3_600_000 },
     // Issue 5, sign-up protection and background jobs.
     signup: {
       publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),

@@ -1,4 +1,6 @@
 import { RateLimitCounter } from '../rate-limit/rate-limit-counter.entity.js';
+import { ApiKey } from './api-key.entity.js';
+import { Invite } from './invite.entity.js';
 import { Membership } from './membership.entity.js';
 import { OneTimeToken } from './one-time-token.entity.js';
 import { Organization } from './organization.entity.js';
@@ -6,4 +8,4 @@ import { Session } from './session.entity.js';
 import { TenantDatabase } from './tenant-database.entity.js';
 import { User } from './user.entity.js';
 
-export const CONTROL_ENTITIES = [Organization, User, Membership, Session, TenantDatabase, OneTimeToken, RateLimitCounter];
+export const CONTROL_ENTITIES = [Organization, User, Membership, Session, TenantDatabase, OneTimeToken, RateLimitCounter, Invite, ApiKey];

@@ -1,7 +1,14 @@
 import { InitControl1764000000000 } from './migrations/1764000000000-InitControl.js';
 import { EmailVerification1764100000000 } from './migrations/1764100000000-EmailVerification.js';
 import { RateLimits1764500000000 } from './migrations/1764500000000-RateLimits.js';
+import { AccountsAccess1764600000000 } from './migrations/1764600000000-AccountsAccess.js';
 import { SessionClients1764650000000 } from './migrations/1764650000000-SessionClients.js';
 
 /** The control database's migrations, oldest first. */
-export const CONTROL_MIGRATIONS = [InitControl1764000000000, EmailVerification1764100000000, RateLimits1764500000000, SessionClients1764650000000];
+export const CONTROL_MIGRATIONS = [
+  InitControl1764000000000,
+  EmailVerification1764100000000,
+  RateLimits1764500000000,
+  AccountsAccess1764600000000,
+  SessionClients1764650000000,
+];

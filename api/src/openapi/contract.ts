@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT, PROBLEM_RESPONSES } from './problem-responses.js';
+import { rolesAdmittedBy } from '../auth/access.decorator.js';
 import type { RouteFacts } from './route-facts.js';
 
 /**
@@ -16,6 +17,8 @@ interface Operation {
   requestBody?: { content?: Record<string, { schema?: Json }> };
   responses: Record<string, Json>;
   security?: unknown[];
+  'x-rsm-access'?: string;
+  'x-rsm-roles'?: string[];
 }
 
 const UNSAFE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
@@ -52,15 +55,21 @@ export function applyContract(document: OpenAPIObject, routes: Map<string, Route
         if (facts.uuidParams.has(param.name)) param.schema = { type: 'string', format: 'uuid', maxLength: 36 };
       }
 
-      op.security = facts.isPublic ? [] : [{ cookie: [] }];
+      // Who may call it, from the route's @Access()/@Public() declaration (enforced by SessionAuthGuard):
+      // the minimum it declares and the roles that admits; an API key is offered where keys are allowed.
+      const rule = facts.rule;
+      op['x-rsm-access'] = rule === 'public' ? 'public' : rule.level;
+      op['x-rsm-roles'] = rolesAdmittedBy(rule);
+      op.security = rule === 'public' ? [] : rule.sessionOnly ? [{ cookie: [] }] : [{ cookie: [] }, { apiKey: [] }];
 
       const problems = new Set(Object.keys(op.responses).map(Number).filter((s) => isProblem(op.responses[s])));
       // Any request can be malformed before it reaches a route (bad %-encoding, a body the HTTP parser
       // refuses): 400. Fastify reads the body of an unsafe request: too large (413), not JSON (415).
       problems.add(400);
       if (unsafe) [403, 413, 415].forEach((s) => problems.add(s));
-      // The session is looked up in the control database: no session is a 401, a database down a 503.
-      if (!facts.isPublic) [401, 503].forEach((s) => problems.add(s));
+      // Behind the guard: no session is a 401, a database down a 503; a role too low, an API key on a
+      // session-only route or a suspended studio a 403.
+      if (!facts.isPublic) [401, 403, 503].forEach((s) => problems.add(s));
       // A valid id may name nothing in your studio (404); an absurdly long one stops at Fastify's router (414).
       if (pathParams.length > 0) [404, 414].forEach((s) => problems.add(s));
       if (rateLimited) problems.add(429);

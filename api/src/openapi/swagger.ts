@@ -9,16 +9,26 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Recording Studio Manager API')
     .setDescription(
       'REST API of Recording Studio Manager. Errors are RFC 9457 `application/problem+json` with a `requestId`. ' +
-        'Staff authenticate with the session cookie set by `POST /api/v1/auth/login`. Unsafe methods (POST, PATCH, ' +
+        'Staff authenticate with the session cookie set by `POST /api/v1/auth/login`; integrators with an API key ' +
+        '(`Authorization: Bearer rsm_live_…`). Each operation names the roles it admits in `x-rsm-roles` (`x-rsm-access`: ' +
+        'the minimum declared; `member`: any member, by session only). Unsafe methods (POST, PATCH, ' +
         'PUT, DELETE) take JSON bodies only and must come from this site (`Origin`). Everything under `/api` is rate ' +
         'limited: see the `RateLimit-*` headers, and `Retry-After` on a 429.',
     )
     .setVersion('1')
     .addServer('/', 'This deployment (production, staging or local): the host that serves this document')
     .addTag('auth', 'Sign-up, login, logout and the signed-in user')
+    .addTag('members', "The studio's members and their roles")
+    .addTag('invites', 'Invitations to join the studio, sent by email')
+    .addTag('api-keys', "Integrators' API keys")
+    .addTag('audit', "The studio's audit log")
     .addTag('clients', "The studio's clients: bands, artists and labels it records")
     .addTag('health', 'Liveness and readiness probes for the load balancer')
     .addCookieAuth('rsm_session', { type: 'apiKey', in: 'cookie', name: 'rsm_session', description: '`__Host-rsm_session` when served over HTTPS' })
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An API key as `Bearer rsm_live_<prefix>_<secret>` (an opaque secret, not a JWT): acts with its role in its studio' },
+      'apiKey',
+    )
     .build();
   // package.json says UNLICENSED: proprietary, with no license text to link (redocly's info-license-strict warns).
   config.info.license = { name: 'Proprietary' };

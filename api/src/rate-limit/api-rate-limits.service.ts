@@ -26,7 +26,7 @@ export async function consumePoint(limiter: RateLimiterAbstract, key: string): P
 export class ApiRateLimits {
   private readonly perUser?: RateLimiterAbstract;
   private readonly perAnonymousIp?: RateLimiterAbstract;
-  private readonly routes: Partial<Record<RouteRateLimit, { limiter: RateLimiterAbstract; per: 'ip' | 'user' }>>;
+  private readonly routes: Partial<Record<RouteRateLimit, Array<{ limiter: RateLimiterAbstract; per: 'ip' | 'user' }>>>;
   /** Issue 7, accounts-mail: reset emails per address (whether or not it has an account). */
   private readonly passwordResetPerEmail?: RateLimiterAbstract;
 
@@ -36,16 +36,22 @@ export class ApiRateLimits {
       points > 0 ? store.limiter({ keyPrefix, points, duration, blockFloodsInMemory: true }) : undefined;
     this.perUser = make('api-user', apiPerUserPerMinute, 60);
     this.perAnonymousIp = make('api-ip', apiPerIpPerMinute, 60);
-    const route = (limiter: RateLimiterAbstract | undefined, per: 'ip' | 'user') => limiter && { limiter, per };
+    const route = (...dimensions: Array<[RateLimiterAbstract | undefined, 'ip' | 'user']>) =>
+      dimensions.filter(([limiter]) => limiter).map(([limiter, per]) => ({ limiter: limiter!, per }));
     this.routes = {
-      register: route(make('register-ip', registerPerIpPerHour, 3600), 'ip'),
+      register: route([make('register-ip', registerPerIpPerHour, 3600), 'ip']),
       // Each one sends an email to the user's address, which a sign-up may have borrowed from someone else.
-      'verification-resend': route(make('verification-resend-user', verificationResendPerUserPerHour, 3600), 'user'),
+      'verification-resend': route([make('verification-resend-user', verificationResendPerUserPerHour, 3600), 'user']),
       // Issue 7, accounts-mail: each reset request may send an email; each confirm tries a token; a
       // change checks the current password (a stolen session must not guess it at leisure).
-      'password-reset': route(make('password-reset-ip', config.rateLimit.passwordResetPerIpPerHour, 3600), 'ip'),
-      'password-reset-confirm': route(make('password-reset-confirm-ip', config.rateLimit.passwordResetConfirmPerIpPerHour, 3600), 'ip'),
-      'password-change': route(make('password-change-user', config.rateLimit.passwordChangePerUserPerHour, 3600), 'user'),
+      'password-reset': route([make('password-reset-ip', config.rateLimit.passwordResetPerIpPerHour, 3600), 'ip']),
+      'password-reset-confirm': route([make('password-reset-confirm-ip', config.rateLimit.passwordResetConfirmPerIpPerHour, 3600), 'ip']),
+      'password-change': route([make('password-change-user', config.rateLimit.passwordChangePerUserPerHour, 3600), 'user']),
+      // Issue 7, accounts-access: each invite is an email to an address of the inviter's choosing;
+      // accepting is anonymous and may check a password; switching mints sessions.
+      invite: route([make('invite-user', config.rateLimit.invitesPerUserPerHour, 3600), 'user'], [make('invite-ip', config.rateLimit.invitesPerIpPerHour, 3600), 'ip']),
+      'invite-accept': route([make('invite-accept-ip', config.rateLimit.inviteAcceptPerIpPerHour, 3600), 'ip']),
+      switch: route([make('switch-user', config.rateLimit.switchPerUserPerHour, 3600), 'user'], [make('switch-ip', config.rateLimit.switchPerIpPerHour, 3600), 'ip']),
     };
     this.passwordResetPerEmail = make('password-reset-email', config.rateLimit.passwordResetPerEmailPerHour, 3600);
   }
@@ -67,10 +73,16 @@ export class ApiRateLimits {
     return limiter && consumePoint(limiter, userId ?? client);
   }
 
-  /** One request against a route's own limit (per client IP, or per user on routes behind a session). */
+  /**
+   * One request against a route's own limits: per client IP, and per user on routes behind a session.
+   * Every dimension is counted; the state with the fewest requests left goes in the headers.
+   */
   async consumeRoute(name: RouteRateLimit, client: string, userId: string | undefined): Promise<RateLimitState | undefined> {
-    const route = this.routes[name];
-    if (!route) return undefined;
-    return consumePoint(route.limiter, route.per === 'user' && userId ? userId : client);
+    let tightest: RateLimitState | undefined;
+    for (const { limiter, per } of this.routes[name] ?? []) {
+      const state = await consumePoint(limiter, per === 'user' && userId ? userId : client);
+      if (!tightest || state.remaining < tightest.remaining) tightest = state;
+    }
+    return tightest;
   }
 }

@@ -9,7 +9,11 @@ export type RouteRateLimit =
   // Issue 7, accounts-mail.
   | 'password-reset'
   | 'password-reset-confirm'
-  | 'password-change';
+  | 'password-change'
+  // Issue 7, accounts-access.
+  | 'invite'
+  | 'invite-accept'
+  | 'switch';
 
 /** Puts a route under a named limit, per client IP or per signed-in user (see ApiRateLimits). */
 export const RateLimit = (name: RouteRateLimit) => SetMetadata(ROUTE_RATE_LIMIT, name);

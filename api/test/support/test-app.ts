@@ -56,6 +56,12 @@ export async function createTestApp(env: Record<string, string> = {}, options: C
     RATE_LIMIT_PASSWORD_RESET_PER_EMAIL_PER_HOUR: '10000',
     RATE_LIMIT_PASSWORD_RESET_CONFIRM_PER_IP_PER_HOUR: '10000',
     RATE_LIMIT_PASSWORD_CHANGE_PER_USER_PER_HOUR: '10000',
+    // Issue 7, accounts-access: invites, accept, switch.
+    RATE_LIMIT_INVITES_PER_USER_PER_HOUR: '10000',
+    RATE_LIMIT_INVITES_PER_IP_PER_HOUR: '10000',
+    RATE_LIMIT_INVITE_ACCEPT_PER_IP_PER_HOUR: '10000',
+    RATE_LIMIT_SWITCH_PER_USER_PER_HOUR: '10000',
+    RATE_LIMIT_SWITCH_PER_IP_PER_HOUR: '10000',
     // The job queue adds ~0.4 s to each start and runs scheduled maintenance in the background of
     // unrelated tests; test/jobs.e2e-spec.ts turns it on.
     JOBS_ENABLED: 'false',

@@ -1,0 +1,69 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const AUDIT_ACTOR_TYPES = ['user', 'api-key'] as const;
+export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
+
+/** Every action written to the audit log (`resource.verb`). A new kind of write adds its action here. */
+export const AUDIT_ACTIONS = [
+  'member.role_changed',
+  'member.removed',
+  'invite.created',
+  'invite.revoked',
+  'invite.accepted',
+  'api_key.created',
+  'api_key.revoked',
+  'client.created',
+  'client.updated',
+  'client.deleted',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The kinds of record an entry is about. */
+export const AUDIT_TARGET_TYPES = ['member', 'invite', 'api_key', 'client'] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
+/**
+ * One recorded change in a studio, in that studio's database. Written only through AuditLog, in the
+ * same tenant transaction as the change when the change is tenant data. Never updated or deleted by
+ * the API.
+ */
+@Entity('audit_log')
+@Index('idx_audit_log_order', ['occurredAt', 'id'])
+export class AuditEntry {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** clock_timestamp(): the moment of the write, not the start of its transaction. */
+  @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
+  occurredAt: Date;
+
+  @Column({ name: 'actor_type', type: 'varchar', length: 20 })
+  actorType: AuditActorType;
+
+  /** The user's id, or the API key's id; null for a caller that is neither (an invitee accepting). */
+  @Index()
+  @Column({ name: 'actor_id', type: 'uuid', nullable: true })
+  actorId: string | null;
+
+  /** Who it was at the time (email, or key name): ids outlive neither deletions nor memory. */
+  @Column({ name: 'actor_label', type: 'varchar', length: 320, nullable: true })
+  actorLabel: string | null;
+
+  /** `resource.verb`, e.g. `member.role_changed`. */
+  @Index()
+  @Column({ type: 'varchar', length: 60 })
+  action: string;
+
+  @Column({ name: 'target_type', type: 'varchar', length: 40 })
+  targetType: string;
+
+  @Index()
+  @Column({ name: 'target_id', type: 'varchar', length: 100, nullable: true })
+  targetId: string | null;
+
+  @Column({ type: 'varchar', length: 45, nullable: true })
+  ip: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  details: Record<string, unknown>;
+}

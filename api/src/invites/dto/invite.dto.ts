@@ -1,0 +1,74 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, PageQueryDto } from '../../common/pagination.js';
+import { ROLES, type Role } from '../../control/membership.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateInviteDto {
+  @ApiProperty({ format: 'email', maxLength: 320, example: 'engineer@blueroom.test' })
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
+
+  @ApiProperty({ enum: ROLES, enumName: 'Role', description: 'Only an owner may invite an owner' })
+  @IsIn(ROLES)
+  role: Role;
+}
+
+export class InviteDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'email', maxLength: 320 })
+  email: string;
+
+  @ApiProperty({ enum: ROLES, enumName: 'Role' })
+  role: Role;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The member who sent it (null once they are gone)' })
+  invitedBy: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'The link stops working then; invite again for a new one' })
+  expiresAt: string;
+}
+
+export class InviteListDto {
+  @ApiProperty({ type: [InviteDto], maxItems: MAX_PAGE_SIZE })
+  items: InviteDto[];
+
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
+  nextCursor: string | null;
+}
+
+export class ListInvitesQueryDto extends PageQueryDto {}
+
+export class AcceptInviteDto {
+  @ApiProperty({ description: 'The token from the invitation link', minLength: 43, maxLength: 43, pattern: '^[A-Za-z0-9_-]{43}$' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'token must be the token from an invitation link' })
+  token: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Ada Lovelace', description: 'Required when the email has no account yet' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 200,
+    description: 'A new account: its password (at least 10 characters). An existing account: its current password, which proves it is theirs',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  password?: string;
+}

@@ -1,0 +1,227 @@
+import { Controller, Get } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { roleAtLeast, type RouteRule } from '../src/auth/access.decorator.js';
+import { AccessRulesCheck, type DeclaredRoute, declaredRoutes } from '../src/auth/access-rules.check.js';
+import type { Role } from '../src/control/membership.entity.js';
+import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+
+/**
+ * The authorization matrix (issue 7), generated from the app's route table (Nest's router metadata,
+ * the same declarations the guard enforces), never from a hand-written list: every route × every kind
+ * of caller → the status its declared rule implies.
+ *
+ *  - refused: 401 for no/ended credentials, 403 for a role below the rule or an API key on a
+ *    session-only route;
+ *  - allowed: exactly what studio A's owner gets for the same request (a 2xx, or a 400 for the empty
+ *    body every POST/PATCH sends), and never 401/403;
+ *  - the owner of another studio, allowed by role, gets 404 for studio A's ids (never 403, never data),
+ *    and the record is untouched.
+ *
+ * A new route is covered the day it exists; a route without a declared rule fails here (and at start-up).
+ */
+type Principal =
+  | 'anonymous'
+  | 'viewer'
+  | 'engineer'
+  | 'admin'
+  | 'owner'
+  | 'owner of another studio'
+  | 'key: viewer'
+  | 'key: engineer'
+  | 'key: admin'
+  | 'key: owner'
+  | 'revoked key'
+  | 'expired session';
+
+const PRINCIPALS: Principal[] = [
+  'anonymous',
+  'viewer',
+  'engineer',
+  'admin',
+  'owner',
+  'owner of another studio',
+  'key: viewer',
+  'key: engineer',
+  'key: admin',
+  'key: owner',
+  'revoked key',
+  'expired session',
+];
+
+/** Bodies that make an allowed request succeed where `{}` would only reach validation (harmless on the fixtures). */
+const VALID_BODIES: Record<string, object> = { 'PATCH /api/v1/members/:id': { role: 'viewer' } };
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** What the declared rule says about a caller: allowed, or the refusal status. */
+function expectedRefusal(rule: RouteRule, who: Principal): 401 | 403 | undefined {
+  if (rule === 'public') return undefined;
+  if (who === 'anonymous' || who === 'revoked key' || who === 'expired session') return 401;
+  const isKey = who.startsWith('key: ');
+  if (isKey && rule.sessionOnly) return 403;
+  const role = (who === 'owner of another studio' ? 'owner' : who.replace('key: ', '')) as Role;
+  if (rule.level !== 'member' && !roleAtLeast(role, rule.level)) return 403;
+  return undefined;
+}
+
+describe('authorization matrix: every route × every caller', () => {
+  let t: TestApp;
+  let a: Awaited<ReturnType<typeof registerStudio>>;
+  let b: Awaited<ReturnType<typeof registerStudio>>;
+  let routes: DeclaredRoute[];
+  const users: Partial<Record<Role, string>> = {};
+  const keys: Partial<Record<Principal, string>> = {};
+
+  /** A fresh session token for a user in a studio, written behind the app's back (no argon2 per cell). */
+  const mintSession = async (userId: string, organizationId: string, expired = false) => {
+    const token = randomBytes(32).toString('base64url');
+    await t.control.query(
+      `INSERT INTO sessions (token_hash, user_id, organization_id, last_seen_at, idle_expires_at, expires_at)
+       VALUES ($1, $2, $3, now(), now() + $4 * interval '1 hour', now() + $4 * interval '1 hour')`,
+      [sha256(token), userId, organizationId, expired ? -1 : 1],
+    );
+    return token;
+  };
+
+  const addMember = async (organizationId: string, role: Role, label: string) => {
+    const [user] = (
+      await t.control.query(`INSERT INTO users (name, email, password_hash) VALUES ($1, $2, 'not-a-hash') RETURNING id`, [
+        label,
+        `${label.replace(/\W/g, '-')}-${randomBytes(4).toString('hex')}@matrix.test`,
+      ])
+    ).rows as Array<{ id: string }>;
+    const { rows } = await t.control.query(`INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, $3) RETURNING id`, [
+      organizationId,
+      user.id,
+      role,
+    ]);
+    return { userId: user.id, membershipId: rows[0].id as string };
+  };
+
+  /** A record of studio A for a route's `:id`, fresh for each request (a DELETE spends it). */
+  const FIXTURES: Record<string, () => Promise<string>> = {
+    '/api/v1/clients/:id': async () => (await t.http().post('/api/v1/clients').set('cookie', a.cookie).send({ name: 'Matrix client' }).expect(201)).body.id,
+    '/api/v1/members/:id': async () => (await addMember(a.organizationId, 'viewer', 'Matrix fixture')).membershipId,
+    '/api/v1/invites/:id': async () =>
+      (
+        await t.control.query(
+          `INSERT INTO invites (organization_id, email, role, token_hash, invited_by, expires_at) VALUES ($1, $2, 'viewer', $3, $4, now() + interval '1 day') RETURNING id`,
+          [a.organizationId, `invitee-${randomBytes(4).toString('hex')}@matrix.test`, sha256(randomBytes(16).toString('hex')), a.userId],
+        )
+      ).rows[0].id,
+    '/api/v1/api-keys/:id': async () =>
+      (
+        await t.control.query(
+          `INSERT INTO api_keys (organization_id, created_by, name, prefix, secret_hash, role) VALUES ($1, $2, 'Matrix fixture', $3, $4, 'viewer') RETURNING id`,
+          [a.organizationId, a.userId, randomBytes(6).toString('hex'), sha256('x')],
+        )
+      ).rows[0].id,
+  };
+
+  const pathFor = async (route: DeclaredRoute) => {
+    if (!route.path.includes(':')) return route.path;
+    const fixture = FIXTURES[route.path];
+    if (!fixture) throw new Error(`No fixture for ${route.path}: add one to FIXTURES in authorization-matrix.e2e-spec.ts`);
+    return route.path.replace(':id', await fixture());
+  };
+
+  /** Sends the route's probe request as `who`. */
+  const send = async (route: DeclaredRoute, who: Principal, path: string) => {
+    let req = t.http()[route.method.toLowerCase() as 'get'](path);
+    if (who === 'viewer' || who === 'engineer' || who === 'admin' || who === 'owner') {
+      req = req.set('cookie', `rsm_session=${await mintSession(users[who]!, a.organizationId)}`);
+    } else if (who === 'owner of another studio') {
+      req = req.set('cookie', `rsm_session=${await mintSession(b.userId, b.organizationId)}`);
+    } else if (who === 'expired session') {
+      req = req.set('cookie', `rsm_session=${await mintSession(a.userId, a.organizationId, true)}`);
+    } else if (who !== 'anonymous') {
+      req = req.set('authorization', `Bearer ${keys[who]}`);
+    }
+    if (['POST', 'PATCH', 'PUT'].includes(route.method)) req = req.send(VALID_BODIES[`${route.method} ${route.path}`] ?? {});
+    return req;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    routes = declaredRoutes(t.app.get(ModulesContainer));
+    a = await registerStudio(t, 'Matrix A');
+    b = await registerStudio(t, 'Matrix B');
+    users.owner = a.userId;
+    for (const role of ['viewer', 'engineer', 'admin'] as const) users[role] = (await addMember(a.organizationId, role, `Matrix ${role}`)).userId;
+    for (const role of ['viewer', 'engineer', 'admin', 'owner'] as const) {
+      keys[`key: ${role}`] = (await t.http().post('/api/v1/api-keys').set('cookie', a.cookie).send({ name: `Matrix ${role}`, role }).expect(201)).body.key;
+    }
+    const revoked = (await t.http().post('/api/v1/api-keys').set('cookie', a.cookie).send({ name: 'Matrix revoked', role: 'owner' }).expect(201)).body;
+    await t.http().delete(`/api/v1/api-keys/${revoked.id}`).set('cookie', a.cookie).expect(204);
+    keys['revoked key'] = revoked.key;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reads the route table: every route declares a rule, and openapi.json shows the same rule on each operation', () => {
+    expect(routes.length).toBeGreaterThan(20);
+    const undeclared = routes.filter((r) => r.rule === undefined).map((r) => `${r.method} ${r.path}`);
+    expect(undeclared).toEqual([]);
+    const spec = JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../openapi.json'), 'utf8')) as {
+      paths: Record<string, Record<string, { operationId: string; 'x-rsm-access': string }>>;
+    };
+    const documented = Object.values(spec.paths).flatMap((ops) => Object.values(ops).map((op) => [op.operationId, op['x-rsm-access']]));
+    for (const [operationId, access] of documented) {
+      const route = routes.find((r) => r.name === operationId);
+      expect({ operationId, access: route && (route.rule === 'public' ? 'public' : route.rule?.level) }).toEqual({ operationId, access });
+    }
+  });
+
+  it('refuses to start when a route declares no rule', async () => {
+    @Controller('api/v1/forgotten')
+    class ForgottenController {
+      @Get()
+      forgotten() {
+        return 'served without a rule';
+      }
+    }
+    const module = await Test.createTestingModule({ controllers: [ForgottenController], providers: [AccessRulesCheck] }).compile();
+    const app = module.createNestApplication(new FastifyAdapter(), { logger: false });
+    await expect(app.init()).rejects.toThrow(/Routes without an access rule.*GET \/api\/v1\/forgotten \(ForgottenController\.forgotten\)/);
+    await app.close().catch(() => undefined);
+  });
+
+  it(`every route × ${PRINCIPALS.length} callers answers as its declared rule says`, async () => {
+    const failures: string[] = [];
+    let cells = 0;
+    for (const route of routes) {
+      const rule = route.rule!;
+      // The baseline: studio A's owner, by session, on a fresh fixture.
+      const baseline = (await send(route, 'owner', await pathFor(route))).status;
+      if (rule !== 'public' && [401, 403].includes(baseline)) failures.push(`${route.method} ${route.path}: the owner got ${baseline}`);
+      for (const who of PRINCIPALS) {
+        cells++;
+        const path = await pathFor(route);
+        const res = await send(route, who, path);
+        const refusal = expectedRefusal(rule, who);
+        const otherStudioId = who === 'owner of another studio' && route.path.includes(':');
+        let expected: number = refusal ?? baseline;
+        if (!refusal && otherStudioId && baseline < 300) expected = 404;
+        if (res.status !== expected) failures.push(`${route.method} ${route.path} as ${who}: ${res.status}, expected ${expected} (${JSON.stringify(res.body).slice(0, 160)})`);
+        if (refusal || expected === 404) {
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          // Refused means nothing done: A's owner can still act on the record (a DELETE finds it).
+          if (route.method === 'DELETE' && route.path.includes(':')) {
+            const again = await send(route, 'owner', path);
+            if (again.status !== baseline) failures.push(`${route.method} ${path}: refused for ${who}, yet the record is gone (${again.status})`);
+          }
+        }
+      }
+    }
+    console.log(`authorization matrix: ${routes.length} routes × ${PRINCIPALS.length} callers = ${cells} requests`);
+    expect(failures).toEqual([]);
+    expect(cells).toBe(routes.length * PRINCIPALS.length);
+  });
+});

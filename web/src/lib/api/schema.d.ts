@@ -148,6 +148,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the signed-in user's password; ends their other sessions
+         * @description Needs the current password (a wrong one is a 400 on currentPassword). This session stays signed in; every other one ends.
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a password reset link; the same answer whether or not the address has an account
+         * @description Always 202 with the same body: the address is looked up, and the link sent, after the answer. Limited per client IP and per address (429 with Retry-After).
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with the token from a reset link; ends every session of the user
+         * @description The link works once, for an hour, and only the newest one. A used, replaced or expired token is a 410; a weak password a 400.
+         */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/register": {
         parameters: {
             query?: never;
@@ -163,6 +223,86 @@ export interface paths {
          */
         post: operations["register"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether this browser is signed in, and as whom; never a 401
+         * @description What the web app asks on load: `authenticated: false` without a live session (no cookie, an unknown or expired one), else `authenticated: true` and `me`, the object GET /api/v1/auth/me returns (also for a suspended studio).
+         */
+        get: operations["session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user's live sessions: device, IP address, started, last seen, and which one is this
+         * @description Newest first, at most 100. Last seen is updated at most once a minute.
+         */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/sign-out-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere else: end every session of yours but this one
+         * @description Every other device of yours has to sign in again; this session stays.
+         */
+        post: operations["signOutOtherSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of your sessions (sign that device out)
+         * @description Ending the current session is a logout (the cookie is cleared). Another user's session, or an unknown id, is a 404.
+         */
+        delete: operations["endSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -236,8 +376,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List clients by name, with search and cursor pagination
-         * @description Ordered by name (case-insensitive), then id. Pass `nextCursor` back as `cursor` for the next page.
+         * List clients by name or date added, with search, a total and cursor pagination
+         * @description Ordered by `sort` (default: name, case-insensitive), then id. Pass `nextCursor` back as `cursor`, with the same `sort` and `q`, for the next page. `total` counts every client matching `q`, whatever the page.
          */
         get: operations["listClients"];
         put?: never;
@@ -515,6 +655,15 @@ export interface components {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
         };
+        ChangePasswordDto: {
+            /** @example my old passphrase */
+            currentPassword: string;
+            /**
+             * @description At least 12 characters and not a common password
+             * @example correct horse battery
+             */
+            newPassword: string;
+        };
         ClientDto: {
             /** @example Owl Records */
             company: string | null;
@@ -539,7 +688,14 @@ export interface components {
             items: components["schemas"]["ClientDto"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+            /**
+             * Format: int32
+             * @description How many clients match `q` in all (every page says the same)
+             */
+            total: number;
         };
+        /** @enum {string} */
+        ClientSort: "name" | "-name" | "createdAt" | "-createdAt";
         CreateApiKeyDto: {
             /**
              * Format: date-time
@@ -688,6 +844,26 @@ export interface components {
             /** @example blue-room-studios */
             slug: string;
         };
+        PasswordResetAcceptedDto: {
+            /** @example If an account uses this address, a link to reset its password is on its way. */
+            detail: string;
+        };
+        PasswordResetConfirmDto: {
+            /**
+             * @description At least 12 characters and not a common password
+             * @example correct horse battery
+             */
+            password: string;
+            /** @description The token from the reset link */
+            token: string;
+        };
+        PasswordResetRequestDto: {
+            /**
+             * Format: email
+             * @example ada@blueroom.test
+             */
+            email: string;
+        };
         ProblemDto: {
             /** @example The request body is invalid. */
             detail: string;
@@ -716,7 +892,7 @@ export interface components {
             /** @example Ada Lovelace */
             name: string;
             /**
-             * @description At least 10 characters
+             * @description At least 12 characters and not a common password
              * @example correct horse battery
              */
             password: string;
@@ -725,6 +901,50 @@ export interface components {
         };
         /** @enum {string} */
         Role: "owner" | "admin" | "engineer" | "viewer";
+        SessionDto: {
+            /** @example Chrome 131 */
+            browser: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description This is the session of the request itself */
+            current: boolean;
+            /**
+             * @description Kind of device; desktop when the user agent does not say
+             * @enum {string}
+             */
+            deviceType: "desktop" | "mobile" | "tablet" | "other";
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The address the session started from
+             * @example 203.0.113.7
+             */
+            ipAddress: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute
+             */
+            lastSeenAt: string;
+            /** @example macOS 10.15.7 */
+            os: string | null;
+            /**
+             * @description Browser and system in words, from the user agent
+             * @example Chrome 131 on macOS 10.15.7
+             */
+            summary: string;
+            /** @description The raw User-Agent header the session started with */
+            userAgent: string | null;
+        };
+        SessionListDto: {
+            /** @description Live sessions of the signed-in user, newest first (the current one included) */
+            items: components["schemas"]["SessionDto"][];
+        };
+        SessionStateDto: {
+            /** @description Whether the request carried a live session */
+            authenticated: boolean;
+            /** @description Present when authenticated: the same object GET /api/v1/auth/me returns */
+            me?: components["schemas"]["MeDto"];
+        };
         StudioListDto: {
             items: components["schemas"]["StudioMembershipDto"][];
         };
@@ -1205,6 +1425,104 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            /** @description Changed; the other sessions have ended */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetAcceptedDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmDto"];
+            };
+        };
+        responses: {
+            /** @description The password is set; every session of the user has ended (sign in again) */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     register: {
         parameters: {
             query?: never;
@@ -1234,6 +1552,122 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionStateDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signOutOtherSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every other session has ended */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -1346,6 +1780,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Matches name, email, phone or company (case-insensitive) */
                 q?: string;
+                /** @description name: case-insensitive, then id; createdAt: oldest first, then id; a leading "-" reverses both. A cursor only continues the sort it came from. */
+                sort?: components["schemas"]["ClientSort"];
             };
             header?: never;
             path?: never;

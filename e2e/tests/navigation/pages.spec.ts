@@ -1,0 +1,64 @@
+import { expect, test } from '@playwright/test';
+import { createClientViaApi } from '../helpers';
+import { discoverNavPages, discoverPublicPages, expectAppPage, settled, signIn, watch } from '../support/site';
+
+/**
+ * Navigation (DESIGN.md "Web app"): every page the app's navigation leads to loads cleanly. The pages
+ * are found at run time from the shell's navigation landmarks, so a new menu entry is covered here
+ * without a change; any console error or warning, uncaught exception, failed request or HTTP error
+ * fails the test.
+ */
+
+test('every page the signed-in navigation reaches loads without a console error or failed request', async ({ page }) => {
+	const watcher = watch(page);
+	await signIn(page, 'nav');
+	await createClientViaApi(page.request, { name: 'Navigation Check', email: 'nav@check.test' });
+
+	const pages = await discoverNavPages(page, '/');
+	expect(pages, 'the navigation leads to the clients page').toContain('/clients');
+
+	// The crawl loaded each page once; each is loaded again on its own, as a bookmark would.
+	for (const path of pages) {
+		await page.goto(path);
+		await settled(page);
+		await expectAppPage(page, path);
+	}
+	expect(watcher.problems).toEqual([]);
+});
+
+test('each visible main-navigation link opens its page in the app, without a reload', async ({ page }) => {
+	const watcher = watch(page);
+	await signIn(page, 'nav-click');
+	await page.goto('/');
+	await settled(page);
+	const links = page.locator('nav a[href]:visible, [role="navigation"] a[href]:visible');
+	const count = await links.count();
+	expect(count, 'the shell shows navigation links').toBeGreaterThan(0);
+	// Marks the document: a full reload would lose it, client-side navigation keeps it.
+	await page.evaluate(() => ((window as unknown as { __rsmNoReload: boolean }).__rsmNoReload = true));
+	for (let i = 0; i < count; i++) {
+		const link = page.locator('nav a[href]:visible, [role="navigation"] a[href]:visible').nth(i);
+		const href = await link.getAttribute('href');
+		if (!href || !href.startsWith('/') || /\/(logout|sign-out)/.test(href)) continue;
+		await link.click();
+		await expect(page).toHaveURL((url) => url.pathname === new URL(href, url).pathname);
+		await settled(page);
+		await expectAppPage(page, href);
+		expect(await page.evaluate(() => (window as unknown as { __rsmNoReload?: boolean }).__rsmNoReload), `${href} reloaded the page`).toBe(true);
+	}
+	expect(watcher.problems).toEqual([]);
+});
+
+test('a logged-out visitor’s pages log nothing at all in the console', async ({ page }) => {
+	const watcher = watch(page);
+	const pages = await discoverPublicPages(page, ['/login', '/signup']);
+	expect(pages).toEqual(expect.arrayContaining(['/login', '/signup']));
+	// Plus what a logged-out visitor may open by hand: the root and a signed-in page (both send them to log in).
+	for (const path of [...pages, '/', '/clients']) {
+		await page.goto(path);
+		await settled(page);
+		if (!pages.includes(path)) expect(new URL(page.url()).pathname, `${path} logged out`).toBe('/login');
+	}
+	expect(watcher.console).toEqual([]);
+	expect(watcher.problems).toEqual([]);
+});

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { createClientViaApi } from '../helpers';
-import { discoverNavPages, discoverPublicPages, expectAppPage, settled, signIn, watch } from '../support/site';
+import { discoverAppPages, discoverPublicPages, expectAppPage, settled, signIn, watch } from '../support/site';
 
 /**
  * Navigation (DESIGN.md "Web app"): every page the app's navigation leads to loads cleanly. The pages
- * are found at run time from the shell's navigation landmarks, so a new menu entry is covered here
- * without a change; any console error or warning, uncaught exception, failed request or HTTP error
+ * are found at run time from the shell's navigation landmarks (and one page of each other kind their
+ * content links to, such as a client's page), so a new menu entry is covered here without a change; any console error or warning, uncaught exception, failed request or HTTP error
  * fails the test.
  */
 
@@ -14,7 +14,7 @@ test('every page the signed-in navigation reaches loads without a console error 
 	await signIn(page, 'nav');
 	await createClientViaApi(page.request, { name: 'Navigation Check', email: 'nav@check.test' });
 
-	const pages = await discoverNavPages(page, '/');
+	const pages = await discoverAppPages(page, '/');
 	expect(pages, 'the navigation leads to the clients page').toContain('/clients');
 
 	// The crawl loaded each page once; each is loaded again on its own, as a bookmark would.

@@ -44,6 +44,33 @@ export async function discoverNavPages(page: Page, start: string, limit = 60): P
 	return crawl(page, start, NAV_LINKS, limit);
 }
 
+/** A path's route shape: ids (UUIDs, numbers) become :id and the query goes, so /clients/<uuid>?tab=x → /clients/:id. */
+export function routeShape(path: string): string {
+	const { pathname } = new URL(path, 'http://x');
+	return pathname.replace(/\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)(?=\/|$)/gi, '/:id');
+}
+
+/**
+ * The pages of the app: those the navigation reaches (discoverNavPages), plus one example of each
+ * other kind of page their content links to (a client's own page from the clients table), so a
+ * detail page is covered once without visiting every row.
+ */
+export async function discoverAppPages(page: Page, start: string): Promise<string[]> {
+	const navPages = await discoverNavPages(page, start);
+	const shapes = new Set(navPages.map(routeShape));
+	const more: string[] = [];
+	for (const path of navPages) {
+		await page.goto(path);
+		await settled(page);
+		for (const link of await linksIn(page, 'main a[href]')) {
+			if (shapes.has(routeShape(link))) continue;
+			shapes.add(routeShape(link));
+			more.push(link);
+		}
+	}
+	return [...navPages, ...more.sort()];
+}
+
 /** Pages of a logged-out visitor: every same-origin link on them (they have no app navigation). */
 export async function discoverPublicPages(page: Page, starts: string[], limit = 20): Promise<string[]> {
 	const found = new Set<string>();

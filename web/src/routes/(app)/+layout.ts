@@ -6,8 +6,9 @@ import type { LayoutLoad } from './$types';
 // Every signed-in page needs to know who is signed in (and into which studio).
 export const load: LayoutLoad = async ({ fetch, url, depends }) => {
 	depends('app:session');
-	const me = await settle(api.GET('/api/v1/auth/me', { fetch }));
-	if (me.ok) return { me: me.data };
-	if (me.status === 401) redirect(307, loginUrl(url.pathname + url.search));
-	error(me.status ?? 503, me.error.message);
+	// GET /auth/session answers 200 signed in or not: a logged-out load logs no failed request.
+	const session = await settle(api.GET('/api/v1/auth/session', { fetch }));
+	if (!session.ok) error(session.status ?? 503, session.error.message);
+	if (!session.data.me) redirect(307, loginUrl(url.pathname + url.search));
+	return { me: session.data.me };
 };

@@ -7,7 +7,7 @@ import type { LayoutLoad } from './$types';
 // link is opened signed in or not, so that page stays put.
 export const load: LayoutLoad = async ({ fetch, url, route }) => {
 	if (route.id === '/(auth)/verify-email') return {};
-	const me = await settle(api.GET('/api/v1/auth/me', { fetch }));
-	if (me.ok) redirect(307, safeNext(url.searchParams.get('next')));
+	const session = await settle(api.GET('/api/v1/auth/session', { fetch }));
+	if (session.ok && session.data.authenticated) redirect(307, safeNext(url.searchParams.get('next')));
 	return {};
 };

@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { settled, watch } from '../support/site';
+
+/**
+ * Infrastructure (DESIGN.md "Web app"): what operators and integrators rely on, on the suite's
+ * server (development mode): health probes, the API documentation and the Prometheus metrics.
+ * What only production does is in production.spec.ts.
+ */
+
+test('health: liveness and readiness answer ok as JSON', async ({ request }) => {
+	for (const path of ['/health/live', '/health/ready']) {
+		const res = await request.get(path);
+		expect([path, res.status(), res.headers()['content-type']]).toEqual([path, 200, expect.stringMatching(/^application\/json/)]);
+		expect(await res.json()).toEqual({ status: 'ok' });
+	}
+});
+
+test('docs: /api/docs/openapi.json is the committed openapi.json, and Swagger UI shows it without a console error', async ({ page, request }) => {
+	const served = await request.get('/api/docs/openapi.json');
+	expect(served.status()).toBe(200);
+	const committed = JSON.parse(readFileSync(join(dirname(test.info().config.configFile!), '..', 'openapi.json'), 'utf8'));
+	const spec = await served.json();
+	expect(spec.openapi).toMatch(/^3\./);
+	expect(Object.keys(spec.paths).sort()).toEqual(Object.keys(committed.paths).sort());
+
+	const watcher = watch(page);
+	await page.goto('/api/docs');
+	await settled(page);
+	await expect(page.getByRole('heading', { name: /Recording Studio Manager API/ })).toBeVisible();
+	// Every path of the API is listed (Swagger UI renders them from the spec above).
+	for (const path of Object.keys(committed.paths)) await expect(page.getByText(path, { exact: true }).first()).toBeAttached();
+	expect(watcher.problems).toEqual([]);
+});
+
+test('metrics: Prometheus text with the process and the tenant pool metrics (open in development)', async ({ request }) => {
+	// Some traffic first, so the request-scoped metrics exist.
+	await request.get('/health/ready');
+	const res = await request.get('/metrics');
+	expect(res.status()).toBe(200);
+	expect(res.headers()['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+	const text = await res.text();
+	for (const name of ['process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds', 'rsm_tenant_pools_open', 'rsm_dependency_up']) {
+		expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+	}
+});

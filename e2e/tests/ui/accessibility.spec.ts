@@ -1,0 +1,76 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { dirname, join } from 'node:path';
+import { createClientViaApi } from '../helpers';
+import { discoverAppPages, discoverPublicPages, routeShape, settled, signIn, slugOf } from '../support/site';
+
+/**
+ * UI (DESIGN.md "Web app"): axe-core finds no WCAG 2.1 A/AA violation on any page, in the light and
+ * the dark theme (the app follows the system's colour scheme by default), on a desktop and a phone
+ * screen. Pages are found at run time as in the navigation suite (one of each kind of page the
+ * content links to as well, e.g. a client's page), plus the not-found page. Each state is also saved as a
+ * full-page screenshot in e2e/screenshots/ (git-ignored) for people to review.
+ */
+
+const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const SCREENS = {
+	desktop: { width: 1280, height: 800 },
+	phone: { width: 390, height: 844 }
+} as const;
+const SCHEMES = ['light', 'dark'] as const;
+
+const screenshotDir = () => join(dirname(test.info().config.configFile ?? join(process.cwd(), 'playwright.config.ts')), 'screenshots');
+
+/** One line per violation and element: enough to find and fix it from the test output. */
+async function violationsOn(page: Page): Promise<string[]> {
+	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
+	return results.violations.flatMap((v) =>
+		v.nodes.map((node) => `${v.id} (${v.impact}): ${node.target.join(' ')} — ${node.failureSummary?.replace(/\s+/g, ' ') ?? v.help}`)
+	);
+}
+
+/** Screenshot names that stay the same from run to run (ids replaced), and unique. */
+function namer(suffix: string) {
+	const used = new Set<string>();
+	return (path: string) => {
+		const base = slugOf(routeShape(path) === new URL(path, 'http://x').pathname ? path : routeShape(path));
+		let name = `${base}-${suffix}`;
+		for (let n = 2; used.has(name); n++) name = `${base}-${n}-${suffix}`;
+		used.add(name);
+		return name;
+	};
+}
+
+async function check(page: Page, path: string, name: string): Promise<void> {
+	await page.goto(path);
+	await settled(page);
+	// Let transitions and web fonts settle before measuring contrast and taking the picture.
+	await page.evaluate(() => document.fonts.ready);
+	await page.waitForTimeout(200);
+	await page.screenshot({ path: join(screenshotDir(), `${name}.png`), fullPage: true });
+	expect.soft(await violationsOn(page), `axe on ${path} (${name})`).toEqual([]);
+}
+
+for (const scheme of SCHEMES) {
+	for (const [screen, size] of Object.entries(SCREENS)) {
+		test(`no WCAG 2.1 AA violation on any page: ${scheme} theme, ${screen} (${size.width}×${size.height})`, async ({ page }) => {
+			await page.emulateMedia({ colorScheme: scheme });
+			const nameOf = namer(`${scheme}-${screen}`);
+			// Pages are found on a desktop screen, where the whole navigation is laid out.
+			await page.setViewportSize(SCREENS.desktop);
+			const publicPages = await discoverPublicPages(page, ['/login', '/signup']);
+			await page.setViewportSize(size);
+			for (const path of publicPages) await check(page, path, nameOf(path));
+
+			await signIn(page, `ui-${scheme}-${screen}`);
+			await createClientViaApi(page.request, { name: 'Axe Check Band', email: 'axe@check.test', company: 'Contrast Records' });
+			await page.setViewportSize(SCREENS.desktop);
+			const appPages = await discoverAppPages(page, '/');
+			expect(appPages.length, 'the navigation leads somewhere').toBeGreaterThan(0);
+			await page.setViewportSize(size);
+			for (const path of appPages) await check(page, path, nameOf(path));
+			// The not-found page is a page too.
+			await check(page, '/no-such-page', nameOf('/not-found'));
+		});
+	}
+}

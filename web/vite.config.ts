@@ -38,6 +38,11 @@ export default defineConfig({
 			})
 		})
 	],
+	// The dependency pre-bundler chokes on Svelte component libraries (bits-ui, @lucide/svelte ship
+	// .svelte files): `vite dev` would not start. They are served as source instead; the app never
+	// renders on the server (ssr = false).
+	ssr: { optimizeDeps: { noDiscovery: true, include: [] } },
+	optimizeDeps: { exclude: ['bits-ui', '@lucide/svelte'] },
 	server: {
 		proxy: {
 			'/api': { target: apiTarget, changeOrigin: false },

@@ -1,25 +1,25 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addMemberByInvite } from './support/invite-mail.js';
+import { SmtpSink } from './support/smtp-sink.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /** API keys (issue 7): secret shown once and hashed at rest; Bearer on every route the role allows; revocable. */
 describe('API keys', () => {
   let t: TestApp;
-  let outbox: string;
+  let sink: SmtpSink;
   let studio: Awaited<ReturnType<typeof registerStudio>>;
   let other: Awaited<ReturnType<typeof registerStudio>>;
 
   beforeAll(async () => {
-    outbox = mkdtempSync(join(tmpdir(), 'rsm-keys-mail-'));
-    t = await createTestApp({ MAIL_OUTBOX_DIR: outbox });
+    sink = await SmtpSink.start();
+    t = await createTestApp({ SMTP_URL: sink.url });
     studio = await registerStudio(t, 'Keys');
     other = await registerStudio(t, 'Keys other');
   });
   afterAll(async () => {
     await t.close();
+    await sink.close();
   });
 
   const create = (cookie: string, body: object) => t.http().post('/api/v1/api-keys').set('cookie', cookie).send(body);
@@ -107,7 +107,7 @@ describe('API keys', () => {
   });
 
   it("never acts above its creator: not created above their role, capped when they are demoted, dead when they leave", async () => {
-    const admin = await addMemberByInvite(t, studio.cookie, 'admin', outbox);
+    const admin = await addMemberByInvite(t, studio.cookie, 'admin', sink);
     const above = await create(admin.cookie, { name: 'Too high', role: 'owner' }).expect(403);
     expect(above.body.type).toMatch(/role-above-yours$/);
     const { key } = (await create(admin.cookie, { name: 'Admin key', role: 'admin' }).expect(201)).body;

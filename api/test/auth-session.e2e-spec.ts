@@ -48,6 +48,14 @@ describe('GET /api/v1/auth/session', () => {
     expect(res.body.me).toMatchObject({ user: { id: studio.userId }, organization: { id: studio.organizationId }, role: 'owner' });
   });
 
+  it('an API key, valid or revoked, is no browser session: {authenticated: false}', async () => {
+    const studio = await registerStudio(t, 'Keyed');
+    const key = (await t.http().post('/api/v1/api-keys').set('cookie', studio.cookie).send({ name: 'Session probe', role: 'owner' }).expect(201)).body;
+    expect((await t.http().get(SESSION).set('authorization', `Bearer ${key.key}`).expect(200)).body).toEqual({ authenticated: false });
+    await t.http().delete(`/api/v1/api-keys/${key.id}`).set('cookie', studio.cookie).expect(204);
+    expect((await t.http().get(SESSION).set('authorization', `Bearer ${key.key}`).expect(200)).body).toEqual({ authenticated: false });
+  });
+
   it('works for a suspended studio, like /auth/me', async () => {
     const studio = await registerStudio(t, 'Suspended');
     await t.control.query(`UPDATE organizations SET unverified_until = now() - interval '1 second' WHERE id = $1`, [studio.organizationId]);

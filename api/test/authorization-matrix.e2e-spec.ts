@@ -104,9 +104,19 @@ describe('authorization matrix: every route × every caller', () => {
     return { userId: user.id, membershipId: rows[0].id as string };
   };
 
-  /** A record of studio A for a route's `:id`, fresh for each request (a DELETE spends it). */
-  const FIXTURES: Record<string, () => Promise<string>> = {
-    '/api/v1/clients/:id': async () => (await t.http().post('/api/v1/clients').set('cookie', a.cookie).send({ name: 'Matrix client' }).expect(201)).body.id,
+  /** The user `who` acts as in studio A (A's owner for callers that are not one of A's members). */
+  const userOf = (who: Principal) => (who === 'viewer' || who === 'engineer' || who === 'admin' || who === 'owner' ? users[who]! : a.userId);
+
+  /** A fresh session of A's owner, for making fixtures (a.cookie itself may be ended by sign-out-others). */
+  const ownerCookie = async () => `rsm_session=${await mintSession(a.userId, a.organizationId)}`;
+
+  /**
+   * A record of studio A for a route's `:id`, fresh for each request (a DELETE spends it). Records that
+   * belong to a person rather than the studio (sessions) are those of the user the caller acts as: a
+   * member ends their own session; the owner of another studio gets one of A's owner's (404).
+   */
+  const FIXTURES: Record<string, (who: Principal) => Promise<string>> = {
+    '/api/v1/clients/:id': async () => (await t.http().post('/api/v1/clients').set('cookie', await ownerCookie()).send({ name: 'Matrix client' }).expect(201)).body.id,
     '/api/v1/members/:id': async () => (await addMember(a.organizationId, 'viewer', 'Matrix fixture')).membershipId,
     '/api/v1/invites/:id': async () =>
       (
@@ -122,13 +132,15 @@ describe('authorization matrix: every route × every caller', () => {
           [a.organizationId, a.userId, randomBytes(6).toString('hex'), sha256('x')],
         )
       ).rows[0].id,
+    '/api/v1/auth/sessions/:id': async (who) =>
+      (await t.control.query(`SELECT id FROM sessions WHERE token_hash = $1`, [sha256(await mintSession(userOf(who), a.organizationId))])).rows[0].id,
   };
 
-  const pathFor = async (route: DeclaredRoute) => {
+  const pathFor = async (route: DeclaredRoute, who: Principal) => {
     if (!route.path.includes(':')) return route.path;
     const fixture = FIXTURES[route.path];
     if (!fixture) throw new Error(`No fixture for ${route.path}: add one to FIXTURES in authorization-matrix.e2e-spec.ts`);
-    return route.path.replace(':id', await fixture());
+    return route.path.replace(':id', await fixture(who));
   };
 
   /** Sends the route's probe request as `who`. */
@@ -179,6 +191,17 @@ describe('authorization matrix: every route × every caller', () => {
     }
   });
 
+  it("the user's own account routes (password change, sessions) are for signed-in members by session only; reset and its confirmation are public", () => {
+    const ruleOf = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)?.rule;
+    const member = { level: 'member', sessionOnly: true };
+    expect(ruleOf('POST', '/api/v1/auth/password')).toEqual(member);
+    expect(ruleOf('GET', '/api/v1/auth/sessions')).toEqual(member);
+    expect(ruleOf('DELETE', '/api/v1/auth/sessions/:id')).toEqual(member);
+    expect(ruleOf('POST', '/api/v1/auth/sessions/sign-out-others')).toEqual(member);
+    expect(ruleOf('POST', '/api/v1/auth/password-reset')).toBe('public');
+    expect(ruleOf('POST', '/api/v1/auth/password-reset/confirm')).toBe('public');
+  });
+
   it('refuses to start when a route declares no rule', async () => {
     @Controller('api/v1/forgotten')
     class ForgottenController {
@@ -199,11 +222,11 @@ describe('authorization matrix: every route × every caller', () => {
     for (const route of routes) {
       const rule = route.rule!;
       // The baseline: studio A's owner, by session, on a fresh fixture.
-      const baseline = (await send(route, 'owner', await pathFor(route))).status;
+      const baseline = (await send(route, 'owner', await pathFor(route, 'owner'))).status;
       if (rule !== 'public' && [401, 403].includes(baseline)) failures.push(`${route.method} ${route.path}: the owner got ${baseline}`);
       for (const who of PRINCIPALS) {
         cells++;
-        const path = await pathFor(route);
+        const path = await pathFor(route, who);
         const res = await send(route, who, path);
         const refusal = expectedRefusal(rule, who);
         const otherStudioId = who === 'owner of another studio' && route.path.includes(':');

@@ -1,27 +1,27 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addMemberByInvite, cookieOf, invitationTokenFor } from './support/invite-mail.js';
+import { addMemberByInvite, cookieOf, invitationMailTo, invitationTokenFor } from './support/invite-mail.js';
+import { linkIn, SmtpSink } from './support/smtp-sink.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /** Invitations (issue 7): emailed one-time link, hashed at rest, 7 days, revocable; accept creates or attaches an account. */
 describe('invites', () => {
   let t: TestApp;
-  let outbox: string;
+  let sink: SmtpSink;
   let studio: Awaited<ReturnType<typeof registerStudio>>;
   let other: Awaited<ReturnType<typeof registerStudio>>;
   let n = 0;
   const email = () => `invitee-${Date.now().toString(36)}-${n++}@invites.test`;
 
   beforeAll(async () => {
-    outbox = mkdtempSync(join(tmpdir(), 'rsm-invites-mail-'));
-    t = await createTestApp({ MAIL_OUTBOX_DIR: outbox });
+    sink = await SmtpSink.start();
+    t = await createTestApp({ SMTP_URL: sink.url, MAIL_FROM: 'no-reply@rsm.test' });
     studio = await registerStudio(t, 'Inviting');
     other = await registerStudio(t, 'Inviting other');
   });
   afterAll(async () => {
     await t.close();
+    await sink.close();
   });
 
   const invite = (cookie: string, body: object) => t.http().post('/api/v1/invites').set('cookie', cookie).send(body);
@@ -39,7 +39,15 @@ describe('invites', () => {
     expect(created.body).toMatchObject({ email: address, role: 'engineer', invitedBy: studio.userId });
     const days = (Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt)) / 86_400_000;
     expect(days).toBeCloseTo(7, 2);
-    const token = invitationTokenFor(outbox, address);
+    // Over SMTP, in the studio's name, text and HTML from the one layout; the link is followed from the message.
+    const mail = await invitationMailTo(sink, address);
+    expect(mail.from?.value).toEqual([{ name: studio.body.organization.name, address: 'no-reply@rsm.test' }]);
+    expect(mail.subject).toBe(`You are invited to join ${studio.body.organization.name} on Recording Studio Manager`);
+    expect(mail.text).toContain(`You have been invited to join ${studio.body.organization.name} as engineer.`);
+    expect(mail.text).toContain('The link works once and for 7 days.');
+    const link = linkIn(mail, '/accept-invite');
+    expect(mail.html).toContain(`href="${link.href.replace(/&/g, '&amp;')}"`);
+    const token = link.searchParams.get('token')!;
     const stored = (await t.control.query(`SELECT token_hash FROM invites WHERE id = $1`, [created.body.id])).rows[0].token_hash;
     expect(stored).toBe(createHash('sha256').update(token).digest('hex'));
     expect(JSON.stringify((await t.control.query(`SELECT * FROM invites`)).rows)).not.toContain(token);
@@ -60,7 +68,7 @@ describe('invites', () => {
   it('an existing account joins with its current password (a wrong one is a 401 counted as a failed login); it then has both studios', async () => {
     const address = other.credentials.email;
     await invite(studio.cookie, { email: address, role: 'viewer' }).expect(201);
-    const token = invitationTokenFor(outbox, address);
+    const token = await invitationTokenFor(sink, address);
     const before = await counts();
     const missing = await t.http().post('/api/v1/invites/accept').send({ token, name: 'Ignored' }).expect(400);
     expect(missing.body.errors).toEqual([{ field: 'password', messages: [expect.stringMatching(/existing account/)] }]);
@@ -80,10 +88,10 @@ describe('invites', () => {
   it('inviting the same email again replaces the link; revoking ends it; an expired link is a 410', async () => {
     const address = email();
     const first = await invite(studio.cookie, { email: address, role: 'viewer' }).expect(201);
-    const oldToken = invitationTokenFor(outbox, address);
+    const oldToken = await invitationTokenFor(sink, address);
     const second = await invite(studio.cookie, { email: address, role: 'engineer' }).expect(201);
     expect(second.body.id).toBe(first.body.id);
-    const newToken = invitationTokenFor(outbox, address);
+    const newToken = await invitationTokenFor(sink, address);
     expect(newToken).not.toBe(oldToken);
     await t.http().post('/api/v1/invites/accept').send({ token: oldToken, name: 'Old', password: 'a long enough password' }).expect(410);
 
@@ -95,26 +103,28 @@ describe('invites', () => {
     const expiring = await invite(studio.cookie, { email: late, role: 'viewer' }).expect(201);
     await t.control.query(`UPDATE invites SET expires_at = now() - interval '1 second' WHERE id = $1`, [expiring.body.id]);
     const before = await counts();
-    await t.http().post('/api/v1/invites/accept').send({ token: invitationTokenFor(outbox, late), name: 'Late', password: 'a long enough password' }).expect(410);
+    await t.http().post('/api/v1/invites/accept').send({ token: await invitationTokenFor(sink, late), name: 'Late', password: 'a long enough password' }).expect(410);
     expect(await counts()).toEqual(before);
     const listed = (await t.http().get('/api/v1/invites').set('cookie', studio.cookie).expect(200)).body.items;
     expect(listed.find((i: { id: string }) => i.id === expiring.body.id)).toMatchObject({ email: late, role: 'viewer' });
   });
 
   it('only an owner invites an owner; a member already in the studio is a 409; nothing is written or sent', async () => {
-    const admin = await addMemberByInvite(t, studio.cookie, 'admin', outbox);
+    const admin = await addMemberByInvite(t, studio.cookie, 'admin', sink);
     const before = await counts();
+    const sent = sink.received.length;
     const owner = await invite(admin.cookie, { email: email(), role: 'owner' }).expect(403);
     expect(owner.body.type).toMatch(/owners-only$/);
     const member = await invite(admin.cookie, { email: studio.credentials.email, role: 'viewer' }).expect(409);
     expect(member.body.type).toMatch(/already-member$/);
     expect(await counts()).toEqual(before);
+    expect(sink.received.length).toBe(sent);
   });
 
   it('accepting twice at once: exactly one succeeds', async () => {
     const address = email();
     await invite(studio.cookie, { email: address, role: 'viewer' }).expect(201);
-    const token = invitationTokenFor(outbox, address);
+    const token = await invitationTokenFor(sink, address);
     const body = { token, name: 'Twice', password: 'a long enough password' };
     const results = await Promise.all([0, 1, 2].map(() => t.http().post('/api/v1/invites/accept').send(body)));
     expect(results.map((r) => r.status).sort()).toEqual([200, 410, 410]);
@@ -132,7 +142,7 @@ describe('invites', () => {
   it('bad input is a 400 problem and writes nothing', async () => {
     const address = email();
     await invite(studio.cookie, { email: address, role: 'viewer' }).expect(201);
-    const token = invitationTokenFor(outbox, address);
+    const token = await invitationTokenFor(sink, address);
     const before = await counts();
     const badCreates = [{}, { email: 'not an email', role: 'viewer' }, { email: email(), role: 'root' }, { email: 42, role: 'viewer' }, { email: email(), role: 'viewer', organizationId: other.organizationId }];
     for (const body of badCreates) {
@@ -148,6 +158,8 @@ describe('invites', () => {
       { token, name: 'No password' },
       { token, password: 'a long enough password' },
       { token, name: 'Short', password: 'short' },
+      { token, name: 'Eleven', password: '11 chars ok' },
+      { token, name: 'Common', password: 'qwerty123456' },
     ];
     for (const body of badAccepts) {
       const res = await t.http().post('/api/v1/invites/accept').send(body);
@@ -158,6 +170,23 @@ describe('invites', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("a new account's password follows the one password policy of sign-up and reset: 12+ characters, not a common password", async () => {
+    const address = email();
+    await invite(studio.cookie, { email: address, role: 'viewer' }).expect(201);
+    const token = await invitationTokenFor(sink, address);
+    const before = await counts();
+    const accept = (password: string) => t.http().post('/api/v1/invites/accept').send({ token, name: 'Policy', password });
+    expect((await accept('eleven char').expect(400)).body.errors).toEqual([{ field: 'password', messages: ['password must be longer than or equal to 12 characters'] }]);
+    expect((await accept('QWERTY123456').expect(400)).body.errors).toEqual([
+      { field: 'password', messages: ['password is on a list of common passwords; choose another one'] },
+    ]);
+    expect(await counts()).toEqual(before);
+    // The refusals spent nothing: the same link, with a good password, works; exactly 12 characters is enough.
+    await accept('twelve chars').expect(200);
+    // The new member signs in with it.
+    await t.http().post('/api/v1/auth/login').send({ email: address, password: 'twelve chars' }).expect(200);
+  });
+
   it('accept obeys the Origin rule like any other write', async () => {
     const address = email();
     await invite(studio.cookie, { email: address, role: 'viewer' }).expect(201);
@@ -165,7 +194,7 @@ describe('invites', () => {
       .http()
       .post('/api/v1/invites/accept')
       .set('origin', 'https://evil.example')
-      .send({ token: invitationTokenFor(outbox, address), name: 'Cross', password: 'a long enough password' })
+      .send({ token: await invitationTokenFor(sink, address), name: 'Cross', password: 'a long enough password' })
       .expect(403);
     expect(res.body.type).toMatch(/cross-site-request$/);
   });
@@ -176,7 +205,7 @@ describe('invites', () => {
     const accepted = await t
       .http()
       .post('/api/v1/invites/accept')
-      .send({ token: invitationTokenFor(outbox, address), name: 'Audited', password: 'a long enough password' })
+      .send({ token: await invitationTokenFor(sink, address), name: 'Audited', password: 'a long enough password' })
       .expect(200);
     const entries = (await t.http().get(`/api/v1/audit?targetId=${created.body.id}`).set('cookie', studio.cookie).expect(200)).body.items;
     expect(entries.map((e: { action: string }) => e.action)).toEqual(['invite.accepted', 'invite.created']);
@@ -187,11 +216,11 @@ describe('invites', () => {
 
 describe('invite rate limits', () => {
   let t: TestApp;
-  let outbox: string;
+  let sink: SmtpSink;
   beforeAll(async () => {
-    outbox = mkdtempSync(join(tmpdir(), 'rsm-invites-limits-'));
+    sink = await SmtpSink.start();
     t = await createTestApp({
-      MAIL_OUTBOX_DIR: outbox,
+      SMTP_URL: sink.url,
       RATE_LIMIT_INVITES_PER_USER_PER_HOUR: '2',
       RATE_LIMIT_INVITES_PER_IP_PER_HOUR: '3',
       RATE_LIMIT_INVITE_ACCEPT_PER_IP_PER_HOUR: '2',
@@ -199,6 +228,7 @@ describe('invite rate limits', () => {
   });
   afterAll(async () => {
     await t.close();
+    await sink.close();
   });
 
   it('limits invitations per user and per IP, and accepting per IP: 429 problem with Retry-After', async () => {
@@ -224,20 +254,21 @@ describe('invite rate limits', () => {
 
 describe('accepting with an existing account is no password oracle', () => {
   let t: TestApp;
-  let outbox: string;
+  let sink: SmtpSink;
   beforeAll(async () => {
-    outbox = mkdtempSync(join(tmpdir(), 'rsm-invites-guess-'));
-    t = await createTestApp({ MAIL_OUTBOX_DIR: outbox, RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '2', RATE_LIMIT_LOGIN_DELAY_SECONDS: '60' });
+    sink = await SmtpSink.start();
+    t = await createTestApp({ SMTP_URL: sink.url, RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '2', RATE_LIMIT_LOGIN_DELAY_SECONDS: '60' });
   });
   afterAll(async () => {
     await t.close();
+    await sink.close();
   });
 
   it("wrong passwords count against the login limits of the invited account: then 429, even for the right password", async () => {
     const inviter = await registerStudio(t, 'Oracle inviter');
     const victim = await registerStudio(t, 'Oracle victim');
     await t.http().post('/api/v1/invites').set('cookie', inviter.cookie).send({ email: victim.credentials.email, role: 'viewer' }).expect(201);
-    const token = invitationTokenFor(outbox, victim.credentials.email);
+    const token = await invitationTokenFor(sink, victim.credentials.email);
     for (let i = 0; i < 2; i++) await t.http().post('/api/v1/invites/accept').send({ token, password: `guess number ${i}` }).expect(401);
     const limited = await t.http().post('/api/v1/invites/accept').send({ token, password: victim.credentials.password }).expect(429);
     expect(limited.headers['retry-after']).toMatch(/^\d+$/);

@@ -1,24 +1,23 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { addMemberByInvite } from './support/invite-mail.js';
+import { SmtpSink } from './support/smtp-sink.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /** Members (issue 7): list, change a role, remove; owners alone touch ownership; the last owner stays. */
 describe('members', () => {
   let t: TestApp;
-  let outbox: string;
+  let sink: SmtpSink;
   let owner: Awaited<ReturnType<typeof registerStudio>>;
   let other: Awaited<ReturnType<typeof registerStudio>>;
 
   beforeAll(async () => {
-    outbox = mkdtempSync(join(tmpdir(), 'rsm-members-mail-'));
-    t = await createTestApp({ MAIL_OUTBOX_DIR: outbox });
+    sink = await SmtpSink.start();
+    t = await createTestApp({ SMTP_URL: sink.url });
     owner = await registerStudio(t, 'Members');
     other = await registerStudio(t, 'Members other');
   });
   afterAll(async () => {
     await t.close();
+    await sink.close();
   });
 
   const memberships = async (organizationId: string) =>
@@ -27,7 +26,7 @@ describe('members', () => {
     (await t.control.query(`SELECT id FROM memberships WHERE organization_id = $1 AND user_id = $2`, [organizationId, userId])).rows[0].id as string;
 
   it('lists the members with their roles, by email, with cursor pagination', async () => {
-    const engineer = await addMemberByInvite(t, owner.cookie, 'engineer', outbox);
+    const engineer = await addMemberByInvite(t, owner.cookie, 'engineer', sink);
     const first = await t.http().get('/api/v1/members?limit=1').set('cookie', engineer.cookie).expect(200);
     expect(first.body.items).toHaveLength(1);
     expect(first.body.nextCursor).toEqual(expect.any(String));
@@ -38,8 +37,8 @@ describe('members', () => {
   });
 
   it('an admin changes roles below owner; only an owner grants or takes away owner', async () => {
-    const admin = await addMemberByInvite(t, owner.cookie, 'admin', outbox);
-    const viewer = await addMemberByInvite(t, owner.cookie, 'viewer', outbox);
+    const admin = await addMemberByInvite(t, owner.cookie, 'admin', sink);
+    const viewer = await addMemberByInvite(t, owner.cookie, 'viewer', sink);
     const viewerId = await membershipId(owner.organizationId, viewer.userId);
     const ownerId = await membershipId(owner.organizationId, owner.userId);
 
@@ -65,7 +64,7 @@ describe('members', () => {
     expect(demote.body.type).toMatch(/last-owner$/);
     await t.http().delete(`/api/v1/members/${ownerId}`).set('cookie', studio.cookie).expect(409);
 
-    const second = await addMemberByInvite(t, studio.cookie, 'owner', outbox);
+    const second = await addMemberByInvite(t, studio.cookie, 'owner', sink);
     const secondId = await membershipId(studio.organizationId, second.userId);
     // Each demotes the other at the same moment. To make "the same moment" certain, the test holds both
     // membership rows locked while the two requests start, so each has read the studio before either
@@ -92,7 +91,7 @@ describe('members', () => {
   });
 
   it("removing a member ends that person's sessions in this studio at once and deletes their API keys here", async () => {
-    const admin = await addMemberByInvite(t, owner.cookie, 'admin', outbox);
+    const admin = await addMemberByInvite(t, owner.cookie, 'admin', sink);
     const key = (await t.http().post('/api/v1/api-keys').set('cookie', admin.cookie).send({ name: 'Leaver key', role: 'viewer' }).expect(201)).body.key;
     await t.http().get('/api/v1/clients').set('authorization', `Bearer ${key}`).expect(200);
     const adminId = await membershipId(owner.organizationId, admin.userId);
@@ -113,7 +112,7 @@ describe('members', () => {
   });
 
   it('bad input is a 400 problem and changes nothing', async () => {
-    const viewer = await addMemberByInvite(t, owner.cookie, 'viewer', outbox);
+    const viewer = await addMemberByInvite(t, owner.cookie, 'viewer', sink);
     const id = await membershipId(owner.organizationId, viewer.userId);
     const before = await memberships(owner.organizationId);
     const bad: Array<[string, string, unknown]> = [
@@ -135,7 +134,7 @@ describe('members', () => {
   });
 
   it('role changes and removals are in the audit log with who, what and from where', async () => {
-    const viewer = await addMemberByInvite(t, owner.cookie, 'viewer', outbox);
+    const viewer = await addMemberByInvite(t, owner.cookie, 'viewer', sink);
     const id = await membershipId(owner.organizationId, viewer.userId);
     await t.http().patch(`/api/v1/members/${id}`).set('cookie', owner.cookie).send({ role: 'engineer' }).expect(200);
     await t.http().delete(`/api/v1/members/${id}`).set('cookie', owner.cookie).expect(204);

@@ -31,6 +31,9 @@ describe('password reset and change', () => {
 
   const login = (email: string, password: string) => t.http().post('/api/v1/auth/login').send({ email, password });
   const me = (cookie: string) => t.http().get('/api/v1/auth/me').set('cookie', cookie);
+  /** The studio's audit entries of `action`, newest first. */
+  const audited = async (cookie: string, action: string) =>
+    (await t.http().get(`/api/v1/audit?action=${action}`).set('cookie', cookie).expect(200)).body.items as Array<Record<string, unknown>>;
   const passwordHashOf = async (userId: string) => (await t.control.query(`SELECT password_hash FROM users WHERE id = $1`, [userId])).rows[0].password_hash as string;
   const count = async (sql: string, params: unknown[] = []) => (await t.control.query(sql, params)).rows[0].n as number;
   const writes = () => Promise.all([
@@ -83,6 +86,32 @@ describe('password reset and change', () => {
     expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(again.body).toMatchObject({ status: 410, type: 'https://rsm.dev/problems/reset-link-invalid' });
     expect(await writes()).toEqual(before);
+  });
+
+  it("a reset is in the audit log of every studio of the user, by the user; the studios' API keys keep working", async () => {
+    const studio = await registerStudio(t, 'ResetAudit');
+    const second = await registerStudio(t, 'ResetAuditSecond');
+    const { email } = studio.credentials;
+    // The user is an admin of a second studio too (the membership as an invitation would leave it).
+    await t.control.query(`INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, 'admin')`, [second.organizationId, studio.userId]);
+    const key = (await t.http().post('/api/v1/api-keys').set('cookie', studio.cookie).send({ name: 'Integration', role: 'viewer' }).expect(201)).body.key as string;
+    const token = await resetToken(email);
+    await t.http().post(CONFIRM).send({ token, password: 'a brand new passphrase' }).expect(204);
+
+    const home = cookieOf(await login(email, 'a brand new passphrase').expect(200));
+    const another = cookieOf(await login(email, 'a brand new passphrase').expect(200));
+    const elsewhere = cookieOf(await t.http().post('/api/v1/auth/switch').set('cookie', another).send({ organizationId: second.organizationId }).expect(200));
+    for (const cookie of [home, elsewhere]) {
+      expect(await audited(cookie, 'password.reset')).toEqual([
+        expect.objectContaining({ actor: { type: 'user', id: studio.userId, label: email }, target: { type: 'user', id: studio.userId } }),
+      ]);
+    }
+    expect(await audited(second.cookie, 'password.reset')).toHaveLength(1); // the second studio's owner sees it too
+    // A used link again: 410, and no second entry.
+    await t.http().post(CONFIRM).send({ token, password: 'yet another passphrase' }).expect(410);
+    expect(await audited(home, 'password.reset')).toHaveLength(1);
+    // API keys belong to the studio, not to a browser session: a reset signs people out, integrations keep running (README "Accounts").
+    await t.http().get('/api/v1/clients').set('authorization', `Bearer ${key}`).expect(200);
   });
 
   it('answers an unknown address exactly like a known one, and writes and sends nothing for it', async () => {
@@ -183,6 +212,10 @@ describe('password reset and change', () => {
       await login(email, password).expect(401);
       await login(email, 'a changed passphrase').expect(200);
       expect(linkIn(await sink.waitFor(email, { subject: /password was changed/ }), '/login')).toBeTruthy();
+      // In the audit log of the session's studio: who, which account, from where.
+      expect(await audited(studio.cookie, 'password.changed')).toEqual([
+        expect.objectContaining({ actor: { type: 'user', id: studio.userId, label: email }, target: { type: 'user', id: studio.userId }, ip: expect.any(String) }),
+      ]);
     });
 
     it('needs a session, the right current password and a good new one; refusals write nothing', async () => {
@@ -204,6 +237,7 @@ describe('password reset and change', () => {
       }
       expect(await passwordHashOf(studio.userId)).toBe(hash);
       await me(phone).expect(200);
+      expect(await audited(studio.cookie, 'password.changed')).toEqual([]);
     });
   });
 

@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../src/common/clock.js';
 import { CONTROL_DATA_SOURCE } from '../src/control/control-database.js';
 import { SessionClients1764650000000 } from '../src/control/migrations/1764650000000-SessionClients.js';
+import { invitationTokenFor } from './support/invite-mail.js';
+import { SmtpSink } from './support/smtp-sink.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 const SESSIONS = '/api/v1/auth/sessions';
@@ -14,11 +16,21 @@ const cookieOf = (res: { headers: Record<string, unknown> }) => (res.headers['se
 /** Issue 7, accounts-mail: the user's sessions (OWASP ASVS 5.0 V7), rotation, idle and absolute expiry. */
 describe('sessions', () => {
   let t: TestApp;
+  let sink: SmtpSink;
   beforeAll(async () => {
-    t = await createTestApp({ TRUST_PROXY: '1', SESSION_IDLE_TIMEOUT_MINUTES: String(12 * 60), SESSION_ABSOLUTE_TIMEOUT_HOURS: String(7 * 24) });
+    sink = await SmtpSink.start();
+    t = await createTestApp({
+      TRUST_PROXY: '1',
+      SESSION_IDLE_TIMEOUT_MINUTES: String(12 * 60),
+      SESSION_ABSOLUTE_TIMEOUT_HOURS: String(7 * 24),
+      SMTP_URL: sink.url,
+    });
   });
   afterEach(() => jest.restoreAllMocks());
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await sink.close();
+  });
 
   const login = (credentials: { email: string; password: string }, userAgent = CHROME_MAC, ip = '203.0.113.7', cookie?: string) => {
     const req = t.http().post('/api/v1/auth/login').set('user-agent', userAgent).set('x-forwarded-for', ip);
@@ -27,6 +39,9 @@ describe('sessions', () => {
   const me = (cookie: string) => t.http().get('/api/v1/auth/me').set('cookie', cookie);
   const list = async (cookie: string) => (await t.http().get(SESSIONS).set('cookie', cookie).expect(200)).body.items as Array<Record<string, unknown>>;
   const sessionCount = async () => (await t.control.query(`SELECT count(*)::int AS n FROM sessions`)).rows[0].n as number;
+  /** The studio's audit entries of `action`, newest first (the owner's session reads them). */
+  const audited = async (cookie: string, action: string) =>
+    (await t.http().get(`/api/v1/audit?action=${action}`).set('cookie', cookie).expect(200)).body.items as Array<Record<string, unknown>>;
 
   it('lists the signed-in user’s sessions: device, IP, started, last seen, and which is this one', async () => {
     const studio = await registerStudio(t, 'List');
@@ -62,10 +77,21 @@ describe('sessions', () => {
     await t.http().delete(`${SESSIONS}/${phoneId}`).expect(401);
     expect(await sessionCount()).toBe(before);
     await me(phone).expect(200);
+    expect(await audited(studio.cookie, 'session.ended')).toEqual([]);
 
-    await t.http().delete(`${SESSIONS}/${phoneId}`).set('cookie', studio.cookie).expect(204);
+    await t.http().delete(`${SESSIONS}/${phoneId}`).set('cookie', studio.cookie).set('x-forwarded-for', '198.51.100.4').expect(204);
     await me(phone).expect(401);
     await me(studio.cookie).expect(200);
+    // In the audit log of the session's studio: the user ended it, from where.
+    expect(await audited(studio.cookie, 'session.ended')).toEqual([
+      expect.objectContaining({
+        actor: { type: 'user', id: studio.userId, label: studio.credentials.email },
+        target: { type: 'session', id: phoneId },
+        ip: '198.51.100.4',
+        details: { current: false },
+      }),
+    ]);
+    expect(await audited(other.cookie, 'session.ended')).toEqual([]);
   });
 
   it('ending the current session is a logout: the cookie is cleared', async () => {
@@ -87,6 +113,40 @@ describe('sessions', () => {
     await me(tablet).expect(401);
     await me(bystander.cookie).expect(200);
     expect((await list(phone)).map((s) => s.current)).toEqual([true]);
+    expect(await audited(phone, 'session.others_signed_out')).toEqual([
+      expect.objectContaining({ actor: { type: 'user', id: studio.userId, label: studio.credentials.email }, target: { type: 'user', id: studio.userId } }),
+    ]);
+    expect(await audited(bystander.cookie, 'session.others_signed_out')).toEqual([]);
+  });
+
+  it('sessions started by accepting an invitation or switching studio record device and IP like a sign-in', async () => {
+    const inviter = await registerStudio(t, 'InviteClient');
+    const invitee = `invitee-${Date.now().toString(36)}@sessions.test`;
+    await t.http().post('/api/v1/invites').set('cookie', inviter.cookie).send({ email: invitee, role: 'viewer' }).expect(201);
+    const accepted = await t
+      .http()
+      .post('/api/v1/invites/accept')
+      .set('user-agent', SAFARI_IPHONE)
+      .set('x-forwarded-for', '2001:db8::77')
+      .send({ token: await invitationTokenFor(sink, invitee), name: 'Invitee', password: 'a long enough password' })
+      .expect(200);
+    const joined = cookieOf(accepted);
+    expect((await list(joined)).find((s) => s.current)).toMatchObject({ summary: 'Mobile Safari 17 on iOS 17.5', userAgent: SAFARI_IPHONE, ipAddress: '2001:db8::77' });
+
+    // The owner of a second studio is invited into the first and switches to it from a laptop.
+    const traveller = await registerStudio(t, 'SwitchClient');
+    await t.http().post('/api/v1/invites').set('cookie', inviter.cookie).send({ email: traveller.credentials.email, role: 'engineer' }).expect(201);
+    const token = await invitationTokenFor(sink, traveller.credentials.email);
+    await t.http().post('/api/v1/invites/accept').send({ token, password: traveller.credentials.password }).expect(200);
+    const switched = await t
+      .http()
+      .post('/api/v1/auth/switch')
+      .set('cookie', traveller.cookie)
+      .set('user-agent', CHROME_MAC)
+      .set('x-forwarded-for', '203.0.113.99')
+      .send({ organizationId: inviter.organizationId })
+      .expect(200);
+    expect((await list(cookieOf(switched))).find((s) => s.current)).toMatchObject({ summary: 'Chrome 131 on macOS 10.15.7', userAgent: CHROME_MAC, ipAddress: '203.0.113.99' });
   });
 
   it('login rotates the session: the token sent along is dead afterwards', async () => {

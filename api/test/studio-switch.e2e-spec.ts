@@ -1,20 +1,19 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cookieOf, invitationTokenFor } from './support/invite-mail.js';
+import { SmtpSink } from './support/smtp-sink.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /** Several studios per user (issue 7): list them, switch the session (new token, old one dead), 404 for others. */
 describe('studio switch', () => {
   let t: TestApp;
-  let outbox: string;
+  let sink: SmtpSink;
   let home: Awaited<ReturnType<typeof registerStudio>>;
   let second: Awaited<ReturnType<typeof registerStudio>>;
   let stranger: Awaited<ReturnType<typeof registerStudio>>;
 
   beforeAll(async () => {
-    outbox = mkdtempSync(join(tmpdir(), 'rsm-switch-mail-'));
-    t = await createTestApp({ MAIL_OUTBOX_DIR: outbox });
+    sink = await SmtpSink.start();
+    t = await createTestApp({ SMTP_URL: sink.url });
     home = await registerStudio(t, 'Home');
     second = await registerStudio(t, 'Second');
     stranger = await registerStudio(t, 'Stranger');
@@ -23,11 +22,12 @@ describe('studio switch', () => {
     await t
       .http()
       .post('/api/v1/invites/accept')
-      .send({ token: invitationTokenFor(outbox, home.credentials.email), password: home.credentials.password })
+      .send({ token: await invitationTokenFor(sink, home.credentials.email), password: home.credentials.password })
       .expect(200);
   });
   afterAll(async () => {
     await t.close();
+    await sink.close();
   });
 
   const sessionCount = async () => (await t.control.query(`SELECT count(*)::int AS n FROM sessions WHERE user_id = $1`, [home.userId])).rows[0].n as number;

@@ -12,6 +12,12 @@ export const AUDIT_ACTIONS = [
   'invite.accepted',
   'api_key.created',
   'api_key.revoked',
+  // The signed-in user's own account (issue 7, accounts-mail): in the studio of the session acting,
+  // except a reset (no session: in every studio of the user, see AccountPasswords.confirmReset).
+  'password.changed',
+  'password.reset',
+  'session.ended',
+  'session.others_signed_out',
   'client.created',
   'client.updated',
   'client.deleted',
@@ -19,7 +25,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The kinds of record an entry is about. */
-export const AUDIT_TARGET_TYPES = ['member', 'invite', 'api_key', 'client'] as const;
+export const AUDIT_TARGET_TYPES = ['member', 'invite', 'api_key', 'user', 'session', 'client'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /**

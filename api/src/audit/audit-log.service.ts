@@ -69,6 +69,18 @@ export class AuditLog {
   }
 
   /**
+   * `around` for a change that concerns several studios at once (a password reset concerns every
+   * studio of the user): one entry in each, the studios' transactions nested around the one change,
+   * so a change that fails writes no entry anywhere. No studio: the change alone, unrecorded.
+   */
+  async aroundEach<T>(organizationIds: string[], change: () => Promise<T>, describe: (result: T) => AuditEvent, actor?: AuditActor): Promise<T> {
+    const [first, ...rest] = organizationIds;
+    if (!first) return change();
+    const who = actor ?? (await this.currentActor());
+    return this.around(first, () => this.aroundEach(rest, change, describe, who), describe, who);
+  }
+
+  /**
    * The request's caller as an actor: the user (by email) or the API key (by name), as the guard read
    * them with the session or key (no query inside the caller's tenant transaction).
    */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service.js';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
@@ -43,6 +44,7 @@ export class AccountPasswords implements OnApplicationShutdown {
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly mail: MailOutbox,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Starts a reset for `email` in the background and returns at once, known address or not. */
@@ -50,29 +52,50 @@ export class AccountPasswords implements OnApplicationShutdown {
     this.inBackground('password reset email', () => this.issueAndSend(normalizeEmail(email), linkOrigin));
   }
 
-  /** Spends a reset token: the new password, every session ended, every other reset link dead. 410 when the link is spent. */
+  /**
+   * Spends a reset token: the new password, every session ended, every other reset link dead. 410
+   * when the link is spent. Recorded as `password.reset` in every studio of the user: the reset
+   * signs them out of all of them, and no session says which one is acting (the actor is the user).
+   */
   async confirmReset(token: string, password: string, linkOrigin: string): Promise<void> {
-    const userId = await this.control.transaction(async (m) => {
-      const owner = await this.tokens.consume(token, PURPOSE, m);
-      if (!owner) throw resetLinkInvalid(); // rolls back: nothing written
-      await this.setPassword(m, owner, password);
-      await this.sessions.revokeAllOf(owner, undefined, m);
-      return owner;
-    });
-    this.notifyChanged(userId, linkOrigin);
+    const holder = await this.tokens.holder(token, PURPOSE);
+    if (!holder) throw resetLinkInvalid();
+    const studios: Array<{ organization_id: string }> = await this.control.query(
+      `SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY created_at, organization_id`,
+      [holder],
+    );
+    await this.audit.aroundEach(
+      studios.map((s) => s.organization_id),
+      () =>
+        this.control.transaction(async (m) => {
+          const owner = await this.tokens.consume(token, PURPOSE, m);
+          if (owner !== holder) throw resetLinkInvalid(); // spent meanwhile: rolls back, nothing written
+          await this.setPassword(m, owner, password);
+          await this.sessions.revokeAllOf(owner, undefined, m);
+        }),
+      () => ({ action: 'password.reset', targetType: 'user', targetId: holder }),
+      await this.audit.userActor(holder),
+    );
+    this.notifyChanged(holder, linkOrigin);
   }
 
   /** The signed-in user's change: the current password must be right; the user's other sessions end. */
   async change(principal: Principal, currentPassword: string, newPassword: string, linkOrigin: string): Promise<void> {
     const user = await this.control.getRepository(User).findOneByOrFail({ id: principal.userId });
     if (!(await this.passwords.verify(user.passwordHash, currentPassword))) throw wrongCurrentPassword();
-    await this.control.transaction(async (m) => {
-      // Still the hash that was checked: a concurrent change or reset wins, this one fails as "wrong password".
-      const unchanged: unknown[] = await m.query(`SELECT 1 FROM users WHERE id = $1 AND password_hash = $2 FOR UPDATE`, [user.id, user.passwordHash]);
-      if (!unchanged.length) throw wrongCurrentPassword();
-      await this.setPassword(m, user.id, newPassword);
-      await this.sessions.revokeAllOf(user.id, principal.sessionId, m);
-    });
+    // Recorded in the studio of the session making the change.
+    await this.audit.around(
+      principal.organizationId,
+      () =>
+        this.control.transaction(async (m) => {
+          // Still the hash that was checked: a concurrent change or reset wins, this one fails as "wrong password".
+          const unchanged: unknown[] = await m.query(`SELECT 1 FROM users WHERE id = $1 AND password_hash = $2 FOR UPDATE`, [user.id, user.passwordHash]);
+          if (!unchanged.length) throw wrongCurrentPassword();
+          await this.setPassword(m, user.id, newPassword);
+          await this.sessions.revokeAllOf(user.id, principal.sessionId, m);
+        }),
+      () => ({ action: 'password.changed', targetType: 'user', targetId: user.id }),
+    );
     this.notifyChanged(user.id, linkOrigin);
   }
 

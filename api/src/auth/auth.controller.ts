@@ -16,11 +16,8 @@ import { AllowWhileSuspended } from './allow-while-suspended.decorator.js';
 import { Public } from './public.decorator.js';
 import { OptionalSession } from './optional-session.decorator.js';
 import { Access } from './access.decorator.js';
-import { publicUrlOf, sessionCookieOptions, setSessionCookie } from './session-cookie.js';
+import { publicUrlOf, sessionClientOf, sessionCookieOptions, setSessionCookie } from './session-cookie.js';
 import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
-
-/** Issue 7, accounts-mail: what a new session records about its client (shown in the list of sessions). */
-const sessionClient = (request: FastifyRequest) => ({ userAgent: request.headers['user-agent'], ip: request.ip });
 
 @ApiTags('auth')
 // Issue 7 (accounts-access): every route here is for any signed-in member (by session) unless it says @Public().
@@ -47,7 +44,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthSessionDto> {
-    const { body, token } = await this.auth.register(dto, this.publicUrl(request), sessionClient(request));
+    const { body, token } = await this.auth.register(dto, this.publicUrl(request), sessionClientOf(request));
     this.setSessionCookie(reply, token);
     reply.status(HttpStatus.CREATED);
     return body;
@@ -69,7 +66,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthSessionDto> {
-    const { body, token } = await this.auth.login(principal, request.cookies?.[this.config.cookie.name], sessionClient(request));
+    const { body, token } = await this.auth.login(principal, request.cookies?.[this.config.cookie.name], sessionClientOf(request));
     this.setSessionCookie(reply, token);
     return body;
   }

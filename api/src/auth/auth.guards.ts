@@ -43,9 +43,9 @@ export class SessionAuthGuard extends AuthGuard('session') {
     try {
       await super.canActivate(context);
     } catch (err) {
-      // No valid session on a route where that is an answer, not an error. Anything else (the control
-      // database down) still fails the request.
-      if (optional && err instanceof ProblemException && err.problemType === 'unauthenticated') return true;
+      // No valid session on a route where that is an answer, not an error; an API key, valid or not,
+      // is no browser session either (see below). Anything else (the control database down) still fails.
+      if (optional && err instanceof ProblemException && ['unauthenticated', 'invalid-api-key'].includes(err.problemType)) return true;
       // A refused session costs a control-database lookup: it spends the IP's anonymous budget, so
       // made-up cookies cannot be sent without limit (over it, the 429 replaces the 401).
       const request = context.switchToHttp().getRequest<AuthenticatedRequest>();

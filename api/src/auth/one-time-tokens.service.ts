@@ -40,6 +40,15 @@ export class OneTimeTokens {
     return rows[0]?.user_id ?? null;
   }
 
+  /** The user a live token (unused, unexpired) belongs to, without spending it; null otherwise. */
+  async holder(token: string, purpose: OneTimeTokenPurpose): Promise<string | null> {
+    const rows = (await this.control.query(
+      `SELECT user_id FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()`,
+      [hashToken(token), purpose],
+    )) as Array<{ user_id: string }>;
+    return rows[0]?.user_id ?? null;
+  }
+
   /** Deletes used and expired tokens (maintenance job). Returns how many. */
   async deleteSpent(): Promise<number> {
     return deleteInBatches(this.control, 'one_time_tokens', 'used_at IS NOT NULL OR expires_at <= now()');

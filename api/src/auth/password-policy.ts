@@ -1,7 +1,7 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { IsString, MaxLength, MinLength, ValidateBy, validateSync } from 'class-validator';
 
 /**
  * Issue 7, accounts-mail: the one password policy of sign-up, reset and change (OWASP ASVS 5.0
@@ -36,3 +36,19 @@ export const NewPassword = (description = `At least ${PASSWORD_MIN_LENGTH} chara
     MaxLength(PASSWORD_MAX_LENGTH),
     NotCommonPassword(),
   );
+
+/** A lone new password under the policy above, for the one place it cannot be a DTO rule (see below). */
+class NewPasswordCandidate {
+  @NewPassword()
+  password: string;
+}
+
+/**
+ * What is wrong with `password` as a new password, by the same decorators as every DTO (empty when
+ * it passes). For a field whose rule depends on data, e.g. an invitation's `password`, which is a new
+ * password only when the invited email has no account yet (else it is the current one, checked as is).
+ */
+export function newPasswordErrors(password: string): string[] {
+  const candidate = Object.assign(new NewPasswordCandidate(), { password });
+  return validateSync(candidate).flatMap((error) => Object.values(error.constraints ?? {}));
+}

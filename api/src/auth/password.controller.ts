@@ -11,7 +11,7 @@ import { AccountPasswords } from './account-passwords.service.js';
 import type { Principal } from './auth.types.js';
 import { CurrentPrincipal } from './current-principal.decorator.js';
 import { ChangePasswordDto, PasswordResetAcceptedDto, PasswordResetConfirmDto, PasswordResetRequestDto } from './dto/password.dto.js';
-import { linkOrigin } from './link-origin.js';
+import { publicUrlOf } from './session-cookie.js';
 import { Public } from './public.decorator.js';
 
 const RESET_ACCEPTED: PasswordResetAcceptedDto = { detail: 'If an account uses this address, a link to reset its password is on its way.' };
@@ -44,7 +44,7 @@ export class PasswordController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PasswordResetAcceptedDto> {
     await withRateLimitHeaders(reply, () => this.limits.consumePasswordResetForEmail(dto.email));
-    this.passwords.requestReset(dto.email, linkOrigin(this.config, request));
+    this.passwords.requestReset(dto.email, publicUrlOf(this.config, request));
     return RESET_ACCEPTED;
   }
 
@@ -59,7 +59,7 @@ export class PasswordController {
   @ApiNoContentResponse({ description: 'The password is set; every session of the user has ended (sign in again)' })
   @ApiProblems(410, 503)
   confirmPasswordReset(@Body() dto: PasswordResetConfirmDto, @Req() request: FastifyRequest): Promise<void> {
-    return this.passwords.confirmReset(dto.token, dto.password, linkOrigin(this.config, request));
+    return this.passwords.confirmReset(dto.token, dto.password, publicUrlOf(this.config, request));
   }
 
   @Post('password')
@@ -73,6 +73,6 @@ export class PasswordController {
   @ApiNoContentResponse({ description: 'Changed; the other sessions have ended' })
   @ApiProblems(401)
   changePassword(@CurrentPrincipal() principal: Principal, @Body() dto: ChangePasswordDto, @Req() request: FastifyRequest): Promise<void> {
-    return this.passwords.change(principal, dto.currentPassword, dto.newPassword, linkOrigin(this.config, request));
+    return this.passwords.change(principal, dto.currentPassword, dto.newPassword, publicUrlOf(this.config, request));
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
+import type { SessionClient } from './sessions.service.js';
 
 /** The session cookie's attributes (DESIGN.md "Auth"): one definition for every route that sets or clears it. */
 export function sessionCookieOptions(config: AppConfig) {
@@ -21,4 +22,12 @@ export function clearSessionCookie(reply: FastifyReply, config: AppConfig): void
  */
 export function publicUrlOf(config: AppConfig, request: FastifyRequest): string {
   return config.signup.publicUrl ?? `${request.protocol}://${request.host}`;
+}
+
+/**
+ * Issue 7: what a new session records about its client (shown in the user's list of sessions). The
+ * one reading of it for every route that starts a session: sign-up, login, invite accept, studio switch.
+ */
+export function sessionClientOf(request: FastifyRequest): SessionClient & { ip: string } {
+  return { userAgent: request.headers['user-agent'], ip: request.ip };
 }

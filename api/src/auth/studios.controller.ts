@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
@@ -10,7 +10,7 @@ import type { Principal } from './auth.types.js';
 import { CurrentPrincipal } from './current-principal.decorator.js';
 import { AuthSessionDto } from './dto/auth-session.dto.js';
 import { StudioListDto, SwitchStudioDto } from './dto/studios.dto.js';
-import { setSessionCookie } from './session-cookie.js';
+import { sessionClientOf, setSessionCookie } from './session-cookie.js';
 import { StudiosService } from './studios.service.js';
 
 /** A user may belong to several studios (issue 7): list them and move the session between them. */
@@ -46,9 +46,10 @@ export class StudiosController {
   async switchOrganization(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: SwitchStudioDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthSessionDto> {
-    const { token, body } = await this.studios.switch(principal, dto.organizationId);
+    const { token, body } = await this.studios.switch(principal, dto.organizationId, sessionClientOf(request));
     setSessionCookie(reply, this.config, token);
     return body;
   }

@@ -7,7 +7,7 @@ import { AuthService } from './auth.service.js';
 import type { Principal } from './auth.types.js';
 import type { AuthSessionDto } from './dto/auth-session.dto.js';
 import { MAX_STUDIOS_LISTED, type StudioListDto } from './dto/studios.dto.js';
-import { SessionsService } from './sessions.service.js';
+import { type SessionClient, SessionsService } from './sessions.service.js';
 
 /** Not a member: the same 404 as a studio that does not exist, so ids of other studios reveal nothing. */
 const notYourStudio = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'You are not a member of a studio with this id.');
@@ -37,9 +37,9 @@ export class StudiosService {
 
   /**
    * A new session in `organizationId` and the end of the current one, in one transaction (a fresh
-   * token, like a login: the old one is dead once this answers).
+   * token, like a login: the old one is dead once this answers), recording its client like a login.
    */
-  async switch(principal: Principal, organizationId: string): Promise<{ token: string; body: AuthSessionDto }> {
+  async switch(principal: Principal, organizationId: string, client: SessionClient = {}): Promise<{ token: string; body: AuthSessionDto }> {
     const { token, role } = await this.control.transaction(async (m) => {
       const [membership] = (await m.query(`SELECT role FROM memberships WHERE user_id = $1 AND organization_id = $2`, [
         principal.userId,
@@ -47,7 +47,7 @@ export class StudiosService {
       ])) as Array<{ role: Role }>;
       if (!membership) throw notYourStudio();
       await m.query(`DELETE FROM sessions WHERE id = $1`, [principal.sessionId]);
-      return { token: await this.sessions.create(principal.userId, organizationId, m), role: membership.role };
+      return { token: await this.sessions.create(principal.userId, organizationId, m, client), role: membership.role };
     });
     const { user, organization } = await this.auth.me({ userId: principal.userId, organizationId, role });
     return { token, body: { user, organization } };

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UAParser } from 'ua-parser-js';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service.js';
 import { Clock } from '../common/clock.js';
 import { ProblemException } from '../common/problem.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
@@ -35,6 +36,7 @@ export class UserSessions {
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
     private readonly sessions: SessionsService,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   async list(principal: Principal): Promise<SessionListDto> {
@@ -59,12 +61,27 @@ export class UserSessions {
 
   /** Ends one of the caller's sessions (the current one too: that is a logout). 404 when it is not theirs. */
   async end(principal: Principal, sessionId: string): Promise<void> {
-    const [, count] = (await this.control.query(`DELETE FROM sessions WHERE id = $1 AND user_id = $2`, [sessionId, principal.userId])) as [unknown, number];
-    if (count === 0) throw sessionNotFound();
+    // Recorded in the studio of the session ended: the studio it no longer has access to.
+    const [session] = (await this.control.query(`SELECT organization_id FROM sessions WHERE id = $1 AND user_id = $2`, [sessionId, principal.userId])) as Array<{
+      organization_id: string;
+    }>;
+    if (!session) throw sessionNotFound();
+    await this.audit.around(
+      session.organization_id,
+      async () => {
+        const [, count] = (await this.control.query(`DELETE FROM sessions WHERE id = $1 AND user_id = $2`, [sessionId, principal.userId])) as [unknown, number];
+        if (count === 0) throw sessionNotFound(); // ended meanwhile: no entry
+      },
+      () => ({ action: 'session.ended', targetType: 'session', targetId: sessionId, details: { current: sessionId === principal.sessionId } }),
+    );
   }
 
-  /** "Sign out everywhere else": every session of the caller but this one. Returns how many ended. */
+  /** "Sign out everywhere else": every session of the caller but this one, recorded in this session's studio. Returns how many ended. */
   endOthers(principal: Principal): Promise<number> {
-    return this.sessions.revokeAllOf(principal.userId, principal.sessionId);
+    return this.audit.around(
+      principal.organizationId,
+      () => this.sessions.revokeAllOf(principal.userId, principal.sessionId),
+      () => ({ action: 'session.others_signed_out', targetType: 'user', targetId: principal.userId }),
+    );
   }
 }

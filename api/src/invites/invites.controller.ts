@@ -6,7 +6,7 @@ import type { Caller, Principal } from '../auth/auth.types.js';
 import { CurrentCaller, CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { AuthSessionDto } from '../auth/dto/auth-session.dto.js';
 import { Public } from '../auth/public.decorator.js';
-import { publicUrlOf, setSessionCookie } from '../auth/session-cookie.js';
+import { publicUrlOf, sessionClientOf, setSessionCookie } from '../auth/session-cookie.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { uuidParam } from '../common/uuid-param.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -65,13 +65,13 @@ export class InvitesController {
   @ApiOperation({
     summary: 'Accept an invitation with the token from its link; starts a session in that studio',
     description:
-      'A new email: give `name` and `password` (at least 10 characters) to create the account. An email that already has an account: give its current `password` (a wrong one counts as a failed login). The link works once.',
+      'A new email: give `name` and `password` (at least 12 characters, not a common password) to create the account. An email that already has an account: give its current `password` (a wrong one counts as a failed login). The link works once.',
   })
   @ApiOkResponse({ type: AuthSessionDto, description: 'Joined; the session cookie is set' })
   @ApiProblems(400, 401, 409, 410, 503)
   async acceptInvite(@Body() dto: AcceptInviteDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthSessionDto> {
     // The login limits may refuse the password check: their 429 carries Retry-After like any other.
-    const { token, body } = await withRateLimitHeaders(reply, () => this.invites.accept(dto, request.ip));
+    const { token, body } = await withRateLimitHeaders(reply, () => this.invites.accept(dto, sessionClientOf(request)));
     setSessionCookie(reply, this.config, token);
     return body;
   }

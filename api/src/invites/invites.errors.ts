@@ -14,7 +14,8 @@ export const newAccountFieldsMissing = (missing: Array<'name' | 'password'>) =>
     'This email has no account yet: give a name and a password to create one.',
   );
 
-export const passwordTooShort = () => new ValidationProblem([{ field: 'password', messages: ['password must be at least 10 characters'] }]);
+/** A new account's password fails the password policy (password-policy.ts): its messages, on `password`. */
+export const weakNewPassword = (messages: string[]) => new ValidationProblem([{ field: 'password', messages }]);
 
 /** An account exists for the invited email: its password proves the person accepting owns it. */
 export const existingAccountPasswordMissing = () =>

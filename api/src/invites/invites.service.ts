@@ -7,16 +7,18 @@ import { AuthService, normalizeEmail } from '../auth/auth.service.js';
 import type { Caller, Principal } from '../auth/auth.types.js';
 import type { AuthSessionDto } from '../auth/dto/auth-session.dto.js';
 import { PasswordHasher } from '../auth/password-hasher.service.js';
-import { hashToken, SessionsService } from '../auth/sessions.service.js';
+import { newPasswordErrors } from '../auth/password-policy.js';
+import { hashToken, type SessionClient, SessionsService } from '../auth/sessions.service.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, invalidCursor } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import type { Role } from '../control/membership.entity.js';
-import { MailOutbox } from '../mail/mail-outbox.service.js';
+import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
+import { inviteMail } from '../mail/mail-templates.js';
 import { alreadyMember, ownersOnly } from '../members/members.errors.js';
 import { LoginThrottle } from '../rate-limit/login-throttle.service.js';
 import type { AcceptInviteDto, CreateInviteDto, InviteDto, InviteListDto, ListInvitesQueryDto } from './dto/invite.dto.js';
-import { existingAccountPasswordMissing, inviteInvalid, inviteRaced, inviteNotFound, newAccountFieldsMissing, passwordTooShort } from './invites.errors.js';
+import { existingAccountPasswordMissing, inviteInvalid, inviteRaced, inviteNotFound, newAccountFieldsMissing, weakNewPassword } from './invites.errors.js';
 
 interface InviteRow {
   id: string;
@@ -29,7 +31,6 @@ interface InviteRow {
 }
 
 const COLUMNS = 'id, organization_id, email, role, invited_by, created_at, expires_at';
-const MIN_NEW_PASSWORD_LENGTH = 10; // as at sign-up (RegisterDto)
 
 const toDto = (r: InviteRow): InviteDto => ({
   id: r.id,
@@ -130,7 +131,7 @@ export class InvitesService {
    * password (counted like a failed login); 409 when already a member. Nothing is written unless it
    * all succeeds.
    */
-  async accept(dto: AcceptInviteDto, ip: string): Promise<{ token: string; body: AuthSessionDto }> {
+  async accept(dto: AcceptInviteDto, client: SessionClient & { ip: string }): Promise<{ token: string; body: AuthSessionDto }> {
     const tokenHash = hashToken(dto.token);
     const [invite] = (await this.control.query(`SELECT ${COLUMNS} FROM invites WHERE token_hash = $1 AND expires_at > now()`, [tokenHash])) as InviteRow[];
     if (!invite) throw inviteInvalid();
@@ -141,13 +142,15 @@ export class InvitesService {
     let newAccount: { id: string; name: string; passwordHash: string } | undefined;
     if (existing) {
       if (!dto.password) throw existingAccountPasswordMissing();
-      const attempt = await this.throttle.begin(invite.email, ip);
+      const attempt = await this.throttle.begin(invite.email, client.ip);
       if (!(await this.passwords.verify(existing.password_hash, dto.password))) throw invalidCredentials();
       await attempt.succeeded();
     } else {
       const missing = (['name', 'password'] as const).filter((f) => !dto[f]);
       if (missing.length) throw newAccountFieldsMissing([...missing]);
-      if (dto.password!.length < MIN_NEW_PASSWORD_LENGTH) throw passwordTooShort();
+      // The one password policy (as at sign-up, reset and change): at least 12 characters, not a common password.
+      const weak = newPasswordErrors(dto.password!);
+      if (weak.length) throw weakNewPassword(weak);
       newAccount = { id: randomUUID(), name: dto.name!, passwordHash: await this.passwords.hash(dto.password!) };
     }
     const userId = existing?.id ?? newAccount!.id;
@@ -176,7 +179,7 @@ export class InvitesService {
             [invite.organization_id, userId, invite.role],
           )) as Array<{ id: string }>;
           if (!joined) throw alreadyMember();
-          return this.sessions.create(userId, invite.organization_id, m);
+          return this.sessions.create(userId, invite.organization_id, m, client);
         }),
       () => ({ action: 'invite.accepted', targetType: 'invite', targetId: invite.id, details: { email: invite.email, role: invite.role, newAccount: !existing } }),
       { type: 'user', id: userId, label: invite.email },
@@ -185,22 +188,15 @@ export class InvitesService {
     return { token, body: { user, organization } };
   }
 
-  /** The email; a failure is logged, not thrown: the invite exists and can be sent again. */
+  /** The email, in the studio's name; a failure is logged, not thrown: the invite exists and can be sent again. */
   private async send(invite: InviteRow, token: string, publicUrl: string): Promise<void> {
     const [studio] = (await this.control.query(`SELECT name FROM organizations WHERE id = $1`, [invite.organization_id])) as Array<{ name: string }>;
     const link = `${publicUrl}/accept-invite?token=${token}`;
-    const days = Math.round(this.config.invites.ttlMs / 86_400_000);
     try {
-      await this.mail.send({
-        to: invite.email,
-        subject: `You are invited to join ${studio.name} on Recording Studio Manager`,
-        kind: 'invite',
-        text:
-          `You have been invited to join ${studio.name} as ${invite.role}.\n\nOpen this link to accept:\n\n${link}\n\n` +
-          `The link works once and for ${days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : 'a few hours'}. If you did not expect this, ignore this email.`,
-      });
+      const rendered = inviteMail({ link, validityMs: this.config.invites.ttlMs, studioName: studio.name, role: invite.role });
+      await this.mail.send({ to: invite.email, kind: 'invite', senderName: studio.name, ...rendered });
     } catch (err) {
-      this.logger.warn({ err: String(err), inviteId: invite.id }, 'Could not send the invitation email');
+      this.logger.warn({ err: mailErrorForLog(err, this.config.mail.logLinks), inviteId: invite.id }, 'Could not send the invitation email');
     }
   }
 }

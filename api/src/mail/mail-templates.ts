@@ -85,3 +85,14 @@ export function passwordChangedMail(v: { loginLink: string; studioName?: string 
     studioName: v.studioName,
   });
 }
+
+/** Issue 7: an invitation to join a studio, sent in the studio's name. */
+export function inviteMail(v: { link: string; validityMs: number; studioName: string; role: string }): RenderedMail {
+  return layout({
+    subject: `You are invited to join ${v.studioName} on ${PRODUCT_NAME}`,
+    intro: [`You have been invited to join ${v.studioName} as ${v.role}.`],
+    action: { label: 'Accept the invitation', url: v.link },
+    outro: [`The link works once and for ${validityInWords(v.validityMs)}.`, 'If you did not expect this invitation, ignore this email.'],
+    studioName: v.studioName,
+  });
+}

@@ -64,7 +64,7 @@ export class AcceptInviteDto {
   @ApiPropertyOptional({
     minLength: 1,
     maxLength: 200,
-    description: 'A new account: its password (at least 10 characters). An existing account: its current password, which proves it is theirs',
+    description: 'A new account: its password (at least 12 characters and not a common password, as at sign-up). An existing account: its current password, which proves it is theirs',
   })
   @IsOptional()
   @IsString()

@@ -455,7 +455,7 @@ export interface paths {
         put?: never;
         /**
          * Accept an invitation with the token from its link; starts a session in that studio
-         * @description A new email: give `name` and `password` (at least 10 characters) to create the account. An email that already has an account: give its current `password` (a wrong one counts as a failed login). The link works once.
+         * @description A new email: give `name` and `password` (at least 12 characters, not a common password) to create the account. An email that already has an account: give its current `password` (a wrong one counts as a failed login). The link works once.
          */
         post: operations["acceptInvite"];
         delete?: never;
@@ -578,7 +578,7 @@ export interface components {
              * @example Ada Lovelace
              */
             name?: string;
-            /** @description A new account: its password (at least 10 characters). An existing account: its current password, which proves it is theirs */
+            /** @description A new account: its password (at least 12 characters and not a common password, as at sign-up). An existing account: its current password, which proves it is theirs */
             password?: string;
             /** @description The token from the invitation link */
             token: string;
@@ -612,7 +612,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "client.created" | "client.updated" | "client.deleted";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -650,7 +650,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "client";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];

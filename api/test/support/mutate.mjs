@@ -2,7 +2,8 @@
 // and RELIABILITY.md. Starts ONE embedded PostgreSQL (global setup then uses it through DATABASE_URL,
 // instead of starting one per mutant run), runs Stryker once per scope, then stops the server and
 // removes its temp dir. Not part of `npm test`.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,8 @@ const env = { ...process.env, DATABASE_URL: inherited ?? process.env.RSM_TEST_PG
 const strykerTemp = mkdtempSync(join(globalThis.__RSM_TEMP__.systemTemp, 'rsm-mutate-'));
 chmodSync(strykerTemp, 0o755);
 env.TMPDIR = strykerTemp;
-const strykerBin = join(apiDir, '..', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
+// MUTATE_STRYKER_BIN: a Stryker installed elsewhere (e.g. a node_modules that lacks the devDependency).
+const strykerBin = process.env.MUTATE_STRYKER_BIN ?? join(apiDir, '..', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 
 let failed = false;
 const stop = async () => {
@@ -40,13 +42,17 @@ try {
   for (const name of run) {
     const started = Date.now();
     console.log(`\n=== mutate ${name}: ${scopes[name].mutate.join(' ')} ===`);
-    const result = spawnSync(process.execPath, [strykerBin, 'run', 'stryker.config.mjs', ...strykerArgs], {
+    // Not spawnSync: a blocked event loop stops draining the embedded server's log pipes, and once a
+    // pipe is full every PostgreSQL process that logs (the checkpointer, at each DROP DATABASE's
+    // checkpoint) blocks, so each Jest run hangs in its teardown until Stryker's timeout.
+    const child = spawn(process.execPath, [strykerBin, 'run', 'stryker.config.mjs', ...strykerArgs], {
       cwd: apiDir,
       env: { ...env, MUTATE_SCOPE: name },
       stdio: 'inherit',
     });
-    console.log(`=== mutate ${name}: exit ${result.status ?? result.signal} after ${Math.round((Date.now() - started) / 1000)} s ===`);
-    if (result.status !== 0) failed = true;
+    const [code, signal] = await once(child, 'exit');
+    console.log(`=== mutate ${name}: exit ${code ?? signal} after ${Math.round((Date.now() - started) / 1000)} s ===`);
+    if (code !== 0) failed = true;
   }
 } finally {
   await stop();

@@ -1,11 +1,17 @@
 // Mutation testing (issue 15): run through `npm run mutate` at the repo root (api/test/support/mutate.mjs),
 // which starts one embedded PostgreSQL and runs Stryker once per scope below with DATABASE_URL set.
 // Not part of `npm test`. Results go to RELIABILITY.md.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import jestConfig from './jest.config.js';
+
+const support = join(dirname(fileURLToPath(import.meta.url)), 'test', 'support');
 
 /**
  * What each run mutates, and the tests that exercise it. The e2e suites boot the real app, so Jest's
  * findRelatedTests would select nearly all of them for any file; each scope names its tests instead.
+ * Files run in the order listed (unit specs first), and a mutant's run stops at its first failing
+ * test (test/support/mutate-*.cjs): list the fast, targeted files first.
  */
 export const scopes = {
   common: {
@@ -18,6 +24,7 @@ export const scopes = {
       'test/browser-writes.e2e-spec.ts',
       'test/logging.e2e-spec.ts',
       'test/dependency-outage.e2e-spec.ts',
+      'test/openapi.e2e-spec.ts', // problem DTOs, the cursor's pattern, @ApiProblems
     ],
   },
   auth: {
@@ -25,9 +32,11 @@ export const scopes = {
     tests: [
       'src/auth/**/*.spec.ts',
       'test/auth.e2e-spec.ts',
+      'test/auth-timing.e2e-spec.ts',
       'test/signup-verification.e2e-spec.ts',
       'test/signup-race.e2e-spec.ts',
       'test/browser-writes.e2e-spec.ts',
+      'test/openapi.e2e-spec.ts', // route decorators: paths, summaries, DTO constraints
     ],
   },
   tenancy: {
@@ -67,7 +76,13 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   jest: {
     projectType: 'custom',
-    config: { ...jestConfig, testMatch: scope.tests.map((glob) => `<rootDir>/${glob}`) },
+    config: {
+      ...jestConfig,
+      testMatch: scope.tests.map((glob) => `<rootDir>/${glob}`),
+      // Absolute paths: Stryker reads testEnvironment before Jest resolves <rootDir>.
+      testEnvironment: join(support, 'mutate-bail-environment.cjs'),
+      testSequencer: join(support, 'mutate-test-sequencer.cjs'),
+    },
     // Scopes name their tests (above); findRelatedTests would pick every e2e suite.
     enableFindRelatedTests: false,
   },
@@ -79,8 +94,11 @@ export default {
   ignoreStatic: false, // only allowed with perTest, and static mutants (decorator arguments, module constants) matter here
   concurrency: 2, // 2 cores; more runners made every run slow enough to hit the timeout
   maxTestRunnerReuse: 1, // a fresh runner per mutant: a failed e2e run can leave pools and servers open
-  timeoutMS: 15000, // on top of timeoutFactor × the dry run; a test paging forever (a mutated cursor) stops here, not at Jest's 60 s
-  timeoutFactor: 2,
+  // On top of timeoutFactor × the dry run's net time. Generous: the runners are niced on shared cores
+  // and a run that is merely slow must not count as a Timeout (i.e. as detected). A real hang (a
+  // mutated loop paging forever) still stops here, before Jest's own 60 s test timeout.
+  timeoutMS: 45000,
+  timeoutFactor: 3,
   incremental: true,
   incrementalFile: `reports/stryker-incremental-${scopeName}${process.env.MUTATE_COVERAGE === 'perTest' ? '-pertest' : ''}.json`,
   reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -33,11 +33,14 @@ env.TMPDIR = strykerTemp;
 const strykerBin = process.env.MUTATE_STRYKER_BIN ?? join(apiDir, '..', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 
 let failed = false;
+let interrupted = false;
 const stop = async () => {
+  // Stryker stopped by Ctrl-C does not wait for its runners, which may still write a Jest cache here.
+  if (interrupted) await new Promise((resolve) => setTimeout(resolve, 3000));
   rmSync(strykerTemp, { recursive: true, force: true });
   await globalTeardown();
 };
-process.on('SIGINT', () => {}); // the child gets it too; we clean up once it exits
+process.on('SIGINT', () => (interrupted = true)); // the child gets it too; we clean up once it exits
 try {
   for (const name of run) {
     const started = Date.now();
@@ -53,6 +56,7 @@ try {
     const [code, signal] = await once(child, 'exit');
     console.log(`=== mutate ${name}: exit ${code ?? signal} after ${Math.round((Date.now() - started) / 1000)} s ===`);
     if (code !== 0) failed = true;
+    if (code === 130 || signal) interrupted = true;
   }
 } finally {
   await stop();

@@ -42,14 +42,35 @@ export const scopes = {
   tenancy: {
     mutate: ['src/tenancy/**/*.ts'],
     tests: [
-      'test/tenancy-isolation.e2e-spec.ts',
-      'test/tenancy-failures.e2e-spec.ts',
-      'test/tenancy-recovery.e2e-spec.ts',
-      'test/tenancy-roles.e2e-spec.ts',
-      'test/tenancy-busy.e2e-spec.ts',
-      'test/tenant-resolution.e2e-spec.ts',
       'test/schema-drift.e2e-spec.ts',
+      'test/tenancy-busy.e2e-spec.ts',
+      'test/tenancy-recovery.e2e-spec.ts',
+      'test/tenancy-failures.e2e-spec.ts',
+      'test/tenant-resolution.e2e-spec.ts',
+      'test/tenancy-roles.e2e-spec.ts',
+      'test/tenancy-isolation.e2e-spec.ts',
     ],
+  },
+  // tenancy in two halves that can run side by side (each with its own tests), or as one scope above.
+  'tenancy-pools': {
+    mutate: ['src/tenancy/tenant-data-sources.service.ts', 'src/tenancy/tenant-connection.ts', 'src/tenancy/tenancy.errors.ts'],
+    tests: [
+      'test/tenancy-busy.e2e-spec.ts',
+      'test/tenancy-recovery.e2e-spec.ts',
+      'test/tenancy-failures.e2e-spec.ts',
+      'test/tenant-resolution.e2e-spec.ts',
+      'test/tenancy-isolation.e2e-spec.ts', // 30 s: last, so only survivors pay for it
+    ],
+  },
+  'tenancy-setup': {
+    mutate: [
+      'src/tenancy/tenant-roles.ts',
+      'src/tenancy/tenant-migrator.service.ts',
+      'src/tenancy/tenant-provisioner.service.ts',
+      'src/tenancy/tenant-registry.service.ts',
+      'src/tenancy/tenancy.module.ts',
+    ],
+    tests: ['test/schema-drift.e2e-spec.ts', 'test/tenancy-failures.e2e-spec.ts', 'test/tenancy-roles.e2e-spec.ts', 'test/tenant-resolution.e2e-spec.ts'],
   },
   clients: {
     mutate: ['src/clients/clients.service.ts'],

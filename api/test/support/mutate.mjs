@@ -24,6 +24,8 @@ for (const name of run) if (!scopes[name]) throw new Error(`Unknown scope ${name
 const inherited = process.env.DATABASE_URL;
 await globalSetup(); // DATABASE_URL set: uses that server; else starts an embedded one in a temp dir
 const env = { ...process.env, DATABASE_URL: inherited ?? process.env.RSM_TEST_PG_URL };
+// Stryker's sandbox is a copy of api/ only; tests that read openapi.json and the web client find the repo here.
+env.RSM_REPO_ROOT = join(apiDir, '..');
 // Stryker's Jest runs make their own run dirs; a runner killed at a timeout never removes its
 // dir, so they all go into one dir of this run, removed at the end.
 const strykerTemp = mkdtempSync(join(globalThis.__RSM_TEMP__.systemTemp, 'rsm-mutate-'));
@@ -34,26 +36,39 @@ const strykerBin = process.env.MUTATE_STRYKER_BIN ?? join(apiDir, '..', 'node_mo
 
 let failed = false;
 let interrupted = false;
+/** The running Stryker: leader of its own process group, which its test runners and checkers join. */
+let stryker;
 const stop = async () => {
-  // Stryker stopped by Ctrl-C does not wait for its runners, which may still write a Jest cache here.
-  if (interrupted) await new Promise((resolve) => setTimeout(resolve, 3000));
   rmSync(strykerTemp, { recursive: true, force: true });
   await globalTeardown();
 };
-process.on('SIGINT', () => (interrupted = true)); // the child gets it too; we clean up once it exits
+// Ctrl-C: Stryker saves a partial incremental report and exits, but does not wait for its runners.
+process.on('SIGINT', () => {
+  interrupted = true;
+  stryker?.kill('SIGINT');
+});
 try {
   for (const name of run) {
+    if (interrupted) break;
     const started = Date.now();
     console.log(`\n=== mutate ${name}: ${scopes[name].mutate.join(' ')} ===`);
     // Not spawnSync: a blocked event loop stops draining the embedded server's log pipes, and once a
     // pipe is full every PostgreSQL process that logs (the checkpointer, at each DROP DATABASE's
     // checkpoint) blocks, so each Jest run hangs in its teardown until Stryker's timeout.
-    const child = spawn(process.execPath, [strykerBin, 'run', 'stryker.config.mjs', ...strykerArgs], {
+    stryker = spawn(process.execPath, [strykerBin, 'run', 'stryker.config.mjs', ...strykerArgs], {
       cwd: apiDir,
       env: { ...env, MUTATE_SCOPE: name },
       stdio: 'inherit',
+      detached: true, // its own process group, so that leftover runners can be stopped below
     });
-    const [code, signal] = await once(child, 'exit');
+    const [code, signal] = await once(stryker, 'exit');
+    // Runners still alive after Stryker (interrupted, or crashed) would keep writing into the
+    // temp dir and using the server that stop() removes.
+    try {
+      process.kill(-stryker.pid, 'SIGKILL');
+    } catch {
+      // no process left in the group
+    }
     console.log(`=== mutate ${name}: exit ${code ?? signal} after ${Math.round((Date.now() - started) / 1000)} s ===`);
     if (code !== 0) failed = true;
     if (code === 130 || signal) interrupted = true;

@@ -18,25 +18,27 @@ export const scopes = {
     mutate: ['src/common/**/*.ts', '!src/common/**/*.spec.ts'],
     tests: [
       'src/common/**/*.spec.ts',
+      'test/openapi.e2e-spec.ts', // problem DTOs, the cursor's pattern, @ApiProblems; no database, so first
       'test/clients.e2e-spec.ts',
       'test/http-edges.e2e-spec.ts',
       'test/http-shell.e2e-spec.ts',
       'test/browser-writes.e2e-spec.ts',
       'test/logging.e2e-spec.ts',
       'test/dependency-outage.e2e-spec.ts',
-      'test/openapi.e2e-spec.ts', // problem DTOs, the cursor's pattern, @ApiProblems
     ],
   },
   auth: {
     mutate: ['src/auth/**/*.ts', '!src/auth/**/*.spec.ts'],
     tests: [
       'src/auth/**/*.spec.ts',
+      // First: the only test that kills the many decorator mutants (paths, summaries, DTO constraints)
+      // and it needs no database.
+      'test/openapi.e2e-spec.ts',
       'test/auth.e2e-spec.ts',
       'test/auth-timing.e2e-spec.ts',
+      'test/browser-writes.e2e-spec.ts',
       'test/signup-verification.e2e-spec.ts',
       'test/signup-race.e2e-spec.ts',
-      'test/browser-writes.e2e-spec.ts',
-      'test/openapi.e2e-spec.ts', // route decorators: paths, summaries, DTO constraints
     ],
   },
   tenancy: {

@@ -105,6 +105,9 @@ export default {
       // Absolute paths: Stryker reads testEnvironment before Jest resolves <rootDir>.
       testEnvironment: join(support, 'mutate-bail-environment.cjs'),
       testSequencer: join(support, 'mutate-test-sequencer.cjs'),
+      // Niced runners on busy cores: createTestApp in a beforeAll passed Jest's 60 s and the run ended
+      // as a RuntimeError (not counted). Stryker's own timeout still stops real hangs.
+      testTimeout: 180000,
     },
     // Scopes name their tests (above); findRelatedTests would pick every e2e suite.
     enableFindRelatedTests: false,

@@ -24,6 +24,8 @@ describe('auth (staff sign-up, login, logout, me)', () => {
       expect(cookie).toMatch(/HttpOnly/);
       expect(cookie).toMatch(/SameSite=Lax/);
       expect(cookie).not.toMatch(/Secure/);
+      // The cookie lives as long as the session's absolute lifetime, in seconds.
+      expect(cookie).toMatch(new RegExp(`Max-Age=${Math.floor(t.config.session.absoluteTimeoutMs / 1000)}(;|$)`));
 
       const registry = await t.control.query(`SELECT * FROM tenant_databases WHERE organization_id = $1`, [res.body.organization.id]);
       expect(registry.rows[0]).toMatchObject({ status: 'ready' });
@@ -109,6 +111,7 @@ describe('auth (staff sign-up, login, logout, me)', () => {
       const unknown = await t.http().post('/api/v1/auth/login').send({ email: 'nobody@nowhere.test', password: 'wrong password!' }).expect(401);
       const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
       expect(strip(wrong.body)).toEqual(strip(unknown.body));
+      expect(wrong.body).toMatchObject({ type: 'https://rsm.dev/problems/invalid-credentials', detail: 'The email or password is incorrect.' });
       expect(wrong.headers['set-cookie']).toBeUndefined();
     });
 

@@ -1,17 +1,24 @@
 // Mutation testing (issue 15): run through `npm run mutate` at the repo root (api/test/support/mutate.mjs),
 // which starts one embedded PostgreSQL and runs Stryker once per scope below with DATABASE_URL set.
 // Not part of `npm test`. Results go to RELIABILITY.md.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import jestConfig from './jest.config.js';
+
+const support = join(dirname(fileURLToPath(import.meta.url)), 'test', 'support');
 
 /**
  * What each run mutates, and the tests that exercise it. The e2e suites boot the real app, so Jest's
  * findRelatedTests would select nearly all of them for any file; each scope names its tests instead.
+ * Files run in the order listed (unit specs first), and a mutant's run stops at its first failing
+ * test (test/support/mutate-*.cjs): list the fast, targeted files first.
  */
 export const scopes = {
   common: {
     mutate: ['src/common/**/*.ts', '!src/common/**/*.spec.ts'],
     tests: [
       'src/common/**/*.spec.ts',
+      'test/openapi.e2e-spec.ts', // problem DTOs, the cursor's pattern, @ApiProblems; no database, so first
       'test/clients.e2e-spec.ts',
       'test/http-edges.e2e-spec.ts',
       'test/http-shell.e2e-spec.ts',
@@ -24,23 +31,48 @@ export const scopes = {
     mutate: ['src/auth/**/*.ts', '!src/auth/**/*.spec.ts'],
     tests: [
       'src/auth/**/*.spec.ts',
+      // First: the only test that kills the many decorator mutants (paths, summaries, DTO constraints)
+      // and it needs no database.
+      'test/openapi.e2e-spec.ts',
       'test/auth.e2e-spec.ts',
+      'test/auth-timing.e2e-spec.ts',
+      'test/browser-writes.e2e-spec.ts',
       'test/signup-verification.e2e-spec.ts',
       'test/signup-race.e2e-spec.ts',
-      'test/browser-writes.e2e-spec.ts',
     ],
   },
   tenancy: {
     mutate: ['src/tenancy/**/*.ts'],
     tests: [
-      'test/tenancy-isolation.e2e-spec.ts',
-      'test/tenancy-failures.e2e-spec.ts',
-      'test/tenancy-recovery.e2e-spec.ts',
-      'test/tenancy-roles.e2e-spec.ts',
-      'test/tenancy-busy.e2e-spec.ts',
-      'test/tenant-resolution.e2e-spec.ts',
       'test/schema-drift.e2e-spec.ts',
+      'test/tenancy-busy.e2e-spec.ts',
+      'test/tenancy-recovery.e2e-spec.ts',
+      'test/tenancy-failures.e2e-spec.ts',
+      'test/tenant-resolution.e2e-spec.ts',
+      'test/tenancy-roles.e2e-spec.ts',
+      'test/tenancy-isolation.e2e-spec.ts',
     ],
+  },
+  // tenancy in two halves that can run side by side (each with its own tests), or as one scope above.
+  'tenancy-pools': {
+    mutate: ['src/tenancy/tenant-data-sources.service.ts', 'src/tenancy/tenant-connection.ts', 'src/tenancy/tenancy.errors.ts'],
+    tests: [
+      'test/tenancy-busy.e2e-spec.ts',
+      'test/tenancy-recovery.e2e-spec.ts',
+      'test/tenancy-failures.e2e-spec.ts',
+      'test/tenant-resolution.e2e-spec.ts',
+      'test/tenancy-isolation.e2e-spec.ts', // 30 s: last, so only survivors pay for it
+    ],
+  },
+  'tenancy-setup': {
+    mutate: [
+      'src/tenancy/tenant-roles.ts',
+      'src/tenancy/tenant-migrator.service.ts',
+      'src/tenancy/tenant-provisioner.service.ts',
+      'src/tenancy/tenant-registry.service.ts',
+      'src/tenancy/tenancy.module.ts',
+    ],
+    tests: ['test/schema-drift.e2e-spec.ts', 'test/tenancy-failures.e2e-spec.ts', 'test/tenancy-roles.e2e-spec.ts', 'test/tenant-resolution.e2e-spec.ts'],
   },
   clients: {
     mutate: ['src/clients/clients.service.ts'],
@@ -67,7 +99,16 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   jest: {
     projectType: 'custom',
-    config: { ...jestConfig, testMatch: scope.tests.map((glob) => `<rootDir>/${glob}`) },
+    config: {
+      ...jestConfig,
+      testMatch: scope.tests.map((glob) => `<rootDir>/${glob}`),
+      // Absolute paths: Stryker reads testEnvironment before Jest resolves <rootDir>.
+      testEnvironment: join(support, 'mutate-bail-environment.cjs'),
+      testSequencer: join(support, 'mutate-test-sequencer.cjs'),
+      // Niced runners on busy cores: createTestApp in a beforeAll passed Jest's 60 s and the run ended
+      // as a RuntimeError (not counted). Stryker's own timeout still stops real hangs.
+      testTimeout: 180000,
+    },
     // Scopes name their tests (above); findRelatedTests would pick every e2e suite.
     enableFindRelatedTests: false,
   },
@@ -79,8 +120,11 @@ export default {
   ignoreStatic: false, // only allowed with perTest, and static mutants (decorator arguments, module constants) matter here
   concurrency: 2, // 2 cores; more runners made every run slow enough to hit the timeout
   maxTestRunnerReuse: 1, // a fresh runner per mutant: a failed e2e run can leave pools and servers open
-  timeoutMS: 15000, // on top of timeoutFactor × the dry run; a test paging forever (a mutated cursor) stops here, not at Jest's 60 s
-  timeoutFactor: 2,
+  // On top of timeoutFactor × the dry run's net time. Generous: the runners are niced on shared cores
+  // and a run that is merely slow must not count as a Timeout (i.e. as detected). A real hang (a
+  // mutated loop paging forever) still stops here, before Jest's own 60 s test timeout.
+  timeoutMS: 45000,
+  timeoutFactor: 3,
   incremental: true,
   incrementalFile: `reports/stryker-incremental-${scopeName}${process.env.MUTATE_COVERAGE === 'perTest' ? '-pertest' : ''}.json`,
   reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -24,6 +24,8 @@ describe('auth (staff sign-up, login, logout, me)', () => {
       expect(cookie).toMatch(/HttpOnly/);
       expect(cookie).toMatch(/SameSite=Lax/);
       expect(cookie).not.toMatch(/Secure/);
+      // The cookie lives as long as the session's absolute lifetime, in seconds.
+      expect(cookie).toMatch(new RegExp(`Max-Age=${Math.floor(t.config.session.absoluteTimeoutMs / 1000)}(;|$)`));
 
       const registry = await t.control.query(`SELECT * FROM tenant_databases WHERE organization_id = $1`, [res.body.organization.id]);
       expect(registry.rows[0]).toMatchObject({ status: 'ready' });
@@ -36,6 +38,10 @@ describe('auth (staff sign-up, login, logout, me)', () => {
       expect(sessions.rows).toHaveLength(1);
       expect(sessions.rows[0].token_hash).not.toContain(token);
       expect(sessions.rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
+
+      // The password is stored as argon2id at OWASP's minimum cost (19 MiB, 2 passes, 1 lane), never weaker.
+      const users = await t.control.query(`SELECT password_hash FROM users WHERE id = $1`, [res.body.user.id]);
+      expect(users.rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     });
 
     it('gives two studios with the same name distinct slugs', async () => {
@@ -105,7 +111,17 @@ describe('auth (staff sign-up, login, logout, me)', () => {
       const unknown = await t.http().post('/api/v1/auth/login').send({ email: 'nobody@nowhere.test', password: 'wrong password!' }).expect(401);
       const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
       expect(strip(wrong.body)).toEqual(strip(unknown.body));
+      expect(wrong.body).toMatchObject({ type: 'https://rsm.dev/problems/invalid-credentials', detail: 'The email or password is incorrect.' });
       expect(wrong.headers['set-cookie']).toBeUndefined();
+    });
+
+    it('a stored password hash that cannot be read refuses every password (401), never lets the login through', async () => {
+      const studio = await registerStudio(t);
+      await t.control.query(`UPDATE users SET password_hash = 'not-an-argon2-hash' WHERE id = $1`, [studio.userId]);
+      for (const password of [studio.credentials.password, 'not-an-argon2-hash']) {
+        const res = await t.http().post('/api/v1/auth/login').send({ email: studio.credentials.email, password }).expect(401);
+        expect(res.headers['set-cookie']).toBeUndefined();
+      }
     });
 
     it('rejects bad input with a 400 problem before checking credentials, and starts no session', async () => {
@@ -123,7 +139,12 @@ describe('auth (staff sign-up, login, logout, me)', () => {
   describe('GET /api/v1/auth/me and POST /api/v1/auth/logout', () => {
     it('should require authentication', async () => {
       const res = await t.http().get('/api/v1/auth/me').expect(401);
-      expect(res.body).toMatchObject({ status: 401, title: 'Unauthorized' });
+      expect(res.body).toMatchObject({
+        status: 401,
+        title: 'Unauthorized',
+        type: 'https://rsm.dev/problems/unauthenticated',
+        detail: 'Sign in to continue: no valid session.',
+      });
       await t.http().get('/api/v1/auth/me').set('cookie', 'rsm_session=forged-token').expect(401);
       await t.http().post('/api/v1/auth/logout').expect(401);
     });

@@ -166,6 +166,24 @@ describe('clients', () => {
       const res = await get(`?${query}`).expect(400);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     });
+
+    // Well-formed base64url JSON that is not a sort key this API hands out (mutation testing found
+    // element types, the element count and NUL text in a cursor unchecked by these tests).
+    const someId = '00000000-0000-4000-8000-000000000000';
+    it.each([
+      ['a number for the name', [1, someId]],
+      ['null for the name', [null, someId]],
+      ['a number for the id', ['a', 1]],
+      ['a third element', ['a', someId, 'x']],
+      ['one element', ['a']],
+      ['an object instead of an array', { 0: 'a', 1: someId, length: 2 }],
+      ['a NUL in the name', ['a\u0000', someId]],
+    ])('rejects a cursor holding %s: 400 naming the cursor', async (_label, key) => {
+      const res = await get(`?cursor=${Buffer.from(JSON.stringify(key)).toString('base64url')}`).expect(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: 'https://rsm.dev/problems/validation', status: 400 });
+      expect(res.body.errors).toEqual([{ field: 'cursor', messages: ['cursor is not a cursor this API returned'] }]);
+    });
   });
 
   describe('bad input writes nothing', () => {

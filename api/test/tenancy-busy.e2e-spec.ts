@@ -46,7 +46,7 @@ describe('tenancy under saturation', () => {
     const started = Date.now();
     const res = await t.http().get('/api/v1/clients').set('cookie', b.cookie);
     expect(res.status).toBe(503);
-    expect(res.body.type).toMatch(/tenant-busy$/);
+    expect(res.body).toMatchObject({ type: expect.stringMatching(/tenant-busy$/), detail: 'The studio database is busy; retry shortly.' });
     expect(res.headers['retry-after']).toBeDefined();
     expect(Date.now() - started).toBeGreaterThanOrEqual(350);
     // The app's tenant connections (application_name rsm:<org id>), not the test's locker: never over budget.

@@ -46,7 +46,7 @@ describe('tenancy failure modes', () => {
     const studio = await registerStudio(t, 'Retry');
     await t.control.query(`UPDATE tenant_databases SET status = 'migrating' WHERE organization_id = $1`, [studio.organizationId]);
     const refused = await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(503);
-    expect(refused.body.type).toMatch(/tenant-not-ready$/);
+    expect(refused.body).toMatchObject({ type: expect.stringMatching(/tenant-not-ready$/), detail: 'The studio database is not ready.' });
     await t.control.query(`UPDATE tenant_databases SET status = 'ready' WHERE organization_id = $1`, [studio.organizationId]);
     await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
   });
@@ -63,7 +63,7 @@ describe('tenancy failure modes', () => {
     for (let i = 0; i < 5; i++) {
       const res = await listNames(victim.cookie);
       expect(res.status).toBe(503);
-      expect(res.body).toMatchObject({ status: 503, type: expect.stringMatching(/tenant-unreachable$/) });
+      expect(res.body).toMatchObject({ status: 503, type: expect.stringMatching(/tenant-unreachable$/), detail: 'The studio database is unavailable.' });
       const write = await addClient(victim.cookie, 'lost?');
       expect(write.status).toBe(503);
       expect((await listNames(bystander.cookie)).names).toEqual(['Bystander row']);
@@ -82,7 +82,7 @@ describe('tenancy failure modes', () => {
     for (let i = 0; i < 3; i++) {
       const res = await listNames(behind.cookie);
       expect(res.status).toBe(503);
-      expect(res.body.type).toMatch(/tenant-schema-mismatch$/);
+      expect(res.body).toMatchObject({ type: expect.stringMatching(/tenant-schema-mismatch$/), detail: 'The studio database is being upgraded; retry shortly.' });
     }
     await tenant.end();
   });
@@ -103,7 +103,7 @@ describe('tenancy failure modes', () => {
     for (const studio of [a, b]) {
       const res = await listNames(studio.cookie);
       expect(res.status).toBe(503);
-      expect(res.body.type).toMatch(/tenant-wrong-database$/);
+      expect(res.body).toMatchObject({ type: expect.stringMatching(/tenant-wrong-database$/), detail: 'The studio database could not be verified.' });
       expect(JSON.stringify(res.body)).not.toContain('B private');
     }
   });

@@ -14,7 +14,9 @@ type Schema = { type?: string; format?: string; enum?: unknown[]; properties?: R
 type Operation = { security?: Array<Record<string, unknown>>; requestBody?: { content: Record<string, { schema: Schema }> } };
 type Spec = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 
-const spec: Spec = JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../openapi.json'), 'utf8'));
+// RSM_REPO_ROOT: set by `npm run mutate`, whose Stryker sandbox holds a copy of api/ only.
+const root = process.env.RSM_REPO_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const spec: Spec = JSON.parse(readFileSync(resolve(root, 'openapi.json'), 'utf8'));
 
 /** Tenant collections: authenticated /api/v1 paths outside auth with a POST (create) and an /{id} item path. */
 function tenantCollections(): string[] {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * os.tmpdir() reads on every call, in Jest's workers and in servers the tests spawn) at one fresh
  * `rsm-jest-*` directory; global teardown removes it, whether tests passed or failed, and then fails
  * the run if the real temp folder gained any other `rsm-*` entry (something that bypassed tmpdir();
- * other runs' `rsm-jest-*` directories excepted).
+ * other runs' `rsm-jest-*` and `npm run mutate`'s `rsm-mutate-*` directories excepted).
  */
 export function enterRunTempDir() {
   const systemTemp = tmpdir();
@@ -26,7 +26,7 @@ export function leaveRunTempDir() {
   process.env.TMPDIR = state.systemTemp;
   rmSync(state.runDir, { recursive: true, force: true });
   // Another run's directory (tests running side by side) is that run's to remove.
-  const left = rsmEntries(state.systemTemp).filter((name) => !state.before.includes(name) && !name.startsWith('rsm-jest-'));
+  const left = rsmEntries(state.systemTemp).filter((name) => !state.before.includes(name) && !/^rsm-(jest|mutate)-/.test(name));
   if (left.length) throw new Error(`The test run left ${left.length} entries in ${state.systemTemp}: ${left.join(', ')}`);
 }
 

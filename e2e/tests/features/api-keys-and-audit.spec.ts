@@ -41,7 +41,8 @@ test('create an API key, copy it once, use it, revoke it, and find both in the a
 	const integrator = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${secret}` } });
 	expect((await integrator.get('/api/v1/clients')).status()).toBe(200);
 
-	await page.getByRole('button', { name: 'Revoke the API key Booking website' }).click();
+	await page.getByRole('button', { name: 'Actions for the API key Booking website' }).click();
+	await page.getByRole('menuitem', { name: 'Revoke' }).click();
 	await page.getByRole('alertdialog').or(page.getByRole('dialog')).getByRole('button', { name: 'Revoke' }).click();
 	await expect(page.getByText('The API key “Booking website” was revoked.')).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'No API keys yet' })).toBeVisible();
@@ -54,6 +55,7 @@ test('create an API key, copy it once, use it, revoke it, and find both in the a
 	await expect(log.locator('tbody tr')).toHaveCount(2);
 	await expect(log.locator('tbody tr').first()).toContainText('API key revoked');
 	await expect(log.locator('tbody tr').first()).toContainText(owner.email);
+	await expect(log.locator('tbody tr').first()).toContainText('API key: Booking website');
 	await screenshot(page, 'settings-audit');
 	await page.getByLabel('Action').selectOption({ label: 'API key created' });
 	await expect(log.locator('tbody tr')).toHaveCount(1);

@@ -29,6 +29,20 @@ export function auditActionLabel(action: string): string {
 	return (ACTION_LABELS as Record<string, (() => string) | undefined>)[action]?.() ?? action;
 }
 
+export type AuditTargetType = NonNullable<AuditQuery['targetType']>;
+
+const TARGET_LABELS: Record<AuditTargetType, () => string> = {
+	member: m.audit_target_member,
+	invite: m.audit_target_invite,
+	api_key: m.audit_target_api_key,
+	client: m.audit_target_client
+};
+
+/** The kind of record an entry is about, in words. */
+export function auditTargetLabel(type: string): string {
+	return (TARGET_LABELS as Record<string, (() => string) | undefined>)[type]?.() ?? type;
+}
+
 /** The `from` of a period filter ("last N days"), as the API's ISO date-time. */
 export function periodStart(days: string, now = Date.now()): string | undefined {
 	const n = Number(days);

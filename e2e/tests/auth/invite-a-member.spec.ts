@@ -123,7 +123,7 @@ test('an invitation link for an existing account asks for its password, and a re
 	// Two studios now: the account menu switches between them.
 	await them.getByRole('button', { name: `${other.name} (account menu)` }).click();
 	await them.getByRole('menuitemradio', { name: other.studioName }).click();
-	await expect(them.getByRole('banner').getByText(other.studioName)).toBeVisible();
+	await expect(them.getByTestId('studio-name')).toHaveText(other.studioName);
 	await expect(them.getByText(`You’re now in ${other.studioName}.`)).toBeVisible();
 
 	// A revoked invitation's link says so.

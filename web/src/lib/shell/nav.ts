@@ -28,6 +28,6 @@ export const NAV: NavSection[] = [
 	// Accounts and access (issue 7): profile, sessions, members, API keys, audit log.
 	{
 		label: () => m.nav_section_account(),
-		items: [{ href: '/settings', label: () => m.nav_settings(), icon: Settings, matches: (p) => p === '/settings' || p.startsWith('/settings/') }]
+		items: [{ href: '/settings/profile', label: () => m.nav_settings(), icon: Settings, matches: (p) => p === '/settings' || p.startsWith('/settings/') }]
 	}
 ];

@@ -3,6 +3,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { defineConfig } from 'vitest/config';
+import { apiAccess } from './vite/api-access.ts';
 import { apiConstraints } from './vite/api-constraints.ts';
 
 // In development the API runs separately (`npm start` / `npm run start -w api`
@@ -24,6 +25,8 @@ export default defineConfig({
 				}),
 		// The API's request-body constraints (from ../openapi.json) for client-side validation.
 		apiConstraints('../openapi.json'),
+		// Which roles may call each operation (x-rsm-roles), for role-aware navigation (src/lib/access.ts).
+		apiAccess('../openapi.json'),
 		// SvelteKit 3 takes its configuration here (svelte.config.js is no longer read).
 		sveltekit({
 			preprocess: vitePreprocess(),

@@ -80,3 +80,30 @@ export async function verificationLinkFor(email: string, otherThan?: string): Pr
 		.toBe(true);
 	return link!;
 }
+
+// ── Accounts and access (issue 7): links from the invitation and password-reset emails. ──
+
+/**
+ * The newest link to `path` (e.g. `/accept-invite`) in the outbox's `kind` emails (the file name's
+ * suffix: `invite`, `password-reset`) to `email`, as a path to open; waits for the email to arrive.
+ */
+export async function mailLinkFor(email: string, kind: string, path: string, otherThan?: string): Promise<string> {
+	const dir = process.env.RSM_E2E_MAIL_DIR;
+	if (!dir) throw new Error('RSM_E2E_MAIL_DIR is not set (see playwright.config.ts)');
+	const pattern = new RegExp(`https?://\\S+${path.replace(/[/-]/g, '\\$&')}\\?token=[\\w-]+`);
+	let link: string | undefined;
+	await expect
+		.poll(() => {
+			const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(`-${kind}.eml`)).sort() : [];
+			const latest = files
+				.map((f) => readFileSync(join(dir, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='))
+				.filter((text) => new RegExp(`\\nTo: (.*<)?${email.replace(/[.+]/g, '\\$&')}>?\\r?\\n`, 'i').test(text))
+				.map((text) => text.match(pattern)?.[0])
+				.filter(Boolean)
+				.at(-1);
+			link = latest && new URL(latest).pathname + new URL(latest).search;
+			return link !== undefined && link !== otherThan;
+		})
+		.toBe(true);
+	return link!;
+}

@@ -20,3 +20,9 @@ declare module 'virtual:api-constraints' {
 	const constraints: Record<string, BodyConstraints>;
 	export default constraints;
 }
+
+declare module 'virtual:api-access' {
+	/** `"METHOD /path"` (e.g. `"POST /api/v1/invites"`) → the roles its x-rsm-roles allow; [] when public. */
+	const access: Record<string, string[]>;
+	export default access;
+}

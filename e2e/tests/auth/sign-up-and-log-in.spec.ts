@@ -107,7 +107,7 @@ test.describe('on a phone-sized screen', () => {
 		await page.getByRole('button', { name: 'Create studio' }).click();
 		await expect(page.getByLabel('Studio name')).toBeFocused();
 		await expect(page.getByLabel('Studio name')).toHaveAccessibleDescription('Fill in this field.');
-		await expect(page.getByLabel('Password')).toHaveAccessibleDescription(/At least 10 characters/);
+		await expect(page.getByLabel('Password')).toHaveAccessibleDescription(/At least 12 characters/);
 		await expectNoHorizontalOverflow(page);
 		await screenshot(page, 'phone-signup-errors');
 		expect(posted).toBe(0);

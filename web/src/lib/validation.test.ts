@@ -9,7 +9,7 @@ describe('constraints from openapi.json', () => {
 	it('are read for request bodies', () => {
 		expect(constraints.CreateClientDto.required).toEqual(['name']);
 		expect(constraints.CreateClientDto.properties.email).toMatchObject({ format: 'email', maxLength: 320 });
-		expect(constraints.RegisterDto.properties.password).toMatchObject({ minLength: 10, maxLength: 200 });
+		expect(constraints.RegisterDto.properties.password).toMatchObject({ minLength: 12, maxLength: 200 });
 		// Responses are left out of the bundle.
 		expect(constraints.ClientDto).toBeUndefined();
 	});
@@ -38,8 +38,8 @@ describe('validateAgainst', () => {
 	});
 
 	it('counts passwords as typed, spaces included', () => {
-		expect(validateAgainst('RegisterDto', { password: 'short' })).toEqual({ password: 'Use at least 10 characters.' });
-		expect(validateAgainst('RegisterDto', { password: '    ten   ' })).toEqual({});
+		expect(validateAgainst('RegisterDto', { password: 'short' })).toEqual({ password: 'Use at least 12 characters.' });
+		expect(validateAgainst('RegisterDto', { password: '   twelve   ' })).toEqual({});
 		expect(validateAgainst('LoginDto', { email: 'ada@example.com', password: '' })).toEqual({ password: 'Fill in this field.' });
 	});
 

@@ -21,3 +21,13 @@ export type ClientPage = JsonBody<operations['listClients']['responses'][200]>;
 export type ListClientsQuery = NonNullable<operations['listClients']['parameters']['query']>;
 export type CreateClientBody = RequestJson<operations['createClient']>;
 export type UpdateClientBody = RequestJson<operations['updateClient']>;
+
+// Accounts and access (issue 7).
+export type Member = JsonBody<operations['updateMember']['responses'][200]>;
+export type Invite = JsonBody<operations['createInvite']['responses'][201]>;
+export type ApiKey = JsonBody<operations['listApiKeys']['responses'][200]>['items'][number];
+export type CreatedApiKey = JsonBody<operations['createApiKey']['responses'][201]>;
+export type AuditEntry = JsonBody<operations['listAudit']['responses'][200]>['items'][number];
+export type AuditQuery = NonNullable<operations['listAudit']['parameters']['query']>;
+export type SignedInSession = JsonBody<operations['listSessions']['responses'][200]>['items'][number];
+export type StudioMembership = JsonBody<operations['listOrganizations']['responses'][200]>['items'][number];

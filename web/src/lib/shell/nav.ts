@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import LayoutDashboard from '@lucide/svelte/icons/layout-dashboard';
 import Users from '@lucide/svelte/icons/users';
+import Settings from '@lucide/svelte/icons/settings';
 import { m } from '#lib/paraglide/messages.js';
 
 export interface NavItem {
@@ -23,5 +24,10 @@ export const NAV: NavSection[] = [
 			{ href: '/', label: () => m.nav_dashboard(), icon: LayoutDashboard, matches: (p) => p === '/' },
 			{ href: '/clients', label: () => m.nav_clients(), icon: Users, matches: (p) => p === '/clients' || p.startsWith('/clients/') }
 		]
+	},
+	// Accounts and access (issue 7): profile, sessions, members, API keys, audit log.
+	{
+		label: () => m.nav_section_account(),
+		items: [{ href: '/settings/profile', label: () => m.nav_settings(), icon: Settings, matches: (p) => p === '/settings' || p.startsWith('/settings/') }]
 	}
 ];

@@ -2,10 +2,12 @@ import { redirect } from '@sveltejs/kit';
 import { safeNext } from '#lib/navigation.ts';
 import type { LayoutLoad } from './$types';
 
-// Someone who is already signed in has no business on /login or /signup. The email verification
-// link is opened signed in or not, so that page stays put.
+// Someone who is already signed in has no business on /login or /signup. Links from emails
+// (verification, invitation, password reset) are opened signed in or not, so those pages stay put.
+const OPEN_WHEN_SIGNED_IN = new Set(['/(auth)/verify-email', '/(auth)/accept-invite', '/(auth)/reset-password', '/(auth)/forgot-password']);
+
 export const load: LayoutLoad = async ({ parent, url, route }) => {
-	if (route.id === '/(auth)/verify-email') return {};
+	if (route.id && OPEN_WHEN_SIGNED_IN.has(route.id)) return {};
 	const { session } = await parent();
 	if (session?.authenticated) redirect(307, safeNext(url.searchParams.get('next')));
 	return {};

@@ -1,0 +1,39 @@
+import access from 'virtual:api-access';
+import { describe, expect, it } from 'vitest';
+import { can, CAPABILITIES, rolesFor, type Capability } from './access.ts';
+
+describe('roles from openapi.json', () => {
+	it('are read for every operation, public ones with none', () => {
+		expect(access['GET /api/v1/clients']).toEqual(['owner', 'admin', 'engineer', 'viewer']);
+		expect(access['POST /api/v1/auth/login']).toEqual([]);
+	});
+
+	it('name a real operation for every capability', () => {
+		for (const operation of Object.values(CAPABILITIES)) expect(() => rolesFor(operation), operation).not.toThrow();
+		expect(() => rolesFor('GET /api/v1/nothing')).toThrow(/no operation/);
+	});
+});
+
+describe('can', () => {
+	const table: Record<Capability, string[]> = {
+		'clients.write': ['owner', 'admin', 'engineer'],
+		'members.manage': ['owner', 'admin'],
+		'members.remove': ['owner', 'admin'],
+		'invites.manage': ['owner', 'admin'],
+		'apiKeys.manage': ['owner', 'admin'],
+		'audit.read': ['owner', 'admin']
+	};
+
+	it('follows the levels the API declares', () => {
+		for (const [capability, allowed] of Object.entries(table) as [Capability, string[]][]) {
+			for (const role of ['owner', 'admin', 'engineer', 'viewer'] as const) {
+				expect(can(role, capability), `${role} ${capability}`).toBe(allowed.includes(role));
+			}
+		}
+	});
+
+	it('gives nothing to someone without a role', () => {
+		expect(can(undefined, 'clients.write')).toBe(false);
+		expect(can(null, 'audit.read')).toBe(false);
+	});
+});

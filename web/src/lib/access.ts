@@ -1,0 +1,31 @@
+/**
+ * What the signed-in member's role may do, for hiding actions and pages they could not use. The
+ * roles come from openapi.json's `x-rsm-roles` (read at build time by vite/api-access.ts), the
+ * same declarations the API's guard enforces, so the app never keeps its own copy of the rules.
+ * Hiding is a courtesy: the API refuses regardless.
+ */
+import access from 'virtual:api-access';
+import type { Role } from './api/types.ts';
+
+/** Each thing the app shows or hides → the API operation it stands for. */
+export const CAPABILITIES = {
+	'clients.write': 'POST /api/v1/clients',
+	'members.manage': 'PATCH /api/v1/members/{id}',
+	'members.remove': 'DELETE /api/v1/members/{id}',
+	'invites.manage': 'POST /api/v1/invites',
+	'apiKeys.manage': 'POST /api/v1/api-keys',
+	'audit.read': 'GET /api/v1/audit'
+} as const;
+export type Capability = keyof typeof CAPABILITIES;
+
+/** The roles openapi.json allows for `operation` ("METHOD /path"); throws for an unknown one. */
+export function rolesFor(operation: string): readonly string[] {
+	const roles = access[operation];
+	if (!roles) throw new Error(`openapi.json has no operation ${operation}`);
+	return roles;
+}
+
+/** Whether `role` may do `capability`; no role (signed out) may do nothing. */
+export function can(role: Role | null | undefined, capability: Capability): boolean {
+	return !!role && rolesFor(CAPABILITIES[capability]).includes(role);
+}

@@ -1,0 +1,50 @@
+/** Audit log entries in words. */
+import type { AuditQuery } from '#lib/api/types.ts';
+import { m } from '#lib/paraglide/messages.js';
+
+export type AuditAction = NonNullable<AuditQuery['action']>;
+export type AuditActorType = NonNullable<AuditQuery['actorType']>;
+
+/**
+ * Every action the API records, in words. A Record over the generated enum: when the API adds an
+ * action, type-checking fails here until it has a label (in both languages, by the i18n test).
+ */
+const ACTION_LABELS: Record<AuditAction, () => string> = {
+	'member.role_changed': m.audit_member_role_changed,
+	'member.removed': m.audit_member_removed,
+	'invite.created': m.audit_invite_created,
+	'invite.revoked': m.audit_invite_revoked,
+	'invite.accepted': m.audit_invite_accepted,
+	'api_key.created': m.audit_api_key_created,
+	'api_key.revoked': m.audit_api_key_revoked,
+	'client.created': m.audit_client_created,
+	'client.updated': m.audit_client_updated,
+	'client.deleted': m.audit_client_deleted
+};
+
+export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
+
+/** An action in words; one the app does not know yet shows as the API names it. */
+export function auditActionLabel(action: string): string {
+	return (ACTION_LABELS as Record<string, (() => string) | undefined>)[action]?.() ?? action;
+}
+
+export type AuditTargetType = NonNullable<AuditQuery['targetType']>;
+
+const TARGET_LABELS: Record<AuditTargetType, () => string> = {
+	member: m.audit_target_member,
+	invite: m.audit_target_invite,
+	api_key: m.audit_target_api_key,
+	client: m.audit_target_client
+};
+
+/** The kind of record an entry is about, in words. */
+export function auditTargetLabel(type: string): string {
+	return (TARGET_LABELS as Record<string, (() => string) | undefined>)[type]?.() ?? type;
+}
+
+/** The `from` of a period filter ("last N days"), as the API's ISO date-time. */
+export function periodStart(days: string, now = Date.now()): string | undefined {
+	const n = Number(days);
+	return days && n > 0 ? new Date(now - n * 24 * 60 * 60 * 1000).toISOString() : undefined;
+}

@@ -1,0 +1,52 @@
+/**
+ * Vite plugin: `import access from 'virtual:api-access'` gives, for every operation of openapi.json,
+ * the roles its `x-rsm-roles` extension allows (`"POST /api/v1/invites": ["owner", "admin"]`), read
+ * at build time. WHY: the navigation hides what a role may not do from the very rules the API's
+ * guard enforces (the `@Access` decorators generate openapi.json), so the two cannot drift apart.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const ID = 'virtual:api-access';
+const RESOLVED = '\0' + ID;
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+interface Spec {
+	paths: Record<string, Partial<Record<(typeof METHODS)[number], { 'x-rsm-roles'?: string[] }>>>;
+}
+
+/** `"METHOD /path"` → roles allowed; `[]` for public operations. */
+export function extractAccess(spec: Spec): Record<string, string[]> {
+	const out: Record<string, string[]> = {};
+	for (const [path, operations] of Object.entries(spec.paths)) {
+		for (const method of METHODS) {
+			const operation = operations[method];
+			if (operation) out[`${method.toUpperCase()} ${path}`] = operation['x-rsm-roles'] ?? [];
+		}
+	}
+	return out;
+}
+
+interface AccessPlugin {
+	name: string;
+	configResolved(config: { root: string }): void;
+	resolveId(id: string): string | undefined;
+	load(this: { addWatchFile(file: string): void }, id: string): string | undefined;
+}
+
+export function apiAccess(specPath: string): AccessPlugin {
+	let file = '';
+	return {
+		name: 'rsm-api-access',
+		configResolved(config) {
+			file = resolve(config.root, specPath);
+		},
+		resolveId: (id) => (id === ID ? RESOLVED : undefined),
+		load(id) {
+			if (id !== RESOLVED) return;
+			this.addWatchFile(file);
+			const spec = JSON.parse(readFileSync(file, 'utf8')) as Spec;
+			return `export default ${JSON.stringify(extractAccess(spec))};`;
+		}
+	};
+}

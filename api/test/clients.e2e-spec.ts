@@ -170,14 +170,16 @@ describe('clients', () => {
     // Well-formed base64url JSON that is not a sort key this API hands out (mutation testing found
     // element types, the element count and NUL text in a cursor unchecked by these tests).
     const someId = '00000000-0000-4000-8000-000000000000';
+    // A cursor is [sort, key, id] (see clients-list.query.ts); these are all for the default sort.
     it.each([
-      ['a number for the name', [1, someId]],
-      ['null for the name', [null, someId]],
-      ['a number for the id', ['a', 1]],
-      ['a third element', ['a', someId, 'x']],
-      ['one element', ['a']],
-      ['an object instead of an array', { 0: 'a', 1: someId, length: 2 }],
-      ['a NUL in the name', ['a\u0000', someId]],
+      ['a number for the name', ['name', 1, someId]],
+      ['null for the name', ['name', null, someId]],
+      ['a number for the id', ['name', 'a', 1]],
+      ['a number for the sort', [1, 'a', someId]],
+      ['a fourth element', ['name', 'a', someId, 'x']],
+      ['two elements', ['name', 'a']],
+      ['an object instead of an array', { 0: 'name', 1: 'a', 2: someId, length: 3 }],
+      ['a NUL in the name', ['name', 'a\u0000', someId]],
     ])('rejects a cursor holding %s: 400 naming the cursor', async (_label, key) => {
       const res = await get(`?cursor=${Buffer.from(JSON.stringify(key)).toString('base64url')}`).expect(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

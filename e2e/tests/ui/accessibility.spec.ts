@@ -54,6 +54,8 @@ async function check(page: Page, path: string, name: string): Promise<void> {
 for (const scheme of SCHEMES) {
 	for (const [screen, size] of Object.entries(SCREENS)) {
 		test(`no WCAG 2.1 AA violation on any page: ${scheme} theme, ${screen} (${size.width}×${size.height})`, async ({ page }) => {
+			// Every page the navigation reaches, axe and a full-page screenshot each: this grows with the app.
+			test.setTimeout(240_000);
 			await page.emulateMedia({ colorScheme: scheme });
 			const nameOf = namer(`${scheme}-${screen}`);
 			// Pages are found on a desktop screen, where the whole navigation is laid out.

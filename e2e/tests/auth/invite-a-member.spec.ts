@@ -59,6 +59,11 @@ test('invite a member by email, accept in another browser, log in as that engine
 	await them.getByLabel('Choose a password').fill(engineer.password);
 	await them.getByRole('button', { name: 'Join studio' }).click();
 	await expect(them.getByRole('banner').getByText(owner.studioName)).toBeVisible();
+	// The invitation link proved the engineer's address: the probation banner speaks of the owner's.
+	const probation = them.getByRole('region', { name: 'Email verification' });
+	await expect(probation).toContainText('The studio owner has not verified their email address yet.');
+	await expect(probation).not.toContainText(engineer.email);
+	await expect(probation.getByRole('button', { name: 'Send a new link' })).toHaveCount(0);
 
 	// The link worked once.
 	await them.goto(link);

@@ -17,6 +17,10 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'invite.accepted': m.audit_invite_accepted,
 	'api_key.created': m.audit_api_key_created,
 	'api_key.revoked': m.audit_api_key_revoked,
+	'password.changed': m.audit_password_changed,
+	'password.reset': m.audit_password_reset,
+	'session.ended': m.audit_session_ended,
+	'session.others_signed_out': m.audit_session_others_signed_out,
 	'client.created': m.audit_client_created,
 	'client.updated': m.audit_client_updated,
 	'client.deleted': m.audit_client_deleted
@@ -35,6 +39,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	member: m.audit_target_member,
 	invite: m.audit_target_invite,
 	api_key: m.audit_target_api_key,
+	user: m.audit_target_user,
+	session: m.audit_target_session,
 	client: m.audit_target_client
 };
 

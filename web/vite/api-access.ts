@@ -4,11 +4,8 @@
  * at build time. WHY: the navigation hides what a role may not do from the very rules the API's
  * guard enforces (the `@Access` decorators generate openapi.json), so the two cannot drift apart.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { openApiModule, type OpenApiModulePlugin } from './openapi-module.ts';
 
-const ID = 'virtual:api-access';
-const RESOLVED = '\0' + ID;
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
 
 interface Spec {
@@ -27,26 +24,6 @@ export function extractAccess(spec: Spec): Record<string, string[]> {
 	return out;
 }
 
-interface AccessPlugin {
-	name: string;
-	configResolved(config: { root: string }): void;
-	resolveId(id: string): string | undefined;
-	load(this: { addWatchFile(file: string): void }, id: string): string | undefined;
-}
-
-export function apiAccess(specPath: string): AccessPlugin {
-	let file = '';
-	return {
-		name: 'rsm-api-access',
-		configResolved(config) {
-			file = resolve(config.root, specPath);
-		},
-		resolveId: (id) => (id === ID ? RESOLVED : undefined),
-		load(id) {
-			if (id !== RESOLVED) return;
-			this.addWatchFile(file);
-			const spec = JSON.parse(readFileSync(file, 'utf8')) as Spec;
-			return `export default ${JSON.stringify(extractAccess(spec))};`;
-		}
-	};
+export function apiAccess(specPath: string): OpenApiModulePlugin {
+	return openApiModule<Spec>('rsm-api-access', 'virtual:api-access', specPath, extractAccess);
 }

@@ -5,11 +5,8 @@
  * generate openapi.json), so `a@b` is refused before sending and the two can never drift apart.
  * Only request bodies are included, to keep the bundle small.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { openApiModule, type OpenApiModulePlugin } from './openapi-module.ts';
 
-const ID = 'virtual:api-constraints';
-const RESOLVED = '\0' + ID;
 const KEPT = ['type', 'format', 'minLength', 'maxLength', 'pattern', 'nullable', 'minimum', 'maximum', 'enum'] as const;
 
 type JsonSchema = { $ref?: string; properties?: Record<string, Record<string, unknown>>; required?: string[]; allOf?: JsonSchema[] };
@@ -40,27 +37,6 @@ export function extractConstraints(spec: Spec) {
 	return out;
 }
 
-/** The few Vite plugin hooks used, typed here so the plugin fits whichever Vite copy loads it. */
-interface ConstraintsPlugin {
-	name: string;
-	configResolved(config: { root: string }): void;
-	resolveId(id: string): string | undefined;
-	load(this: { addWatchFile(file: string): void }, id: string): string | undefined;
-}
-
-export function apiConstraints(specPath: string): ConstraintsPlugin {
-	let file = '';
-	return {
-		name: 'rsm-api-constraints',
-		configResolved(config) {
-			file = resolve(config.root, specPath);
-		},
-		resolveId: (id) => (id === ID ? RESOLVED : undefined),
-		load(id) {
-			if (id !== RESOLVED) return;
-			this.addWatchFile(file);
-			const spec = JSON.parse(readFileSync(file, 'utf8')) as Spec;
-			return `export default ${JSON.stringify(extractConstraints(spec))};`;
-		}
-	};
+export function apiConstraints(specPath: string): OpenApiModulePlugin {
+	return openApiModule<Spec>('rsm-api-constraints', 'virtual:api-constraints', specPath, extractConstraints);
 }

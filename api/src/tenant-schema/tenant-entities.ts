@@ -1,5 +1,10 @@
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { Client } from '../clients/client.entity.js';
+import { EngineerProfile } from '../engineers/engineer-profile.entity.js';
+import { EngineerTimeOff } from '../engineers/engineer-time-off.entity.js';
+import { Equipment } from '../equipment/equipment.entity.js';
+import { Room } from '../rooms/room.entity.js';
+import { StudioSettings } from '../studio/studio-settings.entity.js';
 
 /** Every entity that lives in a tenant database. */
-export const TENANT_ENTITIES = [Client, AuditEntry];
+export const TENANT_ENTITIES = [Client, AuditEntry, StudioSettings, Room, Equipment, EngineerProfile, EngineerTimeOff];

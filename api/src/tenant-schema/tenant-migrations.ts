@@ -1,9 +1,15 @@
 import { CreateClients1764000000001 } from './migrations/1764000000001-CreateClients.js';
 import { CreateAuditLog1764600000001 } from './migrations/1764600000001-CreateAuditLog.js';
 import { ClientsCreatedOrder1795680000000 } from './migrations/1795680000000-ClientsCreatedOrder.js';
+import { CreateStudioResources1796000000000 } from './migrations/1796000000000-CreateStudioResources.js';
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
-export const TENANT_MIGRATIONS = [CreateClients1764000000001, CreateAuditLog1764600000001, ClientsCreatedOrder1795680000000];
+export const TENANT_MIGRATIONS = [
+  CreateClients1764000000001,
+  CreateAuditLog1764600000001,
+  ClientsCreatedOrder1795680000000,
+  CreateStudioResources1796000000000,
+];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */
 export const LATEST_TENANT_SCHEMA_VERSION = String(

@@ -30,7 +30,10 @@ describe('openapi.json', () => {
         'listMembers', 'listOrganizations', 'listSessions', 'live', 'login', 'logout', 'me', 'ready',
         'register', 'requestPasswordReset', 'resendVerification', 'session', 'signOutOtherSessions', 'switchOrganization', 'updateClient', 'updateMember',
         'verifyEmail',
-      ],
+        // Issue 9, bookings.
+        'cancelBooking', 'checkInBooking', 'checkOutBooking', 'createBooking', 'createBookingSeries', 'getBooking', 'getBookingSummary', 'listBookings',
+        'updateBooking',
+      ].sort(),
     );
   });
 });

@@ -93,14 +93,14 @@ export class CreateBookingDto {
   @IsUUID(undefined, { each: true })
   equipmentIds?: string[];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_BUFFER_MINUTES)
   setupMinutes?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -184,14 +184,14 @@ export class UpdateBookingDto {
   @IsUUID(undefined, { each: true })
   equipmentIds?: string[];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_BUFFER_MINUTES)
   setupMinutes?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -5,6 +5,8 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsDefined,
+  IsObject,
   IsIn,
   IsInt,
   IsISO8601,
@@ -139,6 +141,8 @@ export class RecurrenceDto {
 
 export class CreateBookingSeriesDto extends CreateBookingDto {
   @ApiProperty({ type: RecurrenceDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => RecurrenceDto)
   recurrence: RecurrenceDto;

@@ -108,34 +108,34 @@ describe('bookings: API', () => {
   });
 
   const engineerOf = async (studio: BookingStudio) => studio.member('engineer');
-  const badCreates: Array<[string, () => Promise<Record<string, unknown>>, number]> = [
-    ['end before start', async () => body({ startsAt: at(14), endsAt: at(10) }), 400],
-    ['zero length', async () => body({ startsAt: at(10), endsAt: at(10) }), 400],
-    ['an unknown client', async () => body({ clientId: randomUUID() }), 400],
-    ['an unknown room', async () => body({ roomId: randomUUID() }), 400],
-    ["another studio's client", async () => body({ clientId: await other.client() }), 400],
-    ["another studio's room", async () => body({ roomId: await other.room() }), 400],
-    ['an unknown engineer', async () => body({ engineerIds: [randomUUID()] }), 400],
-    ["another studio's engineer", async () => body({ engineerIds: [await engineerOf(other)] }), 400],
-    ['a viewer as engineer', async () => body({ engineerIds: [await s.member('viewer')] }), 400],
-    ['an unknown equipment item', async () => body({ equipmentIds: [randomUUID()] }), 400],
-    ["another studio's equipment", async () => body({ equipmentIds: [await other.equipment()] }), 400],
-    ['retired equipment', async () => body({ equipmentIds: [await s.equipment({ status: 'retired' })] }), 400],
-    ['equipment in maintenance', async () => body({ equipmentIds: [await s.equipment({ status: 'maintenance' })] }), 400],
-    ['an inactive room', async () => body({ roomId: await s.room({ active: false }) }), 400],
-    ['negative setup', async () => body({ setupMinutes: -5 }), 400],
-    ['a buffer over a day', async () => body({ teardownMinutes: 1441 }), 400],
-    ['a hold without expiry', async () => body({ status: 'hold' }), 400],
-    ['a hold expiring in the past', async () => body({ status: 'hold', holdExpiresAt: new Date(Date.now() - 1000).toISOString() }), 400],
-    ['a status other than hold/confirmed', async () => body({ status: 'completed' }), 400],
-    ['a local time without offset', async () => body({ startsAt: '2030-01-07T10:00:00' }), 400],
-    ['a blank title', async () => body({ title: '  ' }), 400],
-    ['an unknown field', async () => ({ ...body(), priceMinor: 1 }), 400],
-    ['duplicate engineers', async () => { const e = await s.member('engineer'); return body({ engineerIds: [e, e] }); }, 400],
-    ['overrideRules by an engineer (admins only)', async () => body({ overrideRules: true }), 403],
+  const badCreates: Array<[string, number, () => Promise<Record<string, unknown>>]> = [
+    ['end before start', 400, async () => body({ startsAt: at(14), endsAt: at(10) })],
+    ['zero length', 400, async () => body({ startsAt: at(10), endsAt: at(10) })],
+    ['an unknown client', 400, async () => body({ clientId: randomUUID() })],
+    ['an unknown room', 400, async () => body({ roomId: randomUUID() })],
+    ["another studio's client", 400, async () => body({ clientId: await other.client() })],
+    ["another studio's room", 400, async () => body({ roomId: await other.room() })],
+    ['an unknown engineer', 400, async () => body({ engineerIds: [randomUUID()] })],
+    ["another studio's engineer", 400, async () => body({ engineerIds: [await engineerOf(other)] })],
+    ['a viewer as engineer', 400, async () => body({ engineerIds: [await s.member('viewer')] })],
+    ['an unknown equipment item', 400, async () => body({ equipmentIds: [randomUUID()] })],
+    ["another studio's equipment", 400, async () => body({ equipmentIds: [await other.equipment()] })],
+    ['retired equipment', 400, async () => body({ equipmentIds: [await s.equipment({ status: 'retired' })] })],
+    ['equipment in maintenance', 400, async () => body({ equipmentIds: [await s.equipment({ status: 'maintenance' })] })],
+    ['an inactive room', 400, async () => body({ roomId: await s.room({ active: false }) })],
+    ['negative setup', 400, async () => body({ setupMinutes: -5 })],
+    ['a buffer over a day', 400, async () => body({ teardownMinutes: 1441 })],
+    ['a hold without expiry', 400, async () => body({ status: 'hold' })],
+    ['a hold expiring in the past', 400, async () => body({ status: 'hold', holdExpiresAt: new Date(Date.now() - 1000).toISOString() })],
+    ['a status other than hold/confirmed', 400, async () => body({ status: 'completed' })],
+    ['a local time without offset', 400, async () => body({ startsAt: '2030-01-07T10:00:00' })],
+    ['a blank title', 400, async () => body({ title: '  ' })],
+    ['an unknown field', 400, async () => ({ ...body(), priceMinor: 1 })],
+    ['duplicate engineers', 400, async () => { const e = await s.member('engineer'); return body({ engineerIds: [e, e] }); }],
+    ['overrideRules by an engineer (admins only)', 403, async () => body({ overrideRules: true })],
   ];
 
-  it.each(badCreates)('POST /bookings with %s → %i problem, nothing written', async (label, make, status) => {
+  it.each(badCreates)('POST /bookings with %s → %i problem, nothing written', async (label, status, make) => {
     const request = await make();
     const before = await snapshot();
     const caller = label.startsWith('overrideRules') ? s.as(await s.cookieOf(await s.member('engineer'))) : s.api;
@@ -175,14 +175,14 @@ describe('bookings: API', () => {
   });
 
   it.each([
-    ['end before start', { startsAt: at(505), endsAt: at(501) }, 400],
-    ['zero length', { endsAt: at(500) }, 400],
-    ['an unknown room', { roomId: randomUUID() }, 400],
-    ['an unknown engineer', { engineerIds: [randomUUID()] }, 400],
-    ['negative teardown', { teardownMinutes: -1 }, 400],
-    ['a status other than confirmed', { status: 'cancelled' }, 400],
-    ['an unknown scope', { scope: 'all' }, 400],
-  ])('PATCH with %s → %i problem, nothing written', async (_label, patch, status) => {
+    ['end before start', 400, { startsAt: at(505), endsAt: at(501) }],
+    ['zero length', 400, { endsAt: at(500) }],
+    ['an unknown room', 400, { roomId: randomUUID() }],
+    ['an unknown engineer', 400, { engineerIds: [randomUUID()] }],
+    ['negative teardown', 400, { teardownMinutes: -1 }],
+    ['a status other than confirmed', 400, { status: 'cancelled' }],
+    ['an unknown scope', 400, { scope: 'all' }],
+  ])('PATCH with %s → %i problem, nothing written', async (_label, status, patch) => {
     const a = (await book({ startsAt: at(500), endsAt: at(502) }).expect(201)).body;
     const before = await snapshot();
     const res = await s.api.patch(`/api/v1/bookings/${a.id}`).send(patch);

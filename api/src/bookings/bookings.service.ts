@@ -37,17 +37,12 @@ export class BookingsService {
       throw new ValidationProblem([{ field: 'to', messages: [`the range may span at most ${MAX_CALENDAR_RANGE_DAYS} days`] }]);
     }
     const statuses = query.status?.length ? query.status : ['hold', 'confirmed', 'in_progress', 'completed'];
-    const items = await this.tenant.run((m) =>
-      bookingViews(m, (qb) => {
-        // span (buffers included) covers [starts_at, ends_at): its gist index finds the candidates.
-        qb.where(`b.span && tstzrange(:from, :to, '[)')`, { from, to })
-          .andWhere('b.starts_at < :to AND b.ends_at > :from')
-          .andWhere('b.status = ANY(:statuses)', { statuses });
-        if (query.roomId) qb.andWhere('b.room_id = :roomId', { roomId: query.roomId });
-        if (query.engineerId) qb.andWhere('EXISTS (SELECT 1 FROM booking_engineers e WHERE e.booking_id = b.id AND e.user_id = :engineerId)', { engineerId: query.engineerId });
-        return qb.orderBy('b.starts_at').addOrderBy('b.id').limit(MAX_CALENDAR_ITEMS + 1);
-      }),
-    );
+    // span (buffers included) covers [starts_at, ends_at): its gist index finds the candidates.
+    const where = [`b.span && tstzrange($1, $2, '[)')`, 'b.starts_at < $2', 'b.ends_at > $1', 'b.status = ANY($3)'];
+    const parameters: unknown[] = [from, to, statuses];
+    if (query.roomId) where.push(`b.room_id = $${parameters.push(query.roomId)}`);
+    if (query.engineerId) where.push(`EXISTS (SELECT 1 FROM booking_engineers e WHERE e.booking_id = b.id AND e.user_id = $${parameters.push(query.engineerId)})`);
+    const items = await this.tenant.run((m) => bookingViews(m, where.join(' AND '), parameters, 'b.starts_at, b.id', MAX_CALENDAR_ITEMS + 1));
     if (items.length > MAX_CALENDAR_ITEMS) {
       throw new ValidationProblem([{ field: 'to', messages: [`more than ${MAX_CALENDAR_ITEMS} bookings in this range: ask for a shorter one`] }]);
     }
@@ -81,7 +76,7 @@ export class BookingsService {
     const occurrences = expandSeries(dto.recurrence.rrule, first, timeZone);
     const seriesId = randomUUID();
     await this.createAll(dto, occurrences, seriesId);
-    const items = await this.tenant.run((m) => bookingViews(m, (qb) => qb.where('b.series_id = :seriesId', { seriesId }).orderBy('b.starts_at')));
+    const items = await this.tenant.run((m) => bookingViews(m, 'b.series_id = $1', [seriesId]));
     return { seriesId, items };
   }
 

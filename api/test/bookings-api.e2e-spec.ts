@@ -243,6 +243,15 @@ describe('bookings: API', () => {
     expect((await s.api.get(`/api/v1/bookings/${short.id}/summary`).expect(200)).body).toMatchObject({ billedHours: 4, overtimeHours: 1, totalMinor: 4 * 5000 + 4 * 1000 + 2500 });
   });
 
+  it('a client or room with bookings cannot be deleted: the bookings keep their history (409, nothing removed)', async () => {
+    const owls = await s.client('Keeps history');
+    await book({ clientId: owls, startsAt: at(800), endsAt: at(802) }).expect(201);
+    const res = await s.api.delete(`/api/v1/clients/${owls}`).expect(409);
+    expect(res.body).toMatchObject({ type: 'https://rsm.dev/problems/client-in-use' });
+    await s.api.get(`/api/v1/clients/${owls}`).expect(200);
+    await expect(s.db.query(`DELETE FROM rooms WHERE id = $1`, [roomId])).rejects.toMatchObject({ code: '23503' });
+  });
+
   describe('booking rules', () => {
     let ruled: string;
     beforeAll(async () => {

@@ -102,14 +102,14 @@ export class BookingWrites {
     if (conflicts.length) throw new BookingConflictProblem(conflicts);
   }
 
-  /** Replaces a booking's engineers or equipment (the triggers copy its span and status into the new rows). */
-  async assign(m: EntityManager, bookingId: string, engineerIds: string[] | undefined, equipmentIds: string[] | undefined): Promise<void> {
+  /** Replaces a booking's engineers or equipment (the triggers copy its span and status into the new rows); `fresh`: a new booking, nothing to replace. */
+  async assign(m: EntityManager, bookingId: string, engineerIds: string[] | undefined, equipmentIds: string[] | undefined, fresh = false): Promise<void> {
     if (engineerIds) {
-      await m.getRepository(BookingEngineer).delete({ bookingId });
+      if (!fresh) await m.getRepository(BookingEngineer).delete({ bookingId });
       if (engineerIds.length) await m.getRepository(BookingEngineer).insert(engineerIds.map((userId) => ({ bookingId, userId })));
     }
     if (equipmentIds) {
-      await m.getRepository(BookingEquipment).delete({ bookingId });
+      if (!fresh) await m.getRepository(BookingEquipment).delete({ bookingId });
       if (equipmentIds.length) await m.getRepository(BookingEquipment).insert(equipmentIds.map((equipmentId) => ({ bookingId, equipmentId })));
     }
   }

@@ -143,7 +143,7 @@ export class BookingsService {
             createdBy: caller.userId,
           });
           const id = identifiers[0].id as string;
-          await this.writes.assign(m, id, engineerIds, equipmentIds);
+          await this.writes.assign(m, id, engineerIds, equipmentIds, true);
           if (!seriesId) {
             await this.writes.audit.record(m, {
               action: 'booking.created',

@@ -63,9 +63,9 @@ export class ClientsController {
   @Delete(':id')
   @Access('engineer')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete a client', description: 'Permanent; a second delete of the same id is a 404.' })
+  @ApiOperation({ summary: 'Delete a client', description: 'Permanent; a second delete of the same id is a 404. A client with bookings is kept (409).' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 404, 409)
   deleteClient(@Param('id', idPipe) id: string): Promise<void> {
     return this.clients.remove(id);
   }

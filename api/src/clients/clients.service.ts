@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.js';
+import { pgErrorCode } from '../common/pg-errors.js';
 import { ProblemException } from '../common/problem.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { AuditLog } from '../audit/audit-log.service.js';
@@ -99,10 +100,16 @@ export class ClientsService {
   }
 
   async remove(id: string): Promise<void> {
-    await this.tenant.transaction(async (m) => {
-      const result = await m.getRepository(Client).delete({ id });
-      if (!result.affected) throw notFound();
-      await this.audit.record(m, { action: 'client.deleted', targetType: 'client', targetId: id });
-    });
+    await this.tenant
+      .transaction(async (m) => {
+        const result = await m.getRepository(Client).delete({ id });
+        if (!result.affected) throw notFound();
+        await this.audit.record(m, { action: 'client.deleted', targetType: 'client', targetId: id });
+      })
+      .catch((err: unknown) => {
+        // Issue 9, bookings: a client's bookings keep it (foreign key ON DELETE RESTRICT): history is not erased.
+        if (pgErrorCode(err) === '23503') throw new ProblemException(HttpStatus.CONFLICT, 'client-in-use', 'This client has bookings: cancel or keep them; the client cannot be deleted.');
+        throw err;
+      });
   }
 }

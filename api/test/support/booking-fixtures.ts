@@ -15,6 +15,7 @@ export async function bookingStudio(t: TestApp, label = 'Bookings') {
     get: (url: string) => http.get(url).set('cookie', cookie),
     post: (url: string) => http.post(url).set('cookie', cookie),
     patch: (url: string) => http.patch(url).set('cookie', cookie),
+    delete: (url: string) => http.delete(url).set('cookie', cookie),
   });
   let n = 0;
   return {

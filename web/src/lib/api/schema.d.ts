@@ -556,7 +556,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a client
-         * @description Permanent; a second delete of the same id is a 404.
+         * @description Permanent; a second delete of the same id is a 404. A client with bookings is kept (409).
          */
         delete: operations["deleteClient"];
         options?: never;
@@ -2621,6 +2621,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];

@@ -121,10 +121,11 @@ describe('bookings: recurring series and time zones', () => {
     ['a DTSTART of its own', 'DTSTART:20300101T000000Z\nRRULE:FREQ=DAILY;COUNT=2'],
     ['an unknown weekday', 'FREQ=WEEKLY;COUNT=3;BYDAY=XX'],
     ['an empty rule', ''],
+    ['occurrences that overlap each other (26 h daily)', 'FREQ=DAILY;COUNT=3'],
   ])('an invalid RRULE (%s) is a 400 problem naming recurrence.rrule, nothing written', async (_label, rrule) => {
     const roomId = await s.room();
     const before = await s.count();
-    const res = await series(roomId, rrule, '2032-01-05T09:00:00Z', '2032-01-05T10:00:00Z').expect(400);
+    const res = await series(roomId, rrule, '2032-01-05T09:00:00Z', rrule === 'FREQ=DAILY;COUNT=3' ? '2032-01-06T11:00:00Z' : '2032-01-05T10:00:00Z').expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['recurrence.rrule']);
     expect(await s.count()).toBe(before);

@@ -13,8 +13,8 @@ import { BookingEngineer } from './booking-engineer.entity.js';
 import { BookingEquipment } from './booking-equipment.entity.js';
 import type { BookingConflictDto } from './dto/booking.dto.js';
 
-/** deadlock_detected, serialization_failure: the transaction did nothing and may simply run again. */
-const RETRYABLE = new Set(['40P01', '40001']);
+/** deadlock_detected, serialization_failure, exclusion_violation: the transaction did nothing and may simply run again. */
+const RETRYABLE = new Set(['40P01', '40001', '23P01']);
 
 /** The system actor of audit entries written by background work (no caller). */
 export const HOLD_EXPIRY_ACTOR = { type: 'system' as const, id: null, label: 'hold expiry' };
@@ -57,8 +57,9 @@ export class BookingWrites {
 
   /**
    * Runs `fn` in one tenant transaction. When PostgreSQL's exclusion constraints refuse a write (a
-   * concurrent booking committed after our pre-check), the transaction is gone: the conflicts are read
-   * again afresh for the 409's details. `occupied`: what the transaction was writing (known once it read the room).
+   * concurrent booking committed after our pre-check), `fn` runs again: its pre-check now sees the winner
+   * and answers the 409 with the details. Should the constraint still refuse (the other write not visible
+   * yet), the conflicts are read afresh here. `occupied`: what the transaction was writing (known once it read the room).
    */
   async transaction<T>(occupied: () => Array<Occupancy & { occurrenceStart?: string }>, ignore: string[], fn: (m: EntityManager) => Promise<T>): Promise<T> {
     try {
@@ -78,10 +79,11 @@ export class BookingWrites {
 
   /**
    * Concurrent bookings wait on each other's uncommitted rows in the exclusion indexes (room, engineer,
-   * equipment) in different orders, and PostgreSQL ends such a cycle by failing one transaction (40P01).
-   * The victim is run again from the start: by then the winner has committed, and the pre-check names it.
+   * equipment) in different orders, and PostgreSQL ends such a cycle by failing one transaction (40P01);
+   * or the constraint refuses a row committed after our pre-check (23P01). Either way the transaction did
+   * nothing and runs again from the start: by then the winner has committed, and the pre-check names it.
    */
-  private async withDeadlockRetry<T>(fn: (m: EntityManager) => Promise<T>, attempts = 5): Promise<T> {
+  private async withDeadlockRetry<T>(fn: (m: EntityManager) => Promise<T>, attempts = 3): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.tenant.transaction(fn);

@@ -74,6 +74,10 @@ export class BookingsService {
     assertOrder(first.startsAt, first.endsAt);
     const timeZone = await this.tenant.run(async (m) => (await this.references.studio(m)).timeZone);
     const occurrences = expandSeries(dto.recurrence.rrule, first, timeZone);
+    // Occurrences longer than the rule's period would double-book the series with itself.
+    if (occurrences.some((o, i) => i > 0 && o.startsAt < occurrences[i - 1].endsAt)) {
+      throw new ValidationProblem([{ field: 'recurrence.rrule', messages: ['the occurrences overlap each other: the session is longer than the interval'] }]);
+    }
     const seriesId = randomUUID();
     await this.createAll(dto, occurrences, seriesId);
     const items = await this.tenant.run((m) => bookingViews(m, 'b.series_id = $1', [seriesId]));

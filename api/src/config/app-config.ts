@@ -93,6 +93,11 @@ const envSchema = z.object({
   RATE_LIMIT_PASSWORD_RESET_CONFIRM_PER_IP_PER_HOUR: limit(20),
   RATE_LIMIT_PASSWORD_CHANGE_PER_USER_PER_HOUR: limit(10),
   // --- end of accounts-mail ---
+  // --- issue 8, ops-deploy: graceful shutdown, job queue monitoring, release label ---
+  SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
+  JOBS_MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RSM_RELEASE: z.string().regex(/^[\w.+-]{1,128}$/, 'must be a tag such as 2026.11.26-1 or a commit id').default('dev'),
+  // --- end of ops-deploy ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -217,6 +222,14 @@ export interface AppConfig {
   /** Issue 7, accounts-mail: password reset links. */
   passwordReset: { tokenTtlMs: number };
   jobs: { enabled: boolean; maintenanceCron: string };
+  // --- issue 8, ops-deploy ---
+  /** After SIGTERM, how long in-flight HTTP requests get to finish before their connections are closed. */
+  shutdownTimeoutMs: number;
+  /** How often pg-boss refreshes its per-queue counts (the job queue metrics) and supervises its queues. */
+  jobsMonitorIntervalSeconds: number;
+  /** The release this instance runs (the image tag), shown in rsm_build_info. */
+  release: string;
+  // --- end of ops-deploy ---
 }
 
 export class ConfigError extends Error {}
@@ -310,6 +323,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     passwordReset: { tokenTtlMs: env.PASSWORD_RESET_TOKEN_MINUTES * 60_000 },
     jobs: { enabled: env.JOBS_ENABLED, maintenanceCron: env.JOBS_MAINTENANCE_CRON },
+    // Issue 8, ops-deploy.
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    jobsMonitorIntervalSeconds: env.JOBS_MONITOR_INTERVAL_SECONDS,
+    release: env.RSM_RELEASE,
   };
 }
 

@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { PgBoss, type Queue, type WorkHandler } from 'pg-boss';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { JobMetrics } from '../metrics/job-metrics.js';
 
 /** pg-boss keeps its tables in this schema of the control database, apart from ours. */
 export const JOBS_SCHEMA = 'pgboss';
@@ -24,7 +25,10 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   private readonly registrations: Registration[] = [];
   private boss: PgBoss | undefined;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: JobMetrics,
+  ) {}
 
   /** Declares a queue and its worker; call from a provider's constructor or onModuleInit. */
   register(registration: Registration): void {
@@ -49,6 +53,9 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       application_name: 'rsm:jobs',
       max: 3,
       connectionTimeoutMillis: this.config.tenancy.connectTimeoutMs,
+      // Issue 8, ops-deploy: how fresh the per-queue counts behind the job metrics are.
+      monitorIntervalSeconds: this.config.jobsMonitorIntervalSeconds,
+      superviseIntervalSeconds: this.config.jobsMonitorIntervalSeconds,
     });
     // pg-boss reports background failures (a lost connection, a failed maintenance pass) as events.
     boss.on('error', (err) => this.logger.error({ err: String(err) }, 'Job queue error'));
@@ -62,8 +69,9 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       if (Object.keys(settings).length) await boss.updateQueue(name, settings);
       if (cron) await boss.schedule(name, cron, {}, { tz: 'UTC' });
       else await boss.unschedule(name);
-      await boss.work(name, handler);
+      await boss.work(name, this.metrics.instrument(name, handler));
     }
+    this.metrics.observeQueues(() => boss.getQueues());
     this.logger.log(`Job queue started (${this.registrations.map((r) => r.queue.name).join(', ') || 'no queues'})`);
   }
 
@@ -71,6 +79,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   async beforeApplicationShutdown(): Promise<void> {
     const boss = this.boss;
     this.boss = undefined;
+    this.metrics.observeQueues(undefined);
     await boss?.stop({ graceful: true, timeout: 10_000 });
   }
 }

@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppModule } from './app.module.js';
 import { trackDependencyRecovery } from './common/dependency-recovery.js';
+import { closeConnectionsWhileDraining, ShutdownState } from './common/graceful-shutdown.js';
 import { frameworkErrors, serverTimeouts, writeClientErrorProblem } from './common/http-server.js';
 import { refuseCrossSiteWrites } from './common/origin-check.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -69,6 +70,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
 
   // Issue 8, ops-deploy: first hook, so every request is counted (refused early ones included).
   instrumentHttp(fastify, app.get(HttpMetrics));
+  closeConnectionsWhileDraining(fastify, app.get(ShutdownState));
 
   const context = app.get(RequestContext);
   fastify.addHook('onRequest', (request, reply, done) => {

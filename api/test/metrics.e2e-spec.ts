@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { JOBS_SCHEMA, JobQueue } from '../src/jobs/job-queue.service.js';
 import { MAINTENANCE_QUEUE } from '../src/jobs/maintenance.job.js';
 import { TenantMigrationMetrics } from '../src/metrics/tenant-migration-metrics.js';
@@ -60,6 +63,24 @@ describe('metrics after real traffic', () => {
     expect([...routes].filter((r) => /[0-9a-f]{8}-[0-9a-f]{4}-/.test(r))).toEqual([]);
     // Only the scrape itself is in flight: every answered request was taken off again.
     expect(valueOf(text, 'rsm_http_requests_in_flight')).toBe(1);
+  });
+
+  it("the web app's files share one route label, whatever their hashed names", async () => {
+    const web = mkdtempSync(join(tmpdir(), 'rsm-web-'));
+    mkdirSync(join(web, '_app/immutable'), { recursive: true });
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>app</title>');
+    for (const name of ['start.a1b2c3.js', 'app.d4e5f6.js']) writeFileSync(join(web, '_app/immutable', name), 'export {};');
+    const app = await createTestApp({ WEB_DIST_DIR: web });
+    try {
+      await app.http().get('/_app/immutable/start.a1b2c3.js').expect(200);
+      await app.http().get('/_app/immutable/app.d4e5f6.js').expect(200);
+      const text = await scrape(app);
+      expect(valueOf(text, 'rsm_http_request_duration_seconds_count', { method: 'GET', route: '(static)', status_code: '200' })).toBe(2);
+      expect(text).not.toContain('a1b2c3');
+    } finally {
+      await app.close();
+      rmSync(web, { recursive: true, force: true });
+    }
   });
 
   it('the tenant registry is counted by status and schema position at each scrape', async () => {

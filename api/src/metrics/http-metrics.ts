@@ -5,6 +5,16 @@ import { METRICS_REGISTRY } from './metrics.registry.js';
 
 /** Route label of requests no route matched: never the raw URL, which anyone can vary without end. */
 export const UNMATCHED_ROUTE = '(unmatched)';
+/**
+ * Route label of the web app's files: @fastify/static registers one route per file, and their hashed
+ * names change with every release, so each would be a new series.
+ */
+export const STATIC_ROUTE = '(static)';
+
+function routeLabel(routeOptions: { url?: string; config?: unknown }): string {
+  if (routeOptions.url === undefined) return UNMATCHED_ROUTE;
+  return (routeOptions.config as { file?: unknown } | undefined)?.file !== undefined ? STATIC_ROUTE : routeOptions.url;
+}
 
 /**
  * HTTP request metrics (issue 8): a duration histogram by route TEMPLATE (`/api/v1/clients/:id`),
@@ -45,7 +55,7 @@ export function instrumentHttp(fastify: FastifyInstance, metrics: HttpMetrics): 
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.duration.observe(
-      { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status_code: String(reply.statusCode) },
+      { method: request.method, route: routeLabel(request.routeOptions), status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
     done();

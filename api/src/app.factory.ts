@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppModule } from './app.module.js';
 import { trackDependencyRecovery } from './common/dependency-recovery.js';
+import { closeConnectionsWhileDraining, ShutdownState } from './common/graceful-shutdown.js';
 import { frameworkErrors, serverTimeouts, writeClientErrorProblem } from './common/http-server.js';
 import { refuseCrossSiteWrites } from './common/origin-check.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -22,6 +23,7 @@ import { StrictValidationPipe } from './common/validation.js';
 import { serveWellKnownFiles } from './common/well-known-files.js';
 import type { AppConfig } from './config/app-config.js';
 import { DependencyHealth } from './metrics/dependency-health.js';
+import { HttpMetrics, instrumentHttp } from './metrics/http-metrics.js';
 import { buildOpenApiDocument, setupSwaggerUi } from './openapi/swagger.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -65,6 +67,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const fastify = app.getHttpAdapter().getInstance();
   const spa = SpaFallback.fromDir(resolveWebDist(config));
   const dependencies = app.get(DependencyHealth);
+
+  // Issue 8, ops-deploy: first hook, so every request is counted (refused early ones included).
+  instrumentHttp(fastify, app.get(HttpMetrics));
+  closeConnectionsWhileDraining(fastify, app.get(ShutdownState));
 
   const context = app.get(RequestContext);
   fastify.addHook('onRequest', (request, reply, done) => {

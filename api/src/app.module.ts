@@ -10,6 +10,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { InvitesModule } from './invites/invites.module.js';
 import { MembersModule } from './members/members.module.js';
+import { ShutdownState } from './common/graceful-shutdown.js';
 import { pinoHttpOptions } from './common/logging.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ControlModule } from './control/control.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         BookingsModule, // issue 9, bookings
       ],
       controllers: [HealthController],
+      providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)
     };
   }
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { createApp } from './app.factory.js';
+import { drainHttp, ShutdownState } from './common/graceful-shutdown.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { StartupError, startEmbeddedPostgres, type EmbeddedServer } from './database/embedded-postgres.js';
 import { withDatabase } from './database/postgres-url.js';
@@ -74,9 +75,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: shutting down\n`);
-    const force = setTimeout(() => process.exit(1), 20_000).unref();
+    // Issue 8, graceful shutdown: the drain has SHUTDOWN_TIMEOUT_MS; the job worker (≤ 10 s) and the
+    // pools (≤ 10 s) have their own bounds; this is the last resort should something hang anyway.
+    const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 30_000).unref();
     let exitCode = code;
     try {
+      // First the HTTP server: refuse new connections, answer the requests in flight (which still have
+      // the job queue, pools and control database), then Nest's shutdown hooks stop the rest.
+      if (app) {
+        const busy = await drainHttp(app.getHttpServer(), app.get(ShutdownState), config.shutdownTimeoutMs);
+        if (busy) process.stderr.write(`Closed ${busy} connection(s) still busy after SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}\n`);
+      }
       await app?.close();
     } catch (err) {
       process.stderr.write(`Error while closing the app: ${String(err)}\n`);

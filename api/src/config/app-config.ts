@@ -96,6 +96,11 @@ const envSchema = z.object({
   // --- issue 9, bookings: how often each worker looks for due jobs (hold expiry waits at most this long) ---
   JOBS_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(300).default(2),
   // --- end of bookings ---
+  // --- issue 8, ops-deploy: graceful shutdown, job queue monitoring, release label ---
+  SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
+  JOBS_MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RSM_RELEASE: z.string().regex(/^[\w.+-]{1,128}$/, 'must be a tag such as 2026.11.26-1 or a commit id').default('dev'),
+  // --- end of ops-deploy ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -222,6 +227,14 @@ export interface AppConfig {
   jobs: { enabled: boolean; maintenanceCron: string };
   /** Issue 9, bookings: seconds between a worker's fetches of due jobs (pg-boss pollingIntervalSeconds, >= 0.5). */
   jobPolling: { intervalSeconds: number };
+  // --- issue 8, ops-deploy ---
+  /** After SIGTERM, how long in-flight HTTP requests get to finish before their connections are closed. */
+  shutdownTimeoutMs: number;
+  /** How often pg-boss refreshes its per-queue counts (the job queue metrics) and supervises its queues. */
+  jobsMonitorIntervalSeconds: number;
+  /** The release this instance runs (the image tag), shown in rsm_build_info. */
+  release: string;
+  // --- end of ops-deploy ---
 }
 
 export class ConfigError extends Error {}
@@ -317,6 +330,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     jobs: { enabled: env.JOBS_ENABLED, maintenanceCron: env.JOBS_MAINTENANCE_CRON },
     // Issue 9, bookings.
     jobPolling: { intervalSeconds: env.JOBS_POLL_INTERVAL_SECONDS },
+    // Issue 8, ops-deploy.
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    jobsMonitorIntervalSeconds: env.JOBS_MONITOR_INTERVAL_SECONDS,
+    release: env.RSM_RELEASE,
   };
 }
 

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
+import { ShutdownState } from '../common/graceful-shutdown.js';
 import { ProblemException } from '../common/problem.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { logSafeError } from '../common/log-safe-error.js';
@@ -20,6 +21,7 @@ export class HealthController {
   constructor(
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
     private readonly dependencies: DependencyHealth,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('live')
@@ -32,11 +34,13 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary: 'The control database answers; safe to route traffic here',
-    description: 'A 503 problem while the control database is unreachable: for readiness probes.',
+    description: 'A 503 problem while the control database is unreachable or the instance is shutting down: for readiness probes.',
   })
   @ApiOkResponse({ type: HealthDto })
   @ApiProblems(503)
   async ready(): Promise<HealthDto> {
+    // Issue 8: a draining instance takes no new traffic (a proxy still connected learns it here).
+    if (this.shutdown.draining) throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'not-ready', 'The instance is shutting down.');
     try {
       await this.control.query('SELECT 1');
       this.dependencies.succeeded('control');

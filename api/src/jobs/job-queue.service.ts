@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { PgBoss, type Queue, type SendOptions, type WorkHandler } from 'pg-boss';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { JobMetrics } from '../metrics/job-metrics.js';
 
 /** pg-boss keeps its tables in this schema of the control database, apart from ours. */
 export const JOBS_SCHEMA = 'pgboss';
@@ -26,7 +27,10 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   /** JOBS_ENABLED=false: a queue that only sends (no workers, no schedules), started on first send. */
   private sender: Promise<PgBoss> | undefined;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: JobMetrics,
+  ) {}
 
   /** Declares a queue and its worker; call from a provider's constructor or onModuleInit. */
   register(registration: Registration): void {
@@ -76,6 +80,9 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       application_name: 'rsm:jobs',
       max: 3,
       connectionTimeoutMillis: this.config.tenancy.connectTimeoutMs,
+      // Issue 8, ops-deploy: how fresh the per-queue counts behind the job metrics are.
+      monitorIntervalSeconds: this.config.jobsMonitorIntervalSeconds,
+      superviseIntervalSeconds: this.config.jobsMonitorIntervalSeconds,
       ...options,
     });
     // pg-boss reports background failures (a lost connection, a failed maintenance pass) as events.
@@ -96,8 +103,10 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       if (Object.keys(settings).length) await boss.updateQueue(name, settings);
       if (cron) await boss.schedule(name, cron, {}, { tz: 'UTC' });
       else await boss.unschedule(name);
-      await boss.work(name, { pollingIntervalSeconds: this.config.jobPolling.intervalSeconds }, handler);
+      const pollingIntervalSeconds = this.config.jobPolling.intervalSeconds;
+      await boss.work(name, { pollingIntervalSeconds }, this.metrics.instrument(name, handler));
     }
+    this.metrics.observeQueues(() => boss.getQueues());
     this.logger.log(`Job queue started (${this.registrations.map((r) => r.queue.name).join(', ') || 'no queues'})`);
   }
 
@@ -105,6 +114,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   async beforeApplicationShutdown(): Promise<void> {
     const boss = this.boss;
     this.boss = undefined;
+    this.metrics.observeQueues(undefined);
     await boss?.stop({ graceful: true, timeout: 10_000 });
     const sender = this.sender;
     this.sender = undefined;

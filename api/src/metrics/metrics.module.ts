@@ -1,10 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { AppInfoMetrics } from './app-info-metrics.js';
 import { DependencyHealth } from './dependency-health.js';
+import { HttpMetrics } from './http-metrics.js';
+import { JobMetrics } from './job-metrics.js';
 import { MetricsAccessGuard } from './metrics-access.guard.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsServer } from './metrics-server.js';
 import { METRICS_REGISTRY } from './metrics.registry.js';
+import { TenantMigrationMetrics } from './tenant-migration-metrics.js';
 
 @Global()
 @Module({
@@ -21,7 +25,12 @@ import { METRICS_REGISTRY } from './metrics.registry.js';
     DependencyHealth,
     MetricsAccessGuard,
     MetricsServer,
+    // Issue 8, ops-deploy.
+    AppInfoMetrics,
+    HttpMetrics,
+    JobMetrics,
+    TenantMigrationMetrics,
   ],
-  exports: [METRICS_REGISTRY, DependencyHealth],
+  exports: [METRICS_REGISTRY, DependencyHealth, HttpMetrics, JobMetrics, TenantMigrationMetrics],
 })
 export class MetricsModule {}

@@ -41,7 +41,7 @@ test('metrics: Prometheus text with the process and the tenant pool metrics (ope
 	expect(res.status()).toBe(200);
 	expect(res.headers()['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
 	const text = await res.text();
-	for (const name of ['process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds', 'rsm_tenant_pools_open', 'rsm_dependency_up']) {
+	for (const name of ['process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds', 'rsm_tenant_pools_open', 'rsm_dependency_up', 'rsm_http_request_duration_seconds', 'rsm_build_info']) {
 		expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
 	}
 });

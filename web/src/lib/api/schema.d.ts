@@ -705,7 +705,7 @@ export interface paths {
         };
         /**
          * The control database answers; safe to route traffic here
-         * @description A 503 problem while the control database is unreachable: for readiness probes.
+         * @description A 503 problem while the control database is unreachable or the instance is shutting down: for readiness probes.
          */
         get: operations["ready"];
         put?: never;

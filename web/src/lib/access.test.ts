@@ -21,7 +21,8 @@ describe('can', () => {
 		'members.remove': ['owner', 'admin'],
 		'invites.manage': ['owner', 'admin'],
 		'apiKeys.manage': ['owner', 'admin'],
-		'audit.read': ['owner', 'admin']
+		'audit.read': ['owner', 'admin'],
+		'bookings.write': ['owner', 'admin', 'engineer']
 	};
 
 	it('follows the levels the API declares', () => {

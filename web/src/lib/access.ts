@@ -14,7 +14,9 @@ export const CAPABILITIES = {
 	'members.remove': 'DELETE /api/v1/members/{id}',
 	'invites.manage': 'POST /api/v1/invites',
 	'apiKeys.manage': 'POST /api/v1/api-keys',
-	'audit.read': 'GET /api/v1/audit'
+	'audit.read': 'GET /api/v1/audit',
+	// Scheduling (issue 9): create, move and change bookings in the calendar.
+	'bookings.write': 'POST /api/v1/bookings'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import LayoutDashboard from '@lucide/svelte/icons/layout-dashboard';
 import Users from '@lucide/svelte/icons/users';
+import CalendarDays from '@lucide/svelte/icons/calendar-days';
 import Settings from '@lucide/svelte/icons/settings';
 import { m } from '#lib/paraglide/messages.js';
 
@@ -22,6 +23,8 @@ export const NAV: NavSection[] = [
 		label: () => m.nav_section_studio(),
 		items: [
 			{ href: '/', label: () => m.nav_dashboard(), icon: LayoutDashboard, matches: (p) => p === '/' },
+			// Scheduling (issue 9): the week calendar of bookings.
+			{ href: '/calendar', label: () => m.nav_calendar(), icon: CalendarDays, matches: (p) => p === '/calendar' },
 			{ href: '/clients', label: () => m.nav_clients(), icon: Users, matches: (p) => p === '/clients' || p.startsWith('/clients/') }
 		]
 	},

@@ -1,0 +1,32 @@
+/** The sentences the calendar shows for a refused booking: what it collides with, and when. */
+import { formatDateTime } from '#lib/format.ts';
+import { m } from '#lib/paraglide/messages.js';
+import type { Conflict } from './api.ts';
+
+export interface ResourceNames {
+	room: (id: string) => string | undefined;
+	engineer: (id: string) => string | undefined;
+	equipment: (id: string) => string | undefined;
+}
+
+/** "Studio A is taken from 10:00 to 12:00 on 1 Dec 2026" (times in the studio's zone, buffers included). */
+export function conflictSentence(conflict: Conflict, names: ResourceNames, timeZone: string, locale: string): string {
+	const name = names[conflict.resource]?.(conflict.resourceId);
+	const day = formatDateTime(conflict.startsAt, locale, timeZone, 'date');
+	const from = formatDateTime(conflict.startsAt, locale, timeZone, 'time');
+	const sameDay = day === formatDateTime(conflict.endsAt, locale, timeZone, 'date');
+	const to = formatDateTime(conflict.endsAt, locale, timeZone, sameDay ? 'time' : 'datetime');
+	const what =
+		conflict.resource === 'room'
+			? m.calendar_conflict_room({ name: name ?? m.calendar_conflict_unknown_room() })
+			: conflict.resource === 'engineer'
+				? m.calendar_conflict_engineer({ name: name ?? m.calendar_conflict_unknown_engineer() })
+				: m.calendar_conflict_equipment({ name: name ?? m.calendar_conflict_unknown_equipment() });
+	return m.calendar_conflict_sentence({ what, day, from, to });
+}
+
+/** The whole message: a lead and one sentence per conflict (several resources may collide). */
+export function conflictMessage(conflicts: Conflict[], names: ResourceNames, timeZone: string, locale: string): string {
+	const sentences = conflicts.map((c) => conflictSentence(c, names, timeZone, locale));
+	return [m.calendar_conflict_lead(), ...new Set(sentences)].join(' ');
+}

@@ -3,6 +3,8 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
+// Issue 9, bookings.
+import { BookingsModule } from './bookings/bookings.module.js';
 // Issue 7, accounts-access: members, invites, API keys, the audit log.
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -51,6 +53,7 @@ export class AppModule {
         InvitesModule,
         ApiKeysModule,
         JobsModule,
+        BookingsModule, // issue 9, bookings
       ],
       controllers: [HealthController],
     };

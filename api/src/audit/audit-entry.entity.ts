@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const AUDIT_ACTOR_TYPES = ['user', 'api-key'] as const;
+// 'system': background work with no caller (issue 9: a hold released at its expiry by the job queue).
+export const AUDIT_ACTOR_TYPES = ['user', 'api-key', 'system'] as const;
 export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
 
 /** Every action written to the audit log (`resource.verb`). A new kind of write adds its action here. */
@@ -21,11 +22,20 @@ export const AUDIT_ACTIONS = [
   'client.created',
   'client.updated',
   'client.deleted',
+  // Issue 9, bookings.
+  'booking.created',
+  'booking.updated',
+  'booking.cancelled',
+  'booking.confirmed',
+  'booking.checked_in',
+  'booking.checked_out',
+  'booking.hold_expired',
+  'booking.series_created',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The kinds of record an entry is about. */
-export const AUDIT_TARGET_TYPES = ['member', 'invite', 'api_key', 'user', 'session', 'client'] as const;
+export const AUDIT_TARGET_TYPES = ['member', 'invite', 'api_key', 'user', 'session', 'client', 'booking'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /**

@@ -12,22 +12,44 @@ import type { Caller } from '../auth/auth.types.js';
  * more latency on a small route, and it took the real clients list from 0.59× to 0.50× of a raw
  * Fastify baseline (BENCHMARKS.md), far over DESIGN.md's 5 % budget.
  */
+/** The context of work done for one studio outside any request (a job): it names its tenant, and nothing else. */
+interface TenantWork {
+  tenantWork: { organizationId: string };
+}
+
 @Injectable()
 export class RequestContext {
-  private readonly storage = new AsyncLocalStorage<FastifyRequest>();
+  private readonly storage = new AsyncLocalStorage<FastifyRequest | TenantWork>();
 
   /** Runs the rest of the request (`next`) inside its own context. */
   run(request: FastifyRequest, next: () => void): void {
     this.storage.run(request, next);
   }
 
+  /**
+   * Issue 9 (bookings, hold expiry): runs `fn` as work of studio `organizationId` outside any request (a
+   * job names its tenant), so TenantConnection reaches that studio's database by the same path as a
+   * request. There is no caller: principal() is undefined and the audit log needs an explicit actor.
+   */
+  runForTenant<T>(organizationId: string, fn: () => Promise<T>): Promise<T> {
+    return this.storage.run({ tenantWork: { organizationId } }, fn);
+  }
+
+  /** The studio the current request's caller (or the current tenant work) belongs to. */
+  tenantId(): string | undefined {
+    const store = this.storage.getStore();
+    return store && 'tenantWork' in store ? store.tenantWork.organizationId : this.principal()?.organizationId;
+  }
+
   /** The authenticated caller of the current request (session or API key), if any. */
   principal(): Caller | undefined {
-    return (this.storage.getStore() as (FastifyRequest & { user?: Caller }) | undefined)?.user;
+    const store = this.storage.getStore();
+    return store && !('tenantWork' in store) ? (store as FastifyRequest & { user?: Caller }).user : undefined;
   }
 
   /** The client address of the current request (after TRUST_PROXY), for the audit log. */
   ip(): string | undefined {
-    return this.storage.getStore()?.ip;
+    const store = this.storage.getStore();
+    return store && !('tenantWork' in store) ? store.ip : undefined;
   }
 }

@@ -93,6 +93,9 @@ const envSchema = z.object({
   RATE_LIMIT_PASSWORD_RESET_CONFIRM_PER_IP_PER_HOUR: limit(20),
   RATE_LIMIT_PASSWORD_CHANGE_PER_USER_PER_HOUR: limit(10),
   // --- end of accounts-mail ---
+  // --- issue 9, bookings: how often each worker looks for due jobs (hold expiry waits at most this long) ---
+  JOBS_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(300).default(2),
+  // --- end of bookings ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -217,6 +220,8 @@ export interface AppConfig {
   /** Issue 7, accounts-mail: password reset links. */
   passwordReset: { tokenTtlMs: number };
   jobs: { enabled: boolean; maintenanceCron: string };
+  /** Issue 9, bookings: seconds between a worker's fetches of due jobs (pg-boss pollingIntervalSeconds, >= 0.5). */
+  jobPolling: { intervalSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -310,6 +315,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     passwordReset: { tokenTtlMs: env.PASSWORD_RESET_TOKEN_MINUTES * 60_000 },
     jobs: { enabled: env.JOBS_ENABLED, maintenanceCron: env.JOBS_MAINTENANCE_CRON },
+    // Issue 9, bookings.
+    jobPolling: { intervalSeconds: env.JOBS_POLL_INTERVAL_SECONDS },
   };
 }
 

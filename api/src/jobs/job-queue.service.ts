@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { PgBoss, type Queue, type WorkHandler } from 'pg-boss';
+import { PgBoss, type Queue, type SendOptions, type WorkHandler } from 'pg-boss';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /** pg-boss keeps its tables in this schema of the control database, apart from ours. */
@@ -23,6 +23,8 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   private readonly logger = new Logger('Jobs');
   private readonly registrations: Registration[] = [];
   private boss: PgBoss | undefined;
+  /** JOBS_ENABLED=false: a queue that only sends (no workers, no schedules), started on first send. */
+  private sender: Promise<PgBoss> | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -41,17 +43,49 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     return this.boss.send(queue, data);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.jobs.enabled) return;
+  /**
+   * Issue 9, bookings: sends a job that becomes due at `after` (pg-boss startAfter), e.g. a hold's expiry.
+   * Works on a web-only instance too (JOBS_ENABLED=false): the job is stored in the shared queue and an
+   * instance with workers runs it. Null when the queue's policy refused it (same singletonKey queued).
+   */
+  async sendAfter(queue: string, data: object, after: Date, options: SendOptions = {}): Promise<string | null> {
+    const boss = this.boss ?? (await this.startSender());
+    return boss.sendAfter(queue, data, options, after);
+  }
+
+  private startSender(): Promise<PgBoss> {
+    this.sender ??= (async () => {
+      const boss = this.newBoss({ supervise: false, schedule: false });
+      await boss.start();
+      for (const { queue } of this.registrations) {
+        const { name, policy, partition, ...settings } = queue;
+        await boss.createQueue(name, { policy, partition, ...settings });
+      }
+      return boss;
+    })().catch((err: unknown) => {
+      this.sender = undefined; // not cached: the next send tries again
+      throw err;
+    });
+    return this.sender;
+  }
+
+  private newBoss(options: { supervise?: boolean; schedule?: boolean } = {}): PgBoss {
     const boss = new PgBoss({
       connectionString: this.config.databaseUrl,
       schema: JOBS_SCHEMA,
       application_name: 'rsm:jobs',
       max: 3,
       connectionTimeoutMillis: this.config.tenancy.connectTimeoutMs,
+      ...options,
     });
     // pg-boss reports background failures (a lost connection, a failed maintenance pass) as events.
     boss.on('error', (err) => this.logger.error({ err: String(err) }, 'Job queue error'));
+    return boss;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.jobs.enabled) return;
+    const boss = this.newBoss();
     await boss.start();
     this.boss = boss;
     for (const { queue, handler, cron } of this.registrations) {
@@ -62,7 +96,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       if (Object.keys(settings).length) await boss.updateQueue(name, settings);
       if (cron) await boss.schedule(name, cron, {}, { tz: 'UTC' });
       else await boss.unschedule(name);
-      await boss.work(name, handler);
+      await boss.work(name, { pollingIntervalSeconds: this.config.jobPolling.intervalSeconds }, handler);
     }
     this.logger.log(`Job queue started (${this.registrations.map((r) => r.queue.name).join(', ') || 'no queues'})`);
   }
@@ -72,5 +106,8 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     const boss = this.boss;
     this.boss = undefined;
     await boss?.stop({ graceful: true, timeout: 10_000 });
+    const sender = this.sender;
+    this.sender = undefined;
+    await (await sender?.catch(() => undefined))?.stop({ graceful: true, timeout: 10_000 });
   }
 }

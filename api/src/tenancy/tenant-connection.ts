@@ -17,7 +17,7 @@ export class TenantConnection {
   ) {}
 
   get tenantId(): string {
-    const tenantId = this.context.principal()?.organizationId;
+    const tenantId = this.context.tenantId(); // the caller's studio, or the studio a job names (RequestContext.runForTenant)
     // A programming error (tenant data on a route without auth), not a client error.
     if (!tenantId) throw new Error('TenantConnection used outside a request with an authenticated tenant');
     return tenantId;

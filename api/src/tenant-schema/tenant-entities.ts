@@ -1,4 +1,7 @@
 import { AuditEntry } from '../audit/audit-entry.entity.js';
+import { BookingEngineer } from '../bookings/booking-engineer.entity.js';
+import { BookingEquipment } from '../bookings/booking-equipment.entity.js';
+import { Booking } from '../bookings/booking.entity.js';
 import { Client } from '../clients/client.entity.js';
 import { EngineerProfile } from '../engineers/engineer-profile.entity.js';
 import { EngineerTimeOff } from '../engineers/engineer-time-off.entity.js';
@@ -7,4 +10,4 @@ import { Room } from '../rooms/room.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 
 /** Every entity that lives in a tenant database. */
-export const TENANT_ENTITIES = [Client, AuditEntry, StudioSettings, Room, Equipment, EngineerProfile, EngineerTimeOff];
+export const TENANT_ENTITIES = [Client, AuditEntry, StudioSettings, Room, Equipment, EngineerProfile, EngineerTimeOff, Booking, BookingEngineer, BookingEquipment];

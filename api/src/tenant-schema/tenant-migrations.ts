@@ -2,6 +2,7 @@ import { CreateClients1764000000001 } from './migrations/1764000000001-CreateCli
 import { CreateAuditLog1764600000001 } from './migrations/1764600000001-CreateAuditLog.js';
 import { ClientsCreatedOrder1795680000000 } from './migrations/1795680000000-ClientsCreatedOrder.js';
 import { CreateStudioResources1796000000000 } from './migrations/1796000000000-CreateStudioResources.js';
+import { CreateBookings1796100000000 } from './migrations/1796100000000-CreateBookings.js';
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -9,6 +10,7 @@ export const TENANT_MIGRATIONS = [
   CreateAuditLog1764600000001,
   ClientsCreatedOrder1795680000000,
   CreateStudioResources1796000000000,
+  CreateBookings1796100000000,
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

@@ -23,7 +23,16 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'session.others_signed_out': m.audit_session_others_signed_out,
 	'client.created': m.audit_client_created,
 	'client.updated': m.audit_client_updated,
-	'client.deleted': m.audit_client_deleted
+	'client.deleted': m.audit_client_deleted,
+	// Issue 9, bookings.
+	'booking.created': m.audit_booking_created,
+	'booking.updated': m.audit_booking_updated,
+	'booking.cancelled': m.audit_booking_cancelled,
+	'booking.confirmed': m.audit_booking_confirmed,
+	'booking.checked_in': m.audit_booking_checked_in,
+	'booking.checked_out': m.audit_booking_checked_out,
+	'booking.hold_expired': m.audit_booking_hold_expired,
+	'booking.series_created': m.audit_booking_series_created
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -41,7 +50,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	api_key: m.audit_target_api_key,
 	user: m.audit_target_user,
 	session: m.audit_target_session,
-	client: m.audit_target_client
+	client: m.audit_target_client,
+	booking: m.audit_target_booking // issue 9, bookings
 };
 
 /** The kind of record an entry is about, in words. */

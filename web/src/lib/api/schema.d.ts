@@ -368,6 +368,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calendar: bookings overlapping [from, to)
+         * @description Both bounds required; at most 42 days apart. Cancelled and no-show bookings only when `status` names them. Sorted by startsAt, then id.
+         */
+        get: operations["listBookings"];
+        put?: never;
+        /**
+         * Book a session (or place a hold)
+         * @description The room's rates are copied into the booking. Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem (schema BookingConflictProblemDto) lists in `conflicts` what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
+         */
+        post: operations["createBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Book a recurring session (all occurrences or none)
+         * @description The RRULE is expanded in the studio's time zone, so wall-clock times survive DST changes. A conflict lists every conflicting occurrence (occurrenceStart). Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem (schema BookingConflictProblemDto) lists in `conflicts` what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
+         */
+        post: operations["createBookingSeries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one booking
+         * @description Another studio's booking is a 404, like one that does not exist.
+         */
+        get: operations["getBooking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Move, resize, reassign, edit or confirm a booking
+         * @description Only the fields sent change. `status: confirmed` confirms a hold. `scope: following` applies the change to the later occurrences of the series too. Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem (schema BookingConflictProblemDto) lists in `conflicts` what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
+         */
+        patch: operations["updateBooking"];
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a booking (or it and the rest of its series)
+         * @description Frees its slot at once. A session under way or over cannot be cancelled (409).
+         */
+        post: operations["cancelBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check in: the session starts now
+         * @description A confirmed booking becomes in_progress with actualStartAt = now; otherwise 409.
+         */
+        post: operations["checkInBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}/check-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check out: the session ends now
+         * @description An in-progress booking becomes completed with actualEndAt = now; see the summary for overtime and billing.
+         */
+        post: operations["checkOutBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the booking costs
+         * @description Room hours × the booked rate (or the day rate when cheaper) and equipment; actual times once checked out.
+         */
+        get: operations["getBookingSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients": {
         parameters: {
             query?: never;
@@ -612,7 +760,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -624,7 +772,7 @@ export interface components {
             type: components["schemas"]["AuditActorType"];
         };
         /** @enum {string} */
-        AuditActorType: "user" | "api-key";
+        AuditActorType: "user" | "api-key" | "system";
         AuditEntryDto: {
             /** @example member.role_changed */
             action: string;
@@ -650,10 +798,151 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
+        };
+        BillableLineDto: {
+            amountMinor: number;
+            currency: string;
+            description: string;
+            /** Format: uuid */
+            itemId: string;
+            /** @enum {string} */
+            kind: "room" | "equipment";
+            /** @description Hours (2 decimals), days or sessions */
+            quantity: number;
+            /** @enum {string} */
+            unit: "hour" | "day" | "session";
+            unitPriceMinor: number;
+        };
+        BillableSummaryDto: {
+            /** @description Hours billed: the actual session when checked out, else the booked one */
+            billedHours: number;
+            /** @description Booked hours (endsAt - startsAt) */
+            bookedHours: number;
+            /** Format: uuid */
+            bookingId: string;
+            currency: string;
+            lines: components["schemas"]["BillableLineDto"][];
+            /** @description Actual time beyond the booked end (0 when none or not checked out) */
+            overtimeHours: number;
+            /** @description Sum of the lines in `currency` (lines in another currency are listed, not added) */
+            totalMinor: number;
+        };
+        BookingClientDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        BookingConflictDto: {
+            /**
+             * Format: uuid
+             * @description The booking in the way (null when it could not be read back)
+             */
+            bookingId: string | null;
+            /**
+             * Format: date-time
+             * @description The other booking's end, teardown buffer included
+             */
+            endsAt: string | null;
+            /**
+             * Format: date-time
+             * @description Series: the requested occurrence that conflicts
+             */
+            occurrenceStart?: string;
+            /** @enum {string} */
+            resource: "room" | "engineer" | "equipment";
+            /** Format: uuid */
+            resourceId: string;
+            /**
+             * Format: date-time
+             * @description The other booking's start, setup buffer included
+             */
+            startsAt: string | null;
+        };
+        BookingConflictProblemDto: {
+            conflicts: components["schemas"]["BookingConflictDto"][];
+            detail: string;
+            /** @example 409 */
+            status: number;
+            /** @example Booking conflict */
+            title: string;
+            /** @example https://rsm.dev/problems/booking-conflict */
+            type: string;
+        };
+        BookingDto: {
+            /**
+             * @description Door code for the session
+             * @example 482913
+             */
+            accessCode: string;
+            /** Format: date-time */
+            actualEndAt: string | null;
+            /** Format: date-time */
+            actualStartAt: string | null;
+            /** @example hold_expired */
+            cancellationReason: string | null;
+            client: components["schemas"]["BookingClientDto"];
+            /** Format: uuid */
+            clientId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            engineerIds: string[];
+            equipmentIds: string[];
+            /** Format: date-time */
+            holdExpiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            /** Format: uuid */
+            projectId: string | null;
+            rate: components["schemas"]["BookingRateDto"];
+            /** Format: uuid */
+            roomId: string;
+            /** @description An admin created or changed it past the booking rules (see the audit log) */
+            rulesOverridden: boolean;
+            /**
+             * Format: uuid
+             * @description Shared by the occurrences of one recurring booking
+             */
+            seriesId: string | null;
+            setupMinutes: number;
+            /** Format: date-time */
+            startsAt: string;
+            status: components["schemas"]["BookingStatus"];
+            teardownMinutes: number;
+            /** @example Album tracking, day 1 */
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        BookingListDto: {
+            items: components["schemas"]["BookingDto"][];
+        };
+        BookingRateDto: {
+            /** @example EUR */
+            currency: string;
+            dayRateMinor: number | null;
+            hourlyRateMinor: number;
+        };
+        BookingSeriesDto: {
+            items: components["schemas"]["BookingDto"][];
+            /** Format: uuid */
+            seriesId: string;
+        };
+        /** @enum {string} */
+        BookingStatus: "hold" | "confirmed" | "in_progress" | "completed" | "cancelled" | "no_show";
+        CancelBookingDto: {
+            reason?: Record<string, never>;
+            /**
+             * @default this
+             * @enum {string}
+             */
+            scope: "this" | "following";
         };
         ChangePasswordDto: {
             /** @example my old passphrase */
@@ -706,6 +995,93 @@ export interface components {
             name: string;
             /** @description At most your own role */
             role: components["schemas"]["Role"];
+        };
+        CreateBookingDto: {
+            /** Format: uuid */
+            clientId: string;
+            /**
+             * Format: date-time
+             * @description After startsAt
+             * @example 2026-03-02T10:00:00Z
+             */
+            endsAt: string;
+            /** @description Members with the engineer role or above */
+            engineerIds?: string[];
+            equipmentIds?: string[];
+            /**
+             * Format: date-time
+             * @description Required for a hold, in the future
+             * @example 2026-03-02T10:00:00Z
+             */
+            holdExpiresAt?: string;
+            notes?: string | null;
+            /** @description Admins and owners: pass the booking rules (recorded in the audit log) */
+            overrideRules?: boolean;
+            /** Format: uuid */
+            projectId?: string | null;
+            /** Format: uuid */
+            roomId: string;
+            /** @description Default: the studio's */
+            setupMinutes?: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T10:00:00Z
+             */
+            startsAt: string;
+            /**
+             * @description A hold needs holdExpiresAt and is released then
+             * @default confirmed
+             * @enum {string}
+             */
+            status: "hold" | "confirmed";
+            /** @description Default: the studio's */
+            teardownMinutes?: number;
+            /** @example Album tracking, day 1 */
+            title: string;
+        };
+        CreateBookingSeriesDto: {
+            /** Format: uuid */
+            clientId: string;
+            /**
+             * Format: date-time
+             * @description After startsAt
+             * @example 2026-03-02T10:00:00Z
+             */
+            endsAt: string;
+            /** @description Members with the engineer role or above */
+            engineerIds?: string[];
+            equipmentIds?: string[];
+            /**
+             * Format: date-time
+             * @description Required for a hold, in the future
+             * @example 2026-03-02T10:00:00Z
+             */
+            holdExpiresAt?: string;
+            notes?: string | null;
+            /** @description Admins and owners: pass the booking rules (recorded in the audit log) */
+            overrideRules?: boolean;
+            /** Format: uuid */
+            projectId?: string | null;
+            recurrence: components["schemas"]["RecurrenceDto"];
+            /** Format: uuid */
+            roomId: string;
+            /** @description Default: the studio's */
+            setupMinutes?: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T10:00:00Z
+             */
+            startsAt: string;
+            /**
+             * @description A hold needs holdExpiresAt and is released then
+             * @default confirmed
+             * @enum {string}
+             */
+            status: "hold" | "confirmed";
+            /** @description Default: the studio's */
+            teardownMinutes?: number;
+            /** @example Album tracking, day 1 */
+            title: string;
         };
         CreateClientDto: {
             company?: string | null;
@@ -883,6 +1259,13 @@ export interface components {
              */
             type: string;
         };
+        RecurrenceDto: {
+            /**
+             * @description RFC 5545 RRULE (without DTSTART): FREQ=DAILY or WEEKLY, with COUNT or UNTIL; at most 52 occurrences, in the studio time zone
+             * @example FREQ=WEEKLY;COUNT=10
+             */
+            rrule: string;
+        };
         RegisterDto: {
             /**
              * Format: email
@@ -960,6 +1343,39 @@ export interface components {
              * @description A studio you are a member of
              */
             organizationId: string;
+        };
+        UpdateBookingDto: {
+            /**
+             * Format: date-time
+             * @example 2026-03-02T10:00:00Z
+             */
+            endsAt?: string;
+            engineerIds?: string[];
+            equipmentIds?: string[];
+            notes?: string | null;
+            /** @description Admins and owners: pass the booking rules (recorded) */
+            overrideRules?: boolean;
+            /** Format: uuid */
+            roomId?: string;
+            /**
+             * @description following: this occurrence and the later ones of its series
+             * @default this
+             * @enum {string}
+             */
+            scope: "this" | "following";
+            setupMinutes?: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T10:00:00Z
+             */
+            startsAt?: string;
+            /**
+             * @description confirmed: confirm a hold
+             * @enum {string}
+             */
+            status?: "confirmed";
+            teardownMinutes?: number;
+            title?: string;
         };
         UpdateClientDto: {
             company?: string | null;
@@ -1767,6 +2183,325 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listBookings: {
+        parameters: {
+            query: {
+                /** @description Start of the range (inclusive) */
+                from: string;
+                /** @description End of the range (exclusive); at most 42 days after from */
+                to: string;
+                roomId?: string;
+                engineerId?: string;
+                /** @description Only these statuses (repeat or comma-separate); default: all but cancelled and no_show */
+                status?: ("hold" | "confirmed" | "in_progress" | "completed" | "cancelled" | "no_show")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBookingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createBookingSeries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBookingSeriesDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingSeriesDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBookingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelBookingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    checkInBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    checkOutBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBookingSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillableSummaryDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,0 +1,273 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { BOOKING_STATUSES, type BookingStatus } from '../booking.entity.js';
+
+export const MAX_ENGINEERS = 20;
+export const MAX_EQUIPMENT = 50;
+export const MAX_BUFFER_MINUTES = 1440;
+/** The calendar query's widest range: six weeks (a month view with its overflow days). */
+export const MAX_CALENDAR_RANGE_DAYS = 42;
+export const BOOKING_SCOPES = ['this', 'following'] as const;
+export type BookingScope = (typeof BOOKING_SCOPES)[number];
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
+
+/** An instant, never a bare local time: a server's time zone must not decide when a session starts. */
+function Instant(): PropertyDecorator {
+  return (target, key) => {
+    IsISO8601({ strict: true, strictSeparator: true })(target, key);
+    Matches(/T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/, { message: `${String(key)} must be a date-time with Z or a UTC offset` })(target, key);
+    MaxLength(40)(target, key);
+  };
+}
+
+const instantDoc = { format: 'date-time', maxLength: 40, example: '2026-03-02T10:00:00Z' } as const;
+
+export class CreateBookingDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  clientId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  roomId: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Album tracking, day 1' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title: string;
+
+  @ApiProperty(instantDoc)
+  @Instant()
+  startsAt: string;
+
+  @ApiProperty({ ...instantDoc, description: 'After startsAt' })
+  @Instant()
+  endsAt: string;
+
+  @ApiPropertyOptional({ enum: ['hold', 'confirmed'], default: 'confirmed', description: 'A hold needs holdExpiresAt and is released then' })
+  @IsOptional()
+  @IsIn(['hold', 'confirmed'])
+  status?: 'hold' | 'confirmed';
+
+  @ApiPropertyOptional({ ...instantDoc, description: 'Required for a hold, in the future' })
+  @IsOptional()
+  @Instant()
+  holdExpiresAt?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_ENGINEERS, description: 'Members with the engineer role or above' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ENGINEERS)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  engineerIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_EQUIPMENT })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_EQUIPMENT)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  equipmentIds?: string[];
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUFFER_MINUTES)
+  setupMinutes?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUFFER_MINUTES)
+  teardownMinutes?: number;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  projectId?: string | null;
+
+  @ApiPropertyOptional({ description: 'Admins and owners: pass the booking rules (recorded in the audit log)' })
+  @IsOptional()
+  @IsBoolean()
+  overrideRules?: boolean;
+}
+
+export class RecurrenceDto {
+  @ApiProperty({
+    maxLength: 500,
+    example: 'FREQ=WEEKLY;COUNT=10',
+    description: 'RFC 5545 RRULE (without DTSTART): FREQ=DAILY or WEEKLY, with COUNT or UNTIL; at most 52 occurrences, in the studio time zone',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  rrule: string;
+}
+
+export class CreateBookingSeriesDto extends CreateBookingDto {
+  @ApiProperty({ type: RecurrenceDto })
+  @ValidateNested()
+  @Type(() => RecurrenceDto)
+  recurrence: RecurrenceDto;
+}
+
+export class UpdateBookingDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @Transform(trim)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional(instantDoc)
+  @IsOptional()
+  @Instant()
+  startsAt?: string;
+
+  @ApiPropertyOptional(instantDoc)
+  @IsOptional()
+  @Instant()
+  endsAt?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  roomId?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_ENGINEERS })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ENGINEERS)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  engineerIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_EQUIPMENT })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_EQUIPMENT)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  equipmentIds?: string[];
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUFFER_MINUTES)
+  setupMinutes?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUFFER_MINUTES)
+  teardownMinutes?: number;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
+  @Transform(blankToNull)
+  @ValidateIf((o: UpdateBookingDto) => o.notes !== undefined && o.notes !== null)
+  @IsString()
+  @MaxLength(5000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({ enum: ['confirmed'], description: 'confirmed: confirm a hold' })
+  @IsOptional()
+  @IsIn(['confirmed'])
+  status?: 'confirmed';
+
+  @ApiPropertyOptional({ description: 'Admins and owners: pass the booking rules (recorded)' })
+  @IsOptional()
+  @IsBoolean()
+  overrideRules?: boolean;
+
+  @ApiPropertyOptional({ enum: BOOKING_SCOPES, default: 'this', description: 'following: this occurrence and the later ones of its series' })
+  @IsOptional()
+  @IsIn(BOOKING_SCOPES)
+  scope?: BookingScope;
+}
+
+export class CancelBookingDto {
+  @ApiPropertyOptional({ maxLength: 500 })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string | null;
+
+  @ApiPropertyOptional({ enum: BOOKING_SCOPES, default: 'this' })
+  @IsOptional()
+  @IsIn(BOOKING_SCOPES)
+  scope?: BookingScope;
+}
+
+/** `status=a,b` and `status=a&status=b` both give [a, b]. */
+const statusList = ({ value }: { value: unknown }) =>
+  (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).filter((v) => v !== '');
+
+export class CalendarQueryDto {
+  @ApiProperty({ ...instantDoc, description: 'Start of the range (inclusive)' })
+  @Instant()
+  from: string;
+
+  @ApiProperty({ ...instantDoc, description: `End of the range (exclusive); at most ${MAX_CALENDAR_RANGE_DAYS} days after from` })
+  @Instant()
+  to: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  roomId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  engineerId?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    enum: BOOKING_STATUSES,
+    maxItems: BOOKING_STATUSES.length,
+    description: 'Only these statuses (repeat or comma-separate); default: all but cancelled and no_show',
+  })
+  @IsOptional()
+  @Transform(statusList)
+  @IsArray()
+  @ArrayMaxSize(BOOKING_STATUSES.length)
+  @IsIn(BOOKING_STATUSES, { each: true })
+  status?: BookingStatus[];
+}

@@ -4,7 +4,7 @@
  * Aliases are derived from operations (stable operationIds) rather than schema
  * names so a renamed DTO only needs fixing here, if anywhere.
  */
-import type { operations } from './schema';
+import type { components, operations } from './schema';
 
 type JsonBody<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 type RequestJson<Op> = Op extends { requestBody?: infer RB } ? JsonBody<NonNullable<RB>> : never;
@@ -31,3 +31,10 @@ export type AuditEntry = JsonBody<operations['listAudit']['responses'][200]>['it
 export type AuditQuery = NonNullable<operations['listAudit']['parameters']['query']>;
 export type SignedInSession = JsonBody<operations['listSessions']['responses'][200]>['items'][number];
 export type StudioMembership = JsonBody<operations['listOrganizations']['responses'][200]>['items'][number];
+
+// Scheduling (issue 9, calendar-web): bookings as the calendar reads and writes them.
+export type Booking = JsonBody<operations['getBooking']['responses'][200]>;
+export type BookingStatus = Booking['status'];
+export type CreateBookingBody = RequestJson<operations['createBooking']>;
+export type UpdateBookingBody = RequestJson<operations['updateBooking']>;
+export type BookingConflict = components['schemas']['BookingConflictProblemDto']['conflicts'][number];

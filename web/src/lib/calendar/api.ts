@@ -1,72 +1,14 @@
 /**
  * The calendar's calls to the scheduling API (bookings, rooms, engineers, equipment, studio), in
- * one place. Shapes follow the bookings contract (brief/contract-bookings.md) until the generated
- * client has them; every page goes through these functions, so the switch happens here only.
+ * one place. Bookings go through the generated client; a refusal keeps the 409 problem's
+ * `conflicts`, which the generic UiError has no room for.
  */
-import { api, settle, toUiError, type UiError } from '#lib/api/client.ts';
+import { m } from '#lib/paraglide/messages.js';
+import { api, settle, toUiError, type Booking, type BookingConflict, type CreateBookingBody, type FetchResult, type UiError, type UpdateBookingBody } from '#lib/api/client.ts';
 
-export type BookingStatus = 'hold' | 'confirmed' | 'in_progress' | 'completed' | 'cancelled' | 'no_show';
-
-export interface Booking {
-	id: string;
-	title: string;
-	status: BookingStatus;
-	clientId: string;
-	client: { id: string; name: string };
-	roomId: string;
-	engineerIds: string[];
-	equipmentIds: string[];
-	projectId: string | null;
-	seriesId: string | null;
-	startsAt: string;
-	endsAt: string;
-	setupMinutes: number;
-	teardownMinutes: number;
-	holdExpiresAt: string | null;
-	cancellationReason: string | null;
-	notes: string | null;
-	rate: { hourlyRateMinor: number; dayRateMinor: number | null; currency: string };
-	actualStartAt: string | null;
-	actualEndAt: string | null;
-	accessCode: string;
-	rulesOverridden: boolean;
-	createdAt: string;
-	updatedAt: string;
-}
-
-export interface CreateBookingBody {
-	clientId: string;
-	roomId: string;
-	title: string;
-	startsAt: string;
-	endsAt: string;
-	status?: 'hold' | 'confirmed';
-	holdExpiresAt?: string;
-	engineerIds?: string[];
-	equipmentIds?: string[];
-	notes?: string;
-}
-
-export interface UpdateBookingBody {
-	title?: string;
-	startsAt?: string;
-	endsAt?: string;
-	roomId?: string;
-	engineerIds?: string[];
-	equipmentIds?: string[];
-	notes?: string;
-	status?: 'confirmed';
-}
-
+export type { Booking, BookingStatus, CreateBookingBody, UpdateBookingBody } from '#lib/api/client.ts';
 /** One thing a refused booking collides with (the 409 problem's `conflicts`). */
-export interface Conflict {
-	resource: 'room' | 'engineer' | 'equipment';
-	resourceId: string;
-	bookingId: string;
-	startsAt: string;
-	endsAt: string;
-	occurrenceStart?: string;
-}
+export type Conflict = BookingConflict;
 
 export interface Room {
 	id: string;
@@ -86,7 +28,7 @@ export type Result<T> = { ok: true; data: T } | { ok: false; status: number | nu
 function isConflict(value: unknown): value is Conflict {
 	if (typeof value !== 'object' || value === null) return false;
 	const c = value as Record<string, unknown>;
-	return typeof c.resource === 'string' && typeof c.startsAt === 'string' && typeof c.endsAt === 'string';
+	return typeof c.resource === 'string' && typeof c.resourceId === 'string';
 }
 
 /** The `conflicts` of a 409 booking-conflict problem body; [] for anything else. */
@@ -95,47 +37,70 @@ export function conflictsOf(body: unknown): Conflict[] {
 	return Array.isArray(list) ? list.filter(isConflict) : [];
 }
 
-const JSON_HEADERS = { Accept: 'application/json, application/problem+json', 'Content-Type': 'application/json' };
+const BOOKING_FIELDS = ['clientId', 'roomId', 'title', 'startsAt', 'endsAt', 'holdExpiresAt', 'notes', 'engineerIds', 'equipmentIds'] as const;
 
-/** One request; a refusal keeps the problem's `conflicts`, which the generic UiError drops. */
-async function call<T>(method: string, path: string, body?: unknown, fields?: readonly string[]): Promise<Result<T>> {
-	let response: Response;
+/** The sentence for a `booking-rule` problem's `rule`, or null for another problem. */
+function ruleMessage(body: unknown): string | null {
+	const rule = typeof body === 'object' && body !== null ? (body as { rule?: unknown }).rule : undefined;
+	switch (rule) {
+		case 'min_notice':
+			return m.booking_rule_min_notice();
+		case 'min_length':
+			return m.booking_rule_min_length();
+		case 'max_length':
+			return m.booking_rule_max_length();
+		case 'opening_hours':
+			return m.booking_rule_opening_hours();
+		case 'engineer_time_off':
+			return m.booking_rule_engineer_time_off();
+		default:
+			return null;
+	}
+}
+
+/** Await an openapi-fetch call; never throws. A refusal keeps its conflicts and names a broken booking rule. */
+async function run<T>(request: Promise<FetchResult>, fields: readonly string[] = BOOKING_FIELDS): Promise<Result<T>> {
+	let result: FetchResult;
 	try {
-		response = await fetch(path, {
-			method,
-			credentials: 'same-origin',
-			headers: body === undefined ? { Accept: JSON_HEADERS.Accept } : JSON_HEADERS,
-			body: body === undefined ? undefined : JSON.stringify(body)
-		});
+		result = await request;
 	} catch (thrown) {
 		return { ok: false, status: null, error: toUiError(thrown), conflicts: [] };
 	}
-	const text = await response.text();
-	let parsed: unknown = undefined;
-	try {
-		parsed = text ? JSON.parse(text) : undefined;
-	} catch {
-		parsed = text;
-	}
-	if (response.ok) return { ok: true, data: parsed as T };
-	return { ok: false, status: response.status, error: toUiError(parsed, { response, fields }), conflicts: conflictsOf(parsed) };
+	const { response } = result;
+	if (response.ok) return { ok: true, data: result.data as T };
+	const error = toUiError(result.error, { response, fields });
+	const rule = ruleMessage(result.error);
+	return { ok: false, status: response.status, error: rule ? { ...error, message: rule } : error, conflicts: conflictsOf(result.error) };
 }
 
-const BOOKING_FIELDS = ['clientId', 'roomId', 'title', 'startsAt', 'endsAt', 'holdExpiresAt', 'notes'] as const;
+/** A GET for the endpoints the generated client does not have yet (the resources branch adds them). */
+async function getJson<T>(path: string): Promise<Result<T>> {
+	let response: Response;
+	try {
+		response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json, application/problem+json' } });
+	} catch (thrown) {
+		return { ok: false, status: null, error: toUiError(thrown), conflicts: [] };
+	}
+	const body: unknown = await response.json().catch(() => undefined);
+	return response.ok ? { ok: true, data: body as T } : { ok: false, status: response.status, error: toUiError(body, { response }), conflicts: [] };
+}
+
+const ALL_STATUSES = ['hold', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const;
+const path = (id: string) => ({ params: { path: { id } } });
 
 export const bookingsApi = {
 	/** Bookings overlapping [from, to) (at most 42 days), cancelled ones only when asked. */
+	// `scope` is this occurrence only: the calendar changes one session at a time.
 	list(from: string, to: string, includeCancelled: boolean) {
-		const query = new URLSearchParams({ from, to });
-		if (includeCancelled) query.set('status', 'hold,confirmed,in_progress,completed,cancelled,no_show');
-		return call<{ items: Booking[] }>('GET', `/api/v1/bookings?${query}`);
+		const query = { from, to, ...(includeCancelled ? { status: [...ALL_STATUSES] } : {}) };
+		return run<{ items: Booking[] }>(api.GET('/api/v1/bookings', { params: { query } }));
 	},
-	get: (id: string) => call<Booking>('GET', `/api/v1/bookings/${encodeURIComponent(id)}`),
-	create: (body: CreateBookingBody) => call<Booking>('POST', '/api/v1/bookings', body, BOOKING_FIELDS),
-	update: (id: string, body: UpdateBookingBody) => call<Booking>('PATCH', `/api/v1/bookings/${encodeURIComponent(id)}`, body, BOOKING_FIELDS),
-	cancel: (id: string) => call<Booking>('POST', `/api/v1/bookings/${encodeURIComponent(id)}/cancel`, {}),
-	checkIn: (id: string) => call<Booking>('POST', `/api/v1/bookings/${encodeURIComponent(id)}/check-in`, {}),
-	checkOut: (id: string) => call<Booking>('POST', `/api/v1/bookings/${encodeURIComponent(id)}/check-out`, {})
+	get: (id: string) => run<Booking>(api.GET('/api/v1/bookings/{id}', path(id))),
+	create: (body: CreateBookingBody) => run<Booking>(api.POST('/api/v1/bookings', { body })),
+	update: (id: string, body: Omit<UpdateBookingBody, 'scope'>) => run<Booking>(api.PATCH('/api/v1/bookings/{id}', { ...path(id), body: { scope: 'this', ...body } })),
+	cancel: (id: string) => run<Booking>(api.POST('/api/v1/bookings/{id}/cancel', { ...path(id), body: { scope: 'this' } })),
+	checkIn: (id: string) => run<Booking>(api.POST('/api/v1/bookings/{id}/check-in', path(id))),
+	checkOut: (id: string) => run<Booking>(api.POST('/api/v1/bookings/{id}/check-out', path(id)))
 };
 
 /** Every item of a cursor-paged list (rooms, engineers, equipment are a studio's handful). */
@@ -145,7 +110,7 @@ async function allItems<T>(path: string): Promise<Result<T[]>> {
 	for (let page = 0; page < 20; page++) {
 		const query = new URLSearchParams({ limit: '100' });
 		if (cursor) query.set('cursor', cursor);
-		const result = await call<{ items: T[]; nextCursor?: string | null }>('GET', `${path}?${query}`);
+		const result = await getJson<{ items: T[]; nextCursor?: string | null }>(`${path}?${query}`);
 		if (!result.ok) return result;
 		items.push(...result.data.items);
 		cursor = result.data.nextCursor ?? null;
@@ -167,7 +132,7 @@ export const resourcesApi = {
 		if (!result.ok) return result;
 		return { ok: true, data: result.data.filter((e) => e.status !== 'retired').map(({ id, name }) => ({ id, name })) };
 	},
-	studio: () => call<{ timeZone: string; defaultCurrency?: string }>('GET', '/api/v1/studio')
+	studio: () => getJson<{ timeZone: string; defaultCurrency?: string }>('/api/v1/studio')
 };
 
 /** Clients matching `term`, for the booking dialog's combobox. */

@@ -12,16 +12,18 @@ export interface ResourceNames {
 /** "Studio A is taken from 10:00 to 12:00 on 1 Dec 2026" (times in the studio's zone, buffers included). */
 export function conflictSentence(conflict: Conflict, names: ResourceNames, timeZone: string, locale: string): string {
 	const name = names[conflict.resource]?.(conflict.resourceId);
-	const day = formatDateTime(conflict.startsAt, locale, timeZone, 'date');
-	const from = formatDateTime(conflict.startsAt, locale, timeZone, 'time');
-	const sameDay = day === formatDateTime(conflict.endsAt, locale, timeZone, 'date');
-	const to = formatDateTime(conflict.endsAt, locale, timeZone, sameDay ? 'time' : 'datetime');
 	const what =
 		conflict.resource === 'room'
 			? m.calendar_conflict_room({ name: name ?? m.calendar_conflict_unknown_room() })
 			: conflict.resource === 'engineer'
 				? m.calendar_conflict_engineer({ name: name ?? m.calendar_conflict_unknown_engineer() })
 				: m.calendar_conflict_equipment({ name: name ?? m.calendar_conflict_unknown_equipment() });
+	// The other booking's times are null when it could not be read back (e.g. deleted meanwhile).
+	if (!conflict.startsAt || !conflict.endsAt) return m.calendar_conflict_sentence_untimed({ what });
+	const day = formatDateTime(conflict.startsAt, locale, timeZone, 'date');
+	const from = formatDateTime(conflict.startsAt, locale, timeZone, 'time');
+	const sameDay = day === formatDateTime(conflict.endsAt, locale, timeZone, 'date');
+	const to = formatDateTime(conflict.endsAt, locale, timeZone, sameDay ? 'time' : 'datetime');
 	return m.calendar_conflict_sentence({ what, day, from, to });
 }
 

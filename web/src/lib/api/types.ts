@@ -38,3 +38,7 @@ export type BookingStatus = Booking['status'];
 export type CreateBookingBody = RequestJson<operations['createBooking']>;
 export type UpdateBookingBody = RequestJson<operations['updateBooking']>;
 export type BookingConflict = components['schemas']['BookingConflictProblemDto']['conflicts'][number];
+export type CalendarRoom = JsonBody<operations['listRooms']['responses'][200]>['items'][number];
+export type CalendarEngineer = JsonBody<operations['listEngineers']['responses'][200]>['items'][number];
+export type CalendarEquipment = JsonBody<operations['listEquipment']['responses'][200]>['items'][number];
+export type CalendarStudio = JsonBody<operations['getStudio']['responses'][200]>;

@@ -4,18 +4,13 @@
  * `conflicts`, which the generic UiError has no room for.
  */
 import { m } from '#lib/paraglide/messages.js';
-import { api, settle, toUiError, type Booking, type BookingConflict, type CreateBookingBody, type FetchResult, type UiError, type UpdateBookingBody } from '#lib/api/client.ts';
+import { api, settle, toUiError, type Booking, type BookingConflict, type CreateBookingBody, type FetchResult, type UiError, type UpdateBookingBody, type CalendarRoom, type CalendarEngineer, type CalendarEquipment, type CalendarStudio } from '#lib/api/client.ts';
 
 export type { Booking, BookingStatus, CreateBookingBody, UpdateBookingBody } from '#lib/api/client.ts';
 /** One thing a refused booking collides with (the 409 problem's `conflicts`). */
 export type Conflict = BookingConflict;
 
-export interface Room {
-	id: string;
-	name: string;
-	colour: string;
-	active: boolean;
-}
+export type Room = CalendarRoom;
 
 /** A person or an item a booking can take: what the dialog and the drawer show. */
 export interface Named {
@@ -73,18 +68,6 @@ async function run<T>(request: Promise<FetchResult>, fields: readonly string[] =
 	return { ok: false, status: response.status, error: rule ? { ...error, message: rule } : error, conflicts: conflictsOf(result.error) };
 }
 
-/** A GET for the endpoints the generated client does not have yet (the resources branch adds them). */
-async function getJson<T>(path: string): Promise<Result<T>> {
-	let response: Response;
-	try {
-		response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json, application/problem+json' } });
-	} catch (thrown) {
-		return { ok: false, status: null, error: toUiError(thrown), conflicts: [] };
-	}
-	const body: unknown = await response.json().catch(() => undefined);
-	return response.ok ? { ok: true, data: body as T } : { ok: false, status: response.status, error: toUiError(body, { response }), conflicts: [] };
-}
-
 const ALL_STATUSES = ['hold', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const;
 const path = (id: string) => ({ params: { path: { id } } });
 
@@ -103,36 +86,35 @@ export const bookingsApi = {
 	checkOut: (id: string) => run<Booking>(api.POST('/api/v1/bookings/{id}/check-out', path(id)))
 };
 
-/** Every item of a cursor-paged list (rooms, engineers, equipment are a studio's handful). */
-async function allItems<T>(path: string): Promise<Result<T[]>> {
+/** Every item of a cursor-paged list (rooms, engineers, equipment: a studio's handful, 100 a page). */
+async function allItems<T>(fetchPage: (cursor: string | undefined) => Promise<FetchResult>): Promise<Result<T[]>> {
 	const items: T[] = [];
-	let cursor: string | null = null;
+	let cursor: string | undefined;
 	for (let page = 0; page < 20; page++) {
-		const query = new URLSearchParams({ limit: '100' });
-		if (cursor) query.set('cursor', cursor);
-		const result = await getJson<{ items: T[]; nextCursor?: string | null }>(`${path}?${query}`);
+		const result = await run<{ items: T[]; nextCursor: string | null }>(fetchPage(cursor), []);
 		if (!result.ok) return result;
 		items.push(...result.data.items);
-		cursor = result.data.nextCursor ?? null;
+		cursor = result.data.nextCursor ?? undefined;
 		if (!cursor) break;
 	}
 	return { ok: true, data: items };
 }
 
+const PAGE = 100;
+
 export const resourcesApi = {
-	rooms: () => allItems<Room>('/api/v1/rooms'),
-	/** Engineers are members: their id is the member's user id. */
+	rooms: () => allItems<Room>((cursor) => api.GET('/api/v1/rooms', { params: { query: { limit: PAGE, cursor } } })),
+	/** Engineers are members: a booking names them by their user id. */
 	async engineers(): Promise<Result<Named[]>> {
-		const result = await allItems<{ userId?: string; id?: string; name?: string; displayName?: string }>('/api/v1/engineers');
-		if (!result.ok) return result;
-		return { ok: true, data: result.data.map((e) => ({ id: e.userId ?? e.id ?? '', name: e.name ?? e.displayName ?? '' })) };
+		const result = await allItems<CalendarEngineer>((cursor) => api.GET('/api/v1/engineers', { params: { query: { limit: PAGE, cursor } } }));
+		return result.ok ? { ok: true, data: result.data.map((e) => ({ id: e.userId, name: e.name })) } : result;
 	},
+	/** Retired equipment takes no bookings. */
 	async equipment(): Promise<Result<Named[]>> {
-		const result = await allItems<Named & { status?: string }>('/api/v1/equipment');
-		if (!result.ok) return result;
-		return { ok: true, data: result.data.filter((e) => e.status !== 'retired').map(({ id, name }) => ({ id, name })) };
+		const result = await allItems<CalendarEquipment>((cursor) => api.GET('/api/v1/equipment', { params: { query: { limit: PAGE, cursor } } }));
+		return result.ok ? { ok: true, data: result.data.filter((e) => e.status !== 'retired').map(({ id, name }) => ({ id, name })) } : result;
 	},
-	studio: () => getJson<{ timeZone: string; defaultCurrency?: string }>('/api/v1/studio')
+	studio: () => run<CalendarStudio>(api.GET('/api/v1/studio'), [])
 };
 
 /** Clients matching `term`, for the booking dialog's combobox. */

@@ -30,7 +30,7 @@ const booking = (over: Partial<Booking> = {}): Booking => ({
 	updatedAt: '2026-03-01T00:00:00Z',
 	...over
 });
-const rooms = new Map<string, Room>([['r1', { id: 'r1', name: 'Studio A', colour: '#fde047', active: true }]]);
+const rooms = new Map<string, Pick<Room, 'colour'>>([['r1', { colour: '#fde047' }]]);
 
 describe('calendar events', () => {
 	it('places a booking at its wall-clock time in the studio zone, in its room, in the room colour', () => {

@@ -31,7 +31,7 @@ export function movable(booking: Booking): boolean {
 	return booking.status === 'hold' || booking.status === 'confirmed';
 }
 
-export function toCalendarEvent(booking: Booking, rooms: Map<string, Room>, timeZone: string, writable: boolean): Calendar.EventInput {
+export function toCalendarEvent(booking: Booking, rooms: ReadonlyMap<string, Pick<Room, 'colour'>>, timeZone: string, writable: boolean): Calendar.EventInput {
 	const colour = rooms.get(booking.roomId)?.colour ?? FALLBACK_ROOM_COLOUR;
 	const classNames = ['rsm-booking', `rsm-status-${booking.status}`];
 	return {

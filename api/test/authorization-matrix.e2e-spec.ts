@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { roleAtLeast, type RouteRule } from '../src/auth/access.decorator.js';
 import { AccessRulesCheck, type DeclaredRoute, declaredRoutes } from '../src/auth/access-rules.check.js';
 import type { Role } from '../src/control/membership.entity.js';
-import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
  * The authorization matrix (issue 7), generated from the app's route table (Nest's router metadata,
@@ -115,7 +115,32 @@ describe('authorization matrix: every route × every caller', () => {
    * belong to a person rather than the studio (sessions) are those of the user the caller acts as: a
    * member ends their own session; the owner of another studio gets one of A's owner's (404).
    */
+  // Issue 9, bookings: a fresh booking of studio A in `status`, each at its own hour (no two overlap).
+  let bookingSlot = 0;
+  let bookingRefs: Promise<{ db: import('pg').Client; clientId: string; roomId: string }> | undefined;
+  const matrixBooking = async (status: 'confirmed' | 'in_progress') => {
+    bookingRefs ??= (async () => {
+      const db = await connectTenantDatabase(t, a.organizationId);
+      const clientId = (await db.query(`INSERT INTO clients (name) VALUES ('Matrix client') RETURNING id`)).rows[0].id as string;
+      const roomId = (await db.query(`INSERT INTO rooms (name, currency) VALUES ('Matrix room', 'EUR') RETURNING id`)).rows[0].id as string;
+      return { db, clientId, roomId };
+    })();
+    const { db, clientId, roomId } = await bookingRefs;
+    const startsAt = new Date(Date.UTC(2031, 0, 1) + bookingSlot++ * 3_600_000);
+    const { rows } = await db.query(
+      `INSERT INTO bookings (client_id, room_id, title, starts_at, ends_at, status, actual_start_at, hourly_rate_minor, currency, access_code)
+       VALUES ($1, $2, 'Matrix booking', $3, $4, $5::text, CASE WHEN $5::text = 'in_progress' THEN $3::timestamptz END, 0, 'EUR', '12345678') RETURNING id`,
+      [clientId, roomId, startsAt, new Date(startsAt.getTime() + 3_600_000), status],
+    );
+    return rows[0].id as string;
+  };
+
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
+    '/api/v1/bookings/:id': () => matrixBooking('confirmed'),
+    '/api/v1/bookings/:id/summary': () => matrixBooking('confirmed'),
+    '/api/v1/bookings/:id/cancel': () => matrixBooking('confirmed'),
+    '/api/v1/bookings/:id/check-in': () => matrixBooking('confirmed'),
+    '/api/v1/bookings/:id/check-out': () => matrixBooking('in_progress'),
     '/api/v1/clients/:id': async () => (await t.http().post('/api/v1/clients').set('cookie', await ownerCookie()).send({ name: 'Matrix client' }).expect(201)).body.id,
     '/api/v1/members/:id': async () => (await addMember(a.organizationId, 'viewer', 'Matrix fixture')).membershipId,
     '/api/v1/invites/:id': async () =>
@@ -191,6 +216,7 @@ describe('authorization matrix: every route × every caller', () => {
     keys['revoked key'] = revoked.key;
   });
   afterAll(async () => {
+    await (await bookingRefs)?.db.end();
     await t.close();
   });
 

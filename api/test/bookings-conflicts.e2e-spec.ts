@@ -11,8 +11,8 @@ describe('bookings: conflicts', () => {
   let clientId: string;
 
   beforeAll(async () => {
-    // 50 concurrent requests queue for a tenant pool of 3: give them time rather than a 503.
-    t = await createTestApp({ TENANT_ACQUIRE_TIMEOUT_MS: '60000' });
+    // 50 concurrent requests on the largest tenant pool (10 transactions at once), given time to queue rather than a 503.
+    t = await createTestApp({ TENANT_ACQUIRE_TIMEOUT_MS: '60000', TENANT_POOL_SIZE: '10' });
     s = await bookingStudio(t, 'Conflicts');
     clientId = await s.client();
   });

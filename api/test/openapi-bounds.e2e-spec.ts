@@ -27,6 +27,13 @@ describe('openapi.json bounds hold on the real API', () => {
     await t.close();
   });
 
+  const bookingBody = {
+    clientId: '00000000-0000-4000-8000-000000000000',
+    roomId: '00000000-0000-4000-8000-000000000000',
+    title: 'Bounded',
+    startsAt: '2030-01-07T10:00:00Z',
+    endsAt: '2030-01-07T12:00:00Z',
+  };
   const validBodies: Record<string, () => Record<string, string>> = {
     register: () => newStudio(),
     login: () => credentials,
@@ -49,6 +56,11 @@ describe('openapi.json bounds hold on the real API', () => {
     createEquipment: () => ({ name: 'Bounded', category: 'Bounded' }),
     updateEquipment: () => ({}),
     addTimeOff: () => ({ startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z' }),
+    // Issue 9, bookings (ids need not exist: a field over its bound is refused before any lookup).
+    createBooking: () => ({ ...bookingBody }),
+    createBookingSeries: () => ({ ...bookingBody, recurrence: { rrule: 'FREQ=WEEKLY;COUNT=2' } }) as never,
+    updateBooking: () => ({ title: 'Bounded' }),
+    cancelBooking: () => ({}),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

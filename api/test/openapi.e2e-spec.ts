@@ -33,6 +33,9 @@ describe('openapi.json', () => {
         // Issue 9, resources.
         'addTimeOff', 'createEquipment', 'createRoom', 'deleteEquipment', 'deleteRoom', 'deleteTimeOff', 'getEquipment', 'getRoom', 'getStudio',
         'getWorkingHours', 'listEngineers', 'listEquipment', 'listRooms', 'listTimeOff', 'setWorkingHours', 'updateEquipment', 'updateRoom', 'updateStudio',
+        // Issue 9, bookings.
+        'cancelBooking', 'checkInBooking', 'checkOutBooking', 'createBooking', 'createBookingSeries', 'getBooking', 'getBookingSummary', 'listBookings',
+        'updateBooking',
       ].sort(),
     );
   });

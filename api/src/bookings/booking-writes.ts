@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { roleAtLeast } from '../auth/access.decorator.js';
+import { pgErrorCode } from '../common/pg-errors.js';
 import { RequestContext } from '../common/request-context.js';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
@@ -11,6 +12,9 @@ import { BookingConflictProblem } from './booking-problems.js';
 import { BookingEngineer } from './booking-engineer.entity.js';
 import { BookingEquipment } from './booking-equipment.entity.js';
 import type { BookingConflictDto } from './dto/booking.dto.js';
+
+/** deadlock_detected, serialization_failure: the transaction did nothing and may simply run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
 
 /** The system actor of audit entries written by background work (no caller). */
 export const HOLD_EXPIRY_ACTOR = { type: 'system' as const, id: null, label: 'hold expiry' };
@@ -58,7 +62,7 @@ export class BookingWrites {
    */
   async transaction<T>(occupied: () => Array<Occupancy & { occurrenceStart?: string }>, ignore: string[], fn: (m: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.tenant.transaction(fn);
+      return await this.withDeadlockRetry(fn);
     } catch (err) {
       const resource = exclusionViolation(err);
       if (!resource) throw err;
@@ -69,6 +73,21 @@ export class BookingWrites {
         return found;
       });
       throw new BookingConflictProblem(conflicts.length ? conflicts : [{ resource, resourceId: occupancies[0].roomId, bookingId: null, startsAt: null, endsAt: null }]);
+    }
+  }
+
+  /**
+   * Concurrent bookings wait on each other's uncommitted rows in the exclusion indexes (room, engineer,
+   * equipment) in different orders, and PostgreSQL ends such a cycle by failing one transaction (40P01).
+   * The victim is run again from the start: by then the winner has committed, and the pre-check names it.
+   */
+  private async withDeadlockRetry<T>(fn: (m: EntityManager) => Promise<T>, attempts = 5): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.tenant.transaction(fn);
+      } catch (err) {
+        if (attempt >= attempts || !RETRYABLE.has(pgErrorCode(err) ?? '')) throw err;
+      }
     }
   }
 

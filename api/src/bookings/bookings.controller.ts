@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCookieAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { uuidParam } from '../common/uuid-param.js';
 import { BookingChangesService } from './booking-changes.service.js';
 import { BookingsService } from './bookings.service.js';
-import { BillableSummaryDto, BookingConflictProblemDto, BookingDto, BookingListDto, BookingSeriesDto } from './dto/booking.dto.js';
+import { BillableSummaryDto, BookingDto, BookingListDto, BookingSeriesDto } from './dto/booking.dto.js';
 import { CalendarQueryDto, CancelBookingDto, CreateBookingDto, CreateBookingSeriesDto, MAX_CALENDAR_RANGE_DAYS, UpdateBookingDto } from './dto/booking-input.dto.js';
 
 const CONFLICT =
-  'A 409 `booking-conflict` problem (schema BookingConflictProblemDto) lists in `conflicts` what is taken: the room, an engineer or an ' +
+  'A 409 `booking-conflict` problem lists in `conflicts` ({ resource: room|engineer|equipment, resourceId, bookingId, startsAt, endsAt, occurrenceStart? }) what is taken: the room, an engineer or an ' +
   'equipment item, with the other booking\'s id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.';
 const RULES =
   'Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers\' time off) refuse with a 400 ' +
@@ -19,7 +19,6 @@ const RULES =
 // Issue 9 (scheduling): viewers read the calendar; engineers and above book, move, cancel and check in.
 @ApiTags('bookings')
 @ApiCookieAuth()
-@ApiExtraModels(BookingConflictProblemDto)
 @ApiProblems(401, 503)
 @Controller('api/v1/bookings')
 export class BookingsController {

@@ -11,7 +11,7 @@ import { billableSummary, bookingView, bookingViews } from './booking-view.js';
 import { assertOrder, BookingWrites, newAccessCode } from './booking-writes.js';
 import { Booking } from './booking.entity.js';
 import { HoldExpiryJob } from './hold-expiry.job.js';
-import type { BillableSummaryDto, BookingDto, BookingListDto, BookingSeriesDto } from './dto/booking.dto.js';
+import { type BillableSummaryDto, type BookingDto, type BookingListDto, type BookingSeriesDto, MAX_CALENDAR_ITEMS } from './dto/booking.dto.js';
 import { type CalendarQueryDto, type CreateBookingDto, type CreateBookingSeriesDto, MAX_CALENDAR_RANGE_DAYS } from './dto/booking-input.dto.js';
 
 const DAY = 86_400_000;
@@ -45,9 +45,12 @@ export class BookingsService {
           .andWhere('b.status = ANY(:statuses)', { statuses });
         if (query.roomId) qb.andWhere('b.room_id = :roomId', { roomId: query.roomId });
         if (query.engineerId) qb.andWhere('EXISTS (SELECT 1 FROM booking_engineers e WHERE e.booking_id = b.id AND e.user_id = :engineerId)', { engineerId: query.engineerId });
-        return qb.orderBy('b.starts_at').addOrderBy('b.id');
+        return qb.orderBy('b.starts_at').addOrderBy('b.id').limit(MAX_CALENDAR_ITEMS + 1);
       }),
     );
+    if (items.length > MAX_CALENDAR_ITEMS) {
+      throw new ValidationProblem([{ field: 'to', messages: [`more than ${MAX_CALENDAR_ITEMS} bookings in this range: ask for a shorter one`] }]);
+    }
     return { items };
   }
 

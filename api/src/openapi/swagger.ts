@@ -23,6 +23,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('api-keys', "Integrators' API keys")
     .addTag('audit', "The studio's audit log")
     .addTag('clients', "The studio's clients: bands, artists and labels it records")
+    .addTag('bookings', 'Recording sessions: the calendar, holds, recurring series, check-in/out (issue 9)')
     .addTag('health', 'Liveness and readiness probes for the load balancer')
     // Issue 9, resources.
     .addTag('studio', "The studio's settings: time zone, default currency, opening hours, default buffers")

@@ -5,6 +5,8 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsDefined,
+  IsObject,
   IsIn,
   IsInt,
   IsISO8601,
@@ -93,14 +95,14 @@ export class CreateBookingDto {
   @IsUUID(undefined, { each: true })
   equipmentIds?: string[];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_BUFFER_MINUTES)
   setupMinutes?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -139,6 +141,8 @@ export class RecurrenceDto {
 
 export class CreateBookingSeriesDto extends CreateBookingDto {
   @ApiProperty({ type: RecurrenceDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => RecurrenceDto)
   recurrence: RecurrenceDto;
@@ -184,14 +188,14 @@ export class UpdateBookingDto {
   @IsUUID(undefined, { each: true })
   equipmentIds?: string[];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_BUFFER_MINUTES)
   setupMinutes?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_BUFFER_MINUTES })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES })
   @IsOptional()
   @IsInt()
   @Min(0)

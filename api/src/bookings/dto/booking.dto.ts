@@ -1,6 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { BOOKING_STATUSES, type BookingStatus } from '../booking.entity.js';
 
+/** The calendar query answers at most this many bookings (a busy six weeks of many rooms); more is a 400 asking for a narrower range. */
+export const MAX_CALENDAR_ITEMS = 5000;
+
 export class BookingClientDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -11,10 +14,10 @@ export class BookingClientDto {
 
 /** The room's rates when the booking was made (minor units of `currency`). */
 export class BookingRateDto {
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 })
   hourlyRateMinor: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, nullable: true })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647, nullable: true })
   dayRateMinor: number | null;
 
   @ApiProperty({ minLength: 3, maxLength: 3, example: 'EUR' })
@@ -58,10 +61,10 @@ export class BookingDto {
   @ApiProperty({ format: 'date-time' })
   endsAt: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1440 })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 1440 })
   setupMinutes: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1440 })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 1440 })
   teardownMinutes: number;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -96,7 +99,7 @@ export class BookingDto {
 }
 
 export class BookingListDto {
-  @ApiProperty({ type: [BookingDto] })
+  @ApiProperty({ type: [BookingDto], maxItems: MAX_CALENDAR_ITEMS })
   items: BookingDto[];
 }
 
@@ -129,24 +132,6 @@ export class BookingConflictDto {
   occurrenceStart?: string;
 }
 
-/** The 409 body when a booking would double-book a room, an engineer or an equipment item. */
-export class BookingConflictProblemDto {
-  @ApiProperty({ example: 'https://rsm.dev/problems/booking-conflict' })
-  type: string;
-
-  @ApiProperty({ example: 'Booking conflict' })
-  title: string;
-
-  @ApiProperty({ example: 409 })
-  status: number;
-
-  @ApiProperty()
-  detail: string;
-
-  @ApiProperty({ type: [BookingConflictDto] })
-  conflicts: BookingConflictDto[];
-}
-
 /** What a booking costs: room time (hours × rate, or the day rate when cheaper) and equipment. */
 export class BillableLineDto {
   @ApiProperty({ enum: ['room', 'equipment'] })
@@ -164,10 +149,10 @@ export class BillableLineDto {
   @ApiProperty({ description: 'Hours (2 decimals), days or sessions' })
   quantity: number;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 })
   unitPriceMinor: number;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 0, maximum: 9007199254740991 })
   amountMinor: number;
 
   @ApiProperty({ minLength: 3, maxLength: 3 })
@@ -187,10 +172,10 @@ export class BillableSummaryDto {
   @ApiProperty({ description: 'Actual time beyond the booked end (0 when none or not checked out)' })
   overtimeHours: number;
 
-  @ApiProperty({ type: [BillableLineDto] })
+  @ApiProperty({ type: [BillableLineDto], maxItems: 51 })
   lines: BillableLineDto[];
 
-  @ApiProperty({ type: 'integer', description: 'Sum of the lines in `currency` (lines in another currency are listed, not added)' })
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 0, maximum: 9007199254740991, description: 'Sum of the lines in `currency` (lines in another currency are listed, not added)' })
   totalMinor: number;
 
   @ApiProperty({ minLength: 3, maxLength: 3 })

@@ -383,7 +383,7 @@ export interface paths {
         put?: never;
         /**
          * Book a session (or place a hold)
-         * @description The room's rates are copied into the booking. Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem (schema BookingConflictProblemDto) lists in `conflicts` what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
+         * @description The room's rates are copied into the booking. Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem lists in `conflicts` ({ resource: room|engineer|equipment, resourceId, bookingId, startsAt, endsAt, occurrenceStart? }) what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
          */
         post: operations["createBooking"];
         delete?: never;
@@ -403,7 +403,7 @@ export interface paths {
         put?: never;
         /**
          * Book a recurring session (all occurrences or none)
-         * @description The RRULE is expanded in the studio's time zone, so wall-clock times survive DST changes. A conflict lists every conflicting occurrence (occurrenceStart). Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem (schema BookingConflictProblemDto) lists in `conflicts` what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
+         * @description The RRULE is expanded in the studio's time zone, so wall-clock times survive DST changes. A conflict lists every conflicting occurrence (occurrenceStart). Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem lists in `conflicts` ({ resource: room|engineer|equipment, resourceId, bookingId, startsAt, endsAt, occurrenceStart? }) what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
          */
         post: operations["createBookingSeries"];
         delete?: never;
@@ -431,7 +431,7 @@ export interface paths {
         head?: never;
         /**
          * Move, resize, reassign, edit or confirm a booking
-         * @description Only the fields sent change. `status: confirmed` confirms a hold. `scope: following` applies the change to the later occurrences of the series too. Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem (schema BookingConflictProblemDto) lists in `conflicts` what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
+         * @description Only the fields sent change. `status: confirmed` confirms a hold. `scope: following` applies the change to the later occurrences of the series too. Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem lists in `conflicts` ({ resource: room|engineer|equipment, resourceId, bookingId, startsAt, endsAt, occurrenceStart? }) what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
          */
         patch: operations["updateBooking"];
         trace?: never;
@@ -1020,6 +1020,7 @@ export interface components {
             user: components["schemas"]["UserDto"];
         };
         BillableLineDto: {
+            /** Format: int64 */
             amountMinor: number;
             currency: string;
             description: string;
@@ -1031,6 +1032,7 @@ export interface components {
             quantity: number;
             /** @enum {string} */
             unit: "hour" | "day" | "session";
+            /** Format: int32 */
             unitPriceMinor: number;
         };
         BillableSummaryDto: {
@@ -1044,49 +1046,16 @@ export interface components {
             lines: components["schemas"]["BillableLineDto"][];
             /** @description Actual time beyond the booked end (0 when none or not checked out) */
             overtimeHours: number;
-            /** @description Sum of the lines in `currency` (lines in another currency are listed, not added) */
+            /**
+             * Format: int64
+             * @description Sum of the lines in `currency` (lines in another currency are listed, not added)
+             */
             totalMinor: number;
         };
         BookingClientDto: {
             /** Format: uuid */
             id: string;
             name: string;
-        };
-        BookingConflictDto: {
-            /**
-             * Format: uuid
-             * @description The booking in the way (null when it could not be read back)
-             */
-            bookingId: string | null;
-            /**
-             * Format: date-time
-             * @description The other booking's end, teardown buffer included
-             */
-            endsAt: string | null;
-            /**
-             * Format: date-time
-             * @description Series: the requested occurrence that conflicts
-             */
-            occurrenceStart?: string;
-            /** @enum {string} */
-            resource: "room" | "engineer" | "equipment";
-            /** Format: uuid */
-            resourceId: string;
-            /**
-             * Format: date-time
-             * @description The other booking's start, setup buffer included
-             */
-            startsAt: string | null;
-        };
-        BookingConflictProblemDto: {
-            conflicts: components["schemas"]["BookingConflictDto"][];
-            detail: string;
-            /** @example 409 */
-            status: number;
-            /** @example Booking conflict */
-            title: string;
-            /** @example https://rsm.dev/problems/booking-conflict */
-            type: string;
         };
         BookingDto: {
             /**
@@ -1126,10 +1095,12 @@ export interface components {
              * @description Shared by the occurrences of one recurring booking
              */
             seriesId: string | null;
+            /** Format: int32 */
             setupMinutes: number;
             /** Format: date-time */
             startsAt: string;
             status: components["schemas"]["BookingStatus"];
+            /** Format: int32 */
             teardownMinutes: number;
             /** @example Album tracking, day 1 */
             title: string;
@@ -1142,7 +1113,9 @@ export interface components {
         BookingRateDto: {
             /** @example EUR */
             currency: string;
+            /** Format: int32 */
             dayRateMinor: number | null;
+            /** Format: int32 */
             hourlyRateMinor: number;
         };
         BookingSeriesDto: {
@@ -1237,7 +1210,10 @@ export interface components {
             projectId?: string | null;
             /** Format: uuid */
             roomId: string;
-            /** @description Default: the studio's */
+            /**
+             * Format: int32
+             * @description Default: the studio's
+             */
             setupMinutes?: number;
             /**
              * Format: date-time
@@ -1250,7 +1226,10 @@ export interface components {
              * @enum {string}
              */
             status: "hold" | "confirmed";
-            /** @description Default: the studio's */
+            /**
+             * Format: int32
+             * @description Default: the studio's
+             */
             teardownMinutes?: number;
             /** @example Album tracking, day 1 */
             title: string;
@@ -1281,7 +1260,10 @@ export interface components {
             recurrence: components["schemas"]["RecurrenceDto"];
             /** Format: uuid */
             roomId: string;
-            /** @description Default: the studio's */
+            /**
+             * Format: int32
+             * @description Default: the studio's
+             */
             setupMinutes?: number;
             /**
              * Format: date-time
@@ -1294,7 +1276,10 @@ export interface components {
              * @enum {string}
              */
             status: "hold" | "confirmed";
-            /** @description Default: the studio's */
+            /**
+             * Format: int32
+             * @description Default: the studio's
+             */
             teardownMinutes?: number;
             /** @example Album tracking, day 1 */
             title: string;
@@ -1845,6 +1830,7 @@ export interface components {
              * @enum {string}
              */
             scope: "this" | "following";
+            /** Format: int32 */
             setupMinutes?: number;
             /**
              * Format: date-time
@@ -1856,6 +1842,7 @@ export interface components {
              * @enum {string}
              */
             status?: "confirmed";
+            /** Format: int32 */
             teardownMinutes?: number;
             title?: string;
         };

@@ -23,7 +23,18 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'session.others_signed_out': m.audit_session_others_signed_out,
 	'client.created': m.audit_client_created,
 	'client.updated': m.audit_client_updated,
-	'client.deleted': m.audit_client_deleted
+	'client.deleted': m.audit_client_deleted,
+	// Scheduling resources (issue 9).
+	'studio.updated': m.audit_studio_updated,
+	'room.created': m.audit_room_created,
+	'room.updated': m.audit_room_updated,
+	'room.deleted': m.audit_room_deleted,
+	'equipment.created': m.audit_equipment_created,
+	'equipment.updated': m.audit_equipment_updated,
+	'equipment.deleted': m.audit_equipment_deleted,
+	'engineer.working_hours_set': m.audit_engineer_working_hours_set,
+	'engineer.time_off_added': m.audit_engineer_time_off_added,
+	'engineer.time_off_removed': m.audit_engineer_time_off_removed
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -41,7 +52,11 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	api_key: m.audit_target_api_key,
 	user: m.audit_target_user,
 	session: m.audit_target_session,
-	client: m.audit_target_client
+	client: m.audit_target_client,
+	studio: m.audit_target_studio,
+	room: m.audit_target_room,
+	equipment: m.audit_target_equipment,
+	engineer: m.audit_target_engineer
 };
 
 /** The kind of record an entry is about, in words. */

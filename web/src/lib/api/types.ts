@@ -4,7 +4,7 @@
  * Aliases are derived from operations (stable operationIds) rather than schema
  * names so a renamed DTO only needs fixing here, if anywhere.
  */
-import type { components, operations } from './schema';
+import type { operations } from './schema';
 
 type JsonBody<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 type RequestJson<Op> = Op extends { requestBody?: infer RB } ? JsonBody<NonNullable<RB>> : never;
@@ -32,13 +32,26 @@ export type AuditQuery = NonNullable<operations['listAudit']['parameters']['quer
 export type SignedInSession = JsonBody<operations['listSessions']['responses'][200]>['items'][number];
 export type StudioMembership = JsonBody<operations['listOrganizations']['responses'][200]>['items'][number];
 
+// Scheduling resources (issue 9): studio settings, rooms, equipment, engineers.
+export type StudioSettings = JsonBody<operations['getStudio']['responses'][200]>;
+export type UpdateStudioSettingsBody = RequestJson<operations['updateStudio']>;
+export type DailyHours = StudioSettings['openingHours'][number];
+export type Room = JsonBody<operations['getRoom']['responses'][200]>;
+export type ListRoomsQuery = NonNullable<operations['listRooms']['parameters']['query']>;
+export type CreateRoomBody = RequestJson<operations['createRoom']>;
+export type UpdateRoomBody = RequestJson<operations['updateRoom']>;
+export type Equipment = JsonBody<operations['getEquipment']['responses'][200]>;
+export type EquipmentStatus = Equipment['status'];
+export type ListEquipmentQuery = NonNullable<operations['listEquipment']['parameters']['query']>;
+export type CreateEquipmentBody = RequestJson<operations['createEquipment']>;
+export type UpdateEquipmentBody = RequestJson<operations['updateEquipment']>;
+export type Engineer = JsonBody<operations['listEngineers']['responses'][200]>['items'][number];
+export type TimeOff = JsonBody<operations['addTimeOff']['responses'][201]>;
+export type CreateTimeOffBody = RequestJson<operations['addTimeOff']>;
+
 // Scheduling (issue 9, calendar-web): bookings as the calendar reads and writes them.
 export type Booking = JsonBody<operations['getBooking']['responses'][200]>;
 export type BookingStatus = Booking['status'];
 export type CreateBookingBody = RequestJson<operations['createBooking']>;
 export type UpdateBookingBody = RequestJson<operations['updateBooking']>;
-export type BookingConflict = components['schemas']['BookingConflictProblemDto']['conflicts'][number];
-export type CalendarRoom = JsonBody<operations['listRooms']['responses'][200]>['items'][number];
-export type CalendarEngineer = JsonBody<operations['listEngineers']['responses'][200]>['items'][number];
-export type CalendarEquipment = JsonBody<operations['listEquipment']['responses'][200]>['items'][number];
-export type CalendarStudio = JsonBody<operations['getStudio']['responses'][200]>;
+

@@ -4,13 +4,25 @@
  * `conflicts`, which the generic UiError has no room for.
  */
 import { m } from '#lib/paraglide/messages.js';
-import { api, settle, toUiError, type Booking, type BookingConflict, type CreateBookingBody, type FetchResult, type UiError, type UpdateBookingBody, type CalendarRoom, type CalendarEngineer, type CalendarEquipment, type CalendarStudio } from '#lib/api/client.ts';
+import { api, settle, toUiError, type Booking, type CreateBookingBody, type FetchResult, type UiError, type UpdateBookingBody, type Room, type Engineer, type Equipment, type StudioSettings } from '#lib/api/client.ts';
 
 export type { Booking, BookingStatus, CreateBookingBody, UpdateBookingBody } from '#lib/api/client.ts';
-/** One thing a refused booking collides with (the 409 problem's `conflicts`). */
-export type Conflict = BookingConflict;
+/**
+ * One thing a refused booking collides with: an item of the 409 `booking-conflict` problem's
+ * `conflicts` (the bookings contract; openapi.json describes that response only as a generic
+ * problem, so the shape is written here and every item is checked before use).
+ */
+export interface Conflict {
+	resource: 'room' | 'engineer' | 'equipment';
+	resourceId: string;
+	bookingId: string | null;
+	/** The other booking's times, buffers included; null when it could not be read back. */
+	startsAt: string | null;
+	endsAt: string | null;
+	occurrenceStart?: string;
+}
 
-export type Room = CalendarRoom;
+export type { Room } from '#lib/api/client.ts';
 
 /** A person or an item a booking can take: what the dialog and the drawer show. */
 export interface Named {
@@ -23,7 +35,7 @@ export type Result<T> = { ok: true; data: T } | { ok: false; status: number | nu
 function isConflict(value: unknown): value is Conflict {
 	if (typeof value !== 'object' || value === null) return false;
 	const c = value as Record<string, unknown>;
-	return typeof c.resource === 'string' && typeof c.resourceId === 'string';
+	return (c.resource === 'room' || c.resource === 'engineer' || c.resource === 'equipment') && typeof c.resourceId === 'string';
 }
 
 /** The `conflicts` of a 409 booking-conflict problem body; [] for anything else. */
@@ -106,15 +118,15 @@ export const resourcesApi = {
 	rooms: () => allItems<Room>((cursor) => api.GET('/api/v1/rooms', { params: { query: { limit: PAGE, cursor } } })),
 	/** Engineers are members: a booking names them by their user id. */
 	async engineers(): Promise<Result<Named[]>> {
-		const result = await allItems<CalendarEngineer>((cursor) => api.GET('/api/v1/engineers', { params: { query: { limit: PAGE, cursor } } }));
+		const result = await allItems<Engineer>((cursor) => api.GET('/api/v1/engineers', { params: { query: { limit: PAGE, cursor } } }));
 		return result.ok ? { ok: true, data: result.data.map((e) => ({ id: e.userId, name: e.name })) } : result;
 	},
 	/** Retired equipment takes no bookings. */
 	async equipment(): Promise<Result<Named[]>> {
-		const result = await allItems<CalendarEquipment>((cursor) => api.GET('/api/v1/equipment', { params: { query: { limit: PAGE, cursor } } }));
+		const result = await allItems<Equipment>((cursor) => api.GET('/api/v1/equipment', { params: { query: { limit: PAGE, cursor } } }));
 		return result.ok ? { ok: true, data: result.data.filter((e) => e.status !== 'retired').map(({ id, name }) => ({ id, name })) } : result;
 	},
-	studio: () => run<CalendarStudio>(api.GET('/api/v1/studio'), [])
+	studio: () => run<StudioSettings>(api.GET('/api/v1/studio'), [])
 };
 
 /** Clients matching `term`, for the booking dialog's combobox. */

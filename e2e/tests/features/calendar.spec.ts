@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
+import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * The week calendar (issue 9): bookings made by dragging across slots, moved by dragging, refused
@@ -205,4 +205,39 @@ test('the "New booking" button makes a booking without a mouse drag; a conflict 
 	await dialog.getByRole('button', { name: 'Create booking' }).click();
 	await expect(dialog).toBeHidden();
 	await expect(eventNamed(page, 'Brass overdubs')).toBeVisible();
+});
+
+test('a viewer reads the calendar but cannot create, drag or change bookings', async ({ page, browser, baseURL }) => {
+	const { studioA, client } = await studioWithRooms(page, 'calendarowner');
+	const day = daysAhead(10);
+	const booking = await post<{ id: string; startsAt: string }>(page.request, '/api/v1/bookings', {
+		clientId: client.id,
+		roomId: studioA.id,
+		title: 'Piano session',
+		startsAt: parisInstant(day, '10:00'),
+		endsAt: parisInstant(day, '12:00')
+	});
+	const viewer = newOwner('calendarviewer');
+	expect((await page.request.post('/api/v1/invites', { data: { email: viewer.email, role: 'viewer' } })).status()).toBe(201);
+	const token = new URL(await mailLinkFor(viewer.email, 'invite', '/accept-invite'), baseURL).searchParams.get('token');
+	const theirs = await browser.newContext({ baseURL });
+	const them = await theirs.newPage();
+	expect((await them.request.post('/api/v1/invites/accept', { data: { token, name: viewer.name, password: viewer.password } })).status()).toBe(200);
+
+	await them.goto(`/calendar?date=${day}&view=day`);
+	const event = eventNamed(them, 'Piano session');
+	await expect(event).toBeVisible();
+	await expect(them.getByRole('button', { name: 'New booking' })).toHaveCount(0);
+	// Dragging across empty slots opens nothing; dragging the session moves nothing.
+	await drag(them, await slotPoint(them, 'Studio B', '14:00'), await slotPoint(them, 'Studio B', '15:30'));
+	await expect(them.getByRole('dialog')).toHaveCount(0);
+	const box = (await event.boundingBox())!;
+	await drag(them, { x: box.x + box.width / 2, y: box.y + 8 }, { x: box.x + box.width / 2, y: (await slotPoint(them, 'Studio A', '15:00')).y });
+	expect((await (await them.request.get(`/api/v1/bookings/${booking.id}`)).json()).startsAt).toBe(booking.startsAt);
+	// The drawer shows the session, without actions.
+	await event.click();
+	const drawer = them.getByRole('dialog', { name: 'Piano session' });
+	await expect(drawer).toContainText('The Midnight Owls');
+	await expect(drawer.getByRole('button', { name: /Check in|Cancel booking|Edit/ })).toHaveCount(0);
+	await theirs.close();
 });

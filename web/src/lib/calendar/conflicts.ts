@@ -21,10 +21,12 @@ export function conflictSentence(conflict: Conflict, names: ResourceNames, timeZ
 	// The other booking's times are null when it could not be read back (e.g. deleted meanwhile).
 	if (!conflict.startsAt || !conflict.endsAt) return m.calendar_conflict_sentence_untimed({ what });
 	const day = formatDateTime(conflict.startsAt, locale, timeZone, 'date');
+	if (day !== formatDateTime(conflict.endsAt, locale, timeZone, 'date')) {
+		const from = formatDateTime(conflict.startsAt, locale, timeZone);
+		return m.calendar_conflict_sentence_range({ what, from, to: formatDateTime(conflict.endsAt, locale, timeZone) });
+	}
 	const from = formatDateTime(conflict.startsAt, locale, timeZone, 'time');
-	const sameDay = day === formatDateTime(conflict.endsAt, locale, timeZone, 'date');
-	const to = formatDateTime(conflict.endsAt, locale, timeZone, sameDay ? 'time' : 'datetime');
-	return m.calendar_conflict_sentence({ what, day, from, to });
+	return m.calendar_conflict_sentence({ what, day, from, to: formatDateTime(conflict.endsAt, locale, timeZone, 'time') });
 }
 
 /** The whole message: a lead and one sentence per conflict (several resources may collide). */

@@ -22,7 +22,9 @@ const serverEnv: Record<string, string> = {
 	RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '100',
 	RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '100',
 	RATE_LIMIT_LOGIN_FAILURES_PER_IP: '1000',
-	RATE_LIMIT_API_PER_IP_PER_MINUTE: '10000'
+	RATE_LIMIT_API_PER_IP_PER_MINUTE: '10000',
+	// Scheduling (issue 9, calendar): background jobs looked for every second, so a short hold is released promptly.
+	JOBS_POLL_INTERVAL_SECONDS: '1'
 };
 
 // A throw-away directory per run: the embedded PostgreSQL's data (unless DATABASE_URL is given) and

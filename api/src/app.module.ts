@@ -11,6 +11,11 @@ import { AuditModule } from './audit/audit.module.js';
 import { InvitesModule } from './invites/invites.module.js';
 import { MembersModule } from './members/members.module.js';
 import { ShutdownState } from './common/graceful-shutdown.js';
+// Issue 9, resources: studio settings, rooms, equipment, engineers.
+import { EngineersModule } from './engineers/engineers.module.js';
+import { EquipmentModule } from './equipment/equipment.module.js';
+import { RoomsModule } from './rooms/rooms.module.js';
+import { StudioModule } from './studio/studio.module.js';
 import { pinoHttpOptions } from './common/logging.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ControlModule } from './control/control.module.js';
@@ -55,6 +60,11 @@ export class AppModule {
         ApiKeysModule,
         JobsModule,
         BookingsModule, // issue 9, bookings
+        // Issue 9, resources.
+        StudioModule,
+        RoomsModule,
+        EquipmentModule,
+        EngineersModule,
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -135,7 +135,7 @@ describe('authorization matrix: every route × every caller', () => {
     return rows[0].id as string;
   };
 
-  const FIXTURES: Record<string, (who: Principal) => Promise<string>> = {
+  const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     '/api/v1/bookings/:id': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/summary': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/cancel': () => matrixBooking('confirmed'),
@@ -159,13 +159,30 @@ describe('authorization matrix: every route × every caller', () => {
       ).rows[0].id,
     '/api/v1/auth/sessions/:id': async (who) =>
       (await t.control.query(`SELECT id FROM sessions WHERE token_hash = $1`, [sha256(await mintSession(userOf(who), a.organizationId))])).rows[0].id,
+    // Issue 9, resources. An engineer changes only their own schedule: an engineer acts on their own
+    // user id, everyone else on the owner's (an engineer of the studio too, since owners run sessions).
+    '/api/v1/rooms/:id': async () =>
+      (await t.http().post('/api/v1/rooms').set('cookie', await ownerCookie()).send({ name: `Matrix room ${randomBytes(4).toString('hex')}` }).expect(201)).body.id,
+    '/api/v1/equipment/:id': async () =>
+      (await t.http().post('/api/v1/equipment').set('cookie', await ownerCookie()).send({ name: 'Matrix mic', category: 'Microphone' }).expect(201)).body.id,
+    '/api/v1/engineers/:userId/working-hours': async (who) => ({ userId: engineerOf(who) }),
+    '/api/v1/engineers/:userId/time-off': async (who) => ({ userId: engineerOf(who) }),
+    '/api/v1/engineers/:userId/time-off/:id': async (who) => {
+      const userId = engineerOf(who);
+      const body = { startsAt: '2030-01-01T09:00:00Z', endsAt: '2030-01-01T18:00:00Z' };
+      const { id } = (await t.http().post(`/api/v1/engineers/${userId}/time-off`).set('cookie', await ownerCookie()).send(body).expect(201)).body;
+      return { userId, id };
+    },
   };
+  const engineerOf = (who: Principal) => (who === 'engineer' ? users.engineer! : a.userId);
 
   const pathFor = async (route: DeclaredRoute, who: Principal) => {
     if (!route.path.includes(':')) return route.path;
     const fixture = FIXTURES[route.path];
     if (!fixture) throw new Error(`No fixture for ${route.path}: add one to FIXTURES in authorization-matrix.e2e-spec.ts`);
-    return route.path.replace(':id', await fixture(who));
+    const value = await fixture(who);
+    const params = typeof value === 'string' ? { id: value } : value;
+    return Object.entries(params).reduce((path, [name, id]) => path.replace(`:${name}`, id), route.path);
   };
 
   /** Sends the route's probe request as `who`. */

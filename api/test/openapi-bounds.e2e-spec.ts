@@ -49,6 +49,13 @@ describe('openapi.json bounds hold on the real API', () => {
     switchOrganization: () => ({ organizationId: '00000000-0000-4000-8000-000000000000' }),
     createInvite: () => ({ email: 'bounded@bounds.test', role: 'viewer' }),
     acceptInvite: () => ({ token: 'x'.repeat(43) }),
+    // Issue 9, resources (room names must be unique: a fresh one each time).
+    updateStudio: () => ({}),
+    createRoom: () => ({ name: `Bounded ${Math.random()}` }),
+    updateRoom: () => ({}),
+    createEquipment: () => ({ name: 'Bounded', category: 'Bounded' }),
+    updateEquipment: () => ({}),
+    addTimeOff: () => ({ startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z' }),
     // Issue 9, bookings (ids need not exist: a field over its bound is refused before any lookup).
     createBooking: () => ({ ...bookingBody }),
     createBookingSeries: () => ({ ...bookingBody, recurrence: { rrule: 'FREQ=WEEKLY;COUNT=2' } }) as never,
@@ -64,7 +71,8 @@ describe('openapi.json bounds hold on the real API', () => {
   it.each(bodyStrings.map((b) => [`${b.op.id} ${b.field}`, b] as const))('%s: maxLength + 1 is a 400 naming the field', async (_label, { op, field, maxLength }) => {
     let clientId = '';
     if (op.pathParams.length) clientId = (await t.http().post('/api/v1/clients').set('cookie', cookie).send({ name: 'Target' }).expect(201)).body.id;
-    const path = op.path.replace('{id}', clientId);
+    // Any UUID will do for other path parameters (a user id): the body is refused before it is looked up.
+    const path = op.path.replace('{id}', clientId).replace(/\{\w+\}/g, clientId);
     const body = { ...validBodies[op.id](), [field]: 'x'.repeat(maxLength + 1) };
     const res = await t.http()[op.method.toLowerCase() as 'post' | 'patch'](path).set('cookie', cookie).send(body);
     expect([res.status, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([400, [field]]);

@@ -30,6 +30,9 @@ describe('openapi.json', () => {
         'listMembers', 'listOrganizations', 'listSessions', 'live', 'login', 'logout', 'me', 'ready',
         'register', 'requestPasswordReset', 'resendVerification', 'session', 'signOutOtherSessions', 'switchOrganization', 'updateClient', 'updateMember',
         'verifyEmail',
+        // Issue 9, resources.
+        'addTimeOff', 'createEquipment', 'createRoom', 'deleteEquipment', 'deleteRoom', 'deleteTimeOff', 'getEquipment', 'getRoom', 'getStudio',
+        'getWorkingHours', 'listEngineers', 'listEquipment', 'listRooms', 'listTimeOff', 'setWorkingHours', 'updateEquipment', 'updateRoom', 'updateStudio',
         // Issue 9, bookings.
         'cancelBooking', 'checkInBooking', 'checkOutBooking', 'createBooking', 'createBookingSeries', 'getBooking', 'getBookingSummary', 'listBookings',
         'updateBooking',

@@ -31,11 +31,36 @@ export const AUDIT_ACTIONS = [
   'booking.checked_out',
   'booking.hold_expired',
   'booking.series_created',
+  // Issue 9, resources: studio settings, rooms, equipment, engineers' hours and time off.
+  'studio.updated',
+  'room.created',
+  'room.updated',
+  'room.deleted',
+  'equipment.created',
+  'equipment.updated',
+  'equipment.deleted',
+  'engineer.working_hours_set',
+  'engineer.time_off_added',
+  'engineer.time_off_removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The kinds of record an entry is about. */
-export const AUDIT_TARGET_TYPES = ['member', 'invite', 'api_key', 'user', 'session', 'client', 'booking'] as const;
+export const AUDIT_TARGET_TYPES = [
+  'member',
+  'invite',
+  'api_key',
+  'user',
+  'session',
+  'client',
+  // Issue 9, bookings.
+  'booking',
+  // Issue 9, resources.
+  'studio',
+  'room',
+  'equipment',
+  'engineer',
+] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /**

@@ -9,6 +9,7 @@ export type EquipmentRateUnit = (typeof EQUIPMENT_RATE_UNITS)[number];
 /** A microphone, outboard unit, instrument…: lives in a room (homeRoomId) or is portable (null). */
 @Entity('equipment')
 @Index('idx_equipment_name_order', { synchronize: false }) // expression index (lower(name), id): created by migration
+@Index('idx_equipment_home_room', ['homeRoomId']) // the list's room filter, and the foreign key's ON DELETE SET NULL
 @Check('CHK_equipment_status', `"status" IN ('available', 'maintenance', 'retired')`)
 @Check('CHK_equipment_rate', `"rate_minor" IS NULL OR ("rate_minor" >= 0 AND "currency" IS NOT NULL)`)
 @Check('CHK_equipment_rate_unit', `"rate_unit" IN ('hour', 'session')`)

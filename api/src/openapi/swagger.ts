@@ -25,6 +25,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('clients', "The studio's clients: bands, artists and labels it records")
     .addTag('bookings', 'Recording sessions: the calendar, holds, recurring series, check-in/out (issue 9)')
     .addTag('health', 'Liveness and readiness probes for the load balancer')
+    // Issue 9, resources.
+    .addTag('studio', "The studio's settings: time zone, default currency, opening hours, default buffers")
+    .addTag('rooms', "The studio's bookable rooms, their rates and booking rules")
+    .addTag('equipment', "The studio's equipment: microphones, outboard, instruments")
+    .addTag('engineers', "The studio's engineers, their working hours and time off")
     .addCookieAuth('rsm_session', { type: 'apiKey', in: 'cookie', name: 'rsm_session', description: '`__Host-rsm_session` when served over HTTPS' })
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An API key as `Bearer rsm_live_<prefix>_<secret>` (an opaque secret, not a JWT): acts with its role in its studio' },

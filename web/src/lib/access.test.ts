@@ -21,7 +21,12 @@ describe('can', () => {
 		'members.remove': ['owner', 'admin'],
 		'invites.manage': ['owner', 'admin'],
 		'apiKeys.manage': ['owner', 'admin'],
-		'audit.read': ['owner', 'admin']
+		'audit.read': ['owner', 'admin'],
+		'bookings.write': ['owner', 'admin', 'engineer'],
+		'studio.write': ['owner', 'admin'],
+		'rooms.write': ['owner', 'admin'],
+		'equipment.write': ['owner', 'admin'],
+		'schedule.writeOwn': ['owner', 'admin', 'engineer']
 	};
 
 	it('follows the levels the API declares', () => {

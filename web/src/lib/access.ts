@@ -14,7 +14,14 @@ export const CAPABILITIES = {
 	'members.remove': 'DELETE /api/v1/members/{id}',
 	'invites.manage': 'POST /api/v1/invites',
 	'apiKeys.manage': 'POST /api/v1/api-keys',
-	'audit.read': 'GET /api/v1/audit'
+	'audit.read': 'GET /api/v1/audit',
+	// Scheduling (issue 9): create, move and change bookings in the calendar.
+	'bookings.write': 'POST /api/v1/bookings',
+	// Scheduling resources (issue 9). An engineer edits only their own schedule (the API checks whose).
+	'studio.write': 'PATCH /api/v1/studio',
+	'rooms.write': 'POST /api/v1/rooms',
+	'equipment.write': 'POST /api/v1/equipment',
+	'schedule.writeOwn': 'PUT /api/v1/engineers/{userId}/working-hours'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

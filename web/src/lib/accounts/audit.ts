@@ -32,7 +32,18 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'booking.checked_in': m.audit_booking_checked_in,
 	'booking.checked_out': m.audit_booking_checked_out,
 	'booking.hold_expired': m.audit_booking_hold_expired,
-	'booking.series_created': m.audit_booking_series_created
+	'booking.series_created': m.audit_booking_series_created,
+	// Scheduling resources (issue 9).
+	'studio.updated': m.audit_studio_updated,
+	'room.created': m.audit_room_created,
+	'room.updated': m.audit_room_updated,
+	'room.deleted': m.audit_room_deleted,
+	'equipment.created': m.audit_equipment_created,
+	'equipment.updated': m.audit_equipment_updated,
+	'equipment.deleted': m.audit_equipment_deleted,
+	'engineer.working_hours_set': m.audit_engineer_working_hours_set,
+	'engineer.time_off_added': m.audit_engineer_time_off_added,
+	'engineer.time_off_removed': m.audit_engineer_time_off_removed
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -51,7 +62,11 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	user: m.audit_target_user,
 	session: m.audit_target_session,
 	client: m.audit_target_client,
-	booking: m.audit_target_booking // issue 9, bookings
+	booking: m.audit_target_booking, // issue 9, bookings
+	studio: m.audit_target_studio,
+	room: m.audit_target_room,
+	equipment: m.audit_target_equipment,
+	engineer: m.audit_target_engineer
 };
 
 /** The kind of record an entry is about, in words. */

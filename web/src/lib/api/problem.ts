@@ -88,6 +88,14 @@ function problemTypeMessage(type: string): string | null {
 			return m.problem_verification_link_invalid();
 		case 'studio-removed':
 			return m.problem_studio_removed();
+		// Scheduling resources (issue 9).
+		case 'room-name-taken':
+			return m.problem_room_name_taken();
+		case 'room-in-use':
+		case 'equipment-in-use':
+			return m.problem_in_use();
+		case 'own-schedule-only':
+			return m.problem_own_schedule_only();
 		case 'email-already-verified':
 			return m.problem_email_already_verified();
 		case 'database-busy':

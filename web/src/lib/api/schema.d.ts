@@ -568,6 +568,146 @@ export interface paths {
         patch: operations["updateClient"];
         trace?: never;
     };
+    "/api/v1/engineers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio engineers: members with the engineer role or higher, with their working hours
+         * @description Ordered by email, with cursor pagination.
+         */
+        get: operations["listEngineers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/{userId}/time-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An engineer's time off, by start
+         * @description Pass `endsAfter` (e.g. now) for current and upcoming periods only.
+         */
+        get: operations["listTimeOff"];
+        put?: never;
+        /**
+         * Add time off for an engineer
+         * @description Engineers add their own; admins anyone's (403 otherwise). `endsAt` after `startsAt`, at most a year later.
+         */
+        post: operations["addTimeOff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/{userId}/time-off/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a period of time off
+         * @description Engineers remove their own; admins anyone's (403 otherwise).
+         */
+        delete: operations["deleteTimeOff"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/{userId}/working-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An engineer's weekly working hours
+         * @description A user who is not an engineer (or higher) of the studio is a 404.
+         */
+        get: operations["getWorkingHours"];
+        /**
+         * Set an engineer's weekly working hours (the whole week)
+         * @description Engineers set their own; admins anyone's (403 otherwise). Wall-clock times in the studio time zone.
+         */
+        put: operations["setWorkingHours"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/equipment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List equipment by name, with filters and cursor pagination
+         * @description Ordered by name (case-insensitive), then id. Filters combine; pass `nextCursor` back as `cursor`, with the same filters, for the next page.
+         */
+        get: operations["listEquipment"];
+        put?: never;
+        /**
+         * Add equipment
+         * @description `name` and `category` are required. `homeRoomId` must be a room of the studio (else 400); null or left out = portable. A rate needs a currency.
+         */
+        post: operations["createEquipment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/equipment/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one piece of equipment
+         * @description Equipment of another studio is a 404, like an id that does not exist.
+         */
+        get: operations["getEquipment"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete equipment for good
+         * @description Permanent. Equipment that bookings refer to cannot be deleted (409 `equipment-in-use`): retire it instead.
+         */
+        delete: operations["deleteEquipment"];
+        options?: never;
+        head?: never;
+        /**
+         * Change equipment; null clears an optional field
+         * @description Only the fields sent change. `"status": "retired"` takes it out of use and keeps its history.
+         */
+        patch: operations["updateEquipment"];
+        trace?: never;
+    };
     "/api/v1/invites": {
         parameters: {
             query?: never;
@@ -676,6 +816,82 @@ export interface paths {
         patch: operations["updateMember"];
         trace?: never;
     };
+    "/api/v1/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List rooms by name, with filters and cursor pagination
+         * @description Ordered by name (case-insensitive), then id. Pass `nextCursor` back as `cursor`, with the same filters, for the next page.
+         */
+        get: operations["listRooms"];
+        put?: never;
+        /**
+         * Add a room
+         * @description Only `name` is required. `currency` defaults to the studio's. A name another room has (whatever the case) is a 409.
+         */
+        post: operations["createRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one room
+         * @description A room of another studio is a 404, like one that does not exist.
+         */
+        get: operations["getRoom"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a room for good (to retire a room that has bookings, deactivate it instead)
+         * @description Permanent. Equipment kept in the room becomes portable. A room that bookings refer to cannot be deleted: 409 `room-in-use`; deactivate it with PATCH `{"active": false}`, which keeps its history.
+         */
+        delete: operations["deleteRoom"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a room; `"active": false` deactivates it
+         * @description Only the fields sent change; null clears an optional field. A deactivated room keeps its history and takes no new bookings.
+         */
+        patch: operations["updateRoom"];
+        trace?: never;
+    };
+    "/api/v1/studio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's settings: time zone, default currency, opening hours, default buffers
+         * @description Times of day are wall-clock times in `timeZone`. Every member may read them.
+         */
+        get: operations["getStudio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the studio's settings
+         * @description Only the fields sent change; `openingHours` replaces the whole week. An invalid field is a 400 and nothing changes.
+         */
+        patch: operations["updateStudio"];
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -760,7 +976,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -798,7 +1014,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
@@ -1080,6 +1296,33 @@ export interface components {
             notes?: string | null;
             phone?: string | null;
         };
+        CreateEquipmentDto: {
+            /** @example Microphone */
+            category: string;
+            /**
+             * @description ISO 4217; required with a rate
+             * @example EUR
+             */
+            currency?: string | null;
+            /**
+             * Format: uuid
+             * @description A room of this studio; null = portable
+             */
+            homeRoomId?: string | null;
+            /** @example Neumann U 87 Ai */
+            name: string;
+            notes?: string | null;
+            /**
+             * Format: int32
+             * @description Minor units per `rateUnit`; needs `currency`; null = included
+             */
+            rateMinor?: number | null;
+            /** @default session */
+            rateUnit: components["schemas"]["EquipmentRateUnit"];
+            serialNumber?: string | null;
+            /** @default available */
+            status: components["schemas"]["EquipmentStatus"];
+        };
         CreateInviteDto: {
             /**
              * Format: email
@@ -1088,6 +1331,72 @@ export interface components {
             email: string;
             /** @description Only an owner may invite an owner */
             role: components["schemas"]["Role"];
+        };
+        CreateRoomDto: {
+            /** @description false: keeps the room and its history, takes no new bookings */
+            active?: boolean;
+            /** Format: int32 */
+            capacity?: number | null;
+            /**
+             * @description Stored in lower case
+             * @example #6366f1
+             */
+            colour?: string;
+            /**
+             * @description ISO 4217; on create, the studio's default currency when left out
+             * @example EUR
+             */
+            currency?: string;
+            /**
+             * Format: int32
+             * @description Minor units; null = no day rate
+             */
+            dayRateMinor?: number | null;
+            description?: string | null;
+            /**
+             * Format: int32
+             * @description Minor units of `currency` (cents)
+             * @default 0
+             */
+            hourlyRateMinor: number;
+            /**
+             * Format: int32
+             * @description At least minLengthMinutes; null = no maximum
+             */
+            maxLengthMinutes?: number | null;
+            /**
+             * Format: int32
+             * @default 30
+             */
+            minLengthMinutes: number;
+            /**
+             * Format: int32
+             * @default 0
+             */
+            minNoticeMinutes: number;
+            /**
+             * @description Unique in the studio, whatever the case
+             * @example Studio A
+             */
+            name: string;
+            /** @description The room's own week of opening hours; null = the studio's */
+            openingHours?: components["schemas"]["DailyHoursDto"][] | null;
+        };
+        CreateTimeOffDto: {
+            /**
+             * Format: date-time
+             * @description After startsAt, at most a year later
+             * @example 2026-08-17T00:00:00+02:00
+             */
+            endsAt: string;
+            /** @example Holiday */
+            reason?: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with an offset or Z
+             * @example 2026-08-03T00:00:00+02:00
+             */
+            startsAt: string;
         };
         CreatedApiKeyDto: {
             /** Format: date-time */
@@ -1114,6 +1423,78 @@ export interface components {
             /** @description Its role; it never acts above its creator's current role */
             role: components["schemas"]["Role"];
         };
+        DailyHoursDto: {
+            /**
+             * @description After `opens`; "24:00" = midnight at the end of the day
+             * @example 22:00
+             */
+            closes: string;
+            /** @example 09:00 */
+            opens: string;
+            /**
+             * Format: int32
+             * @description ISO weekday: 1 = Monday … 7 = Sunday
+             * @example 1
+             */
+            weekday: number;
+        };
+        EngineerDto: {
+            /** Format: email */
+            email: string;
+            /** @example Ada Lovelace */
+            name: string;
+            /** @description engineer, admin or owner: everyone who can run a session */
+            role: components["schemas"]["Role"];
+            /** Format: uuid */
+            userId: string;
+            /** @description Weekly working hours in the studio time zone; empty = not set yet */
+            workingHours: components["schemas"]["DailyHoursDto"][];
+        };
+        EngineerListDto: {
+            items: components["schemas"]["EngineerDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        EquipmentDto: {
+            /** @example Microphone */
+            category: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description Set whenever rateMinor is
+             * @example EUR
+             */
+            currency: string | null;
+            /**
+             * Format: uuid
+             * @description The room it lives in; null = portable
+             */
+            homeRoomId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @example Neumann U 87 Ai */
+            name: string;
+            notes: string | null;
+            /**
+             * Format: int32
+             * @description Rental price per `rateUnit` in minor units of `currency`; null = included
+             */
+            rateMinor: number | null;
+            rateUnit: components["schemas"]["EquipmentRateUnit"];
+            serialNumber: string | null;
+            status: components["schemas"]["EquipmentStatus"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        EquipmentListDto: {
+            items: components["schemas"]["EquipmentDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        EquipmentRateUnit: "hour" | "session";
+        /** @enum {string} */
+        EquipmentStatus: "available" | "maintenance" | "retired";
         FieldErrorDto: {
             /**
              * @description Dotted path of the offending field
@@ -1269,6 +1650,61 @@ export interface components {
         };
         /** @enum {string} */
         Role: "owner" | "admin" | "engineer" | "viewer";
+        RoomDto: {
+            /** @description Inactive rooms keep their history but take no new bookings */
+            active: boolean;
+            /**
+             * Format: int32
+             * @description How many people fit
+             */
+            capacity: number | null;
+            /**
+             * @description Colour in the calendar
+             * @example #6366f1
+             */
+            colour: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * Format: int32
+             * @description Flat price for a whole day in minor units; null = none
+             */
+            dayRateMinor: number | null;
+            description: string | null;
+            /**
+             * Format: int32
+             * @description Price per hour in minor units of `currency` (cents)
+             * @example 4500
+             */
+            hourlyRateMinor: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description null = no maximum
+             */
+            maxLengthMinutes: number | null;
+            /** Format: int32 */
+            minLengthMinutes: number;
+            /**
+             * Format: int32
+             * @description A booking must start at least this many minutes from now
+             */
+            minNoticeMinutes: number;
+            /** @example Studio A */
+            name: string;
+            /** @description This room's own opening hours; null = the studio's */
+            openingHours: components["schemas"]["DailyHoursDto"][] | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RoomListDto: {
+            items: components["schemas"]["RoomDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         SessionDto: {
             /** @example Chrome 131 */
             browser: string | null;
@@ -1313,6 +1749,10 @@ export interface components {
             /** @description Present when authenticated: the same object GET /api/v1/auth/me returns */
             me?: components["schemas"]["MeDto"];
         };
+        SetWorkingHoursDto: {
+            /** @description The whole week (replaces the stored one): one entry per working weekday */
+            workingHours: components["schemas"]["DailyHoursDto"][];
+        };
         StudioListDto: {
             items: components["schemas"]["StudioMembershipDto"][];
         };
@@ -1322,12 +1762,54 @@ export interface components {
             organization: components["schemas"]["OrganizationDto"];
             role: components["schemas"]["Role"];
         };
+        StudioSettingsDto: {
+            /**
+             * @description ISO 4217 code, used when a price names no currency
+             * @example EUR
+             */
+            defaultCurrency: string;
+            /** Format: int32 */
+            defaultSetupMinutes: number;
+            /** Format: int32 */
+            defaultTeardownMinutes: number;
+            /** @description Sorted by weekday; a weekday absent is closed; empty = no opening-hours rule */
+            openingHours: components["schemas"]["DailyHoursDto"][];
+            /**
+             * @description IANA time zone: bookings are entered and shown in it
+             * @example Europe/Paris
+             */
+            timeZone: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         SwitchStudioDto: {
             /**
              * Format: uuid
              * @description A studio you are a member of
              */
             organizationId: string;
+        };
+        TimeOffDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description After startsAt (exclusive end)
+             */
+            endsAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @example Holiday */
+            reason: string | null;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: uuid */
+            userId: string;
+        };
+        TimeOffListDto: {
+            items: components["schemas"]["TimeOffDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         UpdateBookingDto: {
             /**
@@ -1376,9 +1858,110 @@ export interface components {
             notes?: string | null;
             phone?: string | null;
         };
+        UpdateEquipmentDto: {
+            /** @example Microphone */
+            category?: string;
+            /**
+             * @description ISO 4217; required with a rate
+             * @example EUR
+             */
+            currency?: string | null;
+            /**
+             * Format: uuid
+             * @description A room of this studio; null = portable
+             */
+            homeRoomId?: string | null;
+            /** @example Neumann U 87 Ai */
+            name?: string;
+            notes?: string | null;
+            /**
+             * Format: int32
+             * @description Minor units per `rateUnit`; needs `currency`; null = included
+             */
+            rateMinor?: number | null;
+            /** @default session */
+            rateUnit: components["schemas"]["EquipmentRateUnit"];
+            serialNumber?: string | null;
+            /** @default available */
+            status: components["schemas"]["EquipmentStatus"];
+        };
         UpdateMemberDto: {
             /** @description Only an owner may grant or take away `owner`; the last owner keeps it */
             role: components["schemas"]["Role"];
+        };
+        UpdateRoomDto: {
+            /** @description false: keeps the room and its history, takes no new bookings */
+            active?: boolean;
+            /** Format: int32 */
+            capacity?: number | null;
+            /**
+             * @description Stored in lower case
+             * @example #6366f1
+             */
+            colour?: string;
+            /**
+             * @description ISO 4217; on create, the studio's default currency when left out
+             * @example EUR
+             */
+            currency?: string;
+            /**
+             * Format: int32
+             * @description Minor units; null = no day rate
+             */
+            dayRateMinor?: number | null;
+            description?: string | null;
+            /**
+             * Format: int32
+             * @description Minor units of `currency` (cents)
+             * @default 0
+             */
+            hourlyRateMinor: number;
+            /**
+             * Format: int32
+             * @description At least minLengthMinutes; null = no maximum
+             */
+            maxLengthMinutes?: number | null;
+            /**
+             * Format: int32
+             * @default 30
+             */
+            minLengthMinutes: number;
+            /**
+             * Format: int32
+             * @default 0
+             */
+            minNoticeMinutes: number;
+            /**
+             * @description Unique in the studio, whatever the case
+             * @example Studio A
+             */
+            name?: string;
+            /** @description The room's own week of opening hours; null = the studio's */
+            openingHours?: components["schemas"]["DailyHoursDto"][] | null;
+        };
+        UpdateStudioSettingsDto: {
+            /**
+             * @description ISO 4217, upper case
+             * @example EUR
+             */
+            defaultCurrency?: string;
+            /**
+             * Format: int32
+             * @description Minutes reserved before a session
+             */
+            defaultSetupMinutes?: number;
+            /**
+             * Format: int32
+             * @description Minutes reserved after a session
+             */
+            defaultTeardownMinutes?: number;
+            /** @description The whole week (replaces the stored one): one entry per open weekday */
+            openingHours?: components["schemas"]["DailyHoursDto"][];
+            /**
+             * @description Exactly as listed by the IANA database (e.g. Europe/Paris, America/New_York, UTC)
+             * @example Europe/Paris
+             */
+            timeZone?: string;
         };
         UserDto: {
             /**
@@ -1405,6 +1988,12 @@ export interface components {
         VerifyEmailDto: {
             /** @description The token from the verification link */
             token: string;
+        };
+        WorkingHoursDto: {
+            /** Format: uuid */
+            userId: string;
+            /** @description Sorted by weekday; a weekday absent is a day off */
+            workingHours: components["schemas"]["DailyHoursDto"][];
         };
     };
     responses: {
@@ -2668,6 +3257,397 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listEngineers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTimeOff: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Only periods that end after this instant (e.g. now, for current and upcoming time off) */
+                endsAfter?: string;
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeOffListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    addTimeOff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTimeOffDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeOffDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteTimeOff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWorkingHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkingHoursDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setWorkingHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetWorkingHoursDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkingHoursDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listEquipment: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                status?: components["schemas"]["EquipmentStatus"];
+                /** @description Exact category, case-insensitive */
+                category?: string;
+                /** @description Only equipment kept in this room */
+                roomId?: string;
+                /** @description true: only portable equipment (no home room); false: only equipment with one */
+                portable?: "true" | "false";
+                /** @description Part of the name, category or serial number (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquipmentListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createEquipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEquipmentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquipmentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getEquipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquipmentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteEquipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateEquipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEquipmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquipmentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listInvites: {
         parameters: {
             query?: {
@@ -2904,6 +3884,244 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRooms: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Only active (true) or inactive (false) rooms; both when left out */
+                active?: "true" | "false";
+                /** @description Part of the name (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRoomDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateRoom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoomDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getStudio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudioSettingsDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateStudio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStudioSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudioSettingsDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];

@@ -31,3 +31,27 @@ export type AuditEntry = JsonBody<operations['listAudit']['responses'][200]>['it
 export type AuditQuery = NonNullable<operations['listAudit']['parameters']['query']>;
 export type SignedInSession = JsonBody<operations['listSessions']['responses'][200]>['items'][number];
 export type StudioMembership = JsonBody<operations['listOrganizations']['responses'][200]>['items'][number];
+
+// Scheduling resources (issue 9): studio settings, rooms, equipment, engineers.
+export type StudioSettings = JsonBody<operations['getStudio']['responses'][200]>;
+export type UpdateStudioSettingsBody = RequestJson<operations['updateStudio']>;
+export type DailyHours = StudioSettings['openingHours'][number];
+export type Room = JsonBody<operations['getRoom']['responses'][200]>;
+export type ListRoomsQuery = NonNullable<operations['listRooms']['parameters']['query']>;
+export type CreateRoomBody = RequestJson<operations['createRoom']>;
+export type UpdateRoomBody = RequestJson<operations['updateRoom']>;
+export type Equipment = JsonBody<operations['getEquipment']['responses'][200]>;
+export type EquipmentStatus = Equipment['status'];
+export type ListEquipmentQuery = NonNullable<operations['listEquipment']['parameters']['query']>;
+export type CreateEquipmentBody = RequestJson<operations['createEquipment']>;
+export type UpdateEquipmentBody = RequestJson<operations['updateEquipment']>;
+export type Engineer = JsonBody<operations['listEngineers']['responses'][200]>['items'][number];
+export type TimeOff = JsonBody<operations['addTimeOff']['responses'][201]>;
+export type CreateTimeOffBody = RequestJson<operations['addTimeOff']>;
+
+// Scheduling (issue 9, calendar-web): bookings as the calendar reads and writes them.
+export type Booking = JsonBody<operations['getBooking']['responses'][200]>;
+export type BookingStatus = Booking['status'];
+export type CreateBookingBody = RequestJson<operations['createBooking']>;
+export type UpdateBookingBody = RequestJson<operations['updateBooking']>;
+

@@ -1,7 +1,11 @@
 import type { Component } from 'svelte';
 import LayoutDashboard from '@lucide/svelte/icons/layout-dashboard';
 import Users from '@lucide/svelte/icons/users';
+import CalendarDays from '@lucide/svelte/icons/calendar-days';
 import Settings from '@lucide/svelte/icons/settings';
+import DoorOpen from '@lucide/svelte/icons/door-open';
+import Mic from '@lucide/svelte/icons/mic';
+import Headphones from '@lucide/svelte/icons/headphones';
 import { m } from '#lib/paraglide/messages.js';
 
 export interface NavItem {
@@ -22,7 +26,13 @@ export const NAV: NavSection[] = [
 		label: () => m.nav_section_studio(),
 		items: [
 			{ href: '/', label: () => m.nav_dashboard(), icon: LayoutDashboard, matches: (p) => p === '/' },
-			{ href: '/clients', label: () => m.nav_clients(), icon: Users, matches: (p) => p === '/clients' || p.startsWith('/clients/') }
+			// Scheduling (issue 9): the week calendar of bookings.
+			{ href: '/calendar', label: () => m.nav_calendar(), icon: CalendarDays, matches: (p) => p === '/calendar' },
+			{ href: '/clients', label: () => m.nav_clients(), icon: Users, matches: (p) => p === '/clients' || p.startsWith('/clients/') },
+			// Scheduling resources (issue 9).
+			{ href: '/rooms', label: () => m.nav_rooms(), icon: DoorOpen, matches: (p) => p === '/rooms' },
+			{ href: '/equipment', label: () => m.nav_equipment(), icon: Mic, matches: (p) => p === '/equipment' },
+			{ href: '/engineers', label: () => m.nav_engineers(), icon: Headphones, matches: (p) => p === '/engineers' }
 		]
 	},
 	// Accounts and access (issue 7): profile, sessions, members, API keys, audit log.

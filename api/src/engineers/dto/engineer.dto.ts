@@ -1,0 +1,114 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { applyDecorators } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsDateString, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, PageQueryDto } from '../../common/pagination.js';
+import { ROLES, type Role } from '../../control/membership.entity.js';
+import { DailyHoursDto } from '../../studio/dto/daily-hours.dto.js';
+import { IsWeekOfHours } from '../../studio/studio-validators.js';
+
+/** An instant: ISO 8601 date and time with Z or an offset (a time without one would depend on the server's zone). */
+const IsInstant = () =>
+  applyDecorators(
+    IsDateString({ strict: true, strictSeparator: true }),
+    Matches(/^\d{4}-\d{2}-\d{2}T[^Z+-]*(Z|[+-]\d{2}:\d{2})$/, { message: '$property must be a date and time with Z or an offset, e.g. 2026-08-03T09:00:00+02:00' }),
+  );
+
+export class EngineerDto {
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  @ApiProperty({ maxLength: 200, example: 'Ada Lovelace' })
+  name: string;
+
+  @ApiProperty({ format: 'email', maxLength: 320 })
+  email: string;
+
+  @ApiProperty({ enum: ROLES, enumName: 'Role', description: 'engineer, admin or owner: everyone who can run a session' })
+  role: Role;
+
+  @ApiProperty({ type: [DailyHoursDto], maxItems: 7, description: 'Weekly working hours in the studio time zone; empty = not set yet' })
+  workingHours: DailyHoursDto[];
+}
+
+export class EngineerListDto {
+  @ApiProperty({ type: [EngineerDto], maxItems: MAX_PAGE_SIZE })
+  items: EngineerDto[];
+
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
+  nextCursor: string | null;
+}
+
+export class ListEngineersQueryDto extends PageQueryDto {}
+
+export class WorkingHoursDto {
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  @ApiProperty({ type: [DailyHoursDto], maxItems: 7, description: 'Sorted by weekday; a weekday absent is a day off' })
+  workingHours: DailyHoursDto[];
+}
+
+export class SetWorkingHoursDto {
+  @ApiProperty({ type: [DailyHoursDto], maxItems: 7, description: 'The whole week (replaces the stored one): one entry per working weekday' })
+  @IsArray()
+  @ArrayMaxSize(7)
+  @ValidateNested({ each: true })
+  @Type(() => DailyHoursDto)
+  @IsWeekOfHours()
+  workingHours: DailyHoursDto[];
+}
+
+export class TimeOffDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  @ApiProperty({ format: 'date-time' })
+  startsAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'After startsAt (exclusive end)' })
+  endsAt: string;
+
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, example: 'Holiday' })
+  reason: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class TimeOffListDto {
+  @ApiProperty({ type: [TimeOffDto], maxItems: MAX_PAGE_SIZE })
+  items: TimeOffDto[];
+
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
+  nextCursor: string | null;
+}
+
+export class ListTimeOffQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only periods that end after this instant (e.g. now, for current and upcoming time off)' })
+  @IsOptional()
+  @IsInstant()
+  endsAfter?: string;
+}
+
+const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value);
+
+export class CreateTimeOffDto {
+  @ApiProperty({ format: 'date-time', example: '2026-08-03T00:00:00+02:00', description: 'ISO 8601 with an offset or Z' })
+  @IsInstant()
+  startsAt: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-08-17T00:00:00+02:00', description: 'After startsAt, at most a year later' })
+  @IsInstant()
+  endsAt: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, example: 'Holiday' })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  reason?: string | null;
+}

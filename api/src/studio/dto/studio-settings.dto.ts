@@ -1,0 +1,70 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsInt, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsCurrencyCode, IsTimeZone, IsWeekOfHours } from '../studio-validators.js';
+import { DailyHoursDto } from './daily-hours.dto.js';
+
+export const MAX_BUFFER_MINUTES = 240;
+
+/** May be left out; when sent, may not be null (every setting has a value). */
+const IfPresent = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
+
+export class StudioSettingsDto {
+  @ApiProperty({ maxLength: 64, example: 'Europe/Paris', description: 'IANA time zone: bookings are entered and shown in it' })
+  timeZone: string;
+
+  @ApiProperty({ minLength: 3, maxLength: 3, example: 'EUR', description: 'ISO 4217 code, used when a price names no currency' })
+  defaultCurrency: string;
+
+  @ApiProperty({ type: [DailyHoursDto], maxItems: 7, description: 'Sorted by weekday; a weekday absent is closed; empty = no opening-hours rule' })
+  openingHours: DailyHoursDto[];
+
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES })
+  defaultSetupMinutes: number;
+
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES })
+  defaultTeardownMinutes: number;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+/** Only the fields sent change. */
+export class UpdateStudioSettingsDto {
+  @ApiPropertyOptional({ maxLength: 64, example: 'Europe/Paris', description: 'Exactly as listed by the IANA database (e.g. Europe/Paris, America/New_York, UTC)' })
+  @IfPresent()
+  @IsString()
+  @MaxLength(64)
+  @IsTimeZone()
+  timeZone?: string;
+
+  @ApiPropertyOptional({ minLength: 3, maxLength: 3, example: 'EUR', description: 'ISO 4217, upper case' })
+  @IfPresent()
+  @IsString()
+  @MaxLength(3)
+  @IsCurrencyCode()
+  defaultCurrency?: string;
+
+  @ApiPropertyOptional({ type: [DailyHoursDto], maxItems: 7, description: 'The whole week (replaces the stored one): one entry per open weekday' })
+  @IfPresent()
+  @IsArray()
+  @ArrayMaxSize(7)
+  @ValidateNested({ each: true })
+  @Type(() => DailyHoursDto)
+  @IsWeekOfHours()
+  openingHours?: DailyHoursDto[];
+
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: 'Minutes reserved before a session' })
+  @IfPresent()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUFFER_MINUTES)
+  defaultSetupMinutes?: number;
+
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: 'Minutes reserved after a session' })
+  @IfPresent()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUFFER_MINUTES)
+  defaultTeardownMinutes?: number;
+}

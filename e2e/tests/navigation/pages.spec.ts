@@ -10,6 +10,8 @@ import { discoverAppPages, discoverPublicPages, expectAppPage, settled, signIn, 
  */
 
 test('every page the signed-in navigation reaches loads without a console error or failed request', async ({ page }) => {
+	// Every page twice (crawl, then as a bookmark): this grows with the app, like the accessibility suite.
+	test.setTimeout(120_000);
 	const watcher = watch(page);
 	await signIn(page, 'nav');
 	await createClientViaApi(page.request, { name: 'Navigation Check', email: 'nav@check.test' });

@@ -59,6 +59,28 @@ function bodyFor(operation: Operation, label: string, all = false): Record<strin
   return body;
 }
 
+type Studio = Awaited<ReturnType<typeof registerStudio>>;
+
+/**
+ * Bodies the route table cannot derive (references to other rows, times, fields with formats). A fixture
+ * creates what the body refers to in the same studio, so the only cross-studio thing is the spoofing.
+ */
+const CREATE_FIXTURES: Record<string, (t: TestApp, who: Studio, label: string) => Promise<Record<string, unknown>>> = {
+  '/api/v1/bookings': async (t, who, label) => {
+    const client = await t.http().post('/api/v1/clients').set('cookie', who.cookie).send({ name: `${label} client` }).expect(201);
+    const room = await t.http().post('/api/v1/rooms').set('cookie', who.cookie).send({ name: `${label} room`, hourlyRateMinor: 5000, currency: 'EUR' }).expect(201);
+    return { clientId: client.body.id, roomId: room.body.id, title: label, startsAt: '2031-03-04T10:00:00Z', endsAt: '2031-03-04T14:00:00Z' };
+  },
+  '/api/v1/engineers/{userId}/time-off': async (_t, _who, label) => ({ startsAt: '2031-07-01T00:00:00Z', endsAt: '2031-07-15T00:00:00Z', reason: label }),
+};
+/** PATCH bodies where the first string property is not free text (rooms: colour; bookings: times). */
+const PATCH_FIXTURES: Record<string, Record<string, unknown>> = {
+  '/api/v1/rooms': { name: 'Changed by A' },
+  '/api/v1/bookings': { title: 'Changed by A' },
+};
+/** Path parameters other than the row's own id name the acting studio's own things (its owner as engineer). */
+const at = (path: string, who: Studio) => path.replace('{userId}', who.userId);
+
 describe('the tenant comes only from the session, on every tenant route', () => {
   let t: TestApp;
   let a: Awaited<ReturnType<typeof registerStudio>>;
@@ -94,68 +116,72 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     const ops = spec.paths[path];
     const itemOps = spec.paths[item];
 
-    const create = async (cookie: string, label: string, spoofed = false) => {
-      const req = t.http().post(spoofed ? withTenantQuery(path) : path);
-      const res = await (spoofed ? spoof(req, cookie) : req.set('cookie', cookie)).send(bodyFor(ops.post, label));
+    const create = async (who: Studio, label: string, spoofed = false) => {
+      const body = CREATE_FIXTURES[path] ? await CREATE_FIXTURES[path](t, who, label) : bodyFor(ops.post, label);
+      const req = t.http().post(spoofed ? withTenantQuery(at(path, who)) : at(path, who));
+      const res = await (spoofed ? spoof(req, who.cookie) : req.set('cookie', who.cookie)).send(body);
       expect(res.status).toBe(201);
       return res.body as { id: string };
     };
     /** Whether a studio sees a row: its item route when there is one, else its list (invites, API keys have no item GET). */
-    const sees = async (cookie: string, id: string) => {
+    /** The collection's list; the calendar (bookings) lists a time window instead of pages. */
+    const listOf = (who: Studio) => (path === '/api/v1/bookings' ? `${path}?from=2031-03-01T00:00:00Z&to=2031-03-31T00:00:00Z` : `${at(path, who)}?limit=100`);
+    const sees = async (who: Studio, id: string) => {
       if (itemOps.get) {
-        const res = await t.http().get(item.replace('{id}', id)).set('cookie', cookie);
+        const res = await t.http().get(at(item, who).replace('{id}', id)).set('cookie', who.cookie);
         expect([200, 404]).toContain(res.status);
         return res.status === 200;
       }
-      const list = await t.http().get(`${path}?limit=100`).set('cookie', cookie).expect(200);
+      const list = await t.http().get(listOf(who)).set('cookie', who.cookie).expect(200);
       return (list.body.items as Array<{ id: string }>).some((r) => r.id === id);
     };
-    const snapshot = async (cookie: string, id: string) =>
+    const snapshot = async (who: Studio, id: string) =>
       itemOps.get
-        ? (await t.http().get(item.replace('{id}', id)).set('cookie', cookie).expect(200)).body
-        : ((await t.http().get(`${path}?limit=100`).set('cookie', cookie).expect(200)).body.items as Array<{ id: string }>).find((r) => r.id === id);
-    const bRow = await create(b.cookie, 'Row of B');
-    const bBefore = await snapshot(b.cookie, bRow.id);
+        ? (await t.http().get(at(item, who).replace('{id}', id)).set('cookie', who.cookie).expect(200)).body
+        : ((await t.http().get(listOf(who)).set('cookie', who.cookie).expect(200)).body.items as Array<{ id: string }>).find((r) => r.id === id);
+    const bRow = await create(b, 'Row of B');
+    const bBefore = await snapshot(b, bRow.id);
 
     // Create while naming B everywhere: the row lands in A.
-    const aRow = await create(a.cookie, 'Row of A', true);
+    const aRow = await create(a, 'Row of A', true);
     exercised.add(`POST ${path}`);
-    expect(await sees(a.cookie, aRow.id)).toBe(true);
-    expect(await sees(b.cookie, aRow.id)).toBe(false);
+    expect(await sees(a, aRow.id)).toBe(true);
+    expect(await sees(b, aRow.id)).toBe(false);
 
     if (ops.get) {
-      const list = await spoof(t.http().get(`${path}?limit=100`), a.cookie).expect(200);
+      const list = await spoof(t.http().get(listOf(a)), a.cookie).expect(200);
       const ids = (list.body.items as Array<{ id: string }>).map((r) => r.id);
       expect(ids).toContain(aRow.id);
       expect(ids).not.toContain(bRow.id);
       // A tenant-looking query parameter is either refused as unknown (400) or ignored: never B's rows.
-      const queried = await spoof(t.http().get(withTenantQuery(`${path}?limit=100`)), a.cookie);
+      const queried = await spoof(t.http().get(withTenantQuery(listOf(a))), a.cookie);
       if (queried.status !== 400) {
         expect(queried.status).toBe(200);
         expect((queried.body.items as Array<{ id: string }>).map((r) => r.id)).not.toContain(bRow.id);
       }
       exercised.add(`GET ${path}`);
     }
+    const aItem = (id: string) => withTenantQuery(at(item, a).replace('{id}', id));
     if (itemOps.get) {
-      await spoof(t.http().get(withTenantQuery(item.replace('{id}', bRow.id))), a.cookie).expect(404);
-      await spoof(t.http().get(withTenantQuery(item.replace('{id}', aRow.id))), a.cookie).expect(200);
+      await spoof(t.http().get(aItem(bRow.id)), a.cookie).expect(404);
+      await spoof(t.http().get(aItem(aRow.id)), a.cookie).expect(200);
       exercised.add(`GET ${item}`);
     }
     if (itemOps.patch) {
-      const patch = bodyFor(itemOps.patch, 'Changed by A', true);
-      await spoof(t.http().patch(withTenantQuery(item.replace('{id}', bRow.id))), a.cookie).send(patch).expect(404);
-      await spoof(t.http().patch(withTenantQuery(item.replace('{id}', aRow.id))), a.cookie).send(patch).expect(200);
+      const patch = PATCH_FIXTURES[path] ?? bodyFor(itemOps.patch, 'Changed by A', true);
+      await spoof(t.http().patch(aItem(bRow.id)), a.cookie).send(patch).expect(404);
+      await spoof(t.http().patch(aItem(aRow.id)), a.cookie).send(patch).expect(200);
       exercised.add(`PATCH ${item}`);
     }
     if (itemOps.delete) {
-      await spoof(t.http().delete(withTenantQuery(item.replace('{id}', bRow.id))), a.cookie).expect(404);
-      await spoof(t.http().delete(withTenantQuery(item.replace('{id}', aRow.id))), a.cookie).expect(204);
-      expect(await sees(a.cookie, aRow.id)).toBe(false);
+      await spoof(t.http().delete(aItem(bRow.id)), a.cookie).expect(404);
+      await spoof(t.http().delete(aItem(aRow.id)), a.cookie).expect(204);
+      expect(await sees(a, aRow.id)).toBe(false);
       exercised.add(`DELETE ${item}`);
     }
 
     // B's row is exactly as it was.
-    expect(await snapshot(b.cookie, bRow.id)).toEqual(bBefore);
+    expect(await snapshot(b, bRow.id)).toEqual(bBefore);
     // Every route of this resource was exercised: a new method on it must be added above.
     const ofResource = tenantRoutes().filter((r) => r.endsWith(` ${path}`) || r.endsWith(` ${item}`));
     expect([...exercised].sort()).toEqual(ofResource);
@@ -179,10 +205,57 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     expect(aAudit.filter((id) => bAudit.includes(id))).toEqual([]);
   });
 
+  it('studio settings, engineers and booking actions (no plain collection shape): own studio only, 404 for the other studio\'s ids, the other studio untouched', async () => {
+    // Studio settings: each studio has one row; A writes while naming B everywhere.
+    await t.http().patch('/api/v1/studio').set('cookie', b.cookie).send({ timeZone: 'Asia/Tokyo' }).expect(200);
+    await spoof(t.http().patch(withTenantQuery('/api/v1/studio')), a.cookie).send({ timeZone: 'Europe/Paris' }).expect(200);
+    expect((await spoof(t.http().get(withTenantQuery('/api/v1/studio')), a.cookie).expect(200)).body.timeZone).toBe('Europe/Paris');
+    expect((await t.http().get('/api/v1/studio').set('cookie', b.cookie).expect(200)).body.timeZone).toBe('Asia/Tokyo');
+
+    // Engineers are the studio's own members; B's owner is not one of A's.
+    // (The list validates its query: a tenant-looking parameter is refused as unknown, so only the headers spoof.)
+    const engineers = (await spoof(t.http().get('/api/v1/engineers'), a.cookie).expect(200)).body.items as Array<{ userId: string }>;
+    expect(engineers.map((e) => e.userId)).toEqual([a.userId]);
+    const hours = { workingHours: [{ weekday: 1, opens: '09:00', closes: '17:00' }] };
+    const bHours = (await t.http().get(`/api/v1/engineers/${b.userId}/working-hours`).set('cookie', b.cookie).expect(200)).body;
+    await spoof(t.http().get(withTenantQuery(`/api/v1/engineers/${b.userId}/working-hours`)), a.cookie).expect(404);
+    await spoof(t.http().put(withTenantQuery(`/api/v1/engineers/${b.userId}/working-hours`)), a.cookie).send(hours).expect(404);
+    await spoof(t.http().put(withTenantQuery(`/api/v1/engineers/${a.userId}/working-hours`)), a.cookie).send(hours).expect(200);
+    expect((await t.http().get(`/api/v1/engineers/${b.userId}/working-hours`).set('cookie', b.cookie).expect(200)).body).toEqual(bHours);
+
+    // Booking actions on B's booking answer 404 and change nothing; a series made while naming B lands in A.
+    const bookingIn = async (who: Studio, label: string, day: string) => {
+      const body = await CREATE_FIXTURES['/api/v1/bookings'](t, who, label);
+      return (await t.http().post('/api/v1/bookings').set('cookie', who.cookie).send({ ...body, startsAt: `${day}T10:00:00Z`, endsAt: `${day}T12:00:00Z` }).expect(201)).body as { id: string; roomId: string; clientId: string };
+    };
+    const bBooking = await bookingIn(b, 'Action B', '2031-05-05');
+    const bBefore = (await t.http().get(`/api/v1/bookings/${bBooking.id}`).set('cookie', b.cookie).expect(200)).body;
+    for (const action of ['cancel', 'check-in', 'check-out']) {
+      await spoof(t.http().post(withTenantQuery(`/api/v1/bookings/${bBooking.id}/${action}`)), a.cookie).send({}).expect(404);
+    }
+    await spoof(t.http().get(withTenantQuery(`/api/v1/bookings/${bBooking.id}/summary`)), a.cookie).expect(404);
+    expect((await t.http().get(`/api/v1/bookings/${bBooking.id}`).set('cookie', b.cookie).expect(200)).body).toEqual(bBefore);
+
+    const aBooking = await bookingIn(a, 'Action A', '2031-05-06');
+    await spoof(t.http().get(withTenantQuery(`/api/v1/bookings/${aBooking.id}/summary`)), a.cookie).expect(200);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/bookings/${aBooking.id}/cancel`)), a.cookie).send({}).expect(200);
+    const series = await spoof(t.http().post(withTenantQuery('/api/v1/bookings/series')), a.cookie)
+      .send({ clientId: aBooking.clientId, roomId: aBooking.roomId, title: 'Series of A', startsAt: '2031-06-02T10:00:00Z', endsAt: '2031-06-02T12:00:00Z', recurrence: { rrule: 'FREQ=WEEKLY;COUNT=2' } })
+      .expect(201);
+    const window = '?from=2031-06-01T00:00:00Z&to=2031-06-30T00:00:00Z';
+    const inA = (await t.http().get(`/api/v1/bookings${window}`).set('cookie', a.cookie).expect(200)).body.items as Array<{ id: string }>;
+    const inB = (await t.http().get(`/api/v1/bookings${window}`).set('cookie', b.cookie).expect(200)).body.items as Array<{ id: string }>;
+    expect(inA.map((x) => x.id).sort()).toEqual((series.body.items as Array<{ id: string }>).map((x) => x.id).sort());
+    expect(inB).toEqual([]);
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
-    const covered = [...tenantCollections().flatMap((p) => [p, `${p}/{id}`]), '/api/v1/members', '/api/v1/members/{id}', '/api/v1/audit', '/api/v1/invites/accept'];
+    const covered = [...tenantCollections().flatMap((p) => [p, `${p}/{id}`]), '/api/v1/members', '/api/v1/members/{id}', '/api/v1/audit', '/api/v1/invites/accept',
+      // Their own case above: one settings row per studio, members as engineers, actions on a booking.
+      '/api/v1/studio', '/api/v1/engineers', '/api/v1/engineers/{userId}/working-hours', '/api/v1/bookings/series',
+      '/api/v1/bookings/{id}/cancel', '/api/v1/bookings/{id}/check-in', '/api/v1/bookings/{id}/check-out', '/api/v1/bookings/{id}/summary'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

@@ -93,6 +93,9 @@ const envSchema = z.object({
   RATE_LIMIT_PASSWORD_RESET_CONFIRM_PER_IP_PER_HOUR: limit(20),
   RATE_LIMIT_PASSWORD_CHANGE_PER_USER_PER_HOUR: limit(10),
   // --- end of accounts-mail ---
+  // --- issue 8, ops-cli: deployments that run `rsm migrate` before switching traffic turn this off ---
+  MIGRATE_ON_START: bool.default(true),
+  // --- end of ops-cli ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -217,6 +220,8 @@ export interface AppConfig {
   /** Issue 7, accounts-mail: password reset links. */
   passwordReset: { tokenTtlMs: number };
   jobs: { enabled: boolean; maintenanceCron: string };
+  /** Issue 8, ops-cli: whether start-up migrates the tenants that are behind (the template always is). */
+  migrateOnStart: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -310,6 +315,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     passwordReset: { tokenTtlMs: env.PASSWORD_RESET_TOKEN_MINUTES * 60_000 },
     jobs: { enabled: env.JOBS_ENABLED, maintenanceCron: env.JOBS_MAINTENANCE_CRON },
+    // Issue 8, ops-cli.
+    migrateOnStart: env.MIGRATE_ON_START,
   };
 }
 

@@ -1,0 +1,102 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { EXIT } from '../src/cli/exit-codes.js';
+import type { TenantMigrationResult } from '../src/tenancy/tenant-migrator.service.js';
+import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
+import { createTenants, onDatabase, rsm, versionOf } from './support/cli.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * A test-only next migration, given to the migrator as the code's list plus one (the one code path
+ * the CLI uses): it fails on a tenant where someone planted a table of the same name.
+ */
+class CliTestMarker1796300000001 implements MigrationInterface {
+  name = 'CliTestMarker1796300000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE "cli_test_marker" ("id" integer PRIMARY KEY)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "cli_test_marker"`);
+  }
+}
+const NEXT = [...TENANT_MIGRATIONS, CliTestMarker1796300000001];
+const NEXT_VERSION = '1796300000001';
+
+interface MigrateJson {
+  target: string;
+  template: Array<{ name: string; direction: string }>;
+  tenants: TenantMigrationResult[];
+  summary: Record<string, number>;
+  control: { applied?: string[]; pending?: string[] };
+}
+
+/** Issue 8: `rsm migrate` across every tenant. */
+describe('rsm migrate: 200 tenants, one failing', () => {
+  let t: TestApp;
+  let ids: string[];
+  const registry = async () =>
+    (await t.control.query(`SELECT organization_id AS id, database_name AS db, schema_version::text AS version, migration_status AS status, migration_error AS error, updated_at FROM tenant_databases ORDER BY organization_id`))
+      .rows as Array<{ id: string; db: string; version: string; status: string | null; error: string | null; updated_at: Date }>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const started = Date.now();
+    ids = await createTenants(t, 200, 6);
+    process.stderr.write(`cli-migrate: created 200 tenant databases in ${Date.now() - started} ms\n`);
+  }, 240_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('--dry-run lists the pending migration for the template and every tenant, and changes nothing', async () => {
+    const before = await registry();
+    const run = await rsm(t, ['migrate', '--dry-run', '--json'], { migrations: NEXT });
+    expect(run.code).toBe(EXIT.OK);
+    const report = run.json<MigrateJson>();
+    expect(report.control.pending).toEqual([]);
+    expect(report.template).toEqual([expect.objectContaining({ name: 'CliTestMarker1796300000001', direction: 'up' })]);
+    expect(report.tenants).toHaveLength(200);
+    expect(report.tenants.every((r) => r.outcome === 'pending' && r.steps.map((s) => s.name).join() === 'CliTestMarker1796300000001')).toBe(true);
+    expect(await registry()).toEqual(before);
+    expect(await versionOf(t, t.config.tenancy.templateDatabase)).toBe(LATEST_TENANT_SCHEMA_VERSION);
+    for (const id of [ids[0], ids[99], ids[199]]) {
+      const db = before.find((r) => r.id === id)!.db;
+      expect(await versionOf(t, db)).toBe(LATEST_TENANT_SCHEMA_VERSION);
+    }
+  }, 120_000);
+
+  it('the other 199 reach the new version, the failed one is reported with a non-zero exit; a re-run finishes it', async () => {
+    const victim = ids[137];
+    const victimDb = (await registry()).find((r) => r.id === victim)!.db;
+    await onDatabase(t, victimDb, (c) => c.query(`CREATE TABLE "cli_test_marker" ("planted" text)`));
+
+    const run = await rsm(t, ['migrate', '--concurrency', '6'], { migrations: NEXT });
+    expect(run.code).toBe(EXIT.TENANTS_FAILED);
+    expect(run.stdout).toMatch(/failed\s+1\b/);
+    expect(run.stdout).toMatch(/migrated\s+199\b/);
+    expect(run.stdout).toContain(victim);
+    expect(run.stdout).toMatch(/already exists/);
+    // Plain progress lines on stderr (not a terminal): one per tenant.
+    expect(run.stderr.split('\n').filter((l) => /^\[\s*\d+\/200\] /.test(l))).toHaveLength(200);
+
+    const rows = await registry();
+    const others = rows.filter((r) => r.id !== victim);
+    expect(others).toHaveLength(199);
+    expect(others.every((r) => r.version === NEXT_VERSION && r.status === 'done' && r.error === null)).toBe(true);
+    const failed = rows.find((r) => r.id === victim)!;
+    expect(failed).toMatchObject({ version: LATEST_TENANT_SCHEMA_VERSION, status: 'failed' });
+    expect(failed.error).toMatch(/cli_test_marker.*already exists/);
+    // The registry tells the truth: every database is where its row says.
+    for (const row of rows) expect(await versionOf(t, row.db)).toBe(row.version);
+    expect(await versionOf(t, t.config.tenancy.templateDatabase)).toBe(NEXT_VERSION);
+
+    // The operator removes the planted table; the same command finishes the job and touches no one else.
+    await onDatabase(t, victimDb, (c) => c.query(`DROP TABLE "cli_test_marker"`));
+    const again = await rsm(t, ['migrate', '--json'], { migrations: NEXT });
+    expect(again.code).toBe(EXIT.OK);
+    const report = again.json<MigrateJson>();
+    expect(report.summary).toMatchObject({ migrated: 1, 'up-to-date': 199, failed: 0 });
+    expect(report.tenants.find((r) => r.outcome === 'migrated')!.organizationId).toBe(victim);
+    expect(await versionOf(t, victimDb)).toBe(NEXT_VERSION);
+    expect((await registry()).find((r) => r.id === victim)).toMatchObject({ version: NEXT_VERSION, status: 'done', error: null });
+  }, 240_000);
+});

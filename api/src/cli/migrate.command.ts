@@ -29,7 +29,7 @@ export function registerMigrateCommand(program: Command, runtime: CliRuntime): v
     .option('--dry-run', 'list the migrations each database would get, change nothing')
     .option('--to <version>', 'bring the template and tenants to this tenant schema version (older: roll back with each migration\'s down)')
     .option('--concurrency <n>', 'tenants migrated at once', intOption(1, 64), 4)
-    .option('--only <ids>', 'only these tenants (organization ids, comma-separated)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--only <ids>', 'only these tenants (organization ids, comma-separated); the template is left alone', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--from <id>', 'resume: start at this tenant in the run order (oldest first; see `rsm tenants list`)')
     .option('--canary <n>', 'migrate the first N tenants first; stop before the others if any of them fails', intOption(0, 1_000_000), 0)
     .addHelpText('after', '\nExamples:\n  rsm migrate --canary 5\n  rsm migrate --dry-run --json\n  rsm migrate --to 1795680000000   (roll back)\n  rsm migrate --from <organization id>   (resume)')
@@ -57,7 +57,8 @@ export function registerMigrateCommand(program: Command, runtime: CliRuntime): v
 interface MigrateReport {
   target: string;
   control: { applied?: string[]; pending?: string[] };
-  template: SchemaStep[];
+  /** Null with --only: a run over chosen tenants leaves the template (what new studios copy) alone. */
+  template: SchemaStep[] | null;
   tenants: TenantMigrationResult[];
 }
 
@@ -66,7 +67,7 @@ async function migrate(migrator: TenantMigrator, control: DataSource, options: M
   const applied = await migrateControlDatabase(control);
   // The same lock as the API's start-up: an instance starting now waits for this run instead of racing it.
   return withMigrationLock(control, async () => {
-    const template = await migrator.prepareTemplate({ to: target });
+    const template = options.only ? null : await migrator.prepareTemplate({ to: target });
     const progress = new MigrateProgress(runtime.io);
     try {
       const tenants = await migrator.migrateTenants({
@@ -85,7 +86,7 @@ async function migrate(migrator: TenantMigrator, control: DataSource, options: M
 async function dryRun(migrator: TenantMigrator, control: DataSource, options: MigrateOptions, runtime: CliRuntime): Promise<MigrateReport> {
   const target = options.to ?? migrator.latestVersion;
   const pending = (await new MigrationExecutor(control).getPendingMigrations()).map((m) => m.name);
-  const template = await migrator.prepareTemplate({ to: target, dryRun: true });
+  const template = options.only ? null : await migrator.prepareTemplate({ to: target, dryRun: true });
   const progress = new MigrateProgress(runtime.io);
   try {
     const tenants = await migrator.migrateTenants({
@@ -110,7 +111,7 @@ function printReport(runtime: CliRuntime, report: MigrateReport, summary: Record
   const controlLine = dryRun ? `pending: ${report.control.pending?.join(', ') || 'nothing'}` : `applied: ${report.control.applied?.join(', ') || 'nothing'}`;
   out(`${dryRun ? 'Dry run (nothing changed). ' : ''}Target tenant schema version: ${report.target}\n`);
   out(`Control database: ${controlLine}\n`);
-  out(`Tenant template: ${dryRun ? 'would run ' : ''}${steps(report.template)}\n\n`);
+  out(`Tenant template: ${report.template ? `${dryRun ? 'would run ' : ''}${steps(report.template)}` : 'left alone (--only)'}\n\n`);
   if (dryRun) {
     const pending = report.tenants.filter((t) => t.outcome === 'pending' || t.outcome === 'failed');
     if (pending.length) {

@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { EXIT } from '../src/cli/exit-codes.js';
-import type { TenantMigrationResult } from '../src/tenancy/tenant-migrator.service.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { TenantMigrator, type TenantMigrationResult } from '../src/tenancy/tenant-migrator.service.js';
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
 import { createTenants, onDatabase, rsm, versionOf } from './support/cli.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -100,3 +101,77 @@ describe('rsm migrate: 200 tenants, one failing', () => {
     expect((await registry()).find((r) => r.id === victim)).toMatchObject({ version: NEXT_VERSION, status: 'done', error: null });
   }, 240_000);
 });
+
+describe('rsm migrate: canary, resume, only; MIGRATE_ON_START', () => {
+  let t: TestApp;
+  let ids: string[];
+  const versions = async () =>
+    Object.fromEntries(
+      (await t.control.query(`SELECT organization_id AS id, schema_version::text AS v FROM tenant_databases`)).rows.map((r: { id: string; v: string }) => [r.id, r.v]),
+    ) as Record<string, string>;
+  const plant = async (id: string) => {
+    const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [id]);
+    await onDatabase(t, rows[0].database_name, (c) => c.query(`CREATE TABLE "cli_test_marker" ("planted" text)`));
+    return () => onDatabase(t, rows[0].database_name, (c) => c.query(`DROP TABLE "cli_test_marker"`));
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ids = await createTenants(t, 20);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('--canary N: a failing canary stops the run before the other tenants', async () => {
+    const unplant = await plant(ids[1]);
+    const run = await rsm(t, ['migrate', '--canary', '3', '--json'], { migrations: NEXT });
+    expect(run.code).toBe(EXIT.TENANTS_FAILED);
+    const report = run.json<MigrateJson>();
+    expect(report.tenants.map((r) => r.outcome)).toEqual(['migrated', 'failed', 'migrated', ...Array(17).fill('skipped')]);
+    const v = await versions();
+    expect(ids.slice(3).every((id) => v[id] === LATEST_TENANT_SCHEMA_VERSION)).toBe(true); // untouched
+    await unplant();
+  });
+
+  it('--from resumes at a tenant; --only takes just the named ones', async () => {
+    const only = await rsm(t, ['migrate', '--only', `${ids[5]},${ids[6]}`, '--json'], { migrations: NEXT });
+    expect(only.code).toBe(EXIT.OK);
+    expect(only.json<MigrateJson>().tenants.map((r) => [r.organizationId, r.outcome])).toEqual([
+      [ids[5], 'migrated'],
+      [ids[6], 'migrated'],
+    ]);
+    const from = await rsm(t, ['migrate', '--from', ids[10], '--json'], { migrations: NEXT });
+    expect(from.code).toBe(EXIT.OK);
+    const resumed = from.json<MigrateJson>().tenants;
+    expect(resumed.map((r) => r.organizationId)).toEqual(ids.slice(10));
+    expect(resumed.every((r) => r.outcome === 'migrated')).toBe(true);
+    const v = await versions();
+    expect(ids.filter((id) => v[id] === NEXT_VERSION)).toEqual([ids[0], ids[2], ids[5], ids[6], ...ids.slice(10)]);
+    expect((await rsm(t, ['migrate', '--from', '00000000-0000-4000-8000-000000000000'], { migrations: NEXT })).code).toBe(EXIT.USAGE);
+    // Back to the code's version for the next test.
+    expect((await rsm(t, ['migrate', '--to', LATEST_TENANT_SCHEMA_VERSION], { migrations: NEXT })).code).toBe(EXIT.OK);
+  });
+
+  it('MIGRATE_ON_START=false: start-up leaves tenants that are behind to rsm migrate; true (the default) migrates them', async () => {
+    const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+    expect((await rsm(t, ['migrate', '--to', previous, '--only', ids[0]])).code).toBe(EXIT.OK);
+    const migrator = t.app.get(TenantMigrator);
+    const config = t.config as { migrateOnStart: boolean };
+    expect(loadConfigDefaults().migrateOnStart).toBe(true);
+    config.migrateOnStart = false;
+    try {
+      await migrator.migrateOnStart();
+      expect((await versions())[ids[0]]).toBe(previous);
+    } finally {
+      config.migrateOnStart = true;
+    }
+    await migrator.migrateOnStart();
+    expect((await versions())[ids[0]]).toBe(LATEST_TENANT_SCHEMA_VERSION);
+  });
+});
+
+/** The configuration with no MIGRATE_ON_START set (its default). */
+function loadConfigDefaults() {
+  return loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://x@localhost/x' });
+}

@@ -41,6 +41,9 @@ export function registerMigrateCommand(program: Command, runtime: CliRuntime): v
         if (options.to !== undefined && !migrator.versions.includes(options.to)) {
           throw new CliError(EXIT.USAGE, `--to: unknown tenant schema version ${options.to} (known: ${migrator.versions.join(', ')})`);
         }
+        if (options.from && !(await migrator.runOrder()).some((t) => t.organizationId === options.from)) {
+          throw new CliError(EXIT.USAGE, `--from: no ready tenant ${options.from} (see rsm tenants list)`);
+        }
         const report = options.dryRun ? await dryRun(migrator, control, options, runtime) : await migrate(migrator, control, options, runtime);
         const failed = report.tenants.filter((t) => t.outcome === 'failed').length;
         const summary = Object.fromEntries(OUTCOMES.map((o) => [o, report.tenants.filter((t) => t.outcome === o).length]));

@@ -37,10 +37,27 @@ export class JobAdmin implements OnApplicationShutdown {
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
   ) {}
 
+  /**
+   * Every queue with live counts. pg-boss's own counts (getQueues) are refreshed by its monitor,
+   * which this client does not run, so the counts come from its job table, read-only.
+   */
   async queues(): Promise<QueueSummary[]> {
     const queues = await (await this.client()).getQueues();
+    const counts = (await this.control.query(`SELECT name, state::text, count(*)::int AS n FROM ${JOBS_SCHEMA}.job GROUP BY name, state`)) as Array<{
+      name: string;
+      state: string;
+      n: number;
+    }>;
+    const count = (name: string, states: string[]) => counts.filter((c) => c.name === name && states.includes(c.state)).reduce((n, c) => n + c.n, 0);
     return queues
-      .map((q) => ({ name: q.name, policy: q.policy, queued: q.queuedCount, active: q.activeCount, failed: q.failedCount, total: q.totalCount }))
+      .map((q) => ({
+        name: q.name,
+        policy: q.policy,
+        queued: count(q.name, ['created', 'retry']),
+        active: count(q.name, ['active']),
+        failed: count(q.name, ['failed']),
+        total: count(q.name, counts.map((c) => c.state)),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 

@@ -1,6 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { EXIT } from '../src/cli/exit-codes.js';
 import { loadConfig } from '../src/config/app-config.js';
+import { CONTROL_MIGRATIONS } from '../src/control/control-migrations.js';
+import { databaseNameOf, withDatabase } from '../src/database/postgres-url.js';
 import { TenantMigrator, type TenantMigrationResult } from '../src/tenancy/tenant-migrator.service.js';
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
 import { createTenants, onDatabase, rsm, versionOf } from './support/cli.js';
@@ -151,6 +153,14 @@ describe('rsm migrate: canary, resume, only; MIGRATE_ON_START', () => {
     expect((await rsm(t, ['migrate', '--from', '00000000-0000-4000-8000-000000000000'], { migrations: NEXT })).code).toBe(EXIT.USAGE);
     // Back to the code's version for the next test.
     expect((await rsm(t, ['migrate', '--to', LATEST_TENANT_SCHEMA_VERSION], { migrations: NEXT })).code).toBe(EXIT.OK);
+  });
+
+  it('a first rsm migrate on a new server creates the control database and migrates it', async () => {
+    const fresh = databaseNameOf(t.config.databaseUrl!).replace(/_control$/, '_fresh'); // dropped with the test app
+    const run = await rsm({ ...t, config: { ...t.config, databaseUrl: withDatabase(t.config.databaseUrl!, fresh) } }, ['migrate', '--json']);
+    expect(run.code).toBe(EXIT.OK);
+    expect(run.json<MigrateJson>().control.applied).toEqual(CONTROL_MIGRATIONS.map((m) => m.name));
+    expect(await onDatabase(t, fresh, async (c) => (await c.query(`SELECT count(*)::int AS n FROM migrations`)).rows[0].n)).toBe(CONTROL_MIGRATIONS.length);
   });
 
   it('MIGRATE_ON_START=false: start-up leaves tenants that are behind to rsm migrate; true (the default) migrates them', async () => {

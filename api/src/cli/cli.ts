@@ -27,6 +27,8 @@ export interface CliRuntime {
   withApp<T>(fn: (app: INestApplicationContext) => Promise<T>): Promise<T>;
   /** The command's exit code (commands set it; the highest wins). */
   exit(code: number): void;
+  /** The configuration (from the environment, or the test's). */
+  config(): AppConfig;
 }
 
 /** Positive integer option parser (commander turns the thrown error into a usage error). */
@@ -99,6 +101,7 @@ export async function runCli(argv: string[], io: CliIo, overrides: CliOverrides 
     exit: (code) => {
       exitCode = Math.max(exitCode, code);
     },
+    config: () => configFrom(overrides),
     async withApp(fn) {
       const config = configFrom(overrides);
       const verbose = Boolean(program.opts().verbose);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { CONTROL_DATA_SOURCE, migrateControlDatabase, withMigrationLock } from '../control/control-database.js';
 import { TenantMigrator, type TenantMigrationResult, type TenantMigrationOutcome } from '../tenancy/tenant-migrator.service.js';
+import { ensureDatabaseExists } from '../database/postgres-url.js';
 import type { SchemaStep } from '../tenancy/tenant-schema-steps.js';
 import { type CliRuntime, intOption } from './cli.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -35,6 +36,12 @@ export function registerMigrateCommand(program: Command, runtime: CliRuntime): v
     .addHelpText('after', '\nExamples:\n  rsm migrate --canary 5\n  rsm migrate --dry-run --json\n  rsm migrate --to 1795680000000   (roll back)\n  rsm migrate --from <organization id>   (resume)')
     .action(async (options: MigrateOptions) => {
       const json = Boolean(program.opts().json);
+      if (!options.dryRun) {
+        // As the API's start-up does: a first `rsm migrate` on a new server creates the control database.
+        await ensureDatabaseExists(runtime.config().databaseUrl!).catch((err: unknown) => {
+          throw new CliError(EXIT.CONTROL_UNREACHABLE, `Cannot reach the control database: ${err instanceof Error ? err.message : String(err)}`);
+        });
+      }
       await runtime.withApp(async (app) => {
         const migrator = app.get(TenantMigrator);
         const control = app.get<DataSource>(CONTROL_DATA_SOURCE);

@@ -47,8 +47,8 @@ describe('rsm migrate: 200 tenants, one failing', () => {
     process.stderr.write(`cli-migrate: created 200 tenant databases in ${Date.now() - started} ms\n`);
   }, 240_000);
   afterAll(async () => {
-    await t?.close();
-  });
+    await t?.close(); // drops every database it made: 200 of them take a while on a busy machine
+  }, 240_000);
 
   it('--dry-run lists the pending migration for the template and every tenant, and changes nothing', async () => {
     const before = await registry();
@@ -122,8 +122,8 @@ describe('rsm migrate: canary, resume, only; MIGRATE_ON_START', () => {
     ids = await createTenants(t, 20);
   }, 120_000);
   afterAll(async () => {
-    await t?.close();
-  });
+    await t?.close(); // drops every database it made: 200 of them take a while on a busy machine
+  }, 240_000);
 
   it('--canary N: a failing canary stops the run before the other tenants', async () => {
     const unplant = await plant(ids[1]);

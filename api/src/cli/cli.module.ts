@@ -1,7 +1,6 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { ConfigModule } from '../app.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE, openControlDatabase } from '../control/control-database.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
@@ -34,6 +33,9 @@ class CliInfrastructureModule implements OnApplicationShutdown {
   }
 }
 
+@Module({})
+class CliConfigModule {}
+
 /** The `rsm` application context: the API's configuration, control database and tenancy, no HTTP. */
 @Module({})
 export class CliModule {
@@ -41,7 +43,9 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [
-        ConfigModule.forRoot(config),
+        // The API's APP_CONFIG token with the same validated AppConfig (not AppModule's ConfigModule: importing
+        // app.module.js loads every feature module, +1.3 s per rsm start).
+        { module: CliConfigModule, global: true, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] },
         CliInfrastructureModule.register(migrationOptions),
         TenancyModule,
       ],

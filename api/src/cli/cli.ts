@@ -2,6 +2,7 @@ import { type INestApplicationContext, type LoggerService } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
+import { isDatabaseUnavailable, pgErrorCode } from '../common/pg-errors.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config.js';
 import { readOrCreateSecretFile } from '../database/secrets.js';
 import type { TenantMigrationOptions } from '../tenancy/tenant-migrator.service.js';
@@ -9,6 +10,7 @@ import { CliModule } from './cli.module.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { registerJobsCommands } from './jobs.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
+import { registerSeedCommand } from './seed.command.js';
 import type { CliIo } from './output.js';
 import { registerTenantsCommands } from './tenants.command.js';
 
@@ -56,6 +58,18 @@ class StderrLogger implements LoggerService {
   warn(message: unknown, context?: unknown) {
     this.write('warn', message, context);
   }
+}
+
+/** The control database is down, missing, refusing us, or unreachable (not: a bug in the module graph). */
+function cannotConnect(err: unknown): boolean {
+  const code = pgErrorCode(err) ?? '';
+  const message = err instanceof Error ? err.message : String(err);
+  return (
+    isDatabaseUnavailable(err) ||
+    /^(08|28|3D)/.test(code) ||
+    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(code) ||
+    /timeout|ECONNREFUSED|ENOTFOUND|getaddrinfo|password authentication|does not exist/i.test(message)
+  );
 }
 
 function configFrom(overrides: CliOverrides): AppConfig {
@@ -112,6 +126,7 @@ export async function runCli(argv: string[], io: CliIo, overrides: CliOverrides 
           abortOnError: false,
         });
       } catch (err) {
+        if (!cannotConnect(err)) throw err; // a bug (a missing provider, say): exit 4 with its stack
         throw new CliError(EXIT.CONTROL_UNREACHABLE, `Cannot reach the control database: ${err instanceof Error ? err.message : String(err)}`);
       }
       try {
@@ -125,6 +140,7 @@ export async function runCli(argv: string[], io: CliIo, overrides: CliOverrides 
   registerMigrateCommand(program, runtime);
   registerTenantsCommands(program, runtime);
   registerJobsCommands(program, runtime);
+  registerSeedCommand(program, runtime);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

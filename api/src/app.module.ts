@@ -17,10 +17,9 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 
-// Exported for the rsm CLI's module (issue 8, ops-cli).
 @Global()
 @Module({})
-export class ConfigModule {
+class ConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
     return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
   }

@@ -89,7 +89,7 @@ describe('rsm output: a live bar on a terminal, plain lines in a pipe', () => {
 });
 
 describe('rsm --help', () => {
-  const commands = [[], ['migrate'], ['tenants'], ['tenants', 'list'], ['tenants', 'show'], ['tenants', 'check'], ['tenants', 'archive'], ['tenants', 'restore'], ['tenants', 'sweep'], ['jobs'], ['jobs', 'list'], ['jobs', 'retry']];
+  const commands = [[], ['migrate'], ['tenants'], ['tenants', 'list'], ['tenants', 'show'], ['tenants', 'check'], ['tenants', 'archive'], ['tenants', 'restore'], ['tenants', 'sweep'], ['jobs'], ['jobs', 'list'], ['jobs', 'retry'], ['seed']];
   // --help needs no database: a configuration that points nowhere proves it never connects.
   const nowhere = { config: { databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none' } } as unknown as TestApp;
 

@@ -101,6 +101,9 @@ const envSchema = z.object({
   JOBS_MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   RSM_RELEASE: z.string().regex(/^[\w.+-]{1,128}$/, 'must be a tag such as 2026.11.26-1 or a commit id').default('dev'),
   // --- end of ops-deploy ---
+  // --- issue 8, ops-cli: deployments that run `rsm migrate` before switching traffic turn this off ---
+  MIGRATE_ON_START: bool.default(true),
+  // --- end of ops-cli ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -235,6 +238,8 @@ export interface AppConfig {
   /** The release this instance runs (the image tag), shown in rsm_build_info. */
   release: string;
   // --- end of ops-deploy ---
+  /** Issue 8, ops-cli: whether start-up migrates the tenants that are behind (the template always is). */
+  migrateOnStart: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -334,6 +339,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     jobsMonitorIntervalSeconds: env.JOBS_MONITOR_INTERVAL_SECONDS,
     release: env.RSM_RELEASE,
+    // Issue 8, ops-cli.
+    migrateOnStart: env.MIGRATE_ON_START,
   };
 }
 

@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// Bench (issue 8): `rsm migrate` across 1,000 tenants with one new migration, against a baseline in
+// the same run: the same migration's `up` applied by a plain loop of pg clients at the same
+// concurrency (connect, BEGIN, up, record it, COMMIT). The difference is what the CLI adds per tenant:
+// the owner-stamp check, the registry status writes, the re-grant of table rights, progress.
+//
+// "One new migration" is the newest tenant migration of the build: every tenant is first rolled back
+// one version (itself measured: `rsm migrate --to <previous>`), then brought forward. Rounds
+// alternate rsm and baseline. Writes (or replaces) its section of BENCHMARKS.md.
+// Needs the api build (npm run build). Env: DATABASE_URL (else embedded PostgreSQL),
+// BENCH_MIGRATE_TENANTS (1000), BENCH_MIGRATE_CONCURRENCY (4), BENCH_MIGRATE_ROUNDS (2), BENCH_OUTPUT.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { median } from '../lib/report.mjs';
+import { startPostgres } from '../lib/postgres.mjs';
+import { killAllChildrenNow, runToCompletion, stopAllChildren } from '../lib/proc.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rootDir = path.resolve(here, '..', '..');
+const output = path.resolve(rootDir, process.env.BENCH_OUTPUT ?? 'BENCHMARKS.md');
+const rsmBin = path.join(rootDir, 'api/dist/cli/rsm.js');
+const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
+const config = { tenants: num('BENCH_MIGRATE_TENANTS', 1000), concurrency: num('BENCH_MIGRATE_CONCURRENCY', 4), rounds: num('BENCH_MIGRATE_ROUNDS', 2) };
+const log = (msg) => process.stderr.write(`[bench:migrate] ${msg}\n`);
+const START = '<!-- bench:migrate:start -->';
+const END = '<!-- bench:migrate:end -->';
+
+let postgres;
+const cleanup = async () => {
+  await stopAllChildren().catch(() => undefined);
+  await postgres?.stop().catch(() => undefined);
+};
+process.once('SIGINT', () => cleanup().finally(() => process.exit(130)));
+process.on('exit', () => killAllChildrenNow());
+
+/** Runs `fn(item, worker)` over `items`, `concurrency` at a time (`worker`: 0 … concurrency - 1). */
+async function pool(items, concurrency, fn) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async (_, worker) => {
+    while (next < items.length) await fn(items[next++], worker);
+  }));
+}
+
+async function main() {
+  if (!existsSync(rsmBin)) throw new Error(`${rsmBin} is missing: run npm run build first`);
+  const { TENANT_MIGRATIONS, LATEST_TENANT_SCHEMA_VERSION } = await import(pathToFileURL(path.join(rootDir, 'api/dist/tenant-schema/tenant-migrations.js')).href);
+  const newest = TENANT_MIGRATIONS.at(-1);
+  const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2).name)[1];
+
+  postgres = await startPostgres({ databaseUrl: process.env.DATABASE_URL });
+  const run = randomBytes(3).toString('hex');
+  const prefix = `rsm_bm${run}_`;
+  const names = { control: `${prefix}control`, template: `${prefix}template` };
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: 'https://bench.example.com', // production configuration, as the API's (unused by migrations)
+    RSM_SECRET_KEY: randomBytes(24).toString('base64url'),
+    DATABASE_URL: postgres.serverUrl(names.control),
+    TENANT_TEMPLATE_DATABASE: names.template,
+    TENANT_DATABASE_PREFIX: prefix,
+  };
+  const rsm = async (...args) => {
+    const started = performance.now();
+    const result = await runToCompletion(process.execPath, [rsmBin, ...args, '--json'], { cwd: rootDir, env, timeoutMs: 30 * 60_000 });
+    const ms = performance.now() - started;
+    if (result.code !== 0) throw new Error(`rsm ${args.join(' ')} exited ${result.code}:\n${result.stderr.slice(-2000)}`);
+    return { ms, report: JSON.parse(result.stdout) };
+  };
+
+  log(`PostgreSQL ${postgres.version}; setting up the control database and template (rsm migrate)`);
+  await rsm('migrate');
+  const control = new pg.Client({ connectionString: env.DATABASE_URL });
+  control.on('error', () => undefined); // the server going away on Ctrl-C must not crash the cleanup
+  await control.connect();
+
+  log(`creating ${config.tenants} tenant databases from the template`);
+  const createStarted = performance.now();
+  const tenants = Array.from({ length: config.tenants }, () => {
+    const id = randomUUID();
+    return { id, database: prefix + id.replaceAll('-', '') };
+  });
+  const admins = await Promise.all(Array.from({ length: 4 }, async () => {
+    const c = new pg.Client({ connectionString: postgres.serverUrl('postgres') });
+    await c.connect();
+    return c;
+  }));
+  await pool(tenants, admins.length, async (t, worker) => {
+    const admin = admins[worker];
+    await admin.query(`CREATE DATABASE "${t.database}" TEMPLATE "${names.template}"`);
+    await admin.query(`COMMENT ON DATABASE "${t.database}" IS 'rsm:tenant:${t.id}'`);
+  });
+  await Promise.all(admins.map((c) => c.end()));
+  await control.query(`INSERT INTO organizations (id, name, slug) SELECT id, 'Bench ' || id, 'bench-' || id FROM unnest($1::uuid[]) id`, [tenants.map((t) => t.id)]);
+  await control.query(
+    `INSERT INTO tenant_databases (organization_id, database_name, server, schema_version, status)
+     SELECT id, db, 'default', $3, 'ready' FROM unnest($1::uuid[], $2::text[]) AS x(id, db)`,
+    [tenants.map((t) => t.id), tenants.map((t) => t.database), LATEST_TENANT_SCHEMA_VERSION],
+  );
+  const createMs = performance.now() - createStarted;
+  log(`created in ${(createMs / 1000).toFixed(1)} s`);
+
+  /** The baseline: the newest migration's own `up`, on plain pg clients, one transaction per tenant. */
+  const baseline = async () => {
+    const started = performance.now();
+    await pool(tenants, config.concurrency, async (t) => {
+      const client = new pg.Client({ connectionString: postgres.serverUrl(t.database) });
+      await client.connect();
+      try {
+        await client.query('BEGIN');
+        await new newest().up({ query: async (sql, params) => (await client.query(sql, params)).rows });
+        await client.query(`INSERT INTO migrations ("timestamp", name) VALUES ($1, $2)`, [Number(LATEST_TENANT_SCHEMA_VERSION), newest.name]);
+        await client.query('COMMIT');
+      } finally {
+        await client.end();
+      }
+    });
+    await control.query(`UPDATE tenant_databases SET schema_version = $1`, [LATEST_TENANT_SCHEMA_VERSION]);
+    return performance.now() - started;
+  };
+
+  const results = { rsm: [], baseline: [], rollback: [] };
+  for (let round = 0; round < config.rounds; round++) {
+    for (const variant of round % 2 ? ['baseline', 'rsm'] : ['rsm', 'baseline']) {
+      const back = await rsm('migrate', '--to', previous, '--concurrency', String(config.concurrency));
+      if (back.report.summary.migrated !== config.tenants) throw new Error(`rollback migrated ${back.report.summary.migrated}`);
+      results.rollback.push(back.ms);
+      let ms;
+      if (variant === 'rsm') {
+        const forward = await rsm('migrate', '--concurrency', String(config.concurrency));
+        if (forward.report.summary.migrated !== config.tenants || forward.report.summary.failed) throw new Error(`rsm migrate: ${JSON.stringify(forward.report.summary)}`);
+        ms = forward.ms;
+      } else {
+        ms = await baseline();
+      }
+      results[variant].push(ms);
+      log(`round ${round + 1}/${config.rounds} ${variant}: ${(ms / 1000).toFixed(1)} s (rollback before it: ${(back.ms / 1000).toFixed(1)} s)`);
+    }
+  }
+  // Every registry row is at the newest version (rsm writes each database's own version there).
+  const check = await rsm('migrate', '--dry-run');
+  if (check.report.summary['up-to-date'] !== config.tenants) throw new Error(`not all up to date: ${JSON.stringify(check.report.summary)}`);
+  await control.end();
+
+  const per = (ms) => `${((ms / config.tenants) * config.concurrency).toFixed(1)} ms`;
+  const [r, b, back] = [median(results.rsm), median(results.baseline), median(results.rollback)];
+  const section = [
+    START,
+    `## rsm migrate: ${config.tenants.toLocaleString('en-US')} tenants, one new migration`,
+    '',
+    `_Generated by bench/migrate/run.mjs (\`npm run bench:migrate -w bench\`, part of \`npm run bench\`) on ${new Date().toISOString()}._`,
+    '',
+    `${config.tenants} tenant databases (copies of the template) on one PostgreSQL ${postgres.version} (${os.cpus().length} CPUs, shared with the`,
+    `CLI). The new migration is the newest tenant migration (\`${newest.name}\`): every tenant is rolled back one`,
+    `version first (\`rsm migrate --to ${previous}\`), then brought forward. Baseline in the same run: that migration's own \`up\``,
+    'applied by a plain loop of pg clients (connect, BEGIN, up, record it, COMMIT; no stamp check, no registry',
+    `status, no re-grant, no progress). Both at concurrency ${config.concurrency}, ${config.rounds} alternating round(s); medians. The rsm time`,
+    'includes the process start, the control and template steps and the summary.',
+    '',
+    '| run | wall time | per tenant (× concurrency) | tenants/s |',
+    '| --- | ---: | ---: | ---: |',
+    `| \`rsm migrate\` | ${(r / 1000).toFixed(1)} s | ${per(r)} | ${(config.tenants / (r / 1000)).toFixed(0)} |`,
+    `| baseline (plain pg loop) | ${(b / 1000).toFixed(1)} s | ${per(b)} | ${(config.tenants / (b / 1000)).toFixed(0)} |`,
+    `| \`rsm migrate --to ${previous}\` (rollback) | ${(back / 1000).toFixed(1)} s | ${per(back)} | ${(config.tenants / (back / 1000)).toFixed(0)} |`,
+    '',
+    `rsm / baseline: ${(r / b).toFixed(2)}×. Creating the ${config.tenants} databases from the template took ${(createMs / 1000).toFixed(1)} s (4 at a time).`,
+    `Raw: rsm ${results.rsm.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; baseline ${results.baseline.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; rollback ${results.rollback.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s.`,
+    END,
+    '',
+  ].join('\n');
+  const markdown = existsSync(output) ? readFileSync(output, 'utf8') : '# Benchmarks\n';
+  const start = markdown.indexOf(START);
+  const end = markdown.indexOf(END);
+  const next = start !== -1 && end > start ? markdown.slice(0, start) + section + markdown.slice(end + END.length).replace(/^\n/, '') : `${markdown.replace(/\n*$/, '\n\n')}${section}`;
+  writeFileSync(output, next);
+  log(`rsm ${(r / 1000).toFixed(1)} s, baseline ${(b / 1000).toFixed(1)} s, ratio ${(r / b).toFixed(2)}× → ${path.relative(rootDir, output)}`);
+
+  if (process.env.DATABASE_URL) {
+    // A shared server: leave nothing behind.
+    const admin = new pg.Client({ connectionString: postgres.serverUrl('postgres') });
+    await admin.connect();
+    const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix}%`]);
+    for (const { datname } of rows) await admin.query(`DROP DATABASE "${datname}" WITH (FORCE)`);
+    await admin.query(`DROP ROLE IF EXISTS "${prefix}app"`);
+    await admin.end();
+  }
+}
+
+main()
+  .then(cleanup)
+  .catch(async (err) => {
+    process.stderr.write(`[bench:migrate] failed: ${err?.stack ?? err}\n`);
+    await cleanup();
+    process.exit(1);
+  });

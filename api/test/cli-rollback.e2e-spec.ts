@@ -12,7 +12,18 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
     await c.query(`INSERT INTO clients (name, email, notes) SELECT 'Client ' || i, 'c' || i || '@band.test', repeat('n', i) FROM generate_series(1, $1) i`, [n + 2]);
     const { rows } = await c.query(`INSERT INTO rooms (name, currency, hourly_rate_minor, capacity) VALUES ('Room A', 'EUR', 4500, 6), ('Room B', 'EUR', 3000, NULL) RETURNING id`);
     await c.query(`INSERT INTO equipment (name, category, home_room_id, rate_minor, currency) VALUES ('Neumann U87', 'microphone', $1, 2000, 'EUR'), ('SSL bus comp', 'outboard', NULL, NULL, NULL)`, [rows[0].id]);
-    await c.query(`INSERT INTO engineer_profiles (user_id, working_hours, specialties) VALUES (gen_random_uuid(), '[{"day":1,"from":"09:00","to":"17:00"}]', 'mixing')`);
+    const engineer = (await c.query(`INSERT INTO engineer_profiles (user_id, working_hours, specialties) VALUES (gen_random_uuid(), '[{"weekday":1,"opens":"09:00","closes":"17:00"}]', 'mixing') RETURNING user_id`)).rows[0].user_id;
+    const client = (await c.query(`SELECT id FROM clients ORDER BY name LIMIT 1`)).rows[0].id;
+    const booking = (
+      await c.query(
+        `INSERT INTO bookings (client_id, room_id, title, starts_at, ends_at, setup_minutes, hourly_rate_minor, currency, access_code)
+         VALUES ($1, $2, 'Session ' || $3::int, '2031-01-06T10:00:00Z'::timestamptz + make_interval(days => $3::int), '2031-01-06T14:00:00Z'::timestamptz + make_interval(days => $3::int), 15, 4500, 'EUR', '12345678') RETURNING id`,
+        [client, rows[0].id, n],
+      )
+    ).rows[0].id;
+    await c.query(`INSERT INTO booking_engineers (booking_id, user_id) VALUES ($1, $2)`, [booking, engineer]);
+    const mic = (await c.query(`SELECT id FROM equipment WHERE name = 'Neumann U87'`)).rows[0].id;
+    await c.query(`INSERT INTO booking_equipment (booking_id, equipment_id) VALUES ($1, $2)`, [booking, mic]);
     await c.query(`INSERT INTO engineer_time_off (user_id, starts_at, ends_at, reason) VALUES (gen_random_uuid(), now(), now() + interval '2 days', 'holiday')`);
     await c.query(`INSERT INTO audit_log (actor_type, action, target_type, details) VALUES ('user', 'client.created', 'client', '{"n": ${n}}')`);
     await c.query(`UPDATE studio_settings SET time_zone = 'Europe/Paris', default_setup_minutes = $1`, [n]);
@@ -39,7 +50,18 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
 
   it('down to the first migration and up again: row counts and per-table checksums are equal', async () => {
     const before = await Promise.all(databases.map((db) => tableChecksums(t, db)));
-    expect(Object.keys(before[0]).sort()).toEqual(['audit_log', 'clients', 'engineer_profiles', 'engineer_time_off', 'equipment', 'rooms', 'studio_settings']);
+    expect(Object.keys(before[0]).sort()).toEqual([
+      'audit_log',
+      'booking_engineers',
+      'booking_equipment',
+      'bookings',
+      'clients',
+      'engineer_profiles',
+      'engineer_time_off',
+      'equipment',
+      'rooms',
+      'studio_settings',
+    ]);
     expect(before.every((tables) => Object.values(tables).every((table) => table.rows > 0))).toBe(true);
 
     const down = await rsm(t, ['migrate', '--to', FIRST, '--json']);

@@ -1,4 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { restoreTablesSetAside, setTablesAside } from '../rollback-safe.js';
+
+/** Set aside by a rollback (rsm migrate --to), with their rows; their triggers travel with them. */
+const TABLES = ['booking_equipment', 'booking_engineers', 'bookings'];
 
 /**
  * Issue 9 (scheduling): bookings and their engineer/equipment assignments, with no double booking
@@ -19,6 +23,8 @@ export class CreateBookings1796100000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE EXTENSION IF NOT EXISTS btree_gist`);
+    // Rolled back earlier: the studio's bookings come back (the trigger functions were kept for them).
+    if (await restoreTablesSetAside(q, TABLES)) return;
     await q.query(`CREATE TABLE "bookings" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "client_id" uuid NOT NULL, "room_id" uuid NOT NULL, "project_id" uuid, "series_id" uuid, "title" character varying(200) NOT NULL, "starts_at" TIMESTAMP WITH TIME ZONE NOT NULL, "ends_at" TIMESTAMP WITH TIME ZONE NOT NULL, "setup_minutes" integer NOT NULL DEFAULT '0', "teardown_minutes" integer NOT NULL DEFAULT '0', "status" character varying(20) NOT NULL DEFAULT 'confirmed', "hold_expires_at" TIMESTAMP WITH TIME ZONE, "cancellation_reason" character varying(500), "notes" text, "hourly_rate_minor" integer NOT NULL, "day_rate_minor" integer, "currency" character(3) NOT NULL, "actual_start_at" TIMESTAMP WITH TIME ZONE, "actual_end_at" TIMESTAMP WITH TIME ZONE, "access_code" character varying(16) NOT NULL, "rules_overridden_by" uuid, "created_by" uuid, "span" tstzrange NOT NULL, "active" boolean NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "CHK_bookings_actuals" CHECK ("actual_end_at" IS NULL OR ("actual_start_at" IS NOT NULL AND "actual_end_at" >= "actual_start_at")), CONSTRAINT "CHK_bookings_rates" CHECK ("hourly_rate_minor" >= 0 AND ("day_rate_minor" IS NULL OR "day_rate_minor" >= 0)), CONSTRAINT "CHK_bookings_hold_expiry" CHECK ("status" <> 'hold' OR "hold_expires_at" IS NOT NULL), CONSTRAINT "CHK_bookings_status" CHECK ("status" IN ('hold', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show')), CONSTRAINT "CHK_bookings_buffers" CHECK ("setup_minutes" >= 0 AND "setup_minutes" <= 1440 AND "teardown_minutes" >= 0 AND "teardown_minutes" <= 1440), CONSTRAINT "CHK_bookings_order" CHECK ("ends_at" > "starts_at"), CONSTRAINT "EXC_bookings_room_overlap" EXCLUDE USING gist ("room_id" WITH =, "span" WITH &&) WHERE ("active"), CONSTRAINT "PK_bee6805982cc1e248e94ce94957" PRIMARY KEY ("id"))`);
     await q.query(`CREATE INDEX "idx_bookings_series" ON "bookings"("series_id", "starts_at")`);
     await q.query(`CREATE TABLE "booking_engineers" ("booking_id" uuid NOT NULL, "user_id" uuid NOT NULL, "span" tstzrange NOT NULL, "active" boolean NOT NULL, CONSTRAINT "EXC_booking_engineers_overlap" EXCLUDE USING gist ("user_id" WITH =, "span" WITH &&) WHERE ("active"), CONSTRAINT "PK_d52357ef96f6df8be947bf393c6" PRIMARY KEY ("booking_id", "user_id"))`);
@@ -56,12 +62,8 @@ END $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE "booking_equipment"`);
-    await q.query(`DROP TABLE "booking_engineers"`);
-    await q.query(`DROP TABLE "bookings"`);
-    await q.query(`DROP FUNCTION booking_assignment_copy_span()`);
-    await q.query(`DROP FUNCTION bookings_propagate_span()`);
-    await q.query(`DROP FUNCTION bookings_compute_span()`);
-    // btree_gist stays: other objects may use it, and dropping an extension is not this migration's to do.
+    // Never drops studio data (rollback-safe.ts). The trigger functions stay: the set-aside tables' triggers use them.
+    // btree_gist stays too: other objects may use it, and dropping an extension is not this migration's to do.
+    await setTablesAside(q, TABLES);
   }
 }

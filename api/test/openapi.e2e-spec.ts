@@ -89,10 +89,17 @@ describe('openapi.json contract', () => {
       expect([op.operationId, expected.filter((s) => !statuses.includes(s))]).toEqual([op.operationId, []]);
       for (const status of statuses.filter((s) => s >= 400)) {
         const response = deref(op.responses[status]);
-        expect(response.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/ProblemDto' });
+        const schema = response.content['application/problem+json'].schema;
+        // Every problem is a ProblemDto; a route may extend it (a booking conflict's `conflicts`).
+        if (schema.allOf) expect(schema.allOf[0]).toEqual({ $ref: '#/components/schemas/ProblemDto' });
+        else expect(schema).toEqual({ $ref: '#/components/schemas/ProblemDto' });
       }
     }
     expect(spec.paths['/api/v1/auth/register'].post.responses['409']).toEqual({ $ref: '#/components/responses/Conflict' });
+    // A booking conflict says what is taken: its 409 extends the problem with `conflicts`.
+    const bookingConflict = spec.paths['/api/v1/bookings'].post.responses['409'].content['application/problem+json'].schema;
+    expect(bookingConflict.allOf[1]).toEqual({ $ref: '#/components/schemas/BookingConflictsDto' });
+    expect(spec.components.schemas.BookingConflictsDto.properties.conflicts.items).toEqual({ $ref: '#/components/schemas/BookingConflictDto' });
     expect(Object.keys(spec.components.responses.TooManyRequests.headers).sort()).toEqual(
       ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
     );

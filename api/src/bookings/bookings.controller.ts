@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator.js';
-import { ApiProblems } from '../common/api-problems.decorator.js';
+import { ApiProblemWith, ApiProblems } from '../common/api-problems.decorator.js';
 import { uuidParam } from '../common/uuid-param.js';
 import { BookingChangesService } from './booking-changes.service.js';
 import { BookingsService } from './bookings.service.js';
-import { BillableSummaryDto, BookingDto, BookingListDto, BookingSeriesDto } from './dto/booking.dto.js';
+import { BillableSummaryDto, BookingConflictsDto, BookingDto, BookingListDto, BookingSeriesDto } from './dto/booking.dto.js';
 import { CalendarQueryDto, CancelBookingDto, CreateBookingDto, CreateBookingSeriesDto, MAX_CALENDAR_RANGE_DAYS, UpdateBookingDto } from './dto/booking-input.dto.js';
 
 const CONFLICT =
-  'A 409 `booking-conflict` problem lists in `conflicts` ({ resource: room|engineer|equipment, resourceId, bookingId, startsAt, endsAt, occurrenceStart? }) what is taken: the room, an engineer or an ' +
+  'A 409 `booking-conflict` problem lists in `conflicts` what is taken: the room, an engineer or an ' +
   'equipment item, with the other booking\'s id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.';
 const RULES =
   'Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers\' time off) refuse with a 400 ' +
@@ -43,7 +43,8 @@ export class BookingsController {
   @Access('engineer')
   @ApiOperation({ summary: 'Book a session (or place a hold)', description: `The room's rates are copied into the booking. ${RULES} ${CONFLICT}` })
   @ApiCreatedResponse({ type: BookingDto })
-  @ApiProblems(400, 409)
+  @ApiProblems(400)
+  @ApiProblemWith(409, BookingConflictsDto)
   createBooking(@Body() dto: CreateBookingDto): Promise<BookingDto> {
     return this.bookings.create(dto);
   }
@@ -55,7 +56,8 @@ export class BookingsController {
     description: `The RRULE is expanded in the studio's time zone, so wall-clock times survive DST changes. A conflict lists every conflicting occurrence (occurrenceStart). ${RULES} ${CONFLICT}`,
   })
   @ApiCreatedResponse({ type: BookingSeriesDto })
-  @ApiProblems(400, 409)
+  @ApiProblems(400)
+  @ApiProblemWith(409, BookingConflictsDto)
   createBookingSeries(@Body() dto: CreateBookingSeriesDto): Promise<BookingSeriesDto> {
     return this.bookings.createSeries(dto);
   }
@@ -85,7 +87,8 @@ export class BookingsController {
     description: `Only the fields sent change. \`status: confirmed\` confirms a hold. \`scope: following\` applies the change to the later occurrences of the series too. ${RULES} ${CONFLICT}`,
   })
   @ApiOkResponse({ type: BookingDto })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(400, 404)
+  @ApiProblemWith(409, BookingConflictsDto)
   updateBooking(@Param('id', uuidParam) id: string, @Body() dto: UpdateBookingDto): Promise<BookingDto> {
     return this.changes.update(id, dto);
   }

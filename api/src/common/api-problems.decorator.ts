@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { PROBLEM_CONTENT, PROBLEM_RESPONSES } from '../openapi/problem-responses.js';
 
 /**
@@ -13,5 +13,21 @@ export function ApiProblems(...statuses: number[]) {
     ...statuses.map((status) =>
       ApiResponse({ status, description: PROBLEM_RESPONSES[status]?.description ?? 'Error', content: PROBLEM_CONTENT }),
     ),
+  );
+}
+
+/**
+ * Documents a problem whose body carries more than the shared ProblemDto: `extension` (a DTO class) adds
+ * its properties to the problem's (e.g. a 409 booking conflict's `conflicts`). The OpenAPI post-processor
+ * keeps this schema and adds the shared description and headers.
+ */
+export function ApiProblemWith(status: number, extension: Function) {
+  return applyDecorators(
+    ApiExtraModels(extension),
+    ApiResponse({
+      status,
+      description: PROBLEM_RESPONSES[status]?.description ?? 'Error',
+      content: { 'application/problem+json': { schema: { allOf: [{ $ref: '#/components/schemas/ProblemDto' }, { $ref: getSchemaPath(extension) }] } } },
+    }),
   );
 }

@@ -77,6 +77,14 @@ export function applyContract(document: OpenAPIObject, routes: Map<string, Route
       for (const status of problems) {
         const known = PROBLEM_RESPONSES[status];
         if (!known) throw new Error(`${op.operationId}: no shared problem response for ${status}`);
+        // A route may declare a richer problem body for a status (e.g. a booking conflict's `conflicts`,
+        // see ApiProblemWith): its schema is kept, with the shared description and headers.
+        const own = ownProblemContent(op.responses[status]);
+        if (own) {
+          const headers = [...(rateLimited && status < 500 ? RATE_LIMIT_HEADERS : []), ...(status === 429 || status === 503 ? ['Retry-After'] : [])];
+          op.responses[status] = { description: known.description, content: own, ...(headers.length ? { headers: headerRefs(headers) } : {}) };
+          continue;
+        }
         // Outside /api no rate-limit headers: the response is spelled out without them.
         op.responses[status] =
           rateLimited || status >= 500 ? { $ref: `#/components/responses/${known.name}` } : { description: known.description, content: PROBLEM_CONTENT };
@@ -95,6 +103,14 @@ export function applyContract(document: OpenAPIObject, routes: Map<string, Route
     const max = FORMAT_MAX_LENGTH[schema.format as string];
     if (schema.type === 'string' && max && schema.maxLength === undefined) schema.maxLength = max;
   });
+}
+
+/** The problem+json content of a response when its schema is not the shared ProblemDto (a route's own). */
+function ownProblemContent(response: Json | undefined): Json | undefined {
+  const content = (response?.content as Json | undefined)?.['application/problem+json'] as Json | undefined;
+  const schema = content?.schema as Json | undefined;
+  if (!schema || schema.$ref === '#/components/schemas/ProblemDto') return undefined;
+  return { 'application/problem+json': content };
 }
 
 function isProblem(response: Json): boolean {

@@ -132,6 +132,15 @@ export class BookingConflictDto {
   occurrenceStart?: string;
 }
 
+/**
+ * The 409 `booking-conflict` problem's own member: what is taken. (A series lists every conflicting
+ * occurrence; each occurrence may collide on its room and each engineer and equipment item.)
+ */
+export class BookingConflictsDto {
+  @ApiProperty({ type: [BookingConflictDto], maxItems: 10_000 })
+  conflicts: BookingConflictDto[];
+}
+
 /** What a booking costs: room time (hours × rate, or the day rate when cheaper) and equipment. */
 export class BillableLineDto {
   @ApiProperty({ enum: ['room', 'equipment'] })

@@ -383,7 +383,7 @@ export interface paths {
         put?: never;
         /**
          * Book a session (or place a hold)
-         * @description The room's rates are copied into the booking. Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem lists in `conflicts` ({ resource: room|engineer|equipment, resourceId, bookingId, startsAt, endsAt, occurrenceStart? }) what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
+         * @description The room's rates are copied into the booking. Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem lists in `conflicts` what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
          */
         post: operations["createBooking"];
         delete?: never;
@@ -403,7 +403,7 @@ export interface paths {
         put?: never;
         /**
          * Book a recurring session (all occurrences or none)
-         * @description The RRULE is expanded in the studio's time zone, so wall-clock times survive DST changes. A conflict lists every conflicting occurrence (occurrenceStart). Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem lists in `conflicts` ({ resource: room|engineer|equipment, resourceId, bookingId, startsAt, endsAt, occurrenceStart? }) what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
+         * @description The RRULE is expanded in the studio's time zone, so wall-clock times survive DST changes. A conflict lists every conflicting occurrence (occurrenceStart). Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem lists in `conflicts` what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
          */
         post: operations["createBookingSeries"];
         delete?: never;
@@ -431,7 +431,7 @@ export interface paths {
         head?: never;
         /**
          * Move, resize, reassign, edit or confirm a booking
-         * @description Only the fields sent change. `status: confirmed` confirms a hold. `scope: following` applies the change to the later occurrences of the series too. Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem lists in `conflicts` ({ resource: room|engineer|equipment, resourceId, bookingId, startsAt, endsAt, occurrenceStart? }) what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
+         * @description Only the fields sent change. `status: confirmed` confirms a hold. `scope: following` applies the change to the later occurrences of the series too. Booking rules (minimum notice, minimum/maximum length, opening hours in the studio time zone, engineers' time off) refuse with a 400 `booking-rule` problem naming the `rule`; admins and owners may pass `overrideRules: true` (recorded in the audit log and `rulesOverridden`). Unknown client, room, engineer or equipment ids (or another studio's) are a 400 naming the field; nothing is written. A 409 `booking-conflict` problem lists in `conflicts` what is taken: the room, an engineer or an equipment item, with the other booking's id and times (buffers included), never its client. Guaranteed by PostgreSQL exclusion constraints.
          */
         patch: operations["updateBooking"];
         trace?: never;
@@ -1056,6 +1056,35 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+        };
+        BookingConflictDto: {
+            /**
+             * Format: uuid
+             * @description The booking in the way (null when it could not be read back)
+             */
+            bookingId: string | null;
+            /**
+             * Format: date-time
+             * @description The other booking's end, teardown buffer included
+             */
+            endsAt: string | null;
+            /**
+             * Format: date-time
+             * @description Series: the requested occurrence that conflicts
+             */
+            occurrenceStart?: string;
+            /** @enum {string} */
+            resource: "room" | "engineer" | "equipment";
+            /** Format: uuid */
+            resourceId: string;
+            /**
+             * Format: date-time
+             * @description The other booking's start, setup buffer included
+             */
+            startsAt: string | null;
+        };
+        BookingConflictsDto: {
+            conflicts: components["schemas"]["BookingConflictDto"][];
         };
         BookingDto: {
             /**
@@ -2828,7 +2857,18 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            /** @description Conflicts with the current state (for example an email already registered) */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & components["schemas"]["BookingConflictsDto"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2863,7 +2903,18 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            /** @description Conflicts with the current state (for example an email already registered) */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & components["schemas"]["BookingConflictsDto"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2933,7 +2984,18 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            /** @description Conflicts with the current state (for example an email already registered) */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & components["schemas"]["BookingConflictsDto"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];

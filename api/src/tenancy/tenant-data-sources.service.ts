@@ -7,14 +7,27 @@ import { isDatabaseUnavailable, isPoolExhausted, pgErrorCode } from '../common/p
 import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
 import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
+import type { TenantDatabase } from '../control/tenant-database.entity.js';
 import { TenantUnavailableError } from './tenancy.errors.js';
 import { tenantStamp } from './tenant-provisioner.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
 import { TenantRoles } from './tenant-roles.js';
+import { TenantServers } from './tenant-servers.service.js';
 
-/** One tenant's pool. `leases` counts the operations using it right now; it is never closed while > 0. */
+/** True when a registry or database schema version is newer than the newest tenant migration this code has. */
+export const isSchemaAhead = (version: string | null | undefined) => version != null && BigInt(version) > BigInt(LATEST_TENANT_SCHEMA_VERSION);
+
+/**
+ * One tenant's pool on one server. `leases` counts the operations using it right now; it is never
+ * closed while > 0. Keyed by tenant and server (issue 8): once this process learns that a tenant
+ * moved, its requests look up the new server's pool and can no longer reach the old one.
+ */
 interface PoolEntry {
+  readonly key: string;
   readonly tenantId: string;
+  readonly server: string;
+  /** The registry's schema version when the pool was verified. */
+  schemaVersion?: string;
   readonly ready: Promise<DataSource>;
   dataSource?: DataSource;
   leases: number;
@@ -49,6 +62,10 @@ export interface TenantPoolStats {
 export class TenantDataSources implements OnApplicationShutdown {
   private readonly logger = new Logger(TenantDataSources.name);
   private readonly entries = new Map<string, PoolEntry>();
+  /** The server each tenant with a pool is on, as the registry said when it was opened or last watched. */
+  private readonly routes = new Map<string, string>();
+  /** Registry reads in flight for tenants without a route: concurrent cold requests share one. */
+  private readonly resolving = new Map<string, Promise<TenantDatabase>>();
   private readonly retiring = new Set<PoolEntry>();
   private readonly waiters = new Set<() => void>();
   private readonly capacity: number;
@@ -66,6 +83,7 @@ export class TenantDataSources implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: TenantRegistry,
     private readonly roles: TenantRoles,
+    private readonly servers: TenantServers,
     @Inject(METRICS_REGISTRY) metrics: Registry,
   ) {
     this.capacity = Math.max(1, Math.floor(config.tenancy.connectionBudget / config.tenancy.poolSize));
@@ -114,6 +132,8 @@ export class TenantDataSources implements OnApplicationShutdown {
       return await fn(dataSource);
     } catch (err) {
       if (isPoolExhausted(err)) throw new TenantUnavailableError('busy', tenantId, err);
+      // default_transaction_read_only, set on the database while it moves to another server (TenantMover).
+      if (pgErrorCode(err) === '25006') throw new TenantUnavailableError('read-only', tenantId, err);
       if (isDatabaseUnavailable(err)) {
         this.retire(entry, err);
         throw new TenantUnavailableError('unreachable', tenantId, err);
@@ -121,6 +141,25 @@ export class TenantDataSources implements OnApplicationShutdown {
       throw err;
     } finally {
       this.release(entry);
+    }
+  }
+
+  /** Issue 8: the open pools and what the registry said when each was verified (TenantRegistryWatch). */
+  openPools(): Array<{ tenantId: string; server: string; schemaVersion: string | undefined }> {
+    return [...this.entries.values()].filter((e) => e.dataSource).map((e) => ({ tenantId: e.tenantId, server: e.server, schemaVersion: e.schemaVersion }));
+  }
+
+  /**
+   * Issue 8: closes this tenant's pools (each once its leases end) and forgets its route, so the next
+   * request reads the registry again and verifies a new pool: after a move, or when the registry's
+   * schema version or status changed under an open pool.
+   */
+  retireTenant(tenantId: string, reason: string): void {
+    this.routes.delete(tenantId);
+    for (const entry of [...this.entries.values()]) {
+      if (entry.tenantId !== tenantId) continue;
+      this.logger.log({ tenantId, server: entry.server, reason }, 'Retiring tenant pool: the registry changed');
+      this.retire(entry);
     }
   }
 
@@ -149,11 +188,18 @@ export class TenantDataSources implements OnApplicationShutdown {
     const deadline = Date.now() + this.config.tenancy.acquireTimeoutMs;
     for (;;) {
       if (this.shuttingDown) throw new TenantUnavailableError('busy', tenantId);
-      const entry = this.entries.get(tenantId) ?? (this.hasRoom() ? this.create(tenantId) : undefined);
+      let server = this.routes.get(tenantId);
+      let registered: TenantDatabase | undefined;
+      if (server === undefined) {
+        registered = await this.resolve(tenantId);
+        server = registered.server;
+      }
+      const key = `${tenantId}@${server}`;
+      const entry = this.entries.get(key) ?? (this.hasRoom() ? this.create(tenantId, server, registered) : undefined);
       if (entry) {
         entry.leases++;
-        this.entries.delete(tenantId); // move to the most-recently-used end
-        this.entries.set(tenantId, entry);
+        this.entries.delete(key); // move to the most-recently-used end
+        this.entries.set(key, entry);
         try {
           const dataSource = await entry.ready;
           end();
@@ -198,7 +244,8 @@ export class TenantDataSources implements OnApplicationShutdown {
   private retire(entry: PoolEntry, cause?: unknown): void {
     if (entry.retired) return;
     entry.retired = true;
-    if (this.entries.get(entry.tenantId) === entry) this.entries.delete(entry.tenantId);
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    if (this.routes.get(entry.tenantId) === entry.server) this.routes.delete(entry.tenantId);
     this.retiring.add(entry);
     if (cause) this.logger.warn({ tenantId: entry.tenantId, code: pgErrorCode(cause), err: String(cause) }, 'Retiring tenant pool: database unavailable');
     if (entry.leases === 0) void this.destroy(entry);
@@ -218,29 +265,41 @@ export class TenantDataSources implements OnApplicationShutdown {
     }
   }
 
-  private create(tenantId: string): PoolEntry {
+  private create(tenantId: string, server: string, registered?: TenantDatabase): PoolEntry {
     this.coldStarts.inc();
-    const entry: PoolEntry = { tenantId, leases: 0, retired: false, ready: undefined as never };
-    (entry as { ready: Promise<DataSource> }).ready = this.open(entry).then(
+    const key = `${tenantId}@${server}`;
+    const entry: PoolEntry = { key, tenantId, server, leases: 0, retired: false, ready: undefined as never };
+    (entry as { ready: Promise<DataSource> }).ready = this.open(entry, registered).then(
       (ds) => {
         entry.dataSource = ds;
+        if (!entry.retired) this.routes.set(tenantId, server);
         return ds;
       },
       (err) => {
         // Forget the failure so the next request tries again; free the slot it reserved.
-        if (this.entries.get(tenantId) === entry) this.entries.delete(tenantId);
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        if (this.routes.get(tenantId) === server) this.routes.delete(tenantId);
         entry.retired = true;
         this.wakeAll();
         throw err;
       },
     );
-    this.entries.set(tenantId, entry);
+    this.entries.set(key, entry);
     this.peakPools = Math.max(this.peakPools, this.entries.size + this.retiring.size);
     return entry;
   }
 
-  private async open(entry: PoolEntry): Promise<DataSource> {
-    const { tenantId } = entry;
+  private resolve(tenantId: string): Promise<TenantDatabase> {
+    let pending = this.resolving.get(tenantId);
+    if (!pending) {
+      pending = this.findRegistered(tenantId).finally(() => this.resolving.delete(tenantId));
+      this.resolving.set(tenantId, pending);
+    }
+    return pending;
+  }
+
+  /** The tenant's registry row, when it may be served; otherwise the 503 that says why not. */
+  private async findRegistered(tenantId: string): Promise<TenantDatabase> {
     let registered;
     try {
       registered = await this.registry.find(tenantId);
@@ -248,16 +307,33 @@ export class TenantDataSources implements OnApplicationShutdown {
       throw new TenantUnavailableError('unreachable', tenantId, err); // the control database hiccuped
     }
     if (!registered || registered.status !== 'ready') throw new TenantUnavailableError('not-ready', tenantId);
-    if (registered.server !== 'default') {
-      // Several servers are a planned scale-out step; until then, never guess which one.
-      this.logger.error({ tenantId, server: registered.server }, 'Tenant registered on an unknown server');
-      throw new TenantUnavailableError('not-ready', tenantId);
+    // Another instance migrated this tenant past what this code knows (a rolling deploy): running our
+    // SQL on it could fail or, worse, write what the new schema no longer means. Refuse until replaced.
+    if (isSchemaAhead(registered.schemaVersion)) throw new TenantUnavailableError('schema-ahead', tenantId);
+    return registered;
+  }
+
+  private async open(entry: PoolEntry, known?: TenantDatabase): Promise<DataSource> {
+    const { tenantId } = entry;
+    // Read again unless just read for this very pool: the route may be older than a move.
+    const registered = known ?? (await this.findRegistered(tenantId));
+    if (registered.server !== entry.server) {
+      // Moved since this process last looked: the next request follows the registry to the new server.
+      throw new TenantUnavailableError('moving', tenantId);
     }
+    let url: string;
+    try {
+      // The tenant's own role, on its server, which may connect to its own database only (never the admin role).
+      url = this.servers.tenantUrl(registered.server, registered.databaseName, tenantId);
+    } catch (err) {
+      this.logger.error({ tenantId, server: registered.server, err: String(err) }, 'Tenant registered on a server this instance cannot reach');
+      throw new TenantUnavailableError('not-ready', tenantId, err);
+    }
+    entry.schemaVersion = registered.schemaVersion;
     const t = this.config.tenancy;
     const dataSource = new DataSource({
       type: 'postgres',
-      // The tenant's own role, which may connect to its own database only (never the admin role).
-      url: this.roles.connectionUrl(registered.databaseName, tenantId),
+      url,
       entities: TENANT_ENTITIES,
       migrations: TENANT_MIGRATIONS,
       uuidExtension: 'pgcrypto',
@@ -301,6 +377,10 @@ export class TenantDataSources implements OnApplicationShutdown {
       if (row.database !== registered.databaseName || row.stamp !== tenantStamp(tenantId) || row.user !== role) {
         this.logger.error({ tenantId, database: row.database, stamp: row.stamp, user: row.user, role }, 'Tenant pool reached the wrong database or signed in as the wrong role');
         throw new TenantUnavailableError('wrong-database', tenantId);
+      }
+      if (isSchemaAhead(row.version)) {
+        this.logger.warn({ tenantId, version: row.version, latest: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant database is at a newer schema than this release knows');
+        throw new TenantUnavailableError('schema-ahead', tenantId);
       }
       if (row.version !== LATEST_TENANT_SCHEMA_VERSION) {
         this.logger.error({ tenantId, version: row.version, expected: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant schema version mismatch');

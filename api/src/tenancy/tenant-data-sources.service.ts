@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import type { Pool } from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable, isPoolExhausted, pgErrorCode } from '../common/pg-errors.js';
@@ -13,6 +13,9 @@ import { tenantStamp } from './tenant-provisioner.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
 import { TenantRoles } from './tenant-roles.js';
 import { TenantServers } from './tenant-servers.service.js';
+
+/** The server refused a new connection to the database itself (CONNECT privilege), not a statement. */
+const isConnectRevoked = (err: unknown) => pgErrorCode(err) === '42501' && (err as { routine?: string }).routine === 'CheckMyDatabase';
 
 /** True when a registry or database schema version is newer than the newest tenant migration this code has. */
 export const isSchemaAhead = (version: string | null | undefined) => version != null && BigInt(version) > BigInt(LATEST_TENANT_SCHEMA_VERSION);
@@ -134,9 +137,17 @@ export class TenantDataSources implements OnApplicationShutdown {
       if (isPoolExhausted(err)) throw new TenantUnavailableError('busy', tenantId, err);
       // default_transaction_read_only, set on the database while it moves to another server (TenantMover).
       if (pgErrorCode(err) === '25006') throw new TenantUnavailableError('read-only', tenantId, err);
-      if (isDatabaseUnavailable(err)) {
+      // The second: its connection was ended while idle inside a transaction (TypeORM then releases the
+      // query runner, and the next statement reports that instead of the connection's fate).
+      if (isDatabaseUnavailable(err) || err instanceof QueryRunnerAlreadyReleasedError) {
         this.retire(entry, err);
         throw new TenantUnavailableError('unreachable', tenantId, err);
+      }
+      if (isConnectRevoked(err)) {
+        // A new connection of an open pool was refused CONNECT: the database was fenced after a move
+        // (TenantMover). Retire the pool; the next request follows the registry.
+        this.retire(entry);
+        throw new TenantUnavailableError('moving', tenantId, err);
       }
       throw err;
     } finally {

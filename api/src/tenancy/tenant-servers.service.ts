@@ -142,9 +142,10 @@ export class TenantServers implements OnModuleInit, OnApplicationShutdown {
     const admin = new pg.Client({ connectionString: this.adminUrl(server), application_name: 'rsm:servers' });
     await admin.connect();
     try {
-      await admin.query('BEGIN');
-      await admin.query(`SET LOCAL statement_timeout = 0`);
-      await admin.query(`SELECT pg_advisory_xact_lock(hashtext('rsm:prepare-server'))`);
+      // A session lock on this dedicated connection (not a transaction: what it creates must be
+      // visible to the migration's own connection); ending the connection releases it.
+      await admin.query(`SET statement_timeout = 0`);
+      await admin.query(`SELECT pg_advisory_lock(hashtext('rsm:prepare-server'))`);
       const sql: Sql = async (statement, parameters) => (await admin.query(statement, parameters as unknown[])).rows;
       await this.roles.ensureGroup(sql);
       const template = this.config.tenancy.templateDatabase;
@@ -169,10 +170,6 @@ export class TenantServers implements OnModuleInit, OnApplicationShutdown {
       } finally {
         await ds.destroy();
       }
-      await admin.query('COMMIT');
-    } catch (err) {
-      await admin.query('ROLLBACK').catch(() => undefined);
-      throw err;
     } finally {
       await admin.end();
     }

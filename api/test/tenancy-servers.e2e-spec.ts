@@ -16,13 +16,14 @@ import { createTestApp, registerStudio, type TestApp } from './support/test-app.
 describe('tenants on several PostgreSQL servers', () => {
   let second: SecondServer;
   let t: TestApp;
-  /** A second API instance on the same control database (another node behind the load balancer). */
+  /** A second API instance on the same control database (another node behind the load balancer), deaf to NOTIFY. */
   let other: NestFastifyApplication;
 
   beforeAll(async () => {
     second = await startSecondServer();
     t = await createTestApp({ TENANT_SERVERS: `second=${second.appUrl}` });
-    other = await createApp(t.config);
+    // No registry watch and no LISTEN there: it learns of a move only from the fenced old copy.
+    other = await createApp({ ...t.config, tenantServers: { ...t.config.tenantServers, registryWatchMs: 0 } });
     await other.init();
     await other.getHttpAdapter().getInstance().ready();
   }, 120_000);

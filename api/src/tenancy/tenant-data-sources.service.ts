@@ -5,20 +5,12 @@ import type { Pool } from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable, isPoolExhausted, pgErrorCode } from '../common/pg-errors.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
-import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
-import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
 import type { TenantDatabase } from '../control/tenant-database.entity.js';
 import { TenantUnavailableError } from './tenancy.errors.js';
-import { tenantStamp } from './tenant-provisioner.service.js';
+import { isConnectRevoked, isSchemaAhead, openVerifiedPool } from './tenant-pool-verification.js';
 import { TenantRegistry } from './tenant-registry.service.js';
 import { TenantRoles } from './tenant-roles.js';
 import { TenantServers } from './tenant-servers.service.js';
-
-/** The server refused a new connection to the database itself (CONNECT privilege), not a statement. */
-const isConnectRevoked = (err: unknown) => pgErrorCode(err) === '42501' && (err as { routine?: string }).routine === 'CheckMyDatabase';
-
-/** True when a registry or database schema version is newer than the newest tenant migration this code has. */
-export const isSchemaAhead = (version: string | null | undefined) => version != null && BigInt(version) > BigInt(LATEST_TENANT_SCHEMA_VERSION);
 
 /**
  * One tenant's pool on one server. `leases` counts the operations using it right now; it is never
@@ -283,7 +275,6 @@ export class TenantDataSources implements OnApplicationShutdown {
     (entry as { ready: Promise<DataSource> }).ready = this.open(entry, registered).then(
       (ds) => {
         entry.dataSource = ds;
-        if (!entry.retired) this.routes.set(tenantId, server);
         return ds;
       },
       (err) => {
@@ -296,6 +287,8 @@ export class TenantDataSources implements OnApplicationShutdown {
       },
     );
     this.entries.set(key, entry);
+    // Routed at once, so that requests arriving while it opens share it (single-flight) instead of reading the registry again.
+    this.routes.set(tenantId, server);
     this.peakPools = Math.max(this.peakPools, this.entries.size + this.retiring.size);
     return entry;
   }
@@ -341,69 +334,16 @@ export class TenantDataSources implements OnApplicationShutdown {
       throw new TenantUnavailableError('not-ready', tenantId, err);
     }
     entry.schemaVersion = registered.schemaVersion;
-    const t = this.config.tenancy;
-    const dataSource = new DataSource({
-      type: 'postgres',
+    return openVerifiedPool({
+      tenancy: this.config.tenancy,
       url,
-      entities: TENANT_ENTITIES,
-      migrations: TENANT_MIGRATIONS,
-      uuidExtension: 'pgcrypto',
-      installExtensions: false,
-      poolSize: t.poolSize,
-      applicationName: `rsm:${tenantId}`,
-      connectTimeoutMS: t.connectTimeoutMs,
-      logging: false,
-      extra: {
-        statement_timeout: t.statementTimeoutMs,
-        idle_in_transaction_session_timeout: t.statementTimeoutMs,
-        idleTimeoutMillis: 60_000,
-      },
+      tenantId,
+      databaseName: registered.databaseName,
+      role: this.roles.roleFor(tenantId),
+      logger: this.logger,
       // An idle client's error (database dropped or restarted) must not crash the process; it retires the pool.
-      poolErrorHandler: (err: unknown) => this.retire(entry, err),
+      onPoolError: (err) => this.retire(entry, err),
     });
-    try {
-      await dataSource.initialize();
-    } catch (err) {
-      // initialize() may have created the pg pool before failing; close it so it holds nothing.
-      await (dataSource.driver as { master?: Pool }).master?.end().catch(() => undefined);
-      if (pgErrorCode(err) === '42501') {
-        // Our role may not connect there: it is not this tenant's database (a registry mix-up).
-        this.logger.error({ tenantId, database: registered.databaseName }, 'Tenant role may not connect to the registered database');
-        throw new TenantUnavailableError('wrong-database', tenantId, err);
-      }
-      if (pgErrorCode(err) === '28P01') this.logger.error({ tenantId }, 'Tenant role could not sign in (missing role or changed RSM_SECRET_KEY?)');
-      throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);
-    }
-    try {
-      const [row] = await dataSource.query(
-        `SELECT current_database() AS database, current_user AS "user",
-                shobj_description((SELECT oid FROM pg_database WHERE datname = current_database()), 'pg_database') AS stamp,
-                (SELECT max("timestamp")::text FROM "migrations") AS version`,
-      );
-      // The registry's name, and the owner stamped at provisioning: a mix-up anywhere (registry,
-      // proxy, DNS) is refused instead of serving someone else's rows. And the tenant's own role: a
-      // URL whose user got lost (a socket URL such as postgres:///db?host=/run/postgresql) signs in
-      // as the OS user or the admin, which CONNECT rights would no longer keep to one studio.
-      const role = this.roles.roleFor(tenantId);
-      if (row.database !== registered.databaseName || row.stamp !== tenantStamp(tenantId) || row.user !== role) {
-        this.logger.error({ tenantId, database: row.database, stamp: row.stamp, user: row.user, role }, 'Tenant pool reached the wrong database or signed in as the wrong role');
-        throw new TenantUnavailableError('wrong-database', tenantId);
-      }
-      if (isSchemaAhead(row.version)) {
-        this.logger.warn({ tenantId, version: row.version, latest: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant database is at a newer schema than this release knows');
-        throw new TenantUnavailableError('schema-ahead', tenantId);
-      }
-      if (row.version !== LATEST_TENANT_SCHEMA_VERSION) {
-        this.logger.error({ tenantId, version: row.version, expected: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant schema version mismatch');
-        throw new TenantUnavailableError('schema-mismatch', tenantId);
-      }
-      return dataSource;
-    } catch (err) {
-      await dataSource.destroy().catch(() => undefined);
-      if (err instanceof TenantUnavailableError) throw err;
-      if (pgErrorCode(err) === '42P01') throw new TenantUnavailableError('schema-mismatch', tenantId, err);
-      throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);
-    }
   }
 
   private waitForRoom(deadline: number, tenantId: string): Promise<void> {

@@ -13,7 +13,15 @@ import { TenantRegistry } from './tenant-registry.service.js';
 import { TenantRoles } from './tenant-roles.js';
 import { TenantServers } from './tenant-servers.service.js';
 
-export class TenantMoveError extends Error {}
+export class TenantMoveError extends Error {
+  /** `refused`: the move was not started (nothing changed); otherwise it failed and was undone. */
+  constructor(
+    message: string,
+    readonly refused = false,
+  ) {
+    super(message);
+  }
+}
 
 export interface TenantMoveResult {
   moveId: string;
@@ -75,12 +83,16 @@ export class TenantMover implements OnApplicationBootstrap, OnApplicationShutdow
 
   async move(organizationId: string, to: string): Promise<TenantMoveResult> {
     const tenant = await this.registry.find(organizationId);
-    if (!tenant || tenant.status !== 'ready') throw new TenantMoveError(`Tenant ${organizationId} is not a ready tenant`);
+    if (!tenant || tenant.status !== 'ready') throw new TenantMoveError(`Tenant ${organizationId} is not a ready tenant`, true);
     const from = tenant.server;
-    if (from === to) throw new TenantMoveError(`Tenant ${organizationId} is already on ${to}`);
+    if (from === to) throw new TenantMoveError(`Tenant ${organizationId} is already on ${to}`, true);
     const target = await this.servers.find(to);
-    if (!target || target.status !== 'active') throw new TenantMoveError(`Tenant server "${to}" is unknown or not active`);
-    this.servers.adminUrl(to); // configured on this instance, or it throws
+    if (!target || target.status !== 'active') throw new TenantMoveError(`Tenant server "${to}" is unknown or not active`, true);
+    try {
+      this.servers.adminUrl(to);
+    } catch {
+      throw new TenantMoveError(`Tenant server "${to}" is not configured on this instance (TENANT_SERVERS)`, true);
+    }
     await this.servers.prepare(to);
     const db = tenant.databaseName;
     const role = this.roles.roleFor(organizationId);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
@@ -24,11 +24,12 @@ export class UnknownTenantServerError extends Error {}
  * same tenant migrations as the default one: a tenant database is a copy of its server's template.
  */
 @Injectable()
-export class TenantServers implements OnModuleInit, OnApplicationShutdown {
+export class TenantServers implements OnApplicationShutdown {
   private readonly logger = new Logger(TenantServers.name);
   private readonly urls = new Map<string, string>();
   private readonly adminPools = new Map<string, pg.Pool>();
   private readonly prepared = new Map<string, Promise<void>>();
+  private recorded?: Promise<void>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -41,16 +42,26 @@ export class TenantServers implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Records every configured server (capacity when configured; status stays the operators'). */
-  async onModuleInit(): Promise<void> {
-    for (const server of this.config.tenantServers.servers) {
-      await this.control.query(
-        `INSERT INTO tenant_servers (name, capacity) VALUES ($1, COALESCE($2, 5000))
-         ON CONFLICT (name) DO UPDATE SET capacity = COALESCE($2, tenant_servers.capacity), updated_at = now()
-         WHERE $2 IS NOT NULL AND tenant_servers.capacity <> $2`,
-        [server.name, server.capacity ?? null],
-      );
-    }
+  /**
+   * Records every configured server (capacity when configured; status stays the operators'), once per
+   * process, before the first placement or lookup: not at start-up, so that a CLI dry run on a control
+   * database not migrated yet neither fails nor writes.
+   */
+  private recordConfigured(): Promise<void> {
+    this.recorded ??= (async () => {
+      for (const server of this.config.tenantServers.servers) {
+        await this.control.query(
+          `INSERT INTO tenant_servers (name, capacity) VALUES ($1, COALESCE($2, 5000))
+           ON CONFLICT (name) DO UPDATE SET capacity = COALESCE($2, tenant_servers.capacity), updated_at = now()
+           WHERE $2 IS NOT NULL AND tenant_servers.capacity <> $2`,
+          [server.name, server.capacity ?? null],
+        );
+      }
+    })().catch((err) => {
+      this.recorded = undefined;
+      throw err;
+    });
+    return this.recorded;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -100,6 +111,7 @@ export class TenantServers implements OnModuleInit, OnApplicationShutdown {
    * two sign-ups at the same moment may both take the last place.
    */
   async place(preferred?: string): Promise<string> {
+    await this.recordConfigured();
     const rows = (await this.control.query(
       `SELECT s.name, s.status, s.capacity - count(d.organization_id)::int AS room
          FROM tenant_servers s LEFT JOIN tenant_databases d ON d.server = s.name AND d.status <> 'archived'
@@ -118,7 +130,8 @@ export class TenantServers implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The server's status and capacity as the control database has them. */
-  find(server: string): Promise<TenantServer | null> {
+  async find(server: string): Promise<TenantServer | null> {
+    await this.recordConfigured();
     return this.control.getRepository(TenantServer).findOneBy({ name: server });
   }
 

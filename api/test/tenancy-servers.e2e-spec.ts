@@ -154,7 +154,11 @@ describe('tenants on several PostgreSQL servers', () => {
     expect([...onNew].sort()).toEqual([...Array.from({ length: 20 }, (_, i) => `before-${i}`), ...acknowledged].sort());
     // Row counts and checksums agreed for every table, and the old copy (kept for the grace period) matches what was copied.
     const clients = result.tables.find((x) => x.table === 'clients')!;
-    const onOld = await clientNames('default', db);
+    // The old copy is renamed out of the way (nothing that names the studio's database reaches it) and kept.
+    const old = result.retiredDatabase;
+    expect(old).not.toBe(db);
+    expect(await databaseExists('default', db)).toBe(false);
+    const onOld = await clientNames('default', old);
     expect(clients.rows).toBe(onOld.size);
     expect(result.tables.map((x) => x.table)).toEqual(expect.arrayContaining(['clients', 'audit_log', 'studio_settings']));
     for (const name of onOld) expect(onNew.has(name)).toBe(true);
@@ -167,16 +171,16 @@ describe('tenants on several PostgreSQL servers', () => {
     }
     expect(seen.filter((s) => s.status === 200).length).toBeGreaterThan(seen.filter((s) => s.status === 503).length);
     // Both instances now read the new copy: a row only the old copy has is invisible to them.
-    const old = await connect('default', db);
-    await old.query(`BEGIN READ WRITE; INSERT INTO clients (name) VALUES ('only-on-the-old-copy'); COMMIT`);
-    await old.end();
+    const oldCopy = await connect('default', old);
+    await oldCopy.query(`BEGIN READ WRITE; INSERT INTO clients (name) VALUES ('only-on-the-old-copy'); COMMIT`);
+    await oldCopy.end();
     for (const app of [t.app, other]) {
       await until('instance reads the new copy', async () => (await listNames(app, moving.cookie)).total === onNew.size);
       const { names } = await listNames(app, moving.cookie);
       expect(names).not.toContain('only-on-the-old-copy');
     }
     // The tenant role may no longer open the old copy.
-    const fenced = await t.admin.query(`SELECT has_database_privilege($1, $2, 'CONNECT') AS ok`, [db, db]);
+    const fenced = await t.admin.query(`SELECT has_database_privilege($1, $2, 'CONNECT') AS ok`, [db, old]);
     expect(fenced.rows[0].ok).toBe(false);
     // The other studio was never interrupted.
     expect(bystanderWrites.length).toBeGreaterThan(0);
@@ -186,13 +190,32 @@ describe('tenants on several PostgreSQL servers', () => {
     // The old copy goes once its grace period is over (recorded in tenant_moves), not before.
     const mover = t.app.get(TenantMover);
     expect(await mover.sweepMovedCopies()).toEqual([]);
-    expect(await databaseExists('default', db)).toBe(true);
+    expect(await databaseExists('default', old)).toBe(true);
     await t.control.query(`UPDATE tenant_moves SET drop_after = now() - interval '1 second' WHERE id = $1`, [result.moveId]);
-    expect(await mover.sweepMovedCopies()).toEqual([`default/${db}`]);
-    expect(await databaseExists('default', db)).toBe(false);
+    expect(await mover.sweepMovedCopies()).toEqual([`default/${old}`]);
+    expect(await databaseExists('default', old)).toBe(false);
     expect((await t.admin.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [db])).rowCount).toBe(0);
     expect((await listNames(t.app, moving.cookie)).total).toBe(onNew.size);
     await addClient(moving.cookie, 'after-sweep').expect(201);
+  });
+
+  it('moves a studio there and back before either old copy is swept; the sweep then drops only the old copies', async () => {
+    const studio = await registerStudio(t, 'RoundTrip');
+    const home = await serverOf(studio.organizationId);
+    const away = home === 'default' ? 'second' : 'default';
+    await addClient(studio.cookie, 'travels').expect(201);
+    const mover = t.app.get(TenantMover);
+    const out = await mover.move(studio.organizationId, away);
+    await addClient(studio.cookie, 'written away').expect(201);
+    const back = await mover.move(studio.organizationId, home);
+    expect(await serverOf(studio.organizationId)).toBe(home);
+    expect((await listNames(t.app, studio.cookie)).names.sort()).toEqual(['travels', 'written away']);
+    await t.control.query(`UPDATE tenant_moves SET drop_after = now() - interval '1 second' WHERE id = ANY($1)`, [[out.moveId, back.moveId]]);
+    expect((await mover.sweepMovedCopies()).sort()).toEqual([`${home}/${out.retiredDatabase}`, `${away}/${back.retiredDatabase}`].sort());
+    const db = await databaseOf(studio.organizationId);
+    expect(await databaseExists(home as 'default' | 'second', db)).toBe(true);
+    await addClient(studio.cookie, 'home again').expect(201);
+    expect((await listNames(t.app, studio.cookie)).names.sort()).toEqual(['home again', 'travels', 'written away']);
   });
 
   it('a move that fails before the flip drops the new copy and reopens writes on the old one', async () => {

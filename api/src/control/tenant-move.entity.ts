@@ -28,6 +28,13 @@ export class TenantMove {
   @Column({ type: 'enum', enum: TENANT_MOVE_STATUSES, enumName: 'tenant_move_status' })
   status: TenantMoveStatus;
 
+  /**
+   * What the old copy (on from_server) was renamed to after the move, so that nothing that names the
+   * tenant's database (pools, migrations, grants) can reach it again; the sweep drops it by this name.
+   */
+  @Column({ name: 'retired_database', type: 'varchar', length: 63, nullable: true })
+  retiredDatabase: string | null;
+
   /** Per table: rows copied and the checksum both sides agreed on (JSON), or why it failed. */
   @Column({ type: 'jsonb', nullable: true })
   report: unknown;

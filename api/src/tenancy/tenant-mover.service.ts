@@ -27,6 +27,8 @@ export interface TenantMoveResult {
   moveId: string;
   organizationId: string;
   databaseName: string;
+  /** The old copy's name on `from` until the sweep drops it. */
+  retiredDatabase: string;
   from: string;
   to: string;
   tables: TableChecksum[];
@@ -51,7 +53,8 @@ export interface TenantMoveResult {
  *    tenant role loses CONNECT there and its sessions are ended. Instances that did not hear the
  *    NOTIFY find their old pool's connections gone and refused, and their next pool follows the
  *    registry; TenantRegistryWatch also retires pools whose server changed. Writes reopen on the new copy.
- * 5. The old copy is kept for TENANT_MOVE_GRACE_HOURS (recorded in `tenant_moves`), then dropped by the sweep.
+ * 5. The old copy is renamed out of the way and kept for TENANT_MOVE_GRACE_HOURS (recorded in
+ *    `tenant_moves`), then dropped by the sweep.
  *
  * A failure before the flip drops the new copy and makes the old one writable again.
  */
@@ -158,9 +161,12 @@ export class TenantMover implements OnApplicationBootstrap, OnApplicationShutdow
       flipped = true;
       await this.fence(fromSql, db, role);
       await source.query(`ROLLBACK`);
+      await source.end();
+      source = undefined;
+      const retired = await this.retireOldCopy(fromSql, db, move.id);
       this.dataSources.retireTenant(organizationId, `moved to ${to}`);
       this.logger.log({ tenantId: organizationId, from, to, tables: before.length, rows: before.reduce((n, t) => n + t.rows, 0) }, 'Moved tenant database');
-      return { moveId: move.id, organizationId, databaseName: db, from, to, tables: before, sequences, dropAfter };
+      return { moveId: move.id, organizationId, databaseName: db, retiredDatabase: retired, from, to, tables: before, sequences, dropAfter };
     } catch (err) {
       if (flipped) {
         // The move happened; only fencing the old copy failed. Its tenant role may still read it (stale,
@@ -186,26 +192,29 @@ export class TenantMover implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Drops the old copies whose grace period is over, unless the tenant has since moved back to that
-   * server (then that database is the live one). Returns the databases dropped.
+   * Drops the old copies whose grace period is over (by their retired name, so never a live database),
+   * and the tenant's role on that server unless the tenant has moved back there. Returns what it dropped.
    */
   async sweepMovedCopies(now = new Date()): Promise<string[]> {
-    const due = await this.control.getRepository(TenantMove).query(
-      `SELECT m.id, m.organization_id AS "organizationId", m.database_name AS "databaseName", m.from_server AS "fromServer", d.server AS "currentServer"
+    const due = (await this.control.query(
+      `SELECT m.id, m.organization_id AS "organizationId", m.database_name AS "databaseName", m.retired_database AS "retiredDatabase",
+              m.from_server AS "fromServer", d.server AS "currentServer"
          FROM tenant_moves m LEFT JOIN tenant_databases d ON d.organization_id = m.organization_id
         WHERE m.status = 'done' AND m.dropped_at IS NULL AND m.drop_after <= $1
         ORDER BY m.drop_after`,
       [now],
-    );
+    )) as Array<{ id: string; organizationId: string; databaseName: string; retiredDatabase: string | null; fromServer: string; currentServer: string | null }>;
     const dropped: string[] = [];
-    for (const row of due as Array<{ id: string; organizationId: string; databaseName: string; fromServer: string; currentServer: string | null }>) {
+    for (const row of due) {
       try {
-        if (row.currentServer !== row.fromServer) {
-          const sql = this.servers.sql(row.fromServer);
-          await sql(`DROP DATABASE IF EXISTS ${quoteIdent(row.databaseName)} WITH (FORCE)`);
-          await this.roles.dropTenantRole(sql, row.databaseName);
-          dropped.push(`${row.fromServer}/${row.databaseName}`);
+        const sql = this.servers.sql(row.fromServer);
+        // Not renamed (the rename failed): its usual name is the live database again if the tenant moved back.
+        const name = row.retiredDatabase ?? (row.currentServer === row.fromServer ? null : row.databaseName);
+        if (name) {
+          await sql(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+          dropped.push(`${row.fromServer}/${name}`);
         }
+        if (row.currentServer !== row.fromServer) await this.roles.dropTenantRole(sql, row.databaseName);
         await this.control.query(`UPDATE tenant_moves SET dropped_at = now() WHERE id = $1`, [row.id]);
       } catch (err) {
         this.logger.warn({ tenantId: row.organizationId, server: row.fromServer, err: String(err) }, 'Could not drop a moved tenant\'s old copy; will retry');
@@ -213,6 +222,30 @@ export class TenantMover implements OnApplicationBootstrap, OnApplicationShutdow
     }
     if (dropped.length) this.logger.log({ dropped }, 'Dropped old copies of moved tenants');
     return dropped;
+  }
+
+  /**
+   * Renames the fenced old copy out of the way (`<name>_m<time>`), so that nothing that names the
+   * tenant's database — a pool, start-up's grants, a migration run — can reach it, and a later move
+   * back to this server finds the name free. Records the name for the sweep. A failure (someone still
+   * connected) leaves it fenced under its own name.
+   */
+  private async retireOldCopy(sql: (s: string, p?: unknown[]) => Promise<unknown>, db: string, moveId: string): Promise<string> {
+    const retired = `${db.slice(0, 52)}_m${Date.now().toString(36)}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sql(`ALTER DATABASE ${quoteIdent(db)} RENAME TO ${quoteIdent(retired)}`);
+        break;
+      } catch (err) {
+        if (attempt >= 5) {
+          this.logger.warn({ database: db, err: String(err) }, 'Could not rename the old copy of a moved tenant; it stays fenced under its name');
+          return db;
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+    await this.control.query(`UPDATE tenant_moves SET retired_database = $2 WHERE id = $1`, [moveId, retired]);
+    return retired;
   }
 
   /** The tenant role may no longer connect to the old copy, and its sessions there end. */

@@ -98,6 +98,9 @@ const envSchema = z.object({
   TENANT_REGISTRY_WATCH_MS: limit(5000),
   TENANT_MOVE_GRACE_HOURS: limit(24),
   // --- end of ops-servers ---
+  // --- issue 8, ops-cli: deployments that run `rsm migrate` before switching traffic turn this off ---
+  MIGRATE_ON_START: bool.default(true),
+  // --- end of ops-cli ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -279,6 +282,8 @@ export interface AppConfig {
    * schema version), 0 off; moveGraceMs: how long a moved tenant's old database is kept.
    */
   tenantServers: { servers: TenantServerConfig[]; registryWatchMs: number; moveGraceMs: number };
+  /** Issue 8, ops-cli: whether start-up migrates the tenants that are behind (the template always is). */
+  migrateOnStart: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -378,6 +383,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       registryWatchMs: env.TENANT_REGISTRY_WATCH_MS,
       moveGraceMs: env.TENANT_MOVE_GRACE_HOURS * 3_600_000,
     },
+    // Issue 8, ops-cli.
+    migrateOnStart: env.MIGRATE_ON_START,
   };
 }
 

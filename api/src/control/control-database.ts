@@ -40,11 +40,13 @@ export function requireSupportedPostgres(versionNum: number, version: string): v
  * Opens the control database (creating it when missing) and brings it to the latest migration.
  * An advisory lock keyed by the database makes concurrent instances migrate one at a time.
  */
-export async function openControlDatabase(config: AppConfig): Promise<DataSource> {
+export async function openControlDatabase(config: AppConfig, { migrate = true }: { migrate?: boolean } = {}): Promise<DataSource> {
   const url = config.databaseUrl;
   if (!url) throw new Error('No database URL: start-up must set one (DATABASE_URL or the embedded server)');
   const logger = new Logger('ControlDatabase');
-  if (await ensureDatabaseExists(url)) logger.log('Created the control database');
+  // Issue 8, ops-cli: `rsm` opens it with migrate: false (a dry run changes nothing; `rsm migrate` calls
+  // migrateControlDatabase itself, as its first step).
+  if (migrate && (await ensureDatabaseExists(url))) logger.log('Created the control database');
   const ds = new DataSource({
     ...controlDataSourceOptions(url),
     extra: {
@@ -63,17 +65,30 @@ export async function openControlDatabase(config: AppConfig): Promise<DataSource
     await ds.destroy();
     throw err;
   }
-  await withMigrationLock(ds, async () => {
+  if (migrate) await migrateControlDatabase(ds).catch(async (err) => {
+    await ds.destroy();
+    throw err;
+  });
+  return ds;
+}
+
+/**
+ * Brings the control database to its latest migration, one instance at a time (advisory lock), and
+ * closes it to PUBLIC. Returns the names of the migrations it applied.
+ */
+export async function migrateControlDatabase(ds: DataSource): Promise<string[]> {
+  const logger = new Logger('ControlDatabase');
+  return withMigrationLock(ds, async () => {
     // Tenant roles (and anyone else) may not even connect here. Takes effect only when we own the
     // database; otherwise PostgreSQL just warns, and its owner decides. Under the lock and only when
     // needed: two REVOKEs at once on one database fail with "tuple concurrently updated" (XX000).
-    const database = databaseNameOf(url);
+    const database = databaseNameOf((ds.options as { url: string }).url);
     const [publicAccess] = (await ds.query(`SELECT has_database_privilege('public', $1, 'CONNECT') AS open`, [database])) as Array<{ open: boolean }>;
     if (publicAccess.open) await ds.query(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
     const applied = await ds.runMigrations({ transaction: 'all' });
     if (applied.length) logger.log(`Applied ${applied.length} control migration(s)`);
+    return applied.map((m) => m.name);
   });
-  return ds;
 }
 
 /**

@@ -3,6 +3,8 @@ import { EmailVerification1764100000000 } from './migrations/1764100000000-Email
 import { RateLimits1764500000000 } from './migrations/1764500000000-RateLimits.js';
 import { AccountsAccess1764600000000 } from './migrations/1764600000000-AccountsAccess.js';
 import { SessionClients1764650000000 } from './migrations/1764650000000-SessionClients.js';
+// Issue 8, ops-cli.
+import { TenantMigrationStatus1796300000000 } from './migrations/1796300000000-TenantMigrationStatus.js';
 import { TenantServers1796400000000 } from './migrations/1796400000000-TenantServers.js'; // issue 8, ops-servers
 
 /** The control database's migrations, oldest first. */
@@ -12,5 +14,6 @@ export const CONTROL_MIGRATIONS = [
   RateLimits1764500000000,
   AccountsAccess1764600000000,
   SessionClients1764650000000,
+  TenantMigrationStatus1796300000000, // issue 8, ops-cli
   TenantServers1796400000000, // issue 8, ops-servers
 ];

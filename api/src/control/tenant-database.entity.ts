@@ -4,6 +4,8 @@ import { TenantServer } from './tenant-server.entity.js';
 
 export const TENANT_DATABASE_STATUSES = ['provisioning', 'ready', 'migrating', 'failed', 'archived'] as const;
 export type TenantDatabaseStatus = (typeof TENANT_DATABASE_STATUSES)[number];
+/** Issue 8, ops-cli: outcome of the last migration run on a tenant database. */
+export type TenantMigrationStatus = 'running' | 'done' | 'failed';
 
 /** The registry: which database (on which server) holds an organization's data. */
 @Entity('tenant_databases')
@@ -33,6 +35,20 @@ export class TenantDatabase {
 
   @Column({ type: 'enum', enum: TENANT_DATABASE_STATUSES, enumName: 'tenant_database_status' })
   status: TenantDatabaseStatus;
+
+  // --- issue 8, ops-cli: the last migration run on this database (`rsm migrate` or start-up) ---
+  /** 'running' while a migration holds it, then 'done' or 'failed'; null before the first run. */
+  @Column({ name: 'migration_status', type: 'varchar', length: 20, nullable: true })
+  migrationStatus?: TenantMigrationStatus | null;
+
+  /** The failed run's error message (null after a success). */
+  @Column({ name: 'migration_error', type: 'text', nullable: true })
+  migrationError?: string | null;
+
+  /** When the last run ended (either way). */
+  @Column({ name: 'migrated_at', type: 'timestamptz', nullable: true })
+  migratedAt?: Date | null;
+  // --- end of ops-cli ---
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,44 +1,97 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { withMigrationLock, CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import { TenantDatabase } from '../control/tenant-database.entity.js';
 import { ensureDatabaseExists, withDatabase } from '../database/postgres-url.js';
-import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
-import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
+import { TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
 import { tenantStamp } from './tenant-provisioner.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
 import { TenantRoles, type Sql } from './tenant-roles.js';
+import { databaseVersion, latestVersionOf, migrateTo, type SchemaStep, stepsTo, type TenantMigrationClass, versionOf } from './tenant-schema-steps.js';
+
+/**
+ * Issue 8, ops-cli: how this process migrates. The CLI provides it (it migrates when told, not at
+ * start-up); tests give a longer migration list through it, so they exercise the one code path.
+ */
+export const TENANT_MIGRATION_OPTIONS = Symbol('TENANT_MIGRATION_OPTIONS');
+export interface TenantMigrationOptions {
+  /** Skip the start-up pass entirely (the CLI). */
+  skipStartup?: boolean;
+  /** The tenant migration list; TENANT_MIGRATIONS unless a test adds some. */
+  migrations?: TenantMigrationClass[];
+}
+
+export type TenantMigrationOutcome = 'migrated' | 'up-to-date' | 'pending' | 'failed' | 'skipped';
 
 export interface TenantMigrationResult {
   organizationId: string;
   databaseName: string;
-  applied: number;
+  outcome: TenantMigrationOutcome;
+  /** Registry version before, and the database's version after (before, on a dry run or a failure). */
+  fromVersion: string;
+  toVersion: string;
+  /** The migrations applied (or, on a dry run, that would be): `up` or `down`. */
+  steps: SchemaStep[];
   error?: string;
 }
 
-/** Keeps the tenant template and every tenant database at the latest tenant schema. */
+export interface MigrateTenantsOptions {
+  /** Target schema version (a migration timestamp); the latest when absent. Older: rolls back. */
+  to?: string;
+  dryRun?: boolean;
+  concurrency?: number;
+  /** Only these organization ids. */
+  only?: string[];
+  /** Resume: start at this organization id in the run order (created_at, then id). */
+  from?: string;
+  /** Migrate the first N first; stop before the others when any of them fails. */
+  canary?: number;
+  /** Called once the list is known, and after each tenant (progress). */
+  onPlan?: (tenants: number) => void;
+  onResult?: (result: TenantMigrationResult) => void;
+}
+
+/** Keeps the tenant template and every tenant database at the tenant schema version the code serves. */
 @Injectable()
 export class TenantMigrator {
   private readonly logger = new Logger(TenantMigrator.name);
+  readonly migrations: TenantMigrationClass[];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
     private readonly registry: TenantRegistry,
     private readonly roles: TenantRoles,
-  ) {}
+    @Optional() @Inject(TENANT_MIGRATION_OPTIONS) private readonly options: TenantMigrationOptions = {},
+  ) {
+    this.migrations = options?.migrations ?? TENANT_MIGRATIONS;
+  }
 
   private readonly controlSql: Sql = (sql, parameters) => this.control.query(sql, parameters);
 
+  /** The version the newest migration brings a database to. */
+  get latestVersion(): string {
+    return latestVersionOf(this.migrations);
+  }
+
+  /** Every version a database can be brought to (oldest first). */
+  get versions(): string[] {
+    return this.migrations.map(versionOf).sort();
+  }
+
   /**
-   * Start-up: brings the template and every tenant that is behind to the latest schema, one
-   * instance at a time (concurrent starts wait for each other instead of racing), and gives every
-   * tenant that lacks it its own database role (tenants made before per-tenant roles).
+   * Start-up: brings the template (and, unless MIGRATE_ON_START=false, every tenant that is behind) to
+   * the latest schema, one instance at a time (concurrent starts wait for each other instead of
+   * racing), and gives every tenant that lacks it its own database role.
    */
   async migrateOnStart(): Promise<TenantMigrationResult[]> {
+    if (this.options?.skipStartup) return [];
     return withMigrationLock(this.control, async () => {
       await this.prepareTemplate();
-      const results = await this.migrateAll();
+      let results: TenantMigrationResult[] = [];
+      if (this.config.migrateOnStart) results = await this.migrateTenants();
+      else this.logger.log('MIGRATE_ON_START=false: tenants behind the latest schema are left to `rsm migrate` (they get 503 until then)');
       await this.ensureTenantAccess();
       return results;
     });
@@ -46,16 +99,22 @@ export class TenantMigrator {
 
   /**
    * Creates (if needed) and migrates the template that new studios' databases are copied from,
-   * with the group role's table rights in it, so every copy carries them.
+   * with the group role's table rights in it, so every copy carries them. `to`: another version
+   * (a rollback). Returns the steps taken (or, on a dry run, that would be).
    */
-  async prepareTemplate(): Promise<void> {
+  async prepareTemplate({ to = this.latestVersion, dryRun = false }: { to?: string; dryRun?: boolean } = {}): Promise<SchemaStep[]> {
     const name = this.config.tenancy.templateDatabase;
     const url = withDatabase(this.config.databaseUrl!, name);
+    if (dryRun) {
+      if (!(await this.databaseExists(name))) return this.versions.filter((v) => v <= to).map((version) => ({ version, direction: 'up', name: this.nameOf(version) }));
+      return this.withDataSource(url, (ds) => stepsTo(ds, to));
+    }
     if (await ensureDatabaseExists(url)) this.logger.log(`Created tenant template ${name}`);
     await this.roles.ensureGroup(this.controlSql);
     await this.roles.closeToPublic(this.controlSql, name);
-    const applied = await this.migrateDatabase(url);
-    if (applied) this.logger.log(`Applied ${applied} migration(s) to tenant template ${name}`);
+    const steps = await this.migrateDatabase(url, to);
+    if (steps.length) this.logger.log(`Applied ${steps.length} migration(s) to tenant template ${name}`);
+    return steps;
   }
 
   /**
@@ -98,48 +157,138 @@ export class TenantMigrator {
     }
   }
 
-  private async stampOf(databaseName: string): Promise<string | null> {
+  /** The owner stamp a database carries (COMMENT ON DATABASE), or null. */
+  async stampOf(databaseName: string): Promise<string | null> {
     const [row] = (await this.controlSql(`SELECT shobj_description(oid, 'pg_database') AS stamp FROM pg_database WHERE datname = $1`, [databaseName])) as Array<{
       stamp: string | null;
     }>;
     return row?.stamp ?? null;
   }
 
-  /** Migrates every ready tenant, `concurrency` at a time, going on past failures. */
-  async migrateAll(concurrency = 4): Promise<TenantMigrationResult[]> {
-    const tenants = await this.registry.listReady();
-    const behind = tenants.filter((t) => t.schemaVersion !== LATEST_TENANT_SCHEMA_VERSION);
-    const results: TenantMigrationResult[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < behind.length) {
-        const tenant = behind[next++];
-        const result: TenantMigrationResult = { organizationId: tenant.organizationId, databaseName: tenant.databaseName, applied: 0 };
-        try {
-          result.applied = await this.migrateDatabase(withDatabase(this.config.databaseUrl!, tenant.databaseName));
-          await this.registry.setSchemaVersion(tenant.organizationId, LATEST_TENANT_SCHEMA_VERSION);
-        } catch (err) {
-          result.error = String(err);
-          this.logger.error({ tenantId: tenant.organizationId, err: String(err) }, 'Tenant migration failed');
-        }
-        results.push(result);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, behind.length) }, worker));
-    if (behind.length) this.logger.log(`Migrated ${results.filter((r) => !r.error).length}/${behind.length} tenant database(s)`);
-    return results;
+  async databaseExists(databaseName: string): Promise<boolean> {
+    return ((await this.controlSql(`SELECT 1 FROM pg_database WHERE datname = $1`, [databaseName])) as unknown[]).length > 0;
+  }
+
+  /** The ready tenants in run order (oldest first, then by id: stable, so `from` can resume). */
+  async runOrder(): Promise<TenantDatabase[]> {
+    return this.control.getRepository(TenantDatabase).find({ where: { status: 'ready' }, order: { createdAt: 'ASC', organizationId: 'ASC' } });
   }
 
   /**
-   * Runs pending tenant migrations on one database in one transaction, then re-grants the group's
-   * table rights (default privileges cover new tables only when the same role created them);
-   * returns how many migrations ran.
+   * Brings ready tenants to `to` (default: the latest version), `concurrency` at a time, each in its
+   * own transaction and its own try/catch: one tenant's failure is recorded on its registry row
+   * (migration_status 'failed', migration_error) and the run goes on. A tenant whose registry version
+   * is already the target is not touched. Results come in run order.
    */
-  private migrateDatabase(url: string): Promise<number> {
+  async migrateTenants(options: MigrateTenantsOptions = {}): Promise<TenantMigrationResult[]> {
+    const target = options.to ?? this.latestVersion;
+    if (!this.versions.includes(target)) throw new Error(`Unknown tenant schema version ${target} (known: ${this.versions.join(', ')})`);
+    let tenants = await this.runOrder();
+    if (options.only) {
+      const only = new Set(options.only);
+      tenants = tenants.filter((t) => only.has(t.organizationId));
+    }
+    if (options.from) {
+      const start = tenants.findIndex((t) => t.organizationId === options.from);
+      if (start < 0) throw new Error(`--from: no ready tenant ${options.from}`);
+      tenants = tenants.slice(start);
+    }
+    options.onPlan?.(tenants.length);
+    const results = new Array<TenantMigrationResult>(tenants.length);
+    const run = async (indexes: number[]) => {
+      let next = 0;
+      const worker = async () => {
+        while (next < indexes.length) {
+          const i = indexes[next++];
+          results[i] = await this.migrateTenant(tenants[i], target, options.dryRun ?? false);
+          options.onResult?.(results[i]);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(Math.max(1, options.concurrency ?? 4), indexes.length) }, worker));
+    };
+    const all = tenants.map((_, i) => i);
+    const canaries = Math.min(options.canary ?? 0, tenants.length);
+    await run(all.slice(0, canaries));
+    if (results.slice(0, canaries).some((r) => r.outcome === 'failed')) {
+      for (const i of all.slice(canaries)) {
+        results[i] = this.resultFor(tenants[i], 'skipped', []);
+        options.onResult?.(results[i]);
+      }
+    } else {
+      await run(all.slice(canaries));
+    }
+    const failed = results.filter((r) => r.outcome === 'failed').length;
+    if (results.length && !options.dryRun) this.logger.log(`Tenant migration to ${target}: ${results.length - failed}/${results.length} tenant database(s) done`);
+    return results;
+  }
+
+  /** One tenant, never throwing: its outcome (and, unless a dry run, its registry row) says what happened. */
+  async migrateTenant(tenant: TenantDatabase, target: string, dryRun = false): Promise<TenantMigrationResult> {
+    if (String(tenant.schemaVersion) === target && tenant.migrationStatus !== 'failed') return this.resultFor(tenant, 'up-to-date', []);
+    const repo = this.control.getRepository(TenantDatabase);
+    try {
+      // Never migrate a database the registry may have mixed up (it would run another studio's DDL).
+      const stamp = await this.stampOf(tenant.databaseName);
+      if (stamp !== tenantStamp(tenant.organizationId)) throw new Error(`${tenant.databaseName} carries the stamp ${JSON.stringify(stamp)}, not this tenant's`);
+      const url = this.urlOf(tenant);
+      if (dryRun) {
+        const steps = await this.withDataSource(url, (ds) => stepsTo(ds, target));
+        return this.resultFor(tenant, steps.length ? 'pending' : 'up-to-date', steps);
+      }
+      await repo.update({ organizationId: tenant.organizationId }, { migrationStatus: 'running' });
+      const { steps, version } = await this.withDataSource(url, async (ds) => {
+        const taken = await migrateTo(ds, target);
+        await this.roles.grantSchemaAccess((sql, parameters) => ds.query(sql, parameters));
+        return { steps: taken, version: await databaseVersion(ds) };
+      });
+      await repo.update(
+        { organizationId: tenant.organizationId },
+        { schemaVersion: version ?? target, migrationStatus: 'done', migrationError: null, migratedAt: new Date() },
+      );
+      return { ...this.resultFor(tenant, steps.length ? 'migrated' : 'up-to-date', steps), toVersion: version ?? target };
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.logger.error({ tenantId: tenant.organizationId, err: error }, 'Tenant migration failed');
+      if (!dryRun) {
+        await repo
+          .update({ organizationId: tenant.organizationId }, { migrationStatus: 'failed', migrationError: error.slice(0, 4000), migratedAt: new Date() })
+          .catch((e: unknown) => this.logger.error({ tenantId: tenant.organizationId, err: String(e) }, 'Could not record the failure'));
+      }
+      return { ...this.resultFor(tenant, 'failed', []), error };
+    }
+  }
+
+  /** The version one tenant database is at, read from the database itself. */
+  databaseVersionOf(tenant: Pick<TenantDatabase, 'databaseName' | 'server'>): Promise<string | null> {
+    return this.withDataSource(this.urlOf(tenant), databaseVersion);
+  }
+
+  private resultFor(tenant: TenantDatabase, outcome: TenantMigrationOutcome, steps: SchemaStep[]): TenantMigrationResult {
+    const from = String(tenant.schemaVersion);
+    return { organizationId: tenant.organizationId, databaseName: tenant.databaseName, outcome, fromVersion: from, toVersion: from, steps };
+  }
+
+  private nameOf(version: string): string {
+    return this.migrations.find((m) => versionOf(m) === version)!.name;
+  }
+
+  /**
+   * The admin URL of a tenant's database. One place, so that placing tenants on several servers
+   * (ops-servers) changes only this.
+   */
+  private urlOf(tenant: Pick<TenantDatabase, 'databaseName' | 'server'>): string {
+    return withDatabase(this.config.databaseUrl!, tenant.databaseName);
+  }
+
+  /**
+   * Brings one database to `to` in one transaction, then re-grants the group's table rights (default
+   * privileges cover new tables only when the same role created them); returns the steps taken.
+   */
+  private migrateDatabase(url: string, to: string): Promise<SchemaStep[]> {
     return this.withDataSource(url, async (ds) => {
-      const applied = (await ds.runMigrations({ transaction: 'all' })).length;
+      const steps = await migrateTo(ds, to);
       await this.roles.grantSchemaAccess((sql, parameters) => ds.query(sql, parameters));
-      return applied;
+      return steps;
     });
   }
 
@@ -148,8 +297,10 @@ export class TenantMigrator {
     const ds = new DataSource({
       type: 'postgres',
       url,
-      entities: TENANT_ENTITIES,
-      migrations: TENANT_MIGRATIONS,
+      // No entities: migrations are plain SQL, and building entity metadata for every tenant's connection
+      // was a large part of a migration run's cost per tenant (bench/migrate).
+      entities: [],
+      migrations: this.migrations,
       uuidExtension: 'pgcrypto',
       installExtensions: false,
       applicationName: 'rsm:migrator',

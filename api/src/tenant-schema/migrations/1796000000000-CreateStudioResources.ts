@@ -1,4 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { restoreTablesSetAside, setTablesAside } from '../rollback-safe.js';
+
+/** Issue 8, ops-cli: what a rollback sets aside and a roll-forward brings back (rollback-safe.ts). */
+const TABLES = ['equipment', 'rooms', 'engineer_time_off', 'engineer_profiles', 'studio_settings'];
 
 /**
  * Issue 9 (scheduling): what a studio books. Studio settings (one row, created here so reads never invent
@@ -9,6 +13,7 @@ export class CreateStudioResources1796000000000 implements MigrationInterface {
   name = 'CreateStudioResources1796000000000';
 
   async up(q: QueryRunner): Promise<void> {
+    if (await restoreTablesSetAside(q, TABLES)) return; // rolled back earlier: the studio's rows come back
     await q.query(`CREATE TABLE "engineer_profiles" ("user_id" uuid NOT NULL, "working_hours" jsonb NOT NULL DEFAULT '[]', "specialties" character varying(200), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_55271b3dfc23a57ed436d82198d" PRIMARY KEY ("user_id"))`);
     await q.query(`CREATE TABLE "engineer_time_off" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "starts_at" TIMESTAMP WITH TIME ZONE NOT NULL, "ends_at" TIMESTAMP WITH TIME ZONE NOT NULL, "reason" character varying(200), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "CHK_engineer_time_off_order" CHECK ("ends_at" > "starts_at"), CONSTRAINT "PK_7c21a517c4d7191be4bb337ff3f" PRIMARY KEY ("id"))`);
     await q.query(`CREATE INDEX "idx_engineer_time_off_user" ON "engineer_time_off"("user_id", "starts_at")`);
@@ -24,10 +29,6 @@ export class CreateStudioResources1796000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE "equipment"`);
-    await q.query(`DROP TABLE "rooms"`);
-    await q.query(`DROP TABLE "engineer_time_off"`);
-    await q.query(`DROP TABLE "engineer_profiles"`);
-    await q.query(`DROP TABLE "studio_settings"`);
+    await setTablesAside(q, TABLES);
   }
 }

@@ -1,0 +1,90 @@
+import { EXIT } from '../src/cli/exit-codes.js';
+import type { TenantMigrationResult } from '../src/tenancy/tenant-migrator.service.js';
+import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
+import { createTenants, onDatabase, rsm, tableChecksums, versionOf } from './support/cli.js';
+import { createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
+
+const FIRST = /(\d{13})$/.exec(TENANT_MIGRATIONS[0].name)![1];
+
+/** Writes rows into every tenant table, as a studio that has been in use would have. */
+async function fillWithData(t: TestApp, database: string, n: number): Promise<void> {
+  await onDatabase(t, database, async (c) => {
+    await c.query(`INSERT INTO clients (name, email, notes) SELECT 'Client ' || i, 'c' || i || '@band.test', repeat('n', i) FROM generate_series(1, $1) i`, [n + 2]);
+    const { rows } = await c.query(`INSERT INTO rooms (name, currency, hourly_rate_minor, capacity) VALUES ('Room A', 'EUR', 4500, 6), ('Room B', 'EUR', 3000, NULL) RETURNING id`);
+    await c.query(`INSERT INTO equipment (name, category, home_room_id, rate_minor, currency) VALUES ('Neumann U87', 'microphone', $1, 2000, 'EUR'), ('SSL bus comp', 'outboard', NULL, NULL, NULL)`, [rows[0].id]);
+    await c.query(`INSERT INTO engineer_profiles (user_id, working_hours, specialties) VALUES (gen_random_uuid(), '[{"day":1,"from":"09:00","to":"17:00"}]', 'mixing')`);
+    await c.query(`INSERT INTO engineer_time_off (user_id, starts_at, ends_at, reason) VALUES (gen_random_uuid(), now(), now() + interval '2 days', 'holiday')`);
+    await c.query(`INSERT INTO audit_log (actor_type, action, target_type, details) VALUES ('user', 'client.created', 'client', '{"n": ${n}}')`);
+    await c.query(`UPDATE studio_settings SET time_zone = 'Europe/Paris', default_setup_minutes = $1`, [n]);
+  });
+}
+
+/** Issue 8: `rsm migrate --to <version>` rolls every tenant back with each migration's `down`, and forward again. */
+describe('rsm migrate --to: rollback and forward keep every row', () => {
+  let t: TestApp;
+  let databases: string[];
+  let studio: Awaited<ReturnType<typeof registerStudio>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    studio = await registerStudio(t, 'Rollback');
+    const ids = [studio.organizationId, ...(await createTenants(t, 4))];
+    databases = await Promise.all(ids.map((id) => tenantDatabaseOf(t, id)));
+    for (const [i, db] of databases.entries()) await fillWithData(t, db, i);
+    await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Through the API' }).expect(201);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('down to the first migration and up again: row counts and per-table checksums are equal', async () => {
+    const before = await Promise.all(databases.map((db) => tableChecksums(t, db)));
+    expect(Object.keys(before[0]).sort()).toEqual(['audit_log', 'clients', 'engineer_profiles', 'engineer_time_off', 'equipment', 'rooms', 'studio_settings']);
+    expect(before.every((tables) => Object.values(tables).every((table) => table.rows > 0))).toBe(true);
+
+    const down = await rsm(t, ['migrate', '--to', FIRST, '--json']);
+    expect(down.code).toBe(EXIT.OK);
+    const report = down.json<{ tenants: TenantMigrationResult[]; template: Array<{ name: string; direction: string }> }>();
+    const reverted = TENANT_MIGRATIONS.slice(1).map((m) => m.name).reverse();
+    expect(report.template.map((s) => `${s.direction} ${s.name}`)).toEqual(reverted.map((n) => `down ${n}`));
+    expect(report.tenants).toHaveLength(databases.length);
+    for (const result of report.tenants) {
+      expect(result).toMatchObject({ outcome: 'migrated', fromVersion: LATEST_TENANT_SCHEMA_VERSION, toVersion: FIRST });
+      expect(result.steps.map((s) => s.name)).toEqual(reverted);
+    }
+    for (const db of [...databases, t.config.tenancy.templateDatabase]) {
+      expect(await versionOf(t, db)).toBe(FIRST);
+      expect(Object.keys(await tableChecksums(t, db))).toEqual(['clients']); // the old release's schema
+    }
+    const { rows } = await t.control.query(`SELECT DISTINCT schema_version::text AS v FROM tenant_databases`);
+    expect(rows).toEqual([{ v: FIRST }]);
+
+    const up = await rsm(t, ['migrate', '--json']);
+    expect(up.code).toBe(EXIT.OK);
+    expect(up.json<{ summary: Record<string, number> }>().summary).toMatchObject({ migrated: databases.length, failed: 0 });
+    const after = await Promise.all(databases.map((db) => tableChecksums(t, db)));
+    expect(after).toEqual(before);
+    expect(await versionOf(t, t.config.tenancy.templateDatabase)).toBe(LATEST_TENANT_SCHEMA_VERSION);
+    // And the studio is served again, with its data.
+    const list = await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+    expect(list.body.items.map((c: { name: string }) => c.name)).toContain('Through the API');
+  }, 120_000);
+
+  it('one step back (the previous release) and forward again, on the registry and the databases', async () => {
+    const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+    const before = await Promise.all(databases.map((db) => tableChecksums(t, db)));
+    const down = await rsm(t, ['migrate', '--to', previous]);
+    expect(down.code).toBe(EXIT.OK);
+    expect(down.stdout).toMatch(new RegExp(`migrated\\s+${databases.length}\\b`));
+    for (const db of databases) expect(await versionOf(t, db)).toBe(previous);
+    expect((await rsm(t, ['migrate'])).code).toBe(EXIT.OK);
+    expect(await Promise.all(databases.map((db) => tableChecksums(t, db)))).toEqual(before);
+  }, 120_000);
+
+  it('an unknown --to version is a usage error that changes nothing', async () => {
+    const run = await rsm(t, ['migrate', '--to', '1234567890123']);
+    expect(run.code).toBe(EXIT.USAGE);
+    expect(run.stderr).toMatch(/unknown tenant schema version 1234567890123/);
+    for (const db of databases) expect(await versionOf(t, db)).toBe(LATEST_TENANT_SCHEMA_VERSION);
+  });
+});

@@ -54,15 +54,17 @@ export class AuthService {
     if (await this.control.getRepository(User).existsBy({ email })) throw emailTaken();
     const organizationId = randomUUID();
     const databaseName = this.provisioner.databaseNameFor(organizationId);
+    // Issue 8, ops-servers: the server with the most room takes the new studio's database.
+    const server = await this.provisioner.placeTenant();
 
     try {
-      await this.provisioner.createDatabase(databaseName, organizationId);
+      await this.provisioner.createDatabase(databaseName, organizationId, server);
       // Sign-ups with the same slug base are serialized (see freeSlug); a different base can still
       // produce the same slug ("Echo" → echo-2 vs "Echo 2" → echo-2): the unique index decides, and
       // the loser retries, seeing the winner's committed row.
       for (let attempt = 1; ; attempt++) {
         try {
-          const { verificationToken, ...created } = await this.writeStudio(dto, { organizationId, databaseName, email, passwordHash }, client);
+          const { verificationToken, ...created } = await this.writeStudio(dto, { organizationId, databaseName, server, email, passwordHash }, client);
           await this.verification.send(email, verificationToken, publicUrl, created.body.organization.name);
           return created;
         } catch (err) {
@@ -72,7 +74,7 @@ export class AuthService {
     } catch (err) {
       // If COMMIT reached the server but its answer was lost, the studio exists: keep its database.
       const committed = await this.control.getRepository(Organization).existsBy({ id: organizationId }).catch(() => true);
-      if (!committed) await this.provisioner.dropDatabase(databaseName).catch(() => undefined);
+      if (!committed) await this.provisioner.dropDatabase(databaseName, server).catch(() => undefined);
       if (isUniqueViolation(err, 'email')) throw emailTaken();
       // The problem filter logs the error itself (without its SQL parameters); this line says what was undone.
       this.logger.warn({ organizationId }, 'Sign-up failed and was rolled back');
@@ -83,17 +85,17 @@ export class AuthService {
   /** The control rows of a new studio, and the owner's first session, in one transaction. */
   private writeStudio(
     dto: RegisterDto,
-    ids: { organizationId: string; databaseName: string; email: string; passwordHash: string },
+    ids: { organizationId: string; databaseName: string; server: string; email: string; passwordHash: string },
     client: SessionClient,
   ): Promise<{ body: AuthSessionDto; token: string; verificationToken: string }> {
-    const { organizationId, databaseName, email, passwordHash } = ids;
+    const { organizationId, databaseName, server, email, passwordHash } = ids;
     return this.control.transaction(async (m) => {
       const organization = { id: organizationId, name: dto.studioName, slug: await this.freeSlug(m, dto.studioName) };
       // Anyone can sign up with any address: the studio is on probation until the owner proves it is theirs.
       await m.getRepository(Organization).insert({ ...organization, unverifiedUntil: this.unverifiedStudios.deadlineFromNow() });
       const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash, emailVerifiedAt: null });
       await m.getRepository(Membership).insert({ organizationId, userId: user.id, role: 'owner' });
-      await this.registry.register(m, { organizationId, databaseName, schemaVersion: LATEST_TENANT_SCHEMA_VERSION });
+      await this.registry.register(m, { organizationId, databaseName, server, schemaVersion: LATEST_TENANT_SCHEMA_VERSION });
       const token = await this.sessions.create(user.id, organizationId, m, client);
       const verificationToken = await this.verification.issue(user.id, m);
       return { token, verificationToken, body: { organization, user: { id: user.id, name: user.name, email: user.email } } };

@@ -13,6 +13,7 @@ import { registerMigrateCommand } from './migrate.command.js';
 import { registerSeedCommand } from './seed.command.js';
 import type { CliIo } from './output.js';
 import { registerTenantsCommands } from './tenants.command.js';
+import { registerTenantMoveCommand } from './tenants-move.command.js'; // issue 8, ops-servers
 
 export interface CliOverrides {
   /** The configuration to use instead of loading it from the environment (tests). */
@@ -139,6 +140,7 @@ export async function runCli(argv: string[], io: CliIo, overrides: CliOverrides 
 
   registerMigrateCommand(program, runtime);
   registerTenantsCommands(program, runtime);
+  registerTenantMoveCommand(program, runtime); // issue 8, ops-servers: rsm tenants move
   registerJobsCommands(program, runtime);
   registerSeedCommand(program, runtime);
 

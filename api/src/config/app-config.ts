@@ -101,6 +101,11 @@ const envSchema = z.object({
   JOBS_MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   RSM_RELEASE: z.string().regex(/^[\w.+-]{1,128}$/, 'must be a tag such as 2026.11.26-1 or a commit id').default('dev'),
   // --- end of ops-deploy ---
+  // --- issue 8, ops-servers: tenants on several PostgreSQL servers, moves, schema version watch ---
+  TENANT_SERVERS: z.string().default(''),
+  TENANT_REGISTRY_WATCH_MS: limit(5000),
+  TENANT_MOVE_GRACE_HOURS: limit(24),
+  // --- end of ops-servers ---
   // --- issue 8, ops-cli: deployments that run `rsm migrate` before switching traffic turn this off ---
   MIGRATE_ON_START: bool.default(true),
   // --- end of ops-cli ---
@@ -119,6 +124,10 @@ const envSchema = z.object({
   // accounts-mail: a made-up sender address is rejected or spam-filtered by real mail servers.
   path: ['MAIL_FROM'],
   message: 'is required in production when SMTP_URL is set (the address emails are sent from, e.g. no-reply@studio.example.com)',
+}).refine((env) => parseTenantServers(env.TENANT_SERVERS) !== undefined, {
+  // Issue 8, ops-servers.
+  path: ['TENANT_SERVERS'],
+  message: 'must be `name=postgres://…,name2=postgres://…` or a JSON array of {"name","url"|"urlFile","capacity"?} (names: lower-case letters, digits, _ and -)',
 }).refine((env) => parseOrigins(env.TRUSTED_ORIGINS) !== undefined, {
   path: ['TRUSTED_ORIGINS'],
   message: 'must be a comma-separated list of origins such as https://app.example.com (scheme, host and optional port only)',
@@ -137,6 +146,53 @@ function parseOrigins(list: string): string[] | undefined {
     }
   }
   return origins;
+}
+
+/**
+ * Issue 8, ops-servers: one PostgreSQL server tenants may live on. The URL (with the credentials of a
+ * CREATEDB CREATEROLE role) comes from configuration, inline or from a file such as a Docker secret,
+ * never from the control database: `tenant_servers` holds only name, capacity and status.
+ */
+export interface TenantServerConfig {
+  name: string;
+  url?: string;
+  urlFile?: string;
+  capacity?: number;
+}
+
+const tenantServerSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/),
+    url: z.string().regex(/^postgres(ql)?:\/\//).optional(),
+    urlFile: z.string().min(1).optional(),
+    capacity: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** `a=postgres://…,b=postgres://…` or JSON; undefined when malformed or a name repeats. */
+export function parseTenantServers(text: string): TenantServerConfig[] | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return [];
+  let items: unknown;
+  if (trimmed.startsWith('[')) {
+    try {
+      items = JSON.parse(trimmed);
+    } catch {
+      return undefined;
+    }
+  } else {
+    items = trimmed.split(',').map((pair) => {
+      const at = pair.indexOf('=');
+      return { name: pair.slice(0, at).trim(), url: pair.slice(at + 1).trim() };
+    });
+  }
+  const parsed = z.array(tenantServerSchema).safeParse(items);
+  if (!parsed.success) return undefined;
+  const servers = parsed.data;
+  if (new Set(servers.map((s) => s.name)).size !== servers.length) return undefined;
+  // Every server but `default` (DATABASE_URL's unless given) needs a way to reach it.
+  if (servers.some((s) => s.name !== 'default' && !s.url && !s.urlFile)) return undefined;
+  return servers;
 }
 
 export type Env = z.infer<typeof envSchema>;
@@ -238,6 +294,12 @@ export interface AppConfig {
   /** The release this instance runs (the image tag), shown in rsm_build_info. */
   release: string;
   // --- end of ops-deploy ---
+  /**
+   * Issue 8, ops-servers. servers: TENANT_SERVERS (`default` is DATABASE_URL's server unless listed with a URL);
+   * registryWatchMs: how often open tenant pools are checked against the registry (server, status,
+   * schema version), 0 off; moveGraceMs: how long a moved tenant's old database is kept.
+   */
+  tenantServers: { servers: TenantServerConfig[]; registryWatchMs: number; moveGraceMs: number };
   /** Issue 8, ops-cli: whether start-up migrates the tenants that are behind (the template always is). */
   migrateOnStart: boolean;
 }
@@ -339,6 +401,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     jobsMonitorIntervalSeconds: env.JOBS_MONITOR_INTERVAL_SECONDS,
     release: env.RSM_RELEASE,
+    // Issue 8, ops-servers.
+    tenantServers: {
+      servers: parseTenantServers(env.TENANT_SERVERS) ?? [],
+      registryWatchMs: env.TENANT_REGISTRY_WATCH_MS,
+      moveGraceMs: env.TENANT_MOVE_GRACE_HOURS * 3_600_000,
+    },
     // Issue 8, ops-cli.
     migrateOnStart: env.MIGRATE_ON_START,
   };

@@ -6,6 +6,8 @@ import { OneTimeToken } from './one-time-token.entity.js';
 import { Organization } from './organization.entity.js';
 import { Session } from './session.entity.js';
 import { TenantDatabase } from './tenant-database.entity.js';
+import { TenantMove } from './tenant-move.entity.js'; // issue 8, ops-servers
+import { TenantServer } from './tenant-server.entity.js'; // issue 8, ops-servers
 import { User } from './user.entity.js';
 
-export const CONTROL_ENTITIES = [Organization, User, Membership, Session, TenantDatabase, OneTimeToken, RateLimitCounter, Invite, ApiKey];
+export const CONTROL_ENTITIES = [Organization, User, Membership, Session, TenantDatabase, OneTimeToken, RateLimitCounter, Invite, ApiKey, TenantServer, TenantMove];

@@ -5,6 +5,7 @@ import { AccountsAccess1764600000000 } from './migrations/1764600000000-Accounts
 import { SessionClients1764650000000 } from './migrations/1764650000000-SessionClients.js';
 // Issue 8, ops-cli.
 import { TenantMigrationStatus1796300000000 } from './migrations/1796300000000-TenantMigrationStatus.js';
+import { TenantServers1796400000000 } from './migrations/1796400000000-TenantServers.js'; // issue 8, ops-servers
 
 /** The control database's migrations, oldest first. */
 export const CONTROL_MIGRATIONS = [
@@ -14,4 +15,5 @@ export const CONTROL_MIGRATIONS = [
   AccountsAccess1764600000000,
   SessionClients1764650000000,
   TenantMigrationStatus1796300000000, // issue 8, ops-cli
+  TenantServers1796400000000, // issue 8, ops-servers
 ];

@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Organization } from './organization.entity.js';
+import { TenantServer } from './tenant-server.entity.js';
 
 export const TENANT_DATABASE_STATUSES = ['provisioning', 'ready', 'migrating', 'failed', 'archived'] as const;
 export type TenantDatabaseStatus = (typeof TENANT_DATABASE_STATUSES)[number];
@@ -19,9 +20,14 @@ export class TenantDatabase {
   @Column({ name: 'database_name', type: 'varchar', length: 63, unique: true })
   databaseName: string;
 
-  /** Logical server name; 'default' is the server of DATABASE_URL. */
+  /** Logical server name (tenant_servers); 'default' is the server of DATABASE_URL unless TENANT_SERVERS says otherwise. */
   @Column({ type: 'varchar', length: 100, default: 'default' })
   server: string;
+
+  /** Issue 8, ops-servers: the server must be one `tenant_servers` knows. */
+  @ManyToOne(() => TenantServer, { onDelete: 'RESTRICT', onUpdate: 'CASCADE' })
+  @JoinColumn({ name: 'server' })
+  serverEntry?: TenantServer;
 
   /** Timestamp of the last tenant migration applied (TypeORM migration timestamp). */
   @Column({ name: 'schema_version', type: 'bigint' })

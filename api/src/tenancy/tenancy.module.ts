@@ -6,12 +6,15 @@ import { TenantMigrator } from './tenant-migrator.service.js';
 import { TenantProvisioner } from './tenant-provisioner.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
 import { TenantRoles } from './tenant-roles.js';
+import { TenantServers } from './tenant-servers.service.js'; // issue 8, ops-servers
+import { TenantRegistryWatch } from './tenant-registry-watch.service.js'; // issue 8, ops-servers
+import { TenantMover } from './tenant-mover.service.js'; // issue 8, ops-servers
 
 /** Tenancy core: registry, pools, provisioning, migrations, and TenantConnection (the request's tenant data). */
 @Global()
 @Module({
-  providers: [RequestContext, TenantRoles, TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection],
-  exports: [RequestContext, TenantRoles, TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection],
+  providers: [RequestContext, TenantRoles, TenantServers, TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection, TenantRegistryWatch, TenantMover],
+  exports: [RequestContext, TenantRoles, TenantServers, TenantRegistry, TenantDataSources, TenantProvisioner, TenantMigrator, TenantConnection, TenantRegistryWatch, TenantMover],
 })
 export class TenancyModule implements OnModuleInit {
   constructor(@Inject(TenantMigrator) private readonly migrator: TenantMigrator) {}

@@ -1,20 +1,28 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import type { Pool } from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable, isPoolExhausted, pgErrorCode } from '../common/pg-errors.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
-import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
-import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
+import type { TenantDatabase } from '../control/tenant-database.entity.js';
 import { TenantUnavailableError } from './tenancy.errors.js';
-import { tenantStamp } from './tenant-provisioner.service.js';
+import { isConnectRevoked, isSchemaAhead, openVerifiedPool } from './tenant-pool-verification.js';
 import { TenantRegistry } from './tenant-registry.service.js';
 import { TenantRoles } from './tenant-roles.js';
+import { TenantServers } from './tenant-servers.service.js';
 
-/** One tenant's pool. `leases` counts the operations using it right now; it is never closed while > 0. */
+/**
+ * One tenant's pool on one server. `leases` counts the operations using it right now; it is never
+ * closed while > 0. Keyed by tenant and server (issue 8): once this process learns that a tenant
+ * moved, its requests look up the new server's pool and can no longer reach the old one.
+ */
 interface PoolEntry {
+  readonly key: string;
   readonly tenantId: string;
+  readonly server: string;
+  /** The registry's schema version when the pool was verified. */
+  schemaVersion?: string;
   readonly ready: Promise<DataSource>;
   dataSource?: DataSource;
   leases: number;
@@ -49,6 +57,10 @@ export interface TenantPoolStats {
 export class TenantDataSources implements OnApplicationShutdown {
   private readonly logger = new Logger(TenantDataSources.name);
   private readonly entries = new Map<string, PoolEntry>();
+  /** The server each tenant with a pool is on, as the registry said when it was opened or last watched. */
+  private readonly routes = new Map<string, string>();
+  /** Registry reads in flight for tenants without a route: concurrent cold requests share one. */
+  private readonly resolving = new Map<string, Promise<TenantDatabase>>();
   private readonly retiring = new Set<PoolEntry>();
   private readonly waiters = new Set<() => void>();
   private readonly capacity: number;
@@ -66,6 +78,7 @@ export class TenantDataSources implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: TenantRegistry,
     private readonly roles: TenantRoles,
+    private readonly servers: TenantServers,
     @Inject(METRICS_REGISTRY) metrics: Registry,
   ) {
     this.capacity = Math.max(1, Math.floor(config.tenancy.connectionBudget / config.tenancy.poolSize));
@@ -114,13 +127,42 @@ export class TenantDataSources implements OnApplicationShutdown {
       return await fn(dataSource);
     } catch (err) {
       if (isPoolExhausted(err)) throw new TenantUnavailableError('busy', tenantId, err);
-      if (isDatabaseUnavailable(err)) {
+      // default_transaction_read_only, set on the database while it moves to another server (TenantMover).
+      if (pgErrorCode(err) === '25006') throw new TenantUnavailableError('read-only', tenantId, err);
+      // The second: its connection was ended while idle inside a transaction (TypeORM then releases the
+      // query runner, and the next statement reports that instead of the connection's fate).
+      if (isDatabaseUnavailable(err) || err instanceof QueryRunnerAlreadyReleasedError) {
         this.retire(entry, err);
         throw new TenantUnavailableError('unreachable', tenantId, err);
+      }
+      if (isConnectRevoked(err)) {
+        // A new connection of an open pool was refused CONNECT: the database was fenced after a move
+        // (TenantMover). Retire the pool; the next request follows the registry.
+        this.retire(entry);
+        throw new TenantUnavailableError('moving', tenantId, err);
       }
       throw err;
     } finally {
       this.release(entry);
+    }
+  }
+
+  /** Issue 8: the open pools and what the registry said when each was verified (TenantRegistryWatch). */
+  openPools(): Array<{ tenantId: string; server: string; schemaVersion: string | undefined }> {
+    return [...this.entries.values()].filter((e) => e.dataSource).map((e) => ({ tenantId: e.tenantId, server: e.server, schemaVersion: e.schemaVersion }));
+  }
+
+  /**
+   * Issue 8: closes this tenant's pools (each once its leases end) and forgets its route, so the next
+   * request reads the registry again and verifies a new pool: after a move, or when the registry's
+   * schema version or status changed under an open pool.
+   */
+  retireTenant(tenantId: string, reason: string): void {
+    this.routes.delete(tenantId);
+    for (const entry of [...this.entries.values()]) {
+      if (entry.tenantId !== tenantId) continue;
+      this.logger.log({ tenantId, server: entry.server, reason }, 'Retiring tenant pool: the registry changed');
+      this.retire(entry);
     }
   }
 
@@ -149,11 +191,18 @@ export class TenantDataSources implements OnApplicationShutdown {
     const deadline = Date.now() + this.config.tenancy.acquireTimeoutMs;
     for (;;) {
       if (this.shuttingDown) throw new TenantUnavailableError('busy', tenantId);
-      const entry = this.entries.get(tenantId) ?? (this.hasRoom() ? this.create(tenantId) : undefined);
+      let server = this.routes.get(tenantId);
+      let registered: TenantDatabase | undefined;
+      if (server === undefined) {
+        registered = await this.resolve(tenantId);
+        server = registered.server;
+      }
+      const key = `${tenantId}@${server}`;
+      const entry = this.entries.get(key) ?? (this.hasRoom() ? this.create(tenantId, server, registered) : undefined);
       if (entry) {
         entry.leases++;
-        this.entries.delete(tenantId); // move to the most-recently-used end
-        this.entries.set(tenantId, entry);
+        this.entries.delete(key); // move to the most-recently-used end
+        this.entries.set(key, entry);
         try {
           const dataSource = await entry.ready;
           end();
@@ -198,7 +247,8 @@ export class TenantDataSources implements OnApplicationShutdown {
   private retire(entry: PoolEntry, cause?: unknown): void {
     if (entry.retired) return;
     entry.retired = true;
-    if (this.entries.get(entry.tenantId) === entry) this.entries.delete(entry.tenantId);
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    if (this.routes.get(entry.tenantId) === entry.server) this.routes.delete(entry.tenantId);
     this.retiring.add(entry);
     if (cause) this.logger.warn({ tenantId: entry.tenantId, code: pgErrorCode(cause), err: String(cause) }, 'Retiring tenant pool: database unavailable');
     if (entry.leases === 0) void this.destroy(entry);
@@ -218,29 +268,42 @@ export class TenantDataSources implements OnApplicationShutdown {
     }
   }
 
-  private create(tenantId: string): PoolEntry {
+  private create(tenantId: string, server: string, registered?: TenantDatabase): PoolEntry {
     this.coldStarts.inc();
-    const entry: PoolEntry = { tenantId, leases: 0, retired: false, ready: undefined as never };
-    (entry as { ready: Promise<DataSource> }).ready = this.open(entry).then(
+    const key = `${tenantId}@${server}`;
+    const entry: PoolEntry = { key, tenantId, server, leases: 0, retired: false, ready: undefined as never };
+    (entry as { ready: Promise<DataSource> }).ready = this.open(entry, registered).then(
       (ds) => {
         entry.dataSource = ds;
         return ds;
       },
       (err) => {
         // Forget the failure so the next request tries again; free the slot it reserved.
-        if (this.entries.get(tenantId) === entry) this.entries.delete(tenantId);
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        if (this.routes.get(tenantId) === server) this.routes.delete(tenantId);
         entry.retired = true;
         this.wakeAll();
         throw err;
       },
     );
-    this.entries.set(tenantId, entry);
+    this.entries.set(key, entry);
+    // Routed at once, so that requests arriving while it opens share it (single-flight) instead of reading the registry again.
+    this.routes.set(tenantId, server);
     this.peakPools = Math.max(this.peakPools, this.entries.size + this.retiring.size);
     return entry;
   }
 
-  private async open(entry: PoolEntry): Promise<DataSource> {
-    const { tenantId } = entry;
+  private resolve(tenantId: string): Promise<TenantDatabase> {
+    let pending = this.resolving.get(tenantId);
+    if (!pending) {
+      pending = this.findRegistered(tenantId).finally(() => this.resolving.delete(tenantId));
+      this.resolving.set(tenantId, pending);
+    }
+    return pending;
+  }
+
+  /** The tenant's registry row, when it may be served; otherwise the 503 that says why not. */
+  private async findRegistered(tenantId: string): Promise<TenantDatabase> {
     let registered;
     try {
       registered = await this.registry.find(tenantId);
@@ -248,71 +311,39 @@ export class TenantDataSources implements OnApplicationShutdown {
       throw new TenantUnavailableError('unreachable', tenantId, err); // the control database hiccuped
     }
     if (!registered || registered.status !== 'ready') throw new TenantUnavailableError('not-ready', tenantId);
-    if (registered.server !== 'default') {
-      // Several servers are a planned scale-out step; until then, never guess which one.
-      this.logger.error({ tenantId, server: registered.server }, 'Tenant registered on an unknown server');
-      throw new TenantUnavailableError('not-ready', tenantId);
+    // Another instance migrated this tenant past what this code knows (a rolling deploy): running our
+    // SQL on it could fail or, worse, write what the new schema no longer means. Refuse until replaced.
+    if (isSchemaAhead(registered.schemaVersion)) throw new TenantUnavailableError('schema-ahead', tenantId);
+    return registered;
+  }
+
+  private async open(entry: PoolEntry, known?: TenantDatabase): Promise<DataSource> {
+    const { tenantId } = entry;
+    // Read again unless just read for this very pool: the route may be older than a move.
+    const registered = known ?? (await this.findRegistered(tenantId));
+    if (registered.server !== entry.server) {
+      // Moved since this process last looked: the next request follows the registry to the new server.
+      throw new TenantUnavailableError('moving', tenantId);
     }
-    const t = this.config.tenancy;
-    const dataSource = new DataSource({
-      type: 'postgres',
-      // The tenant's own role, which may connect to its own database only (never the admin role).
-      url: this.roles.connectionUrl(registered.databaseName, tenantId),
-      entities: TENANT_ENTITIES,
-      migrations: TENANT_MIGRATIONS,
-      uuidExtension: 'pgcrypto',
-      installExtensions: false,
-      poolSize: t.poolSize,
-      applicationName: `rsm:${tenantId}`,
-      connectTimeoutMS: t.connectTimeoutMs,
-      logging: false,
-      extra: {
-        statement_timeout: t.statementTimeoutMs,
-        idle_in_transaction_session_timeout: t.statementTimeoutMs,
-        idleTimeoutMillis: 60_000,
-      },
+    let url: string;
+    try {
+      // The tenant's own role, on its server, which may connect to its own database only (never the admin role).
+      url = this.servers.tenantUrl(registered.server, registered.databaseName, tenantId);
+    } catch (err) {
+      this.logger.error({ tenantId, server: registered.server, err: String(err) }, 'Tenant registered on a server this instance cannot reach');
+      throw new TenantUnavailableError('not-ready', tenantId, err);
+    }
+    entry.schemaVersion = registered.schemaVersion;
+    return openVerifiedPool({
+      tenancy: this.config.tenancy,
+      url,
+      tenantId,
+      databaseName: registered.databaseName,
+      role: this.roles.roleFor(tenantId),
+      logger: this.logger,
       // An idle client's error (database dropped or restarted) must not crash the process; it retires the pool.
-      poolErrorHandler: (err: unknown) => this.retire(entry, err),
+      onPoolError: (err) => this.retire(entry, err),
     });
-    try {
-      await dataSource.initialize();
-    } catch (err) {
-      // initialize() may have created the pg pool before failing; close it so it holds nothing.
-      await (dataSource.driver as { master?: Pool }).master?.end().catch(() => undefined);
-      if (pgErrorCode(err) === '42501') {
-        // Our role may not connect there: it is not this tenant's database (a registry mix-up).
-        this.logger.error({ tenantId, database: registered.databaseName }, 'Tenant role may not connect to the registered database');
-        throw new TenantUnavailableError('wrong-database', tenantId, err);
-      }
-      if (pgErrorCode(err) === '28P01') this.logger.error({ tenantId }, 'Tenant role could not sign in (missing role or changed RSM_SECRET_KEY?)');
-      throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);
-    }
-    try {
-      const [row] = await dataSource.query(
-        `SELECT current_database() AS database, current_user AS "user",
-                shobj_description((SELECT oid FROM pg_database WHERE datname = current_database()), 'pg_database') AS stamp,
-                (SELECT max("timestamp")::text FROM "migrations") AS version`,
-      );
-      // The registry's name, and the owner stamped at provisioning: a mix-up anywhere (registry,
-      // proxy, DNS) is refused instead of serving someone else's rows. And the tenant's own role: a
-      // URL whose user got lost (a socket URL such as postgres:///db?host=/run/postgresql) signs in
-      // as the OS user or the admin, which CONNECT rights would no longer keep to one studio.
-      const role = this.roles.roleFor(tenantId);
-      if (row.database !== registered.databaseName || row.stamp !== tenantStamp(tenantId) || row.user !== role) {
-        this.logger.error({ tenantId, database: row.database, stamp: row.stamp, user: row.user, role }, 'Tenant pool reached the wrong database or signed in as the wrong role');
-        throw new TenantUnavailableError('wrong-database', tenantId);
-      }
-      if (row.version !== LATEST_TENANT_SCHEMA_VERSION) {
-        this.logger.error({ tenantId, version: row.version, expected: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant schema version mismatch');
-        throw new TenantUnavailableError('schema-mismatch', tenantId);
-      }
-      return dataSource;
-    } catch (err) {
-      await dataSource.destroy().catch(() => undefined);
-      if (err instanceof TenantUnavailableError) throw err;
-      if (pgErrorCode(err) === '42P01') throw new TenantUnavailableError('schema-mismatch', tenantId, err);
-      throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);
-    }
   }
 
   private waitForRoom(deadline: number, tenantId: string): Promise<void> {

@@ -6,6 +6,7 @@ import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { quoteIdent } from '../database/postgres-url.js';
 import { quoteLiteral } from '../database/secrets.js';
 import { TenantRoles } from './tenant-roles.js';
+import { DEFAULT_SERVER, TenantServers } from './tenant-servers.service.js';
 
 /** The comment a tenant database carries: whose data it holds. */
 export const tenantStamp = (organizationId: string) => `rsm:tenant:${organizationId}`;
@@ -19,7 +20,13 @@ export class TenantProvisioner {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
     private readonly roles: TenantRoles,
+    private readonly servers: TenantServers,
   ) {}
+
+  /** Issue 8, ops-servers: the server a new tenant's database goes on (see TenantServers.place). */
+  placeTenant(preferred?: string): Promise<string> {
+    return this.servers.place(preferred);
+  }
 
   /** The same name as the tenant's role (TenantRoles.roleFor). */
   databaseNameFor(organizationId: string): string {
@@ -31,21 +38,23 @@ export class TenantProvisioner {
    * schema), then stamps the database with its owner's id, which every pool checks before use, and
    * gives it its own login role, the only one besides the owner that may connect.
    */
-  async createDatabase(databaseName: string, organizationId: string): Promise<void> {
-    await this.copyTemplate(databaseName);
-    await this.stampOwner(databaseName, organizationId);
-    await this.roles.ensureTenantRole((sql, params) => this.control.query(sql, params), databaseName, organizationId);
+  async createDatabase(databaseName: string, organizationId: string, server = DEFAULT_SERVER): Promise<void> {
+    await this.servers.prepare(server);
+    const sql = this.servers.sql(server);
+    await this.copyTemplate(databaseName, server);
+    await this.stampOwner(databaseName, organizationId, server);
+    await this.roles.ensureTenantRole(sql, databaseName, organizationId);
   }
 
-  async stampOwner(databaseName: string, organizationId: string): Promise<void> {
-    await this.control.query(`COMMENT ON DATABASE ${quoteIdent(databaseName)} IS ${quoteLiteral(tenantStamp(organizationId))}`);
+  async stampOwner(databaseName: string, organizationId: string, server = DEFAULT_SERVER): Promise<void> {
+    await this.servers.sql(server)(`COMMENT ON DATABASE ${quoteIdent(databaseName)} IS ${quoteLiteral(tenantStamp(organizationId))}`);
   }
 
-  private async copyTemplate(databaseName: string): Promise<void> {
+  private async copyTemplate(databaseName: string, server: string): Promise<void> {
     const sql = `CREATE DATABASE ${quoteIdent(databaseName)} TEMPLATE ${quoteIdent(this.config.tenancy.templateDatabase)}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.control.query(sql);
+        await this.servers.sql(server)(sql);
         return;
       } catch (err) {
         // 55006: someone is briefly connected to the template (another instance checking it); retry.
@@ -55,13 +64,21 @@ export class TenantProvisioner {
     }
   }
 
-  /** Drops a tenant database, disconnecting anyone still on it, then its role. Used to undo a failed sign-up. */
-  async dropDatabase(databaseName: string): Promise<void> {
+  /**
+   * Drops a tenant database, disconnecting anyone still on it, then its role. Used to undo a failed
+   * sign-up and to remove an unverified studio. Without `server`, the registry's row for the
+   * database says where it is (the default server when there is none).
+   */
+  async dropDatabase(databaseName: string, server?: string): Promise<void> {
     try {
-      await this.control.query(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName)} WITH (FORCE)`);
-      await this.roles.dropTenantRole((sql) => this.control.query(sql), databaseName);
+      const [row] = server
+        ? [{ server }]
+        : ((await this.control.query(`SELECT server FROM tenant_databases WHERE database_name = $1`, [databaseName])) as Array<{ server: string }>);
+      const sql = this.servers.sql(row?.server ?? DEFAULT_SERVER);
+      await sql(`DROP DATABASE IF EXISTS ${quoteIdent(databaseName)} WITH (FORCE)`);
+      await this.roles.dropTenantRole(sql, databaseName);
     } catch (err) {
-      this.logger.error({ databaseName, err: String(err) }, 'Could not drop tenant database');
+      this.logger.error({ databaseName, server, err: String(err) }, 'Could not drop tenant database');
       throw err;
     }
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { TenantDatabase } from '../control/tenant-database.entity.js';
 
@@ -17,8 +17,20 @@ export class TenantRegistry {
   }
 
   /** Registers a database inside the caller's control transaction. */
-  async register(manager: EntityManager, entry: Pick<TenantDatabase, 'organizationId' | 'databaseName' | 'schemaVersion'>): Promise<void> {
-    await manager.getRepository(TenantDatabase).insert({ ...entry, server: 'default', status: 'ready' });
+  async register(
+    manager: EntityManager,
+    entry: Pick<TenantDatabase, 'organizationId' | 'databaseName' | 'schemaVersion'> & { server?: string },
+  ): Promise<void> {
+    await manager.getRepository(TenantDatabase).insert({ ...entry, server: entry.server ?? 'default', status: 'ready' });
+  }
+
+  /**
+   * Issue 8, ops-servers: what open pools are checked against (server, status, schema version),
+   * for many tenants in one query.
+   */
+  findMany(organizationIds: string[]): Promise<TenantDatabase[]> {
+    if (!organizationIds.length) return Promise.resolve([]);
+    return this.control.getRepository(TenantDatabase).findBy({ organizationId: In(organizationIds) });
   }
 
   async setSchemaVersion(organizationId: string, schemaVersion: string): Promise<void> {

@@ -1,0 +1,98 @@
+import type { Logger } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { isDatabaseUnavailable, pgErrorCode } from '../common/pg-errors.js';
+import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
+import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
+import { TenantUnavailableError } from './tenancy.errors.js';
+import { tenantStamp } from './tenant-provisioner.service.js';
+
+/** True when a registry or database schema version is newer than the newest tenant migration this code has (issue 8). */
+export const isSchemaAhead = (version: string | null | undefined) => version != null && BigInt(version) > BigInt(LATEST_TENANT_SCHEMA_VERSION);
+
+/** The server refused a new connection to the database itself (CONNECT privilege), not a statement (issue 8). */
+export const isConnectRevoked = (err: unknown) => pgErrorCode(err) === '42501' && (err as { routine?: string }).routine === 'CheckMyDatabase';
+
+export interface TenantPoolTarget {
+  tenancy: AppConfig['tenancy'];
+  /** The tenant's own role on its registered database and server. */
+  url: string;
+  tenantId: string;
+  /** The database the registry names. */
+  databaseName: string;
+  /** The tenant's role (TenantRoles.roleFor). */
+  role: string;
+  logger: Logger;
+  onPoolError: (err: unknown) => void;
+}
+
+/**
+ * Opens one tenant's pool (TypeORM DataSource) and proves, before anything uses it, that it reached
+ * the registered database, stamped for this tenant, as the tenant's role, at the schema version this
+ * code serves; otherwise it is closed and the tenant gets a 503 saying why.
+ */
+export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSource> {
+  const { tenancy: t, tenantId, logger } = target;
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: target.url,
+    entities: TENANT_ENTITIES,
+    migrations: TENANT_MIGRATIONS,
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    poolSize: t.poolSize,
+    applicationName: `rsm:${tenantId}`,
+    connectTimeoutMS: t.connectTimeoutMs,
+    logging: false,
+    extra: {
+      statement_timeout: t.statementTimeoutMs,
+      idle_in_transaction_session_timeout: t.statementTimeoutMs,
+      idleTimeoutMillis: 60_000,
+    },
+    poolErrorHandler: target.onPoolError,
+  });
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    // initialize() may have created the pg pool before failing; close it so it holds nothing.
+    await (dataSource.driver as { master?: Pool }).master?.end().catch(() => undefined);
+    if (pgErrorCode(err) === '42501') {
+      // Our role may not connect there: it is not this tenant's database (a registry mix-up), or it
+      // was fenced after a move and this registry read is already stale.
+      logger.error({ tenantId, database: target.databaseName }, 'Tenant role may not connect to the registered database');
+      throw new TenantUnavailableError('wrong-database', tenantId, err);
+    }
+    if (pgErrorCode(err) === '28P01') logger.error({ tenantId }, 'Tenant role could not sign in (missing role or changed RSM_SECRET_KEY?)');
+    throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);
+  }
+  try {
+    const [row] = await dataSource.query(
+      `SELECT current_database() AS database, current_user AS "user",
+              shobj_description((SELECT oid FROM pg_database WHERE datname = current_database()), 'pg_database') AS stamp,
+              (SELECT max("timestamp")::text FROM "migrations") AS version`,
+    );
+    // The registry's name, and the owner stamped at provisioning: a mix-up anywhere (registry,
+    // proxy, DNS) is refused instead of serving someone else's rows. And the tenant's own role: a
+    // URL whose user got lost (a socket URL such as postgres:///db?host=/run/postgresql) signs in
+    // as the OS user or the admin, which CONNECT rights would no longer keep to one studio.
+    if (row.database !== target.databaseName || row.stamp !== tenantStamp(tenantId) || row.user !== target.role) {
+      logger.error({ tenantId, database: row.database, stamp: row.stamp, user: row.user, role: target.role }, 'Tenant pool reached the wrong database or signed in as the wrong role');
+      throw new TenantUnavailableError('wrong-database', tenantId);
+    }
+    if (isSchemaAhead(row.version)) {
+      logger.warn({ tenantId, version: row.version, latest: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant database is at a newer schema than this release knows');
+      throw new TenantUnavailableError('schema-ahead', tenantId);
+    }
+    if (row.version !== LATEST_TENANT_SCHEMA_VERSION) {
+      logger.error({ tenantId, version: row.version, expected: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant schema version mismatch');
+      throw new TenantUnavailableError('schema-mismatch', tenantId);
+    }
+    return dataSource;
+  } catch (err) {
+    await dataSource.destroy().catch(() => undefined);
+    if (err instanceof TenantUnavailableError) throw err;
+    if (pgErrorCode(err) === '42P01') throw new TenantUnavailableError('schema-mismatch', tenantId, err);
+    throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);
+  }
+}

@@ -1,0 +1,92 @@
+import pg from 'pg';
+import { withDatabase } from '../src/database/postgres-url.js';
+import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
+import { TENANT_REGISTRY_CHANNEL, TenantRegistryWatch } from '../src/tenancy/tenant-registry-watch.service.js';
+import { LATEST_TENANT_SCHEMA_VERSION } from '../src/tenant-schema/tenant-migrations.js';
+import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+
+/**
+ * Issue 8, ops-servers: in a rolling deploy, a newer release migrates a tenant while this (older)
+ * instance still has a verified pool on it. This instance must notice and answer 503 for that tenant,
+ * never run its stale SQL there (here: on a column the newer release renamed), and serve the others.
+ */
+describe('a tenant migrated ahead by a newer release', () => {
+  let t: TestApp;
+  const AHEAD = String(BigInt(LATEST_TENANT_SCHEMA_VERSION) + 1n);
+
+  beforeAll(async () => {
+    // The interval is an hour here, so the NOTIFY path and the explicit check are what the tests exercise.
+    t = await createTestApp({ TENANT_REGISTRY_WATCH_MS: '3600000' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const databaseOf = async (organizationId: string) =>
+    (await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [organizationId])).rows[0].database_name as string;
+  const clientCount = async (organizationId: string) => {
+    const c = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, await databaseOf(organizationId)) });
+    await c.connect();
+    try {
+      return (await c.query(`SELECT count(*)::int AS n FROM clients`)).rows[0].n as number;
+    } finally {
+      await c.end();
+    }
+  };
+  /** What the newer release's migration does: a contract step this release's SQL cannot run on, and its records. */
+  const migrateAhead = async (organizationId: string, { registry = true } = {}) => {
+    const c = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, await databaseOf(organizationId)) });
+    await c.connect();
+    await c.query(`ALTER TABLE clients RENAME COLUMN name TO full_name`);
+    await c.query(`INSERT INTO migrations ("timestamp", name) VALUES ($1, $2)`, [AHEAD, `RenameClientName${AHEAD}`]);
+    await c.end();
+    if (registry) await t.control.query(`UPDATE tenant_databases SET schema_version = $2 WHERE organization_id = $1`, [organizationId, AHEAD]);
+  };
+  const list = (cookie: string) => t.http().get('/api/v1/clients').set('cookie', cookie);
+  const add = (cookie: string, name: string) => t.http().post('/api/v1/clients').set('cookie', cookie).send({ name });
+  const expectSchemaAhead = (res: { status: number; body: { type?: string }; headers: Record<string, string> }) => {
+    expect(res.status).toBe(503);
+    expect(res.body.type).toMatch(/tenant-schema-ahead$/);
+    expect(res.headers['retry-after']).toMatch(/^\d+$/);
+  };
+
+  it('the registry watch retires the open pool: 503 with Retry-After for that studio, not a SQL error; the others keep working', async () => {
+    const ahead = await registerStudio(t, 'Ahead');
+    const other = await registerStudio(t, 'Other');
+    await add(ahead.cookie, 'before').expect(201);
+    await add(other.cookie, 'before').expect(201);
+    await migrateAhead(ahead.organizationId);
+
+    expect(await t.app.get(TenantRegistryWatch).checkNow()).toBe(1); // what the interval runs
+    expectSchemaAhead(await list(ahead.cookie));
+    expectSchemaAhead(await add(ahead.cookie, 'refused'));
+    expect(await clientCount(ahead.organizationId)).toBe(1); // the refused write wrote nothing
+    await list(other.cookie).expect(200);
+    await add(other.cookie, 'still fine').expect(201);
+  });
+
+  it('a NOTIFY on the registry channel (sent by whoever migrated it) makes the instance check that tenant at once', async () => {
+    const ahead = await registerStudio(t, 'Notified');
+    await add(ahead.cookie, 'before').expect(201);
+    await migrateAhead(ahead.organizationId);
+    await t.control.query(`SELECT pg_notify($1, $2)`, [TENANT_REGISTRY_CHANNEL, ahead.organizationId]);
+    // The interval is an hour: only the notification can retire the pool within this wait.
+    const deadline = Date.now() + 15_000;
+    let res = await list(ahead.cookie);
+    while (res.status === 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      res = await list(ahead.cookie);
+    }
+    expectSchemaAhead(res);
+  });
+
+  it('a new pool is refused when the registry or the database itself is ahead', async () => {
+    const byRegistry = await registerStudio(t, 'RegistryAhead');
+    const byDatabase = await registerStudio(t, 'DatabaseAhead');
+    await t.app.get(TenantDataSources).closeAll();
+    await migrateAhead(byRegistry.organizationId);
+    await migrateAhead(byDatabase.organizationId, { registry: false }); // the registry update has not landed yet
+    expectSchemaAhead(await list(byRegistry.cookie));
+    expectSchemaAhead(await list(byDatabase.cookie));
+  });
+});

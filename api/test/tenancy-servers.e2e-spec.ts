@@ -6,6 +6,11 @@ import { createApp } from '../src/app.factory.js';
 import { withDatabase } from '../src/database/postgres-url.js';
 import { TenantMover } from '../src/tenancy/tenant-mover.service.js';
 import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js';
+import type { DataSource } from 'typeorm';
+import { CONTROL_DATA_SOURCE } from '../src/control/control-database.js';
+import { TenantDatabase } from '../src/control/tenant-database.entity.js';
+import { TenantMigrator } from '../src/tenancy/tenant-migrator.service.js';
+import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
 import { startSecondServer, type SecondServer } from './support/second-postgres.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
@@ -93,6 +98,27 @@ describe('tenants on several PostgreSQL servers', () => {
     await t.control.query(`UPDATE tenant_servers SET status = 'active' WHERE name = 'second'`);
     expect(await serverOf((await registerStudio(t, 'Roomy')).organizationId)).toBe('second');
     await t.control.query(`UPDATE tenant_servers SET capacity = 5000 WHERE name = 'default'`);
+  });
+
+  it('migrations reach a studio where the registry places it: one on the second server goes back a version and forward again', async () => {
+    const migrator = t.app.get(TenantMigrator);
+    const registry = t.app.get<DataSource>(CONTROL_DATA_SOURCE).getRepository(TenantDatabase);
+    const rowOf = (organizationId: string) => registry.findOneByOrFail({ organizationId });
+    const far = (await registry.findOneByOrFail({ server: 'second', status: 'ready' })).organizationId;
+    const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+    const newest = async () => {
+      const c = await connect('second', (await rowOf(far)).databaseName);
+      try {
+        return String((await c.query(`SELECT max("timestamp") AS v FROM migrations`)).rows[0].v);
+      } finally {
+        await c.end();
+      }
+    };
+    expect(await migrator.migrateTenant(await rowOf(far), previous)).toMatchObject({ outcome: 'migrated' });
+    expect(await newest()).toBe(previous);
+    expect(await migrator.migrateTenant(await rowOf(far), LATEST_TENANT_SCHEMA_VERSION)).toMatchObject({ outcome: 'migrated' });
+    expect(await newest()).toBe(LATEST_TENANT_SCHEMA_VERSION);
+    expect(String((await rowOf(far)).schemaVersion)).toBe(LATEST_TENANT_SCHEMA_VERSION);
   });
 
   it('moves a studio to the other server under concurrent writes: every 201 is there, every refused write is a 503 with Retry-After that wrote nothing', async () => {

@@ -69,7 +69,7 @@ export class TenantAdmin {
   async show(organizationId: string): Promise<TenantRow & { stamp: string | null; databaseExists: boolean }> {
     const row = (await this.list()).find((t) => t.organizationId === organizationId);
     if (!row) throw new CliError(EXIT.USAGE, `No tenant ${organizationId} in the registry`);
-    return { ...row, stamp: await this.migrator.stampOf(row.databaseName), databaseExists: await this.migrator.databaseExists(row.databaseName) };
+    return { ...row, stamp: await this.migrator.stampOf(row.databaseName, row.server), databaseExists: await this.migrator.databaseExists(row.databaseName, row.server) };
   }
 
   /**

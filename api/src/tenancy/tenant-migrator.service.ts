@@ -7,6 +7,8 @@ import { ensureDatabaseExists, withDatabase } from '../database/postgres-url.js'
 import { TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
 import { tenantStamp } from './tenant-provisioner.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
+import { notifyTenantChanged } from './tenant-registry-watch.service.js';
+import { DEFAULT_SERVER, TenantServers } from './tenant-servers.service.js';
 import { TenantRoles, type Sql } from './tenant-roles.js';
 import { databaseVersion, latestVersionOf, migrateTo, type SchemaStep, stepsTo, type TenantMigrationClass, versionOf } from './tenant-schema-steps.js';
 
@@ -63,6 +65,7 @@ export class TenantMigrator {
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
     private readonly registry: TenantRegistry,
     private readonly roles: TenantRoles,
+    private readonly servers: TenantServers,
     @Optional() @Inject(TENANT_MIGRATION_OPTIONS) private readonly options: TenantMigrationOptions = {},
   ) {
     this.migrations = options?.migrations ?? TENANT_MIGRATIONS;
@@ -122,7 +125,9 @@ export class TenantMigrator {
    * past failures), and re-derives every tenant role's password when RSM_SECRET_KEY changed.
    */
   async ensureTenantAccess(): Promise<void> {
-    const tenants = await this.registry.listReady();
+    // The control database's server only: studios placed on other servers get their role and rights when
+    // provisioned or moved there (TenantServers); repairing those here is not built yet (issue 8 note).
+    const tenants = (await this.registry.listReady()).filter((t) => t.server === DEFAULT_SERVER);
     const missing = new Set(await this.roles.missingAccess(this.controlSql, tenants.map((t) => t.databaseName)));
     let done = 0;
     for (const tenant of tenants.filter((t) => missing.has(t.databaseName))) {
@@ -157,16 +162,16 @@ export class TenantMigrator {
     }
   }
 
-  /** The owner stamp a database carries (COMMENT ON DATABASE), or null. */
-  async stampOf(databaseName: string): Promise<string | null> {
-    const [row] = (await this.controlSql(`SELECT shobj_description(oid, 'pg_database') AS stamp FROM pg_database WHERE datname = $1`, [databaseName])) as Array<{
+  /** The owner stamp a database carries (COMMENT ON DATABASE) on the server it lives on, or null. */
+  async stampOf(databaseName: string, server: string = DEFAULT_SERVER): Promise<string | null> {
+    const [row] = (await this.servers.sql(server)(`SELECT shobj_description(oid, 'pg_database') AS stamp FROM pg_database WHERE datname = $1`, [databaseName])) as Array<{
       stamp: string | null;
     }>;
     return row?.stamp ?? null;
   }
 
-  async databaseExists(databaseName: string): Promise<boolean> {
-    return ((await this.controlSql(`SELECT 1 FROM pg_database WHERE datname = $1`, [databaseName])) as unknown[]).length > 0;
+  async databaseExists(databaseName: string, server: string = DEFAULT_SERVER): Promise<boolean> {
+    return ((await this.servers.sql(server)(`SELECT 1 FROM pg_database WHERE datname = $1`, [databaseName])) as unknown[]).length > 0;
   }
 
   /** The ready tenants in run order (oldest first, then by id: stable, so `from` can resume). */
@@ -228,7 +233,7 @@ export class TenantMigrator {
     const repo = this.control.getRepository(TenantDatabase);
     try {
       // Never migrate a database the registry may have mixed up (it would run another studio's DDL).
-      const stamp = await this.stampOf(tenant.databaseName);
+      const stamp = await this.stampOf(tenant.databaseName, tenant.server);
       if (stamp !== tenantStamp(tenant.organizationId)) throw new Error(`${tenant.databaseName} carries the stamp ${JSON.stringify(stamp)}, not this tenant's`);
       const url = this.urlOf(tenant);
       if (dryRun) {
@@ -245,6 +250,8 @@ export class TenantMigrator {
         { organizationId: tenant.organizationId },
         { schemaVersion: version ?? target, migrationStatus: 'done', migrationError: null, migratedAt: new Date() },
       );
+      // Every instance re-checks its open pool for this studio now (a version it does not know → 503), not at its next watch tick.
+      await notifyTenantChanged((sql, parameters) => this.control.query(sql, parameters), tenant.organizationId);
       return { ...this.resultFor(tenant, steps.length ? 'migrated' : 'up-to-date', steps), toVersion: version ?? target };
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
@@ -276,8 +283,9 @@ export class TenantMigrator {
    * The admin URL of a tenant's database. One place, so that placing tenants on several servers
    * (ops-servers) changes only this.
    */
+  /** The tenant's database on the server the registry places it on (several servers: issue 8). */
   private urlOf(tenant: Pick<TenantDatabase, 'databaseName' | 'server'>): string {
-    return withDatabase(this.config.databaseUrl!, tenant.databaseName);
+    return this.servers.databaseAdminUrl(tenant.server, tenant.databaseName);
   }
 
   /**

@@ -7,6 +7,7 @@ import { TenantUnavailableError } from '../tenancy/tenancy.errors.js';
 import { TenantDataSources } from '../tenancy/tenant-data-sources.service.js';
 import { TenantMigrator } from '../tenancy/tenant-migrator.service.js';
 import { TenantProvisioner } from '../tenancy/tenant-provisioner.service.js';
+import { notifyTenantChanged } from '../tenancy/tenant-registry-watch.service.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 export interface TenantRow {
@@ -134,6 +135,8 @@ export class TenantAdmin {
       const tenant = await this.control.getRepository(TenantDatabase).findOneBy({ organizationId });
       throw new CliError(EXIT.USAGE, tenant ? `Tenant ${organizationId} is ${tenant.status}, not ${from}` : `No tenant ${organizationId} in the registry`);
     }
+    // Instances with a pool open for this studio retire it now (an archived studio is refused at once).
+    await notifyTenantChanged((sql, parameters) => this.control.query(sql, parameters), organizationId);
   }
 
   /**

@@ -31,11 +31,15 @@ export const AUDIT_ACTIONS = [
   'booking.checked_out',
   'booking.hold_expired',
   'booking.series_created',
+  // Issue 9, booking-extras.
+  'booking.recall_sheet_saved',
+  'calendar_feed.created',
+  'calendar_feed.revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The kinds of record an entry is about. */
-export const AUDIT_TARGET_TYPES = ['member', 'invite', 'api_key', 'user', 'session', 'client', 'booking'] as const;
+export const AUDIT_TARGET_TYPES = ['member', 'invite', 'api_key', 'user', 'session', 'client', 'booking', 'calendar_feed'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /**

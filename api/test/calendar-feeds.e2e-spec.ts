@@ -133,7 +133,12 @@ describe('calendar feeds (ICS)', () => {
   it("a token presented with another studio's id is a 404: the studio part is never trusted alone", async () => {
     const url = (await createFeed(`/api/v1/rooms/${roomId}/calendar-feed`).expect(201)).body.url as string;
     await read(url).expect(200);
+    // Studio B has a live feed of its own: a lookup that trusted the studio part would find it.
+    const otherRoom = await other.room();
+    const otherUrl = (await createFeed(`/api/v1/rooms/${otherRoom}/calendar-feed`, other.cookie).expect(201)).body.url as string;
+    await read(otherUrl).expect(200);
     await read(url.replace(s.organizationId, other.organizationId)).expect(404);
+    await read(otherUrl.replace(other.organizationId, s.organizationId)).expect(404);
     await read(url.replace(s.organizationId, '00000000-0000-4000-8000-000000000000')).expect(404);
   });
 
@@ -150,9 +155,10 @@ describe('calendar feeds (ICS)', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
     // Studio B's owner on studio A's room.
+    const otherFeeds = await other.count('calendar_feeds');
     await createFeed(`/api/v1/rooms/${roomId}/calendar-feed`, other.cookie).expect(404);
     expect(await after()).toEqual(before);
-    expect(await other.count('calendar_feeds')).toBe(0);
+    expect(await other.count('calendar_feeds')).toBe(otherFeeds);
   });
 });
 

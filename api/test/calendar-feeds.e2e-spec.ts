@@ -106,6 +106,18 @@ describe('calendar feeds (ICS)', () => {
     expect(parsed.map((e) => ({ uid: e.uid.split('@')[0], summary: e.summary, location: e.location }))).toEqual([{ uid: mine.id, summary: `Mixing (${roomName})`, location: roomName }]);
     // An admin may make one for anyone.
     await createFeed(`/api/v1/engineers/${colleague}/calendar-feed`).expect(201);
+    // Made a viewer (or removed), the engineer's feed stops at once.
+    await t.control.query(`UPDATE memberships SET role = 'viewer' WHERE organization_id = $1 AND user_id = $2`, [s.organizationId, engineerId]);
+    await read(created.body.url).expect(404);
+  });
+
+  it('simultaneous creations for one room all succeed as rotations: one live feed remains, the last URL handed out works', async () => {
+    const room = await s.room();
+    const results = await Promise.all(Array.from({ length: 6 }, () => createFeed(`/api/v1/rooms/${room}/calendar-feed`)));
+    expect(results.map((r) => r.status)).toEqual(Array<number>(6).fill(201));
+    expect(await s.count('calendar_feeds', `resource_id = '${room}' AND revoked_at IS NULL`)).toBe(1);
+    const working = await Promise.all(results.map(async (r) => (await read(r.body.url)).status));
+    expect(working.sort()).toEqual([200, 404, 404, 404, 404, 404]);
   });
 
   it('rotating or revoking a feed makes its old URL a 404, with the same body as an unknown token', async () => {

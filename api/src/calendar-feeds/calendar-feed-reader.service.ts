@@ -1,17 +1,18 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { IsNull } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { BLOCKING_STATUSES } from '../bookings/booking.entity.js';
 import { ProblemException } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { Room } from '../rooms/room.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { TenantRegistry } from '../tenancy/tenant-registry.service.js';
 import { CalendarFeed } from './calendar-feed.entity.js';
 import { type FeedEvent, renderFeed } from './calendar-feed-ics.js';
-import { feedTokenHash, parseFeedKey } from './calendar-feed-token.js';
+import { ENGINEER_ROLES, feedTokenHash, parseFeedKey } from './calendar-feed-token.js';
 
 /** What the feed covers: a month back (recent sessions stay visible) and a year ahead. */
 const PAST_DAYS = 30;
@@ -38,6 +39,7 @@ export class CalendarFeedReader {
     private readonly context: RequestContext,
     private readonly tenant: TenantConnection,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
   ) {}
 
   async render(key: string, host: string): Promise<RenderedFeed> {
@@ -56,6 +58,8 @@ export class CalendarFeedReader {
           if (!room) throw noFeed();
           name = room.name;
         } else {
+          // An engineer removed from the studio (or made a viewer) stops being published at once.
+          if (!(await this.isEngineer(parsed.organizationId, feed.resourceId))) throw noFeed();
           name = 'My sessions';
         }
         const rows = (await m.query(
@@ -73,6 +77,15 @@ export class CalendarFeedReader {
         return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
       }),
     );
+  }
+
+  private async isEngineer(organizationId: string, userId: string): Promise<boolean> {
+    const rows = (await this.control.query(`SELECT 1 FROM memberships WHERE organization_id = $1 AND user_id = $2 AND role::text = ANY($3::text[])`, [
+      organizationId,
+      userId,
+      ENGINEER_ROLES,
+    ])) as unknown[];
+    return rows.length > 0;
   }
 
   /** UIDs must not change from one poll to the next: the configured public host (PUBLIC_URL), else the host name without port. */

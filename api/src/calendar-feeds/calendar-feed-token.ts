@@ -17,3 +17,6 @@ export function parseFeedKey(key: string): { organizationId: string; token: stri
   const match = FEED_KEY.exec(key);
   return match ? { organizationId: match[1], token: match[2] } : undefined;
 }
+
+/** Members whose sessions a feed may publish: those who can be assigned to bookings (as BookingReferences.engineers). */
+export const ENGINEER_ROLES = ['engineer', 'admin', 'owner'];

@@ -2,17 +2,16 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { roleAtLeast } from '../auth/access.decorator.js';
+import { pgErrorCode } from '../common/pg-errors.js';
 import { ProblemException } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { Room } from '../rooms/room.entity.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { CalendarFeed, type CalendarFeedKind } from './calendar-feed.entity.js';
-import { feedKey, feedTokenHash, newFeedToken } from './calendar-feed-token.js';
+import { ENGINEER_ROLES, feedKey, feedTokenHash, newFeedToken } from './calendar-feed-token.js';
 import type { CalendarFeedCreatedDto } from './dto/calendar-feed.dto.js';
 
-/** Members who may be assigned to sessions (as BookingReferences.engineers). */
-const ENGINEER_ROLES = ['engineer', 'admin', 'owner'];
 
 const notFound = (what: string) => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', `No ${what} with this id in your studio.`);
 
@@ -33,15 +32,27 @@ export class CalendarFeedsService {
   async create(kind: CalendarFeedKind, resourceId: string, publicUrl: string): Promise<CalendarFeedCreatedDto> {
     await this.checkResource(kind, resourceId);
     const token = newFeedToken();
-    const feed = await this.tenant.transaction(async (m) => {
+    const feed = await this.rotate(kind, resourceId, token);
+    return { id: feed.id, url: `${publicUrl}/api/v1/calendar-feeds/${feedKey(this.tenant.tenantId, token)}`, createdAt: feed.createdAt.toISOString() };
+  }
+
+  /**
+   * Two simultaneous creations for one resource both revoke nothing the other has committed, and the second
+   * insert meets the first's live row in UQ_calendar_feeds_live (23505): it runs again, now revoking that
+   * one, so the latest request wins like any rotation instead of failing.
+   */
+  private async rotate(kind: CalendarFeedKind, resourceId: string, token: string, attempt = 1): Promise<CalendarFeed> {
+    return this.tenant.transaction(async (m) => {
       const repo = m.getRepository(CalendarFeed);
       if (kind === 'room' && !(await m.getRepository(Room).existsBy({ id: resourceId }))) throw notFound('room');
       await repo.update({ kind, resourceId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
       const created = await repo.save(repo.create({ kind, resourceId, tokenHash: feedTokenHash(token), createdBy: this.context.principal()?.userId ?? null, revokedAt: null }));
       await this.audit.record(m, { action: 'calendar_feed.created', targetType: 'calendar_feed', targetId: created.id, details: { kind, resourceId } });
       return created;
+    }).catch((err: unknown) => {
+      if (pgErrorCode(err) === '23505' && attempt < 5) return this.rotate(kind, resourceId, token, attempt + 1);
+      throw err;
     });
-    return { id: feed.id, url: `${publicUrl}/api/v1/calendar-feeds/${feedKey(this.tenant.tenantId, token)}`, createdAt: feed.createdAt.toISOString() };
   }
 
   /** Revokes the resource's live feed: its URL answers 404 from now on. 404 when there is none. */

@@ -142,7 +142,7 @@ describe('calendar feeds (ICS)', () => {
     expect(await s.count('calendar_feeds', `resource_id = '${roomId}' AND revoked_at IS NULL`)).toBe(0);
   });
 
-  it("a token presented with another studio's id is a 404: the studio part is never trusted alone", async () => {
+  it("a token presented with another studio's id is a 404: the studio part is never trusted alone; a suspended studio publishes nothing", async () => {
     const url = (await createFeed(`/api/v1/rooms/${roomId}/calendar-feed`).expect(201)).body.url as string;
     await read(url).expect(200);
     // Studio B has a live feed of its own: a lookup that trusted the studio part would find it.
@@ -152,6 +152,11 @@ describe('calendar feeds (ICS)', () => {
     await read(url.replace(s.organizationId, other.organizationId)).expect(404);
     await read(otherUrl.replace(other.organizationId, s.organizationId)).expect(404);
     await read(url.replace(s.organizationId, '00000000-0000-4000-8000-000000000000')).expect(404);
+    // A suspended studio publishes nothing.
+    await t.control.query(`UPDATE organizations SET suspended_at = now() WHERE id = $1`, [other.organizationId]);
+    await read(otherUrl).expect(404);
+    await t.control.query(`UPDATE organizations SET suspended_at = NULL WHERE id = $1`, [other.organizationId]);
+    await read(otherUrl).expect(200);
   });
 
   it("bad input → 400/404 problem and nothing written: a room id that is not a UUID, an unknown room, another studio's room, a non-member engineer", async () => {

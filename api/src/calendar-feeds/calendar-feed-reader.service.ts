@@ -46,7 +46,7 @@ export class CalendarFeedReader {
     const parsed = parseFeedKey(key);
     if (!parsed) throw noFeed();
     const studio = await this.registry.find(parsed.organizationId);
-    if (!studio || studio.status !== 'ready') throw noFeed();
+    if (!studio || studio.status !== 'ready' || (await this.isSuspended(parsed.organizationId))) throw noFeed();
     return this.context.runForTenant(parsed.organizationId, () =>
       this.tenant.run(async (m) => {
         const feed = await m.getRepository(CalendarFeed).findOneBy({ tokenHash: feedTokenHash(parsed.token), revokedAt: IsNull() });
@@ -77,6 +77,15 @@ export class CalendarFeedReader {
         return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
       }),
     );
+  }
+
+  /** A suspended studio (owner's email unverified past its deadline) publishes nothing, as its staff routes refuse. */
+  private async isSuspended(organizationId: string): Promise<boolean> {
+    const rows = (await this.control.query(
+      `SELECT 1 FROM organizations WHERE id = $1 AND (suspended_at IS NOT NULL OR unverified_until <= now())`,
+      [organizationId],
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   private async isEngineer(organizationId: string, userId: string): Promise<boolean> {

@@ -5,6 +5,9 @@ import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 // Issue 9, bookings.
 import { BookingsModule } from './bookings/bookings.module.js';
+// Issue 9, booking-extras: recall sheets and ICS feeds.
+import { RecallSheetsModule } from './recall-sheets/recall-sheets.module.js';
+import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
 // Issue 7, accounts-access: members, invites, API keys, the audit log.
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -65,6 +68,8 @@ export class AppModule {
         RoomsModule,
         EquipmentModule,
         EngineersModule,
+        RecallSheetsModule, // issue 9, booking-extras
+        CalendarFeedsModule, // issue 9, booking-extras
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

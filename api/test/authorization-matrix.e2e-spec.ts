@@ -135,12 +135,50 @@ describe('authorization matrix: every route × every caller', () => {
     return rows[0].id as string;
   };
 
+  // Issue 9, booking-extras: recall sheets and calendar feeds of studio A, written behind the app's back.
+  const matrixRecallSheet = async () => {
+    const bookingId = await matrixBooking('confirmed');
+    const { db } = await bookingRefs!;
+    await db.query(`INSERT INTO booking_recall_sheets (booking_id, version, tracks, settings, notes) VALUES ($1, 1, '[]', '[]', '')`, [bookingId]);
+    return bookingId;
+  };
+  /** A live feed of the resource; returns its token. */
+  const matrixFeed = async (kind: 'room' | 'engineer', resourceId: string) => {
+    const { db } = await bookingRefs!;
+    const token = randomBytes(32).toString('base64url');
+    await db.query(`UPDATE calendar_feeds SET revoked_at = now() WHERE kind = $1 AND resource_id = $2 AND revoked_at IS NULL`, [kind, resourceId]);
+    await db.query(`INSERT INTO calendar_feeds (kind, resource_id, token_hash) VALUES ($1, $2, $3)`, [kind, resourceId, sha256(token)]);
+    return token;
+  };
+  /** A fresh room of A with a live feed (a DELETE revokes it). */
+  const matrixRoomWithFeed = async () => {
+    await matrixBooking('confirmed'); // opens the tenant connection and its room
+    const { db } = await bookingRefs!;
+    const roomId = (await db.query(`INSERT INTO rooms (name, currency) VALUES ($1, 'EUR') RETURNING id`, [`Matrix feed room ${randomBytes(4).toString('hex')}`])).rows[0].id as string;
+    await matrixFeed('room', roomId);
+    return roomId;
+  };
+
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     '/api/v1/bookings/:id': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/summary': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/cancel': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/check-in': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/check-out': () => matrixBooking('in_progress'),
+    // Issue 9, booking-extras: a booking with a saved recall sheet (version 1, which `:version` names).
+    '/api/v1/bookings/:id/recall-sheet': () => matrixRecallSheet(),
+    '/api/v1/bookings/:id/recall-sheet/versions': () => matrixRecallSheet(),
+    '/api/v1/bookings/:id/recall-sheet/versions/:version': () => matrixRecallSheet(),
+    '/api/v1/rooms/:id/calendar-feed': () => matrixRoomWithFeed(),
+    // The caller's own user (A's owner for API keys, whose user is their creator): engineers manage their own feed.
+    // A viewer is no engineer: they get the engineer's (refused by role either way).
+    '/api/v1/engineers/:userId/calendar-feed': async (who) => {
+      const userId = who === 'viewer' ? users.engineer! : userOf(who);
+      await matrixFeed('engineer', userId);
+      return userId;
+    },
+    // The public feed: a live key of studio A (for anyone; the route takes no caller).
+    '/api/v1/calendar-feeds/:feedKey': async () => `${a.organizationId}.${await matrixFeed('room', await matrixRoomWithFeed())}.ics`,
     '/api/v1/clients/:id': async () => (await t.http().post('/api/v1/clients').set('cookie', await ownerCookie()).send({ name: 'Matrix client' }).expect(201)).body.id,
     '/api/v1/members/:id': async () => (await addMember(a.organizationId, 'viewer', 'Matrix fixture')).membershipId,
     '/api/v1/invites/:id': async () =>
@@ -181,8 +219,10 @@ describe('authorization matrix: every route × every caller', () => {
     const fixture = FIXTURES[route.path];
     if (!fixture) throw new Error(`No fixture for ${route.path}: add one to FIXTURES in authorization-matrix.e2e-spec.ts`);
     const value = await fixture(who);
-    const params = typeof value === 'string' ? { id: value } : value;
-    return Object.entries(params).reduce((path, [name, id]) => path.replace(`:${name}`, id), route.path);
+    // A string names the record (the first parameter; a `:version`, recall sheets, is the fixture's version 1);
+    // a map names each parameter.
+    if (typeof value === 'string') return route.path.replace(/:\w+/, value).replace(':version', '1');
+    return Object.entries(value).reduce((path, [name, id]) => path.replace(`:${name}`, id), route.path);
   };
 
   /** Sends the route's probe request as `who`. */
@@ -274,7 +314,8 @@ describe('authorization matrix: every route × every caller', () => {
         const refusal = expectedRefusal(rule, who);
         const otherStudioId = who === 'owner of another studio' && route.path.includes(':');
         let expected: number = refusal ?? baseline;
-        if (!refusal && otherStudioId && baseline < 300) expected = 404;
+        // A public route takes no caller: another studio's owner gets what anyone gets.
+        if (!refusal && otherStudioId && rule !== 'public' && baseline < 300) expected = 404;
         if (res.status !== expected) failures.push(`${route.method} ${route.path} as ${who}: ${res.status}, expected ${expected} (${JSON.stringify(res.body).slice(0, 160)})`);
         if (refusal || expected === 404) {
           expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

@@ -61,6 +61,8 @@ describe('openapi.json bounds hold on the real API', () => {
     createBookingSeries: () => ({ ...bookingBody, recurrence: { rrule: 'FREQ=WEEKLY;COUNT=2' } }) as never,
     updateBooking: () => ({ title: 'Bounded' }),
     cancelBooking: () => ({}),
+    // Issue 9, booking-extras.
+    saveRecallSheet: () => ({ baseVersion: 0, tracks: [], settings: [], notes: '' }) as never,
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

@@ -36,6 +36,9 @@ describe('openapi.json', () => {
         // Issue 9, bookings.
         'cancelBooking', 'checkInBooking', 'checkOutBooking', 'createBooking', 'createBookingSeries', 'getBooking', 'getBookingSummary', 'listBookings',
         'updateBooking',
+        // Issue 9, booking-extras.
+        'getRecallSheet', 'saveRecallSheet', 'listRecallSheetVersions', 'getRecallSheetVersion', 'createRoomCalendarFeed', 'revokeRoomCalendarFeed',
+        'createEngineerCalendarFeed', 'revokeEngineerCalendarFeed', 'getCalendarFeed',
       ].sort(),
     );
   });
@@ -55,7 +58,7 @@ describe('openapi.json contract', () => {
   it('declares a server and the security of every operation: [] exactly on the @Public() ones, API keys where the rule admits them', () => {
     expect(spec.servers).toEqual([expect.objectContaining({ url: '/', 'x-internal': false })]);
     const publicOps = operations(spec).filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map(({ op }) => op.operationId);
-    expect(publicOps.sort()).toEqual(['acceptInvite', 'confirmPasswordReset', 'live', 'login', 'ready', 'register', 'requestPasswordReset', 'session', 'verifyEmail']);
+    expect(publicOps.sort()).toEqual(['acceptInvite', 'confirmPasswordReset', 'getCalendarFeed', 'live', 'login', 'ready', 'register', 'requestPasswordReset', 'session', 'verifyEmail']);
     const sessionOnly = [
       'changePassword', 'createApiKey', 'createInvite', 'deleteApiKey', 'deleteInvite', 'deleteMember', 'endSession', 'listOrganizations', 'listSessions',
       'logout', 'me', 'resendVerification', 'signOutOtherSessions', 'switchOrganization', 'updateMember',
@@ -122,7 +125,12 @@ describe('openapi.json contract', () => {
         expect([op.operationId, deref(body).additionalProperties]).toEqual([op.operationId, false]);
       }
       for (const param of (op.parameters ?? []).filter((p: Json) => p.in === 'path')) {
-        expect(param.schema).toEqual({ type: 'string', format: 'uuid', maxLength: 36 });
+        // Issue 9, booking-extras: the path parameters that are not ids.
+        const notIds: Record<string, Json> = {
+          version: { type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 },
+          feedKey: { type: 'string', maxLength: 85, pattern: expect.any(String) },
+        };
+        expect(param.schema).toEqual(notIds[param.name] ?? { type: 'string', format: 'uuid', maxLength: 36 });
       }
     }
     expect(unbounded).toEqual([]);

@@ -234,10 +234,29 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       await spoof(t.http().post(withTenantQuery(`/api/v1/bookings/${bBooking.id}/${action}`)), a.cookie).send({}).expect(404);
     }
     await spoof(t.http().get(withTenantQuery(`/api/v1/bookings/${bBooking.id}/summary`)), a.cookie).expect(404);
+    // Its recall sheet: B saved one; A can neither read nor overwrite it.
+    const sheet = { baseVersion: 0, tracks: ['Intro'], settings: [{ label: 'Vocal mic', value: 'U87' }], notes: 'B only' };
+    await t.http().put(`/api/v1/bookings/${bBooking.id}/recall-sheet`).set('cookie', b.cookie).send(sheet).expect(201);
+    for (const path of ['recall-sheet', 'recall-sheet/versions', 'recall-sheet/versions/1']) {
+      await spoof(t.http().get(withTenantQuery(`/api/v1/bookings/${bBooking.id}/${path}`)), a.cookie).expect(404);
+    }
+    await spoof(t.http().put(withTenantQuery(`/api/v1/bookings/${bBooking.id}/recall-sheet`)), a.cookie).send({ ...sheet, baseVersion: 1, notes: 'A was here' }).expect(404);
+    expect((await t.http().get(`/api/v1/bookings/${bBooking.id}/recall-sheet`).set('cookie', b.cookie).expect(200)).body).toMatchObject({ version: 1, notes: 'B only' });
+    // Calendar feeds of B's room and B's engineer: not A's to create or revoke.
+    const bFeed = (await t.http().post(`/api/v1/rooms/${bBooking.roomId}/calendar-feed`).set('cookie', b.cookie).expect(201)).body as { url: string };
+    await spoof(t.http().post(withTenantQuery(`/api/v1/rooms/${bBooking.roomId}/calendar-feed`)), a.cookie).expect(404);
+    await spoof(t.http().delete(withTenantQuery(`/api/v1/rooms/${bBooking.roomId}/calendar-feed`)), a.cookie).expect(404);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/engineers/${b.userId}/calendar-feed`)), a.cookie).expect(404);
+    await spoof(t.http().delete(withTenantQuery(`/api/v1/engineers/${b.userId}/calendar-feed`)), a.cookie).expect(404);
+    await t.http().get(new URL(bFeed.url).pathname).expect(200); // B's feed still works
     expect((await t.http().get(`/api/v1/bookings/${bBooking.id}`).set('cookie', b.cookie).expect(200)).body).toEqual(bBefore);
 
     const aBooking = await bookingIn(a, 'Action A', '2031-05-06');
     await spoof(t.http().get(withTenantQuery(`/api/v1/bookings/${aBooking.id}/summary`)), a.cookie).expect(200);
+    await spoof(t.http().put(withTenantQuery(`/api/v1/bookings/${aBooking.id}/recall-sheet`)), a.cookie).send({ baseVersion: 0, tracks: [], settings: [], notes: 'A' }).expect(201);
+    const aFeed = (await spoof(t.http().post(withTenantQuery(`/api/v1/engineers/${a.userId}/calendar-feed`)), a.cookie).expect(201)).body as { url: string };
+    await t.http().get(new URL(aFeed.url).pathname).expect(200);
+    await spoof(t.http().delete(withTenantQuery(`/api/v1/engineers/${a.userId}/calendar-feed`)), a.cookie).expect(204);
     await spoof(t.http().post(withTenantQuery(`/api/v1/bookings/${aBooking.id}/cancel`)), a.cookie).send({}).expect(200);
     const series = await spoof(t.http().post(withTenantQuery('/api/v1/bookings/series')), a.cookie)
       .send({ clientId: aBooking.clientId, roomId: aBooking.roomId, title: 'Series of A', startsAt: '2031-06-02T10:00:00Z', endsAt: '2031-06-02T12:00:00Z', recurrence: { rrule: 'FREQ=WEEKLY;COUNT=2' } })
@@ -255,7 +274,11 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     const covered = [...tenantCollections().flatMap((p) => [p, `${p}/{id}`]), '/api/v1/members', '/api/v1/members/{id}', '/api/v1/audit', '/api/v1/invites/accept',
       // Their own case above: one settings row per studio, members as engineers, actions on a booking.
       '/api/v1/studio', '/api/v1/engineers', '/api/v1/engineers/{userId}/working-hours', '/api/v1/bookings/series',
-      '/api/v1/bookings/{id}/cancel', '/api/v1/bookings/{id}/check-in', '/api/v1/bookings/{id}/check-out', '/api/v1/bookings/{id}/summary'];
+      '/api/v1/bookings/{id}/cancel', '/api/v1/bookings/{id}/check-in', '/api/v1/bookings/{id}/check-out', '/api/v1/bookings/{id}/summary',
+      '/api/v1/bookings/{id}/recall-sheet', '/api/v1/bookings/{id}/recall-sheet/versions', '/api/v1/bookings/{id}/recall-sheet/versions/{version}',
+      '/api/v1/rooms/{id}/calendar-feed', '/api/v1/engineers/{userId}/calendar-feed',
+      // Public: the studio comes from the feed key and its token must be found in that studio (test/calendar-feeds.e2e-spec.ts).
+      '/api/v1/calendar-feeds/{feedKey}.ics'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

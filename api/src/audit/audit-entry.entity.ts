@@ -42,6 +42,10 @@ export const AUDIT_ACTIONS = [
   'engineer.working_hours_set',
   'engineer.time_off_added',
   'engineer.time_off_removed',
+  // Issue 9, booking-extras.
+  'booking.recall_sheet_saved',
+  'calendar_feed.created',
+  'calendar_feed.revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -60,6 +64,8 @@ export const AUDIT_TARGET_TYPES = [
   'room',
   'equipment',
   'engineer',
+  // Issue 9, booking-extras.
+  'calendar_feed',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

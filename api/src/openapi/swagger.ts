@@ -24,6 +24,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('audit', "The studio's audit log")
     .addTag('clients', "The studio's clients: bands, artists and labels it records")
     .addTag('bookings', 'Recording sessions: the calendar, holds, recurring series, check-in/out (issue 9)')
+    .addTag('calendar-feeds', 'Secret, revocable ICS feed URLs per room and per engineer (issue 9, booking-extras)')
     .addTag('health', 'Liveness and readiness probes for the load balancer')
     // Issue 9, resources.
     .addTag('studio', "The studio's settings: time zone, default currency, opening hours, default buffers")

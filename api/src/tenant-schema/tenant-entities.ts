@@ -2,12 +2,14 @@ import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { BookingEngineer } from '../bookings/booking-engineer.entity.js';
 import { BookingEquipment } from '../bookings/booking-equipment.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
+import { CalendarFeed } from '../calendar-feeds/calendar-feed.entity.js';
 import { Client } from '../clients/client.entity.js';
 import { EngineerProfile } from '../engineers/engineer-profile.entity.js';
 import { EngineerTimeOff } from '../engineers/engineer-time-off.entity.js';
 import { Equipment } from '../equipment/equipment.entity.js';
+import { RecallSheet } from '../recall-sheets/recall-sheet.entity.js';
 import { Room } from '../rooms/room.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 
 /** Every entity that lives in a tenant database. */
-export const TENANT_ENTITIES = [Client, AuditEntry, StudioSettings, Room, Equipment, EngineerProfile, EngineerTimeOff, Booking, BookingEngineer, BookingEquipment];
+export const TENANT_ENTITIES = [Client, AuditEntry, StudioSettings, Room, Equipment, EngineerProfile, EngineerTimeOff, Booking, BookingEngineer, BookingEquipment, RecallSheet, CalendarFeed];

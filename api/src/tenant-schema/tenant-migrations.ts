@@ -3,6 +3,8 @@ import { CreateAuditLog1764600000001 } from './migrations/1764600000001-CreateAu
 import { ClientsCreatedOrder1795680000000 } from './migrations/1795680000000-ClientsCreatedOrder.js';
 import { CreateStudioResources1796000000000 } from './migrations/1796000000000-CreateStudioResources.js';
 import { CreateBookings1796100000000 } from './migrations/1796100000000-CreateBookings.js';
+import { CreateRecallSheets1796150000000 } from './migrations/1796150000000-CreateRecallSheets.js';
+import { CreateCalendarFeeds1796160000000 } from './migrations/1796160000000-CreateCalendarFeeds.js';
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -11,6 +13,8 @@ export const TENANT_MIGRATIONS = [
   ClientsCreatedOrder1795680000000,
   CreateStudioResources1796000000000,
   CreateBookings1796100000000,
+  CreateRecallSheets1796150000000,
+  CreateCalendarFeeds1796160000000,
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

@@ -24,7 +24,7 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
     await c.query(`INSERT INTO booking_engineers (booking_id, user_id) VALUES ($1, $2)`, [booking, engineer]);
     const mic = (await c.query(`SELECT id FROM equipment WHERE name = 'Neumann U87'`)).rows[0].id;
     await c.query(`INSERT INTO booking_equipment (booking_id, equipment_id) VALUES ($1, $2)`, [booking, mic]);
-    await c.query(`INSERT INTO booking_recall_sheets (booking_id, version, tracks, settings, notes) VALUES ($1, 1, '["Track ' || $2::int || '"]', '[{"label":"Vocal mic","value":"U87"}]', 'take 3')`, [booking, n]);
+    await c.query(`INSERT INTO booking_recall_sheets (booking_id, version, tracks, settings, notes) VALUES ($1, 1, jsonb_build_array('Track ' || $2::int), '[{"label":"Vocal mic","value":"U87"}]', 'take 3')`, [booking, n]);
     await c.query(`INSERT INTO calendar_feeds (kind, resource_id, token_hash) VALUES ('room', $1, repeat(md5($2::text), 2))`, [rows[0].id, n]);
     await c.query(`INSERT INTO engineer_time_off (user_id, starts_at, ends_at, reason) VALUES (gen_random_uuid(), now(), now() + interval '2 days', 'holiday')`);
     await c.query(`INSERT INTO audit_log (actor_type, action, target_type, details) VALUES ('user', 'client.created', 'client', '{"n": ${n}}')`);

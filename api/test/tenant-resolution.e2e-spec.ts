@@ -278,7 +278,7 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       '/api/v1/bookings/{id}/recall-sheet', '/api/v1/bookings/{id}/recall-sheet/versions', '/api/v1/bookings/{id}/recall-sheet/versions/{version}',
       '/api/v1/rooms/{id}/calendar-feed', '/api/v1/engineers/{userId}/calendar-feed',
       // Public: the studio comes from the feed key and its token must be found in that studio (test/calendar-feeds.e2e-spec.ts).
-      '/api/v1/calendar-feeds/{feedKey}.ics'];
+      '/api/v1/calendar-feeds/{feedKey}'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

@@ -33,6 +33,9 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'booking.checked_out': m.audit_booking_checked_out,
 	'booking.hold_expired': m.audit_booking_hold_expired,
 	'booking.series_created': m.audit_booking_series_created,
+	'booking.recall_sheet_saved': m.audit_booking_recall_sheet_saved,
+	'calendar_feed.created': m.audit_calendar_feed_created,
+	'calendar_feed.revoked': m.audit_calendar_feed_revoked,
 	// Scheduling resources (issue 9).
 	'studio.updated': m.audit_studio_updated,
 	'room.created': m.audit_room_created,
@@ -66,7 +69,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	studio: m.audit_target_studio,
 	room: m.audit_target_room,
 	equipment: m.audit_target_equipment,
-	engineer: m.audit_target_engineer
+	engineer: m.audit_target_engineer,
+	calendar_feed: m.audit_target_calendar_feed
 };
 
 /** The kind of record an entry is about, in words. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { CliRuntime } from './cli.js';
+import { DEMO_DEFAULTS } from './demo-accounts.js';
 import { EXIT } from './exit-codes.js';
 import { writeJson } from './output.js';
 
@@ -9,8 +10,8 @@ export function registerSeedCommand(program: Command, runtime: CliRuntime): void
     .command('seed')
     .description('Create a demo studio (not in production): owner, two engineers, rooms, equipment, clients, studio hours, bookings over the next weeks; prints how to log in')
     .option('--demo', 'the demo studio (the only seed there is)')
-    .option('--email <email>', 'the owner\'s email (engineers get +alex / +sam variants)', 'owner@demo.example.com')
-    .option('--password <password>', 'the password of every demo account', 'demo studio 2026')
+    .option('--email <email>', 'the owner\'s email (engineers get +alex / +sam variants)', DEMO_DEFAULTS.email)
+    .option('--password <password>', 'the password of every demo account', DEMO_DEFAULTS.password)
     .action(async (options: { demo?: boolean; email: string; password: string }, command: Command) => {
       if (!options.demo) command.error('say --demo: it is the only seed', { exitCode: EXIT.USAGE });
       // Sign-up needs most of the API (auth, mail, audit, rate limits, logging): the seed runs in the API's own

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { createApp } from './app.factory.js';
+import { offerDemoOnFirstStart } from './cli/demo-on-start.js';
 import { drainHttp, ShutdownState } from './common/graceful-shutdown.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { StartupError, startEmbeddedPostgres, type EmbeddedServer } from './database/embedded-postgres.js';
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  // Issue 8: a first run offers the demo studio (RSM_DEMO=true seeds it), before "ready" so it can be used at once.
+  for (const line of await offerDemoOnFirstStart(app, config, `http://${host}:${port}`)) process.stdout.write(`${line}\n`);
   process.stdout.write(`Recording Studio Manager is ready: http://${host}:${port}/ (API docs: http://${host}:${port}/api/docs)\n`);
 }
 

@@ -35,6 +35,45 @@ describe('rsm seed --demo', () => {
       const members = await http().get('/api/v1/members').set('cookie', cookie).expect(200);
       expect(JSON.stringify(members.body).match(/"engineer"/g)).toHaveLength(2);
       await http().post('/api/v1/auth/login').send({ email: 'owner+alex@demo.test', password: 'demo studio password' }).expect(200);
+
+      // The bookings, as the calendar shows them: every one the summary counts, made through the booking service.
+      const [, total, confirmed, recurring, holds, completed] = /Bookings: (\d+) \((\d+) confirmed over the next 3 weeks, (\d+) in a weekly series, (\d+) holds, (\d+) completed\)/
+        .exec(run.stdout)!
+        .map(Number);
+      expect([recurring, holds, completed]).toEqual([3, 2, 3]);
+      expect(confirmed).toBeGreaterThanOrEqual(20);
+      const day = 86_400_000;
+      const calendar = await http()
+        .get('/api/v1/bookings')
+        .query({ from: new Date(Date.now() - 12 * day).toISOString(), to: new Date(Date.now() + 23 * day).toISOString() })
+        .set('cookie', cookie)
+        .expect(200);
+      const items = calendar.body.items as Array<Record<string, any>>;
+      expect(items).toHaveLength(total);
+      const byStatus = (status: string) => items.filter((b) => b.status === status);
+      expect(byStatus('confirmed')).toHaveLength(confirmed + recurring);
+      expect(byStatus('hold')).toHaveLength(holds);
+      for (const hold of byStatus('hold')) {
+        expect(new Date(hold.holdExpiresAt).getTime()).toBeLessThan(Date.now() + 5 * day);
+        expect(new Date(hold.startsAt).getTime()).toBeGreaterThan(new Date(hold.holdExpiresAt).getTime());
+      }
+      expect(byStatus('completed')).toHaveLength(completed);
+      for (const done of byStatus('completed')) {
+        expect(new Date(done.endsAt).getTime()).toBeLessThan(Date.now());
+        // Checked in and out on the day: the actual times are the session's, not the seed's run.
+        expect(new Date(done.actualStartAt).getTime()).toBeGreaterThanOrEqual(new Date(done.startsAt).getTime());
+        expect(new Date(done.actualEndAt).getTime()).toBeLessThanOrEqual(new Date(done.endsAt).getTime());
+      }
+      const series = items.filter((b) => b.seriesId !== null);
+      expect(series).toHaveLength(recurring);
+      expect(new Set(series.map((b) => b.seriesId)).size).toBe(1);
+      const upcoming = items.filter((b) => new Date(b.startsAt).getTime() > Date.now());
+      expect(upcoming).toHaveLength(total - completed);
+      expect(Math.max(...upcoming.map((b) => new Date(b.startsAt).getTime()))).toBeLessThan(Date.now() + 22 * day);
+      expect(upcoming.filter((b) => b.engineerIds.length > 0 && b.equipmentIds.length > 0).length).toBeGreaterThan(5);
+      // The room's rate, snapshotted by the booking service.
+      expect(items.every((b) => b.rate.currency === 'EUR' && b.rate.hourlyRateMinor > 0)).toBe(true);
+      expect(run.stdout).toMatch(/Not in the demo yet \(not built yet\): projects, invoices, portal accounts\./);
     } finally {
       await api.close();
     }
@@ -53,6 +92,8 @@ describe('rsm seed --demo', () => {
     expect(production.code).toBe(EXIT.USAGE);
     expect(production.stderr).toMatch(/not in production/);
     const json = await rsm(t, ['seed', '--demo', '--email', 'second@demo.test', '--json']);
-    expect(json.json<DemoStudio>()).toMatchObject({ counts: { rooms: 3, equipment: 5, engineers: 2, clients: 8 } });
+    // A second demo studio the same day gets the same calendar, without a conflict.
+    expect(json.code).toBe(EXIT.OK);
+    expect(json.json<DemoStudio>()).toMatchObject({ counts: { rooms: 3, equipment: 5, engineers: 2, clients: 8 }, bookings: { recurring: 3, holds: 2, completed: 3 } });
   });
 });

@@ -12,6 +12,7 @@ import { Equipment } from '../equipment/equipment.entity.js';
 import { Room } from '../rooms/room.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 import { TenantDataSources } from '../tenancy/tenant-data-sources.service.js';
+import { DemoBookings, type DemoBookingCounts } from './demo-bookings.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 export interface DemoStudio {
@@ -21,7 +22,12 @@ export interface DemoStudio {
   owner: { email: string; password: string };
   engineers: Array<{ email: string; password: string }>;
   counts: Record<string, number>;
+  bookings: DemoBookingCounts;
+  /** What the demo cannot have yet: these parts of the product do not exist. */
+  notYet: string[];
 }
+
+const NOT_YET = ['projects', 'invoices', 'portal accounts'];
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '10:00', closes: weekday === 6 ? '18:00' : '22:00' }));
 
@@ -38,10 +44,11 @@ export class DemoSeed {
     private readonly auth: AuthService,
     private readonly passwords: PasswordHasher,
     private readonly dataSources: TenantDataSources,
+    private readonly demoBookings: DemoBookings,
   ) {}
 
   static from(app: INestApplicationContext): DemoSeed {
-    return new DemoSeed(app.get(APP_CONFIG), app.get(CONTROL_DATA_SOURCE), app.get(AuthService), app.get(PasswordHasher), app.get(TenantDataSources));
+    return new DemoSeed(app.get(APP_CONFIG), app.get(CONTROL_DATA_SOURCE), app.get(AuthService), app.get(PasswordHasher), app.get(TenantDataSources), DemoBookings.from(app));
   }
 
   async seed({ email, password }: { email: string; password: string }): Promise<DemoStudio> {
@@ -70,9 +77,10 @@ export class DemoSeed {
       engineerIds.push(user.id);
     }
 
-    const counts = await this.dataSources.withTenant(organizationId, (ds) =>
+    const timeZone = 'Europe/Paris';
+    const { counts, resources } = await this.dataSources.withTenant(organizationId, (ds) =>
       ds.transaction(async (m) => {
-        await m.getRepository(StudioSettings).update({ id: 1 }, { timeZone: 'Europe/Paris', defaultCurrency: 'EUR', openingHours: WEEKDAYS, defaultSetupMinutes: 15, defaultTeardownMinutes: 15 });
+        await m.getRepository(StudioSettings).update({ id: 1 }, { timeZone, defaultCurrency: 'EUR', openingHours: WEEKDAYS, defaultSetupMinutes: 15, defaultTeardownMinutes: 15 });
         const roomRepo = m.getRepository(Room);
         const rooms: Room[] = await roomRepo.save(roomRepo.create([
           { name: 'Studio A', description: 'Live room and SSL control room', capacity: 8, hourlyRateMinor: 6000, dayRateMinor: 45000, currency: 'EUR', colour: '#6366f1' },
@@ -80,7 +88,7 @@ export class DemoSeed {
           { name: 'Vocal booth', capacity: 1, hourlyRateMinor: 2000, currency: 'EUR', colour: '#f59e0b', minLengthMinutes: 60 },
         ]));
         const equipmentRepo = m.getRepository(Equipment);
-        await equipmentRepo.save(equipmentRepo.create([
+        const equipment: Equipment[] = await equipmentRepo.save(equipmentRepo.create([
           { name: 'Neumann U87 Ai', category: 'microphone', serialNumber: 'U87-1042', homeRoomId: rooms[0].id, rateMinor: 1500, rateUnit: 'session', currency: 'EUR' },
           { name: 'Shure SM7B', category: 'microphone', homeRoomId: rooms[2].id },
           { name: 'Universal Audio 1176', category: 'outboard', homeRoomId: rooms[0].id },
@@ -89,12 +97,16 @@ export class DemoSeed {
         ]));
         await m.getRepository(EngineerProfile).save(engineerIds.map((userId, i) => ({ userId, workingHours: WEEKDAYS.slice(i, i + 5), specialties: engineers[i].specialties })));
         const clients = ['The Midnight Owls', 'Clara Voss', 'Northbound Records', 'Jonas & the Tide', 'Velvet Static', 'Ada Okafor', 'Blue Hour Quartet', 'Mara Lind'];
-        await m.getRepository(Client).save(
+        const savedClients = await m.getRepository(Client).save(
           clients.map((name, i) => ({ name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.com`, company: i % 3 === 2 ? name : null, phone: `+33 1 23 45 67 ${10 + i}` })),
         );
-        return { rooms: rooms.length, equipment: 5, engineers: engineerIds.length, clients: clients.length };
+        return {
+          counts: { rooms: rooms.length, equipment: equipment.length, engineers: engineerIds.length, clients: clients.length },
+          resources: { rooms: rooms.map((r) => r.id) as [string, string, string], equipment: equipment.map((e) => e.id), clients: savedClients.map((c) => c.id) },
+        };
       }),
     );
+    const bookings = await this.demoBookings.seed({ organizationId, owner: { userId: body.user.id, email }, timeZone, engineers: engineerIds as [string, string], ...resources });
     return {
       organizationId,
       studioName: body.organization.name,
@@ -102,6 +114,8 @@ export class DemoSeed {
       owner: { email, password },
       engineers: engineers.map((e) => ({ email: e.email, password })),
       counts,
+      bookings,
+      notYet: NOT_YET,
     };
   }
 }

@@ -109,6 +109,9 @@ const envSchema = z.object({
   // --- issue 8, ops-cli: deployments that run `rsm migrate` before switching traffic turn this off ---
   MIGRATE_ON_START: bool.default(true),
   // --- end of ops-cli ---
+  // --- issue 8, ops-finish: `npm start` seeds the demo studio on a first run ---
+  RSM_DEMO: bool.default(false),
+  // --- end of ops-finish ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -302,6 +305,8 @@ export interface AppConfig {
   tenantServers: { servers: TenantServerConfig[]; registryWatchMs: number; moveGraceMs: number };
   /** Issue 8, ops-cli: whether start-up migrates the tenants that are behind (the template always is). */
   migrateOnStart: boolean;
+  /** Issue 8, ops-finish: RSM_DEMO, start-up seeds the demo studio (`rsm seed --demo`) when there is no studio yet. */
+  demoOnFirstStart: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -409,6 +414,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     // Issue 8, ops-cli.
     migrateOnStart: env.MIGRATE_ON_START,
+    // Issue 8, ops-finish.
+    demoOnFirstStart: env.RSM_DEMO,
   };
 }
 

@@ -100,7 +100,27 @@ async function crawl(page: Page, start: string, selector: string, limit: number)
 export async function settled(page: Page): Promise<void> {
 	await page.waitForLoadState('load');
 	await page.waitForLoadState('networkidle');
+	// 'networkidle' belongs to the document: after a client-side navigation it has long been reached, so
+	// it would not wait for the new page's own requests. A watched page counts its requests in flight:
+	// wait until none has been in flight for a short quiet period.
+	const inflight = requestsInFlight.get(page);
+	if (!inflight) return;
+	let quietSince = Date.now();
+	await expect
+		.poll(
+			() => {
+				if (inflight.size > 0) quietSince = Date.now();
+				return inflight.size === 0 && Date.now() - quietSince >= QUIET_MS;
+			},
+			{ message: 'the page kept requests in flight', timeout: 20_000, intervals: [50] }
+		)
+		.toBe(true);
 }
+
+/** How long a watched page must have no request in flight to count as settled. */
+const QUIET_MS = 300;
+/** The requests each watched page has in flight (see watch). */
+const requestsInFlight = new WeakMap<Page, Set<unknown>>();
 
 /** A file-name-safe name for a page path: /clients?q=a → clients_q_a, / → home. */
 export function slugOf(path: string): string {
@@ -136,9 +156,14 @@ export function watch(page: Page, options: { expectedStatuses?: (url: string, st
 		if (msg.type() === 'error' || msg.type() === 'warning') watcher.problems.push(`${where()} console ${line}`);
 	});
 	page.on('pageerror', (err) => watcher.problems.push(`${where()} uncaught ${err.name}: ${err.message}`));
-	page.on('requestfailed', (request) =>
-		watcher.problems.push(`${where()} request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`)
-	);
+	const inflight = new Set<unknown>();
+	requestsInFlight.set(page, inflight);
+	page.on('request', (request) => inflight.add(request));
+	page.on('requestfinished', (request) => inflight.delete(request));
+	page.on('requestfailed', (request) => {
+		inflight.delete(request);
+		watcher.problems.push(`${where()} request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`);
+	});
 	page.on('response', (response) => {
 		const status = response.status();
 		if (status >= 400 && !options.expectedStatuses?.(response.url(), status)) {

@@ -2,7 +2,7 @@ import { type INestApplicationContext, type LoggerService } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { isDatabaseUnavailable, pgErrorCode } from '../common/pg-errors.js';
+import { isConnectionFailure } from '../common/pg-errors.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config.js';
 import { readOrCreateSecretFile } from '../database/secrets.js';
 import type { TenantMigrationOptions } from '../tenancy/tenant-migrator.service.js';
@@ -62,16 +62,7 @@ class StderrLogger implements LoggerService {
 }
 
 /** The control database is down, missing, refusing us, or unreachable (not: a bug in the module graph). */
-function cannotConnect(err: unknown): boolean {
-  const code = pgErrorCode(err) ?? '';
-  const message = err instanceof Error ? err.message : String(err);
-  return (
-    isDatabaseUnavailable(err) ||
-    /^(08|28|3D)/.test(code) ||
-    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(code) ||
-    /timeout|ECONNREFUSED|ENOTFOUND|getaddrinfo|password authentication|does not exist/i.test(message)
-  );
-}
+const cannotConnect = isConnectionFailure;
 
 function configFrom(overrides: CliOverrides): AppConfig {
   if (overrides.config) return overrides.config;

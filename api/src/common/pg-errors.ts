@@ -27,3 +27,18 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export function isPoolExhausted(err: unknown): boolean {
   return err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message);
 }
+
+/**
+ * The database could not be reached at all: down, missing, refusing our role, or unreachable on the
+ * network (not a bug in the caller). Used where a process fails fast at start-up (rsm, the worker).
+ */
+export function isConnectionFailure(err: unknown): boolean {
+  const code = pgErrorCode(err) ?? '';
+  const message = err instanceof Error ? err.message : String(err);
+  return (
+    isDatabaseUnavailable(err) ||
+    /^(08|28|3D)/.test(code) ||
+    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(code) ||
+    /timeout|ECONNREFUSED|ENOTFOUND|getaddrinfo|password authentication|does not exist/i.test(message)
+  );
+}

@@ -43,7 +43,11 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'equipment.deleted': m.audit_equipment_deleted,
 	'engineer.working_hours_set': m.audit_engineer_working_hours_set,
 	'engineer.time_off_added': m.audit_engineer_time_off_added,
-	'engineer.time_off_removed': m.audit_engineer_time_off_removed
+	'engineer.time_off_removed': m.audit_engineer_time_off_removed,
+	// Booking extras (issue 9)
+	'booking.recall_sheet_saved': m.audit_recall_sheet_saved,
+	'calendar_feed.created': m.audit_calendar_feed_created,
+	'calendar_feed.revoked': m.audit_calendar_feed_revoked
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -66,7 +70,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	studio: m.audit_target_studio,
 	room: m.audit_target_room,
 	equipment: m.audit_target_equipment,
-	engineer: m.audit_target_engineer
+	engineer: m.audit_target_engineer,
+	calendar_feed: m.audit_target_calendar_feed // issue 9, booking extras
 };
 
 /** The kind of record an entry is about, in words. */

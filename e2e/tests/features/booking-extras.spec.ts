@@ -22,7 +22,8 @@ function daysAhead(days: number): string {
 }
 
 async function studioWithBooking(page: Page, label: string) {
-	await registerViaApi(page.request, newOwner(label));
+	const owner = newOwner(label);
+	await registerViaApi(page.request, owner);
 	await send(page.request, 'patch', '/api/v1/studio', { timeZone: 'UTC' });
 	const room = await send<{ id: string }>(page.request, 'post', '/api/v1/rooms', { name: 'Studio A', colour: '#4f46e5' });
 	const client = await createClientViaApi(page.request, { name: 'The Midnight Owls' });
@@ -34,7 +35,7 @@ async function studioWithBooking(page: Page, label: string) {
 		startsAt: `${day}T10:00:00.000Z`,
 		endsAt: `${day}T13:00:00.000Z`
 	});
-	return { room, booking, day };
+	return { owner, room, booking, day };
 }
 
 async function axe(page: Page) {
@@ -138,5 +139,32 @@ test("a room's calendar feed is shown once, serves text/calendar, and stops when
 	await dialog.getByRole('button', { name: 'Revoke the link' }).click();
 	await expect(dialog).toBeHidden();
 	await expect(page.getByRole('region', { name: 'Notices' })).toContainText('The calendar feed link for Studio A is revoked.');
+	expect((await page.request.get(url)).status()).toBe(404);
+});
+
+test("an engineer's own calendar feed from the engineers page: revoking before any link says so, a link serves text/calendar until revoked", async ({ page }) => {
+	const { owner } = await studioWithBooking(page, 'engfeed');
+	await page.goto('/engineers');
+	const open = () => page.getByRole('button', { name: `Calendar feed for ${owner.name}` }).click();
+	const dialog = page.getByRole('dialog', { name: `Calendar feed · ${owner.name}` });
+
+	// Nothing to revoke yet: the dialog says so instead of pretending.
+	await open();
+	await dialog.getByRole('button', { name: 'Revoke the link' }).click();
+	await dialog.getByRole('button', { name: 'Revoke the link' }).click();
+	await expect(dialog.getByRole('alert')).toContainText('There is no calendar feed link to revoke.');
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+	await dialog.getByRole('button', { name: 'Create a link' }).click();
+	const url = await dialog.getByTestId('calendar-feed-url').inputValue();
+	const feed = await page.request.get(url);
+	expect(feed.headers()['content-type']).toContain('text/calendar');
+	expect(await feed.text()).toContain('BEGIN:VCALENDAR');
+	await dialog.getByRole('button', { name: 'I’ve copied it' }).click();
+
+	await open();
+	await dialog.getByRole('button', { name: 'Revoke the link' }).click();
+	await dialog.getByRole('button', { name: 'Revoke the link' }).click();
+	await expect(dialog).toBeHidden();
 	expect((await page.request.get(url)).status()).toBe(404);
 });

@@ -26,7 +26,10 @@ describe('can', () => {
 		'studio.write': ['owner', 'admin'],
 		'rooms.write': ['owner', 'admin'],
 		'equipment.write': ['owner', 'admin'],
-		'schedule.writeOwn': ['owner', 'admin', 'engineer']
+		'schedule.writeOwn': ['owner', 'admin', 'engineer'],
+		'recallSheets.write': ['owner', 'admin', 'engineer'],
+		'rooms.feed': ['owner', 'admin'],
+		'engineers.feedOwn': ['owner', 'admin', 'engineer']
 	};
 
 	it('follows the levels the API declares', () => {

@@ -21,7 +21,11 @@ export const CAPABILITIES = {
 	'studio.write': 'PATCH /api/v1/studio',
 	'rooms.write': 'POST /api/v1/rooms',
 	'equipment.write': 'POST /api/v1/equipment',
-	'schedule.writeOwn': 'PUT /api/v1/engineers/{userId}/working-hours'
+	'schedule.writeOwn': 'PUT /api/v1/engineers/{userId}/working-hours',
+	// Booking extras (issue 9): recall sheets (engineers+) and ICS feeds (rooms: admins; an engineer: themselves or an admin).
+	'recallSheets.write': 'PUT /api/v1/bookings/{id}/recall-sheet',
+	'rooms.feed': 'POST /api/v1/rooms/{id}/calendar-feed',
+	'engineers.feedOwn': 'POST /api/v1/engineers/{userId}/calendar-feed'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

@@ -28,6 +28,22 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
     await c.query(`INSERT INTO calendar_feeds (kind, resource_id, token_hash) VALUES ('room', $1, repeat(md5($2::text), 2))`, [rows[0].id, n]);
     await c.query(`INSERT INTO engineer_time_off (user_id, starts_at, ends_at, reason) VALUES (gen_random_uuid(), now(), now() + interval '2 days', 'holiday')`);
     await c.query(`INSERT INTO audit_log (actor_type, action, target_type, details) VALUES ('user', 'client.created', 'client', '{"n": ${n}}')`);
+    // Issue 10: a project with a track, a file with peaks, a deliverable version under review, a comment, an event.
+    const project = (await c.query(`INSERT INTO projects (client_id, title, type, budget_minor, budget_currency) VALUES ($1, 'Album ' || $2::int, 'album', 1500000, 'EUR') RETURNING id`, [client, n])).rows[0].id;
+    await c.query(`UPDATE bookings SET project_id = $1 WHERE id = $2`, [project, booking]);
+    const track = (await c.query(`INSERT INTO tracks (project_id, title, position, isrc, bpm) VALUES ($1, 'Song', 1, 'FRZ031234567', 92.5) RETURNING id`, [project])).rows[0].id;
+    const file = (
+      await c.query(
+        `INSERT INTO files (project_id, track_id, original_name, storage, storage_key, size_bytes, content_type, sha256, peaks_status)
+         VALUES ($1, $2, 'mix.wav', 'local', 'key-' || gen_random_uuid(), 1024, 'audio/wav', repeat('a', 64), 'ready') RETURNING id`,
+        [project, track],
+      )
+    ).rows[0].id;
+    await c.query(`INSERT INTO file_peaks (file_id, duration_seconds, sample_rate, channels, peaks) VALUES ($1, 3.5, 44100, 2, '[0.1, 0.5]')`, [file]);
+    const deliverable = (await c.query(`INSERT INTO deliverables (project_id, track_id, title, rounds_used) VALUES ($1, $2, 'Song, mix', 1) RETURNING id`, [project, track])).rows[0].id;
+    const version = (await c.query(`INSERT INTO deliverable_versions (deliverable_id, number, file_id, status, revision_round) VALUES ($1, 1, $2, 'changes_requested', 1) RETURNING id`, [deliverable, file])).rows[0].id;
+    await c.query(`INSERT INTO review_comments (version_id, at_seconds, body, author_user_id, author_name) VALUES ($1, 3.25, 'Vocals up', gen_random_uuid(), 'Ana')`, [version]);
+    await c.query(`INSERT INTO outbox (type, subject_type, subject_id, payload) VALUES ('version.changes_requested', 'deliverable', $1, '{"round": 1}')`, [deliverable]);
     await c.query(`UPDATE studio_settings SET time_zone = 'Europe/Paris', default_setup_minutes = $1`, [n]);
   });
 }
@@ -60,11 +76,19 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
       'bookings',
       'calendar_feeds',
       'clients',
+      'deliverable_versions',
+      'deliverables',
       'engineer_profiles',
       'engineer_time_off',
       'equipment',
+      'file_peaks',
+      'files',
+      'outbox',
+      'projects',
+      'review_comments',
       'rooms',
       'studio_settings',
+      'tracks',
     ]);
     expect(before.every((tables) => Object.values(tables).every((table) => table.rows > 0))).toBe(true);
 

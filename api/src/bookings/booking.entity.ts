@@ -1,5 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Client } from '../clients/client.entity.js';
+import { Project } from '../projects/project.entity.js';
 import { Room } from '../rooms/room.entity.js';
 
 export const BOOKING_STATUSES = ['hold', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const;
@@ -24,6 +25,7 @@ export const BLOCKING_STATUSES: readonly BookingStatus[] = ['hold', 'confirmed',
 @Exclusion('EXC_bookings_room_overlap', `USING gist ("room_id" WITH =, "span" WITH &&) WHERE ("active")`)
 @Index('idx_bookings_span', { synchronize: false }) // gist (span) for the calendar query: created by migration
 @Index('idx_bookings_series', ['seriesId', 'startsAt'])
+@Index('idx_bookings_project', ['projectId', 'startsAt'])
 @Index('idx_bookings_hold_expiry', { synchronize: false }) // partial (hold_expires_at) WHERE status = 'hold': created by migration
 export class Booking {
   @PrimaryGeneratedColumn('uuid')
@@ -43,9 +45,13 @@ export class Booking {
   @JoinColumn({ name: 'room_id' })
   room?: Room;
 
-  /** The project (projects issue); no foreign key until that table exists. */
+  /** The project the session worked on (same client; checked by the bookings service). */
   @Column({ name: 'project_id', type: 'uuid', nullable: true })
   projectId: string | null;
+
+  @ManyToOne(() => Project, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'project_id' })
+  project?: Project;
 
   /** Bookings created together from one RRULE share this id. */
   @Column({ name: 'series_id', type: 'uuid', nullable: true })

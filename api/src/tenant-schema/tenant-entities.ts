@@ -4,12 +4,24 @@ import { BookingEquipment } from '../bookings/booking-equipment.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { CalendarFeed } from '../calendar-feeds/calendar-feed.entity.js';
 import { Client } from '../clients/client.entity.js';
+import { DeliverableVersion } from '../deliverables/deliverable-version.entity.js';
+import { Deliverable } from '../deliverables/deliverable.entity.js';
+import { ReviewComment } from '../deliverables/review-comment.entity.js';
 import { EngineerProfile } from '../engineers/engineer-profile.entity.js';
 import { EngineerTimeOff } from '../engineers/engineer-time-off.entity.js';
 import { Equipment } from '../equipment/equipment.entity.js';
+import { FilePeaks } from '../files/file-peaks.entity.js';
+import { StoredFile } from '../files/stored-file.entity.js';
+import { OutboxEvent } from '../outbox/outbox-event.entity.js';
+import { Project } from '../projects/project.entity.js';
+import { Track } from '../projects/track.entity.js';
 import { RecallSheet } from '../recall-sheets/recall-sheet.entity.js';
 import { Room } from '../rooms/room.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 
 /** Every entity that lives in a tenant database. */
-export const TENANT_ENTITIES = [Client, AuditEntry, StudioSettings, Room, Equipment, EngineerProfile, EngineerTimeOff, Booking, BookingEngineer, BookingEquipment, RecallSheet, CalendarFeed];
+export const TENANT_ENTITIES = [
+  Client, AuditEntry, StudioSettings, Room, Equipment, EngineerProfile, EngineerTimeOff, Booking, BookingEngineer, BookingEquipment, RecallSheet, CalendarFeed,
+  // Issue 10: projects, tracks, files, deliverables and reviews; the outbox (events for the real-time issue).
+  Project, Track, StoredFile, FilePeaks, Deliverable, DeliverableVersion, ReviewComment, OutboxEvent,
+];

@@ -5,6 +5,7 @@ import { CreateStudioResources1796000000000 } from './migrations/1796000000000-C
 import { CreateBookings1796100000000 } from './migrations/1796100000000-CreateBookings.js';
 import { CreateRecallSheets1796150000000 } from './migrations/1796150000000-CreateRecallSheets.js';
 import { CreateCalendarFeeds1796160000000 } from './migrations/1796160000000-CreateCalendarFeeds.js';
+import { CreateProjects1796500000000 } from './migrations/1796500000000-CreateProjects.js';
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -15,6 +16,7 @@ export const TENANT_MIGRATIONS = [
   CreateBookings1796100000000,
   CreateRecallSheets1796150000000,
   CreateCalendarFeeds1796160000000,
+  CreateProjects1796500000000,
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

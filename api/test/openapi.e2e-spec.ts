@@ -39,6 +39,9 @@ describe('openapi.json', () => {
         // Issue 9, booking-extras.
         'getRecallSheet', 'saveRecallSheet', 'listRecallSheetVersions', 'getRecallSheetVersion', 'createRoomCalendarFeed', 'revokeRoomCalendarFeed',
         'createEngineerCalendarFeed', 'revokeEngineerCalendarFeed', 'getCalendarFeed',
+        // Issue 10, projects.
+        'createProject', 'listProjects', 'getProject', 'listProjectBookings', 'updateProject', 'deleteProject',
+        'listTracks', 'createTrack', 'reorderTracks', 'updateTrack', 'deleteTrack',
       ].sort(),
     );
   });

@@ -983,7 +983,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The project's bookings (sessions), by start time */
+        /**
+         * The project's bookings (sessions), by start time
+         * @description Every status, cancelled ones included, in the shape of GET /bookings/{id}.
+         */
         get: operations["listProjectBookings"];
         put?: never;
         post?: never;
@@ -1000,7 +1003,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A project's tracks, in order */
+        /**
+         * A project's tracks, in order
+         * @description By position, 1 first.
+         */
         get: operations["listTracks"];
         put?: never;
         /**
@@ -1682,8 +1688,8 @@ export interface components {
             /** @default planned */
             status: components["schemas"]["ProjectStatus"];
             /** @example Night Flights (LP) */
-            title?: string;
-            type?: components["schemas"]["ProjectType"];
+            title: string;
+            type: components["schemas"]["ProjectType"];
         };
         CreateRoomDto: {
             /** @description false: keeps the room and its history, takes no new bookings */
@@ -1765,7 +1771,7 @@ export interface components {
             /** @default recording */
             status: components["schemas"]["TrackStatus"];
             /** @example Night Flight */
-            title?: string;
+            title: string;
         };
         CreatedApiKeyDto: {
             /** Format: date-time */

@@ -29,7 +29,10 @@ describe('can', () => {
 		'schedule.writeOwn': ['owner', 'admin', 'engineer'],
 		'recallSheets.write': ['owner', 'admin', 'engineer'],
 		'rooms.feed': ['owner', 'admin'],
-		'engineers.feedOwn': ['owner', 'admin', 'engineer']
+		'engineers.feedOwn': ['owner', 'admin', 'engineer'],
+		// Projects (issue 10).
+		'projects.write': ['owner', 'admin', 'engineer'],
+		'projects.delete': ['owner', 'admin']
 	};
 
 	it('follows the levels the API declares', () => {

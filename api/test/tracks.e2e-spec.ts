@@ -156,6 +156,25 @@ describe('tracks: API', () => {
       expect(await snapshot()).toEqual(before);
     });
 
+    it('waits on the project row lock: a reorder sent while a track is being deleted then refuses its stale list, and positions stay 1..n (issue 15)', async () => {
+      const id = await project();
+      const [a, b, c, d] = [await add(id, { title: 'A' }), await add(id, { title: 'B' }), await add(id, { title: 'C' }), await add(id, { title: 'D' })];
+      // Another writer holds the project, as a delete does, and removes B and closes the gap (not yet committed).
+      const locker = await connectTenantDatabase(t, s.organizationId);
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [id]);
+      await locker.query('DELETE FROM tracks WHERE id = $1', [b.id]);
+      await locker.query('UPDATE tracks SET position = position - 1 WHERE project_id = $1 AND position > 2', [id]);
+      const pending = put(id, [d.id, c.id, b.id, a.id]).then((r) => r);
+      await new Promise((r) => setTimeout(r, 300));
+      await locker.query('COMMIT');
+      await locker.end();
+      const res = await pending;
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].field).toBe('trackIds');
+      expect(await order(id)).toEqual(['1:A', '2:C', '3:D']);
+    });
+
     it.each([
       ['not a list', 'nope', 'trackIds'],
       ['ids that are not UUIDs', ['a', 'b'], 'trackIds'],

@@ -95,6 +95,8 @@ describe('tracks: API', () => {
     const res = await s.api.patch(`/api/v1/tracks/${track.id}`).send({ isrc: 'fr-z03-14-00123', artist: null, status: 'mastering' }).expect(200);
     expect(res.body).toMatchObject({ title: 'Song', artist: null, isrc: 'FRZ031400123', bpm: 120, key: 'C', status: 'mastering', position: 1 });
     expect(new Date(res.body.updatedAt).getTime()).toBeGreaterThan(new Date(track.updatedAt).getTime());
+    const audit = await s.db.query(`SELECT details FROM audit_log WHERE target_id = $1 AND action = 'track.updated'`, [track.id]);
+    expect(audit.rows).toEqual([{ details: { projectId: id, fields: ['artist', 'isrc', 'status'] } }]);
     const before = await snapshot();
     for (const bad of [{ title: null }, { status: null }, { isrc: 'nope' }, { bpm: -3 }, { position: 2 }, { projectId: randomUUID() }]) {
       const refused = await s.api.patch(`/api/v1/tracks/${track.id}`).send({ key: 'D', ...bad }).expect(400);
@@ -215,6 +217,8 @@ describe('tracks: API', () => {
     expect((await other.api.get(`/api/v1/projects/${theirs}/tracks`).expect(200)).body).toEqual(before);
     expect((await s.api.get('/api/v1/projects/x/tracks').expect(400)).body.errors[0].field).toBe('id');
     expect((await s.api.patch('/api/v1/tracks/x').send({ title: 'y' }).expect(400)).body.errors[0].field).toBe('id');
+    expect((await s.api.delete('/api/v1/tracks/x').expect(400)).body.errors[0].field).toBe('id');
+    expect((await put('x', []).expect(400)).body.errors[0].field).toBe('id');
   });
 
   it('viewers read tracks but cannot add, edit, reorder or delete them', async () => {

@@ -46,6 +46,16 @@ export const AUDIT_ACTIONS = [
   'booking.recall_sheet_saved',
   'calendar_feed.created',
   'calendar_feed.revoked',
+  // Issue 10, reviews: deliverables, versions and review comments.
+  'deliverable.created',
+  'deliverable.updated',
+  'deliverable.deleted',
+  'version.uploaded',
+  'version.approved',
+  'version.changes_requested',
+  'review_comment.created',
+  'review_comment.updated',
+  'review_comment.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -66,6 +76,10 @@ export const AUDIT_TARGET_TYPES = [
   'engineer',
   // Issue 9, booking-extras.
   'calendar_feed',
+  // Issue 10, reviews.
+  'deliverable',
+  'deliverable_version',
+  'review_comment',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

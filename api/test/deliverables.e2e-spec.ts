@@ -261,6 +261,20 @@ describe('deliverables, versions and revision rounds', () => {
     expect(decided.decidedBy).toEqual({ kind: 'staff', id: engineer.userId, name: 'Ed Engineer' });
   });
 
+  it('the lists stay bounded: a full project or deliverable refuses more (409 limit-reached), nothing written', async () => {
+    const projectId = await insertProject(db);
+    await db.query(`INSERT INTO deliverables (project_id, title) SELECT $1, 'Filler ' || n FROM generate_series(1, 500) n`, [projectId]);
+    const full = await owner().post(`/api/v1/projects/${projectId}/deliverables`, { title: 'One too many' }).expect(409);
+    expect(full.body.type).toBe('https://rsm.dev/problems/limit-reached');
+    const deliverableId = await insertDeliverable(db, await insertProject(db));
+    const [{ project_id: otherProject }] = (await db.query(`SELECT project_id FROM deliverables WHERE id = $1`, [deliverableId])).rows;
+    const fileId = await insertFile(db, otherProject);
+    await db.query(`INSERT INTO deliverable_versions (deliverable_id, number, file_id) SELECT $1, n, $2 FROM generate_series(1, 200) n`, [deliverableId, fileId]);
+    const before = await counts();
+    expect((await owner().post(`/api/v1/deliverables/${deliverableId}/versions`, { fileId }).expect(409)).body.type).toBe('https://rsm.dev/problems/limit-reached');
+    expect(await counts()).toEqual(before);
+  });
+
   it('bad input on every endpoint is a 400 problem and writes nothing', async () => {
     const projectId = await insertProject(db);
     const deliverableId = await insertDeliverable(db, projectId);

@@ -137,6 +137,19 @@ describe('review comments', () => {
     expect(stored).toMatchObject({ body: 'After', resolved: true });
   });
 
+  it('a version holds at most 1000 comments, replies included (409 limit-reached, nothing written)', async () => {
+    const { versionId } = await insertReviewChain(db);
+    const top = await comment(engineer.cookie, versionId, { atSeconds: 1, body: 'Top' });
+    await db.query(
+      `INSERT INTO review_comments (version_id, at_seconds, body, author_user_id, author_name) SELECT $1, n, 'Filler', $2, 'Filler' FROM generate_series(1, 999) n`,
+      [versionId, engineer.userId],
+    );
+    const before = await counts();
+    expect((await as(engineer.cookie).post(`/api/v1/versions/${versionId}/comments`, { atSeconds: 1, body: 'Full' }).expect(409)).body.type).toBe('https://rsm.dev/problems/limit-reached');
+    expect((await as(engineer.cookie).post(`/api/v1/comments/${top.id}/replies`, { body: 'Full' }).expect(409)).body.type).toBe('https://rsm.dev/problems/limit-reached');
+    expect(await counts()).toEqual(before);
+  });
+
   it('bad input on every comment endpoint is a 400 problem and writes nothing', async () => {
     const { versionId } = await insertReviewChain(db);
     const top = await comment(engineer.cookie, versionId, { atSeconds: 1, body: 'Top' });

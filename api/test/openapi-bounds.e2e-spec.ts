@@ -63,6 +63,15 @@ describe('openapi.json bounds hold on the real API', () => {
     cancelBooking: () => ({}),
     // Issue 9, booking-extras.
     saveRecallSheet: () => ({ baseVersion: 0, tracks: [], settings: [], notes: '' }) as never,
+    // Issue 10, reviews.
+    createDeliverable: () => ({ title: 'Bounded' }),
+    updateDeliverable: () => ({ title: 'Bounded' }),
+    createVersion: () => ({ fileId: '00000000-0000-4000-8000-000000000000' }),
+    approveVersion: () => ({}),
+    requestVersionChanges: () => ({}),
+    createReviewComment: () => ({ atSeconds: 1, body: 'Bounded' }) as never,
+    replyToReviewComment: () => ({ body: 'Bounded' }),
+    updateReviewComment: () => ({ body: 'Bounded' }),
     // Issue 10, projects (ids need not exist: a field over its bound is refused before any lookup).
     createProject: () => ({ clientId: '00000000-0000-4000-8000-000000000000', title: 'Bounded', type: 'album' }),
     updateProject: () => ({}),

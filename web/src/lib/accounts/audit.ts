@@ -54,7 +54,17 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'equipment.deleted': m.audit_equipment_deleted,
 	'engineer.working_hours_set': m.audit_engineer_working_hours_set,
 	'engineer.time_off_added': m.audit_engineer_time_off_added,
-	'engineer.time_off_removed': m.audit_engineer_time_off_removed
+	'engineer.time_off_removed': m.audit_engineer_time_off_removed,
+	// Issue 10, reviews.
+	'deliverable.created': m.audit_deliverable_created,
+	'deliverable.updated': m.audit_deliverable_updated,
+	'deliverable.deleted': m.audit_deliverable_deleted,
+	'version.uploaded': m.audit_version_uploaded,
+	'version.approved': m.audit_version_approved,
+	'version.changes_requested': m.audit_version_changes_requested,
+	'review_comment.created': m.audit_review_comment_created,
+	'review_comment.updated': m.audit_review_comment_updated,
+	'review_comment.deleted': m.audit_review_comment_deleted
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -80,7 +90,11 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	engineer: m.audit_target_engineer,
 	calendar_feed: m.audit_target_calendar_feed,
 	project: m.audit_target_project,
-	track: m.audit_target_track
+	track: m.audit_target_track,
+	// Issue 10, reviews.
+	deliverable: m.audit_target_deliverable,
+	deliverable_version: m.audit_target_deliverable_version,
+	review_comment: m.audit_target_review_comment
 };
 
 /** The kind of record an entry is about, in words. */

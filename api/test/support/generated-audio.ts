@@ -196,11 +196,16 @@ const MP3_FRAME_BYTES = 417;
  * +1 in the count1 region (table B: quadruple (0,1,0,0) is the 4-bit code 15 − 4 = 1011, then its sign
  * bit 0), at `globalGain` (210 means a dequantised value of 1).
  */
-export function mp3Frame(kind: 'silent' | 'tone', globalGain = 210): Buffer {
+export function mp3Frame(kind: 'silent' | 'tone' | 'silent-stereo', globalGain = 210): Buffer {
   const w = new BitWriter();
   // Header: sync, MPEG-1, Layer III, no CRC | bitrate 128k (1001), 44.1k (00), no padding | mono (11).
   w.write(0xfffb, 16);
   w.write(0x90, 8);
+  if (kind === 'silent-stereo') {
+    // Stereo (00): 32 bytes of side info, all zero as well — nothing coded in either channel.
+    w.write(0x00, 8);
+    return w.buffer(MP3_FRAME_BYTES);
+  }
   w.write(0xc0, 8);
   // Side info (mono, 17 bytes): main_data_begin 9 (0: no bit reservoir), private 5, scfsi 4.
   w.write(0, 9);
@@ -225,6 +230,6 @@ export function mp3Frame(kind: 'silent' | 'tone', globalGain = 210): Buffer {
   return w.buffer(MP3_FRAME_BYTES);
 }
 
-export function mp3(frames: Array<'silent' | 'tone'>, globalGain?: number): Buffer {
+export function mp3(frames: Array<'silent' | 'tone' | 'silent-stereo'>, globalGain?: number): Buffer {
   return Buffer.concat(frames.map((kind) => mp3Frame(kind, globalGain)));
 }

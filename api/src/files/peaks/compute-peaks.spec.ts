@@ -121,8 +121,16 @@ describe('computePeaks: MP3', () => {
     for (const p of loud) expect(p).toBeGreaterThan(0.05);
   });
 
+  it('reads the channel count from the frame header (mpg123-decoder always returns two channels)', async () => {
+    const result = await computePeaks(streamOf(mp3(Array<'silent-stereo'>(30).fill('silent-stereo'))), 'audio/mpeg', 30);
+    expect(result).toMatchObject({ sampleRate: 44100, channels: 2 });
+    expect(result.durationSeconds).toBeCloseTo((30 * MP3_FRAME_SAMPLES) / 44100, 1);
+    expect(result.peaks.every((p) => p === 0)).toBe(true);
+  });
+
   it('skips an ID3v2 tag in front of the first frame', async () => {
-    const tag = Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x10\x00', 'latin1'), Buffer.alloc(2048)]); // size 0x800
+    // Size 0x800; inside, bytes that look like a stereo frame header (cover art can hold anything).
+    const tag = Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x10\x00', 'latin1'), Buffer.alloc(1000), Buffer.from([0xff, 0xfb, 0x90, 0x00]), Buffer.alloc(1044)]);
     const result = await computePeaks(streamOf(Buffer.concat([tag, mp3(Array<'tone'>(20).fill('tone'), 200)]), 333), 'audio/mpeg', 20);
     expect(result.channels).toBe(1);
     expect(result.durationSeconds).toBeCloseTo((20 * MP3_FRAME_SAMPLES) / 44100, 1);

@@ -8,6 +8,8 @@ import { BookingsModule } from './bookings/bookings.module.js';
 // Issue 9, booking-extras: recall sheets and ICS feeds.
 import { RecallSheetsModule } from './recall-sheets/recall-sheets.module.js';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
+// Issue 10, files: uploads, downloads and the blob stores.
+import { FilesModule } from './files/files.module.js';
 // Issue 7, accounts-access: members, invites, API keys, the audit log.
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -70,6 +72,7 @@ export class AppModule {
         EngineersModule,
         RecallSheetsModule, // issue 9, booking-extras
         CalendarFeedsModule, // issue 9, booking-extras
+        FilesModule, // issue 10, files
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

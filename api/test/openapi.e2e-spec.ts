@@ -39,6 +39,8 @@ describe('openapi.json', () => {
         // Issue 9, booking-extras.
         'getRecallSheet', 'saveRecallSheet', 'listRecallSheetVersions', 'getRecallSheetVersion', 'createRoomCalendarFeed', 'revokeRoomCalendarFeed',
         'createEngineerCalendarFeed', 'revokeEngineerCalendarFeed', 'getCalendarFeed',
+        // Issue 10, files.
+        'uploadProjectFile', 'listProjectFiles', 'uploadBookingFile', 'listBookingFiles', 'getStorageUsage', 'getFile', 'getFileContent', 'deleteFile',
       ].sort(),
     );
   });

@@ -46,6 +46,9 @@ export const AUDIT_ACTIONS = [
   'booking.recall_sheet_saved',
   'calendar_feed.created',
   'calendar_feed.revoked',
+  // Issue 10, files.
+  'file.uploaded',
+  'file.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -66,6 +69,8 @@ export const AUDIT_TARGET_TYPES = [
   'engineer',
   // Issue 9, booking-extras.
   'calendar_feed',
+  // Issue 10, files.
+  'file',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

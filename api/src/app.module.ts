@@ -29,6 +29,8 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
+// Issue 10, peaks: the waveform job and GET /files/{id}/peaks.
+import { FilePeaksModule } from './files/peaks/file-peaks.module.js';
 
 @Global()
 @Module({})
@@ -73,6 +75,7 @@ export class AppModule {
         RecallSheetsModule, // issue 9, booking-extras
         CalendarFeedsModule, // issue 9, booking-extras
         FilesModule, // issue 10, files
+        FilePeaksModule, // issue 10, peaks
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

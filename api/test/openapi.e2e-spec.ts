@@ -41,6 +41,8 @@ describe('openapi.json', () => {
         'createEngineerCalendarFeed', 'revokeEngineerCalendarFeed', 'getCalendarFeed',
         // Issue 10, files.
         'uploadProjectFile', 'listProjectFiles', 'uploadBookingFile', 'listBookingFiles', 'getStorageUsage', 'getFile', 'getFileContent', 'deleteFile',
+        // Issue 10, peaks.
+        'getFilePeaks',
       ].sort(),
     );
   });

@@ -11,6 +11,8 @@ import { RecallSheetsModule } from './recall-sheets/recall-sheets.module.js';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
 // Issue 10, reviews: deliverables, versions, review comments.
 import { DeliverablesModule } from './deliverables/deliverables.module.js';
+// Issue 10, files: uploads, downloads and the blob stores.
+import { FilesModule } from './files/files.module.js';
 // Issue 7, accounts-access: members, invites, API keys, the audit log.
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -30,6 +32,8 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
+// Issue 10, peaks: the waveform job and GET /files/{id}/peaks.
+import { FilePeaksModule } from './files/peaks/file-peaks.module.js';
 
 @Global()
 @Module({})
@@ -75,6 +79,8 @@ export class AppModule {
         CalendarFeedsModule, // issue 9, booking-extras
         ProjectsModule, // issue 10, projects
         DeliverablesModule, // issue 10, reviews
+        FilesModule, // issue 10, files
+        FilePeaksModule, // issue 10, peaks
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -30,6 +30,9 @@ describe('can', () => {
 		'recallSheets.write': ['owner', 'admin', 'engineer'],
 		'rooms.feed': ['owner', 'admin'],
 		'engineers.feedOwn': ['owner', 'admin', 'engineer'],
+		// Files (issue 10).
+		'files.upload': ['owner', 'admin', 'engineer'],
+		'files.delete': ['owner', 'admin', 'engineer'],
 		// Projects (issue 10).
 		'projects.write': ['owner', 'admin', 'engineer'],
 		'projects.delete': ['owner', 'admin']

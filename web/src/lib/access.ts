@@ -26,6 +26,9 @@ export const CAPABILITIES = {
 	'recallSheets.write': 'PUT /api/v1/bookings/{id}/recall-sheet',
 	'rooms.feed': 'POST /api/v1/rooms/{id}/calendar-feed',
 	'engineers.feedOwn': 'POST /api/v1/engineers/{userId}/calendar-feed',
+	// Files (issue 10): engineers and above upload and delete.
+	'files.upload': 'POST /api/v1/projects/{id}/files',
+	'files.delete': 'DELETE /api/v1/files/{id}',
 	// Projects (issue 10): engineers create and edit projects and tracks; admins delete projects.
 	'projects.write': 'POST /api/v1/projects',
 	'projects.delete': 'DELETE /api/v1/projects/{id}'

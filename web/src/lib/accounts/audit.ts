@@ -64,7 +64,10 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'version.changes_requested': m.audit_version_changes_requested,
 	'review_comment.created': m.audit_review_comment_created,
 	'review_comment.updated': m.audit_review_comment_updated,
-	'review_comment.deleted': m.audit_review_comment_deleted
+	'review_comment.deleted': m.audit_review_comment_deleted,
+	// Files (issue 10).
+	'file.uploaded': m.audit_file_uploaded,
+	'file.deleted': m.audit_file_deleted
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -94,7 +97,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	// Issue 10, reviews.
 	deliverable: m.audit_target_deliverable,
 	deliverable_version: m.audit_target_deliverable_version,
-	review_comment: m.audit_target_review_comment
+	review_comment: m.audit_target_review_comment,
+	file: m.audit_target_file // issue 10, files
 };
 
 /** The kind of record an entry is about, in words. */

@@ -1,6 +1,9 @@
 import { parse as parseContentDisposition } from 'content-disposition';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -144,5 +147,29 @@ describe('files: upload and download', () => {
     await upload(t, studio.cookie, `/api/v1/bookings/${randomUUID()}/files`, Buffer.from('x'), 'x.txt').expect(404);
     expect((await db.query(`SELECT count(*)::int AS n FROM files`)).rows[0].n).toBe(rows);
     expect(await filesUnder(dataDir)).toEqual(before);
+  });
+
+  it('leaves no blob, temporary file or row when the client goes away mid-upload', async () => {
+    const before = await filesUnder(dataDir);
+    const rows = (await db.query(`SELECT count(*)::int AS n FROM files`)).rows[0].n;
+    const server = t.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const boundary = 'rsmabort';
+    const req = httpRequest(`http://127.0.0.1:${port}${filesUrl()}`, {
+      method: 'POST',
+      headers: { cookie: studio.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    req.on('error', () => undefined); // we are the ones hanging up
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    req.write(randomBytes(512 * 1024));
+    // Wait until the server has started writing (a temporary file exists), then hang up.
+    const partial = async () => (await filesUnder(dataDir)).some((f) => f.includes('.part-'));
+    for (let i = 0; i < 400 && !(await partial()); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await partial()).toBe(true);
+    req.destroy();
+    for (let i = 0; i < 400 && (await partial()); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await filesUnder(dataDir)).toEqual(before);
+    expect((await db.query(`SELECT count(*)::int AS n FROM files`)).rows[0].n).toBe(rows);
   });
 });

@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { PgBoss } from 'pg-boss';
+import { FILE_PEAKS_QUEUE } from '../src/files/audio-types.js';
+import { JOBS_SCHEMA } from '../src/jobs/job-queue.service.js';
 import { seedProject, upload, wavBytes } from './support/file-fixtures.js';
 import { addMemberWithSession } from './support/studio-members.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
@@ -171,5 +174,21 @@ describe('files: upload and download', () => {
     for (let i = 0; i < 400 && (await partial()); i++) await new Promise((r) => setTimeout(r, 25));
     expect(await filesUnder(dataDir)).toEqual(before);
     expect((await db.query(`SELECT count(*)::int AS n FROM files`)).rows[0].n).toBe(rows);
+  });
+
+  it('queues one peaks job per decodable audio upload, after the row exists, naming the studio and the file', async () => {
+    // The peaks worker (helper `peaks`) declares the queue; here it is created directly and read back.
+    const boss = new PgBoss({ connectionString: t.config.databaseUrl, schema: JOBS_SCHEMA });
+    await boss.start();
+    try {
+      await boss.createQueue(FILE_PEAKS_QUEUE);
+      const wav = (await upload(t, studio.cookie, filesUrl(), wavBytes(), 'queued.wav').expect(201)).body;
+      await upload(t, studio.cookie, filesUrl(), Buffer.from('not audio'), 'notes.txt').expect(201);
+      const jobs = await boss.fetch<{ tenantId: string; fileId: string }>(FILE_PEAKS_QUEUE, { batchSize: 10 });
+      expect(jobs.map((j) => j.data)).toEqual([{ tenantId: studio.organizationId, fileId: wav.id }]);
+      expect((await db.query(`SELECT peaks_status FROM files WHERE id = $1`, [wav.id])).rows[0].peaks_status).toBe('pending');
+    } finally {
+      await boss.stop({ graceful: false });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
+import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Issue 10, files: a project's files page in Chromium — upload a small file with the progress bar
@@ -71,6 +71,13 @@ test('upload a file with a progress bar, download the same bytes, delete it, and
 	await expect(row).toContainText(`${Math.round(bytes.length / 100) / 10} kB`);
 	await expectNoAxeViolations(page);
 	await screenshot(page, 'files-listed');
+
+	// On a phone the table becomes cards and nothing scrolls sideways.
+	await page.setViewportSize({ width: 390, height: 844 });
+	await expect(row).toBeVisible();
+	await expectNoHorizontalOverflow(page);
+	await screenshot(page, 'files-listed-phone');
+	await page.setViewportSize({ width: 1280, height: 800 });
 
 	// Download: the browser saves it under its original name, byte for byte.
 	const downloading = page.waitForEvent('download');

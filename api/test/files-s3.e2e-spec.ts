@@ -64,15 +64,21 @@ describe('files on S3-compatible storage (s3rver)', () => {
   const filesUrl = () => `/api/v1/projects/${project.projectId}/files`;
 
   it.each([
-    ['a small file (one PUT)', 200_000],
-    ['a file over 5 MB (a multipart upload in 5 MiB parts)', 11 * MB + 12345],
-  ])('stores %s in the bucket under the server-chosen key and serves it back, ranges included', async (_label, size) => {
+    // s3rver reports a PutObject as ObjectCreated:Put and a completed multipart upload as ObjectCreated:Post.
+    ['a small file (one PUT)', 200_000, 'ObjectCreated:Put'],
+    ['a file over 5 MB (a multipart upload in 5 MiB parts)', 11 * MB + 12345, 'ObjectCreated:Post'],
+  ])('stores %s in the bucket under the server-chosen key and serves it back, ranges included', async (_label, size, created) => {
+    const events: string[] = [];
+    const record = (event: { Records: Array<{ eventName: string }> }) => events.push(...event.Records.map((r) => r.eventName));
+    s3rver.on('event', record);
     const body = randomBytes(size);
     const res = await upload(t, studio.cookie, filesUrl(), body, 'stem.bin').expect(201);
     expect(res.body).toMatchObject({ sizeBytes: size, sha256: sha256(body) });
     const row = (await db.query(`SELECT storage, storage_key FROM files WHERE id = $1`, [res.body.id])).rows[0];
     expect(row).toEqual({ storage: 's3', storage_key: `${studio.organizationId}/${res.body.id.slice(0, 2)}/${res.body.id}` });
     const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: row.storage_key }));
+    s3rver.off('event', record);
+    expect(events).toEqual([created]);
     expect(sha256(Buffer.from(await object.Body!.transformToByteArray()))).toBe(sha256(body));
 
     const whole = await get(res.body.contentUrl).expect(200);

@@ -8,7 +8,8 @@ declare module 's3rver' {
     resetOnClose?: boolean;
     configureBuckets?: Array<{ name: string; configs: Array<string | Buffer> }>;
   }
-  export default class S3rver {
+  import type { EventEmitter } from 'node:events';
+  export default class S3rver extends EventEmitter {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;

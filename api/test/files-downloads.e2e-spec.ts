@@ -161,4 +161,18 @@ describe('files: downloads (Range, ETag), roles, other studios, delete', () => {
     expect(existsSync(await blobPath(used.id))).toBe(true);
     expect((await db.query(`SELECT action FROM audit_log WHERE target_id = $1`, [used.id])).rows.map((r) => r.action)).toEqual(['file.uploaded']);
   });
+
+  it("uploads to a booking and lists the booking's files, newest first", async () => {
+    const room = await t.http().post('/api/v1/rooms').set('cookie', studio.cookie).send({ name: 'Files room', hourlyRateMinor: 5000, currency: 'EUR' }).expect(201);
+    const booking = await t.http().post('/api/v1/bookings').set('cookie', studio.cookie)
+      .send({ clientId: project.clientId, roomId: room.body.id, title: 'Session', startsAt: '2031-03-04T10:00:00Z', endsAt: '2031-03-04T14:00:00Z' })
+      .expect(201);
+    const url = `/api/v1/bookings/${booking.body.id}/files`;
+    const first = (await upload(t, studio.cookie, url, Buffer.from('take 1'), 'take 1.txt').expect(201)).body;
+    const second = (await upload(t, studio.cookie, url, wavBytes(), 'take 2.wav').expect(201)).body;
+    expect(second).toMatchObject({ bookingId: booking.body.id, projectId: null, trackId: null, contentType: 'audio/wav', peaksStatus: 'pending' });
+    const list = await t.http().get(url).set('cookie', studio.cookie).expect(200);
+    expect(list.body.items.map((f: { id: string }) => f.id)).toEqual([second.id, first.id]);
+    await t.http().get(`/api/v1/bookings/${randomUUID()}/files`).set('cookie', studio.cookie).expect(404);
+  });
 });

@@ -26,17 +26,8 @@ export interface TrackChoice {
 	position: number;
 }
 
-/**
- * The project's tracks, for the optional track picker. Read without the typed client because the
- * tracks routes belong to the projects module (issue 10, `projects`); an error only hides the picker.
- */
+/** The project's tracks, for the optional track picker; an error only hides the picker. */
 export async function listTrackChoices(projectId: string): Promise<TrackChoice[]> {
-	try {
-		const response = await fetch(`/api/v1/projects/${encodeURIComponent(projectId)}/tracks`, { headers: { Accept: 'application/json' } });
-		if (!response.ok) return [];
-		const body = (await response.json()) as { items?: TrackChoice[] };
-		return Array.isArray(body.items) ? body.items : [];
-	} catch {
-		return [];
-	}
+	const result = await settle(api.GET('/api/v1/projects/{id}/tracks', { params: { path: { id: projectId } } }));
+	return result.ok ? result.data.items : [];
 }

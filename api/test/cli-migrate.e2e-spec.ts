@@ -9,11 +9,11 @@ import { createTenants, onDatabase, rsm, versionOf } from './support/cli.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
- * A test-only next migration, given to the migrator as the code's list plus one (the one code path
+ * A test-only next migration (its timestamp far ahead of any real one), given to the migrator as the code's list plus one (the one code path
  * the CLI uses): it fails on a tenant where someone planted a table of the same name.
  */
-class CliTestMarker1796300000001 implements MigrationInterface {
-  name = 'CliTestMarker1796300000001';
+class CliTestMarker1899000000001 implements MigrationInterface {
+  name = 'CliTestMarker1899000000001';
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE "cli_test_marker" ("id" integer PRIMARY KEY)`);
   }
@@ -21,8 +21,8 @@ class CliTestMarker1796300000001 implements MigrationInterface {
     await q.query(`DROP TABLE "cli_test_marker"`);
   }
 }
-const NEXT = [...TENANT_MIGRATIONS, CliTestMarker1796300000001];
-const NEXT_VERSION = '1796300000001';
+const NEXT = [...TENANT_MIGRATIONS, CliTestMarker1899000000001];
+const NEXT_VERSION = '1899000000001';
 
 interface MigrateJson {
   target: string;
@@ -56,9 +56,9 @@ describe('rsm migrate: 200 tenants, one failing', () => {
     expect(run.code).toBe(EXIT.OK);
     const report = run.json<MigrateJson>();
     expect(report.control.pending).toEqual([]);
-    expect(report.template).toEqual([expect.objectContaining({ name: 'CliTestMarker1796300000001', direction: 'up' })]);
+    expect(report.template).toEqual([expect.objectContaining({ name: 'CliTestMarker1899000000001', direction: 'up' })]);
     expect(report.tenants).toHaveLength(200);
-    expect(report.tenants.every((r) => r.outcome === 'pending' && r.steps.map((s) => s.name).join() === 'CliTestMarker1796300000001')).toBe(true);
+    expect(report.tenants.every((r) => r.outcome === 'pending' && r.steps.map((s) => s.name).join() === 'CliTestMarker1899000000001')).toBe(true);
     expect(await registry()).toEqual(before);
     expect(await versionOf(t, t.config.tenancy.templateDatabase)).toBe(LATEST_TENANT_SCHEMA_VERSION);
     for (const id of [ids[0], ids[99], ids[199]]) {

@@ -88,10 +88,16 @@ describe('files on S3-compatible storage (s3rver)', () => {
     await get(res.body.contentUrl).set('range', `bytes=${size}-`).expect(416);
   });
 
-  it('refuses an oversize upload with 413 and leaves no object; empty files leave none either', async () => {
+  it('refuses an oversize upload with 413 and leaves no object, never completing one; empty files leave none either', async () => {
     const before = await keysInBucket();
+    const events: string[] = [];
+    const record = (event: { Records: Array<{ eventName: string }> }) => events.push(...event.Records.map((r) => r.eventName));
+    s3rver.on('event', record);
     const res = await upload(t, studio.cookie, filesUrl(), randomBytes(12 * MB + 1), 'too-big.bin').expect(413);
+    s3rver.off('event', record);
     expect(res.body.type).toBe('https://rsm.dev/problems/file-too-large');
+    // The upload is aborted where the limit is crossed: no object was ever created (then deleted).
+    expect(events).toEqual([]);
     await upload(t, studio.cookie, filesUrl(), Buffer.alloc(0), 'empty.bin').expect(400);
     expect(await keysInBucket()).toEqual(before);
   });

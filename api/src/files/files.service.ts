@@ -86,16 +86,23 @@ export class FilesService {
     // Server-chosen: the tenant, a two-character shard (a directory never holds millions of files), the row id.
     const storageKey = `${tenantId}/${id.slice(0, 2)}/${id}`;
     const inspector = new UploadInspector(maxBytes);
+    const removeBlob = () => storage.delete(storageKey).catch((err: unknown) => this.logger.error({ err: String(err), storageKey }, 'Could not remove a refused upload'));
+    // busboy stops a file at MAX_UPLOAD_MB and says so with 'limit': fail the upload there, so the store
+    // aborts its write instead of keeping (and then deleting) MAX_UPLOAD_MB of a file that is refused anyway.
+    source.stream.once('limit', () => source.stream.destroy(new UploadTooLargeError(maxBytes)));
     // pipeline() carries an error either way (a source that breaks, a store that fails) and destroys both sides.
     const inspecting = pipeline(source.stream, inspector);
     inspecting.catch(() => undefined); // Promise.all reports it; not an unhandled rejection when the store failed first
     try {
       await Promise.all([storage.write(storageKey, inspector), inspecting]);
     } catch (err) {
+      // The store may have finished before the source failed (or failed before reading a byte, which
+      // would leave the source paused): stop both, and remove whatever was stored under the key.
+      inspector.destroy(err as Error);
+      await removeBlob();
       if (err instanceof UploadTooLargeError) throw fileTooLarge(maxBytes);
       throw err;
     }
-    const removeBlob = () => storage.delete(storageKey).catch((err: unknown) => this.logger.error({ err: String(err), storageKey }, 'Could not remove a refused upload'));
     if (source.truncated() || inspector.bytes > maxBytes) {
       await removeBlob();
       throw fileTooLarge(maxBytes);

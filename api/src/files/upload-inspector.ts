@@ -43,9 +43,13 @@ export class UploadInspector extends Transform {
     return this.hash.digest('hex');
   }
 
-  /** The type the bytes say (file-type), application/octet-stream when they say nothing it knows. */
+  /** The type the bytes say (file-type), application/octet-stream when they say nothing it knows (or it fails). */
   async sniffedType(): Promise<string> {
-    const result = await fileTypeFromBuffer(Buffer.concat(this.head));
-    return result?.mime ?? 'application/octet-stream';
+    try {
+      const result = await fileTypeFromBuffer(Buffer.concat(this.head));
+      return result?.mime ?? 'application/octet-stream';
+    } catch {
+      return 'application/octet-stream'; // a detector that chokes on odd bytes says nothing about them
+    }
   }
 }

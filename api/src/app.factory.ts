@@ -14,7 +14,7 @@ import { AppModule } from './app.module.js';
 import { refuseMultipartOutsideUploads } from './files/multipart-upload.js';
 import { trackDependencyRecovery } from './common/dependency-recovery.js';
 import { closeConnectionsWhileDraining, ShutdownState } from './common/graceful-shutdown.js';
-import { frameworkErrors, serverTimeouts, writeClientErrorProblem } from './common/http-server.js';
+import { enforceBodyDeadlines, frameworkErrors, serverTimeouts, writeClientErrorProblem } from './common/http-server.js';
 import { refuseCrossSiteWrites } from './common/origin-check.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { RequestContext } from './common/request-context.js';
@@ -79,6 +79,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     reply.header('x-request-id', request.id);
     context.run(request, done); // the rest of the request runs in its own context
   });
+  enforceBodyDeadlines(fastify, config);
   refuseCrossSiteWrites(fastify, config);
   acceptJsonBodiesOnly(fastify);
   // Issue 10, files: multipart/form-data, only on the upload routes (@MultipartUpload(): anywhere else it is

@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
@@ -9,7 +9,9 @@ import { PROBLEM_CONTENT_TYPE, problemTypeFor } from './problem.js';
 /**
  * Timeouts of the HTTP server (all from the configuration table):
  * - REQUEST_TIMEOUT_MS: the whole request, body included, must arrive in time (a slow body is a
- *   408 and the connection is closed: a client can no longer hold a socket with a trickle);
+ *   408 and the connection is closed: a client can no longer hold a socket with a trickle); upload
+ *   routes get UPLOAD_TIMEOUT_MS instead (enforceBodyDeadlines: Node's own deadline is one for the
+ *   whole server, so it is set to the longer of the two and each route's is applied per request);
  * - HEADERS_TIMEOUT_MS: the request line and headers alone (slowloris);
  * - KEEP_ALIVE_TIMEOUT_MS: how long an idle keep-alive connection stays open between requests
  *   (above the usual 60 s of load balancers, so they close first);
@@ -19,12 +21,13 @@ import { PROBLEM_CONTENT_TYPE, problemTypeFor } from './problem.js';
  */
 export function serverTimeouts(config: AppConfig): Pick<FastifyServerOptions, 'requestTimeout' | 'connectionTimeout' | 'keepAliveTimeout'> & { http: ServerOptions } {
   const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs, connectionTimeoutMs } = config.http;
+  const serverDeadline = Math.max(requestTimeoutMs, config.files.uploadTimeoutMs); // a backstop: see enforceBodyDeadlines
   return {
-    requestTimeout: requestTimeoutMs,
+    requestTimeout: serverDeadline,
     connectionTimeout: connectionTimeoutMs,
     keepAliveTimeout: keepAliveTimeoutMs,
     http: {
-      requestTimeout: requestTimeoutMs,
+      requestTimeout: serverDeadline,
       headersTimeout: headersTimeoutMs,
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 10))),
     },
@@ -61,4 +64,30 @@ export function writeClientErrorProblem(err: NodeJS.ErrnoException, socket: Sock
     );
   }
   socket.destroy(err);
+}
+
+/**
+ * The body deadline of each request: REQUEST_TIMEOUT_MS, or UPLOAD_TIMEOUT_MS on upload routes (route
+ * config `longBody`, set by files' @MultipartUpload), counted from the moment the headers are in. A body
+ * still arriving then gets the same 408 problem Node writes for its own deadline, and the connection
+ * is closed. Requests without a body set no timer.
+ */
+export function enforceBodyDeadlines(fastify: FastifyInstance, config: AppConfig): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const raw = request.raw;
+    const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0;
+    if (!hasBody || raw.complete) return done();
+    const longBody = (request.routeOptions.config as { longBody?: boolean } | undefined)?.longBody === true;
+    const timer = setTimeout(
+      () => {
+        if (!raw.complete) writeClientErrorProblem(Object.assign(new Error('Request body timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), raw.socket);
+      },
+      longBody ? config.files.uploadTimeoutMs : config.http.requestTimeoutMs,
+    );
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+    done();
+  });
 }

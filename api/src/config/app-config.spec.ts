@@ -118,8 +118,8 @@ describe('loadConfig: email', () => {
   });
 
   // Issue 10, files.
-  it('has a 2 GiB upload limit by default, local storage unless S3_BUCKET is set, and S3 keys only as a pair', () => {
-    expect(loadConfig({}).files).toEqual({ maxUploadBytes: 2048 * 1024 * 1024, s3: undefined });
+  it('has a 2 GiB upload limit and a 3-hour upload deadline by default, local storage unless S3_BUCKET is set, and S3 keys only as a pair', () => {
+    expect(loadConfig({}).files).toEqual({ maxUploadBytes: 2048 * 1024 * 1024, uploadTimeoutMs: 3 * 60 * 60 * 1000, s3: undefined });
     expect(loadConfig({ MAX_UPLOAD_MB: '5' }).files.maxUploadBytes).toBe(5 * 1024 * 1024);
     expect(() => loadConfig({ MAX_UPLOAD_MB: '0' })).toThrow(/MAX_UPLOAD_MB/);
     const s3 = { S3_BUCKET: 'studio-files', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true' };

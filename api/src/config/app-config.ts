@@ -114,6 +114,7 @@ const envSchema = z.object({
   // --- end of ops-finish ---
   // --- issue 10, files: upload limit and the optional S3-compatible store ---
   MAX_UPLOAD_MB: positiveInt(2048),
+  UPLOAD_TIMEOUT_MS: positiveInt(3 * 60 * 60 * 1000),
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z.string().min(1).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
@@ -324,7 +325,7 @@ export interface AppConfig {
    * Issue 10, files: the largest upload, and the S3-compatible store new uploads go to when S3_BUCKET
    * is set (otherwise RSM_DATA_DIR/files). Without keys the SDK's default credential chain applies.
    */
-  files: { maxUploadBytes: number; s3: S3StorageConfig | undefined };
+  files: { maxUploadBytes: number; uploadTimeoutMs: number; s3: S3StorageConfig | undefined };
 }
 
 /** Issue 10, files: where S3 blobs go (see api/src/files/storage/s3-file-storage.ts). */
@@ -446,6 +447,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     // Issue 10, files.
     files: {
       maxUploadBytes: env.MAX_UPLOAD_MB * 1024 * 1024,
+      uploadTimeoutMs: env.UPLOAD_TIMEOUT_MS,
       s3: env.S3_BUCKET
         ? {
             endpoint: env.S3_ENDPOINT,

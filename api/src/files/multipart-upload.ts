@@ -5,8 +5,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import type { UploadSource } from './files.service.js';
 
-/** Marks an upload route: the only routes a multipart/form-data body may reach. */
-export const MultipartUpload = () => RouteConfig({ multipartUpload: true });
+/**
+ * Marks an upload route: the only routes a multipart/form-data body may reach, and the ones whose body
+ * may take UPLOAD_TIMEOUT_MS to arrive (`longBody`, common/http-server.ts) rather than REQUEST_TIMEOUT_MS.
+ */
+export const MultipartUpload = () => RouteConfig({ multipartUpload: true, longBody: true });
 
 /**
  * The API takes JSON bodies only (common/request-input.ts), except on upload routes: a multipart body

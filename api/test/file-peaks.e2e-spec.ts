@@ -157,4 +157,26 @@ describe('file peaks: the job and GET /files/{id}/peaks', () => {
     const malformed = await peaksOf(a, 'not-a-uuid').expect(400);
     expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'id' })]);
   });
+
+  it('a file left pending without a job (its send lost) gets the job again once it is stale and its peaks are asked for', async () => {
+    const file = await upload(a, 'lost job.wav', wav(quietThenLoud(1, 8000)));
+    await settled(a, file.id);
+    // As if the send after the commit had been lost: pending, no peaks, no job.
+    const lose = async (age: string) => {
+      await a.db.query(`DELETE FROM file_peaks WHERE file_id = $1`, [file.id]);
+      await a.db.query(`UPDATE files SET peaks_status = 'pending', created_at = now() - $2::interval WHERE id = $1`, [file.id, age]);
+      await t.control.query(`DELETE FROM ${JOBS_SCHEMA}.job WHERE name = $1 AND data->>'fileId' = $2`, [FILE_PEAKS_QUEUE, file.id]);
+    };
+    const jobsOf = async () => (await t.control.query(`SELECT 1 FROM ${JOBS_SCHEMA}.job WHERE name = $1 AND data->>'fileId' = $2`, [FILE_PEAKS_QUEUE, file.id])).rowCount;
+
+    await lose('1 second'); // just uploaded: its job may still be on its way, nothing is sent
+    expect((await peaksOf(a, file.id).expect(200)).body).toEqual({ status: 'pending' });
+    expect(await jobsOf()).toBe(0);
+
+    await lose('10 minutes');
+    expect((await peaksOf(a, file.id).expect(200)).body).toEqual({ status: 'pending' });
+    await peaksOf(a, file.id).expect(200); // asked again at once: still one job (singletonKey)
+    expect(await jobsOf()).toBe(1);
+    expect(await settled(a, file.id)).toMatchObject({ status: 'ready', durationSeconds: 3 });
+  });
 });

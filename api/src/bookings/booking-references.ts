@@ -36,7 +36,8 @@ export class BookingReferences {
 
   /**
    * Issue 10, projects: the project a booking belongs to must be one of this studio's, and of the
-   * booking's client (its sessions are billed to that client). Locked FOR KEY SHARE: not deleted meanwhile.
+   * booking's client (its sessions are billed to that client). Locked FOR SHARE: neither deleted nor moved
+   * to another client (a project PATCH may change clientId) while the booking is written.
    */
   async project(m: EntityManager, id: string, clientId: string): Promise<void> {
     const project = await m.getRepository(Project).findOne({ where: { id }, lock: { mode: 'pessimistic_read' } });

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../auth/auth.types.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
@@ -9,14 +9,25 @@ import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
  */
 @Injectable()
 export class ReviewPeople {
+  private readonly logger = new Logger('ReviewPeople');
+
   constructor(@Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource) {}
 
-  /** user id → name, for the ids that still exist. */
+  /**
+   * user id → name, for the ids that still exist. Names only decorate a response, often one built after
+   * its write committed: if the control database can't answer, the names are left out (null in the
+   * response) rather than turning a committed write into a 500 that a client would retry.
+   */
   async staffNames(userIds: Iterable<string | null>): Promise<Map<string, string>> {
     const ids = [...new Set([...userIds].filter((id): id is string => id !== null))];
     if (!ids.length) return new Map();
-    const rows = (await this.control.query(`SELECT id, name FROM users WHERE id = ANY($1::uuid[])`, [ids])) as Array<{ id: string; name: string }>;
-    return new Map(rows.map((r) => [r.id, r.name]));
+    try {
+      const rows = (await this.control.query(`SELECT id, name FROM users WHERE id = ANY($1::uuid[])`, [ids])) as Array<{ id: string; name: string }>;
+      return new Map(rows.map((r) => [r.id, r.name]));
+    } catch (err) {
+      this.logger.warn({ err: String(err) }, 'Staff names unavailable: answering without them');
+      return new Map();
+    }
   }
 
   /** The caller's display name, stored with what they write (an API key acts for the member who made it). */

@@ -112,7 +112,8 @@ export class ProjectsService {
   async update(id: string, dto: UpdateProjectDto): Promise<ProjectDto> {
     const updated = await this.tenant.transaction(async (m) => {
       const repo = m.getRepository(Project);
-      const project = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      // FOR NO KEY UPDATE: concurrent edits queue here, while rows that merely reference the project don't wait.
+      const project = await repo.findOne({ where: { id }, lock: { mode: 'for_no_key_update' } });
       if (!project) throw projectNotFound();
       const changes: QueryDeepPartialEntity<Project> = {};
       for (const key of SIMPLE_FIELDS) if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];

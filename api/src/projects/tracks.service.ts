@@ -46,8 +46,12 @@ export class TracksService {
     private readonly audit: AuditLog,
   ) {}
 
+  /**
+   * Serialises the track list's writes (append, delete, reorder) on the project row. FOR NO KEY UPDATE,
+   * not FOR UPDATE: the foreign-key checks of uploads and bookings naming the project (FOR KEY SHARE) go on.
+   */
   private async lockProject(m: EntityManager, projectId: string): Promise<Project> {
-    const project = await m.getRepository(Project).findOne({ where: { id: projectId }, lock: { mode: 'pessimistic_write' } });
+    const project = await m.getRepository(Project).findOne({ where: { id: projectId }, lock: { mode: 'for_no_key_update' } });
     if (!project) throw projectNotFound();
     return project;
   }

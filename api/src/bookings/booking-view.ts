@@ -95,6 +95,37 @@ const HOUR = 3_600_000;
  * booked time. Equipment: its rate per hour (billed hours) or per session. Amounts are rounded to the minor unit.
  */
 export async function billableSummary(m: EntityManager, b: Booking): Promise<BillableSummaryDto> {
+  return priceBooking(b, (await equipmentOf(m, [b.id])).get(b.id) ?? []);
+}
+
+/** Billable summaries of many bookings (a project's sessions) with one equipment query for them all. */
+export async function billableSummaries(m: EntityManager, bookings: Booking[]): Promise<BillableSummaryDto[]> {
+  const equipment = await equipmentOf(m, bookings.map((b) => b.id));
+  return bookings.map((b) => priceBooking(b, equipment.get(b.id) ?? []));
+}
+
+/** The equipment booked on each of these bookings, by name. */
+async function equipmentOf(m: EntityManager, bookingIds: string[]): Promise<Map<string, Equipment[]>> {
+  const byBooking = new Map<string, Equipment[]>();
+  if (!bookingIds.length) return byBooking;
+  const { entities, raw } = await m
+    .getRepository(Equipment)
+    .createQueryBuilder('e')
+    .innerJoin(BookingEquipment, 'q', 'q.equipment_id = e.id')
+    .addSelect('q.booking_id', 'booking_id')
+    .where('q.booking_id = ANY(:ids)', { ids: bookingIds })
+    .orderBy('e.name')
+    .addOrderBy('e.id')
+    .getRawAndEntities<{ booking_id: string; e_id: string }>();
+  const byId = new Map(entities.map((e) => [e.id, e]));
+  for (const row of raw) {
+    const item = byId.get(row.e_id);
+    if (item) byBooking.set(row.booking_id, [...(byBooking.get(row.booking_id) ?? []), item]);
+  }
+  return byBooking;
+}
+
+function priceBooking(b: Booking, items: Equipment[]): BillableSummaryDto {
   const bookedMs = b.endsAt.getTime() - b.startsAt.getTime();
   const actualMs = b.actualStartAt && b.actualEndAt ? b.actualEndAt.getTime() - b.actualStartAt.getTime() : null;
   const billedMs = actualMs ?? bookedMs;
@@ -110,13 +141,6 @@ export async function billableSummary(m: EntityManager, b: Booking): Promise<Bil
       ? { kind: 'room', itemId: b.roomId, description: 'Room (day rate)', unit: 'day', quantity: days, unitPriceMinor: b.dayRateMinor!, amountMinor: byDay, currency }
       : { kind: 'room', itemId: b.roomId, description: 'Room', unit: 'hour', quantity: round2(billedHours), unitPriceMinor: b.hourlyRateMinor, amountMinor: byHour, currency },
   ];
-  const items = await m
-    .getRepository(Equipment)
-    .createQueryBuilder('e')
-    .innerJoin(BookingEquipment, 'q', 'q.equipment_id = e.id')
-    .where('q.booking_id = :id', { id: b.id })
-    .orderBy('e.name')
-    .getMany();
   for (const item of items) {
     if (item.rateMinor === null) continue; // included in the room
     const perHour = item.rateUnit === 'hour';

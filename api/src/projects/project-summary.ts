@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Not, In } from 'typeorm';
-import { billableSummary } from '../bookings/booking-view.js';
+import { billableSummaries } from '../bookings/booking-view.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 import type { ProjectSummaryDto } from './dto/project.dto.js';
@@ -20,11 +20,8 @@ export async function projectSummary(m: EntityManager, projectId: string): Promi
   const bookings = await m.getRepository(Booking).find({ where: { projectId, status: Not(In([...NOT_COUNTED])) }, order: { startsAt: 'ASC' } });
   let bookedMinutes = 0;
   let bookedAmountMinor = 0;
-  for (const booking of bookings) {
-    bookedMinutes += Math.round((booking.endsAt.getTime() - booking.startsAt.getTime()) / 60_000);
-    const bill = await billableSummary(m, booking);
-    if (bill.currency === currency) bookedAmountMinor += bill.totalMinor;
-  }
+  for (const booking of bookings) bookedMinutes += Math.round((booking.endsAt.getTime() - booking.startsAt.getTime()) / 60_000);
+  for (const bill of await billableSummaries(m, bookings)) if (bill.currency === currency) bookedAmountMinor += bill.totalMinor;
   const [counts] = (await m.query(
     `SELECT
        (SELECT count(*) FROM tracks WHERE project_id = $1)::int AS track_count,

@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
+import { ProjectsModule } from './projects/projects.module.js'; // issue 10, projects
 // Issue 9, bookings.
 import { BookingsModule } from './bookings/bookings.module.js';
 // Issue 9, booking-extras: recall sheets and ICS feeds.
@@ -70,6 +71,7 @@ export class AppModule {
         EngineersModule,
         RecallSheetsModule, // issue 9, booking-extras
         CalendarFeedsModule, // issue 9, booking-extras
+        ProjectsModule, // issue 10, projects
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

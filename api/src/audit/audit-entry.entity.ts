@@ -46,6 +46,14 @@ export const AUDIT_ACTIONS = [
   'booking.recall_sheet_saved',
   'calendar_feed.created',
   'calendar_feed.revoked',
+  // Issue 10, projects: projects and their tracks (a reorder is one entry on the project).
+  'project.created',
+  'project.updated',
+  'project.deleted',
+  'project.tracks_reordered',
+  'track.created',
+  'track.updated',
+  'track.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -66,6 +74,9 @@ export const AUDIT_TARGET_TYPES = [
   'engineer',
   // Issue 9, booking-extras.
   'calendar_feed',
+  // Issue 10, projects.
+  'project',
+  'track',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

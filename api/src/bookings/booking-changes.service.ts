@@ -66,6 +66,7 @@ export class BookingChangesService {
           throw bookingStateProblem(`A ${booking.status} booking can no longer be moved, reassigned or confirmed.`);
         }
         if (dto.status === 'confirmed' && booking.status !== 'hold') throw bookingStateProblem('Only a hold can be confirmed.');
+        if (dto.projectId) await this.references.project(m, dto.projectId, booking.clientId); // issue 10, projects
         const studio = await this.references.studio(m);
         const room = dto.roomId !== undefined ? await this.references.room(m, dto.roomId) : undefined;
         if (dto.equipmentIds) await this.references.equipment(m, dto.equipmentIds);
@@ -98,6 +99,7 @@ export class BookingChangesService {
           for (const key of TEXT_FIELDS) if (dto[key] !== undefined) (changes as Record<string, unknown>)[key] = dto[key];
           if (dto.startsAt !== undefined || dto.endsAt !== undefined) Object.assign(changes, { startsAt: p.startsAt, endsAt: p.endsAt });
           if (room) changes.roomId = room.id;
+          if (dto.projectId !== undefined) changes.projectId = dto.projectId;
           if (dto.setupMinutes !== undefined) changes.setupMinutes = dto.setupMinutes;
           if (dto.teardownMinutes !== undefined) changes.teardownMinutes = dto.teardownMinutes;
           if (dto.status === 'confirmed' && p.target.status === 'hold') Object.assign(changes, { status: 'confirmed', holdExpiresAt: null });

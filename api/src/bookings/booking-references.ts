@@ -3,6 +3,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { Client } from '../clients/client.entity.js';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import { Project } from '../projects/project.entity.js';
 import { EngineerTimeOff } from '../engineers/engineer-time-off.entity.js';
 import { Equipment } from '../equipment/equipment.entity.js';
 import { Room } from '../rooms/room.entity.js';
@@ -31,6 +32,16 @@ export class BookingReferences {
     const client = await m.getRepository(Client).findOneBy({ id });
     if (!client) throw unknownReference('clientId', 'no client with this id in your studio');
     return client;
+  }
+
+  /**
+   * Issue 10, projects: the project a booking belongs to must be one of this studio's, and of the
+   * booking's client (its sessions are billed to that client). Locked FOR KEY SHARE: not deleted meanwhile.
+   */
+  async project(m: EntityManager, id: string, clientId: string): Promise<void> {
+    const project = await m.getRepository(Project).findOne({ where: { id }, lock: { mode: 'pessimistic_read' } });
+    if (!project) throw unknownReference('projectId', 'no project with this id in your studio');
+    if (project.clientId !== clientId) throw unknownReference('projectId', "this project belongs to another client than the booking's");
   }
 
   /** The room, locked FOR KEY SHARE so it cannot be deleted under the booking being written. */

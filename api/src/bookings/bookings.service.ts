@@ -104,6 +104,7 @@ export class BookingsService {
       async (m: EntityManager) => {
         const studio = await this.references.studio(m);
         await this.references.client(m, dto.clientId);
+        if (dto.projectId) await this.references.project(m, dto.projectId, dto.clientId);
         const room = await this.references.room(m, dto.roomId);
         await this.references.equipment(m, equipmentIds);
         const setupMinutes = dto.setupMinutes ?? studio.defaultSetupMinutes;

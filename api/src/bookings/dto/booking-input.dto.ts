@@ -209,6 +209,11 @@ export class UpdateBookingDto {
   @MaxLength(5000)
   notes?: string | null;
 
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: "A project of the booking's client; null: none (issue 10)" })
+  @IsOptional()
+  @IsUUID()
+  projectId?: string | null;
+
   @ApiPropertyOptional({ enum: ['confirmed'], description: 'confirmed: confirm a hold' })
   @IsOptional()
   @IsIn(['confirmed'])

@@ -924,6 +924,116 @@ export interface paths {
         patch: operations["updateMember"];
         trace?: never;
     };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List projects, newest first, with filters, a total and cursor pagination
+         * @description Archived projects are left out unless `status` names archived. Pass `nextCursor` back as `cursor`, with the same filters, for the next page.
+         */
+        get: operations["listProjects"];
+        put?: never;
+        /**
+         * Create a project for a client
+         * @description `clientId`, `title` and `type` are required; status defaults to planned, included revision rounds to 2.
+         */
+        post: operations["createProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one project with its summary
+         * @description Booked time and amounts from its bookings (not cancelled or no-show), counts of tracks, files, deliverables and revision rounds.
+         */
+        get: operations["getProject"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project
+         * @description With its tracks and deliverables. A project that bookings or files refer to is kept (409 project-in-use): archive it instead.
+         */
+        delete: operations["deleteProject"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a project; null clears budget, due date or notes
+         * @description Only the fields sent change.
+         */
+        patch: operations["updateProject"];
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's bookings (sessions), by start time */
+        get: operations["listProjectBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's tracks, in order */
+        get: operations["listTracks"];
+        put?: never;
+        /**
+         * Add a track at the end of the project
+         * @description An ISRC may be sent with hyphens or in lower case: it is stored as its 12 characters.
+         */
+        post: operations["createTrack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/tracks/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Reorder a project's tracks in one call
+         * @description `trackIds` must name every track of the project exactly once (400 otherwise, and nothing changes).
+         */
+        put: operations["reorderTracks"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rooms": {
         parameters: {
             query?: never;
@@ -1024,6 +1134,30 @@ export interface paths {
         patch: operations["updateStudio"];
         trace?: never;
     };
+    "/api/v1/tracks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a track
+         * @description The tracks after it move up one position.
+         */
+        delete: operations["deleteTrack"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a track; null clears artist, ISRC, BPM or key
+         * @description Only the fields sent change; reorder with PUT /projects/{id}/tracks/order.
+         */
+        patch: operations["updateTrack"];
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -1108,7 +1242,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -1146,7 +1280,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
@@ -1286,6 +1420,28 @@ export interface components {
         };
         /** @enum {string} */
         BookingStatus: "hold" | "confirmed" | "in_progress" | "completed" | "cancelled" | "no_show";
+        BudgetDto: {
+            /**
+             * Format: int64
+             * @description Minor units of `currency` (cents)
+             * @example 1500000
+             */
+            amountMinor: number;
+            /**
+             * @description ISO 4217
+             * @example EUR
+             */
+            currency: string;
+        };
+        BudgetInputDto: {
+            /**
+             * Format: int64
+             * @description Minor units of `currency` (cents)
+             */
+            amountMinor: number;
+            /** @example EUR */
+            currency: string;
+        };
         CalendarFeedCreatedDto: {
             /** Format: date-time */
             createdAt: string;
@@ -1504,6 +1660,31 @@ export interface components {
             /** @description Only an owner may invite an owner */
             role: components["schemas"]["Role"];
         };
+        CreateProjectDto: {
+            /** @description null: no budget */
+            budget?: components["schemas"]["BudgetInputDto"] | null;
+            /**
+             * Format: uuid
+             * @description A client of your studio
+             */
+            clientId: string;
+            /**
+             * Format: date
+             * @example 2031-06-30
+             */
+            dueDate?: string | null;
+            /**
+             * Format: int32
+             * @default 2
+             */
+            includedRevisionRounds: number;
+            notes?: string | null;
+            /** @default planned */
+            status: components["schemas"]["ProjectStatus"];
+            /** @example Night Flights (LP) */
+            title?: string;
+            type?: components["schemas"]["ProjectType"];
+        };
         CreateRoomDto: {
             /** @description false: keeps the room and its history, takes no new bookings */
             active?: boolean;
@@ -1569,6 +1750,22 @@ export interface components {
              * @example 2026-08-03T00:00:00+02:00
              */
             startsAt: string;
+        };
+        CreateTrackDto: {
+            artist?: string | null;
+            /** @description At most two decimals */
+            bpm?: number | null;
+            /**
+             * @description ISO 3901 ISRC; hyphens, spaces and lower case are accepted and stored as the 12-character code
+             * @example US-S1Z-99-00001
+             */
+            isrc?: string | null;
+            /** @example F# minor */
+            key?: string | null;
+            /** @default recording */
+            status: components["schemas"]["TrackStatus"];
+            /** @example Night Flight */
+            title?: string;
         };
         CreatedApiKeyDto: {
             /** Format: date-time */
@@ -1797,6 +1994,129 @@ export interface components {
              */
             type: string;
         };
+        ProjectBookingsDto: {
+            /** @description The bookings of the project (every status), by start time */
+            items: components["schemas"]["BookingDto"][];
+        };
+        ProjectClientDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        ProjectDetailDto: {
+            budget: components["schemas"]["BudgetDto"] | null;
+            client: components["schemas"]["ProjectClientDto"];
+            /** Format: uuid */
+            clientId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date
+             * @example 2031-06-30
+             */
+            dueDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description Review rounds each deliverable includes before further ones are billable
+             */
+            includedRevisionRounds: number;
+            notes: string | null;
+            status: components["schemas"]["ProjectStatus"];
+            summary: components["schemas"]["ProjectSummaryDto"];
+            /** @example Night Flights (LP) */
+            title: string;
+            type: components["schemas"]["ProjectType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ProjectDto: {
+            budget: components["schemas"]["BudgetDto"] | null;
+            client: components["schemas"]["ProjectClientDto"];
+            /** Format: uuid */
+            clientId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date
+             * @example 2031-06-30
+             */
+            dueDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description Review rounds each deliverable includes before further ones are billable
+             */
+            includedRevisionRounds: number;
+            notes: string | null;
+            status: components["schemas"]["ProjectStatus"];
+            /** @example Night Flights (LP) */
+            title: string;
+            type: components["schemas"]["ProjectType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ProjectListDto: {
+            items: components["schemas"]["ProjectDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+            /**
+             * Format: int32
+             * @description How many projects match the filters in all (every page says the same)
+             */
+            total: number;
+        };
+        /** @enum {string} */
+        ProjectStatus: "planned" | "in_progress" | "delivered" | "archived";
+        ProjectSummaryDto: {
+            /** Format: int32 */
+            approvedDeliverableCount: number;
+            /**
+             * Format: int64
+             * @description What those bookings cost (as GET /bookings/{id}/summary computes it), in minor units of `currency`
+             */
+            bookedAmountMinor: number;
+            /**
+             * Format: int32
+             * @description Booked session time of those bookings, in minutes
+             */
+            bookedMinutes: number;
+            /**
+             * Format: int32
+             * @description Bookings of the project, cancelled and no-show ones left out
+             */
+            bookingCount: number;
+            /**
+             * @description The studio's currency; bookings in another currency are not added up
+             * @example EUR
+             */
+            currency: string;
+            /** Format: int32 */
+            deliverableCount: number;
+            /**
+             * Format: int32
+             * @description Of those, rounds past the included number (billable extras)
+             */
+            extraRounds: number;
+            /** Format: int32 */
+            fileCount: number;
+            /**
+             * Format: int32
+             * @description Review rounds used, over all deliverables
+             */
+            revisionRoundsUsed: number;
+            /**
+             * Format: int64
+             * @description Bytes of the files uploaded to the project
+             */
+            storageBytes: number;
+            /** Format: int32 */
+            trackCount: number;
+        };
+        /** @enum {string} */
+        ProjectType: "album" | "ep" | "single" | "podcast" | "soundtrack" | "other";
         RecallSettingDto: {
             /** @example Vocal mic */
             label: string;
@@ -1851,6 +2171,10 @@ export interface components {
             password: string;
             /** @example Blue Room Studios */
             studioName: string;
+        };
+        ReorderTracksDto: {
+            /** @description Every track of the project, exactly once, in the new order */
+            trackIds: string[];
         };
         /** @enum {string} */
         Role: "owner" | "admin" | "engineer" | "viewer";
@@ -2031,6 +2355,39 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        TrackDto: {
+            artist: string | null;
+            /**
+             * @description Beats per minute, two decimals
+             * @example 92.5
+             */
+            bpm: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @example USS1Z9900001 */
+            isrc: string | null;
+            /** @example F# minor */
+            key: string | null;
+            /**
+             * Format: int32
+             * @description 1-based order in the project
+             */
+            position: number;
+            /** Format: uuid */
+            projectId: string;
+            status: components["schemas"]["TrackStatus"];
+            /** @example Night Flight */
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TrackListDto: {
+            items: components["schemas"]["TrackDto"][];
+        };
+        /** @enum {string} */
+        TrackStatus: "recording" | "editing" | "mixing" | "mastering" | "done";
         UpdateBookingDto: {
             /**
              * Format: date-time
@@ -2042,6 +2399,11 @@ export interface components {
             notes?: string | null;
             /** @description Admins and owners: pass the booking rules (recorded) */
             overrideRules?: boolean;
+            /**
+             * Format: uuid
+             * @description A project of the booking's client; null: none (issue 10)
+             */
+            projectId?: string | null;
             /** Format: uuid */
             roomId?: string;
             /**
@@ -2108,6 +2470,26 @@ export interface components {
         UpdateMemberDto: {
             /** @description Only an owner may grant or take away `owner`; the last owner keeps it */
             role: components["schemas"]["Role"];
+        };
+        UpdateProjectDto: {
+            /** @description null: no budget */
+            budget?: components["schemas"]["BudgetInputDto"] | null;
+            /**
+             * Format: date
+             * @example 2031-06-30
+             */
+            dueDate?: string | null;
+            /**
+             * Format: int32
+             * @default 2
+             */
+            includedRevisionRounds: number;
+            notes?: string | null;
+            /** @default planned */
+            status: components["schemas"]["ProjectStatus"];
+            /** @example Night Flights (LP) */
+            title?: string;
+            type?: components["schemas"]["ProjectType"];
         };
         UpdateRoomDto: {
             /** @description false: keeps the room and its history, takes no new bookings */
@@ -2182,6 +2564,21 @@ export interface components {
              * @example Europe/Paris
              */
             timeZone?: string;
+        };
+        UpdateTrackDto: {
+            artist?: string | null;
+            /** @description At most two decimals */
+            bpm?: number | null;
+            /**
+             * @description ISO 3901 ISRC; hyphens, spaces and lower case are accepted and stored as the 12-character code
+             * @example US-S1Z-99-00001
+             */
+            isrc?: string | null;
+            /** @example F# minor */
+            key?: string | null;
+            /** @default recording */
+            status: components["schemas"]["TrackStatus"];
+            title?: string;
         };
         UserDto: {
             /**
@@ -4385,6 +4782,323 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listProjects: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                clientId?: string;
+                /** @description Only these statuses (repeat or comma-separate); default: all but archived */
+                status?: ("planned" | "in_progress" | "delivered" | "archived")[];
+                type?: components["schemas"]["ProjectType"];
+                /** @description Title contains (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProjectDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDetailDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProjectDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProjectBookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectBookingsDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTracks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createTrack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTrackDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reorderTracks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderTracksDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listRooms: {
         parameters: {
             query?: {
@@ -4684,6 +5398,77 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteTrack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateTrack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTrackDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];

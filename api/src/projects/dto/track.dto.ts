@@ -1,0 +1,128 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { ISRC_PATTERN, TRACK_STATUSES, type TrackStatus } from '../track.entity.js';
+
+/** A project holds at most this many tracks (a box set, a podcast season): bounds the reorder list. */
+export const MAX_TRACKS = 500;
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
+/**
+ * ISRCs are printed as "US-S1Z-99-00001" or in lower case: hyphens and spaces go, letters go up, and
+ * then the code must be the 12 characters of ISO 3901. Blank means none.
+ */
+const normaliseIsrc = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const code = value.replace(/[\s-]/g, '').toUpperCase();
+  return code === '' ? null : code;
+};
+const IfPresent = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
+
+export class TrackDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  projectId: string;
+
+  @ApiProperty({ maxLength: 200, example: 'Night Flight' })
+  title: string;
+
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_TRACKS, description: '1-based order in the project' })
+  position: number;
+
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 })
+  artist: string | null;
+
+  @ApiProperty({ type: String, nullable: true, minLength: 12, maxLength: 12, pattern: ISRC_PATTERN.source, example: 'USS1Z9900001' })
+  isrc: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, minimum: 0.01, maximum: 999.99, description: 'Beats per minute, two decimals', example: 92.5 })
+  bpm: number | null;
+
+  @ApiProperty({ type: String, nullable: true, maxLength: 20, example: 'F# minor' })
+  key: string | null;
+
+  @ApiProperty({ enum: TRACK_STATUSES, enumName: 'TrackStatus' })
+  status: TrackStatus;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+export class TrackListDto {
+  @ApiProperty({ type: [TrackDto], maxItems: MAX_TRACKS })
+  items: TrackDto[];
+}
+
+/** Every field optional; null clears artist, isrc, bpm and key. */
+export class UpdateTrackDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @Transform(trim)
+  @IfPresent()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  artist?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 20,
+    example: 'US-S1Z-99-00001',
+    description: 'ISO 3901 ISRC; hyphens, spaces and lower case are accepted and stored as the 12-character code',
+  })
+  @Transform(normaliseIsrc)
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  @Matches(ISRC_PATTERN, { message: 'isrc must be an ISRC: 2 letters, 3 letters or digits, 7 digits (e.g. US-S1Z-99-00001)' })
+  isrc?: string | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0.01, maximum: 999.99, description: 'At most two decimals' })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(0.01)
+  @Max(999.99)
+  bpm?: number | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 20, example: 'F# minor' })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  key?: string | null;
+
+  @ApiPropertyOptional({ enum: TRACK_STATUSES, enumName: 'TrackStatus', default: 'recording' })
+  @IfPresent()
+  @IsIn(TRACK_STATUSES)
+  status?: TrackStatus;
+}
+
+export class CreateTrackDto extends UpdateTrackDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Night Flight' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  declare title: string;
+}
+
+export class ReorderTracksDto {
+  @ApiProperty({ type: [String], format: 'uuid', maxItems: MAX_TRACKS, description: 'Every track of the project, exactly once, in the new order' })
+  @IsArray()
+  @ArrayMaxSize(MAX_TRACKS)
+  @IsUUID(undefined, { each: true })
+  trackIds: string[];
+}

@@ -9,6 +9,8 @@ import { BookingsModule } from './bookings/bookings.module.js';
 // Issue 9, booking-extras: recall sheets and ICS feeds.
 import { RecallSheetsModule } from './recall-sheets/recall-sheets.module.js';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
+// Issue 10, reviews: deliverables, versions, review comments.
+import { DeliverablesModule } from './deliverables/deliverables.module.js';
 // Issue 7, accounts-access: members, invites, API keys, the audit log.
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -72,6 +74,7 @@ export class AppModule {
         RecallSheetsModule, // issue 9, booking-extras
         CalendarFeedsModule, // issue 9, booking-extras
         ProjectsModule, // issue 10, projects
+        DeliverablesModule, // issue 10, reviews
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { roleAtLeast, type RouteRule } from '../src/auth/access.decorator.js';
 import { AccessRulesCheck, type DeclaredRoute, declaredRoutes } from '../src/auth/access-rules.check.js';
 import type { Role } from '../src/control/membership.entity.js';
+import { insertComment, insertDeliverable, insertProject, insertReviewChain } from './support/review-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -159,7 +160,25 @@ describe('authorization matrix: every route × every caller', () => {
     return roomId;
   };
 
+  // Issue 10, reviews: projects, deliverables, versions (a fresh one awaiting review each time: deciding spends it)
+  // and comments of studio A, written behind the app's back. A comment is by the user the caller acts as
+  // (only its author or an admin deletes it).
+  let reviewDb: Promise<import('pg').Client> | undefined;
+  const reviews = () => (reviewDb ??= connectTenantDatabase(t, a.organizationId));
+  const reviewFixtures: Record<string, (who: Principal) => Promise<string>> = {
+    '/api/v1/projects/:id/deliverables': async () => insertProject(await reviews()),
+    '/api/v1/deliverables/:id': async () => insertDeliverable(await reviews(), await insertProject(await reviews())),
+    '/api/v1/deliverables/:id/versions': async () => insertDeliverable(await reviews(), await insertProject(await reviews())),
+    '/api/v1/versions/:id': async () => (await insertReviewChain(await reviews())).versionId,
+    '/api/v1/versions/:id/approve': async () => (await insertReviewChain(await reviews())).versionId,
+    '/api/v1/versions/:id/request-changes': async () => (await insertReviewChain(await reviews())).versionId,
+    '/api/v1/versions/:id/comments': async () => (await insertReviewChain(await reviews())).versionId,
+    '/api/v1/comments/:id/replies': async (who) => insertComment(await reviews(), (await insertReviewChain(await reviews())).versionId, userOf(who)),
+    '/api/v1/comments/:id': async (who) => insertComment(await reviews(), (await insertReviewChain(await reviews())).versionId, userOf(who)),
+  };
+
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
+    ...reviewFixtures,
     '/api/v1/bookings/:id': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/summary': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/cancel': () => matrixBooking('confirmed'),
@@ -257,6 +276,7 @@ describe('authorization matrix: every route × every caller', () => {
   });
   afterAll(async () => {
     await (await bookingRefs)?.db.end();
+    await (await reviewDb)?.end();
     await t.close();
   });
 

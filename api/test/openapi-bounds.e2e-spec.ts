@@ -63,6 +63,15 @@ describe('openapi.json bounds hold on the real API', () => {
     cancelBooking: () => ({}),
     // Issue 9, booking-extras.
     saveRecallSheet: () => ({ baseVersion: 0, tracks: [], settings: [], notes: '' }) as never,
+    // Issue 10, reviews.
+    createDeliverable: () => ({ title: 'Bounded' }),
+    updateDeliverable: () => ({ title: 'Bounded' }),
+    createVersion: () => ({ fileId: '00000000-0000-4000-8000-000000000000' }),
+    approveVersion: () => ({}),
+    requestVersionChanges: () => ({}),
+    createReviewComment: () => ({ atSeconds: 1, body: 'Bounded' }) as never,
+    replyToReviewComment: () => ({ body: 'Bounded' }),
+    updateReviewComment: () => ({ body: 'Bounded' }),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

@@ -39,6 +39,10 @@ describe('openapi.json', () => {
         // Issue 9, booking-extras.
         'getRecallSheet', 'saveRecallSheet', 'listRecallSheetVersions', 'getRecallSheetVersion', 'createRoomCalendarFeed', 'revokeRoomCalendarFeed',
         'createEngineerCalendarFeed', 'revokeEngineerCalendarFeed', 'getCalendarFeed',
+        // Issue 10, reviews.
+        'listDeliverables', 'createDeliverable', 'getDeliverable', 'updateDeliverable', 'deleteDeliverable', 'createVersion', 'getVersion',
+        'approveVersion', 'requestVersionChanges', 'listReviewComments', 'createReviewComment', 'replyToReviewComment', 'updateReviewComment',
+        'deleteReviewComment',
       ].sort(),
     );
   });

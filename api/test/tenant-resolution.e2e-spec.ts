@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { insertComment, insertFile, insertReviewChain } from './support/review-fixtures.js';
+import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
  * The tenant comes only from the authenticated principal: never from a header, a query parameter or a
@@ -268,6 +269,63 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     expect(inB).toEqual([]);
   });
 
+  // Issue 10, reviews: every deliverable, version and comment route (none has the plain collection shape).
+  it('deliverables, versions and review comments: own studio only, 404 for the other studio\'s ids, the other studio untouched', async () => {
+    const [dbA, dbB] = [await connectTenantDatabase(t, a.organizationId), await connectTenantDatabase(t, b.organizationId)];
+    try {
+      const inA = await insertReviewChain(dbA);
+      const inB = await insertReviewChain(dbB);
+      const bComment = await insertComment(dbB, inB.versionId, b.userId);
+      const bFile = await insertFile(dbB, inB.projectId);
+      const bState = async () => ({
+        deliverable: (await t.http().get(`/api/v1/deliverables/${inB.deliverableId}`).set('cookie', b.cookie).expect(200)).body,
+        comments: (await t.http().get(`/api/v1/versions/${inB.versionId}/comments`).set('cookie', b.cookie).expect(200)).body,
+        list: (await t.http().get(`/api/v1/projects/${inB.projectId}/deliverables`).set('cookie', b.cookie).expect(200)).body,
+      });
+      const before = await bState();
+      const asA = (method: 'get' | 'post' | 'patch' | 'delete', path: string) => spoof(t.http()[method](withTenantQuery(path)), a.cookie);
+
+      // B's ids: 404 on every route, whatever names B.
+      await asA('get', `/api/v1/projects/${inB.projectId}/deliverables`).expect(404);
+      await asA('post', `/api/v1/projects/${inB.projectId}/deliverables`).send({ title: 'By A' }).expect(404);
+      await asA('get', `/api/v1/deliverables/${inB.deliverableId}`).expect(404);
+      await asA('patch', `/api/v1/deliverables/${inB.deliverableId}`).send({ title: 'By A' }).expect(404);
+      await asA('delete', `/api/v1/deliverables/${inB.deliverableId}`).expect(404);
+      await asA('post', `/api/v1/deliverables/${inB.deliverableId}/versions`).send({ fileId: bFile }).expect(404);
+      await asA('get', `/api/v1/versions/${inB.versionId}`).expect(404);
+      await asA('post', `/api/v1/versions/${inB.versionId}/approve`).send({}).expect(404);
+      await asA('post', `/api/v1/versions/${inB.versionId}/request-changes`).send({}).expect(404);
+      await asA('get', `/api/v1/versions/${inB.versionId}/comments`).expect(404);
+      await asA('post', `/api/v1/versions/${inB.versionId}/comments`).send({ atSeconds: 1, body: 'By A' }).expect(404);
+      await asA('post', `/api/v1/comments/${bComment}/replies`).send({ body: 'By A' }).expect(404);
+      await asA('patch', `/api/v1/comments/${bComment}`).send({ resolved: true }).expect(404);
+      await asA('delete', `/api/v1/comments/${bComment}`).expect(404);
+      // B's file is not A's to submit as a version of A's deliverable.
+      await asA('post', `/api/v1/deliverables/${inA.deliverableId}/versions`).send({ fileId: bFile }).expect(400);
+      expect(await bState()).toEqual(before);
+
+      // A's own ids work with the same spoofing, and land in A.
+      const created = (await asA('post', `/api/v1/projects/${inA.projectId}/deliverables`).send({ title: 'By A' }).expect(201)).body as { id: string };
+      expect((await asA('get', `/api/v1/projects/${inA.projectId}/deliverables`).expect(200)).body.items.map((d: { id: string }) => d.id)).toContain(created.id);
+      await asA('patch', `/api/v1/deliverables/${created.id}`).send({ title: 'Renamed by A' }).expect(200);
+      await asA('delete', `/api/v1/deliverables/${created.id}`).expect(204);
+      await asA('get', `/api/v1/deliverables/${inA.deliverableId}`).expect(200);
+      await asA('get', `/api/v1/versions/${inA.versionId}`).expect(200);
+      const comment = (await asA('post', `/api/v1/versions/${inA.versionId}/comments`).send({ atSeconds: 1, body: 'By A' }).expect(201)).body as { id: string };
+      await asA('post', `/api/v1/comments/${comment.id}/replies`).send({ body: 'Reply by A' }).expect(201);
+      await asA('patch', `/api/v1/comments/${comment.id}`).send({ resolved: true }).expect(200);
+      expect((await asA('get', `/api/v1/versions/${inA.versionId}/comments`).expect(200)).body.items).toHaveLength(1);
+      await asA('delete', `/api/v1/comments/${comment.id}`).expect(204);
+      await asA('post', `/api/v1/versions/${inA.versionId}/request-changes`).send({}).expect(200);
+      const v2 = (await asA('post', `/api/v1/deliverables/${inA.deliverableId}/versions`).send({ fileId: await insertFile(dbA, inA.projectId) }).expect(201)).body as { id: string };
+      await asA('post', `/api/v1/versions/${v2.id}/approve`).send({}).expect(200);
+      expect(await bState()).toEqual(before);
+      expect((await dbB.query(`SELECT count(*)::int AS n FROM outbox`)).rows[0].n).toBe(0);
+    } finally {
+      await Promise.all([dbA.end(), dbB.end()]);
+    }
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
@@ -277,6 +335,10 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       '/api/v1/bookings/{id}/cancel', '/api/v1/bookings/{id}/check-in', '/api/v1/bookings/{id}/check-out', '/api/v1/bookings/{id}/summary',
       '/api/v1/bookings/{id}/recall-sheet', '/api/v1/bookings/{id}/recall-sheet/versions', '/api/v1/bookings/{id}/recall-sheet/versions/{version}',
       '/api/v1/rooms/{id}/calendar-feed', '/api/v1/engineers/{userId}/calendar-feed',
+      // Issue 10, reviews: their own case above.
+      '/api/v1/projects/{id}/deliverables', '/api/v1/deliverables/{id}', '/api/v1/deliverables/{id}/versions', '/api/v1/versions/{id}',
+      '/api/v1/versions/{id}/approve', '/api/v1/versions/{id}/request-changes', '/api/v1/versions/{id}/comments', '/api/v1/comments/{id}',
+      '/api/v1/comments/{id}/replies',
       // Public: the studio comes from the feed key and its token must be found in that studio (test/calendar-feeds.e2e-spec.ts).
       '/api/v1/calendar-feeds/{feedKey}'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));

@@ -54,6 +54,16 @@ export const AUDIT_ACTIONS = [
   'track.created',
   'track.updated',
   'track.deleted',
+  // Issue 10, reviews: deliverables, versions and review comments.
+  'deliverable.created',
+  'deliverable.updated',
+  'deliverable.deleted',
+  'version.uploaded',
+  'version.approved',
+  'version.changes_requested',
+  'review_comment.created',
+  'review_comment.updated',
+  'review_comment.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -77,6 +87,10 @@ export const AUDIT_TARGET_TYPES = [
   // Issue 10, projects.
   'project',
   'track',
+  // Issue 10, reviews.
+  'deliverable',
+  'deliverable_version',
+  'review_comment',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

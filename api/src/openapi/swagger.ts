@@ -31,6 +31,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('rooms', "The studio's bookable rooms, their rates and booking rules")
     .addTag('equipment', "The studio's equipment: microphones, outboard, instruments")
     .addTag('engineers', "The studio's engineers, their working hours and time off")
+    // Issue 10, reviews.
+    .addTag('reviews', 'Deliverables of a project, their versions, review decisions with counted revision rounds, and time-stamped review comments')
     .addCookieAuth('rsm_session', { type: 'apiKey', in: 'cookie', name: 'rsm_session', description: '`__Host-rsm_session` when served over HTTPS' })
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An API key as `Bearer rsm_live_<prefix>_<secret>` (an opaque secret, not a JWT): acts with its role in its studio' },

@@ -652,6 +652,98 @@ export interface paths {
         patch: operations["updateClient"];
         trace?: never;
     };
+    "/api/v1/comments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a comment (and its replies)
+         * @description The author or an admin (403 otherwise).
+         */
+        delete: operations["deleteReviewComment"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a comment or resolve / reopen its thread
+         * @description `body`: the author only (403 otherwise). `resolved`: top-level comments only (a reply is resolved with its thread: 400).
+         */
+        patch: operations["updateReviewComment"];
+        trace?: never;
+    };
+    "/api/v1/comments/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply in a comment thread
+         * @description One level: replying to a reply is a 400. A reply has no time position of its own.
+         */
+        post: operations["replyToReviewComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deliverables/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a deliverable with all its versions
+         * @description Versions newest first, each with its file, decision and comment counts.
+         */
+        get: operations["getDeliverable"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a deliverable
+         * @description Only while it has no versions (409 `deliverable-has-versions`): review history is kept.
+         */
+        delete: operations["deleteDeliverable"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a deliverable or change its track
+         * @description Only the fields sent change; `trackId: null` detaches it from its track.
+         */
+        patch: operations["updateDeliverable"];
+        trace?: never;
+    };
+    "/api/v1/deliverables/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit the next version (v1, v2…) for review
+         * @description `fileId` is an uploaded file of the deliverable's project (400 otherwise). An approved deliverable takes no new versions (409 `deliverable-approved`). Writes a `version.uploaded` event.
+         */
+        post: operations["createVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/engineers": {
         parameters: {
             query?: never;
@@ -993,6 +1085,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{id}/deliverables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A project's deliverables
+         * @description Oldest first, each with its latest version and round counts.
+         */
+        get: operations["listDeliverables"];
+        put?: never;
+        /**
+         * Add a deliverable to a project
+         * @description `trackId`, when given, must be a track of the same project (400 otherwise). At most 500 per project (409 `limit-reached`).
+         */
+        post: operations["createDeliverable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{id}/tracks": {
         parameters: {
             query?: never;
@@ -1158,6 +1274,90 @@ export interface paths {
         patch: operations["updateTrack"];
         trace?: never;
     };
+    "/api/v1/versions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one version of a deliverable
+         * @description With its file, the decision on it (who, when, which revision round) and its comment counts.
+         */
+        get: operations["getVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/versions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a version: the deliverable is approved (closed)
+         * @description Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`). Writes a `version.approved` event.
+         */
+        post: operations["approveVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/versions/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's review comments
+         * @description Top-level comments by atSeconds, each with its replies oldest first.
+         */
+        get: operations["listReviewComments"];
+        put?: never;
+        /**
+         * Comment on a version at a time position
+         * @description A range when `endSeconds` is given (greater than atSeconds).
+         */
+        post: operations["createReviewComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/versions/{id}/request-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request changes on a version: the next revision round
+         * @description Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`). The version's revisionRound is the deliverable's roundsUsed + 1; past the project's included rounds it is an extra (billable) round: `extraRound` true and a `revision.extra_round` event besides `version.changes_requested`.
+         */
+        post: operations["requestVersionChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -1242,7 +1442,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -1280,7 +1480,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
@@ -1624,6 +1824,15 @@ export interface components {
             notes?: string | null;
             phone?: string | null;
         };
+        CreateDeliverableDto: {
+            /** @example Track 3 — mix */
+            title: string;
+            /**
+             * Format: uuid
+             * @description A track of the same project
+             */
+            trackId?: string | null;
+        };
         CreateEquipmentDto: {
             /** @example Microphone */
             category: string;
@@ -1684,6 +1893,19 @@ export interface components {
             /** @example Night Flights (LP) */
             title?: string;
             type?: components["schemas"]["ProjectType"];
+        };
+        CreateReplyDto: {
+            body: string;
+        };
+        CreateReviewCommentDto: {
+            /**
+             * @description Seconds from the start, up to 3 decimals
+             * @example 3.25
+             */
+            atSeconds: number;
+            body: string;
+            /** @description End of a range: greater than atSeconds */
+            endSeconds?: number | null;
         };
         CreateRoomDto: {
             /** @description false: keeps the room and its history, takes no new bookings */
@@ -1767,6 +1989,15 @@ export interface components {
             /** @example Night Flight */
             title?: string;
         };
+        CreateVersionDto: {
+            /**
+             * Format: uuid
+             * @description An uploaded file of the deliverable's project
+             */
+            fileId: string;
+            /** @description What changed in this version */
+            notes?: string | null;
+        };
         CreatedApiKeyDto: {
             /** Format: date-time */
             createdAt: string;
@@ -1807,6 +2038,93 @@ export interface components {
              */
             weekday: number;
         };
+        DecideVersionDto: {
+            /** @description Carried in the decision event (outbox) and the audit log */
+            note?: string | null;
+        };
+        DeliverableDetailDto: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: int32
+             * @description Rounds past the included ones (billable)
+             */
+            extraRounds: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description The project's included revision rounds (per deliverable)
+             */
+            includedRounds: number;
+            latestVersion: components["schemas"]["VersionDto"] | null;
+            /** Format: uuid */
+            projectId: string;
+            /**
+             * Format: int32
+             * @description "Changes requested" decisions so far
+             */
+            roundsUsed: number;
+            /** @description approved once a version is approved (closed) */
+            status: components["schemas"]["DeliverableStatus"];
+            /** @example Track 3 — mix */
+            title: string;
+            /** Format: uuid */
+            trackId: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int32 */
+            versionCount: number;
+            /** @description Newest first */
+            versions: components["schemas"]["VersionDto"][];
+        };
+        DeliverableDto: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: int32
+             * @description Rounds past the included ones (billable)
+             */
+            extraRounds: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description The project's included revision rounds (per deliverable)
+             */
+            includedRounds: number;
+            latestVersion: components["schemas"]["VersionDto"] | null;
+            /** Format: uuid */
+            projectId: string;
+            /**
+             * Format: int32
+             * @description "Changes requested" decisions so far
+             */
+            roundsUsed: number;
+            /** @description approved once a version is approved (closed) */
+            status: components["schemas"]["DeliverableStatus"];
+            /** @example Track 3 — mix */
+            title: string;
+            /** Format: uuid */
+            trackId: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int32 */
+            versionCount: number;
+        };
+        DeliverableListDto: {
+            /** @description Oldest first */
+            items: components["schemas"]["DeliverableDto"][];
+        };
+        /**
+         * @description approved once a version is approved (closed)
+         * @enum {string}
+         */
+        DeliverableStatus: "open" | "approved";
         EngineerDto: {
             /** Format: email */
             email: string;
@@ -1975,6 +2293,8 @@ export interface components {
              */
             email: string;
         };
+        /** @enum {string} */
+        PeaksStatus: "none" | "pending" | "ready" | "failed";
         ProblemDto: {
             /** @example The request body is invalid. */
             detail: string;
@@ -2176,6 +2496,72 @@ export interface components {
             /** @description Every track of the project, exactly once, in the new order */
             trackIds: string[];
         };
+        ReviewCommentDto: {
+            /** @description Seconds from the start (milliseconds precision); null on a reply */
+            atSeconds: number | null;
+            author: components["schemas"]["ReviewPersonDto"];
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description End of a range (greater than atSeconds); null for a point or a reply */
+            endSeconds: number | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The thread a reply belongs to; null for a top-level comment
+             */
+            parentId: string | null;
+            /** @description Replies, oldest first (top-level comments only; a reply has none) */
+            replies: components["schemas"]["ReviewCommentDto"][];
+            resolved: boolean;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            versionId: string;
+        };
+        ReviewCommentListDto: {
+            /** @description Top-level comments by atSeconds, each with its replies */
+            items: components["schemas"]["ReviewCommentDto"][];
+        };
+        ReviewFileDto: {
+            /** Format: uuid */
+            bookingId: string | null;
+            /** @description Sniffed from the bytes */
+            contentType: string;
+            /** @example /api/v1/files/0b5c1a8e-0000-4000-8000-000000000000/content */
+            contentUrl: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The original file name: display only */
+            name: string;
+            peaksStatus: components["schemas"]["PeaksStatus"];
+            /** Format: uuid */
+            projectId: string | null;
+            sha256: string;
+            /** Format: int64 */
+            sizeBytes: number;
+            /** Format: uuid */
+            trackId: string | null;
+            /**
+             * Format: uuid
+             * @description The user who uploaded it
+             */
+            uploadedBy: string | null;
+        };
+        ReviewPersonDto: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ReviewPersonKind"];
+            /** @description Display name; null when the account no longer exists */
+            name: string | null;
+        };
+        /** @enum {string} */
+        ReviewPersonKind: "staff" | "client";
         /** @enum {string} */
         Role: "owner" | "admin" | "engineer" | "viewer";
         RoomDto: {
@@ -2440,6 +2826,14 @@ export interface components {
             notes?: string | null;
             phone?: string | null;
         };
+        UpdateDeliverableDto: {
+            title?: string;
+            /**
+             * Format: uuid
+             * @description A track of the same project; null detaches
+             */
+            trackId?: string | null;
+        };
         UpdateEquipmentDto: {
             /** @example Microphone */
             category?: string;
@@ -2490,6 +2884,10 @@ export interface components {
             /** @example Night Flights (LP) */
             title?: string;
             type?: components["schemas"]["ProjectType"];
+        };
+        UpdateReviewCommentDto: {
+            body?: string;
+            resolved?: boolean;
         };
         UpdateRoomDto: {
             /** @description false: keeps the room and its history, takes no new bookings */
@@ -2606,6 +3004,44 @@ export interface components {
             /** @description The token from the verification link */
             token: string;
         };
+        VersionDto: {
+            /**
+             * Format: int32
+             * @description Comment threads (top-level comments) on this version
+             */
+            commentCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            decidedBy: components["schemas"]["ReviewPersonDto"] | null;
+            /** Format: uuid */
+            deliverableId: string;
+            /** @description True when this round went past the project's included rounds (billable) */
+            extraRound: boolean;
+            file: components["schemas"]["ReviewFileDto"];
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            /**
+             * Format: int32
+             * @description v1, v2… in upload order
+             */
+            number: number;
+            /**
+             * Format: int32
+             * @description Threads not resolved yet
+             */
+            openCommentCount: number;
+            /**
+             * Format: int32
+             * @description Set when changes were requested: which revision round of the deliverable this was
+             */
+            revisionRound: number | null;
+            status: components["schemas"]["VersionStatus"];
+        };
+        /** @enum {string} */
+        VersionStatus: "awaiting_review" | "changes_requested" | "approved";
         WorkingHoursDto: {
             /** Format: uuid */
             userId: string;
@@ -4082,6 +4518,259 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    deleteReviewComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateReviewComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateReviewCommentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewCommentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    replyToReviewComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReplyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewCommentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDeliverable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliverableDetailDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteDeliverable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateDeliverable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDeliverableDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliverableDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateVersionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listEngineers: {
         parameters: {
             query?: {
@@ -4990,6 +5679,77 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listDeliverables: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliverableListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDeliverable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDeliverableDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliverableDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listTracks: {
         parameters: {
             query?: never;
@@ -5467,6 +6227,187 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    approveVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideVersionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listReviewComments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewCommentListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createReviewComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReviewCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewCommentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    requestVersionChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideVersionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];

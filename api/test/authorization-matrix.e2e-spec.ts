@@ -224,12 +224,25 @@ describe('authorization matrix: every route × every caller', () => {
       (await t.http().post('/api/v1/equipment').set('cookie', await ownerCookie()).send({ name: 'Matrix mic', category: 'Microphone' }).expect(201)).body.id,
     '/api/v1/engineers/:userId/working-hours': async (who) => ({ userId: engineerOf(who) }),
     '/api/v1/engineers/:userId/time-off': async (who) => ({ userId: engineerOf(who) }),
+    // Issue 10, projects: a fresh project (and track) of studio A.
+    '/api/v1/projects/:id': () => matrixProject(),
+    '/api/v1/projects/:id/bookings': () => matrixProject(),
+    '/api/v1/projects/:id/tracks': () => matrixProject(),
+    '/api/v1/projects/:id/tracks/order': () => matrixProject(),
+    '/api/v1/tracks/:id': async () =>
+      (await t.http().post(`/api/v1/projects/${await matrixProject()}/tracks`).set('cookie', await ownerCookie()).send({ title: 'Matrix track' }).expect(201)).body.id,
     '/api/v1/engineers/:userId/time-off/:id': async (who) => {
       const userId = engineerOf(who);
       const body = { startsAt: '2030-01-01T09:00:00Z', endsAt: '2030-01-01T18:00:00Z' };
       const { id } = (await t.http().post(`/api/v1/engineers/${userId}/time-off`).set('cookie', await ownerCookie()).send(body).expect(201)).body;
       return { userId, id };
     },
+  };
+  // Issue 10, projects.
+  const matrixProject = async () => {
+    const cookie = await ownerCookie();
+    const client = (await t.http().post('/api/v1/clients').set('cookie', cookie).send({ name: 'Matrix project client' }).expect(201)).body.id;
+    return (await t.http().post('/api/v1/projects').set('cookie', cookie).send({ clientId: client, title: 'Matrix project', type: 'single' }).expect(201)).body.id as string;
   };
   const engineerOf = (who: Principal) => (who === 'engineer' ? users.engineer! : a.userId);
 

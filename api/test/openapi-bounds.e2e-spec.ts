@@ -72,6 +72,11 @@ describe('openapi.json bounds hold on the real API', () => {
     createReviewComment: () => ({ atSeconds: 1, body: 'Bounded' }) as never,
     replyToReviewComment: () => ({ body: 'Bounded' }),
     updateReviewComment: () => ({ body: 'Bounded' }),
+    // Issue 10, projects (ids need not exist: a field over its bound is refused before any lookup).
+    createProject: () => ({ clientId: '00000000-0000-4000-8000-000000000000', title: 'Bounded', type: 'album' }),
+    updateProject: () => ({}),
+    createTrack: () => ({ title: 'Bounded' }),
+    updateTrack: () => ({}),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

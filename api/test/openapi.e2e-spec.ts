@@ -43,6 +43,9 @@ describe('openapi.json', () => {
         'listDeliverables', 'createDeliverable', 'getDeliverable', 'updateDeliverable', 'deleteDeliverable', 'createVersion', 'getVersion',
         'approveVersion', 'requestVersionChanges', 'listReviewComments', 'createReviewComment', 'replyToReviewComment', 'updateReviewComment',
         'deleteReviewComment',
+        // Issue 10, projects.
+        'createProject', 'listProjects', 'getProject', 'listProjectBookings', 'updateProject', 'deleteProject',
+        'listTracks', 'createTrack', 'reorderTracks', 'updateTrack', 'deleteTrack',
       ].sort(),
     );
   });

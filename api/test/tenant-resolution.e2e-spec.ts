@@ -72,12 +72,18 @@ const CREATE_FIXTURES: Record<string, (t: TestApp, who: Studio, label: string) =
     const room = await t.http().post('/api/v1/rooms').set('cookie', who.cookie).send({ name: `${label} room`, hourlyRateMinor: 5000, currency: 'EUR' }).expect(201);
     return { clientId: client.body.id, roomId: room.body.id, title: label, startsAt: '2031-03-04T10:00:00Z', endsAt: '2031-03-04T14:00:00Z' };
   },
+  // Issue 10, projects.
+  '/api/v1/projects': async (t, who, label) => {
+    const client = await t.http().post('/api/v1/clients').set('cookie', who.cookie).send({ name: `${label} client` }).expect(201);
+    return { clientId: client.body.id, title: label, type: 'album' };
+  },
   '/api/v1/engineers/{userId}/time-off': async (_t, _who, label) => ({ startsAt: '2031-07-01T00:00:00Z', endsAt: '2031-07-15T00:00:00Z', reason: label }),
 };
 /** PATCH bodies where the first string property is not free text (rooms: colour; bookings: times). */
 const PATCH_FIXTURES: Record<string, Record<string, unknown>> = {
   '/api/v1/rooms': { name: 'Changed by A' },
   '/api/v1/bookings': { title: 'Changed by A' },
+  '/api/v1/projects': { title: 'Changed by A' },
 };
 /** Path parameters other than the row's own id name the acting studio's own things (its owner as engineer). */
 const at = (path: string, who: Studio) => path.replace('{userId}', who.userId);
@@ -326,6 +332,32 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     }
   });
 
+  it("a project's tracks and sessions (issue 10): own studio only, 404 for the other studio's ids, the other studio untouched", async () => {
+    const projectOf = async (who: Studio, label: string) => {
+      const body = await CREATE_FIXTURES['/api/v1/projects'](t, who, label);
+      return (await t.http().post('/api/v1/projects').set('cookie', who.cookie).send(body).expect(201)).body.id as string;
+    };
+    const bProject = await projectOf(b, 'Tracks of B');
+    const bTrack = (await t.http().post(`/api/v1/projects/${bProject}/tracks`).set('cookie', b.cookie).send({ title: 'B only' }).expect(201)).body.id as string;
+    const bBefore = (await t.http().get(`/api/v1/projects/${bProject}/tracks`).set('cookie', b.cookie).expect(200)).body;
+    await spoof(t.http().get(withTenantQuery(`/api/v1/projects/${bProject}/tracks`)), a.cookie).expect(404);
+    await spoof(t.http().get(withTenantQuery(`/api/v1/projects/${bProject}/bookings`)), a.cookie).expect(404);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/projects/${bProject}/tracks`)), a.cookie).send({ title: 'A was here' }).expect(404);
+    await spoof(t.http().put(withTenantQuery(`/api/v1/projects/${bProject}/tracks/order`)), a.cookie).send({ trackIds: [bTrack] }).expect(404);
+    await spoof(t.http().patch(withTenantQuery(`/api/v1/tracks/${bTrack}`)), a.cookie).send({ title: 'A was here' }).expect(404);
+    await spoof(t.http().delete(withTenantQuery(`/api/v1/tracks/${bTrack}`)), a.cookie).expect(404);
+    expect((await t.http().get(`/api/v1/projects/${bProject}/tracks`).set('cookie', b.cookie).expect(200)).body).toEqual(bBefore);
+
+    // The same calls on A's own project work while naming B everywhere.
+    const aProject = await projectOf(a, 'Tracks of A');
+    const aTrack = (await spoof(t.http().post(withTenantQuery(`/api/v1/projects/${aProject}/tracks`)), a.cookie).send({ title: 'A' }).expect(201)).body.id as string;
+    await spoof(t.http().put(withTenantQuery(`/api/v1/projects/${aProject}/tracks/order`)), a.cookie).send({ trackIds: [aTrack] }).expect(200);
+    await spoof(t.http().patch(withTenantQuery(`/api/v1/tracks/${aTrack}`)), a.cookie).send({ title: 'A2' }).expect(200);
+    expect((await spoof(t.http().get(withTenantQuery(`/api/v1/projects/${aProject}/tracks`)), a.cookie).expect(200)).body.items).toHaveLength(1);
+    await spoof(t.http().get(withTenantQuery(`/api/v1/projects/${aProject}/bookings`)), a.cookie).expect(200);
+    await spoof(t.http().delete(withTenantQuery(`/api/v1/tracks/${aTrack}`)), a.cookie).expect(204);
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
@@ -339,6 +371,8 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       '/api/v1/projects/{id}/deliverables', '/api/v1/deliverables/{id}', '/api/v1/deliverables/{id}/versions', '/api/v1/versions/{id}',
       '/api/v1/versions/{id}/approve', '/api/v1/versions/{id}/request-changes', '/api/v1/versions/{id}/comments', '/api/v1/comments/{id}',
       '/api/v1/comments/{id}/replies',
+      // Issue 10, projects: a project's tracks and sessions (their own case above).
+      '/api/v1/projects/{id}/bookings', '/api/v1/projects/{id}/tracks', '/api/v1/projects/{id}/tracks/order', '/api/v1/tracks/{id}',
       // Public: the studio comes from the feed key and its token must be found in that studio (test/calendar-feeds.e2e-spec.ts).
       '/api/v1/calendar-feeds/{feedKey}'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));

@@ -47,7 +47,7 @@ export class ProjectsController {
 
   @Get(':id/bookings')
   @Access('viewer')
-  @ApiOperation({ summary: "The project's bookings (sessions), by start time" })
+  @ApiOperation({ summary: "The project's bookings (sessions), by start time", description: 'Every status, cancelled ones included, in the shape of GET /bookings/{id}.' })
   @ApiOkResponse({ type: ProjectBookingsDto })
   @ApiProblems(400, 404)
   listProjectBookings(@Param('id', uuidParam) id: string): Promise<ProjectBookingsDto> {

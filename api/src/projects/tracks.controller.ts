@@ -16,7 +16,7 @@ export class TracksController {
 
   @Get('projects/:id/tracks')
   @Access('viewer')
-  @ApiOperation({ summary: "A project's tracks, in order" })
+  @ApiOperation({ summary: "A project's tracks, in order", description: 'By position, 1 first.' })
   @ApiOkResponse({ type: TrackListDto })
   @ApiProblems(400, 404)
   listTracks(@Param('id', uuidParam) projectId: string): Promise<TrackListDto> {

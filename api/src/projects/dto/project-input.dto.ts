@@ -29,21 +29,8 @@ export class BudgetInputDto {
   currency: string;
 }
 
-/** Every field of a project but its client, optional: the base of create and update. */
+/** The fields of a project with a default or a "none": the same on create and update. */
 export class ProjectFieldsDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Night Flights (LP)' })
-  @Transform(trim)
-  @IfPresent()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  title?: string;
-
-  @ApiPropertyOptional({ enum: PROJECT_TYPES, enumName: 'ProjectType' })
-  @IfPresent()
-  @IsIn(PROJECT_TYPES)
-  type?: ProjectType;
-
   @ApiPropertyOptional({ enum: PROJECT_STATUSES, enumName: 'ProjectStatus', default: 'planned' })
   @IfPresent()
   @IsIn(PROJECT_STATUSES)
@@ -90,15 +77,28 @@ export class CreateProjectDto extends ProjectFieldsDto {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
-  declare title: string;
+  title: string;
 
   @ApiProperty({ enum: PROJECT_TYPES, enumName: 'ProjectType' })
   @IsIn(PROJECT_TYPES)
-  declare type: ProjectType;
+  type: ProjectType;
 }
 
 /** Only the fields sent change; null clears budget, dueDate and notes. The client of a project does not change. */
-export class UpdateProjectDto extends ProjectFieldsDto {}
+export class UpdateProjectDto extends ProjectFieldsDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Night Flights (LP)' })
+  @Transform(trim)
+  @IfPresent()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional({ enum: PROJECT_TYPES, enumName: 'ProjectType' })
+  @IfPresent()
+  @IsIn(PROJECT_TYPES)
+  type?: ProjectType;
+}
 
 export class ListProjectsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })

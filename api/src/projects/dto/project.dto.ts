@@ -49,7 +49,7 @@ export class ProjectDto {
   @ApiProperty({ type: BudgetDto, nullable: true })
   budget: BudgetDto | null;
 
-  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2031-06-30' })
+  @ApiProperty({ type: String, format: 'date', nullable: true, maxLength: 10, example: '2031-06-30' })
   dueDate: string | null;
 
   @ApiProperty({ type: String, nullable: true, maxLength: 5000 })

@@ -59,16 +59,8 @@ export class TrackListDto {
   items: TrackDto[];
 }
 
-/** Every field optional; null clears artist, isrc, bpm and key. */
-export class UpdateTrackDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @Transform(trim)
-  @IfPresent()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  title?: string;
-
+/** The fields of a track with a default or a "none": the same on create and update. */
+export class TrackFieldsDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
   @Transform(blankToNull)
   @IsOptional()
@@ -110,13 +102,24 @@ export class UpdateTrackDto {
   status?: TrackStatus;
 }
 
-export class CreateTrackDto extends UpdateTrackDto {
+export class CreateTrackDto extends TrackFieldsDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Night Flight' })
   @Transform(trim)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
-  declare title: string;
+  title: string;
+}
+
+/** Every field optional; null clears artist, isrc, bpm and key. */
+export class UpdateTrackDto extends TrackFieldsDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @Transform(trim)
+  @IfPresent()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title?: string;
 }
 
 export class ReorderTracksDto {

@@ -1075,7 +1075,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The project's bookings (sessions), by start time */
+        /**
+         * The project's bookings (sessions), by start time
+         * @description Every status, cancelled ones included, in the shape of GET /bookings/{id}.
+         */
         get: operations["listProjectBookings"];
         put?: never;
         post?: never;
@@ -1116,7 +1119,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A project's tracks, in order */
+        /**
+         * A project's tracks, in order
+         * @description By position, 1 first.
+         */
         get: operations["listTracks"];
         put?: never;
         /**
@@ -1891,8 +1897,8 @@ export interface components {
             /** @default planned */
             status: components["schemas"]["ProjectStatus"];
             /** @example Night Flights (LP) */
-            title?: string;
-            type?: components["schemas"]["ProjectType"];
+            title: string;
+            type: components["schemas"]["ProjectType"];
         };
         CreateReplyDto: {
             body: string;
@@ -1987,7 +1993,7 @@ export interface components {
             /** @default recording */
             status: components["schemas"]["TrackStatus"];
             /** @example Night Flight */
-            title?: string;
+            title: string;
         };
         CreateVersionDto: {
             /**

@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -79,6 +80,13 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   refuseCrossSiteWrites(fastify, config);
   acceptJsonBodiesOnly(fastify);
+  // Issue 10, files: multipart/form-data, read only by the upload routes (api/src/files/multipart-upload.ts),
+  // which stream the one `file` part to storage. Cross-site forms are still refused by the Origin rule above.
+  // preservePath: the client's name is kept whole as a display name (it never becomes a path).
+  await app.register(fastifyMultipart, {
+    preservePath: true,
+    limits: { fileSize: config.files.maxUploadBytes, files: 1, fields: 10, fieldSize: 1024, parts: 11, headerPairs: 20 },
+  });
   refuseUnstorableQueryAndParams(fastify);
   trackDependencyRecovery(fastify, dependencies);
   await app.register(fastifyCookie);

@@ -11,6 +11,8 @@ import { RecallSheetsModule } from './recall-sheets/recall-sheets.module.js';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
 // Issue 10, reviews: deliverables, versions, review comments.
 import { DeliverablesModule } from './deliverables/deliverables.module.js';
+// Issue 10, files: uploads, downloads and the blob stores.
+import { FilesModule } from './files/files.module.js';
 // Issue 7, accounts-access: members, invites, API keys, the audit log.
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -75,6 +77,7 @@ export class AppModule {
         CalendarFeedsModule, // issue 9, booking-extras
         ProjectsModule, // issue 10, projects
         DeliverablesModule, // issue 10, reviews
+        FilesModule, // issue 10, files
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -58,6 +58,9 @@ const PRINCIPALS: Principal[] = [
 /** Bodies that make an allowed request succeed where `{}` would only reach validation (harmless on the fixtures). */
 const VALID_BODIES: Record<string, object> = { 'PATCH /api/v1/members/:id': { role: 'viewer' } };
 
+/** Issue 10, files: routes whose POST body is a multipart upload. */
+const MULTIPART_ROUTES = new Set(['/api/v1/projects/:id/files', '/api/v1/bookings/:id/files']);
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** What the declared rule says about a caller: allowed, or the refusal status. */
@@ -177,8 +180,23 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/comments/:id': async (who) => insertComment(await reviews(), (await insertReviewChain(await reviews())).versionId, userOf(who)),
   };
 
+  // Issue 10, files: a project of A (behind the app's back), and a file uploaded to it by A's owner.
+  const matrixFileProject = async () => {
+    await matrixBooking('confirmed'); // opens the tenant connection and its client
+    const { db, clientId } = await bookingRefs!;
+    return (await db.query(`INSERT INTO projects (client_id, title, type) VALUES ($1, 'Matrix project', 'album') RETURNING id`, [clientId])).rows[0].id as string;
+  };
+  const matrixFile = async () =>
+    (await t.http().post(`/api/v1/projects/${await matrixFileProject()}/files`).set('cookie', await ownerCookie()).attach('file', Buffer.from('matrix'), 'matrix.txt').expect(201))
+      .body.id as string;
+
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     ...reviewFixtures,
+    // Issue 10, files.
+    '/api/v1/projects/:id/files': () => matrixFileProject(),
+    '/api/v1/bookings/:id/files': () => matrixBooking('confirmed'),
+    '/api/v1/files/:id': () => matrixFile(),
+    '/api/v1/files/:id/content': () => matrixFile(),
     '/api/v1/bookings/:id': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/summary': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/cancel': () => matrixBooking('confirmed'),
@@ -269,6 +287,8 @@ describe('authorization matrix: every route × every caller', () => {
     } else if (who !== 'anonymous') {
       req = req.set('authorization', `Bearer ${keys[who]}`);
     }
+    // Issue 10, files: upload routes take multipart with one `file` part (a JSON body would only be a 400).
+    if (route.method === 'POST' && MULTIPART_ROUTES.has(route.path)) return req.attach('file', Buffer.from('matrix upload'), 'matrix.txt');
     if (['POST', 'PATCH', 'PUT'].includes(route.method)) req = req.send(VALID_BODIES[`${route.method} ${route.path}`] ?? {});
     return req;
   };

@@ -46,6 +46,8 @@ describe('openapi.json', () => {
         // Issue 10, projects.
         'createProject', 'listProjects', 'getProject', 'listProjectBookings', 'updateProject', 'deleteProject',
         'listTracks', 'createTrack', 'reorderTracks', 'updateTrack', 'deleteTrack',
+        // Issue 10, files.
+        'uploadProjectFile', 'listProjectFiles', 'uploadBookingFile', 'listBookingFiles', 'getStorageUsage', 'getFile', 'getFileContent', 'deleteFile',
       ].sort(),
     );
   });

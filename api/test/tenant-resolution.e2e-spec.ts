@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { insertComment, insertFile, insertReviewChain } from './support/review-fixtures.js';
+import { seedProject } from './support/file-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -358,6 +359,36 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     await spoof(t.http().delete(withTenantQuery(`/api/v1/tracks/${aTrack}`)), a.cookie).expect(204);
   });
 
+  // Issue 10, files: uploads hang off a project or a booking (no plain collection shape).
+  it("files: uploads land in the caller's studio, 404 for the other studio's projects, bookings and files (downloads included), the other studio untouched", async () => {
+    const bProject = await seedProject(t, b.organizationId, 'Files of B');
+    const aProject = await seedProject(t, a.organizationId, 'Files of A');
+    const bookingBody = await CREATE_FIXTURES['/api/v1/bookings'](t, b, 'Files B');
+    const bBooking = (await t.http().post('/api/v1/bookings').set('cookie', b.cookie).send({ ...bookingBody, startsAt: '2031-08-01T10:00:00Z', endsAt: '2031-08-01T12:00:00Z' }).expect(201)).body as { id: string };
+    const bFile = (await t.http().post(`/api/v1/projects/${bProject.projectId}/files`).set('cookie', b.cookie).attach('file', Buffer.from('B only'), 'b.txt').expect(201)).body as { id: string };
+    const bUsage = (await t.http().get('/api/v1/files/usage').set('cookie', b.cookie).expect(200)).body;
+
+    for (const url of [`/api/v1/projects/${bProject.projectId}/files`, `/api/v1/bookings/${bBooking.id}/files`]) {
+      await spoof(t.http().post(url), a.cookie).attach('file', Buffer.from('A was here'), 'a.txt').expect(404);
+      await spoof(t.http().get(url), a.cookie).expect(404);
+      // A tenant-looking query parameter is refused as unknown (400) or ignored (404): never B's project.
+      expect([400, 404]).toContain((await spoof(t.http().post(withTenantQuery(url)), a.cookie).attach('file', Buffer.from('A was here'), 'a.txt')).status);
+    }
+    await spoof(t.http().get(withTenantQuery(`/api/v1/files/${bFile.id}`)), a.cookie).expect(404);
+    await spoof(t.http().get(`/api/v1/files/${bFile.id}/content`), a.cookie).expect(404); // (its query is validated: unknown parameters are a 400)
+    await spoof(t.http().delete(withTenantQuery(`/api/v1/files/${bFile.id}`)), a.cookie).expect(404);
+
+    const aFile = (await spoof(t.http().post(`/api/v1/projects/${aProject.projectId}/files`), a.cookie).attach('file', Buffer.from('A file'), 'a.txt').expect(201)).body as { id: string };
+    expect((await spoof(t.http().get(`/api/v1/projects/${aProject.projectId}/files`), a.cookie).expect(200)).body.items.map((f: { id: string }) => f.id)).toEqual([aFile.id]);
+    expect((await spoof(t.http().get(`/api/v1/files/${aFile.id}/content`), a.cookie).expect(200)).headers.etag).toMatch(/^"[0-9a-f]{64}"$/);
+    expect((await spoof(t.http().get('/api/v1/files/usage'), a.cookie).expect(200)).body).toEqual({ usedBytes: 6, fileCount: 1 });
+    await t.http().get(`/api/v1/files/${aFile.id}`).set('cookie', b.cookie).expect(404);
+    await spoof(t.http().delete(withTenantQuery(`/api/v1/files/${aFile.id}`)), a.cookie).expect(204);
+
+    expect((await t.http().get(`/api/v1/files/${bFile.id}/content`).set('cookie', b.cookie).expect(200)).headers['content-length']).toBe('6');
+    expect((await t.http().get('/api/v1/files/usage').set('cookie', b.cookie).expect(200)).body).toEqual(bUsage);
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
@@ -373,6 +404,8 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       '/api/v1/comments/{id}/replies',
       // Issue 10, projects: a project's tracks and sessions (their own case above).
       '/api/v1/projects/{id}/bookings', '/api/v1/projects/{id}/tracks', '/api/v1/projects/{id}/tracks/order', '/api/v1/tracks/{id}',
+      // Issue 10, files: their own case above.
+      '/api/v1/projects/{id}/files', '/api/v1/bookings/{id}/files', '/api/v1/files/usage', '/api/v1/files/{id}', '/api/v1/files/{id}/content',
       // Public: the studio comes from the feed key and its token must be found in that studio (test/calendar-feeds.e2e-spec.ts).
       '/api/v1/calendar-feeds/{feedKey}'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));

@@ -64,6 +64,9 @@ export const AUDIT_ACTIONS = [
   'review_comment.created',
   'review_comment.updated',
   'review_comment.deleted',
+  // Issue 10, files.
+  'file.uploaded',
+  'file.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -91,6 +94,8 @@ export const AUDIT_TARGET_TYPES = [
   'deliverable',
   'deliverable_version',
   'review_comment',
+  // Issue 10, files.
+  'file',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -112,6 +112,15 @@ const envSchema = z.object({
   // --- issue 8, ops-finish: `npm start` seeds the demo studio on a first run ---
   RSM_DEMO: bool.default(false),
   // --- end of ops-finish ---
+  // --- issue 10, files: upload limit and the optional S3-compatible store ---
+  MAX_UPLOAD_MB: positiveInt(2048),
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  // --- end of files ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -131,6 +140,10 @@ const envSchema = z.object({
   // Issue 8, ops-servers.
   path: ['TENANT_SERVERS'],
   message: 'must be `name=postgres://…,name2=postgres://…` or a JSON array of {"name","url"|"urlFile","capacity"?} (names: lower-case letters, digits, _ and -)',
+}).refine((env) => (env.S3_ACCESS_KEY_ID === undefined) === (env.S3_SECRET_ACCESS_KEY === undefined), {
+  // Issue 10, files: half a key pair would silently fall back to the SDK's default credentials.
+  path: ['S3_SECRET_ACCESS_KEY'],
+  message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (set both, or neither to use the default AWS credential chain)',
 }).refine((env) => parseOrigins(env.TRUSTED_ORIGINS) !== undefined, {
   path: ['TRUSTED_ORIGINS'],
   message: 'must be a comma-separated list of origins such as https://app.example.com (scheme, host and optional port only)',
@@ -307,6 +320,20 @@ export interface AppConfig {
   migrateOnStart: boolean;
   /** Issue 8, ops-finish: RSM_DEMO, start-up seeds the demo studio (`rsm seed --demo`) when there is no studio yet. */
   demoOnFirstStart: boolean;
+  /**
+   * Issue 10, files: the largest upload, and the S3-compatible store new uploads go to when S3_BUCKET
+   * is set (otherwise RSM_DATA_DIR/files). Without keys the SDK's default credential chain applies.
+   */
+  files: { maxUploadBytes: number; s3: S3StorageConfig | undefined };
+}
+
+/** Issue 10, files: where S3 blobs go (see api/src/files/storage/s3-file-storage.ts). */
+export interface S3StorageConfig {
+  endpoint: string | undefined;
+  bucket: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -416,6 +443,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     migrateOnStart: env.MIGRATE_ON_START,
     // Issue 8, ops-finish.
     demoOnFirstStart: env.RSM_DEMO,
+    // Issue 10, files.
+    files: {
+      maxUploadBytes: env.MAX_UPLOAD_MB * 1024 * 1024,
+      s3: env.S3_BUCKET
+        ? {
+            endpoint: env.S3_ENDPOINT,
+            bucket: env.S3_BUCKET,
+            region: env.S3_REGION,
+            credentials:
+              env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : undefined,
+            forcePathStyle: env.S3_FORCE_PATH_STYLE,
+          }
+        : undefined,
+    },
   };
 }
 

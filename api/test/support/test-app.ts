@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { type CreateAppOptions, createApp } from '../../src/app.factory.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
@@ -65,6 +67,9 @@ export async function createTestApp(env: Record<string, string> = {}, options: C
     // The job queue adds ~0.4 s to each start and runs scheduled maintenance in the background of
     // unrelated tests; test/jobs.e2e-spec.ts turns it on.
     JOBS_ENABLED: 'false',
+    // Issue 10, files: uploaded blobs go under RSM_DATA_DIR/files; each app gets its own directory in
+    // the run's temp folder (removed with it), never the working directory's .data.
+    RSM_DATA_DIR: join(tmpdir(), `${id}-data`),
     ...env,
   });
   /** Drops this app's databases, then its roles (tenant roles, group, control role), by prefix. */

@@ -29,7 +29,10 @@ describe('can', () => {
 		'schedule.writeOwn': ['owner', 'admin', 'engineer'],
 		'recallSheets.write': ['owner', 'admin', 'engineer'],
 		'rooms.feed': ['owner', 'admin'],
-		'engineers.feedOwn': ['owner', 'admin', 'engineer']
+		'engineers.feedOwn': ['owner', 'admin', 'engineer'],
+		// Files (issue 10).
+		'files.upload': ['owner', 'admin', 'engineer'],
+		'files.delete': ['owner', 'admin', 'engineer']
 	};
 
 	it('follows the levels the API declares', () => {

@@ -25,7 +25,10 @@ export const CAPABILITIES = {
 	// Booking extras (issue 9): recall sheets (engineers+) and ICS feeds (rooms: admins; an engineer: themselves or an admin).
 	'recallSheets.write': 'PUT /api/v1/bookings/{id}/recall-sheet',
 	'rooms.feed': 'POST /api/v1/rooms/{id}/calendar-feed',
-	'engineers.feedOwn': 'POST /api/v1/engineers/{userId}/calendar-feed'
+	'engineers.feedOwn': 'POST /api/v1/engineers/{userId}/calendar-feed',
+	// Files (issue 10): engineers and above upload and delete.
+	'files.upload': 'POST /api/v1/projects/{id}/files',
+	'files.delete': 'DELETE /api/v1/files/{id}'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

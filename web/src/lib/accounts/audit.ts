@@ -46,7 +46,10 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'equipment.deleted': m.audit_equipment_deleted,
 	'engineer.working_hours_set': m.audit_engineer_working_hours_set,
 	'engineer.time_off_added': m.audit_engineer_time_off_added,
-	'engineer.time_off_removed': m.audit_engineer_time_off_removed
+	'engineer.time_off_removed': m.audit_engineer_time_off_removed,
+	// Files (issue 10).
+	'file.uploaded': m.audit_file_uploaded,
+	'file.deleted': m.audit_file_deleted
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -70,7 +73,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	room: m.audit_target_room,
 	equipment: m.audit_target_equipment,
 	engineer: m.audit_target_engineer,
-	calendar_feed: m.audit_target_calendar_feed
+	calendar_feed: m.audit_target_calendar_feed,
+	file: m.audit_target_file // issue 10, files
 };
 
 /** The kind of record an entry is about, in words. */

@@ -96,6 +96,13 @@ function problemTypeMessage(type: string): string | null {
 			return m.problem_in_use();
 		case 'own-schedule-only':
 			return m.problem_own_schedule_only();
+		// Files (issue 10).
+		case 'file-too-large':
+			return m.problem_file_too_large();
+		case 'file-in-use':
+			return m.problem_file_in_use();
+		case 'upload-interrupted':
+			return m.problem_upload_interrupted();
 		case 'email-already-verified':
 			return m.problem_email_already_verified();
 		case 'database-busy':

@@ -1,0 +1,39 @@
+import type { MultipartFile } from '@fastify/multipart';
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ProblemException, ValidationProblem } from '../common/problem.js';
+import type { UploadSource } from './files.service.js';
+
+const needsFilePart = () =>
+  new ValidationProblem([{ field: 'file', messages: ['send multipart/form-data with one part named file'] }], 'The request carries no file.');
+
+/** busboy's words for a body that stopped mid-part (the client went away or sent a broken form). */
+const TRUNCATED_FORM = /Unexpected end of form|Part terminated early|premature close/i;
+
+/**
+ * For upload routes: takes the one file part of a multipart request and hands the service a plain
+ * UploadSource (a Readable, the client's name and type); the service never sees Fastify. Whatever the
+ * service did not read (an upload refused before its bytes were stored, e.g. an unknown project) is
+ * drained afterwards, so the client gets its answer rather than a stalled upload. The multipart plugin
+ * is registered once in app.factory with MAX_UPLOAD_MB as its file size limit: a file cut there shows
+ * as `truncated`.
+ */
+export async function receiveUpload<T>(request: FastifyRequest, store: (source: UploadSource) => Promise<T>): Promise<T> {
+  if (!request.isMultipart()) throw needsFilePart();
+  const part: MultipartFile | undefined = await request.file();
+  if (!part) throw needsFilePart();
+  const release = () => {
+    if (!part.file.destroyed && !part.file.readableEnded) part.file.resume();
+  };
+  try {
+    if (part.fieldname !== 'file') throw needsFilePart();
+    return await store({ stream: part.file, fileName: part.filename, declaredType: part.mimetype, truncated: () => part.file.truncated });
+  } catch (err) {
+    if (!(err instanceof HttpException) && (request.raw.destroyed || TRUNCATED_FORM.test(String(err)))) {
+      throw new ProblemException(HttpStatus.BAD_REQUEST, 'upload-interrupted', 'The upload stopped before the whole file arrived; nothing was stored.');
+    }
+    throw err;
+  } finally {
+    release();
+  }
+}

@@ -32,7 +32,10 @@ describe('can', () => {
 		'engineers.feedOwn': ['owner', 'admin', 'engineer'],
 		// Files (issue 10).
 		'files.upload': ['owner', 'admin', 'engineer'],
-		'files.delete': ['owner', 'admin', 'engineer']
+		'files.delete': ['owner', 'admin', 'engineer'],
+		// Projects (issue 10).
+		'projects.write': ['owner', 'admin', 'engineer'],
+		'projects.delete': ['owner', 'admin']
 	};
 
 	it('follows the levels the API declares', () => {

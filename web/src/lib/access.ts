@@ -28,7 +28,10 @@ export const CAPABILITIES = {
 	'engineers.feedOwn': 'POST /api/v1/engineers/{userId}/calendar-feed',
 	// Files (issue 10): engineers and above upload and delete.
 	'files.upload': 'POST /api/v1/projects/{id}/files',
-	'files.delete': 'DELETE /api/v1/files/{id}'
+	'files.delete': 'DELETE /api/v1/files/{id}',
+	// Projects (issue 10): engineers create and edit projects and tracks; admins delete projects.
+	'projects.write': 'POST /api/v1/projects',
+	'projects.delete': 'DELETE /api/v1/projects/{id}'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

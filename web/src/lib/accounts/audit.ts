@@ -36,6 +36,14 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'booking.recall_sheet_saved': m.audit_booking_recall_sheet_saved,
 	'calendar_feed.created': m.audit_calendar_feed_created,
 	'calendar_feed.revoked': m.audit_calendar_feed_revoked,
+	// Issue 10, projects.
+	'project.created': m.audit_project_created,
+	'project.updated': m.audit_project_updated,
+	'project.deleted': m.audit_project_deleted,
+	'project.tracks_reordered': m.audit_project_tracks_reordered,
+	'track.created': m.audit_track_created,
+	'track.updated': m.audit_track_updated,
+	'track.deleted': m.audit_track_deleted,
 	// Scheduling resources (issue 9).
 	'studio.updated': m.audit_studio_updated,
 	'room.created': m.audit_room_created,
@@ -74,7 +82,9 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	equipment: m.audit_target_equipment,
 	engineer: m.audit_target_engineer,
 	calendar_feed: m.audit_target_calendar_feed,
-	file: m.audit_target_file // issue 10, files
+	file: m.audit_target_file, // issue 10, files
+	project: m.audit_target_project,
+	track: m.audit_target_track
 };
 
 /** The kind of record an entry is about, in words. */

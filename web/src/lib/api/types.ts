@@ -55,3 +55,17 @@ export type BookingStatus = Booking['status'];
 export type CreateBookingBody = RequestJson<operations['createBooking']>;
 export type UpdateBookingBody = RequestJson<operations['updateBooking']>;
 
+
+// Projects (issue 10, projects): projects, their summary and tracks.
+export type Project = JsonBody<operations['updateProject']['responses'][200]>;
+export type ProjectDetail = JsonBody<operations['getProject']['responses'][200]>;
+export type ProjectSummary = ProjectDetail['summary'];
+export type ProjectStatus = Project['status'];
+export type ProjectType = Project['type'];
+export type ListProjectsQuery = NonNullable<operations['listProjects']['parameters']['query']>;
+export type CreateProjectBody = RequestJson<operations['createProject']>;
+export type UpdateProjectBody = RequestJson<operations['updateProject']>;
+export type Track = JsonBody<operations['createTrack']['responses'][201]>;
+export type TrackStatus = Track['status'];
+export type CreateTrackBody = RequestJson<operations['createTrack']>;
+export type UpdateTrackBody = RequestJson<operations['updateTrack']>;

@@ -6,6 +6,7 @@ import Settings from '@lucide/svelte/icons/settings';
 import DoorOpen from '@lucide/svelte/icons/door-open';
 import Mic from '@lucide/svelte/icons/mic';
 import Headphones from '@lucide/svelte/icons/headphones';
+import FolderKanban from '@lucide/svelte/icons/folder-kanban';
 import { m } from '#lib/paraglide/messages.js';
 
 export interface NavItem {
@@ -29,6 +30,8 @@ export const NAV: NavSection[] = [
 			// Scheduling (issue 9): the week calendar of bookings.
 			{ href: '/calendar', label: () => m.nav_calendar(), icon: CalendarDays, matches: (p) => p === '/calendar' },
 			{ href: '/clients', label: () => m.nav_clients(), icon: Users, matches: (p) => p === '/clients' || p.startsWith('/clients/') },
+			// Projects (issue 10).
+			{ href: '/projects', label: () => m.nav_projects(), icon: FolderKanban, matches: (p) => p === '/projects' || p.startsWith('/projects/') },
 			// Scheduling resources (issue 9).
 			{ href: '/rooms', label: () => m.nav_rooms(), icon: DoorOpen, matches: (p) => p === '/rooms' },
 			{ href: '/equipment', label: () => m.nav_equipment(), icon: Mic, matches: (p) => p === '/equipment' },

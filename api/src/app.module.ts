@@ -32,6 +32,8 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
+// Issue 10, peaks: the waveform job and GET /files/{id}/peaks.
+import { FilePeaksModule } from './files/peaks/file-peaks.module.js';
 
 @Global()
 @Module({})
@@ -78,6 +80,7 @@ export class AppModule {
         ProjectsModule, // issue 10, projects
         DeliverablesModule, // issue 10, reviews
         FilesModule, // issue 10, files
+        FilePeaksModule, // issue 10, peaks
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

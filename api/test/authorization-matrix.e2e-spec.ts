@@ -197,6 +197,7 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/bookings/:id/files': () => matrixBooking('confirmed'),
     '/api/v1/files/:id': () => matrixFile(),
     '/api/v1/files/:id/content': () => matrixFile(),
+    '/api/v1/files/:id/peaks': () => matrixFile(), // issue 10, peaks
     '/api/v1/bookings/:id': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/summary': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/cancel': () => matrixBooking('confirmed'),

@@ -389,6 +389,34 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     expect((await t.http().get('/api/v1/files/usage').set('cookie', b.cookie).expect(200)).body).toEqual(bUsage);
   });
 
+  // Issue 10, peaks: a file's peaks are read by its id; B's file (written behind the app's back, peaks
+  // ready) is a 404 for A however A names B, and A's own file answers.
+  it("file peaks: own files only, 404 for the other studio's file ids", async () => {
+    const fileOf = async (who: Studio) => {
+      const db = await connectTenantDatabase(t, who.organizationId);
+      try {
+        const clientId = (await db.query(`INSERT INTO clients (name) VALUES ('Peaks client') RETURNING id`)).rows[0].id as string;
+        const projectId = (await db.query(`INSERT INTO projects (client_id, title, type) VALUES ($1, 'Peaks', 'single') RETURNING id`, [clientId])).rows[0].id as string;
+        const fileId = (
+          await db.query(
+            `INSERT INTO files (project_id, original_name, storage, storage_key, size_bytes, content_type, sha256, peaks_status)
+             VALUES ($1, 'mix.wav', 'local', $2, 44, 'audio/wav', repeat('0', 64), 'ready') RETURNING id`,
+            [projectId, `${who.organizationId}/peaks-resolution`],
+          )
+        ).rows[0].id as string;
+        await db.query(`INSERT INTO file_peaks (file_id, duration_seconds, sample_rate, channels, peaks) VALUES ($1, 1, 8000, 1, '[0.5]')`, [fileId]);
+        return fileId;
+      } finally {
+        await db.end();
+      }
+    };
+    const bFile = await fileOf(b);
+    const aFile = await fileOf(a);
+    await spoof(t.http().get(withTenantQuery(`/api/v1/files/${bFile}/peaks`)), a.cookie).expect(404);
+    expect((await spoof(t.http().get(withTenantQuery(`/api/v1/files/${aFile}/peaks`)), a.cookie).expect(200)).body).toMatchObject({ status: 'ready', peaks: [0.5] });
+    expect((await t.http().get(`/api/v1/files/${bFile}/peaks`).set('cookie', b.cookie).expect(200)).body).toMatchObject({ status: 'ready', peaks: [0.5] });
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
@@ -407,7 +435,9 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // Issue 10, files: their own case above.
       '/api/v1/projects/{id}/files', '/api/v1/bookings/{id}/files', '/api/v1/files/usage', '/api/v1/files/{id}', '/api/v1/files/{id}/content',
       // Public: the studio comes from the feed key and its token must be found in that studio (test/calendar-feeds.e2e-spec.ts).
-      '/api/v1/calendar-feeds/{feedKey}'];
+      '/api/v1/calendar-feeds/{feedKey}',
+      // Issue 10, peaks: its own case above.
+      '/api/v1/files/{id}/peaks'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

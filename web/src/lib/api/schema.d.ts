@@ -996,6 +996,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/files/{id}/peaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a file's waveform peaks
+         * @description Computed once after the upload of a WAV, MP3 or FLAC file, in the background: `pending` until then, `failed` when the audio could not be decoded, `none` for other files. A file of another studio is a 404, like one that does not exist.
+         */
+        get: operations["getFilePeaks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invites": {
         parameters: {
             query?: never;
@@ -2356,6 +2376,27 @@ export interface components {
         };
         FileListDto: {
             items: components["schemas"]["FileDto"][];
+        };
+        FilePeaksDto: {
+            /**
+             * Format: int32
+             * @description Present when ready
+             */
+            channels?: number;
+            /**
+             * Format: double
+             * @description Present when ready
+             */
+            durationSeconds?: number;
+            /** @description Present when ready: the loudest absolute sample of all channels in each equal slice of the duration, in [0, 1] */
+            peaks?: number[];
+            /**
+             * Format: int32
+             * @description Present when ready
+             */
+            sampleRate?: number;
+            /** @description `none`: not audio we decode; `pending`: not computed yet; `failed`: the audio could not be decoded; `ready`: the other fields are present */
+            status: components["schemas"]["PeaksStatus"];
         };
         FileUploadBodyDto: {
             /**
@@ -5637,6 +5678,38 @@ export interface operations {
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             416: components["responses"]["RangeNotSatisfiable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getFilePeaks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilePeaksDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

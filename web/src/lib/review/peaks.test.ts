@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitForPeaks, type PeaksAnswer } from './peaks.ts';
+import { toPeaksAnswer, waitForPeaks, type PeaksAnswer } from './peaks.ts';
 
 const ready: PeaksAnswer = { status: 'ready', durationSeconds: 6, sampleRate: 8000, channels: 1, peaks: [0.1, 0.5] };
 
@@ -51,5 +51,18 @@ describe('waitForPeaks', () => {
 		);
 		expect(answer).toBeNull();
 		expect(calls()).toBe(3);
+	});
+});
+
+describe('toPeaksAnswer', () => {
+	it('keeps a ready body with its waveform, and only the status otherwise', () => {
+		expect(toPeaksAnswer({ status: 'ready', durationSeconds: 6, sampleRate: 8000, channels: 1, peaks: [0.1, 0.5] })).toEqual(ready);
+		expect(toPeaksAnswer({ status: 'pending' })).toEqual({ status: 'pending' });
+		expect(toPeaksAnswer({ status: 'none' })).toEqual({ status: 'none' });
+	});
+	it('treats a ready body without peaks or duration as nothing to draw', () => {
+		expect(toPeaksAnswer({ status: 'ready', durationSeconds: 6, peaks: [] })).toEqual({ status: 'failed' });
+		expect(toPeaksAnswer({ status: 'ready', peaks: [0.2] })).toEqual({ status: 'failed' });
+		expect(toPeaksAnswer({ status: 'ready', durationSeconds: 0, peaks: [0.2] })).toEqual({ status: 'failed' });
 	});
 });

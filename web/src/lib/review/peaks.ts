@@ -54,3 +54,20 @@ export async function waitForPeaks(load: () => Promise<PeaksAnswer | null>, opti
 	}
 	return null;
 }
+
+/** GET /files/{id}/peaks as the API sends it: one flat shape whose other fields come with `ready`. */
+export interface PeaksBody {
+	status: PeaksAnswer['status'];
+	durationSeconds?: number;
+	sampleRate?: number;
+	channels?: number;
+	peaks?: number[];
+}
+
+/** The body as an answer; a `ready` without its peaks or duration is no waveform to draw. */
+export function toPeaksAnswer(body: PeaksBody): PeaksAnswer {
+	if (body.status !== 'ready') return { status: body.status };
+	const { durationSeconds, peaks, sampleRate, channels } = body;
+	if (!peaks?.length || !durationSeconds || durationSeconds <= 0) return { status: 'failed' };
+	return { status: 'ready', durationSeconds, peaks, sampleRate, channels };
+}

@@ -57,7 +57,17 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'engineer.time_off_removed': m.audit_engineer_time_off_removed,
 	// Files (issue 10).
 	'file.uploaded': m.audit_file_uploaded,
-	'file.deleted': m.audit_file_deleted
+	'file.deleted': m.audit_file_deleted,
+	// Mix reviews (issue 10, reviews API; labels from review-web).
+	'deliverable.created': m.audit_deliverable_created,
+	'deliverable.updated': m.audit_deliverable_updated,
+	'deliverable.deleted': m.audit_deliverable_deleted,
+	'version.uploaded': m.audit_version_uploaded,
+	'version.approved': m.audit_version_approved,
+	'version.changes_requested': m.audit_version_changes_requested,
+	'review_comment.created': m.audit_review_comment_created,
+	'review_comment.updated': m.audit_review_comment_updated,
+	'review_comment.deleted': m.audit_review_comment_deleted
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -84,7 +94,11 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	calendar_feed: m.audit_target_calendar_feed,
 	file: m.audit_target_file, // issue 10, files
 	project: m.audit_target_project,
-	track: m.audit_target_track
+	track: m.audit_target_track,
+	// Mix reviews (issue 10).
+	deliverable: m.audit_target_deliverable,
+	deliverable_version: m.audit_target_deliverable_version,
+	review_comment: m.audit_target_review_comment
 };
 
 /** The kind of record an entry is about, in words. */

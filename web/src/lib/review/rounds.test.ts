@@ -19,14 +19,15 @@ describe('revision rounds', () => {
 
 describe('numberComments', () => {
 	it('numbers comments in timeline order without reordering the input', () => {
-		const author = { name: 'Ada' };
 		const input = [
-			{ id: 'b', atSeconds: 12, body: 'later', resolved: false, author },
-			{ id: 'a', atSeconds: 3, body: 'first', resolved: true, author }
+			{ id: 'b', atSeconds: 12, body: 'later', resolved: false },
+			{ id: 'a', atSeconds: 3, body: 'first', resolved: true },
+			{ id: 'c', atSeconds: null, body: 'no time', resolved: false }
 		];
-		expect(numberComments(input).map((c) => [c.id, c.number])).toEqual([
-			['a', 1],
-			['b', 2]
+		expect(numberComments(input).map((c) => [c.id, c.number, c.atSeconds])).toEqual([
+			['c', 1, 0],
+			['a', 2, 3],
+			['b', 3, 12]
 		]);
 		expect(input[0].id).toBe('b');
 	});

@@ -35,16 +35,19 @@ export function versionTone(status: VersionStatus): BadgeTone {
 /** A comment as the timeline needs it. */
 export interface MarkerSource {
 	id: string;
-	atSeconds: number;
+	/** Null only on replies, which never reach the timeline. */
+	atSeconds: number | null;
 	body: string;
 	resolved: boolean;
-	author: { name: string };
 }
 
 /**
  * Top-level comments in timeline order, numbered from 1 (the list beside the player uses the same
- * numbers), each with the sentence a screen reader announces for its marker.
+ * numbers).
  */
-export function numberComments<C extends MarkerSource>(comments: readonly C[]): Array<C & { number: number }> {
-	return [...comments].sort((a, b) => a.atSeconds - b.atSeconds).map((comment, index) => ({ ...comment, number: index + 1 }));
+export function numberComments<C extends MarkerSource>(comments: readonly C[]): Array<C & { number: number; atSeconds: number }> {
+	return [...comments]
+		.map((comment) => ({ ...comment, atSeconds: comment.atSeconds ?? 0 }))
+		.sort((a, b) => a.atSeconds - b.atSeconds)
+		.map((comment, index) => ({ ...comment, number: index + 1 }));
 }

@@ -145,3 +145,62 @@ test('a mix is uploaded, played, commented at 0:03 on the timeline, sent back, a
 	await screenshot(page, 'deliverables-list');
 	await axe(page);
 });
+
+test('with no included rounds the next request is flagged billable first; the timeline works from the keyboard; replies and resolve', async ({ page }) => {
+	test.setTimeout(90_000);
+	await registerViaApi(page.request, newOwner('rounds'));
+	const client = await createClientViaApi(page.request, { name: 'Echo Chamber' });
+	const project = await send<{ id: string }>(page.request, '/api/v1/projects', { clientId: client.id, title: 'Reverb EP', type: 'ep', includedRevisionRounds: 0 });
+	const deliverable = await send<{ id: string }>(page.request, `/api/v1/projects/${project.id}/deliverables`, { title: 'Opener — master' });
+	const upload = await page.request.post(`/api/v1/projects/${project.id}/files`, {
+		multipart: { file: { name: 'opener.wav', mimeType: 'audio/wav', buffer: sineWav(6, 440) } }
+	});
+	expect(upload.status(), await upload.text()).toBe(201);
+	await send(page.request, `/api/v1/deliverables/${deliverable.id}/versions`, { fileId: ((await upload.json()) as { id: string }).id, notes: 'Louder, as asked.' });
+
+	await page.goto(`/projects/${project.id}/deliverables/${deliverable.id}`);
+	await expect(page.getByText('Louder, as asked.')).toBeVisible();
+	const player = page.getByRole('region', { name: 'Review player' });
+	const timeline = player.getByRole('slider', { name: 'Playback position' });
+	await expect(timeline).toHaveAttribute('aria-valuetext', '0:00 of 0:06');
+
+	// Keyboard: End and Home move, an arrow steps, C comments at the playhead.
+	await timeline.focus();
+	await page.keyboard.press('End');
+	await expect(timeline).toHaveAttribute('aria-valuetext', '0:06 of 0:06');
+	await page.keyboard.press('Home');
+	await page.keyboard.press('ArrowRight');
+	await expect(timeline).toHaveAttribute('aria-valuetext', '0:05 of 0:06');
+	await page.keyboard.press('ArrowLeft');
+	await page.keyboard.press('Shift+ArrowRight');
+	await expect(timeline).toHaveAttribute('aria-valuetext', '0:01 of 0:06');
+	await page.keyboard.press('c');
+	const composer = page.getByTestId('comment-composer');
+	await expect(composer.getByLabel('New comment at 0:01')).toBeFocused();
+	await page.keyboard.type('Cymbals are harsh.');
+	await page.keyboard.press('Control+Enter');
+	const marker = player.getByRole('button', { name: /^Comment 1 at 0:01 by / });
+	await expect(marker).toBeVisible();
+
+	// A reply and resolve, on the thread.
+	const thread = page.getByRole('region', { name: 'Comments' }).getByRole('article', { name: 'Comment 1 at 0:01' });
+	await thread.getByRole('button', { name: 'Reply' }).click();
+	await thread.getByLabel('Your reply').fill('Agreed, de-ess them.');
+	await thread.getByRole('button', { name: 'Reply' }).click();
+	await expect(thread).toContainText('Agreed, de-ess them.');
+	await thread.getByRole('button', { name: 'Resolve' }).click();
+	await expect(thread).toContainText('Resolved');
+	await expect(page.getByRole('region', { name: 'Comments' })).toContainText('1 comment · 0 open');
+
+	// The warning comes before the request; the request is the extra round.
+	const decision = page.getByRole('region', { name: 'Decision' });
+	await expect(decision).toContainText('No revision rounds are included in this project: requesting changes starts an extra round (billable).');
+	await screenshot(page, 'review-extra-round-warning');
+	await axe(page);
+	await decision.getByRole('button', { name: 'Request changes (extra round)' }).click();
+	await expect(page.getByRole('region', { name: 'Notices' })).toContainText('Changes requested on version 1: an extra, billable round.');
+	await expect(decision.getByTestId('revision-counter')).toContainText('+1 extra round (billable)');
+
+	await page.getByRole('link', { name: 'All deliverables' }).click();
+	await expect(page.getByRole('row', { name: /Opener — master/ })).toContainText('+1 extra round (billable)');
+});

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
+import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Mix review (issue 10, web): a deliverable is created, a short generated WAV is uploaded with the
@@ -197,6 +197,16 @@ test('with no included rounds the next request is flagged billable first; the ti
 	await expect(decision).toContainText('No revision rounds are included in this project: requesting changes starts an extra round (billable).');
 	await screenshot(page, 'review-extra-round-warning');
 	await axe(page);
+	// Dark theme (the waveform's colours follow it) and a phone's width: still readable, nothing sideways.
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await screenshot(page, 'review-dark');
+	await axe(page);
+	await page.emulateMedia({ colorScheme: 'light' });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await expect(timeline).toBeVisible();
+	await expectNoHorizontalOverflow(page);
+	await screenshot(page, 'review-phone');
+	await page.setViewportSize({ width: 1280, height: 800 });
 	await decision.getByRole('button', { name: 'Request changes (extra round)' }).click();
 	await expect(page.getByRole('region', { name: 'Notices' })).toContainText('Changes requested on version 1: an extra, billable round.');
 	await expect(decision.getByTestId('revision-counter')).toContainText('+1 extra round (billable)');

@@ -51,7 +51,7 @@ export class ReviewCommentsController {
     description: '`body`: the author only (403 otherwise). `resolved`: top-level comments only (a reply is resolved with its thread: 400).',
   })
   @ApiOkResponse({ type: ReviewCommentDto })
-  @ApiProblems(400, 403, 404)
+  @ApiProblems(400, 404)
   updateReviewComment(@CurrentCaller() caller: Caller, @Param('id', uuidParam) id: string, @Body() dto: UpdateReviewCommentDto): Promise<ReviewCommentDto> {
     return this.comments.update(caller, id, dto);
   }
@@ -61,7 +61,7 @@ export class ReviewCommentsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a comment (and its replies)', description: 'The author or an admin (403 otherwise).' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 403, 404)
+  @ApiProblems(400, 404)
   deleteReviewComment(@CurrentCaller() caller: Caller, @Param('id', uuidParam) id: string): Promise<void> {
     return this.comments.remove(caller, id);
   }

@@ -1,5 +1,7 @@
 import type pg from 'pg';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Role } from '../../src/control/membership.entity.js';
+import { connectTenantDatabase, type TestApp } from './test-app.js';
 
 /**
  * Issue 10, reviews: rows of a studio's projects, files, deliverables, versions and comments written
@@ -66,4 +68,45 @@ export async function insertReviewChain(db: pg.Client) {
   const deliverableId = await insertDeliverable(db, projectId);
   const versionId = await insertVersion(db, deliverableId);
   return { projectId, deliverableId, versionId };
+}
+
+/** A member of `organizationId` with `role`, signed in: a session cookie minted behind the app's back. */
+export async function addSignedInMember(t: TestApp, organizationId: string, role: Role, name: string) {
+  const email = `${name.replace(/\W/g, '-').toLowerCase()}-${randomBytes(4).toString('hex')}@reviews.test`;
+  const [user] = (await t.control.query(`INSERT INTO users (name, email, password_hash) VALUES ($1, $2, 'not-a-hash') RETURNING id`, [name, email])).rows as Array<{ id: string }>;
+  await t.control.query(`INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, $3)`, [organizationId, user.id, role]);
+  const token = randomBytes(32).toString('base64url');
+  await t.control.query(
+    `INSERT INTO sessions (token_hash, user_id, organization_id, last_seen_at, idle_expires_at, expires_at)
+     VALUES ($1, $2, $3, now(), now() + interval '1 hour', now() + interval '1 hour')`,
+    [createHash('sha256').update(token).digest('hex'), user.id, organizationId],
+  );
+  return { userId: user.id, name, cookie: `rsm_session=${token}` };
+}
+
+/**
+ * Waits until `count` backends of database `databaseName` are waiting on a lock (seen from the server's
+ * maintenance connection, which sees every role's activity): the concurrent requests are queued behind
+ * an outside lock, so releasing it lets them race for real.
+ */
+export async function waitForLockWaiters(t: TestApp, databaseName: string, count: number): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const { rows } = await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [databaseName]);
+    if (rows[0].n >= count) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`fewer than ${count} requests ever waited on the lock`);
+}
+
+/** Holds `SELECT … FOR UPDATE` on one row of a studio's table from outside the app until released. */
+export async function holdRowLock(t: TestApp, organizationId: string, table: string, id: string) {
+  const locker = await connectTenantDatabase(t, organizationId);
+  await locker.query('BEGIN');
+  await locker.query(`SELECT 1 FROM "${table}" WHERE id = $1 FOR UPDATE`, [id]);
+  return {
+    async release() {
+      await locker.query('COMMIT');
+      await locker.end();
+    },
+  };
 }

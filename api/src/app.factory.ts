@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppModule } from './app.module.js';
+import { refuseMultipartOutsideUploads } from './files/multipart-upload.js';
 import { trackDependencyRecovery } from './common/dependency-recovery.js';
 import { closeConnectionsWhileDraining, ShutdownState } from './common/graceful-shutdown.js';
 import { frameworkErrors, serverTimeouts, writeClientErrorProblem } from './common/http-server.js';
@@ -80,13 +81,15 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   refuseCrossSiteWrites(fastify, config);
   acceptJsonBodiesOnly(fastify);
-  // Issue 10, files: multipart/form-data, read only by the upload routes (api/src/files/multipart-upload.ts),
-  // which stream the one `file` part to storage. Cross-site forms are still refused by the Origin rule above.
+  // Issue 10, files: multipart/form-data, only on the upload routes (@MultipartUpload(): anywhere else it is
+  // the same 415 as before), which stream the one `file` part to storage (api/src/files/multipart-upload.ts).
+  // Cross-site forms are still refused by the Origin rule above.
   // preservePath: the client's name is kept whole as a display name (it never becomes a path).
   await app.register(fastifyMultipart, {
     preservePath: true,
     limits: { fileSize: config.files.maxUploadBytes, files: 1, fields: 10, fieldSize: 1024, parts: 11, headerPairs: 20 },
   });
+  refuseMultipartOutsideUploads(fastify);
   refuseUnstorableQueryAndParams(fastify);
   trackDependencyRecovery(fastify, dependencies);
   await app.register(fastifyCookie);

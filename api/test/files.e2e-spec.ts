@@ -1,9 +1,15 @@
 import { parse as parseContentDisposition } from 'content-disposition';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { PgBoss } from 'pg-boss';
+import { FILE_PEAKS_QUEUE } from '../src/files/audio-types.js';
+import { JOBS_SCHEMA } from '../src/jobs/job-queue.service.js';
 import { seedProject, upload, wavBytes } from './support/file-fixtures.js';
 import { addMemberWithSession } from './support/studio-members.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
@@ -144,5 +150,45 @@ describe('files: upload and download', () => {
     await upload(t, studio.cookie, `/api/v1/bookings/${randomUUID()}/files`, Buffer.from('x'), 'x.txt').expect(404);
     expect((await db.query(`SELECT count(*)::int AS n FROM files`)).rows[0].n).toBe(rows);
     expect(await filesUnder(dataDir)).toEqual(before);
+  });
+
+  it('leaves no blob, temporary file or row when the client goes away mid-upload', async () => {
+    const before = await filesUnder(dataDir);
+    const rows = (await db.query(`SELECT count(*)::int AS n FROM files`)).rows[0].n;
+    const server = t.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const boundary = 'rsmabort';
+    const req = httpRequest(`http://127.0.0.1:${port}${filesUrl()}`, {
+      method: 'POST',
+      headers: { cookie: studio.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    req.on('error', () => undefined); // we are the ones hanging up
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    req.write(randomBytes(512 * 1024));
+    // Wait until the server has started writing (a temporary file exists), then hang up.
+    const partial = async () => (await filesUnder(dataDir)).some((f) => f.includes('.part-'));
+    for (let i = 0; i < 400 && !(await partial()); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await partial()).toBe(true);
+    req.destroy();
+    for (let i = 0; i < 400 && (await partial()); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await filesUnder(dataDir)).toEqual(before);
+    expect((await db.query(`SELECT count(*)::int AS n FROM files`)).rows[0].n).toBe(rows);
+  });
+
+  it('queues one peaks job per decodable audio upload, after the row exists, naming the studio and the file', async () => {
+    // The peaks worker (helper `peaks`) declares the queue; here it is created directly and read back.
+    const boss = new PgBoss({ connectionString: t.config.databaseUrl, schema: JOBS_SCHEMA });
+    await boss.start();
+    try {
+      await boss.createQueue(FILE_PEAKS_QUEUE);
+      const wav = (await upload(t, studio.cookie, filesUrl(), wavBytes(), 'queued.wav').expect(201)).body;
+      await upload(t, studio.cookie, filesUrl(), Buffer.from('not audio'), 'notes.txt').expect(201);
+      const jobs = await boss.fetch<{ tenantId: string; fileId: string }>(FILE_PEAKS_QUEUE, { batchSize: 10 });
+      expect(jobs.map((j) => j.data)).toEqual([{ tenantId: studio.organizationId, fileId: wav.id }]);
+      expect((await db.query(`SELECT peaks_status FROM files WHERE id = $1`, [wav.id])).rows[0].peaks_status).toBe('pending');
+    } finally {
+      await boss.stop({ graceful: false });
+    }
   });
 });

@@ -116,4 +116,16 @@ describe('loadConfig: email', () => {
     expect(() => loadConfig({ MAIL_FROM: 'not an address' })).toThrow(/MAIL_FROM/);
     expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://a.example', SMTP_URL: 'smtp://mail.example.com' })).toThrow(/MAIL_FROM: is required in production/);
   });
+
+  // Issue 10, files.
+  it('has a 2 GiB upload limit by default, local storage unless S3_BUCKET is set, and S3 keys only as a pair', () => {
+    expect(loadConfig({}).files).toEqual({ maxUploadBytes: 2048 * 1024 * 1024, s3: undefined });
+    expect(loadConfig({ MAX_UPLOAD_MB: '5' }).files.maxUploadBytes).toBe(5 * 1024 * 1024);
+    expect(() => loadConfig({ MAX_UPLOAD_MB: '0' })).toThrow(/MAX_UPLOAD_MB/);
+    const s3 = { S3_BUCKET: 'studio-files', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true' };
+    expect(loadConfig(s3).files.s3).toEqual({ endpoint: 'http://127.0.0.1:9000', bucket: 'studio-files', region: 'us-east-1', credentials: undefined, forcePathStyle: true });
+    expect(loadConfig({ ...s3, S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' }).files.s3?.credentials).toEqual({ accessKeyId: 'id', secretAccessKey: 'secret' });
+    expect(() => loadConfig({ ...s3, S3_ACCESS_KEY_ID: 'id' })).toThrow(/S3_SECRET_ACCESS_KEY/);
+    expect(() => loadConfig({ S3_ENDPOINT: 'not a url' })).toThrow(/S3_ENDPOINT/);
+  });
 });

@@ -1,8 +1,28 @@
 import type { MultipartFile } from '@fastify/multipart';
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import type { UploadSource } from './files.service.js';
+
+/** Marks an upload route: the only routes a multipart/form-data body may reach. */
+export const MultipartUpload = () => RouteConfig({ multipartUpload: true });
+
+/**
+ * The API takes JSON bodies only (common/request-input.ts), except on upload routes: a multipart body
+ * anywhere else is refused with the same 415 as any other non-JSON body, before it is parsed.
+ * Registered in app.factory right after the multipart plugin.
+ */
+export function refuseMultipartOutsideUploads(fastify: FastifyInstance): void {
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    const multipart = /^multipart\//i.test(request.headers['content-type'] ?? '');
+    const allowed = (request.routeOptions.config as { multipartUpload?: boolean } | undefined)?.multipartUpload === true;
+    if (multipart && !allowed) {
+      return done(new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-media-type', 'Request bodies must be JSON (Content-Type: application/json).'));
+    }
+    done(null, payload);
+  });
+}
 
 const needsFilePart = () =>
   new ValidationProblem([{ field: 'file', messages: ['send multipart/form-data with one part named file'] }], 'The request carries no file.');

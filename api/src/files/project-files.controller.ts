@@ -7,7 +7,7 @@ import { uuidParam } from '../common/uuid-param.js';
 import { FileDto, FileListDto } from './dto/file.dto.js';
 import { ProjectFilesQueryDto } from './dto/file-input.dto.js';
 import { FilesService } from './files.service.js';
-import { receiveUpload } from './multipart-upload.js';
+import { MultipartUpload, receiveUpload } from './multipart-upload.js';
 import { ApiFileUpload } from './upload-route.decorator.js';
 
 const UPLOAD_DESCRIPTION =
@@ -24,6 +24,7 @@ export class ProjectFilesController {
   constructor(private readonly files: FilesService) {}
 
   @Post()
+  @MultipartUpload()
   @Access('engineer')
   @ApiOperation({ summary: "Upload a file to a project (or one of its tracks: `?trackId`)", description: UPLOAD_DESCRIPTION })
   @ApiFileUpload()
@@ -49,6 +50,7 @@ export class BookingFilesController {
   constructor(private readonly files: FilesService) {}
 
   @Post()
+  @MultipartUpload()
   @Access('engineer')
   @ApiOperation({ summary: 'Upload a file to a booking (a session recording, notes…)', description: UPLOAD_DESCRIPTION })
   @ApiFileUpload()

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { FILE_PEAKS_QUEUE } from '../src/files/audio-types.js';
+import { FILE_PEAKS_RETRY_LIMIT } from '../src/files/peaks/file-peaks.job.js';
 import { JOBS_SCHEMA, JobQueue } from '../src/jobs/job-queue.service.js';
 import { flac, mp3, MP3_FRAME_SAMPLES, type Signal, wav } from './support/generated-audio.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
@@ -123,6 +124,25 @@ describe('file peaks: the job and GET /files/{id}/peaks', () => {
     const rows = (await a.db.query(`SELECT computed_at FROM file_peaks WHERE file_id = $1`, [file.id])).rows;
     expect(rows).toHaveLength(1);
     expect(rows[0].computed_at.getTime()).toBeGreaterThan(before.getTime());
+  });
+
+  it('a blob that cannot be read is retried, and the last attempt marks the file failed (never pending for ever)', async () => {
+    // A pending audio row whose blob is missing (no job sent): the handler is called as pg-boss would,
+    // with the attempt number, through the queue's registration (the handler the workers run).
+    const { rows } = await a.db.query(
+      `INSERT INTO files (project_id, original_name, storage, storage_key, size_bytes, content_type, sha256, peaks_status)
+       VALUES ($1, 'lost.wav', 'local', $2, 44, 'audio/wav', repeat('0', 64), 'pending') RETURNING id`,
+      [a.projectId, `${a.organizationId}/lost/${Date.now()}`],
+    );
+    const fileId = rows[0].id as string;
+    type Registration = { queue: { name: string }; handler: (jobs: object[]) => Promise<void> };
+    const registrations = (t.app.get(JobQueue) as unknown as { registrations: Registration[] }).registrations;
+    const handler = registrations.find((r) => r.queue.name === FILE_PEAKS_QUEUE)!.handler;
+    const attempt = (retryCount: number) => handler([{ id: `attempt-${retryCount}`, name: FILE_PEAKS_QUEUE, data: { tenantId: a.organizationId, fileId }, retryCount, signal: new AbortController().signal }]);
+    await expect(attempt(0)).rejects.toThrow();
+    expect((await peaksOf(a, fileId).expect(200)).body).toEqual({ status: 'pending' });
+    await expect(attempt(FILE_PEAKS_RETRY_LIMIT)).rejects.toThrow();
+    expect((await peaksOf(a, fileId).expect(200)).body).toEqual({ status: 'failed' });
   });
 
   it("none for a file that is not audio; 404 for another studio's file and an unknown id; 400 for a malformed id", async () => {

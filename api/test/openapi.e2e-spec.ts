@@ -48,6 +48,8 @@ describe('openapi.json', () => {
         'listTracks', 'createTrack', 'reorderTracks', 'updateTrack', 'deleteTrack',
         // Issue 10, files.
         'uploadProjectFile', 'listProjectFiles', 'uploadBookingFile', 'listBookingFiles', 'getStorageUsage', 'getFile', 'getFileContent', 'deleteFile',
+        // Issue 10, peaks.
+        'getFilePeaks',
       ].sort(),
     );
   });

@@ -107,6 +107,14 @@ describe('computePeaks: FLAC', () => {
     for (const p of silent) expect(p).toBe(0);
     for (const p of loud) expect(p).toBeCloseTo(0.5, 2);
   });
+  it("ignores a STREAMINFO length that the decoded frames contradict (a crafted header can't stretch the duration)", async () => {
+    const frames = 4096 * 10;
+    const bytes = flac({ sampleRate: 44100, channels: 1, seconds: frames / 44100, amplitude: () => 0.25 });
+    const packed = bytes.readBigUInt64BE(18);
+    bytes.writeBigUInt64BE((packed & ~0xf_ffff_ffffn) | 10_000_000n, 18); // total samples: 10 million
+    const result = await computePeaks(streamOf(bytes), 'audio/flac', 10);
+    expect(result.durationSeconds).toBe(frames / 44100);
+  });
 });
 
 describe('computePeaks: MP3', () => {

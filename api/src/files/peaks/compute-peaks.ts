@@ -79,6 +79,8 @@ async function mpegPeaks(input: Readable, peaks: PeakAccumulator): Promise<Compu
  * it is preferred over what the decoder reports because @wasm-audio-decoders/flac (its codec-parser
  * framing) can drop a short final frame, which would cut up to 4096 samples from the duration.
  */
+const MAX_FLAC_BLOCK = 65_535;
+
 function streamInfo(head: Buffer): { sampleRate: number; channels: number; totalSamples: number } | undefined {
   if (head.length < 42 || head.toString('latin1', 0, 4) !== 'fLaC' || (head[4] & 0x7f) !== 0) return undefined;
   const packed = head.readBigUInt64BE(18);
@@ -109,7 +111,9 @@ async function flacPeaks(input: Readable, peaks: PeakAccumulator): Promise<Compu
   }
   if (peaks.frames === 0 || !sampleRate) throw new UndecodableAudio('No FLAC frames could be decoded');
   const info = streamInfo(head);
-  if (!info) return result(peaks, sampleRate, channels);
+  // Trust STREAMINFO's length only as far as one dropped frame explains (a FLAC block is at most 65,535 samples).
+  const plausible = info && info.totalSamples >= peaks.frames && info.totalSamples - peaks.frames <= MAX_FLAC_BLOCK;
+  if (!plausible) return result(peaks, sampleRate, channels);
   return { durationSeconds: info.totalSamples / info.sampleRate, sampleRate: info.sampleRate, channels: info.channels, peaks: peaks.result() };
 }
 

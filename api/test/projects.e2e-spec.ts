@@ -318,6 +318,8 @@ describe('projects: API', () => {
     for (const path of ['/api/v1/projects/nope', '/api/v1/projects/nope/bookings']) {
       expect((await s.api.get(path).expect(400)).body.errors[0].field).toBe('id');
     }
+    expect((await s.api.patch('/api/v1/projects/nope').send({ title: 'x' }).expect(400)).body.errors[0].field).toBe('id');
+    expect((await s.api.delete('/api/v1/projects/nope').expect(400)).body.errors[0].field).toBe('id');
   });
 
   it('viewers read; engineers create and edit but only admins delete', async () => {

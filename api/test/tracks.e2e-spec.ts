@@ -95,6 +95,8 @@ describe('tracks: API', () => {
     const res = await s.api.patch(`/api/v1/tracks/${track.id}`).send({ isrc: 'fr-z03-14-00123', artist: null, status: 'mastering' }).expect(200);
     expect(res.body).toMatchObject({ title: 'Song', artist: null, isrc: 'FRZ031400123', bpm: 120, key: 'C', status: 'mastering', position: 1 });
     expect(new Date(res.body.updatedAt).getTime()).toBeGreaterThan(new Date(track.updatedAt).getTime());
+    const audit = await s.db.query(`SELECT details FROM audit_log WHERE target_id = $1 AND action = 'track.updated'`, [track.id]);
+    expect(audit.rows).toEqual([{ details: { projectId: id, fields: ['artist', 'isrc', 'status'] } }]);
     const before = await snapshot();
     for (const bad of [{ title: null }, { status: null }, { isrc: 'nope' }, { bpm: -3 }, { position: 2 }, { projectId: randomUUID() }]) {
       const refused = await s.api.patch(`/api/v1/tracks/${track.id}`).send({ key: 'D', ...bad }).expect(400);
@@ -156,6 +158,25 @@ describe('tracks: API', () => {
       expect(await snapshot()).toEqual(before);
     });
 
+    it('waits on the project row lock: a reorder sent while a track is being deleted then refuses its stale list, and positions stay 1..n (issue 15)', async () => {
+      const id = await project();
+      const [a, b, c, d] = [await add(id, { title: 'A' }), await add(id, { title: 'B' }), await add(id, { title: 'C' }), await add(id, { title: 'D' })];
+      // Another writer holds the project, as a delete does, and removes B and closes the gap (not yet committed).
+      const locker = await connectTenantDatabase(t, s.organizationId);
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [id]);
+      await locker.query('DELETE FROM tracks WHERE id = $1', [b.id]);
+      await locker.query('UPDATE tracks SET position = position - 1 WHERE project_id = $1 AND position > 2', [id]);
+      const pending = put(id, [d.id, c.id, b.id, a.id]).then((r) => r);
+      await new Promise((r) => setTimeout(r, 300));
+      await locker.query('COMMIT');
+      await locker.end();
+      const res = await pending;
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].field).toBe('trackIds');
+      expect(await order(id)).toEqual(['1:A', '2:C', '3:D']);
+    });
+
     it.each([
       ['not a list', 'nope', 'trackIds'],
       ['ids that are not UUIDs', ['a', 'b'], 'trackIds'],
@@ -196,6 +217,8 @@ describe('tracks: API', () => {
     expect((await other.api.get(`/api/v1/projects/${theirs}/tracks`).expect(200)).body).toEqual(before);
     expect((await s.api.get('/api/v1/projects/x/tracks').expect(400)).body.errors[0].field).toBe('id');
     expect((await s.api.patch('/api/v1/tracks/x').send({ title: 'y' }).expect(400)).body.errors[0].field).toBe('id');
+    expect((await s.api.delete('/api/v1/tracks/x').expect(400)).body.errors[0].field).toBe('id');
+    expect((await put('x', []).expect(400)).body.errors[0].field).toBe('id');
   });
 
   it('viewers read tracks but cannot add, edit, reorder or delete them', async () => {

@@ -58,7 +58,7 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	// Files (issue 10).
 	'file.uploaded': m.audit_file_uploaded,
 	'file.deleted': m.audit_file_deleted,
-	// Mix reviews (issue 10, reviews API; labels from review-web).
+	// Issue 10, reviews.
 	'deliverable.created': m.audit_deliverable_created,
 	'deliverable.updated': m.audit_deliverable_updated,
 	'deliverable.deleted': m.audit_deliverable_deleted,
@@ -95,7 +95,7 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	file: m.audit_target_file, // issue 10, files
 	project: m.audit_target_project,
 	track: m.audit_target_track,
-	// Mix reviews (issue 10).
+	// Issue 10, reviews.
 	deliverable: m.audit_target_deliverable,
 	deliverable_version: m.audit_target_deliverable_version,
 	review_comment: m.audit_target_review_comment

@@ -124,6 +124,7 @@ test('a mix is uploaded, played, commented at 0:03 on the timeline, sent back, a
 	await decision.getByRole('button', { name: 'Request changes' }).click();
 	await expect(page.getByRole('region', { name: 'Notices' })).toContainText('Changes requested on version 1.');
 	await expect(decision.getByTestId('revision-counter')).toContainText('Revision rounds: 1 of 2 included used');
+	await expect(decision.getByTestId('version-decision')).toContainText('Changes requested by Ada review (revision round 1).');
 	await expect(page.getByRole('navigation', { name: 'Versions' }).getByRole('button', { name: /v1/ })).toContainText('Changes requested');
 
 	// v2, then approve it.
@@ -188,6 +189,16 @@ test('with no included rounds the next request is flagged billable first; the ti
 	await thread.getByLabel('Your reply').fill('Agreed, de-ess them.');
 	await thread.getByRole('button', { name: 'Reply' }).click();
 	await expect(thread).toContainText('Agreed, de-ess them.');
+	// The author edits their reply, then deletes it (after confirming).
+	const reply = thread.getByText('Agreed, de-ess them.');
+	await thread.getByRole('button', { name: 'Edit' }).nth(1).click();
+	await thread.getByLabel('Edit your comment').fill('Agreed: de-ess them, gently.');
+	await thread.getByRole('button', { name: 'Save changes' }).click();
+	await expect(thread).toContainText('Agreed: de-ess them, gently.');
+	await expect(reply).toBeHidden();
+	await thread.getByRole('button', { name: 'Delete' }).nth(1).click();
+	await page.getByRole('alertdialog', { name: 'Delete this comment?' }).getByRole('button', { name: 'Delete comment' }).click();
+	await expect(thread).not.toContainText('Agreed: de-ess them, gently.');
 	await thread.getByRole('button', { name: 'Resolve' }).click();
 	await expect(thread).toContainText('Resolved');
 	await expect(page.getByRole('region', { name: 'Comments' })).toContainText('1 comment · 0 open');
@@ -210,6 +221,7 @@ test('with no included rounds the next request is flagged billable first; the ti
 	await decision.getByRole('button', { name: 'Request changes (extra round)' }).click();
 	await expect(page.getByRole('region', { name: 'Notices' })).toContainText('Changes requested on version 1: an extra, billable round.');
 	await expect(decision.getByTestId('revision-counter')).toContainText('+1 extra round (billable)');
+	await expect(decision.getByTestId('version-decision')).toContainText('Changes requested by Ada rounds (revision round 1, extra and billable).');
 
 	await page.getByRole('link', { name: 'All deliverables' }).click();
 	await expect(page.getByRole('row', { name: /Opener — master/ })).toContainText('+1 extra round (billable)');

@@ -77,6 +77,8 @@ test('a mix is uploaded, played, commented at 0:03 on the timeline, sent back, a
 	await page.getByRole('button', { name: 'New deliverable' }).click();
 	const create = page.getByRole('dialog', { name: 'New deliverable' });
 	await create.getByLabel('Title').fill('Night Drive — mix');
+	await screenshot(page, 'deliverable-create');
+	await axe(page);
 	await create.getByRole('button', { name: 'Create deliverable' }).click();
 	await expect(page).toHaveURL(new RegExp(`/projects/${project.id}/deliverables/[0-9a-f-]+$`));
 	await expect(page.getByRole('heading', { level: 2, name: 'Night Drive — mix' })).toBeVisible();

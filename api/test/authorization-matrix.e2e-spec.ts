@@ -185,7 +185,6 @@ describe('authorization matrix: every route × every caller', () => {
     (await t.http().post(`/api/v1/projects/${await matrixProject()}/files`).set('cookie', await ownerCookie()).attach('file', Buffer.from('matrix'), 'matrix.txt').expect(201))
       .body.id as string;
 
-
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     ...reviewFixtures,
     // Issue 10, files.

@@ -35,7 +35,10 @@ describe('can', () => {
 		'files.delete': ['owner', 'admin', 'engineer'],
 		// Projects (issue 10).
 		'projects.write': ['owner', 'admin', 'engineer'],
-		'projects.delete': ['owner', 'admin']
+		'projects.delete': ['owner', 'admin'],
+		// Mix reviews (issue 10, review-web).
+		'deliverables.write': ['owner', 'admin', 'engineer'],
+		'reviews.write': ['owner', 'admin', 'engineer']
 	};
 
 	it('follows the levels the API declares', () => {

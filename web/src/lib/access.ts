@@ -31,7 +31,10 @@ export const CAPABILITIES = {
 	'files.delete': 'DELETE /api/v1/files/{id}',
 	// Projects (issue 10): engineers create and edit projects and tracks; admins delete projects.
 	'projects.write': 'POST /api/v1/projects',
-	'projects.delete': 'DELETE /api/v1/projects/{id}'
+	'projects.delete': 'DELETE /api/v1/projects/{id}',
+	// Mix reviews (issue 10, review-web): create deliverables; upload versions, comment and decide.
+	'deliverables.write': 'POST /api/v1/projects/{id}/deliverables',
+	'reviews.write': 'POST /api/v1/versions/{id}/comments'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

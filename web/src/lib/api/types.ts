@@ -69,3 +69,9 @@ export type Track = JsonBody<operations['createTrack']['responses'][201]>;
 export type TrackStatus = Track['status'];
 export type CreateTrackBody = RequestJson<operations['createTrack']>;
 export type UpdateTrackBody = RequestJson<operations['updateTrack']>;
+
+// Mix reviews (issue 10, review-web): deliverables, versions, review comments.
+export type Deliverable = JsonBody<operations['createDeliverable']['responses'][201]>;
+export type DeliverableDetail = JsonBody<operations['getDeliverable']['responses'][200]>;
+export type DeliverableVersion = JsonBody<operations['getVersion']['responses'][200]>;
+export type ReviewComment = JsonBody<operations['createReviewComment']['responses'][201]>;

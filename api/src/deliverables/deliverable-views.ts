@@ -1,35 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
+import { toFileDto } from '../files/files.service.js';
 import type { StoredFile } from '../files/stored-file.entity.js';
 import { Project } from '../projects/project.entity.js';
 import { DeliverableVersion } from './deliverable-version.entity.js';
 import type { Deliverable } from './deliverable.entity.js';
 import type { DeliverableDetailDto, DeliverableDto } from './dto/deliverable.dto.js';
-import type { ReviewFileDto } from './dto/review-file.dto.js';
 import type { ReviewPersonDto } from './dto/review-person.dto.js';
 import type { VersionDto } from './dto/version.dto.js';
 import { ReviewPeople } from './review-people.js';
-
-/**
- * The contract's File shape from a `files` row. At merge, replace with the files module's mapper (the
- * shape is the same: the contract's File).
- */
-export function toReviewFileDto(f: StoredFile): ReviewFileDto {
-  return {
-    id: f.id,
-    projectId: f.projectId,
-    trackId: f.trackId,
-    bookingId: f.bookingId,
-    name: f.originalName,
-    sizeBytes: f.sizeBytes,
-    contentType: f.contentType,
-    sha256: f.sha256,
-    peaksStatus: f.peaksStatus,
-    uploadedBy: f.uploadedBy,
-    createdAt: f.createdAt.toISOString(),
-    contentUrl: `/api/v1/files/${f.id}/content`,
-  };
-}
 
 /** A version as read from the studio's database: the row, its file and its thread counts. */
 export interface VersionRecord {
@@ -117,7 +96,7 @@ function toVersionDto({ version: v, commentCount, openCommentCount }: VersionRec
     notes: v.notes,
     revisionRound: v.revisionRound,
     extraRound: v.extraRound,
-    file: toReviewFileDto(v.file),
+    file: toFileDto(v.file),
     decidedAt: v.decidedAt ? v.decidedAt.toISOString() : null,
     decidedBy: decider(v, names),
     commentCount,

@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 
-export const projectNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No project with this id in your studio.');
+export { projectNotFound } from '../projects/projects.service.js';
 export const deliverableNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No deliverable with this id in your studio.');
 export const versionNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No version with this id in your studio.');
 export const commentNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No comment with this id in your studio.');

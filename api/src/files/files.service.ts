@@ -12,6 +12,7 @@ import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { DeliverableVersion } from '../deliverables/deliverable-version.entity.js';
 import { JobQueue } from '../jobs/job-queue.service.js';
 import { Project } from '../projects/project.entity.js';
+import { projectNotFound } from '../projects/projects.service.js';
 import { Track } from '../projects/track.entity.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { FILE_PEAKS_QUEUE, type FilePeaksJobData, isDecodableAudio } from './audio-types.js';
@@ -36,7 +37,6 @@ export interface UploadSource {
 }
 
 export const fileNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No file with this id in your studio.');
-const projectNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No project with this id in your studio.');
 const bookingNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No booking with this id in your studio.');
 export const fileTooLarge = (maxBytes: number) =>
   new ProblemException(HttpStatus.PAYLOAD_TOO_LARGE, 'file-too-large', `The file is larger than the ${Math.floor(maxBytes / 1024 / 1024)} MB upload limit.`);

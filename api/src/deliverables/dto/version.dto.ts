@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { VERSION_STATUSES, type VersionStatus } from '../deliverable-version.entity.js';
 import { MAX_COMMENTS_PER_VERSION, MAX_VERSIONS_PER_DELIVERABLE } from '../review-limits.js';
-import { ReviewFileDto } from './review-file.dto.js';
+import { FileDto } from '../../files/dto/file.dto.js';
 import { ReviewPersonDto } from './review-person.dto.js';
 
 export class VersionDto {
@@ -33,8 +33,8 @@ export class VersionDto {
   @ApiProperty({ description: "True when this round went past the project's included rounds (billable)" })
   extraRound: boolean;
 
-  @ApiProperty({ type: ReviewFileDto })
-  file: ReviewFileDto;
+  @ApiProperty({ type: FileDto })
+  file: FileDto;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   decidedAt: string | null;

@@ -1,12 +1,11 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { ProblemException } from '../../common/problem.js';
+import { Injectable, Logger } from '@nestjs/common';
 import { JobQueue } from '../../jobs/job-queue.service.js';
 import { TenantConnection } from '../../tenancy/tenant-connection.js';
 import { FILE_PEAKS_QUEUE, type FilePeaksJobData } from '../audio-types.js';
+import { fileNotFound } from '../files.service.js';
 import type { PeaksStatus } from '../stored-file.entity.js';
 import type { FilePeaksDto } from './dto/file-peaks.dto.js';
 
-const notFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No file with this id in your studio.');
 
 /** A file pending for longer than this has most likely lost its job (see `get`). */
 const STALE_PENDING_SECONDS = 120;
@@ -32,7 +31,7 @@ export class FilePeaksService {
         [fileId, STALE_PENDING_SECONDS],
       ),
     )) as Array<{ peaks_status: PeaksStatus; duration_seconds: number | null; sample_rate: number | null; channels: number | null; peaks: number[] | null; stale: boolean }>;
-    if (!row) throw notFound();
+    if (!row) throw fileNotFound();
     if (row.stale) await this.requeue(fileId);
     if (row.peaks_status !== 'ready' || row.peaks === null) return { status: row.peaks_status === 'ready' ? 'pending' : row.peaks_status };
     return { status: 'ready', durationSeconds: row.duration_seconds!, sampleRate: row.sample_rate!, channels: row.channels!, peaks: row.peaks };

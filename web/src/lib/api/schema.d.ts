@@ -2503,7 +2503,10 @@ export interface components {
              */
             email: string;
         };
-        /** @enum {string} */
+        /**
+         * @description Waveform peaks: `none` for files that are not decodable audio
+         * @enum {string}
+         */
         PeaksStatus: "none" | "pending" | "ready" | "failed";
         ProblemDto: {
             /** @example The request body is invalid. */
@@ -2735,33 +2738,6 @@ export interface components {
         ReviewCommentListDto: {
             /** @description Top-level comments by atSeconds, each with its replies */
             items: components["schemas"]["ReviewCommentDto"][];
-        };
-        ReviewFileDto: {
-            /** Format: uuid */
-            bookingId: string | null;
-            /** @description Sniffed from the bytes */
-            contentType: string;
-            /** @example /api/v1/files/0b5c1a8e-0000-4000-8000-000000000000/content */
-            contentUrl: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: uuid */
-            id: string;
-            /** @description The original file name: display only */
-            name: string;
-            peaksStatus: components["schemas"]["PeaksStatus"];
-            /** Format: uuid */
-            projectId: string | null;
-            sha256: string;
-            /** Format: int64 */
-            sizeBytes: number;
-            /** Format: uuid */
-            trackId: string | null;
-            /**
-             * Format: uuid
-             * @description The user who uploaded it
-             */
-            uploadedBy: string | null;
         };
         ReviewPersonDto: {
             /** Format: uuid */
@@ -3238,7 +3214,7 @@ export interface components {
             deliverableId: string;
             /** @description True when this round went past the project's included rounds (billable) */
             extraRound: boolean;
-            file: components["schemas"]["ReviewFileDto"];
+            file: components["schemas"]["FileDto"];
             /** Format: uuid */
             id: string;
             notes: string | null;

@@ -20,6 +20,8 @@ export interface DemoResources {
   /** U87, SM7B, 1176, Rhodes, NS-10 (in maintenance: never booked). */
   equipment: string[];
   clients: string[];
+  /** The demo album (DemoProjects): its client's index in `clients`, and the project the past sessions were for. */
+  album: { projectId: string; client: number };
 }
 
 export interface DemoBookingCounts {
@@ -58,8 +60,7 @@ export class DemoBookings {
   }
 
   async seed(r: DemoResources, now = DateTime.now()): Promise<DemoBookingCounts> {
-    const owner: Principal = { userId: r.owner.userId, organizationId: r.organizationId, role: 'owner', sessionId: 'rsm-seed', label: r.owner.email, studioSuspended: false };
-    return this.asCaller(owner, async () => {
+    return asCaller(this.context, demoPrincipal(r.organizationId, r.owner.userId, 'owner', r.owner.email), async () => {
       const today = now.setZone(r.timeZone).startOf('day');
       const days = (offsets: number[]) => offsets.map((d) => today.plus({ days: d })).filter((d) => d.weekday !== SUNDAY);
       const future = days(Array.from({ length: FUTURE_DAYS }, (_, i) => i + 1));
@@ -87,13 +88,14 @@ export class DemoBookings {
         });
       }
 
-      // Three past sessions, checked in and out. They are in the past, so the owner overrides the booking rules
+      // Three past sessions of the album's client, recorded for the album (a project of that client, as the
+      // booking service checks), checked in and out. They are in the past, so the owner overrides the booking rules
       // (recorded in the audit log, as in the app); check-in/out stamp "now", so the actual times are then set to
       // the session's own (a little late in, a little early out), as if it had been checked in on the day.
       const past = days([-1, -2, -3, -4, -5, -6, -7, -8]).slice(0, 3);
-      for (const [i, day] of past.entries()) {
+      for (const day of past) {
         const engineerIds = day.weekday <= 5 ? [r.engineers[0]] : [];
-        const booking = await this.bookings.create({ ...this.dto({ day, from: '10:30', to: '14:00', client: i, roomId: r.rooms[0], title: 'Tracking (done)', engineerIds }, r), overrideRules: true });
+        const booking = await this.bookings.create({ ...this.dto({ day, from: '10:30', to: '14:00', client: r.album.client, roomId: r.rooms[0], title: 'Album tracking (done)', engineerIds }, r), projectId: r.album.projectId, overrideRules: true });
         await this.changes.check(booking.id, 'in');
         await this.changes.check(booking.id, 'out');
         await this.tenant.run((m) =>
@@ -113,11 +115,16 @@ export class DemoBookings {
     };
     return { ...rest, clientId: r.clients[client % r.clients.length], startsAt: at(from), endsAt: at(to) };
   }
+}
 
-  /** Runs `fn` as `caller` would in a request: TenantConnection, the audit log and the booking rules read the caller from RequestContext. */
-  private asCaller<T>(caller: Principal, fn: () => Promise<T>): Promise<T> {
-    return new Promise((resolve, reject) => this.context.run({ user: caller } as unknown as FastifyRequest, () => void fn().then(resolve, reject)));
-  }
+/** A member of the demo studio as the API's session would name them. */
+export function demoPrincipal(organizationId: string, userId: string, role: Principal['role'], label: string): Principal {
+  return { userId, organizationId, role, sessionId: 'rsm-seed', label, studioSuspended: false };
+}
+
+/** Runs `fn` as `caller` would in a request: TenantConnection, the audit log and the booking rules read the caller from RequestContext. */
+export function asCaller<T>(context: RequestContext, caller: Principal, fn: () => Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => context.run({ user: caller } as unknown as FastifyRequest, () => void fn().then(resolve, reject)));
 }
 
 /**

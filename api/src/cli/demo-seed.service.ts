@@ -13,6 +13,7 @@ import { Room } from '../rooms/room.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 import { TenantDataSources } from '../tenancy/tenant-data-sources.service.js';
 import { DemoBookings, type DemoBookingCounts } from './demo-bookings.js';
+import { type DemoProjectCounts, DemoProjects } from './demo-projects.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 export interface DemoStudio {
@@ -23,11 +24,12 @@ export interface DemoStudio {
   engineers: Array<{ email: string; password: string }>;
   counts: Record<string, number>;
   bookings: DemoBookingCounts;
+  projects: DemoProjectCounts;
   /** What the demo cannot have yet: these parts of the product do not exist. */
   notYet: string[];
 }
 
-const NOT_YET = ['projects', 'invoices', 'portal accounts'];
+const NOT_YET = ['invoices', 'portal accounts'];
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '10:00', closes: weekday === 6 ? '18:00' : '22:00' }));
 
@@ -45,10 +47,11 @@ export class DemoSeed {
     private readonly passwords: PasswordHasher,
     private readonly dataSources: TenantDataSources,
     private readonly demoBookings: DemoBookings,
+    private readonly demoProjects: DemoProjects,
   ) {}
 
   static from(app: INestApplicationContext): DemoSeed {
-    return new DemoSeed(app.get(APP_CONFIG), app.get(CONTROL_DATA_SOURCE), app.get(AuthService), app.get(PasswordHasher), app.get(TenantDataSources), DemoBookings.from(app));
+    return new DemoSeed(app.get(APP_CONFIG), app.get(CONTROL_DATA_SOURCE), app.get(AuthService), app.get(PasswordHasher), app.get(TenantDataSources), DemoBookings.from(app), DemoProjects.from(app));
   }
 
   async seed({ email, password }: { email: string; password: string }): Promise<DemoStudio> {
@@ -106,7 +109,10 @@ export class DemoSeed {
         };
       }),
     );
-    const bookings = await this.demoBookings.seed({ organizationId, owner: { userId: body.user.id, email }, timeZone, engineers: engineerIds as [string, string], ...resources });
+    const owner = { userId: body.user.id, email };
+    // Projects first: the past sessions in the calendar are the album's (DemoBookings books them for it).
+    const projects = await this.demoProjects.seed({ organizationId, owner, mixEngineer: { userId: engineerIds[0], email: engineers[0].email }, timeZone, clients: resources.clients });
+    const bookings = await this.demoBookings.seed({ organizationId, owner, timeZone, engineers: engineerIds as [string, string], album: projects.album, ...resources });
     return {
       organizationId,
       studioName: body.organization.name,
@@ -115,6 +121,7 @@ export class DemoSeed {
       engineers: engineers.map((e) => ({ email: e.email, password })),
       counts,
       bookings,
+      projects: projects.counts,
       notYet: NOT_YET,
     };
   }

@@ -8,7 +8,7 @@ import { writeJson } from './output.js';
 export function registerSeedCommand(program: Command, runtime: CliRuntime): void {
   program
     .command('seed')
-    .description('Create a demo studio (not in production): owner, two engineers, rooms, equipment, clients, studio hours, bookings over the next weeks; prints how to log in')
+    .description('Create a demo studio (not in production): owner, two engineers, rooms, equipment, clients, studio hours, bookings over the next weeks, projects with tracks, files and a mix under review; prints how to log in')
     .option('--demo', 'the demo studio (the only seed there is)')
     .option('--email <email>', 'the owner\'s email (engineers get +alex / +sam variants)', DEMO_DEFAULTS.email)
     .option('--password <password>', 'the password of every demo account', DEMO_DEFAULTS.password)
@@ -34,6 +34,7 @@ export function registerSeedCommand(program: Command, runtime: CliRuntime): void
       runtime.io.stdout.write(
         `Demo studio "${studio.studioName}" is ready (${Object.entries(studio.counts).map(([k, n]) => `${n} ${k}`).join(', ')}).\n` +
           `Bookings: ${studio.bookings.total} (${studio.bookings.confirmed} confirmed over the next 3 weeks, ${studio.bookings.recurring} in a weekly series, ${studio.bookings.holds} holds, ${studio.bookings.completed} completed).\n` +
+          `Projects: ${studio.projects.projects} (${studio.projects.tracks} tracks, ${studio.projects.files} files, ${studio.projects.deliverables} deliverable with ${studio.projects.versions} versions and ${studio.projects.comments} review comments).\n` +
           `Not in the demo yet (not built yet): ${studio.notYet.join(', ')}.\n` +
           `Log in at ${studio.loginUrl}\n  owner:     ${studio.owner.email} / ${studio.owner.password}\n` +
           studio.engineers.map((e) => `  engineer:  ${e.email} / ${e.password}\n`).join(''),

@@ -55,7 +55,7 @@ describe('npm start offers the demo studio on a first run', () => {
     });
 
     await run({ RSM_DEMO: 'true' }, async (base, output) => {
-      const lines = /RSM_DEMO: seeded "Demo Studio" \((\d+) bookings, 8 clients\)\. Log in at (\S+)\/login\n\s+owner:\s+(\S+) \/ (.+)\n/.exec(output);
+      const lines = /RSM_DEMO: seeded "Demo Studio" \((\d+) bookings, 8 clients, 2 projects\)\. Log in at (\S+)\/login\n\s+owner:\s+(\S+) \/ (.+)\n/.exec(output);
       expect(lines).not.toBeNull();
       const [, bookings, printedBase, email, password] = lines!;
       expect(printedBase).toBe(base);
@@ -65,6 +65,20 @@ describe('npm start offers the demo studio on a first run', () => {
       const cookie = session.headers.get('set-cookie')!.split(';')[0];
       const clients = await fetch(`${base}/api/v1/clients`, { headers: { cookie } });
       expect(((await clients.json()) as { total: number }).total).toBe(8);
+      // The app's own peaks job decodes the demo's generated mixes: the review player has a waveform to draw.
+      const json = async (path: string) => (await fetch(`${base}${path}`, { headers: { cookie } })).json() as Promise<Record<string, any>>;
+      const album = (await json('/api/v1/projects?q=Night%20Drive')).items[0];
+      const mixes = ((await json(`/api/v1/projects/${album.id}/files`)).items as Array<{ id: string; contentType: string }>).filter((f) => f.contentType === 'audio/wav');
+      expect(mixes).toHaveLength(2);
+      for (const mix of mixes) {
+        let peaks = await json(`/api/v1/files/${mix.id}/peaks`);
+        for (let tries = 0; peaks.status === 'pending' && tries < 120; tries++) {
+          await new Promise((res) => setTimeout(res, 250));
+          peaks = await json(`/api/v1/files/${mix.id}/peaks`);
+        }
+        expect(peaks).toMatchObject({ status: 'ready', durationSeconds: 12, sampleRate: 22_050, channels: 2 });
+        expect(Math.max(...(peaks.peaks as number[]))).toBeGreaterThan(0.3);
+      }
     });
 
     // A studio exists now: no second demo, and no hint.

@@ -23,7 +23,7 @@ export async function offerDemoOnFirstStart(app: INestApplicationContext, config
   try {
     const demo = await DemoSeed.from(app).seed(DEMO_DEFAULTS);
     return [
-      `RSM_DEMO: seeded "${demo.studioName}" (${demo.bookings.total} bookings, ${demo.counts.clients} clients). Log in at ${baseUrl}/login`,
+      `RSM_DEMO: seeded "${demo.studioName}" (${demo.bookings.total} bookings, ${demo.counts.clients} clients, ${demo.projects.projects} projects). Log in at ${baseUrl}/login`,
       `  owner:     ${demo.owner.email} / ${demo.owner.password}`,
       ...demo.engineers.map((e) => `  engineer:  ${e.email} / ${e.password}`),
     ];

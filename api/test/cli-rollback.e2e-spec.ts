@@ -41,7 +41,7 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
     ).rows[0].id;
     await c.query(`INSERT INTO file_peaks (file_id, duration_seconds, sample_rate, channels, peaks) VALUES ($1, 3.5, 44100, 2, '[0.1, 0.5]')`, [file]);
     const deliverable = (await c.query(`INSERT INTO deliverables (project_id, track_id, title, rounds_used) VALUES ($1, $2, 'Song, mix', 1) RETURNING id`, [project, track])).rows[0].id;
-    const version = (await c.query(`INSERT INTO deliverable_versions (deliverable_id, number, file_id, status, revision_round) VALUES ($1, 1, $2, 'changes_requested', 1) RETURNING id`, [deliverable, file])).rows[0].id;
+    const version = (await c.query(`INSERT INTO deliverable_versions (deliverable_id, number, file_id, status, revision_round, decision_note) VALUES ($1, 1, $2, 'changes_requested', 1, 'Vocals up') RETURNING id`, [deliverable, file])).rows[0].id;
     await c.query(`INSERT INTO review_comments (version_id, at_seconds, body, author_user_id, author_name) VALUES ($1, 3.25, 'Vocals up', gen_random_uuid(), 'Ana')`, [version]);
     await c.query(`INSERT INTO outbox (type, subject_type, subject_id, payload) VALUES ('version.changes_requested', 'deliverable', $1, '{"round": 1}')`, [deliverable]);
     await c.query(`UPDATE studio_settings SET time_zone = 'Europe/Paris', default_setup_minutes = $1`, [n]);

@@ -99,7 +99,8 @@ describe('deliverables, versions and revision rounds', () => {
       versionIds.push(version.id);
       expect(version).toMatchObject({ number: n, status: 'awaiting_review', revisionRound: null, extraRound: false, decidedBy: null, commentCount: 0 });
       const decided = (await owner().post(`/api/v1/versions/${version.id}/request-changes`, { note: `take ${n}` }).expect(200)).body;
-      expect(decided).toMatchObject({ status: 'changes_requested', decidedBy: { kind: 'staff', id: studio.userId, name: ownerName } });
+      expect(decided).toMatchObject({ status: 'changes_requested', decisionNote: `take ${n}`, decidedBy: { kind: 'staff', id: studio.userId, name: ownerName } });
+      expect((await owner().get(`/api/v1/versions/${version.id}`).expect(200)).body.decisionNote).toBe(`take ${n}`); // kept, not only echoed
       rounds.push({ number: decided.number, revisionRound: decided.revisionRound, extraRound: decided.extraRound });
     }
     expect(rounds).toEqual([

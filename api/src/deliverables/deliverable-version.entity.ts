@@ -15,6 +15,7 @@ export type VersionStatus = (typeof VERSION_STATUSES)[number];
 @Check('CHK_deliverable_versions_status', `"status" IN ('awaiting_review', 'changes_requested', 'approved')`)
 @Check('CHK_deliverable_versions_number', `"number" >= 1`)
 @Check('CHK_deliverable_versions_round', `("status" = 'changes_requested') = ("revision_round" IS NOT NULL)`)
+@Check('CHK_deliverable_versions_decision_note', `char_length("decision_note") <= 2000`)
 @Unique('UQ_deliverable_versions_number', ['deliverableId', 'number'])
 export class DeliverableVersion {
   @PrimaryGeneratedColumn('uuid')
@@ -49,6 +50,10 @@ export class DeliverableVersion {
 
   @Column({ name: 'extra_round', type: 'boolean', default: false })
   extraRound: boolean;
+
+  /** What the reviewer wrote with the decision ("vocals up in the chorus"), shown with it. */
+  @Column({ name: 'decision_note', type: 'text', nullable: true })
+  decisionNote: string | null;
 
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
   decidedAt: Date | null;

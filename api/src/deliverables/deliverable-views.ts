@@ -97,6 +97,7 @@ function toVersionDto({ version: v, commentCount, openCommentCount }: VersionRec
     revisionRound: v.revisionRound,
     extraRound: v.extraRound,
     file: toFileDto(v.file),
+    decisionNote: v.decisionNote,
     decidedAt: v.decidedAt ? v.decidedAt.toISOString() : null,
     decidedBy: decider(v, names),
     commentCount,

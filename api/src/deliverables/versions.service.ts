@@ -97,7 +97,7 @@ export class VersionsService {
       const [{ latest }] = (await m.query(`SELECT max(number) AS latest FROM deliverable_versions WHERE deliverable_id = $1`, [deliverable.id])) as Array<{ latest: number }>;
       if (version.number !== Number(latest)) throw notLatestVersion();
       const { includedRevisionRounds: includedRounds } = await m.getRepository(Project).findOneByOrFail({ id: deliverable.projectId });
-      const decided = { decidedAt: () => 'clock_timestamp()', decidedByUserId: caller.userId };
+      const decided = { decidedAt: () => 'clock_timestamp()', decidedByUserId: caller.userId, decisionNote: note ?? null };
       const context = { projectId: deliverable.projectId, deliverableId: deliverable.id, versionId, number: version.number };
       if (decision === 'approve') {
         await m.getRepository(DeliverableVersion).update({ id: versionId }, { status: 'approved', ...decided });

@@ -6,6 +6,7 @@ import { CreateBookings1796100000000 } from './migrations/1796100000000-CreateBo
 import { CreateRecallSheets1796150000000 } from './migrations/1796150000000-CreateRecallSheets.js';
 import { CreateCalendarFeeds1796160000000 } from './migrations/1796160000000-CreateCalendarFeeds.js';
 import { CreateProjects1796500000000 } from './migrations/1796500000000-CreateProjects.js';
+import { VersionDecisionNote1796510000000 } from './migrations/1796510000000-VersionDecisionNote.js';
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -17,6 +18,7 @@ export const TENANT_MIGRATIONS = [
   CreateRecallSheets1796150000000,
   CreateCalendarFeeds1796160000000,
   CreateProjects1796500000000,
+  VersionDecisionNote1796510000000,
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

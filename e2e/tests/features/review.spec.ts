@@ -127,6 +127,7 @@ test('a mix is uploaded, played, commented at 0:03 on the timeline, sent back, a
 	await expect(page.getByRole('region', { name: 'Notices' })).toContainText('Changes requested on version 1.');
 	await expect(decision.getByTestId('revision-counter')).toContainText('Revision rounds: 1 of 2 included used');
 	await expect(decision.getByTestId('version-decision')).toContainText('Changes requested by Ada review (revision round 1).');
+	await expect(decision.getByTestId('version-decision-note')).toHaveText('Tame the low end, please.');
 	await expect(page.getByRole('navigation', { name: 'Versions' }).getByRole('button', { name: /v1/ })).toContainText('Changes requested');
 
 	// v2, then approve it.

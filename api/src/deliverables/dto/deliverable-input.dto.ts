@@ -54,7 +54,7 @@ export class CreateVersionDto {
 }
 
 export class DecideVersionDto {
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000, description: 'Carried in the decision event (outbox) and the audit log' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000, description: "Kept with the decision (the version's decisionNote), and in its event and audit entry" })
   @Transform(blankToNull)
   @IsOptional()
   @IsString()

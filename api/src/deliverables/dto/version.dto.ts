@@ -36,6 +36,9 @@ export class VersionDto {
   @ApiProperty({ type: FileDto })
   file: FileDto;
 
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000, description: 'The note the reviewer gave with the decision' })
+  decisionNote: string | null;
+
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   decidedAt: string | null;
 

@@ -2177,7 +2177,7 @@ export interface components {
             weekday: number;
         };
         DecideVersionDto: {
-            /** @description Carried in the decision event (outbox) and the audit log */
+            /** @description Kept with the decision (the version's decisionNote), and in its event and audit entry */
             note?: string | null;
         };
         DeliverableDetailDto: {
@@ -3210,6 +3210,8 @@ export interface components {
             /** Format: date-time */
             decidedAt: string | null;
             decidedBy: components["schemas"]["ReviewPersonDto"] | null;
+            /** @description The note the reviewer gave with the decision */
+            decisionNote: string | null;
             /** Format: uuid */
             deliverableId: string;
             /** @description True when this round went past the project's included rounds (billable) */

@@ -120,6 +120,14 @@ test('create a project, add and reorder its tracks, change its status and see it
 	await expect(page.getByRole('heading', { name: 'No project matches these filters' })).toBeVisible();
 	await expectNoAxeViolations(page);
 
+	// The client's page lists its projects under the Projects tab.
+	await page.goto(`/clients/${client.id}`);
+	await page.getByRole('tab', { name: 'Projects' }).click();
+	const clientProjects = page.getByRole('tabpanel', { name: 'Projects' });
+	await expect(clientProjects.getByRole('link', { name: 'Night Flights' })).toHaveAttribute('href', `/projects/${projectId}`);
+	await expect(clientProjects).toContainText('In progress');
+	await expectNoAxeViolations(page);
+
 	// On a phone the project page fits the screen (the track rows keep title and actions).
 	await page.setViewportSize({ width: 390, height: 844 });
 	await page.goto(`/projects/${projectId}`);

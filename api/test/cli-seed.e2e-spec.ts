@@ -109,7 +109,7 @@ describe('rsm seed --demo', () => {
       expect(files.map((f) => [f.name, f.contentType, f.trackId]).sort()).toEqual([
         ['Neon Highway - mix v1.wav', 'audio/wav', tracks[0].id],
         ['Neon Highway - mix v2.wav', 'audio/wav', tracks[0].id],
-        ['lyrics.txt', 'application/octet-stream', null],
+        ['lyrics.txt', 'text/plain', null],
       ]);
       for (const file of files) {
         const content = await http().get(file.contentUrl).set('cookie', cookie).buffer(true).parse(binary).expect(200);

@@ -43,13 +43,32 @@ export class UploadInspector extends Transform {
     return this.hash.digest('hex');
   }
 
-  /** The type the bytes say (file-type), application/octet-stream when they say nothing it knows (or it fails). */
+  /** The type the bytes say (file-type, else text/plain for UTF-8 text), application/octet-stream when they say nothing. */
   async sniffedType(): Promise<string> {
+    const head = Buffer.concat(this.head);
     try {
-      const result = await fileTypeFromBuffer(Buffer.concat(this.head));
-      return result?.mime ?? 'application/octet-stream';
+      const result = await fileTypeFromBuffer(head);
+      if (result) return result.mime;
     } catch {
-      return 'application/octet-stream'; // a detector that chokes on odd bytes says nothing about them
+      // a detector that chokes on odd bytes says nothing about them
     }
+    return looksLikeText(head) ? 'text/plain' : 'application/octet-stream';
+  }
+}
+
+/** Control characters that never appear in text (tab, line feed, form feed and carriage return do). */
+const NON_TEXT = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/;
+
+/**
+ * file-type knows binary formats only: lyrics, notes and track sheets are text when their first bytes
+ * are valid UTF-8 (ASCII included) without control characters. `stream: true`: a character cut at the
+ * end of the sample is not an error.
+ */
+function looksLikeText(head: Buffer): boolean {
+  if (!head.length) return false;
+  try {
+    return !NON_TEXT.test(new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true }));
+  } catch {
+    return false;
   }
 }

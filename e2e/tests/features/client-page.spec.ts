@@ -27,10 +27,10 @@ test('the client page opens from the table and by its address', async ({ page })
 	await expect(contact).toContainText('Owl Records');
 	await expect(page.getByRole('region', { name: 'Notes' })).toContainText('Brings their own snare.');
 
-	// The activity tabs: this new client has no sessions or projects; invoices come in a later version.
+	// The activity tabs: sessions are on the calendar, this new client has no projects; invoices come in a later version.
 	const tabs = page.getByRole('tablist', { name: 'Activity' });
 	await expect(tabs.getByRole('tab')).toHaveText(['Sessions', 'Projects', 'Invoices', 'Portal']);
-	await expect(page.getByRole('tabpanel')).toContainText('No sessions yet');
+	await expect(page.getByRole('tabpanel')).toContainText('On the calendar');
 	await tabs.getByRole('tab', { name: 'Projects' }).click();
 	await expect(page.getByRole('tabpanel')).toContainText('No projects yet');
 	await expect(page.getByRole('tabpanel').getByRole('link', { name: 'Open in Projects' })).toHaveAttribute('href', /\/projects\?clientId=/);

@@ -41,38 +41,47 @@ function namer(suffix: string) {
 	};
 }
 
-async function check(page: Page, path: string, name: string): Promise<void> {
+/**
+ * One visit per page and screen, then each colour scheme in place: the theme follows the system's
+ * scheme live (CSS `prefers-color-scheme`, and the matchMedia listeners that draw canvases), so
+ * switching it needs no reload. Half the page loads of visiting every page once per scheme.
+ */
+async function check(page: Page, path: string, nameFor: (scheme: (typeof SCHEMES)[number]) => string): Promise<void> {
 	await page.goto(path);
 	await settled(page);
-	// Let transitions and web fonts settle before measuring contrast and taking the picture.
 	await page.evaluate(() => document.fonts.ready);
-	await page.waitForTimeout(200);
-	await page.screenshot({ path: join(screenshotDir(), `${name}.png`), fullPage: true });
-	expect.soft(await violationsOn(page), `axe on ${path} (${name})`).toEqual([]);
+	for (const scheme of SCHEMES) {
+		await page.emulateMedia({ colorScheme: scheme });
+		// Let transitions settle before measuring contrast and taking the picture.
+		await page.waitForTimeout(200);
+		await page.screenshot({ path: join(screenshotDir(), `${nameFor(scheme)}.png`), fullPage: true });
+		expect.soft(await violationsOn(page), `axe on ${path} (${nameFor(scheme)})`).toEqual([]);
+	}
 }
 
-for (const scheme of SCHEMES) {
-	for (const [screen, size] of Object.entries(SCREENS)) {
-		test(`no WCAG 2.1 AA violation on any page: ${scheme} theme, ${screen} (${size.width}×${size.height})`, async ({ page }) => {
-			// Every page the navigation reaches, axe and a full-page screenshot each: this grows with the app.
-			test.setTimeout(240_000);
-			await page.emulateMedia({ colorScheme: scheme });
-			const nameOf = namer(`${scheme}-${screen}`);
-			// Pages are found on a desktop screen, where the whole navigation is laid out.
-			await page.setViewportSize(SCREENS.desktop);
-			const publicPages = await discoverPublicPages(page, ['/login', '/signup']);
-			await page.setViewportSize(size);
-			for (const path of publicPages) await check(page, path, nameOf(path));
+for (const [screen, size] of Object.entries(SCREENS)) {
+	test(`no WCAG 2.1 AA violation on any page: light and dark theme, ${screen} (${size.width}×${size.height})`, async ({ page }) => {
+		// Every page the navigation reaches, axe and a full-page screenshot in each scheme: this grows with the app.
+		test.setTimeout(300_000);
+		const namers = Object.fromEntries(SCHEMES.map((scheme) => [scheme, namer(`${scheme}-${screen}`)])) as Record<(typeof SCHEMES)[number], (path: string) => string>;
+		const names = (path: string) => {
+			const byScheme = Object.fromEntries(SCHEMES.map((scheme) => [scheme, namers[scheme](path)]));
+			return (scheme: (typeof SCHEMES)[number]) => byScheme[scheme];
+		};
+		// Pages are found on a desktop screen, where the whole navigation is laid out.
+		await page.setViewportSize(SCREENS.desktop);
+		const publicPages = await discoverPublicPages(page, ['/login', '/signup']);
+		await page.setViewportSize(size);
+		for (const path of publicPages) await check(page, path, names(path));
 
-			await signIn(page, `ui-${scheme}-${screen}`);
-			await createClientViaApi(page.request, { name: 'Axe Check Band', email: 'axe@check.test', company: 'Contrast Records' });
-			await page.setViewportSize(SCREENS.desktop);
-			const appPages = await discoverAppPages(page, '/');
-			expect(appPages.length, 'the navigation leads somewhere').toBeGreaterThan(0);
-			await page.setViewportSize(size);
-			for (const path of appPages) await check(page, path, nameOf(path));
-			// The not-found page is a page too.
-			await check(page, '/no-such-page', nameOf('/not-found'));
-		});
-	}
+		await signIn(page, `ui-${screen}`);
+		await createClientViaApi(page.request, { name: 'Axe Check Band', email: 'axe@check.test', company: 'Contrast Records' });
+		await page.setViewportSize(SCREENS.desktop);
+		const appPages = await discoverAppPages(page, '/');
+		expect(appPages.length, 'the navigation leads somewhere').toBeGreaterThan(0);
+		await page.setViewportSize(size);
+		for (const path of appPages) await check(page, path, names(path));
+		// The not-found page is a page too.
+		await check(page, '/no-such-page', names('/not-found'));
+	});
 }

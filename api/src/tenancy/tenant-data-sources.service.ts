@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable, isPoolExhausted, pgErrorCode } from '../common/pg-errors.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
 import type { TenantDatabase } from '../control/tenant-database.entity.js';
+import { closeTenantPool } from './pool-sockets.js';
 import { TenantUnavailableError } from './tenancy.errors.js';
 import { isConnectRevoked, isSchemaAhead, openVerifiedPool } from './tenant-pool-verification.js';
 import { TenantRegistry } from './tenant-registry.service.js';
@@ -258,7 +259,9 @@ export class TenantDataSources implements OnApplicationShutdown {
     if (!this.retiring.has(entry)) return;
     try {
       const ds = entry.dataSource ?? (await entry.ready.catch(() => undefined));
-      if (ds?.isInitialized) await ds.destroy();
+      // Only once PostgreSQL has seen every connection go is the slot free again (pool-sockets.ts).
+      const stillOpen = ds ? await closeTenantPool(ds) : 0;
+      if (stillOpen) this.logger.warn({ tenantId: entry.tenantId, stillOpen }, 'Tenant pool connections still open after closing');
     } catch (err) {
       this.logger.warn({ tenantId: entry.tenantId, err: String(err) }, 'Error closing tenant pool');
     } finally {

@@ -6,6 +6,7 @@ import { isDatabaseUnavailable, pgErrorCode } from '../common/pg-errors.js';
 import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
 import { TenantUnavailableError } from './tenancy.errors.js';
+import { closeTenantPool, PoolSockets, trackPoolSockets } from './pool-sockets.js';
 import { tenantStamp } from './tenant-provisioner.service.js';
 
 /** True when a registry or database schema version is newer than the newest tenant migration this code has (issue 8). */
@@ -34,6 +35,7 @@ export interface TenantPoolTarget {
  */
 export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSource> {
   const { tenancy: t, tenantId, logger } = target;
+  const sockets = new PoolSockets();
   const dataSource = new DataSource({
     type: 'postgres',
     url: target.url,
@@ -49,14 +51,17 @@ export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSo
       statement_timeout: t.statementTimeoutMs,
       idle_in_transaction_session_timeout: t.statementTimeoutMs,
       idleTimeoutMillis: 60_000,
+      Client: sockets.Client,
     },
     poolErrorHandler: target.onPoolError,
   });
+  trackPoolSockets(dataSource, sockets);
   try {
     await dataSource.initialize();
   } catch (err) {
     // initialize() may have created the pg pool before failing; close it so it holds nothing.
     await (dataSource.driver as { master?: Pool }).master?.end().catch(() => undefined);
+    await sockets.allClosed(t.connectTimeoutMs + 1_000);
     if (pgErrorCode(err) === '42501') {
       // Our role may not connect there: it is not this tenant's database (a registry mix-up), or it
       // was fenced after a move and this registry read is already stale.
@@ -90,7 +95,7 @@ export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSo
     }
     return dataSource;
   } catch (err) {
-    await dataSource.destroy().catch(() => undefined);
+    await closeTenantPool(dataSource, t.connectTimeoutMs + 1_000).catch(() => undefined);
     if (err instanceof TenantUnavailableError) throw err;
     if (pgErrorCode(err) === '42P01') throw new TenantUnavailableError('schema-mismatch', tenantId, err);
     throw new TenantUnavailableError(isDatabaseUnavailable(err) ? 'unreachable' : 'not-ready', tenantId, err);

@@ -1,0 +1,78 @@
+import pg from 'pg';
+import { withDatabase } from '../src/database/postgres-url.js';
+import { PoolSockets } from '../src/tenancy/pool-sockets.js';
+import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
+import { startSlowGoodbyeProxy, type SlowGoodbyeProxy } from './support/slow-goodbye-proxy.js';
+import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+
+/**
+ * The connection budget counts what PostgreSQL sees. A retired pool's slot is given back only once
+ * its connections are really gone: pg-pool's end() resolves before its sockets close (a CI run saw
+ * 9 tenant backends under a budget of 8 while pools were evicted). Here every connection goes
+ * through a proxy that holds each goodbye for 250 ms, so a slot freed too early is seen every time.
+ */
+describe('closing a tenant pool', () => {
+  const BUDGET = 4;
+  let proxy: SlowGoodbyeProxy;
+  let t: TestApp;
+  beforeAll(async () => {
+    const direct = process.env.RSM_TEST_PG_URL!;
+    proxy = await startSlowGoodbyeProxy(direct, 250);
+    process.env.RSM_TEST_PG_URL = proxy.url;
+    try {
+      t = await createTestApp({ DB_CONNECTION_BUDGET: String(BUDGET), TENANT_POOL_SIZE: '2' });
+    } finally {
+      process.env.RSM_TEST_PG_URL = direct;
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+    await proxy.close();
+  });
+
+  const backends = async (applicationName: string) =>
+    (await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1`, [applicationName])).rows[0].n as number;
+  /** The app's tenant pool connections (application_name rsm:<organization id>) on this app's tenant databases. */
+  const tenantBackends = async () =>
+    (
+      await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'rsm:%' AND datname LIKE $1`, [
+        `${t.config.tenancy.databasePrefix}%`,
+      ])
+    ).rows[0].n as number;
+
+  it('pg-pool alone resolves end() with its connections still open; PoolSockets waits until they are gone', async () => {
+    const sockets = new PoolSockets();
+    const applicationName = `pool-close-${process.pid}`;
+    const pool = new pg.Pool({ connectionString: withDatabase(proxy.url, 'postgres'), max: 3, application_name: applicationName, Client: sockets.Client });
+    await Promise.all([1, 2, 3].map(() => pool.query('SELECT pg_sleep(0.05)')));
+    expect(sockets.size).toBe(3);
+
+    await pool.end();
+    // The library's behaviour this guards against: end() has resolved, and PostgreSQL still has them.
+    expect(sockets.size).toBe(3);
+    expect(await backends(applicationName)).toBe(3);
+    expect(await sockets.allClosed(5_000)).toBe(true);
+    expect(await backends(applicationName)).toBe(0);
+  });
+
+  it('an evicted pool frees its slot only once PostgreSQL has seen its connections go', async () => {
+    const pools = t.app.get(TenantDataSources);
+    const studios = [await registerStudio(t, 'CloseA'), await registerStudio(t, 'CloseB'), await registerStudio(t, 'CloseC')];
+    const seen: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      for (const studio of studios) {
+        // Two connections at once, so each pool holds both; two pools fill the budget, so each studio evicts another's.
+        await pools.withTenant(studio.organizationId, async (ds) => {
+          await Promise.all([ds.query('SELECT pg_sleep(0.02)'), ds.query('SELECT pg_sleep(0.02)')]);
+          seen.push(await tenantBackends());
+        });
+      }
+    }
+    expect(seen.length).toBe(6);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(BUDGET);
+    expect(pools.stats().peak).toBe(2);
+
+    await pools.closeAll();
+    expect(await tenantBackends()).toBe(0);
+  });
+});

@@ -45,6 +45,33 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
     await c.query(`INSERT INTO review_comments (version_id, at_seconds, body, author_user_id, author_name) VALUES ($1, 3.25, 'Vocals up', gen_random_uuid(), 'Ana')`, [version]);
     await c.query(`INSERT INTO outbox (type, subject_type, subject_id, payload) VALUES ('version.changes_requested', 'deliverable', $1, '{"round": 1}')`, [deliverable]);
     await c.query(`UPDATE studio_settings SET time_zone = 'Europe/Paris', default_setup_minutes = $1`, [n]);
+    // Issue 11: a tax rate, billing settings, a sequence, a finalized invoice with a line and a deducted deposit,
+    // a split share with a Stripe payment, a checkout session, a processed event and an idempotency key.
+    await c.query(`UPDATE clients SET billing_address = '1 rue des Studios, Paris', tax_id = 'FR12345678901' WHERE id = $1`, [client]);
+    const vat = (await c.query(`INSERT INTO tax_rates (name, rate_percent, is_default) VALUES ('VAT', 20, true) RETURNING id`)).rows[0].id;
+    await c.query(`UPDATE billing_settings SET legal_name = 'Studio ' || $1::int, iban = 'FR7630006000011234567890189'`, [n]);
+    await c.query(`INSERT INTO document_sequences (kind, period, last_value) VALUES ('invoice', '2031', 2)`);
+    const invoice = async (number: string, kind: string) =>
+      (
+        await c.query(
+          `INSERT INTO invoices (kind, status, number, client_id, booking_id, currency, issue_date, due_date, bill_to_name, subtotal_minor, tax_minor, total_minor, balance_minor, finalized_at)
+           VALUES ($1, 'sent', $2, $3, $4, 'EUR', '2031-01-06', '2031-02-05', 'Client', 18000, 3600, 21600, 21600, now()) RETURNING id`,
+          [kind, number, client, booking],
+        )
+      ).rows[0].id;
+    const deposit = await invoice(`INV-2031-0001-${n}`, 'deposit');
+    const final = await invoice(`INV-2031-0002-${n}`, 'invoice');
+    await c.query(
+      `INSERT INTO invoice_lines (invoice_id, position, kind, booking_id, description, quantity, unit, unit_price_minor, tax_rate_id, tax_name, tax_rate_percent, net_minor, tax_minor, gross_minor)
+       VALUES ($1, 1, 'room', $2, 'Room A, 4 h', 4, 'hour', 4500, $3, 'VAT', 20, 18000, 3600, 21600)`,
+      [final, booking, vat],
+    );
+    await c.query(`INSERT INTO invoice_deposits (invoice_id, deposit_invoice_id, tax_rate_percent, net_minor, tax_minor, gross_minor) VALUES ($1, $2, 20, 5000, 1000, 6000)`, [final, deposit]);
+    const share = (await c.query(`INSERT INTO invoice_shares (invoice_id, position, payer_name, amount_minor) VALUES ($1, 1, 'Bassist', 7800) RETURNING id`, [final])).rows[0].id;
+    await c.query(`INSERT INTO payments (invoice_id, share_id, amount_minor, currency, method, received_on, stripe_payment_intent_id) VALUES ($1, $2, 7800, 'EUR', 'stripe', '2031-01-07', 'pi_' || $3::int)`, [final, share, n]);
+    await c.query(`INSERT INTO checkout_sessions (id, invoice_id, share_id, amount_minor, currency, url, stripe_account_id) VALUES ('cs_' || $1::int, $2, $3, 7800, 'EUR', 'http://stripe.test/c', 'acct_1')`, [n, final, share]);
+    await c.query(`INSERT INTO stripe_events (id, type) VALUES ('evt_' || $1::int, 'checkout.session.completed')`, [n]);
+    await c.query(`INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ('invoice.send:' || $1, 'k1', repeat('b', 64), 202, '{"sent": true}')`, [final]);
   });
 }
 
@@ -70,24 +97,35 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
     const before = await Promise.all(databases.map((db) => tableChecksums(t, db)));
     expect(Object.keys(before[0]).sort()).toEqual([
       'audit_log',
+      'billing_settings',
       'booking_engineers',
       'booking_equipment',
       'booking_recall_sheets',
       'bookings',
       'calendar_feeds',
+      'checkout_sessions',
       'clients',
       'deliverable_versions',
       'deliverables',
+      'document_sequences',
       'engineer_profiles',
       'engineer_time_off',
       'equipment',
       'file_peaks',
       'files',
+      'idempotency_keys',
+      'invoice_deposits',
+      'invoice_lines',
+      'invoice_shares',
+      'invoices',
       'outbox',
+      'payments',
       'projects',
       'review_comments',
       'rooms',
+      'stripe_events',
       'studio_settings',
+      'tax_rates',
       'tracks',
     ]);
     expect(before.every((tables) => Object.values(tables).every((table) => table.rows > 0))).toBe(true);

@@ -23,6 +23,14 @@ export class Client {
   @Column({ type: 'text', nullable: true })
   notes: string | null;
 
+  /** Issue 11: printed on invoices as the bill-to address (copied onto each invoice when it is finalized). */
+  @Column({ name: 'billing_address', type: 'text', nullable: true })
+  billingAddress: string | null;
+
+  /** Issue 11: the client's VAT or other tax id, printed on invoices. */
+  @Column({ name: 'tax_id', type: 'varchar', length: 50, nullable: true })
+  taxId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

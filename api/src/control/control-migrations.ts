@@ -6,6 +6,7 @@ import { SessionClients1764650000000 } from './migrations/1764650000000-SessionC
 // Issue 8, ops-cli.
 import { TenantMigrationStatus1796300000000 } from './migrations/1796300000000-TenantMigrationStatus.js';
 import { TenantServers1796400000000 } from './migrations/1796400000000-TenantServers.js'; // issue 8, ops-servers
+import { StripeBilling1796600000000 } from './migrations/1796600000000-StripeBilling.js'; // issue 11, money
 
 /** The control database's migrations, oldest first. */
 export const CONTROL_MIGRATIONS = [
@@ -16,4 +17,5 @@ export const CONTROL_MIGRATIONS = [
   SessionClients1764650000000,
   TenantMigrationStatus1796300000000, // issue 8, ops-cli
   TenantServers1796400000000, // issue 8, ops-servers
+  StripeBilling1796600000000, // issue 11, money
 ];

@@ -17,6 +17,17 @@ import { Project } from '../projects/project.entity.js';
 import { Track } from '../projects/track.entity.js';
 import { RecallSheet } from '../recall-sheets/recall-sheet.entity.js';
 import { Room } from '../rooms/room.entity.js';
+import { BillingSettings } from '../billing-settings/billing-settings.entity.js';
+import { DocumentSequence } from '../billing-settings/document-sequence.entity.js';
+import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
+import { InvoiceDeposit } from '../invoices/invoice-deposit.entity.js';
+import { InvoiceLine } from '../invoices/invoice-line.entity.js';
+import { Invoice } from '../invoices/invoice.entity.js';
+import { InvoiceShare } from '../payments/invoice-share.entity.js';
+import { Payment } from '../payments/payment.entity.js';
+import { CheckoutSession } from '../stripe/checkout-session.entity.js';
+import { StripeEvent } from '../stripe/stripe-event.entity.js';
+import { TaxRate } from '../tax-rates/tax-rate.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 
 /** Every entity that lives in a tenant database. */
@@ -24,4 +35,6 @@ export const TENANT_ENTITIES = [
   Client, AuditEntry, StudioSettings, Room, Equipment, EngineerProfile, EngineerTimeOff, Booking, BookingEngineer, BookingEquipment, RecallSheet, CalendarFeed,
   // Issue 10: projects, tracks, files, deliverables and reviews; the outbox (events for the real-time issue).
   Project, Track, StoredFile, FilePeaks, Deliverable, DeliverableVersion, ReviewComment, OutboxEvent,
+  // Issue 11: money.
+  TaxRate, BillingSettings, DocumentSequence, Invoice, InvoiceLine, InvoiceDeposit, InvoiceShare, Payment, CheckoutSession, StripeEvent, IdempotencyKey,
 ];

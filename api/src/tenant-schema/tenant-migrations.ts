@@ -7,6 +7,7 @@ import { CreateRecallSheets1796150000000 } from './migrations/1796150000000-Crea
 import { CreateCalendarFeeds1796160000000 } from './migrations/1796160000000-CreateCalendarFeeds.js';
 import { CreateProjects1796500000000 } from './migrations/1796500000000-CreateProjects.js';
 import { VersionDecisionNote1796510000000 } from './migrations/1796510000000-VersionDecisionNote.js';
+import { CreateMoney1796600000000 } from './migrations/1796600000000-CreateMoney.js';
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -19,6 +20,7 @@ export const TENANT_MIGRATIONS = [
   CreateCalendarFeeds1796160000000,
   CreateProjects1796500000000,
   VersionDecisionNote1796510000000,
+  CreateMoney1796600000000,
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

@@ -1,5 +1,4 @@
-import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { StoredFile } from '../files/stored-file.entity.js';
+import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export const NUMBER_RESETS = ['yearly', 'never'] as const;
 export type NumberReset = (typeof NUMBER_RESETS)[number];
@@ -12,6 +11,7 @@ export type NumberReset = (typeof NUMBER_RESETS)[number];
 @Entity('billing_settings')
 @Check('CHK_billing_settings_singleton', `"id" = 1`)
 @Check('CHK_billing_settings_reset', `"number_reset" IN ('yearly', 'never')`)
+@Check('CHK_billing_settings_logo', `("logo" IS NULL) = ("logo_content_type" IS NULL) AND ("logo" IS NULL OR octet_length("logo") <= 524288)`)
 @Check('CHK_billing_settings_terms', `"payment_terms_days" >= 0 AND "payment_terms_days" <= 365`)
 export class BillingSettings {
   @PrimaryColumn({ type: 'smallint', default: 1 })
@@ -46,13 +46,15 @@ export class BillingSettings {
   @Column({ type: 'varchar', length: 11, nullable: true })
   bic: string | null;
 
-  /** An uploaded image (PNG or JPEG) printed at the top of documents. */
-  @Column({ name: 'logo_file_id', type: 'uuid', nullable: true })
-  logoFileId: string | null;
+  /**
+   * The logo printed at the top of documents: a PNG or JPEG of at most 512 KB, kept here rather than
+   * in files/ (files belong to a project or booking; this belongs to the studio's paperwork).
+   */
+  @Column({ type: 'bytea', nullable: true, select: false })
+  logo: Buffer | null;
 
-  @ManyToOne(() => StoredFile, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'logo_file_id' })
-  logoFile?: StoredFile;
+  @Column({ name: 'logo_content_type', type: 'varchar', length: 20, nullable: true })
+  logoContentType: string | null;
 
   @Column({ name: 'invoice_number_format', type: 'varchar', length: 60, default: 'INV-{YYYY}-{seq:4}' })
   invoiceNumberFormat: string;

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { pgErrorCode } from '../common/pg-errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { Membership } from '../control/membership.entity.js';
 import { Organization } from '../control/organization.entity.js';
@@ -39,6 +40,7 @@ export class AuthService {
     private readonly registry: TenantRegistry,
     private readonly verification: EmailVerification,
     private readonly unverifiedStudios: UnverifiedStudios,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -92,7 +94,14 @@ export class AuthService {
     return this.control.transaction(async (m) => {
       const organization = { id: organizationId, name: dto.studioName, slug: await this.freeSlug(m, dto.studioName) };
       // Anyone can sign up with any address: the studio is on probation until the owner proves it is theirs.
-      await m.getRepository(Organization).insert({ ...organization, unverifiedUntil: this.unverifiedStudios.deadlineFromNow() });
+      // Issue 11: every studio starts on a trial of the platform's subscription.
+      const trialEnd = new Date(Date.now() + this.config.subscription.trialDays * 86_400_000);
+      await m.getRepository(Organization).insert({
+        ...organization,
+        unverifiedUntil: this.unverifiedStudios.deadlineFromNow(),
+        subscriptionStatus: 'trialing',
+        currentPeriodEnd: trialEnd,
+      });
       const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash, emailVerifiedAt: null });
       await m.getRepository(Membership).insert({ organizationId, userId: user.id, role: 'owner' });
       await this.registry.register(m, { organizationId, databaseName, server, schemaVersion: LATEST_TENANT_SCHEMA_VERSION });

@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify/sync';
  * writes goes through `toCsv`, so no export can forget it.
  */
 export function neutralizeFormula(value: string): string {
+  if (/^-?\d+(\.\d+)?$/.test(value)) return value; // a plain number ("-12.50", a refund) is data, not a formula
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 

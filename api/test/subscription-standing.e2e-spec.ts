@@ -43,6 +43,11 @@ describe('subscription standing', () => {
     expect(refused.status).toBe(402);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused.body).toMatchObject({ type: expect.stringMatching(/subscription-past-due$/), status: 402 });
+    // Every member sees it (the banner), and the owner sees when it started and what to do.
+    expect((await t.http().get('/api/v1/auth/me').set('cookie', studio.cookie).expect(200)).body.subscription).toMatchObject({ status: 'past_due', readOnly: true });
+    const billing = (await t.http().get('/api/v1/billing').set('cookie', studio.cookie).expect(200)).body;
+    expect(billing).toMatchObject({ status: 'past_due', readOnly: true, graceDays: 7, billingAvailable: false, subscribed: false });
+    expect(new Date(billing.readOnlyFrom).getTime() - new Date(billing.pastDueSince).getTime()).toBe(7 * 86_400_000);
     const byKey = await t.http().post('/api/v1/clients').set({ authorization: `Bearer ${key.key}` }).send({ name: 'By key' });
     expect(byKey.status).toBe(402);
     const first = (await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200)).body.items[0];

@@ -1,4 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
+import { ALLOWED_WHILE_SUSPENDED } from './allow-while-suspended.decorator.js';
 
 export const ALLOWED_WHILE_READ_ONLY = 'rsm:allowedWhileReadOnly';
 
@@ -9,3 +11,8 @@ export const ALLOWED_WHILE_READ_ONLY = 'rsm:allowedWhileReadOnly';
  * allowed too. Every other write answers 402 subscription-past-due; reads are never blocked.
  */
 export const AllowWhileReadOnly = () => SetMetadata(ALLOWED_WHILE_READ_ONLY, true);
+
+/** Whether a route (its handler and controller) may write while the studio is read-only: the guard and the OpenAPI contract both ask this. */
+export function allowedWhileReadOnly(reflector: Reflector, targets: Function[]): boolean {
+  return reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_READ_ONLY, targets) === true || reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_SUSPENDED, targets) === true;
+}

@@ -15,7 +15,7 @@ import { roleTooLow, sessionRequired, studioSuspended, subscriptionPastDue, unau
 import { type AccessRule, roleAtLeast, routeRuleOf } from './access.decorator.js';
 import { type Caller, isApiKeyCaller } from './auth.types.js';
 import { ALLOWED_WHILE_SUSPENDED } from './allow-while-suspended.decorator.js';
-import { ALLOWED_WHILE_READ_ONLY } from './allow-while-read-only.decorator.js';
+import { allowedWhileReadOnly } from './allow-while-read-only.decorator.js';
 import { OPTIONAL_SESSION } from './optional-session.decorator.js';
 import { ProblemException } from '../common/problem.js';
 
@@ -73,16 +73,9 @@ export class SessionAuthGuard extends AuthGuard('session') {
       throw studioSuspended();
     }
     // A lapsed subscription makes the studio read-only (issue 11): the same single check, for every write.
-    if (user?.studioReadOnly && !SAFE_METHODS.has(request.method) && !this.allowedWhileReadOnly(targets)) throw subscriptionPastDue();
+    if (user?.studioReadOnly && !SAFE_METHODS.has(request.method) && !allowedWhileReadOnly(this.reflector, targets)) throw subscriptionPastDue();
     if (rule !== 'public') authorize(rule, user!);
     return true;
-  }
-
-  private allowedWhileReadOnly(targets: Function[]): boolean {
-    return (
-      this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_READ_ONLY, targets) === true ||
-      this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_SUSPENDED, targets) === true
-    );
   }
 
   handleRequest<T>(err: unknown, user: T): T {

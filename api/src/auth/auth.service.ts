@@ -19,6 +19,7 @@ import type { RegisterDto } from './dto/register.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { type SessionClient, SessionsService } from './sessions.service.js';
 import { slugify } from './slug.js';
+import { SubscriptionService } from '../subscription/subscription.service.js';
 
 /** A unique-index violation whose detail names `column`, e.g. `Key (email)=(…) already exists.` */
 function isUniqueViolation(err: unknown, column: string): boolean {
@@ -41,6 +42,7 @@ export class AuthService {
     private readonly verification: EmailVerification,
     private readonly unverifiedStudios: UnverifiedStudios,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly subscriptions: SubscriptionService,
   ) {}
 
   /**
@@ -138,9 +140,10 @@ export class AuthService {
   }
 
   async me(principal: Credentials): Promise<MeDto> {
-    const [user, organization] = await Promise.all([
+    const [user, organization, subscription] = await Promise.all([
       this.control.getRepository(User).findOneByOrFail({ id: principal.userId }),
       this.control.getRepository(Organization).findOneByOrFail({ id: principal.organizationId }),
+      this.subscriptions.standing(principal.organizationId),
     ]);
     const deadline = organization.unverifiedUntil;
     return {
@@ -152,6 +155,7 @@ export class AuthService {
         studioUnverifiedUntil: deadline ? deadline.toISOString() : null,
         studioSuspended: organization.suspendedAt !== null || (deadline !== null && deadline.getTime() <= Date.now()),
       },
+      subscription,
     };
   }
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { insertClient, insertInvoice, NON_LATIN_CLIENT, seedDocuments } from './support/document-fixtures.js';
 import { compact, pdfText } from './support/pdf-text.js';
 import { SmtpSink } from './support/smtp-sink.js';
+import { addMemberWithSession } from './support/studio-members.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /** Issue 11, documents: POST /invoices/{id}/send through a real SMTP server, with Idempotency-Key. */
@@ -122,6 +123,20 @@ describe('sending an invoice by email (issue 11)', () => {
     await t.http().post('/api/v1/invoices/not-a-uuid/send').set('cookie', a.cookie).send({}).expect(400);
 
     expect({ draft: await written(seeded.draftId), noAddress: await written(noAddress), invoice: await written(seeded.invoiceId) }).toEqual(before);
+    expect(sink.received.length).toBe(mails);
+  });
+
+  it('money documents are for admins: an engineer or a viewer is refused (403) on every documents route, and nothing is sent', async () => {
+    const mails = sink.received.length;
+    for (const role of ['viewer', 'engineer'] as const) {
+      const { cookie } = await addMemberWithSession(t, a.organizationId, role);
+      await t.http().get(`/api/v1/invoices/${seeded.invoiceId}/pdf`).set('cookie', cookie).expect(403);
+      await t.http().get(`/api/v1/clients/${seeded.clientId}/statement.pdf`).set('cookie', cookie).expect(403);
+      await t.http().get('/api/v1/exports/invoices.csv').set('cookie', cookie).expect(403);
+      await send(seeded.invoiceId, { to: ['engineer@client.test'] }, undefined, cookie).expect(403);
+    }
+    const admin = await addMemberWithSession(t, a.organizationId, 'admin');
+    await t.http().get(`/api/v1/invoices/${seeded.invoiceId}/pdf`).set('cookie', admin.cookie).expect(200);
     expect(sink.received.length).toBe(mails);
   });
 

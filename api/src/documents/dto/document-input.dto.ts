@@ -77,6 +77,6 @@ export class SendInvoiceResultDto {
   @ApiProperty({ format: 'date-time' })
   sentAt: string;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], maxItems: MAX_RECIPIENTS, items: { type: 'string', format: 'email', maxLength: 320 } })
   to: string[];
 }

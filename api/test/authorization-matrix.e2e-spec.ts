@@ -10,6 +10,7 @@ import { roleAtLeast, type RouteRule } from '../src/auth/access.decorator.js';
 import { AccessRulesCheck, type DeclaredRoute, declaredRoutes } from '../src/auth/access-rules.check.js';
 import type { Role } from '../src/control/membership.entity.js';
 import { insertComment, insertDeliverable, insertProject, insertReviewChain } from './support/review-fixtures.js';
+import { insertClient, insertInvoice } from './support/document-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -185,8 +186,19 @@ describe('authorization matrix: every route × every caller', () => {
     (await t.http().post(`/api/v1/projects/${await matrixProject()}/files`).set('cookie', await ownerCookie()).attach('file', Buffer.from('matrix'), 'matrix.txt').expect(201))
       .body.id as string;
 
+  // Issue 11, documents: an issued invoice of studio A with a bill-to email (PDF and send succeed for A's admins).
+  const matrixInvoice = async () => {
+    const db = await reviews();
+    const clientId = await insertClient(db, { name: 'Matrix invoice client', email: 'matrix@client.test' });
+    return insertInvoice(db, { clientId, number: `M-${randomBytes(6).toString('hex')}`, issueDate: '2031-01-01', lines: [{ description: 'Matrix', quantity: '1', unitPriceMinor: 100, taxRatePercent: '0' }] });
+  };
+
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     ...reviewFixtures,
+    // Issue 11, documents.
+    '/api/v1/invoices/:id/pdf': () => matrixInvoice(),
+    '/api/v1/invoices/:id/send': () => matrixInvoice(),
+    '/api/v1/clients/:id/statement.pdf': async () => insertClient(await reviews(), { name: 'Matrix statement client' }),
     // Issue 10, files.
     '/api/v1/projects/:id/files': () => matrixProject(),
     '/api/v1/bookings/:id/files': () => matrixBooking('confirmed'),

@@ -52,6 +52,8 @@ describe('openapi.json', () => {
         'uploadProjectFile', 'listProjectFiles', 'uploadBookingFile', 'listBookingFiles', 'getStorageUsage', 'getFile', 'getFileContent', 'deleteFile',
         // Issue 10, peaks.
         'getFilePeaks',
+        // Issue 11, documents.
+        'getInvoicePdf', 'sendInvoice', 'getClientStatement', 'exportInvoices', 'exportPayments', 'exportCreditNotes',
       ].sort(),
     );
   });

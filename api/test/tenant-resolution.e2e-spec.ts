@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { insertComment, insertFile, insertReviewChain } from './support/review-fixtures.js';
 import { seedProject } from './support/file-fixtures.js';
+import { insertClient, insertInvoice } from './support/document-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -419,6 +420,46 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     expect((await t.http().get(`/api/v1/files/${bFile}/peaks`).set('cookie', b.cookie).expect(200)).body).toMatchObject({ status: 'ready', peaks: [0.5] });
   });
 
+  // Issue 11, documents: PDFs, sending and exports hang off an invoice or a client, or read the whole studio.
+  it("documents: PDFs, statements, sending and exports: own studio only, 404 for the other studio's ids, the other studio untouched", async () => {
+    const invoiceOf = async (who: Studio, number: string) => {
+      const db = await connectTenantDatabase(t, who.organizationId);
+      try {
+        const clientId = await insertClient(db, { name: `Client ${number}`, email: `${number.toLowerCase()}@client.test` });
+        const id = await insertInvoice(db, { clientId, number, issueDate: '2031-02-01', lines: [{ description: number, quantity: '1', unitPriceMinor: 100, taxRatePercent: '0' }] });
+        return { clientId, id };
+      } finally {
+        await db.end();
+      }
+    };
+    const sentAt = async (who: Studio, id: string) => {
+      const db = await connectTenantDatabase(t, who.organizationId);
+      try {
+        return (await db.query(`SELECT sent_at FROM invoices WHERE id = $1`, [id])).rows[0].sent_at as Date | null;
+      } finally {
+        await db.end();
+      }
+    };
+    const bDoc = await invoiceOf(b, 'RES-B-1');
+    const aDoc = await invoiceOf(a, 'RES-A-1');
+    await spoof(t.http().get(withTenantQuery(`/api/v1/invoices/${bDoc.id}/pdf`)), a.cookie).expect(404);
+    await spoof(t.http().get(`/api/v1/clients/${bDoc.clientId}/statement.pdf`), a.cookie).expect(404); // (its query is validated: unknown parameters are a 400)
+    await spoof(t.http().post(withTenantQuery(`/api/v1/invoices/${bDoc.id}/send`)), a.cookie).send({}).expect(404);
+    expect(await sentAt(b, bDoc.id)).toBeNull();
+
+    await spoof(t.http().get(withTenantQuery(`/api/v1/invoices/${aDoc.id}/pdf`)), a.cookie).expect(200);
+    await spoof(t.http().get(`/api/v1/clients/${aDoc.clientId}/statement.pdf`), a.cookie).expect(200);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/invoices/${aDoc.id}/send`)), a.cookie).send({}).expect(200);
+    expect(await sentAt(a, aDoc.id)).not.toBeNull();
+    for (const name of ['invoices', 'payments', 'credit-notes']) {
+      const csv = (await spoof(t.http().get(`/api/v1/exports/${name}.csv`), a.cookie).expect(200)).text;
+      expect(csv).not.toContain('RES-B-1');
+      if (name === 'invoices') expect(csv).toContain('RES-A-1');
+      // A tenant-looking query parameter is refused as unknown.
+      await spoof(t.http().get(withTenantQuery(`/api/v1/exports/${name}.csv`)), a.cookie).expect(400);
+    }
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
@@ -439,7 +480,10 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // Public: the studio comes from the feed key and its token must be found in that studio (test/calendar-feeds.e2e-spec.ts).
       '/api/v1/calendar-feeds/{feedKey}',
       // Issue 10, peaks: its own case above.
-      '/api/v1/files/{id}/peaks'];
+      '/api/v1/files/{id}/peaks',
+      // Issue 11, documents: their own case above.
+      '/api/v1/invoices/{id}/pdf', '/api/v1/invoices/{id}/send', '/api/v1/clients/{id}/statement.pdf',
+      '/api/v1/exports/invoices.csv', '/api/v1/exports/payments.csv', '/api/v1/exports/credit-notes.csv'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

@@ -67,6 +67,8 @@ export const AUDIT_ACTIONS = [
   // Issue 10, files.
   'file.uploaded',
   'file.deleted',
+  // Issue 11, documents: an invoice emailed to the client.
+  'invoice.sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -96,6 +98,8 @@ export const AUDIT_TARGET_TYPES = [
   'review_comment',
   // Issue 10, files.
   'file',
+  // Issue 11, documents (also the invoices helper's).
+  'invoice',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -26,6 +26,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('bookings', 'Recording sessions: the calendar, holds, recurring series, check-in/out (issue 9)')
     .addTag('calendar-feeds', 'Secret, revocable ICS feed URLs per room and per engineer (issue 9, booking-extras)')
     .addTag('projects', "A client's projects (album, EP, podcast…), their summary and tracks (issue 10)")
+    // Issue 11, documents.
+    .addTag('documents', 'Invoice, deposit invoice, credit note and statement PDFs; sending an invoice by email (issue 11)')
+    .addTag('exports', "CSV exports for the studio's accountant (issue 11)")
     .addTag('health', 'Liveness and readiness probes for the load balancer')
     // Issue 9, resources.
     .addTag('studio', "The studio's settings: time zone, default currency, opening hours, default buffers")

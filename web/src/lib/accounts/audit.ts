@@ -67,7 +67,9 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'review_comment.deleted': m.audit_review_comment_deleted,
 	// Files (issue 10).
 	'file.uploaded': m.audit_file_uploaded,
-	'file.deleted': m.audit_file_deleted
+	'file.deleted': m.audit_file_deleted,
+	// Issue 11, documents.
+	'invoice.sent': m.audit_invoice_sent
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -98,7 +100,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	deliverable: m.audit_target_deliverable,
 	deliverable_version: m.audit_target_deliverable_version,
 	review_comment: m.audit_target_review_comment,
-	file: m.audit_target_file // issue 10, files
+	file: m.audit_target_file, // issue 10, files
+	invoice: m.audit_target_invoice // issue 11
 };
 
 /** The kind of record an entry is about, in words. */

@@ -55,8 +55,8 @@ function formatErrors(settings: BillingSettings, dto: UpdateBillingSettingsDto):
     if (problem) errors.push(dto[field] !== undefined ? { field, messages: [`${field} ${problem}`] } : { field: 'numberReset', messages: [`${field} "${settings[field]}" ${problem}`] });
   }
   const formats = Object.values(FORMAT_FIELDS);
-  for (const [i, field] of formats.entries()) {
-    const clash = formats.slice(0, i).find((other) => settings[other] === settings[field]);
+  for (const field of formats) {
+    const clash = formats.find((other) => other !== field && settings[other] === settings[field]);
     if (clash && dto[field] !== undefined) errors.push({ field, messages: [`${field} must differ from ${clash}: their numbers would collide`] });
   }
   return errors;

@@ -10,6 +10,7 @@ import { roleAtLeast, type RouteRule } from '../src/auth/access.decorator.js';
 import { AccessRulesCheck, type DeclaredRoute, declaredRoutes } from '../src/auth/access-rules.check.js';
 import type { Role } from '../src/control/membership.entity.js';
 import { insertComment, insertDeliverable, insertProject, insertReviewChain } from './support/review-fixtures.js';
+import { insertInvoiceOf } from './support/money-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -185,8 +186,25 @@ describe('authorization matrix: every route × every caller', () => {
     (await t.http().post(`/api/v1/projects/${await matrixProject()}/files`).set('cookie', await ownerCookie()).attach('file', Buffer.from('matrix'), 'matrix.txt').expect(201))
       .body.id as string;
 
+  // Issue 11, settlements: an issued invoice of A (written behind the app's back) and a manual payment on it.
+  const matrixInvoice = async () => (await insertInvoiceOf(await reviews(), 100_000)).id;
+  const matrixPayment = async () => {
+    const invoiceId = await matrixInvoice();
+    const { rows } = await (await reviews()).query(
+      `INSERT INTO payments (invoice_id, amount_minor, currency, method, received_on) VALUES ($1, 100, 'EUR', 'cash', '2026-03-01') RETURNING id`,
+      [invoiceId],
+    );
+    return rows[0].id as string;
+  };
+
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     ...reviewFixtures,
+    // Issue 11, settlements.
+    '/api/v1/tax-rates/:id': async () =>
+      (await t.http().post('/api/v1/tax-rates').set('cookie', await ownerCookie()).send({ name: 'Matrix VAT', ratePercent: '20' }).expect(201)).body.id,
+    '/api/v1/invoices/:id/payments': () => matrixInvoice(),
+    '/api/v1/invoices/:id/shares': () => matrixInvoice(),
+    '/api/v1/payments/:id': () => matrixPayment(),
     // Issue 10, files.
     '/api/v1/projects/:id/files': () => matrixProject(),
     '/api/v1/bookings/:id/files': () => matrixBooking('confirmed'),
@@ -379,5 +397,6 @@ describe('authorization matrix: every route × every caller', () => {
     console.log(`authorization matrix: ${routes.length} routes × ${PRINCIPALS.length} callers = ${cells} requests`);
     expect(failures).toEqual([]);
     expect(cells).toBe(routes.length * PRINCIPALS.length);
-  });
+    // Issue 11, settlements: 1,400+ sequential requests outgrew jest's 60 s default on a loaded machine (no timing is asserted).
+  }, 300_000);
 });

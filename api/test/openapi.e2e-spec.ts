@@ -50,6 +50,9 @@ describe('openapi.json', () => {
         'uploadProjectFile', 'listProjectFiles', 'uploadBookingFile', 'listBookingFiles', 'getStorageUsage', 'getFile', 'getFileContent', 'deleteFile',
         // Issue 10, peaks.
         'getFilePeaks',
+        // Issue 11, settlements.
+        'listTaxRates', 'createTaxRate', 'updateTaxRate', 'getBillingSettings', 'updateBillingSettings', 'setBillingLogo', 'getBillingLogo',
+        'deleteBillingLogo', 'recordPayment', 'setInvoiceShares', 'deleteInvoiceShares', 'listPayments', 'deletePayment',
       ].sort(),
     );
   });

@@ -10,6 +10,7 @@ export const IdempotencyKeyHeader = () =>
   ApiHeader({
     name: 'Idempotency-Key',
     required: false,
+    schema: { type: 'string', minLength: 1, maxLength: 255 }, // every request string is bounded (openapi.e2e-spec)
     description: 'Any unique string (a UUID) up to 255 characters: a retry with the same key and body returns the first answer instead of doing it again.',
   });
 

@@ -135,4 +135,20 @@ describe('billing settings', () => {
     for (const res of await Promise.all(pending)) expect(res.status).toBe(200);
     expect(await get()).toMatchObject(Object.assign({}, ...changes));
   });
+
+  it('a format and a reset rule changed at once are checked against each other: one wins, the stored settings stay usable', async () => {
+    await patch({ numberReset: 'never', invoiceNumberFormat: 'INV-{YYYY}-{seq:4}' }).expect(200);
+    const locker = await connectTenantDatabase(t, studio.organizationId);
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM billing_settings WHERE id = 1 FOR UPDATE');
+    // Each is valid alone; together they would leave a yearly reset with a format that has no year.
+    const pending = [patch({ invoiceNumberFormat: 'N-{seq}' }).then((r) => r), patch({ numberReset: 'yearly' }).then((r) => r)];
+    await new Promise((r) => setTimeout(r, 300));
+    await locker.query('COMMIT');
+    await locker.end();
+    const statuses = (await Promise.all(pending)).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 400]);
+    const stored = await get();
+    expect(stored.numberReset === 'never' || /\{YY/.test(stored.invoiceNumberFormat)).toBe(true);
+  });
 });

@@ -36,6 +36,10 @@ import { TenancyModule } from './tenancy/tenancy.module.js';
 import { FilePeaksModule } from './files/peaks/file-peaks.module.js';
 // Issue 11, documents: PDFs (invoices, credit notes, statements), sending invoices, CSV exports.
 import { DocumentsModule } from './documents/documents.module.js';
+// Issue 11, settlements: tax rates, billing settings (logo included), manual payments and split shares.
+import { BillingSettingsModule } from './billing-settings/billing-settings.module.js';
+import { PaymentsModule } from './payments/payments.module.js';
+import { TaxRatesModule } from './tax-rates/tax-rates.module.js';
 
 @Global()
 @Module({})
@@ -84,6 +88,10 @@ export class AppModule {
         FilesModule, // issue 10, files
         FilePeaksModule, // issue 10, peaks
         DocumentsModule, // issue 11, documents
+        // Issue 11, settlements.
+        TaxRatesModule,
+        BillingSettingsModule,
+        PaymentsModule,
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -79,6 +79,11 @@ describe('openapi.json bounds hold on the real API', () => {
     updateTrack: () => ({}),
     // Issue 11, documents (the id need not be an invoice: a field over its bound is refused before any lookup).
     sendInvoice: () => ({}),
+    // Issue 11, settlements (ids need not exist: a field over its bound is refused before any lookup).
+    createTaxRate: () => ({ name: 'Bounded', ratePercent: '20' }),
+    updateTaxRate: () => ({}),
+    updateBillingSettings: () => ({}),
+    recordPayment: () => ({ amountMinor: 100, method: 'cash', receivedOn: '2026-03-01' }) as never,
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

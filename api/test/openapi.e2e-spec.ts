@@ -54,6 +54,9 @@ describe('openapi.json', () => {
         'getFilePeaks',
         // Issue 11, documents.
         'getInvoicePdf', 'sendInvoice', 'getClientStatement', 'exportInvoices', 'exportPayments', 'exportCreditNotes',
+        // Issue 11, settlements.
+        'listTaxRates', 'createTaxRate', 'updateTaxRate', 'getBillingSettings', 'updateBillingSettings', 'setBillingLogo', 'getBillingLogo',
+        'deleteBillingLogo', 'recordPayment', 'setInvoiceShares', 'deleteInvoiceShares', 'listPayments', 'deletePayment',
       ].sort(),
     );
   });

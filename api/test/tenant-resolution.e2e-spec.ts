@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { insertComment, insertFile, insertReviewChain } from './support/review-fixtures.js';
 import { seedProject } from './support/file-fixtures.js';
 import { insertClient, insertInvoice } from './support/document-fixtures.js';
+import { insertInvoiceOf } from './support/money-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -80,12 +81,15 @@ const CREATE_FIXTURES: Record<string, (t: TestApp, who: Studio, label: string) =
     return { clientId: client.body.id, title: label, type: 'album' };
   },
   '/api/v1/engineers/{userId}/time-off': async (_t, _who, label) => ({ startsAt: '2031-07-01T00:00:00Z', endsAt: '2031-07-15T00:00:00Z', reason: label }),
+  // Issue 11, settlements.
+  '/api/v1/tax-rates': async (_t, _who, label) => ({ name: label, ratePercent: '20' }),
 };
 /** PATCH bodies where the first string property is not free text (rooms: colour; bookings: times). */
 const PATCH_FIXTURES: Record<string, Record<string, unknown>> = {
   '/api/v1/rooms': { name: 'Changed by A' },
   '/api/v1/bookings': { title: 'Changed by A' },
   '/api/v1/projects': { title: 'Changed by A' },
+  '/api/v1/tax-rates': { name: 'Changed by A' }, // issue 11, settlements
 };
 /** Path parameters other than the row's own id name the acting studio's own things (its owner as engineer). */
 const at = (path: string, who: Studio) => path.replace('{userId}', who.userId);
@@ -134,7 +138,13 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     };
     /** Whether a studio sees a row: its item route when there is one, else its list (invites, API keys have no item GET). */
     /** The collection's list; the calendar (bookings) lists a time window instead of pages. */
-    const listOf = (who: Studio) => (path === '/api/v1/bookings' ? `${path}?from=2031-03-01T00:00:00Z&to=2031-03-31T00:00:00Z` : `${at(path, who)}?limit=100`);
+    // Tax rates (issue 11) are one short list, not pages: archived ones included.
+    const listOf = (who: Studio) =>
+      path === '/api/v1/bookings'
+        ? `${path}?from=2031-03-01T00:00:00Z&to=2031-03-31T00:00:00Z`
+        : path === '/api/v1/tax-rates'
+          ? `${path}?includeArchived=true`
+          : `${at(path, who)}?limit=100`;
     const sees = async (who: Studio, id: string) => {
       if (itemOps.get) {
         const res = await t.http().get(at(item, who).replace('{id}', id)).set('cookie', who.cookie);
@@ -457,6 +467,44 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       if (name === 'invoices') expect(csv).toContain('RES-A-1');
       // A tenant-looking query parameter is refused as unknown.
       await spoof(t.http().get(withTenantQuery(`/api/v1/exports/${name}.csv`)), a.cookie).expect(400);
+  // Issue 11, settlements: billing settings (one row per studio), payments and shares hang off an invoice.
+  it("billing settings, payments and shares: own studio only, 404 for the other studio's invoices and payments, the other studio untouched", async () => {
+    const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    await t.http().patch('/api/v1/billing-settings').set('cookie', b.cookie).send({ legalName: 'B Ltd' }).expect(200);
+    await spoof(t.http().patch(withTenantQuery('/api/v1/billing-settings')), a.cookie).send({ legalName: 'A Ltd' }).expect(200);
+    await spoof(t.http().put(withTenantQuery('/api/v1/billing-settings/logo')), a.cookie).attach('file', PNG, 'logo.png').expect(204);
+    expect((await spoof(t.http().get(withTenantQuery('/api/v1/billing-settings')), a.cookie).expect(200)).body).toMatchObject({ legalName: 'A Ltd', hasLogo: true });
+    await spoof(t.http().get(withTenantQuery('/api/v1/billing-settings/logo')), a.cookie).expect(200);
+    expect((await t.http().get('/api/v1/billing-settings').set('cookie', b.cookie).expect(200)).body).toMatchObject({ legalName: 'B Ltd', hasLogo: false });
+    await t.http().get('/api/v1/billing-settings/logo').set('cookie', b.cookie).expect(404);
+    await spoof(t.http().delete(withTenantQuery('/api/v1/billing-settings/logo')), a.cookie).expect(204);
+
+    const [dbA, dbB] = [await connectTenantDatabase(t, a.organizationId), await connectTenantDatabase(t, b.organizationId)];
+      const bInvoice = await insertInvoiceOf(dbB, 1000);
+      const aInvoice = await insertInvoiceOf(dbA, 1000);
+      const bPayment = (await t.http().post(`/api/v1/invoices/${bInvoice.id}/payments`).set('cookie', b.cookie).send({ amountMinor: 100, method: 'cash', receivedOn: '2026-03-01' }).expect(201)).body.id as string;
+      const bState = async () => ({
+        invoice: (await dbB.query(`SELECT status, balance_minor, paid_minor FROM invoices WHERE id = $1`, [bInvoice.id])).rows,
+        payments: (await t.http().get('/api/v1/payments').set('cookie', b.cookie).expect(200)).body,
+        shares: (await dbB.query(`SELECT count(*)::int AS n FROM invoice_shares`)).rows,
+      });
+      const before = await bState();
+      const cash = { amountMinor: 100, method: 'cash', receivedOn: '2026-03-01' };
+      await spoof(t.http().post(withTenantQuery(`/api/v1/invoices/${bInvoice.id}/payments`)), a.cookie).send(cash).expect(404);
+      await spoof(t.http().put(withTenantQuery(`/api/v1/invoices/${bInvoice.id}/shares`)), a.cookie).send({ equal: { count: 2 } }).expect(404);
+      await spoof(t.http().delete(withTenantQuery(`/api/v1/invoices/${bInvoice.id}/shares`)), a.cookie).expect(404);
+      await spoof(t.http().delete(withTenantQuery(`/api/v1/payments/${bPayment}`)), a.cookie).expect(404);
+      expect((await spoof(t.http().get('/api/v1/payments'), a.cookie).expect(200)).body.items).toEqual([]);
+      expect(await bState()).toEqual(before);
+
+      // A's own invoice, with the same spoofing: it all lands in A.
+      await spoof(t.http().put(withTenantQuery(`/api/v1/invoices/${aInvoice.id}/shares`)), a.cookie).send({ equal: { count: 2 } }).expect(200);
+      await spoof(t.http().delete(withTenantQuery(`/api/v1/invoices/${aInvoice.id}/shares`)), a.cookie).expect(204);
+      const aPayment = (await spoof(t.http().post(withTenantQuery(`/api/v1/invoices/${aInvoice.id}/payments`)), a.cookie).send(cash).expect(201)).body.id as string;
+      expect((await spoof(t.http().get('/api/v1/payments'), a.cookie).expect(200)).body.items.map((p: { id: string }) => p.id)).toEqual([aPayment]);
+      await spoof(t.http().delete(withTenantQuery(`/api/v1/payments/${aPayment}`)), a.cookie).expect(204);
+      expect(await bState()).toEqual(before);
+      await Promise.all([dbA.end(), dbB.end()]);
     }
   });
 
@@ -484,6 +532,9 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // Issue 11, documents: their own case above.
       '/api/v1/invoices/{id}/pdf', '/api/v1/invoices/{id}/send', '/api/v1/clients/{id}/statement.pdf',
       '/api/v1/exports/invoices.csv', '/api/v1/exports/payments.csv', '/api/v1/exports/credit-notes.csv'];
+      // Issue 11, settlements: their own case above.
+      '/api/v1/billing-settings', '/api/v1/billing-settings/logo', '/api/v1/invoices/{id}/payments', '/api/v1/invoices/{id}/shares',
+      '/api/v1/payments', '/api/v1/payments/{id}'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

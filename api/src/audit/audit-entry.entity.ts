@@ -69,6 +69,16 @@ export const AUDIT_ACTIONS = [
   'file.deleted',
   // Issue 11, documents: an invoice emailed to the client.
   'invoice.sent',
+  // Issue 11, settlements: tax rates, billing settings, manual payments, split shares.
+  'tax_rate.created',
+  'tax_rate.updated',
+  'billing_settings.updated',
+  'billing_settings.logo_set',
+  'billing_settings.logo_removed',
+  'payment.recorded',
+  'payment.deleted',
+  'invoice.shares_set',
+  'invoice.shares_removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -99,6 +109,10 @@ export const AUDIT_TARGET_TYPES = [
   // Issue 10, files.
   'file',
   // Issue 11, documents (also the invoices helper's).
+  // Issue 11, settlements.
+  'tax_rate',
+  'billing_settings',
+  'payment',
   'invoice',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

@@ -11,7 +11,7 @@ export const IdempotencyKeyHeader = () =>
     name: 'Idempotency-Key',
     required: false,
     // Bounded like every request string (test/openapi.e2e-spec.ts); KEY below enforces it.
-    schema: { type: 'string', maxLength: 255, pattern: '^[\\x21-\\x7e]{1,255}$' },
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]{1,255}$' },
     description: 'Any unique string (a UUID) up to 255 characters: a retry with the same key and body returns the first answer instead of doing it again.',
   });
 

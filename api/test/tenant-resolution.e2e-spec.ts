@@ -467,6 +467,9 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       if (name === 'invoices') expect(csv).toContain('RES-A-1');
       // A tenant-looking query parameter is refused as unknown.
       await spoof(t.http().get(withTenantQuery(`/api/v1/exports/${name}.csv`)), a.cookie).expect(400);
+    }
+  });
+
   // Issue 11, settlements: billing settings (one row per studio), payments and shares hang off an invoice.
   it("billing settings, payments and shares: own studio only, 404 for the other studio's invoices and payments, the other studio untouched", async () => {
     const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -480,6 +483,7 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     await spoof(t.http().delete(withTenantQuery('/api/v1/billing-settings/logo')), a.cookie).expect(204);
 
     const [dbA, dbB] = [await connectTenantDatabase(t, a.organizationId), await connectTenantDatabase(t, b.organizationId)];
+    try {
       const bInvoice = await insertInvoiceOf(dbB, 1000);
       const aInvoice = await insertInvoiceOf(dbA, 1000);
       const bPayment = (await t.http().post(`/api/v1/invoices/${bInvoice.id}/payments`).set('cookie', b.cookie).send({ amountMinor: 100, method: 'cash', receivedOn: '2026-03-01' }).expect(201)).body.id as string;
@@ -504,6 +508,7 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       expect((await spoof(t.http().get('/api/v1/payments'), a.cookie).expect(200)).body.items.map((p: { id: string }) => p.id)).toEqual([aPayment]);
       await spoof(t.http().delete(withTenantQuery(`/api/v1/payments/${aPayment}`)), a.cookie).expect(204);
       expect(await bState()).toEqual(before);
+    } finally {
       await Promise.all([dbA.end(), dbB.end()]);
     }
   });
@@ -531,7 +536,7 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       '/api/v1/files/{id}/peaks',
       // Issue 11, documents: their own case above.
       '/api/v1/invoices/{id}/pdf', '/api/v1/invoices/{id}/send', '/api/v1/clients/{id}/statement.pdf',
-      '/api/v1/exports/invoices.csv', '/api/v1/exports/payments.csv', '/api/v1/exports/credit-notes.csv'];
+      '/api/v1/exports/invoices.csv', '/api/v1/exports/payments.csv', '/api/v1/exports/credit-notes.csv',
       // Issue 11, settlements: their own case above.
       '/api/v1/billing-settings', '/api/v1/billing-settings/logo', '/api/v1/invoices/{id}/payments', '/api/v1/invoices/{id}/shares',
       '/api/v1/payments', '/api/v1/payments/{id}'];

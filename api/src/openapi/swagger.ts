@@ -39,7 +39,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('reviews', 'Deliverables of a project, their versions, review decisions with counted revision rounds, and time-stamped review comments')
     // Issue 10, files.
     .addTag('files', 'Uploads to projects, tracks and bookings (streamed, type sniffed, SHA-256), downloads with Range and ETag, storage usage')
-    .addTag('billing', "The studio's own subscription to the platform: trial, paid period, past due and read-only (issue 11)"),
+    .addTag('billing', "The studio's own subscription to the platform: trial, paid period, past due and read-only (issue 11)")
     // Issue 11, settlements.
     .addTag('tax-rates', "The studio's tax rates (inclusive or added), one of them the default")
     .addTag('billing-settings', 'What documents say about the studio (legal name, tax ids, bank details, logo) and how they are numbered')

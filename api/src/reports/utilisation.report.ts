@@ -36,9 +36,10 @@ export function openMinutes(hours: DailyHours[], range: ReportRange): number {
  * the studio's). Active rooms, and inactive ones that had sessions in the range.
  */
 export async function utilisationReport(m: EntityManager, range: ReportRange, studioHours: DailyHours[]): Promise<UtilisationRoomDto[]> {
+  // LEAST/GREATEST skip NULLs: without the FILTER a room with no session would count the whole range as booked.
   const rows = (await m.query(
     `SELECT r.id, r.name, r.active, r.opening_hours,
-            COALESCE(sum(EXTRACT(EPOCH FROM LEAST(b.ends_at, $2) - GREATEST(b.starts_at, $1))), 0)::float8 AS booked_seconds
+            COALESCE(sum(EXTRACT(EPOCH FROM LEAST(b.ends_at, $2) - GREATEST(b.starts_at, $1))) FILTER (WHERE b.id IS NOT NULL), 0)::float8 AS booked_seconds
        FROM rooms r
        LEFT JOIN bookings b ON b.room_id = r.id AND b.status NOT IN ('cancelled', 'no_show') AND b.starts_at < $2 AND b.ends_at > $1
       GROUP BY r.id

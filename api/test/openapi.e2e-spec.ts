@@ -50,6 +50,8 @@ describe('openapi.json', () => {
         'uploadProjectFile', 'listProjectFiles', 'uploadBookingFile', 'listBookingFiles', 'getStorageUsage', 'getFile', 'getFileContent', 'deleteFile',
         // Issue 10, peaks.
         'getFilePeaks',
+        // Issue 11, reports.
+        'getRevenueReport', 'getReceivablesReport', 'getUtilisationReport',
       ].sort(),
     );
   });

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.decorator.js';
 import type { Caller } from '../auth/auth.types.js';
@@ -17,6 +17,12 @@ function answer<T>(reply: FastifyReply, format: string | undefined, report: T, c
   return csv(report);
 }
 
+/** 200: the report as JSON, or its CSV text with `?format=csv`. */
+const jsonOrCsv = (dto: Function) => ({
+  description: 'The report (JSON), or with `format=csv` its CSV (UTF-8 with a BOM, one header row; amounts as decimal text)',
+  content: { 'application/json': { schema: { $ref: getSchemaPath(dto) } }, 'text/csv': { schema: { type: 'string' } } },
+});
+
 const RANGE_NOTE = 'Days in the studio time zone, both included; `from` and `to` together (both omitted: the last 12 months), at most 366 days apart (400 otherwise).';
 
 // Issue 11: money figures are for admins and owners (the money contract: every money route is admin).
@@ -33,8 +39,8 @@ export class ReportsController {
     summary: 'Revenue invoiced (net of tax) and paid, by month, room or engineer, per currency',
     description: `${RANGE_NOTE} The rules (deposits, credit notes, refunds, split sessions) are in docs/reports.md.`,
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: RevenueReportDto })
+  @ApiExtraModels(RevenueReportDto)
+  @ApiOkResponse(jsonOrCsv(RevenueReportDto))
   @ApiProblems(400)
   async getRevenueReport(@CurrentCaller() caller: Caller, @Query() query: RevenueQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<RevenueReportDto | string> {
     const report = await this.reports.revenue(caller, query);
@@ -44,8 +50,8 @@ export class ReportsController {
   @Get('receivables')
   @Access('admin')
   @ApiOperation({ summary: 'Outstanding and overdue balances by client, with aging buckets, per currency', description: 'As of today in the studio time zone.' })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ReceivablesReportDto })
+  @ApiExtraModels(ReceivablesReportDto)
+  @ApiOkResponse(jsonOrCsv(ReceivablesReportDto))
   @ApiProblems(400)
   async getReceivablesReport(@Query() query: ReportFormatQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReceivablesReportDto | string> {
     const report = await this.reports.receivables();
@@ -55,8 +61,8 @@ export class ReportsController {
   @Get('utilisation')
   @Access('admin')
   @ApiOperation({ summary: 'Room utilisation: booked against open hours per room', description: RANGE_NOTE })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: UtilisationReportDto })
+  @ApiExtraModels(UtilisationReportDto)
+  @ApiOkResponse(jsonOrCsv(UtilisationReportDto))
   @ApiProblems(400)
   async getUtilisationReport(@Query() query: ReportRangeQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<UtilisationReportDto | string> {
     const report = await this.reports.utilisation(query);

@@ -1288,6 +1288,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/receivables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outstanding and overdue balances by client, with aging buckets, per currency
+         * @description As of today in the studio time zone.
+         */
+        get: operations["getReceivablesReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Revenue invoiced (net of tax) and paid, by month, room or engineer, per currency
+         * @description Days in the studio time zone, both included; `from` and `to` together (both omitted: the last 12 months), at most 366 days apart (400 otherwise). The rules (deposits, credit notes, refunds, split sessions) are in docs/reports.md.
+         */
+        get: operations["getRevenueReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/utilisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Room utilisation: booked against open hours per room
+         * @description Days in the studio time zone, both included; `from` and `to` together (both omitted: the last 12 months), at most 366 days apart (400 otherwise).
+         */
+        get: operations["getUtilisationReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rooms": {
         parameters: {
             query?: never;
@@ -1550,6 +1610,18 @@ export interface components {
             password?: string;
             /** @description The token from the invitation link */
             token: string;
+        };
+        AgingBucketsDto: {
+            /** @description Not yet due (or no due date) */
+            currentMinor: number;
+            /** @description 1 to 30 days past due */
+            days1To30Minor: number;
+            /** @description 31 to 60 days past due */
+            days31To60Minor: number;
+            /** @description 61 to 90 days past due */
+            days61To90Minor: number;
+            /** @description More than 90 days past due */
+            over90Minor: number;
         };
         ApiKeyDto: {
             /** Format: date-time */
@@ -2682,6 +2754,40 @@ export interface components {
             /** @description Newest first (every version: a booking gathers a handful) */
             items: components["schemas"]["RecallSheetVersionDto"][];
         };
+        ReceivablesClientDto: {
+            aging: components["schemas"]["AgingBucketsDto"];
+            /** Format: uuid */
+            clientId: string;
+            clientName: string;
+            /** @description Issued invoices with a balance */
+            invoiceCount: number;
+            /** @description Sum of the open balances */
+            outstandingMinor: number;
+            /** @description The part of it past its due date */
+            overdueMinor: number;
+        };
+        ReceivablesCurrencyDto: {
+            /** @description Largest outstanding first */
+            clients: components["schemas"]["ReceivablesClientDto"][];
+            /** @example EUR */
+            currency: string;
+            totals: components["schemas"]["ReceivablesTotalsDto"];
+        };
+        ReceivablesReportDto: {
+            /**
+             * Format: date
+             * @description Today in the studio's time zone: days past due count from it
+             */
+            asOf: string;
+            currencies: components["schemas"]["ReceivablesCurrencyDto"][];
+        };
+        ReceivablesTotalsDto: {
+            aging: components["schemas"]["AgingBucketsDto"];
+            /** @description Sum of the open balances */
+            outstandingMinor: number;
+            /** @description The part of it past its due date */
+            overdueMinor: number;
+        };
         RecurrenceDto: {
             /**
              * @description RFC 5545 RRULE (without DTSTART): FREQ=DAILY or WEEKLY, with COUNT or UNTIL; at most 52 occurrences, in the studio time zone
@@ -2708,6 +2814,42 @@ export interface components {
         ReorderTracksDto: {
             /** @description Every track of the project, exactly once, in the new order */
             trackIds: string[];
+        };
+        /** @enum {string} */
+        ReportFormat: "json" | "csv";
+        RevenueCurrencyDto: {
+            /**
+             * @description ISO 4217: figures of different currencies are never added together
+             * @example EUR
+             */
+            currency: string;
+            rows: components["schemas"]["RevenueRowDto"][];
+            totals: components["schemas"]["RevenueTotalsDto"];
+        };
+        /** @enum {string} */
+        RevenueGroup: "month" | "room" | "engineer";
+        RevenueReportDto: {
+            /** @description One entry per currency with figures in the range (none: empty) */
+            currencies: components["schemas"]["RevenueCurrencyDto"][];
+            /** Format: date */
+            from: string;
+            groupBy: components["schemas"]["RevenueGroup"];
+            /** Format: date */
+            to: string;
+        };
+        RevenueRowDto: {
+            /** @description Net of tax: issued invoices and deposit invoices, less deducted deposits, less issued credit notes (minor units) */
+            invoicedNetMinor: number;
+            /** @description YYYY-MM (month), a room id, an engineer user id, or "other" (lines not linked to a booking) */
+            key: string;
+            /** @description The month, the room or engineer name, or "Other" */
+            label: string;
+            /** @description Received, less refunds (tax included, minor units) */
+            paidMinor: number;
+        };
+        RevenueTotalsDto: {
+            invoicedNetMinor: number;
+            paidMinor: number;
         };
         ReviewCommentDto: {
             /** @description Seconds from the start (milliseconds precision); null on a reply */
@@ -3183,6 +3325,27 @@ export interface components {
             id: string;
             /** @example Ada Lovelace */
             name: string;
+        };
+        UtilisationReportDto: {
+            /** Format: date */
+            from: string;
+            /** @description Active rooms, and inactive ones with sessions in the range; by name */
+            rooms: components["schemas"]["UtilisationRoomDto"][];
+            /** @example Europe/Paris */
+            timeZone: string;
+            /** Format: date */
+            to: string;
+        };
+        UtilisationRoomDto: {
+            /** @description Booked minutes in the range (sessions not cancelled nor no-show, clipped to the range) */
+            bookedMinutes: number;
+            /** @description Open minutes in the range (opening hours in the studio time zone, real elapsed time across DST) */
+            openMinutes: number;
+            /** @description booked / open, 4 decimals (can exceed 1: sessions outside opening hours); null when never open */
+            ratio: number | null;
+            /** Format: uuid */
+            roomId: string;
+            roomName: string;
         };
         VerificationStatusDto: {
             /** @description Whether the signed-in user's email address is verified */
@@ -6394,6 +6557,115 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReceivablesReport: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv */
+                format?: components["schemas"]["ReportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or with `format=csv` its CSV (UTF-8 with a BOM, one header row; amounts as decimal text) */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivablesReportDto"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRevenueReport: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv */
+                format?: components["schemas"]["ReportFormat"];
+                /** @description First day (studio time zone). With `to`; both omitted: the last 12 months. */
+                from?: string;
+                /** @description Last day, included (at most 366 days after `from`). */
+                to?: string;
+                /** @description Rows by month (default), room or engineer */
+                groupBy?: components["schemas"]["RevenueGroup"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or with `format=csv` its CSV (UTF-8 with a BOM, one header row; amounts as decimal text) */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueReportDto"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getUtilisationReport: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv */
+                format?: components["schemas"]["ReportFormat"];
+                /** @description First day (studio time zone). With `to`; both omitted: the last 12 months. */
+                from?: string;
+                /** @description Last day, included (at most 366 days after `from`). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or with `format=csv` its CSV (UTF-8 with a BOM, one header row; amounts as decimal text) */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilisationReportDto"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

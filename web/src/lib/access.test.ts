@@ -38,7 +38,9 @@ describe('can', () => {
 		'projects.delete': ['owner', 'admin'],
 		// Mix reviews (issue 10, review-web).
 		'deliverables.write': ['owner', 'admin', 'engineer'],
-		'reviews.write': ['owner', 'admin', 'engineer']
+		'reviews.write': ['owner', 'admin', 'engineer'],
+		// Reports (issue 11).
+		'reports.read': ['owner', 'admin']
 	};
 
 	it('follows the levels the API declares', () => {

@@ -34,7 +34,9 @@ export const CAPABILITIES = {
 	'projects.delete': 'DELETE /api/v1/projects/{id}',
 	// Mix reviews (issue 10, review-web): create deliverables; upload versions, comment and decide.
 	'deliverables.write': 'POST /api/v1/projects/{id}/deliverables',
-	'reviews.write': 'POST /api/v1/versions/{id}/comments'
+	'reviews.write': 'POST /api/v1/versions/{id}/comments',
+	// Reports (issue 11): money figures, admins and owners.
+	'reports.read': 'GET /api/v1/reports/revenue'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

@@ -22,7 +22,7 @@ describe('report rules', () => {
 
   it('takes a range of at most 366 days, both ends or neither, in the studio time zone', () => {
     expect(reportRange({ from: '2024-01-01', to: '2024-12-31' }, 'Europe/Paris')).toMatchObject({ from: '2024-01-01', to: '2024-12-31' });
-    expect(() => reportRange({ from: '2025-01-01', to: '2026-01-01' }, 'Europe/Paris')).toThrow();
+    expect(() => reportRange({ from: '2025-01-01', to: '2026-01-02' }, 'Europe/Paris')).toThrow(); // 367 days
     expect(() => reportRange({ from: '2026-01-02', to: '2026-01-01' }, 'UTC')).toThrow();
     expect(() => reportRange({ from: '2026-01-02' }, 'UTC')).toThrow();
     // The bounds are the studio's midnights: Paris is UTC+1 in winter, UTC+2 after the spring change.

@@ -40,6 +40,8 @@ import { DocumentsModule } from './documents/documents.module.js';
 import { BillingSettingsModule } from './billing-settings/billing-settings.module.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { TaxRatesModule } from './tax-rates/tax-rates.module.js';
+// Issue 11, reports: revenue, receivables and utilisation (read-only, admin).
+import { ReportsModule } from './reports/reports.module.js';
 
 @Global()
 @Module({})
@@ -92,6 +94,7 @@ export class AppModule {
         TaxRatesModule,
         BillingSettingsModule,
         PaymentsModule,
+        ReportsModule, // issue 11, reports
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -57,6 +57,8 @@ describe('openapi.json', () => {
         // Issue 11, settlements.
         'listTaxRates', 'createTaxRate', 'updateTaxRate', 'getBillingSettings', 'updateBillingSettings', 'setBillingLogo', 'getBillingLogo',
         'deleteBillingLogo', 'recordPayment', 'setInvoiceShares', 'deleteInvoiceShares', 'listPayments', 'deletePayment',
+        // Issue 11, reports.
+        'getRevenueReport', 'getReceivablesReport', 'getUtilisationReport',
       ].sort(),
     );
   });

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { insertComment, insertFile, insertReviewChain } from './support/review-fixtures.js';
 import { seedProject } from './support/file-fixtures.js';
+import { reportFixtures } from './support/report-fixtures.js';
 import { insertClient, insertInvoice } from './support/document-fixtures.js';
 import { insertInvoiceOf } from './support/money-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
@@ -513,6 +514,38 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     }
   });
 
+  // Issue 11, reports: read-only figures (no collection shape). Each studio has an invoice, a payment and a
+  // session written behind the app's back; A, naming B everywhere, sees only its own figures.
+  it("reports: own studio's money and sessions only, whatever names the other studio", async () => {
+    const seed = async (who: Studio, amount: number) => {
+      const db = await connectTenantDatabase(t, who.organizationId);
+      try {
+        const f = reportFixtures(db);
+        const clientId = await f.client(`Reports ${amount}`);
+        const invoice = await f.invoice({ clientId, issueDate: '2030-01-15', dueDate: '2030-01-20', lines: [{ quantity: '1', unitPriceMinor: amount }] });
+        await f.payment(invoice, 100, '2030-01-16');
+        await f.booking({ clientId, roomId: await f.room(`Reports room ${amount}`), startsAt: '2030-01-15T10:00:00Z', endsAt: amount > 5000 ? '2030-01-15T14:00:00Z' : '2030-01-15T11:00:00Z' });
+      } finally {
+        await db.end();
+      }
+    };
+    await seed(a, 1000);
+    await seed(b, 9000);
+    const asA = (path: string) => spoof(t.http().get(withTenantQuery(path)), a.cookie);
+    const asAHeadersOnly = (path: string) => spoof(t.http().get(path), a.cookie);
+    // The query is validated (a tenant-looking parameter is an unknown one: 400); the headers still name B.
+    await asA('/api/v1/reports/revenue?from=2030-01-01&to=2030-01-31').expect(400);
+    const revenue = (await asAHeadersOnly('/api/v1/reports/revenue?from=2030-01-01&to=2030-01-31').expect(200)).body;
+    expect(revenue.currencies.map((c: { totals: unknown }) => c.totals)).toEqual([{ invoicedNetMinor: 1000, paidMinor: 100 }]);
+    const receivables = (await asAHeadersOnly('/api/v1/reports/receivables').expect(200)).body;
+    expect(receivables.currencies.flatMap((c: { clients: Array<{ clientName: string }> }) => c.clients.map((x) => x.clientName))).toEqual(['Reports 1000']);
+    const utilisation = (await asAHeadersOnly('/api/v1/reports/utilisation?from=2030-01-15&to=2030-01-15').expect(200)).body;
+    expect(utilisation.rooms.filter((r: { bookedMinutes: number }) => r.bookedMinutes > 0).map((r: { roomName: string; bookedMinutes: number }) => [r.roomName, r.bookedMinutes])).toEqual([['Reports room 1000', 60]]);
+    // B's own report is B's.
+    const theirs = (await t.http().get('/api/v1/reports/revenue?from=2030-01-01&to=2030-01-31').set('cookie', b.cookie).expect(200)).body;
+    expect(theirs.currencies.map((c: { totals: unknown }) => c.totals)).toEqual([{ invoicedNetMinor: 9000, paidMinor: 100 }]);
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
@@ -539,7 +572,9 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       '/api/v1/exports/invoices.csv', '/api/v1/exports/payments.csv', '/api/v1/exports/credit-notes.csv',
       // Issue 11, settlements: their own case above.
       '/api/v1/billing-settings', '/api/v1/billing-settings/logo', '/api/v1/invoices/{id}/payments', '/api/v1/invoices/{id}/shares',
-      '/api/v1/payments', '/api/v1/payments/{id}'];
+      '/api/v1/payments', '/api/v1/payments/{id}',
+      // Issue 11, reports: their own case above.
+      '/api/v1/reports/revenue', '/api/v1/reports/receivables', '/api/v1/reports/utilisation'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

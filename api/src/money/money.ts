@@ -200,3 +200,29 @@ export function parseMinor(text: string, currency: string): number {
   const value = BigInt(whole) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, '0') || '0');
   return toNumber(sign ? -value : value, 'The amount');
 }
+
+/**
+ * Splits `amountMinor` (any sign) across `weights` (non-negative integers) in proportion, by the
+ * largest-remainder method: each part is the floor of its exact share, and the units left over go to
+ * the largest remainders (ties: the first weight). The parts sum exactly to the amount. All weights 0
+ * → everything to the first part. Reports: a payment spread over an invoice's rooms or engineers.
+ */
+export function allocateProportionally(amountMinor: number, weights: number[]): number[] {
+  if (!Number.isSafeInteger(amountMinor)) throw new MoneyError('The amount must be an integer');
+  if (!weights.length) throw new MoneyError('weights must not be empty');
+  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) throw new MoneyError('weights must be non-negative integers');
+  const total = weights.reduce((sum, w) => sum + BigInt(w), 0n);
+  if (total === 0n) return weights.map((_, i) => (i === 0 ? amountMinor : 0));
+  const sign = amountMinor < 0 ? -1n : 1n;
+  const amount = BigInt(Math.abs(amountMinor));
+  const exact = weights.map((w) => amount * BigInt(w));
+  const parts = exact.map((e) => e / total);
+  let left = amount - parts.reduce((sum, p) => sum + p, 0n);
+  const byRemainder = exact.map((e, i) => ({ i, remainder: e % total })).sort((a, b) => (a.remainder === b.remainder ? a.i - b.i : a.remainder > b.remainder ? -1 : 1));
+  for (const { i } of byRemainder) {
+    if (left === 0n) break;
+    parts[i] += 1n;
+    left -= 1n;
+  }
+  return parts.map((p) => Number(p * sign));
+}

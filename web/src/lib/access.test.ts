@@ -40,7 +40,9 @@ describe('can', () => {
 		'deliverables.write': ['owner', 'admin', 'engineer'],
 		'reviews.write': ['owner', 'admin', 'engineer'],
 		// The studio's own subscription (issue 11).
-		'subscription.read': ['owner']
+		'subscription.read': ['owner'],
+		// Reports (issue 11).
+		'reports.read': ['owner', 'admin']
 	};
 
 	it('follows the levels the API declares', () => {

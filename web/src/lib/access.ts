@@ -36,7 +36,9 @@ export const CAPABILITIES = {
 	'deliverables.write': 'POST /api/v1/projects/{id}/deliverables',
 	'reviews.write': 'POST /api/v1/versions/{id}/comments',
 	// The studio's own subscription (issue 11): its owner sees and manages it.
-	'subscription.read': 'GET /api/v1/billing'
+	'subscription.read': 'GET /api/v1/billing',
+	// Reports (issue 11): money figures, admins and owners.
+	'reports.read': 'GET /api/v1/reports/revenue'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

@@ -67,6 +67,13 @@ export const AUDIT_ACTIONS = [
   // Issue 10, files.
   'file.uploaded',
   'file.deleted',
+  // Issue 11, stripe: the studio's connected account, checkout links, and what Stripe's webhooks recorded.
+  'stripe.connection_started',
+  'stripe.disconnected',
+  'stripe.checkout_created',
+  'stripe.payment_received',
+  'stripe.refund_recorded',
+  'stripe.dispute_opened',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -96,6 +103,10 @@ export const AUDIT_TARGET_TYPES = [
   'review_comment',
   // Issue 10, files.
   'file',
+  // Issue 11, stripe.
+  'stripe_account',
+  'invoice',
+  'payment',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -15,6 +15,7 @@ export const PROBLEM_RESPONSES: Record<number, { name: string; description: stri
   416: { name: 'RangeNotSatisfiable', description: 'The Range starts past the end of the file (issue 10, files); Content-Range says its size' },
   429: { name: 'TooManyRequests', description: 'Rate limited; retry after Retry-After seconds' },
   500: { name: 'InternalServerError', description: 'An unexpected error (a bug); logged under the requestId, never with a stack trace in the body' },
+  502: { name: 'BadGateway', description: 'Stripe could not be reached or refused the call (issue 11, stripe); nothing was changed, try again' },
   503: { name: 'ServiceUnavailable', description: 'A database is unavailable or busy; retry after Retry-After seconds' },
 };
 

@@ -49,6 +49,21 @@ describe('Stripe Connect checkout (against the local Stripe server)', () => {
     expect((await t.http().post('/api/v1/stripe/connection/refresh').set('cookie', a.cookie).expect(200)).body).toMatchObject({ status: 'active', accountId });
   });
 
+  it('a doubled connect click makes one connected account at Stripe and one row (idempotency key per studio and connection)', async () => {
+    const c = await registerStudio(t, 'Checkout C');
+    const clicks = await Promise.all([1, 2, 3].map(() => t.http().post('/api/v1/stripe/connection').set('cookie', c.cookie)));
+    expect(clicks.map((r) => r.status)).toEqual([201, 201, 201]);
+    const atStripe = [...fake.state.objects.values()].filter(({ object }) => object.object === 'account' && object.metadata?.organizationId === c.organizationId);
+    expect(atStripe).toHaveLength(1);
+    expect((await t.control.query(`SELECT account_id FROM stripe_accounts WHERE organization_id = $1`, [c.organizationId])).rows).toEqual([{ account_id: atStripe[0].object.id }]);
+    const cDb = await connectTenantDatabase(t, c.organizationId);
+    try {
+      expect((await cDb.query(`SELECT details->>'accountId' AS account FROM audit_log WHERE action = 'stripe.connection_started'`)).rows).toEqual([{ account: atStripe[0].object.id }]);
+    } finally {
+      await cDb.end();
+    }
+  });
+
   it('pays an issued invoice end to end: checkout → Pay on the hosted page → signed webhook → paid, one payment, event stored, outbox', async () => {
     const { invoiceId, totalMinor } = await insertIssuedInvoice(db);
     const res = await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(201);

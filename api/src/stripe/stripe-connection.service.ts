@@ -47,7 +47,7 @@ export class StripeConnectionService {
 
   /**
    * Creates the connected account when the studio has none, then a fresh onboarding link to it. The
-   * account's idempotency key is per studio and connection (how many accounts it had before), so a
+   * account's idempotency key is per studio and connection (how many accounts it disconnected before), so a
    * retried or doubled click gets the same account, while reconnecting after a disconnect makes a new one.
    */
   async connect(appOrigin: string): Promise<StripeOnboardingDto> {
@@ -56,7 +56,8 @@ export class StripeConnectionService {
     const organizationId = this.organizationId;
     let account = await this.liveAccount(organizationId);
     if (!account) {
-      const before = await this.control.getRepository(StripeAccount).count({ where: { organizationId } });
+      // Disconnected accounts only: a live one inserted by a concurrent click must not change the key.
+      const before = await this.control.getRepository(StripeAccount).count({ where: { organizationId, status: 'disconnected' } });
       const created = await callStripe('create the connected account', () =>
         stripe.accounts.create(
           { type: 'express', metadata: { organizationId }, capabilities: { card_payments: { requested: true }, transfers: { requested: true } } },
@@ -64,16 +65,17 @@ export class StripeConnectionService {
         ),
       );
       // A concurrent click inserted the same account (same key): nothing to do, read it back.
-      await this.control.query(
+      const inserted = (await this.control.query(
         `INSERT INTO stripe_accounts (account_id, organization_id, status, charges_enabled, payouts_enabled, details_submitted)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING account_id`,
         [created.id, organizationId, accountStatus(created), created.charges_enabled ?? false, created.payouts_enabled ?? false, created.details_submitted ?? false],
-      );
+      )) as unknown[];
       account = await this.liveAccount(organizationId);
       if (!account) throw new Error('The connected account was neither inserted nor found');
-      await this.tenant.transaction((m) =>
-        this.audit.record(m, { action: 'stripe.connection_started', targetType: 'stripe_account', targetId: null, details: { accountId: account!.accountId } }),
-      );
+      const accountId = account.accountId;
+      if (inserted.length) {
+        await this.tenant.transaction((m) => this.audit.record(m, { action: 'stripe.connection_started', targetType: 'stripe_account', targetId: null, details: { accountId } }));
+      }
     }
     const accountId = account.accountId;
     // An account link is single-use and short-lived: each request gets a new one (its own key, reused by the SDK's retries).

@@ -55,6 +55,8 @@ export interface StripeFake {
   readonly port: number;
   readonly events: StripeFakeEvent[];
   readonly deliveries: WebhookDelivery[];
+  /** Every object the fake holds, by id, with the connected account it lives on (null: the platform). */
+  readonly state: { objects: Map<string, { account: string | null; object: Record<string, any> }> };
   setWebhookEndpoint(kind: 'platform' | 'connect', endpoint: WebhookEndpoint | undefined): void;
   /** Pays an open checkout session as the page's Pay button does; deliver: false keeps its events for deliver(). */
   pay(sessionId: string, options?: { deliver?: boolean }): Promise<PayResult>;

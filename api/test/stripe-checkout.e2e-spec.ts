@@ -160,6 +160,22 @@ describe('Stripe Connect checkout (against the local Stripe server)', () => {
     }
   });
 
+  it('an expired session is recorded and never handed out again: the next click gets a new open session', async () => {
+    const { invoiceId } = await insertIssuedInvoice(db);
+    const first = (await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(201)).body;
+    const stripe = new (await import('stripe')).default('sk_test_rsm_e2e', { host: '127.0.0.1', port: Number(new URL(fake.url).port), protocol: 'http' });
+    const expiredBefore = fake.deliveries.filter((d) => d.type === 'checkout.session.expired').length;
+    await stripe.checkout.sessions.expire(first.sessionId, {}, { stripeAccount: accountId });
+    for (let i = 0; i < 500 && fake.deliveries.filter((d) => d.type === 'checkout.session.expired').length === expiredBefore; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fake.deliveries.filter((d) => d.type === 'checkout.session.expired').at(-1)!.status).toBe(200);
+    expect((await db.query(`SELECT status FROM checkout_sessions WHERE id = $1`, [first.sessionId])).rows).toEqual([{ status: 'expired' }]);
+    const next = (await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(201)).body;
+    expect(next.sessionId).not.toBe(first.sessionId);
+    expect(next.amountMinor).toBe(first.amountMinor);
+    expect((await fetch(next.url)).status).toBe(200);
+    expect((await db.query(`SELECT status FROM checkout_sessions WHERE id = $1`, [next.sessionId])).rows).toEqual([{ status: 'open' }]);
+  });
+
   it('disconnects: no new checkouts, history kept; reconnecting makes a new account', async () => {
     const { invoiceId } = await insertIssuedInvoice(db);
     await t.http().delete('/api/v1/stripe/connection').set('cookie', a.cookie).expect(204);

@@ -42,6 +42,8 @@ import { PaymentsModule } from './payments/payments.module.js';
 import { TaxRatesModule } from './tax-rates/tax-rates.module.js';
 // Issue 11, reports: revenue, receivables and utilisation (read-only, admin).
 import { ReportsModule } from './reports/reports.module.js';
+// Issue 11, stripe: Connect account, checkout, webhooks.
+import { StripeModule } from './stripe/stripe.module.js';
 
 @Global()
 @Module({})
@@ -95,6 +97,7 @@ export class AppModule {
         BillingSettingsModule,
         PaymentsModule,
         ReportsModule, // issue 11, reports
+        StripeModule, // issue 11, stripe
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -79,6 +79,13 @@ export const AUDIT_ACTIONS = [
   'payment.deleted',
   'invoice.shares_set',
   'invoice.shares_removed',
+  // Issue 11, stripe: the studio's connected account, checkout links, and what Stripe's webhooks recorded.
+  'stripe.connection_started',
+  'stripe.disconnected',
+  'stripe.checkout_created',
+  'stripe.payment_received',
+  'stripe.refund_recorded',
+  'stripe.dispute_opened',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -114,6 +121,8 @@ export const AUDIT_TARGET_TYPES = [
   'billing_settings',
   'payment',
   'invoice',
+  // Issue 11, stripe.
+  'stripe_account',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

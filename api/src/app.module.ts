@@ -34,6 +34,8 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 // Issue 10, peaks: the waveform job and GET /files/{id}/peaks.
 import { FilePeaksModule } from './files/peaks/file-peaks.module.js';
+// Issue 11, invoices: drafts, finalization, credit notes, deposits, from bookings, client balance, late notices.
+import { InvoicesModule } from './invoices/invoices.module.js';
 
 @Global()
 @Module({})
@@ -81,6 +83,7 @@ export class AppModule {
         DeliverablesModule, // issue 10, reviews
         FilesModule, // issue 10, files
         FilePeaksModule, // issue 10, peaks
+        InvoicesModule, // issue 11, invoices
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -67,6 +67,13 @@ export const AUDIT_ACTIONS = [
   // Issue 10, files.
   'file.uploaded',
   'file.deleted',
+  // Issue 11, invoices: drafts, finalization, void, credit notes, late notices.
+  'invoice.created',
+  'invoice.updated',
+  'invoice.deleted',
+  'invoice.finalized',
+  'invoice.voided',
+  'invoice.late_notice_sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -96,6 +103,8 @@ export const AUDIT_TARGET_TYPES = [
   'review_comment',
   // Issue 10, files.
   'file',
+  // Issue 11, invoices (deposit invoices and credit notes too).
+  'invoice',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

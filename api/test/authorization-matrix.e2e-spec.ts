@@ -56,7 +56,12 @@ const PRINCIPALS: Principal[] = [
 ];
 
 /** Bodies that make an allowed request succeed where `{}` would only reach validation (harmless on the fixtures). */
-const VALID_BODIES: Record<string, object> = { 'PATCH /api/v1/members/:id': { role: 'viewer' } };
+const VALID_BODIES: Record<string, object> = {
+  'PATCH /api/v1/members/:id': { role: 'viewer' },
+  // Issue 11, invoices: the actions on an issued invoice (fixtures below).
+  'POST /api/v1/invoices/:id/void': { reason: 'Matrix' },
+  'POST /api/v1/invoices/:id/credit-notes': { full: true },
+};
 
 /** Issue 10, files: routes whose POST body is a multipart upload. */
 const MULTIPART_ROUTES = new Set(['/api/v1/projects/:id/files', '/api/v1/bookings/:id/files']);
@@ -185,8 +190,23 @@ describe('authorization matrix: every route × every caller', () => {
     (await t.http().post(`/api/v1/projects/${await matrixProject()}/files`).set('cookie', await ownerCookie()).attach('file', Buffer.from('matrix'), 'matrix.txt').expect(201))
       .body.id as string;
 
+  // Issue 11, invoices: a fresh draft (finalize, PATCH and DELETE spend or change it) or an issued invoice of A.
+  const matrixInvoice = async (issued: boolean) => {
+    const cookie = await ownerCookie();
+    const client = (await t.http().post('/api/v1/clients').set('cookie', cookie).send({ name: 'Matrix invoice client' }).expect(201)).body.id;
+    const id = (await t.http().post('/api/v1/invoices').set('cookie', cookie).send({ clientId: client, lines: [{ description: 'Matrix', quantity: '1', unitPriceMinor: 1000 }] }).expect(201)).body.id as string;
+    if (issued) await t.http().post(`/api/v1/invoices/${id}/finalize`).set('cookie', cookie).send({}).expect(200);
+    return id;
+  };
+
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     ...reviewFixtures,
+    // Issue 11, invoices.
+    '/api/v1/invoices/:id': () => matrixInvoice(false),
+    '/api/v1/invoices/:id/finalize': () => matrixInvoice(false),
+    '/api/v1/invoices/:id/void': () => matrixInvoice(true),
+    '/api/v1/invoices/:id/credit-notes': () => matrixInvoice(true),
+    '/api/v1/clients/:id/balance': async () => (await t.http().post('/api/v1/clients').set('cookie', await ownerCookie()).send({ name: 'Matrix balance client' }).expect(201)).body.id,
     // Issue 10, files.
     '/api/v1/projects/:id/files': () => matrixProject(),
     '/api/v1/bookings/:id/files': () => matrixBooking('confirmed'),

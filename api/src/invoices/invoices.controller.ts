@@ -52,7 +52,7 @@ export class InvoicesController {
   @Post('preview')
   @Access('admin')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Totals of unsaved lines (the editor\u2019s live figures); writes nothing' })
+  @ApiOperation({ summary: 'Totals of unsaved lines (the editor\u2019s live figures); writes nothing', description: 'The same money rules as saved invoices; `amountDueMinor` = total − the given deposits.' })
   @ApiOkResponse({ type: InvoicePreviewDto })
   @ApiProblems(400, 409)
   previewInvoice(@Body() dto: PreviewInvoiceDto): Promise<InvoicePreviewDto> {
@@ -70,7 +70,7 @@ export class InvoicesController {
 
   @Post('deposits')
   @Access('admin')
-  @ApiOperation({ summary: 'Create a draft deposit invoice (fixed amount or percent of a booking)' })
+  @ApiOperation({ summary: 'Create a draft deposit invoice (fixed amount or percent of a booking)', description: 'One `deposit` line taxed at its own rate (carved out when the rate is inclusive, else added). `percent` needs `bookingId`.' })
   @ApiCreatedResponse({ type: InvoiceDto })
   @ApiProblems(400)
   createDepositInvoice(@Body() dto: CreateDepositDto): Promise<InvoiceDto> {
@@ -79,7 +79,7 @@ export class InvoicesController {
 
   @Get(':id')
   @Access('admin')
-  @ApiOperation({ summary: 'Get one invoice with its lines, deposits, credit notes, payments and shares' })
+  @ApiOperation({ summary: 'Get one invoice with its lines, deposits, credit notes, payments and shares', description: 'Another studio\u2019s invoice is a 404, like one that does not exist.' })
   @ApiOkResponse({ type: InvoiceDto })
   @ApiProblems(400, 404)
   getInvoice(@Param('id', uuidParam) id: string): Promise<InvoiceDto> {
@@ -127,7 +127,7 @@ export class InvoicesController {
 
   @Post(':id/credit-notes')
   @Access('admin')
-  @ApiOperation({ summary: 'Create a draft credit note for an issued invoice (full or some lines)' })
+  @ApiOperation({ summary: 'Create a draft credit note for an issued invoice (full or some lines)', description: '409 `invoice-not-creditable` for a draft, void invoice or credit note; `credit-exceeds-invoice` above total − deposits − issued credit notes.' })
   @ApiCreatedResponse({ type: InvoiceDto })
   @ApiProblems(400, 404, 409)
   createCreditNote(@Param('id', uuidParam) id: string, @Body() dto: CreateCreditNoteDto): Promise<InvoiceDto> {

@@ -129,7 +129,7 @@ export class CreateInvoiceDto extends LinesAndDeposits {
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code (3 upper-case letters)' })
   currency?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, maxLength: 10 })
   @IsOptional()
   @Matches(DATE, { message: 'dueDate must be a date YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: 'dueDate must be a real calendar date' })
@@ -229,7 +229,7 @@ export class CreateDepositDto {
 }
 
 export class FinalizeInvoiceDto {
-  @ApiPropertyOptional({ type: String, format: 'date', description: "Default: today in the studio's time zone" })
+  @ApiPropertyOptional({ type: String, format: 'date', maxLength: 10, description: "Default: today in the studio's time zone" })
   @IsOptional()
   @Matches(DATE, { message: 'issueDate must be a date YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: 'issueDate must be a real calendar date' })
@@ -270,7 +270,7 @@ export class CreateCreditNoteDto {
 const asList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : value);
 
 export class ListInvoicesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ type: [String], enum: INVOICE_STATUSES, description: 'Repeat or separate with commas' })
+  @ApiPropertyOptional({ type: [String], enum: INVOICE_STATUSES, maxItems: 5, description: 'Repeat or separate with commas' })
   @IsOptional()
   @Transform(asList)
   @IsArray()
@@ -304,13 +304,13 @@ export class ListInvoicesQueryDto extends PageQueryDto {
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date' })
+  @ApiPropertyOptional({ type: String, format: 'date', maxLength: 10 })
   @IsOptional()
   @Matches(DATE, { message: 'issuedFrom must be a date YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: 'issuedFrom must be a real calendar date' })
   issuedFrom?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date' })
+  @ApiPropertyOptional({ type: String, format: 'date', maxLength: 10 })
   @IsOptional()
   @Matches(DATE, { message: 'issuedTo must be a date YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: 'issuedTo must be a real calendar date' })

@@ -25,7 +25,7 @@ export class BillToDto {
 
 export class InvoiceLineDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 200 }) position: number;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 200 }) position: number;
   @ApiProperty({ enum: LINE_KINDS }) kind: LineKind;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) bookingId: string | null;
   @ApiProperty({ maxLength: 2000 }) description: string;
@@ -51,7 +51,7 @@ export class TaxBreakdownDto {
 export class DeductedDepositDto {
   @ApiProperty({ format: 'uuid' }) depositInvoiceId: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 60 }) number: string | null;
-  @ApiProperty({ type: String, format: 'date', nullable: true }) issueDate: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, maxLength: 10 }) issueDate: string | null;
   @ApiProperty({ maxLength: 8 }) ratePercent: string;
   @ApiProperty(money()) netMinor: number;
   @ApiProperty(money()) taxMinor: number;
@@ -63,7 +63,7 @@ export class CreditNoteRefDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 60 }) number: string | null;
   @ApiProperty({ enum: INVOICE_STATUSES }) status: InvoiceStatus;
   @ApiProperty(money()) totalMinor: number;
-  @ApiProperty({ type: String, format: 'date', nullable: true }) issueDate: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, maxLength: 10 }) issueDate: string | null;
 }
 
 /** A payment as an invoice lists it (the payments API itself belongs to the settlements part). */
@@ -74,7 +74,7 @@ export class InvoicePaymentDto {
   @ApiProperty(money()) amountMinor: number;
   @ApiProperty({ minLength: 3, maxLength: 3 }) currency: string;
   @ApiProperty({ enum: ['cash', 'bank_transfer', 'card_terminal', 'cheque', 'stripe', 'other'] }) method: string;
-  @ApiProperty({ format: 'date' }) receivedOn: string;
+  @ApiProperty({ format: 'date', maxLength: 10 }) receivedOn: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 200 }) reference: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 5000 }) note: string | null;
   @ApiProperty(money()) refundedMinor: number;
@@ -85,7 +85,7 @@ export class InvoicePaymentDto {
 
 export class InvoiceShareDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 20 }) position: number;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 20 }) position: number;
   @ApiProperty({ maxLength: 200 }) payerName: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 320 }) payerEmail: string | null;
   @ApiProperty(money()) amountMinor: number;
@@ -102,8 +102,8 @@ export class InvoiceSummaryDto {
   @ApiProperty({ type: InvoiceClientRefDto }) client: InvoiceClientRefDto;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) projectId: string | null;
   @ApiProperty({ minLength: 3, maxLength: 3 }) currency: string;
-  @ApiProperty({ type: String, format: 'date', nullable: true }) issueDate: string | null;
-  @ApiProperty({ type: String, format: 'date', nullable: true }) dueDate: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, maxLength: 10 }) issueDate: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, maxLength: 10 }) dueDate: string | null;
   @ApiProperty(money()) totalMinor: number;
   @ApiProperty(money()) balanceMinor: number;
   @ApiProperty({ description: "Issued, a balance open and the due date before today (studio's time zone)" }) overdue: boolean;
@@ -163,8 +163,8 @@ export class ClientBalanceItemDto {
   @ApiProperty({ minLength: 3, maxLength: 3 }) currency: string;
   @ApiProperty(money()) outstandingMinor: number;
   @ApiProperty(money()) overdueMinor: number;
-  @ApiProperty({ type: String, format: 'date', nullable: true }) oldestOverdueDueDate: string | null;
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: 2147483647 }) overdueInvoiceCount: number;
+  @ApiProperty({ type: String, format: 'date', nullable: true, maxLength: 10 }) oldestOverdueDueDate: string | null;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 }) overdueInvoiceCount: number;
 }
 
 export class ClientBalanceDto {

@@ -1133,7 +1133,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a draft deposit invoice (fixed amount or percent of a booking) */
+        /**
+         * Create a draft deposit invoice (fixed amount or percent of a booking)
+         * @description One `deposit` line taxed at its own rate (carved out when the rate is inclusive, else added). `percent` needs `bookingId`.
+         */
         post: operations["createDepositInvoice"];
         delete?: never;
         options?: never;
@@ -1170,7 +1173,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Totals of unsaved lines (the editor’s live figures); writes nothing */
+        /**
+         * Totals of unsaved lines (the editor’s live figures); writes nothing
+         * @description The same money rules as saved invoices; `amountDueMinor` = total − the given deposits.
+         */
         post: operations["previewInvoice"];
         delete?: never;
         options?: never;
@@ -1185,7 +1191,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get one invoice with its lines, deposits, credit notes, payments and shares */
+        /**
+         * Get one invoice with its lines, deposits, credit notes, payments and shares
+         * @description Another studio’s invoice is a 404, like one that does not exist.
+         */
         get: operations["getInvoice"];
         put?: never;
         post?: never;
@@ -1212,7 +1221,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a draft credit note for an issued invoice (full or some lines) */
+        /**
+         * Create a draft credit note for an issued invoice (full or some lines)
+         * @description 409 `invoice-not-creditable` for a draft, void invoice or credit note; `credit-exceeds-invoice` above total − deposits − issued credit notes.
+         */
         post: operations["createCreditNote"];
         delete?: never;
         options?: never;
@@ -2003,6 +2015,7 @@ export interface components {
             oldestOverdueDueDate: string | null;
             /** Format: int64 */
             outstandingMinor: number;
+            /** Format: int32 */
             overdueInvoiceCount: number;
             /** Format: int64 */
             overdueMinor: number;
@@ -2819,6 +2832,7 @@ export interface components {
             kind: "manual" | "room" | "engineer" | "equipment" | "deposit";
             /** Format: int64 */
             netMinor: number;
+            /** Format: int32 */
             position: number;
             /** @example 2.5 */
             quantity: string;
@@ -2895,6 +2909,7 @@ export interface components {
             paidMinor: number;
             payerEmail: string | null;
             payerName: string;
+            /** Format: int32 */
             position: number;
         };
         InvoiceSummaryDto: {

@@ -226,6 +226,7 @@ describe('invoices: drafts, totals, void, credit notes, deposits', () => {
         expect.objectContaining({ depositInvoiceId: dep2.id, number: dep2.number, ratePercent: '10', netMinor: 10000, taxMinor: 1000, grossMinor: 11000 }),
       ]),
     );
+    expect(final).toMatchObject({ totalMinor: 120000, depositsMinor: 47000, amountDueMinor: 73000 }); // the draft says so too
     const issued = await finalize(s, final.id);
     expect(issued).toMatchObject({ totalMinor: 120000, taxMinor: 20000, depositsMinor: 47000, amountDueMinor: 120000 - 47000, balanceMinor: 73000, byRate: [{ ratePercent: '20', netMinor: 100000, taxMinor: 20000 }] });
     // Deducted once: another invoice cannot take it again, and the deposit cannot be voided under it.

@@ -44,6 +44,8 @@ import { TaxRatesModule } from './tax-rates/tax-rates.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 // Issue 11, stripe: Connect account, checkout, webhooks.
 import { StripeModule } from './stripe/stripe.module.js';
+// Issue 11, invoices: drafts, finalization, credit notes, deposits, from bookings, client balance, late notices.
+import { InvoicesModule } from './invoices/invoices.module.js';
 
 @Global()
 @Module({})
@@ -98,6 +100,7 @@ export class AppModule {
         PaymentsModule,
         ReportsModule, // issue 11, reports
         StripeModule, // issue 11, stripe
+        InvoicesModule, // issue 11, invoices
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -58,7 +58,12 @@ const PRINCIPALS: Principal[] = [
 ];
 
 /** Bodies that make an allowed request succeed where `{}` would only reach validation (harmless on the fixtures). */
-const VALID_BODIES: Record<string, object> = { 'PATCH /api/v1/members/:id': { role: 'viewer' } };
+const VALID_BODIES: Record<string, object> = {
+  'PATCH /api/v1/members/:id': { role: 'viewer' },
+  // Issue 11, invoices: the actions on an issued invoice (fixtures below).
+  'POST /api/v1/invoices/:id/void': { reason: 'Matrix' },
+  'POST /api/v1/invoices/:id/credit-notes': { full: true },
+};
 
 /** Issue 10, files: routes whose POST body is a multipart upload. */
 const MULTIPART_ROUTES = new Set(['/api/v1/projects/:id/files', '/api/v1/bookings/:id/files']);
@@ -202,6 +207,14 @@ describe('authorization matrix: every route × every caller', () => {
     );
     return rows[0].id as string;
   };
+  // Issue 11, invoices: a fresh draft (finalize, PATCH and DELETE spend or change it) or an issued invoice of A, through the API.
+  const matrixApiInvoice = async (issued: boolean) => {
+    const cookie = await ownerCookie();
+    const client = (await t.http().post('/api/v1/clients').set('cookie', cookie).send({ name: 'Matrix invoice client' }).expect(201)).body.id;
+    const id = (await t.http().post('/api/v1/invoices').set('cookie', cookie).send({ clientId: client, lines: [{ description: 'Matrix', quantity: '1', unitPriceMinor: 1000 }] }).expect(201)).body.id as string;
+    if (issued) await t.http().post(`/api/v1/invoices/${id}/finalize`).set('cookie', cookie).send({}).expect(200);
+    return id;
+  };
 
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     ...reviewFixtures,
@@ -215,6 +228,12 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/invoices/:id/payments': () => matrixInvoice(),
     '/api/v1/invoices/:id/shares': () => matrixInvoice(),
     '/api/v1/payments/:id': () => matrixPayment(),
+    // Issue 11, invoices.
+    '/api/v1/invoices/:id': () => matrixApiInvoice(false),
+    '/api/v1/invoices/:id/finalize': () => matrixApiInvoice(false),
+    '/api/v1/invoices/:id/void': () => matrixApiInvoice(true),
+    '/api/v1/invoices/:id/credit-notes': () => matrixApiInvoice(true),
+    '/api/v1/clients/:id/balance': async () => (await t.http().post('/api/v1/clients').set('cookie', await ownerCookie()).send({ name: 'Matrix balance client' }).expect(201)).body.id,
     // Issue 10, files.
     '/api/v1/projects/:id/files': () => matrixProject(),
     '/api/v1/bookings/:id/files': () => matrixBooking('confirmed'),

@@ -48,6 +48,8 @@ describe('clients', () => {
       phone: null,
       company: 'Owl Records',
       notes: null,
+      billingAddress: null, // issue 11, invoices
+      taxId: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -85,6 +85,15 @@ describe('openapi.json bounds hold on the real API', () => {
     updateTaxRate: () => ({}),
     updateBillingSettings: () => ({}),
     recordPayment: () => ({ amountMinor: 100, method: 'cash', receivedOn: '2026-03-01' }) as never,
+    // Issue 11, invoices (ids need not exist: a field over its bound is refused before any lookup).
+    createInvoice: () => ({ clientId: '00000000-0000-4000-8000-000000000000' }),
+    updateInvoice: () => ({}),
+    previewInvoice: () => ({ currency: 'EUR' }),
+    createInvoiceFromBookings: () => ({ bookingIds: ['00000000-0000-4000-8000-000000000000'] }) as never,
+    createDepositInvoice: () => ({ clientId: '00000000-0000-4000-8000-000000000000', amountMinor: 100 }) as never,
+    finalizeInvoice: () => ({}),
+    voidInvoice: () => ({ reason: 'Bounded' }),
+    createCreditNote: () => ({}),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

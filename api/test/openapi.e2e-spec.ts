@@ -50,6 +50,9 @@ describe('openapi.json', () => {
         'listTracks', 'createTrack', 'reorderTracks', 'updateTrack', 'deleteTrack',
         // Issue 10, files.
         'uploadProjectFile', 'listProjectFiles', 'uploadBookingFile', 'listBookingFiles', 'getStorageUsage', 'getFile', 'getFileContent', 'deleteFile',
+        // Issue 11, invoices.
+        'createInvoice', 'listInvoices', 'previewInvoice', 'createInvoiceFromBookings', 'createDepositInvoice', 'getInvoice', 'updateInvoice',
+        'deleteInvoice', 'finalizeInvoice', 'voidInvoice', 'createCreditNote', 'getClientBalance',
         // Issue 10, peaks.
         'getFilePeaks',
         // Issue 11, documents.

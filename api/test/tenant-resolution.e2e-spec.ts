@@ -83,14 +83,18 @@ const CREATE_FIXTURES: Record<string, (t: TestApp, who: Studio, label: string) =
   },
   '/api/v1/engineers/{userId}/time-off': async (_t, _who, label) => ({ startsAt: '2031-07-01T00:00:00Z', endsAt: '2031-07-15T00:00:00Z', reason: label }),
   // Issue 11, settlements.
-  '/api/v1/tax-rates': async (_t, _who, label) => ({ name: label, ratePercent: '20' }),
+  '/api/v1/tax-rates': async (_t, _who, label) => ({ name: label, ratePercent: '20' }),  // Issue 11, invoices: a draft for a client of the same studio.
+  '/api/v1/invoices': async (t, who, label) => {
+    const client = await t.http().post('/api/v1/clients').set('cookie', who.cookie).send({ name: `${label} client` }).expect(201);
+    return { clientId: client.body.id, lines: [{ description: label, quantity: '1', unitPriceMinor: 1000 }] };
+  },
 };
 /** PATCH bodies where the first string property is not free text (rooms: colour; bookings: times). */
 const PATCH_FIXTURES: Record<string, Record<string, unknown>> = {
   '/api/v1/rooms': { name: 'Changed by A' },
   '/api/v1/bookings': { title: 'Changed by A' },
   '/api/v1/projects': { title: 'Changed by A' },
-  '/api/v1/tax-rates': { name: 'Changed by A' }, // issue 11, settlements
+  '/api/v1/tax-rates': { name: 'Changed by A' }, // issue 11, settlements  '/api/v1/invoices': { poNumber: 'Changed by A' }, // issue 11
 };
 /** Path parameters other than the row's own id name the acting studio's own things (its owner as engineer). */
 const at = (path: string, who: Studio) => path.replace('{userId}', who.userId);
@@ -558,6 +562,43 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     expect((await t.http().get('/api/v1/stripe/connection').set('cookie', b.cookie).expect(200)).body).toMatchObject({ status: 'active' });
   });
 
+  // Issue 11, invoices: actions on an invoice and the routes that create one from other rows.
+  it("invoice actions, invoices from other rows and a client's balance: own studio only, 404 (or 400 naming the field) for the other studio's ids, the other studio untouched", async () => {
+    const issuedIn = async (who: Studio, label: string) => {
+      const body = await CREATE_FIXTURES['/api/v1/invoices'](t, who, label);
+      const created = (await t.http().post('/api/v1/invoices').set('cookie', who.cookie).send(body).expect(201)).body as { id: string; client: { id: string } };
+      await t.http().post(`/api/v1/invoices/${created.id}/finalize`).set('cookie', who.cookie).send({}).expect(200);
+      return created;
+    };
+    const bInvoice = await issuedIn(b, 'Invoice of B');
+    const bDraft = (await t.http().post('/api/v1/invoices').set('cookie', b.cookie).send(await CREATE_FIXTURES['/api/v1/invoices'](t, b, 'Draft of B')).expect(201)).body.id as string;
+    const bBooking = (await t.http().post('/api/v1/bookings').set('cookie', b.cookie).send(await CREATE_FIXTURES['/api/v1/bookings'](t, b, 'Billed B')).expect(201)).body.id as string;
+    const bBefore = (await t.http().get(`/api/v1/invoices?limit=100`).set('cookie', b.cookie).expect(200)).body;
+    await spoof(t.http().post(withTenantQuery(`/api/v1/invoices/${bDraft}/finalize`)), a.cookie).send({}).expect(404);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/invoices/${bInvoice.id}/void`)), a.cookie).send({ reason: 'A was here' }).expect(404);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/invoices/${bInvoice.id}/credit-notes`)), a.cookie).send({ full: true }).expect(404);
+    await spoof(t.http().get(withTenantQuery(`/api/v1/clients/${bInvoice.client.id}/balance`)), a.cookie).expect(404);
+    await spoof(t.http().post(withTenantQuery('/api/v1/invoices/from-bookings')), a.cookie).send({ bookingIds: [bBooking] }).expect(400);
+    await spoof(t.http().post(withTenantQuery('/api/v1/invoices/deposits')), a.cookie).send({ clientId: bInvoice.client.id, amountMinor: 100 }).expect(400);
+    await spoof(t.http().post(withTenantQuery('/api/v1/invoices/preview')), a.cookie).send({ currency: 'EUR', lines: [{ description: 'x', quantity: '1', unitPriceMinor: 1 }], depositInvoiceIds: [bInvoice.id] }).expect(400);
+    expect((await t.http().get(`/api/v1/invoices?limit=100`).set('cookie', b.cookie).expect(200)).body).toEqual(bBefore);
+
+    // The same calls on A's own rows work while naming B everywhere, and land in A.
+    const aInvoice = await issuedIn(a, 'Invoice of A');
+    const aNote = (await spoof(t.http().post(withTenantQuery(`/api/v1/invoices/${aInvoice.id}/credit-notes`)), a.cookie).send({ full: true }).expect(201)).body.id as string;
+    await spoof(t.http().post(withTenantQuery(`/api/v1/invoices/${aNote}/finalize`)), a.cookie).send({}).expect(200);
+    await spoof(t.http().get(withTenantQuery(`/api/v1/clients/${aInvoice.client.id}/balance`)), a.cookie).expect(200);
+    const aBooking = (await t.http().post('/api/v1/bookings').set('cookie', a.cookie).send(await CREATE_FIXTURES['/api/v1/bookings'](t, a, 'Billed A')).expect(201)).body.id as string;
+    const fromA = (await spoof(t.http().post(withTenantQuery('/api/v1/invoices/from-bookings')), a.cookie).send({ bookingIds: [aBooking] }).expect(201)).body.id as string;
+    const depositA = (await spoof(t.http().post(withTenantQuery('/api/v1/invoices/deposits')), a.cookie).send({ clientId: aInvoice.client.id, amountMinor: 100 }).expect(201)).body.id as string;
+    await spoof(t.http().post(withTenantQuery('/api/v1/invoices/preview')), a.cookie).send({ currency: 'EUR', lines: [] }).expect(200);
+    const aOther = (await t.http().post('/api/v1/invoices').set('cookie', a.cookie).send(await CREATE_FIXTURES['/api/v1/invoices'](t, a, 'Void A')).expect(201)).body.id as string;
+    await t.http().post(`/api/v1/invoices/${aOther}/finalize`).set('cookie', a.cookie).send({}).expect(200);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/invoices/${aOther}/void`)), a.cookie).send({ reason: 'mine' }).expect(200);
+    for (const id of [fromA, depositA]) await t.http().get(`/api/v1/invoices/${id}`).set('cookie', a.cookie).expect(200);
+    for (const id of [fromA, depositA]) await t.http().get(`/api/v1/invoices/${id}`).set('cookie', b.cookie).expect(404);
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
@@ -590,7 +631,10 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // Issue 11, stripe: the connection (its own case above); checkout of another studio's invoice is a 404 and
       // webhooks are public, routed by the event's connected account (test/stripe-checkout and stripe-webhooks e2e specs).
       '/api/v1/stripe/connection', '/api/v1/stripe/connection/refresh', '/api/v1/invoices/{id}/checkout',
-      '/api/v1/webhooks/stripe', '/api/v1/webhooks/stripe/connect'];
+      '/api/v1/webhooks/stripe', '/api/v1/webhooks/stripe/connect',
+      // Issue 11, invoices: their own case above.
+      '/api/v1/invoices/{id}/finalize', '/api/v1/invoices/{id}/void', '/api/v1/invoices/{id}/credit-notes', '/api/v1/invoices/preview',
+      '/api/v1/invoices/from-bookings', '/api/v1/invoices/deposits', '/api/v1/clients/{id}/balance'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

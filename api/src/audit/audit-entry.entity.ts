@@ -86,6 +86,13 @@ export const AUDIT_ACTIONS = [
   'stripe.payment_received',
   'stripe.refund_recorded',
   'stripe.dispute_opened',
+  // Issue 11, invoices: drafts, finalization, void, credit notes, late notices.
+  'invoice.created',
+  'invoice.updated',
+  'invoice.deleted',
+  'invoice.finalized',
+  'invoice.voided',
+  'invoice.late_notice_sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -115,13 +122,11 @@ export const AUDIT_TARGET_TYPES = [
   'review_comment',
   // Issue 10, files.
   'file',
-  // Issue 11, documents (also the invoices helper's).
-  // Issue 11, settlements.
+  // Issue 11: invoices (deposit invoices and credit notes too), settlements, stripe.
+  'invoice',
   'tax_rate',
   'billing_settings',
   'payment',
-  'invoice',
-  // Issue 11, stripe.
   'stripe_account',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

@@ -46,6 +46,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('payments', 'Manual payments (Idempotency-Key), the payments list, and split payment shares')
     // Issue 11, stripe.
     .addTag('stripe', "Online payment: the studio's connected Stripe account, checkout links for invoices and shares, Stripe's signed webhooks")
+    // Issue 11, invoices.
+    .addTag('invoices', 'Invoices, deposit invoices and credit notes: drafts, gapless numbering, void, invoices from sessions, client balances')
     .addCookieAuth('rsm_session', { type: 'apiKey', in: 'cookie', name: 'rsm_session', description: '`__Host-rsm_session` when served over HTTPS' })
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An API key as `Bearer rsm_live_<prefix>_<secret>` (an opaque secret, not a JWT): acts with its role in its studio' },

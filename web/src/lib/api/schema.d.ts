@@ -748,6 +748,26 @@ export interface paths {
         patch: operations["updateClient"];
         trace?: never;
     };
+    "/api/v1/clients/{id}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client's open and overdue balance per currency
+         * @description Issued invoices and deposit invoices with a balance; overdue: due before today in the studio’s time zone.
+         */
+        get: operations["getClientBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/statement.pdf": {
         parameters: {
             query?: never;
@@ -1232,6 +1252,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List invoices, deposit invoices and credit notes, newest first
+         * @description Ordered by creation, newest first, then id. `total` counts every match.
+         */
+        get: operations["listInvoices"];
+        put?: never;
+        /**
+         * Create a draft invoice or deposit invoice
+         * @description billTo is copied from the client while the invoice is a draft. Lines are priced by the money rules (per line, half away from zero).
+         */
+        post: operations["createInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a draft deposit invoice (fixed amount or percent of a booking)
+         * @description One `deposit` line taxed at its own rate (carved out when the rate is inclusive, else added). `percent` needs `bookingId`.
+         */
+        post: operations["createDepositInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/from-bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a draft invoice from sessions
+         * @description One room line per session, one line per rented equipment item; issued deposit invoices of those bookings are deducted. 409 `booking-already-invoiced`.
+         */
+        post: operations["createInvoiceFromBookings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Totals of unsaved lines (the editor’s live figures); writes nothing
+         * @description The same money rules as saved invoices; `amountDueMinor` = total − the given deposits.
+         */
+        post: operations["previewInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one invoice with its lines, deposits, credit notes, payments and shares
+         * @description Another studio’s invoice is a 404, like one that does not exist.
+         */
+        get: operations["getInvoice"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a draft
+         * @description Issued documents are voided or credited, never deleted (409 `invoice-not-draft`).
+         */
+        delete: operations["deleteInvoice"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a draft
+         * @description Any field of the create body; `lines` and `depositInvoiceIds` replace the current ones. Not a draft: 409 `invoice-not-draft`.
+         */
+        patch: operations["updateInvoice"];
+        trace?: never;
+    };
     "/api/v1/invoices/{id}/checkout": {
         parameters: {
             query?: never;
@@ -1246,6 +1378,46 @@ export interface paths {
          * @description A Checkout Session on the studio's connected account for the balance (or the share's open amount). The invoice is paid when Stripe's webhook confirms it. 409 `online-payment-off` (no Stripe key), `stripe-not-connected`, `invoice-not-payable` (draft, void, credit note, nothing left to pay).
          */
         post: operations["createCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a draft credit note for an issued invoice (full or some lines)
+         * @description 409 `invoice-not-creditable` for a draft, void invoice or credit note; `credit-exceeds-invoice` above total − deposits − issued credit notes.
+         */
+        post: operations["createCreditNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a draft: number, issue and due dates, frozen bill-to
+         * @description 409 `invoice-not-draft`, `invoice-empty`, `credit-exceeds-invoice`, `deposit-not-deductible`, `number-format-clash`.
+         */
+        post: operations["finalizeInvoice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1331,6 +1503,26 @@ export interface paths {
          * @description Only while nothing is paid on a share (else 409 `shares-locked`).
          */
         delete: operations["deleteInvoiceShares"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void an issued invoice (it keeps its number)
+         * @description 409 `invoice-has-payments` while payments are not refunded.
+         */
+        post: operations["voidInvoice"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2080,7 +2272,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -2118,10 +2310,16 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "tax_rate" | "billing_settings" | "payment" | "invoice" | "stripe_account";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "invoice" | "tax_rate" | "billing_settings" | "payment" | "stripe_account";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
+        };
+        BillToDto: {
+            address: string | null;
+            email: string | null;
+            name: string;
+            taxId: string | null;
         };
         BillableLineDto: {
             /** Format: int64 */
@@ -2355,7 +2553,22 @@ export interface components {
             /** @description The hosted checkout page to send the payer to */
             url: string;
         };
+        ClientBalanceDto: {
+            items: components["schemas"]["ClientBalanceItemDto"][];
+        };
+        ClientBalanceItemDto: {
+            currency: string;
+            /** Format: date */
+            oldestOverdueDueDate: string | null;
+            /** Format: int64 */
+            outstandingMinor: number;
+            /** Format: int32 */
+            overdueInvoiceCount: number;
+            /** Format: int64 */
+            overdueMinor: number;
+        };
         ClientDto: {
+            billingAddress: string | null;
             /** @example Owl Records */
             company: string | null;
             /** Format: date-time */
@@ -2372,6 +2585,7 @@ export interface components {
             notes: string | null;
             /** @example +44 20 7946 0000 */
             phone: string | null;
+            taxId: string | null;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -2505,6 +2719,8 @@ export interface components {
             shareId?: string;
         };
         CreateClientDto: {
+            /** @description Printed as the bill-to address on invoices */
+            billingAddress?: string | null;
             company?: string | null;
             /**
              * Format: email
@@ -2515,6 +2731,15 @@ export interface components {
             name: string;
             notes?: string | null;
             phone?: string | null;
+            /** @description VAT or other tax id, printed on invoices */
+            taxId?: string | null;
+        };
+        CreateCreditNoteDto: {
+            /** @description Copy every line of the invoice */
+            full?: boolean;
+            lines?: components["schemas"]["LineInputDto"][];
+            /** @description Why the invoice is credited (stored as the notes) */
+            reason?: string | null;
         };
         CreateDeliverableDto: {
             /** @example Track 3 — mix */
@@ -2524,6 +2749,27 @@ export interface components {
              * @description A track of the same project
              */
             trackId?: string | null;
+        };
+        CreateDepositDto: {
+            /**
+             * Format: int64
+             * @description A fixed amount (exclusive of tax unless the rate is inclusive); or give percent
+             */
+            amountMinor?: number;
+            /** Format: uuid */
+            bookingId?: string | null;
+            /** Format: uuid */
+            clientId: string;
+            currency?: string;
+            /**
+             * @description Percent of the booking's billable total (needs bookingId)
+             * @example 30
+             */
+            percent?: string;
+            /** Format: uuid */
+            projectId?: string | null;
+            /** Format: uuid */
+            taxRateId?: string | null;
         };
         CreateEquipmentDto: {
             /** @example Microphone */
@@ -2560,6 +2806,32 @@ export interface components {
             email: string;
             /** @description Only an owner may invite an owner */
             role: components["schemas"]["Role"];
+        };
+        CreateInvoiceDto: {
+            /**
+             * Format: uuid
+             * @description A deposit invoice: the booking it secures
+             */
+            bookingId?: string | null;
+            /** Format: uuid */
+            clientId: string;
+            /** @description ISO 4217; default: the studio's currency */
+            currency?: string;
+            /** @description Issued deposit invoices of the same client and currency to deduct */
+            depositInvoiceIds?: string[];
+            /** Format: date */
+            dueDate?: string | null;
+            /**
+             * @default invoice
+             * @enum {string}
+             */
+            kind: "invoice" | "deposit";
+            lines?: components["schemas"]["LineInputDto"][];
+            notes?: string | null;
+            poNumber?: string | null;
+            /** Format: uuid */
+            projectId?: string | null;
+            terms?: string | null;
         };
         CreateProjectDto: {
             /** @description null: no budget */
@@ -2734,6 +3006,17 @@ export interface components {
             /** @description Its role; it never acts above its creator's current role */
             role: components["schemas"]["Role"];
         };
+        CreditNoteRefDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issueDate: string | null;
+            number: string | null;
+            /** @enum {string} */
+            status: "draft" | "sent" | "partially_paid" | "paid" | "void";
+            /** Format: int64 */
+            totalMinor: number;
+        };
         CustomShareDto: {
             /** Format: int64 */
             amountMinor: number;
@@ -2760,6 +3043,20 @@ export interface components {
         DecideVersionDto: {
             /** @description Kept with the decision (the version's decisionNote), and in its event and audit entry */
             note?: string | null;
+        };
+        DeductedDepositDto: {
+            /** Format: uuid */
+            depositInvoiceId: string;
+            /** Format: int64 */
+            grossMinor: number;
+            /** Format: date */
+            issueDate: string | null;
+            /** Format: int64 */
+            netMinor: number;
+            number: string | null;
+            ratePercent: string;
+            /** Format: int64 */
+            taxMinor: number;
         };
         DeliverableDetailDto: {
             /** Format: date-time */
@@ -2992,6 +3289,21 @@ export interface components {
              */
             file: string;
         };
+        FinalizeInvoiceDto: {
+            /**
+             * Format: date
+             * @description Default: today in the studio's time zone
+             */
+            issueDate?: string;
+        };
+        FromBookingsDto: {
+            bookingIds: string[];
+            /**
+             * Format: uuid
+             * @description Omitted: the studio's default rate; null: no tax
+             */
+            taxRateId?: string | null;
+        };
         HealthDto: {
             /**
              * @example ok
@@ -3022,6 +3334,228 @@ export interface components {
             items: components["schemas"]["InviteDto"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        InvoiceClientRefDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        InvoiceDto: {
+            /**
+             * Format: int64
+             * @description total − deposits − credited
+             */
+            amountDueMinor: number;
+            /** Format: int64 */
+            balanceMinor: number;
+            billTo: components["schemas"]["BillToDto"];
+            /** Format: uuid */
+            bookingId: string | null;
+            byRate: components["schemas"]["TaxBreakdownDto"][];
+            client: components["schemas"]["InvoiceClientRefDto"];
+            /** Format: date-time */
+            createdAt: string;
+            creditNotes: components["schemas"]["CreditNoteRefDto"][];
+            creditedInvoice: components["schemas"]["InvoiceRefDto"] | null;
+            /** Format: int64 */
+            creditedMinor: number;
+            currency: string;
+            deposits: components["schemas"]["DeductedDepositDto"][];
+            /** Format: int64 */
+            depositsMinor: number;
+            /** Format: date */
+            dueDate: string | null;
+            /** Format: date-time */
+            finalizedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issueDate: string | null;
+            /** @enum {string} */
+            kind: "invoice" | "deposit" | "credit_note";
+            lines: components["schemas"]["InvoiceLineDto"][];
+            notes: string | null;
+            /** @description Assigned at finalization; null for a draft */
+            number: string | null;
+            /** @description Issued, a balance open and the due date before today (studio's time zone) */
+            overdue: boolean;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: int64 */
+            paidMinor: number;
+            payments: components["schemas"]["InvoicePaymentDto"][];
+            poNumber: string | null;
+            /** Format: uuid */
+            projectId: string | null;
+            /** Format: date-time */
+            sentAt: string | null;
+            shares: components["schemas"]["InvoiceShareDto"][];
+            /** @enum {string} */
+            status: "draft" | "sent" | "partially_paid" | "paid" | "void";
+            /** Format: int64 */
+            subtotalMinor: number;
+            /** Format: int64 */
+            taxMinor: number;
+            terms: string | null;
+            /** Format: int64 */
+            totalMinor: number;
+            /** Format: date-time */
+            updatedAt: string;
+            voidReason: string | null;
+            /** Format: date-time */
+            voidedAt: string | null;
+        };
+        InvoiceLineDto: {
+            /** Format: uuid */
+            bookingId: string | null;
+            description: string;
+            /** Format: int64 */
+            discountMinor: number;
+            /** Format: int64 */
+            grossMinor: number;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "manual" | "room" | "engineer" | "equipment" | "deposit";
+            /** Format: int64 */
+            netMinor: number;
+            /** Format: int32 */
+            position: number;
+            /** @example 2.5 */
+            quantity: string;
+            taxInclusive: boolean;
+            /** Format: int64 */
+            taxMinor: number;
+            taxName: string | null;
+            /** Format: uuid */
+            taxRateId: string | null;
+            /** @example 20 */
+            taxRatePercent: string;
+            unit: string | null;
+            /** Format: int64 */
+            unitPriceMinor: number;
+        };
+        InvoiceListDto: {
+            items: components["schemas"]["InvoiceSummaryDto"][];
+            nextCursor: string | null;
+            /** Format: int32 */
+            total: number;
+        };
+        InvoicePaymentDto: {
+            /** Format: int64 */
+            amountMinor: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            disputed: boolean;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceId: string;
+            /** @enum {string} */
+            method: "cash" | "bank_transfer" | "card_terminal" | "cheque" | "stripe" | "other";
+            note: string | null;
+            /** Format: date */
+            receivedOn: string;
+            /** Format: uuid */
+            recordedBy: string | null;
+            reference: string | null;
+            /** Format: int64 */
+            refundedMinor: number;
+            /** Format: uuid */
+            shareId: string | null;
+        };
+        InvoicePreviewDto: {
+            /** Format: int64 */
+            amountDueMinor: number;
+            byRate: components["schemas"]["TaxBreakdownDto"][];
+            /** Format: int64 */
+            depositsMinor: number;
+            lines: components["schemas"]["PreviewLineDto"][];
+            /** Format: int64 */
+            subtotalMinor: number;
+            /** Format: int64 */
+            taxMinor: number;
+            /** Format: int64 */
+            totalMinor: number;
+        };
+        InvoiceRefDto: {
+            /** Format: uuid */
+            id: string;
+            number: string | null;
+        };
+        InvoiceShareDto: {
+            /** Format: int64 */
+            amountMinor: number;
+            /** @description Online payment of this share is possible (decided by the Stripe part; false here) */
+            checkoutAvailable: boolean;
+            /** Format: uuid */
+            id: string;
+            paid: boolean;
+            /** Format: int64 */
+            paidMinor: number;
+            payerEmail: string | null;
+            payerName: string;
+            /** Format: int32 */
+            position: number;
+        };
+        InvoiceSummaryDto: {
+            /** Format: int64 */
+            balanceMinor: number;
+            client: components["schemas"]["InvoiceClientRefDto"];
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: date */
+            dueDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issueDate: string | null;
+            /** @enum {string} */
+            kind: "invoice" | "deposit" | "credit_note";
+            /** @description Assigned at finalization; null for a draft */
+            number: string | null;
+            /** @description Issued, a balance open and the due date before today (studio's time zone) */
+            overdue: boolean;
+            /** Format: uuid */
+            projectId: string | null;
+            /** @enum {string} */
+            status: "draft" | "sent" | "partially_paid" | "paid" | "void";
+            /** Format: int64 */
+            totalMinor: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LineInputDto: {
+            /** Format: uuid */
+            bookingId?: string | null;
+            /** @example Mixing, 3 songs */
+            description: string;
+            /**
+             * Format: int64
+             * @description At most quantity × unitPriceMinor
+             */
+            discountMinor?: number;
+            /**
+             * @default manual
+             * @enum {string}
+             */
+            kind: "manual" | "room" | "engineer" | "equipment";
+            /**
+             * @description Decimal text, 0 to 999999999, at most 3 decimals
+             * @example 2.5
+             */
+            quantity: string;
+            /**
+             * Format: uuid
+             * @description Omitted: the studio's default rate, if any; null: no tax
+             */
+            taxRateId?: string | null;
+            /** @example hour */
+            unit?: string | null;
+            /** Format: int64 */
+            unitPriceMinor: number;
         };
         LoginDto: {
             /**
@@ -3206,6 +3740,20 @@ export interface components {
          * @enum {string}
          */
         PeaksStatus: "none" | "pending" | "ready" | "failed";
+        PreviewInvoiceDto: {
+            currency: string;
+            /** @description Issued deposit invoices of the same client and currency to deduct */
+            depositInvoiceIds?: string[];
+            lines?: components["schemas"]["LineInputDto"][];
+        };
+        PreviewLineDto: {
+            /** Format: int64 */
+            grossMinor: number;
+            /** Format: int64 */
+            netMinor: number;
+            /** Format: int64 */
+            taxMinor: number;
+        };
         ProblemDto: {
             /** @example The request body is invalid. */
             detail: string;
@@ -3805,6 +4353,14 @@ export interface components {
              */
             organizationId: string;
         };
+        TaxBreakdownDto: {
+            /** Format: int64 */
+            netMinor: number;
+            /** @example 20 */
+            ratePercent: string;
+            /** Format: int64 */
+            taxMinor: number;
+        };
         TaxRateDto: {
             /**
              * Format: date-time
@@ -3955,6 +4511,8 @@ export interface components {
             title?: string;
         };
         UpdateClientDto: {
+            /** @description Printed as the bill-to address on invoices */
+            billingAddress?: string | null;
             company?: string | null;
             /**
              * Format: email
@@ -3965,6 +4523,8 @@ export interface components {
             name?: string;
             notes?: string | null;
             phone?: string | null;
+            /** @description VAT or other tax id, printed on invoices */
+            taxId?: string | null;
         };
         UpdateDeliverableDto: {
             title?: string;
@@ -4000,6 +4560,32 @@ export interface components {
             serialNumber?: string | null;
             /** @default available */
             status: components["schemas"]["EquipmentStatus"];
+        };
+        UpdateInvoiceDto: {
+            /**
+             * Format: uuid
+             * @description A deposit invoice: the booking it secures
+             */
+            bookingId?: string | null;
+            /** Format: uuid */
+            clientId?: string;
+            /** @description ISO 4217; default: the studio's currency */
+            currency?: string;
+            /** @description Issued deposit invoices of the same client and currency to deduct */
+            depositInvoiceIds?: string[];
+            /** Format: date */
+            dueDate?: string | null;
+            /**
+             * @default invoice
+             * @enum {string}
+             */
+            kind: "invoice" | "deposit";
+            lines?: components["schemas"]["LineInputDto"][];
+            notes?: string | null;
+            poNumber?: string | null;
+            /** Format: uuid */
+            projectId?: string | null;
+            terms?: string | null;
         };
         UpdateMemberDto: {
             /** @description Only an owner may grant or take away `owner`; the last owner keeps it */
@@ -4215,6 +4801,9 @@ export interface components {
         };
         /** @enum {string} */
         VersionStatus: "awaiting_review" | "changes_requested" | "approved";
+        VoidInvoiceDto: {
+            reason: string;
+        };
         WebhookReceivedDto: {
             /** @description The event was verified; its effect is recorded (or it was already, or it needs none) */
             received: boolean;
@@ -6009,6 +6598,38 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getClientBalance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientBalanceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getClientStatement: {
         parameters: {
             query?: {
@@ -7199,6 +7820,298 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listInvoices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Repeat or separate with commas */
+                status?: ("draft" | "sent" | "partially_paid" | "paid" | "void")[];
+                kind?: "invoice" | "deposit" | "credit_note";
+                clientId?: string;
+                projectId?: string;
+                overdue?: "true" | "false";
+                /** @description Matches the number or the client name (case-insensitive) */
+                q?: string;
+                issuedFrom?: string;
+                issuedTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvoiceDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDepositInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDepositDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createInvoiceFromBookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromBookingsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    previewInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePreviewDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createCheckout: {
         parameters: {
             query?: never;
@@ -7237,6 +8150,86 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createCreditNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCreditNoteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    finalizeInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinalizeInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -7421,6 +8414,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    voidInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

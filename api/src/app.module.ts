@@ -34,6 +34,10 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 // Issue 10, peaks: the waveform job and GET /files/{id}/peaks.
 import { FilePeaksModule } from './files/peaks/file-peaks.module.js';
+// Issue 11, settlements: tax rates, billing settings (logo included), manual payments and split shares.
+import { BillingSettingsModule } from './billing-settings/billing-settings.module.js';
+import { PaymentsModule } from './payments/payments.module.js';
+import { TaxRatesModule } from './tax-rates/tax-rates.module.js';
 
 @Global()
 @Module({})
@@ -81,6 +85,10 @@ export class AppModule {
         DeliverablesModule, // issue 10, reviews
         FilesModule, // issue 10, files
         FilePeaksModule, // issue 10, peaks
+        // Issue 11, settlements.
+        TaxRatesModule,
+        BillingSettingsModule,
+        PaymentsModule,
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

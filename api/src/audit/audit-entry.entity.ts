@@ -67,6 +67,16 @@ export const AUDIT_ACTIONS = [
   // Issue 10, files.
   'file.uploaded',
   'file.deleted',
+  // Issue 11, settlements: tax rates, billing settings, manual payments, split shares.
+  'tax_rate.created',
+  'tax_rate.updated',
+  'billing_settings.updated',
+  'billing_settings.logo_set',
+  'billing_settings.logo_removed',
+  'payment.recorded',
+  'payment.deleted',
+  'invoice.shares_set',
+  'invoice.shares_removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -96,6 +106,11 @@ export const AUDIT_TARGET_TYPES = [
   'review_comment',
   // Issue 10, files.
   'file',
+  // Issue 11, settlements.
+  'tax_rate',
+  'billing_settings',
+  'payment',
+  'invoice',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

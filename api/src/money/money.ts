@@ -184,3 +184,19 @@ export function formatMinor(amountMinor: number, currency: string): string {
   const text = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
   return negative ? `-${text}` : text;
 }
+
+/**
+ * The inverse of formatMinor: a decimal string in the currency's exponent back to minor units
+ * ("1234.56" EUR → 123456; "500" JPY → 500). At most `exponent` decimals (more would need rounding,
+ * which only the line rules may do); the result stays within MAX_MINOR.
+ */
+export function parseMinor(text: string, currency: string): number {
+  const exponent = currencyExponent(currency);
+  const match = /^(-?)(\d{1,14})(?:\.(\d+))?$/.exec(text);
+  if (!match || (match[3] !== undefined && (exponent === 0 || match[3].length > exponent))) {
+    throw new MoneyError(`${text} is not an amount of ${currency} (at most ${exponent} decimals)`);
+  }
+  const [, sign, whole, fraction = ''] = match;
+  const value = BigInt(whole) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, '0') || '0');
+  return toNumber(sign ? -value : value, 'The amount');
+}

@@ -13,6 +13,8 @@ export const PROBLEM_RESPONSES: Record<number, { name: string; description: stri
   413: { name: 'PayloadTooLarge', description: 'The request body is larger than the server accepts' },
   415: { name: 'UnsupportedMediaType', description: 'The request body is not application/json' },
   416: { name: 'RangeNotSatisfiable', description: 'The Range starts past the end of the file (issue 10, files); Content-Range says its size' },
+  // Issue 11 (settlements: payments; documents: sending): an Idempotency-Key reused with another body.
+  422: { name: 'UnprocessableContent', description: 'The Idempotency-Key was already used with a different request body' },
   429: { name: 'TooManyRequests', description: 'Rate limited; retry after Retry-After seconds' },
   500: { name: 'InternalServerError', description: 'An unexpected error (a bug); logged under the requestId, never with a stack trace in the body' },
   503: { name: 'ServiceUnavailable', description: 'A database is unavailable or busy; retry after Retry-After seconds' },

@@ -38,7 +38,10 @@ describe('can', () => {
 		'projects.delete': ['owner', 'admin'],
 		// Mix reviews (issue 10, review-web).
 		'deliverables.write': ['owner', 'admin', 'engineer'],
-		'reviews.write': ['owner', 'admin', 'engineer']
+		'reviews.write': ['owner', 'admin', 'engineer'],
+		// Money (issue 11, money-web).
+		'money.manage': ['owner', 'admin'],
+		'billing.manage': ['owner', 'admin']
 	};
 
 	it('follows the levels the API declares', () => {

@@ -67,7 +67,17 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'review_comment.deleted': m.audit_review_comment_deleted,
 	// Files (issue 10).
 	'file.uploaded': m.audit_file_uploaded,
-	'file.deleted': m.audit_file_deleted
+	'file.deleted': m.audit_file_deleted,
+	// Issue 11, money.
+	'tax_rate.created': m.audit_tax_rate_created,
+	'tax_rate.updated': m.audit_tax_rate_updated,
+	'billing_settings.updated': m.audit_billing_settings_updated,
+	'billing_settings.logo_set': m.audit_billing_settings_logo_set,
+	'billing_settings.logo_removed': m.audit_billing_settings_logo_removed,
+	'payment.recorded': m.audit_payment_recorded,
+	'payment.deleted': m.audit_payment_deleted,
+	'invoice.shares_set': m.audit_invoice_shares_set,
+	'invoice.shares_removed': m.audit_invoice_shares_removed
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -98,7 +108,12 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	deliverable: m.audit_target_deliverable,
 	deliverable_version: m.audit_target_deliverable_version,
 	review_comment: m.audit_target_review_comment,
-	file: m.audit_target_file // issue 10, files
+	file: m.audit_target_file, // issue 10, files
+	// Issue 11, money.
+	tax_rate: m.audit_target_tax_rate,
+	billing_settings: m.audit_target_billing_settings,
+	payment: m.audit_target_payment,
+	invoice: m.audit_target_invoice
 };
 
 /** The kind of record an entry is about, in words. */

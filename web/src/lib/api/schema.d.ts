@@ -368,6 +368,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's billing settings
+         * @description Legal name, address, tax ids, bank details, number formats and terms. `nextNumbers` previews what the next finalization would get today; reading it consumes no number.
+         */
+        get: operations["getBillingSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the billing settings
+         * @description Only the fields sent change; null clears an optional field. Number formats hold {YYYY}, {YY}, {MM} and exactly one {seq} or {seq:N}; with `numberReset: yearly` they need {YYYY} or {YY}. The IBAN check digits are verified. An invalid field is a 400 naming it, and nothing changes.
+         */
+        patch: operations["updateBillingSettings"];
+        trace?: never;
+    };
+    "/api/v1/billing-settings/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's logo
+         * @description The image as uploaded (PNG or JPEG); 404 when there is none.
+         */
+        get: operations["getBillingLogo"];
+        /**
+         * Set the studio's logo
+         * @description multipart/form-data with one part named `file`: a PNG or JPEG (sniffed from the bytes) of at most 512 KB. Larger: 413 `logo-too-large`; another type: 415 `unsupported-logo-type`; nothing stored either way.
+         */
+        put: operations["setBillingLogo"];
+        post?: never;
+        /**
+         * Remove the studio's logo
+         * @description Documents are printed without one. 204 also when there was none.
+         */
+        delete: operations["deleteBillingLogo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bookings": {
         parameters: {
             query?: never;
@@ -1080,6 +1132,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a manual payment
+         * @description Cash, bank transfer, card terminal, cheque or other. The invoice settles in the same transaction (balance, `partially_paid`/`paid`, paidAt). More than the balance (or the share's open amount): 409 `overpayment`; a draft, void invoice or a credit note: 409 `invoice-not-payable`. On a split invoice `shareId` is required. With an Idempotency-Key a retry returns the first answer and records nothing more; the same key with another body is a 422.
+         */
+        post: operations["recordPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Split the invoice into shares
+         * @description Either `equal` (the balance split evenly: 1000 in 3 → 334, 333, 333) or `shares` with amounts summing exactly to the balance (else 400). Replaces any previous split while nothing is paid on a share (else 409 `shares-locked`). The invoice is paid when every share is.
+         */
+        put: operations["setInvoiceShares"];
+        post?: never;
+        /**
+         * Remove the split
+         * @description Only while nothing is paid on a share (else 409 `shares-locked`).
+         */
+        delete: operations["deleteInvoiceShares"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/members": {
         parameters: {
             query?: never;
@@ -1122,6 +1218,46 @@ export interface paths {
          * @description Only an owner may grant or take away `owner`. The last owner cannot be demoted (409). Takes effect on their next request.
          */
         patch: operations["updateMember"];
+        trace?: never;
+    };
+    "/api/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payments received, newest first
+         * @description By day received (`from`/`to` inclusive), method or invoice; each with its invoice number and client name. Cursor-paginated.
+         */
+        get: operations["listPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a mistaken manual payment
+         * @description The invoice settles again (and its share, if any). A Stripe payment is refunded in Stripe instead: 409 `payment-not-deletable`.
+         */
+        delete: operations["deletePayment"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/projects": {
@@ -1388,6 +1524,50 @@ export interface paths {
         patch: operations["updateStudio"];
         trace?: never;
     };
+    "/api/v1/tax-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's tax rates, by name
+         * @description Archived rates only with `includeArchived=true`.
+         */
+        get: operations["listTaxRates"];
+        put?: never;
+        /**
+         * Add a tax rate
+         * @description `ratePercent` is decimal text between 0 and 100 with at most 4 decimals. `isDefault: true` makes it the default (the previous default stops being one, in the same transaction).
+         */
+        post: operations["createTaxRate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tax-rates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a tax rate
+         * @description Only the fields sent change; issued documents keep the copy their lines took. `archived: true` archives it (no longer the default); an archived rate cannot be made the default (400).
+         */
+        patch: operations["updateTaxRate"];
+        trace?: never;
+    };
     "/api/v1/tracks/{id}": {
         parameters: {
             query?: never;
@@ -1580,7 +1760,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -1618,7 +1798,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "tax_rate" | "billing_settings" | "payment" | "invoice";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
@@ -1655,6 +1835,45 @@ export interface components {
              * @description Sum of the lines in `currency` (lines in another currency are listed, not added)
              */
             totalMinor: number;
+        };
+        BillingSettingsDto: {
+            address: string | null;
+            bankName: string | null;
+            /** @example PSSTFRPPPAR */
+            bic: string | null;
+            /** @description Company registration (SIRET, HRB…) */
+            companyId: string | null;
+            /** @example CN-{YYYY}-{seq:4} */
+            creditNoteNumberFormat: string;
+            defaultNotes: string | null;
+            defaultTerms: string | null;
+            /** Format: email */
+            email: string | null;
+            /** @description A logo is stored (GET /billing-settings/logo) */
+            hasLogo: boolean;
+            /**
+             * @description Compact, upper-case
+             * @example FR1420041010050500013M02606
+             */
+            iban: string | null;
+            /** @example INV-{YYYY}-{seq:4} */
+            invoiceNumberFormat: string;
+            /** @description Days after the due date, ascending */
+            lateNoticeDays: number[];
+            legalName: string | null;
+            /** @description What the next finalization would get today (studio time zone); reading this consumes nothing */
+            nextNumbers: components["schemas"]["NextNumbersDto"];
+            /** @description yearly: each sequence restarts at 1 every calendar year */
+            numberReset: components["schemas"]["NumberReset"];
+            /** Format: int32 */
+            paymentTermsDays: number;
+            phone: string | null;
+            /** @example Q-{YYYY}-{seq:4} */
+            quoteNumberFormat: string;
+            /** @description VAT number (or other sales-tax id) */
+            taxId: string | null;
+            /** Format: date-time */
+            updatedAt: string;
         };
         BookingClientDto: {
             /** Format: uuid */
@@ -2095,6 +2314,25 @@ export interface components {
             /** @description The room's own week of opening hours; null = the studio's */
             openingHours?: components["schemas"]["DailyHoursDto"][] | null;
         };
+        CreateTaxRateDto: {
+            /**
+             * @description true: prices include this tax
+             * @default false
+             */
+            inclusive: boolean;
+            /**
+             * @description true: becomes the default rate (the previous default stops being one)
+             * @default false
+             */
+            isDefault: boolean;
+            /** @example VAT 20 % */
+            name: string;
+            /**
+             * @description Percent between 0 and 100, at most 4 decimals, as a string ("5.5")
+             * @example 20
+             */
+            ratePercent: string;
+        };
         CreateTimeOffDto: {
             /**
              * Format: date-time
@@ -2160,6 +2398,14 @@ export interface components {
             prefix: string;
             /** @description Its role; it never acts above its creator's current role */
             role: components["schemas"]["Role"];
+        };
+        CustomShareDto: {
+            /** Format: int64 */
+            amountMinor: number;
+            /** Format: email */
+            payerEmail?: string | null;
+            /** @example Ana */
+            payerName: string;
         };
         DailyHoursDto: {
             /**
@@ -2279,6 +2525,12 @@ export interface components {
             items: components["schemas"]["EngineerDto"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        EqualSplitDto: {
+            /** Format: int32 */
+            count: number;
+            /** @description One per share, in order (default names "Payer 1"…) */
+            payers?: components["schemas"]["SharePayerDto"][];
         };
         EquipmentDto: {
             /** @example Microphone */
@@ -2445,6 +2697,15 @@ export interface components {
             /** @example correct horse battery */
             password: string;
         };
+        LogoUploadBodyDto: {
+            /**
+             * Format: binary
+             * @description A PNG or JPEG of at most 512 KB; the part must be named `file`
+             */
+            file: string;
+        };
+        /** @enum {string} */
+        ManualPaymentMethod: "cash" | "bank_transfer" | "card_terminal" | "cheque" | "other";
         MeDto: {
             organization: components["schemas"]["OrganizationDto"];
             role: components["schemas"]["Role"];
@@ -2475,6 +2736,19 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        NextNumbersDto: {
+            /** @example CN-2026-0003 */
+            creditNote: string;
+            /** @example INV-2026-0042 */
+            invoice: string;
+            /** @example Q-2026-0007 */
+            quote: string;
+        };
+        /**
+         * @description yearly: each sequence restarts at 1 every calendar year
+         * @enum {string}
+         */
+        NumberReset: "yearly" | "never";
         OrganizationDto: {
             /** Format: uuid */
             id: string;
@@ -2503,6 +2777,93 @@ export interface components {
              */
             email: string;
         };
+        PaymentDto: {
+            /**
+             * Format: int64
+             * @description Minor units of `currency`
+             */
+            amountMinor: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @example EUR */
+            currency: string;
+            /** @description A dispute (chargeback) is open or was lost on it */
+            disputed: boolean;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceId: string;
+            method: components["schemas"]["PaymentMethod"];
+            note: string | null;
+            /**
+             * Format: date
+             * @description The day the money arrived (studio calendar)
+             * @example 2026-03-12
+             */
+            receivedOn: string;
+            /**
+             * Format: uuid
+             * @description The staff user who recorded it (null for online payments)
+             */
+            recordedBy: string | null;
+            reference: string | null;
+            /** Format: int64 */
+            refundedMinor: number;
+            /**
+             * Format: uuid
+             * @description The split share it pays, if any
+             */
+            shareId: string | null;
+        };
+        PaymentListDto: {
+            items: components["schemas"]["PaymentListItemDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        PaymentListItemDto: {
+            /**
+             * Format: int64
+             * @description Minor units of `currency`
+             */
+            amountMinor: number;
+            /** @example The Midnight Owls */
+            clientName: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @example EUR */
+            currency: string;
+            /** @description A dispute (chargeback) is open or was lost on it */
+            disputed: boolean;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceId: string;
+            /** @example INV-2026-0042 */
+            invoiceNumber: string | null;
+            method: components["schemas"]["PaymentMethod"];
+            note: string | null;
+            /**
+             * Format: date
+             * @description The day the money arrived (studio calendar)
+             * @example 2026-03-12
+             */
+            receivedOn: string;
+            /**
+             * Format: uuid
+             * @description The staff user who recorded it (null for online payments)
+             */
+            recordedBy: string | null;
+            reference: string | null;
+            /** Format: int64 */
+            refundedMinor: number;
+            /**
+             * Format: uuid
+             * @description The split share it pays, if any
+             */
+            shareId: string | null;
+        };
+        /** @enum {string} */
+        PaymentMethod: "cash" | "bank_transfer" | "card_terminal" | "cheque" | "stripe" | "other";
         /**
          * @description Waveform peaks: `none` for files that are not decodable audio
          * @enum {string}
@@ -2681,6 +3042,29 @@ export interface components {
         RecallSheetVersionListDto: {
             /** @description Newest first (every version: a booking gathers a handful) */
             items: components["schemas"]["RecallSheetVersionDto"][];
+        };
+        RecordPaymentDto: {
+            /**
+             * Format: int64
+             * @description Minor units of the invoice's currency; at most the balance (or the share's open amount)
+             * @example 50000
+             */
+            amountMinor: number;
+            method: components["schemas"]["ManualPaymentMethod"];
+            note?: string | null;
+            /**
+             * Format: date
+             * @description The day the money arrived; at most tomorrow in the studio's time zone
+             * @example 2026-03-12
+             */
+            receivedOn: string;
+            /** @description Bank reference, cheque number, terminal slip… */
+            reference?: string | null;
+            /**
+             * Format: uuid
+             * @description The share it pays (required when the invoice is split)
+             */
+            shareId?: string | null;
         };
         RecurrenceDto: {
             /**
@@ -2865,9 +3249,41 @@ export interface components {
             /** @description Present when authenticated: the same object GET /api/v1/auth/me returns */
             me?: components["schemas"]["MeDto"];
         };
+        SetSharesDto: {
+            /** @description Split the balance evenly (amounts differ by at most one minor unit, the first ones get the extra) */
+            equal?: components["schemas"]["EqualSplitDto"];
+            /** @description Custom amounts: they must sum exactly to the balance */
+            shares?: components["schemas"]["CustomShareDto"][];
+        };
         SetWorkingHoursDto: {
             /** @description The whole week (replaces the stored one): one entry per working weekday */
             workingHours: components["schemas"]["DailyHoursDto"][];
+        };
+        ShareDto: {
+            /** Format: int64 */
+            amountMinor: number;
+            /** @description An online checkout link can be made for it (unpaid, and the studio's Stripe account takes charges) */
+            checkoutAvailable: boolean;
+            /** Format: uuid */
+            id: string;
+            paid: boolean;
+            /** Format: int64 */
+            paidMinor: number;
+            /** Format: email */
+            payerEmail: string | null;
+            /** @example Ana */
+            payerName: string;
+            /** Format: int32 */
+            position: number;
+        };
+        ShareListDto: {
+            items: components["schemas"]["ShareDto"][];
+        };
+        SharePayerDto: {
+            /** Format: email */
+            payerEmail?: string | null;
+            /** @example Ana */
+            payerName: string;
         };
         StorageUsageDto: {
             /** Format: int64 */
@@ -2913,6 +3329,33 @@ export interface components {
              * @description A studio you are a member of
              */
             organizationId: string;
+        };
+        TaxRateDto: {
+            /**
+             * Format: date-time
+             * @description Archived rates stay on past documents but are offered no more
+             */
+            archivedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description true: prices include this tax (carved out); false: it is added on top */
+            inclusive: boolean;
+            /** @description New invoice lines get this rate unless they name another (at most one) */
+            isDefault: boolean;
+            /** @example VAT 20 % */
+            name: string;
+            /**
+             * @description Percent as exact decimal text (up to 4 decimals)
+             * @example 20
+             */
+            ratePercent: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TaxRateListDto: {
+            items: components["schemas"]["TaxRateDto"][];
         };
         TimeOffDto: {
             /** Format: date-time */
@@ -2969,6 +3412,33 @@ export interface components {
         };
         /** @enum {string} */
         TrackStatus: "recording" | "editing" | "mixing" | "mastering" | "done";
+        UpdateBillingSettingsDto: {
+            address?: string | null;
+            bankName?: string | null;
+            /** @description SWIFT/BIC, 8 or 11 characters */
+            bic?: string | null;
+            companyId?: string | null;
+            /** @example CN-{YYYY}-{seq:4} */
+            creditNoteNumberFormat?: string;
+            defaultNotes?: string | null;
+            defaultTerms?: string | null;
+            /** Format: email */
+            email?: string | null;
+            /** @description Spaces allowed; the ISO 13616 checksum (mod 97) is checked */
+            iban?: string | null;
+            /** @example INV-{YYYY}-{seq:4} */
+            invoiceNumberFormat?: string;
+            /** @description Distinct days after the due date; [] sends no late notices */
+            lateNoticeDays?: number[];
+            legalName?: string | null;
+            numberReset?: components["schemas"]["NumberReset"];
+            /** Format: int32 */
+            paymentTermsDays?: number;
+            phone?: string | null;
+            /** @example Q-{YYYY}-{seq:4} */
+            quoteNumberFormat?: string;
+            taxId?: string | null;
+        };
         UpdateBookingDto: {
             /**
              * Format: date-time
@@ -3157,6 +3627,16 @@ export interface components {
              * @example Europe/Paris
              */
             timeZone?: string;
+        };
+        UpdateTaxRateDto: {
+            /** @description true: archived (offered no more, kept on past documents); false: offered again */
+            archived?: boolean;
+            inclusive?: boolean;
+            /** @description true: becomes the default (the previous default stops being one); false: no longer the default */
+            isDefault?: boolean;
+            name?: string;
+            /** @example 5.5 */
+            ratePercent?: string;
         };
         UpdateTrackDto: {
             artist?: string | null;
@@ -3365,6 +3845,18 @@ export interface components {
         };
         /** @description No valid session or API key (missing, expired, ended or revoked); log in again */
         Unauthorized: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+        /** @description The Idempotency-Key was already used with a different request body */
+        UnprocessableContent: {
             headers: {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -4019,6 +4511,161 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBillingSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSettingsDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateBillingSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBillingSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSettingsDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBillingLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setBillingLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["LogoUploadBodyDto"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteBillingLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -5830,6 +6477,122 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    recordPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) up to 255 characters: a retry with the same key and body returns the first answer instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPaymentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setInvoiceShares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetSharesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteInvoiceShares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listMembers: {
         parameters: {
             query?: {
@@ -5921,6 +6684,78 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MemberDto"];
                 };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPayments: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Received on or after this day */
+                from?: string;
+                /** @description Received on or before this day */
+                to?: string;
+                method?: components["schemas"]["PaymentMethod"];
+                invoiceId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deletePayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -6698,6 +7533,109 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTaxRates: {
+        parameters: {
+            query?: {
+                /** @description true: archived rates too */
+                includeArchived?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRateListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createTaxRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaxRateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRateDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateTaxRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTaxRateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRateDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];

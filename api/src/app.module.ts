@@ -38,6 +38,8 @@ import { FilePeaksModule } from './files/peaks/file-peaks.module.js';
 import { BillingSettingsModule } from './billing-settings/billing-settings.module.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { TaxRatesModule } from './tax-rates/tax-rates.module.js';
+// Issue 11, invoices: drafts, finalization, credit notes, deposits, from bookings, client balance, late notices.
+import { InvoicesModule } from './invoices/invoices.module.js';
 
 @Global()
 @Module({})
@@ -89,6 +91,7 @@ export class AppModule {
         TaxRatesModule,
         BillingSettingsModule,
         PaymentsModule,
+        InvoicesModule, // issue 11, invoices
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

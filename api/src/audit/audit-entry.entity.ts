@@ -77,6 +77,13 @@ export const AUDIT_ACTIONS = [
   'payment.deleted',
   'invoice.shares_set',
   'invoice.shares_removed',
+  // Issue 11, invoices: drafts, finalization, void, credit notes, late notices.
+  'invoice.created',
+  'invoice.updated',
+  'invoice.deleted',
+  'invoice.finalized',
+  'invoice.voided',
+  'invoice.late_notice_sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -110,6 +117,7 @@ export const AUDIT_TARGET_TYPES = [
   'tax_rate',
   'billing_settings',
   'payment',
+  // Issue 11, invoices (deposit invoices and credit notes too).
   'invoice',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

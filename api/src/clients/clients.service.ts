@@ -10,7 +10,7 @@ import { DEFAULT_CLIENT_SORT, decodeClientCursor, encodeClientCursor, matchingCl
 import type { ClientDto, ClientListDto } from './dto/client.dto.js';
 import type { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client-input.dto.js';
 
-const EDITABLE = ['name', 'email', 'phone', 'company', 'notes'] as const;
+const EDITABLE = ['name', 'email', 'phone', 'company', 'notes', 'billingAddress', 'taxId'] as const;
 
 const notFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No client with this id in your studio.');
 
@@ -22,6 +22,8 @@ export function toClientDto(c: Client): ClientDto {
     phone: c.phone,
     company: c.company,
     notes: c.notes,
+    billingAddress: c.billingAddress,
+    taxId: c.taxId,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
@@ -39,7 +41,7 @@ export class ClientsService {
     // The audit entry is written in the same tenant transaction as the row (issue 7).
     const saved = await this.tenant.transaction(async (m) => {
       const repo = m.getRepository(Client);
-      const client = await repo.save(repo.create({ name: dto.name, email: dto.email ?? null, phone: dto.phone ?? null, company: dto.company ?? null, notes: dto.notes ?? null }));
+      const client = await repo.save(repo.create({ name: dto.name, email: dto.email ?? null, phone: dto.phone ?? null, company: dto.company ?? null, notes: dto.notes ?? null, billingAddress: dto.billingAddress ?? null, taxId: dto.taxId ?? null }));
       await this.audit.record(m, { action: 'client.created', targetType: 'client', targetId: client.id, details: { name: client.name } });
       return client;
     });

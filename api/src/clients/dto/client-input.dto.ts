@@ -43,6 +43,21 @@ export class CreateClientDto {
   @IsString()
   @MaxLength(5000)
   notes?: string | null;
+
+  // Issue 11, invoices: printed as the bill-to block of the client's invoices.
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000, description: 'Printed as the bill-to address on invoices' })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  billingAddress?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 50, description: 'VAT or other tax id, printed on invoices' })
+  @Transform(blankToNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  taxId?: string | null;
 }
 
 /** Every field optional; `null` clears an optional field; `name` may change but not be cleared. */

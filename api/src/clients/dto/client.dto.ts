@@ -20,6 +20,13 @@ export class ClientDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 5000 })
   notes: string | null;
 
+  // Issue 11, invoices.
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000 })
+  billingAddress: string | null;
+
+  @ApiProperty({ type: String, nullable: true, maxLength: 50 })
+  taxId: string | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 

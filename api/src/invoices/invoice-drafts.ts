@@ -1,0 +1,86 @@
+import { HttpStatus } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Client } from '../clients/client.entity.js';
+import { ProblemException, ValidationProblem } from '../common/problem.js';
+import { isKnownCurrency } from '../money/money.js';
+import { Project } from '../projects/project.entity.js';
+import { Booking } from '../bookings/booking.entity.js';
+import { InvoiceDeposit } from './invoice-deposit.entity.js';
+import { InvoiceLine } from './invoice-line.entity.js';
+import { type DepositDeduction, depositDeductions, type PricedLine } from './invoice-pricing.js';
+import { Invoice } from './invoice.entity.js';
+
+export const invoiceNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No invoice with this id in your studio.');
+export const notDraft = () => new ProblemException(HttpStatus.CONFLICT, 'invoice-not-draft', 'Only a draft can be changed or deleted: void it or issue a credit note instead.');
+const invalid = (field: string, message: string) => new ValidationProblem([{ field, messages: [message] }]);
+
+/** The invoice, locked for the rest of the transaction (every read-modify-write of an invoice starts here). */
+export async function lockInvoice(m: EntityManager, id: string): Promise<Invoice> {
+  const invoice = await m.getRepository(Invoice).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!invoice) throw invoiceNotFound();
+  return invoice;
+}
+
+export async function clientOrInvalid(m: EntityManager, clientId: string, field = 'clientId'): Promise<Client> {
+  const client = await m.getRepository(Client).findOneBy({ id: clientId });
+  if (!client) throw invalid(field, 'clientId names no client of your studio');
+  return client;
+}
+
+export function checkCurrency(currency: string, field = 'currency'): string {
+  if (!isKnownCurrency(currency)) throw invalid(field, `${currency} is not an ISO 4217 currency`);
+  return currency;
+}
+
+/** Project and booking references of a draft: they must exist in the studio and belong to its client. */
+export async function checkReferences(m: EntityManager, clientId: string, refs: { projectId?: string | null; bookingId?: string | null }): Promise<void> {
+  if (refs.projectId) {
+    const project = await m.getRepository(Project).findOneBy({ id: refs.projectId });
+    if (!project) throw invalid('projectId', 'projectId names no project of your studio');
+    if (project.clientId !== clientId) throw invalid('projectId', 'the project belongs to another client');
+  }
+  if (refs.bookingId) {
+    const booking = await m.getRepository(Booking).findOneBy({ id: refs.bookingId });
+    if (!booking) throw invalid('bookingId', 'bookingId names no booking of your studio');
+    if (booking.clientId !== clientId) throw invalid('bookingId', 'the booking belongs to another client');
+  }
+}
+
+/** The client's billing details, copied onto a draft (and frozen there at finalization). */
+export function copyBillTo(invoice: Invoice, client: Client): void {
+  invoice.billToName = client.name;
+  invoice.billToAddress = client.billingAddress;
+  invoice.billToTaxId = client.taxId;
+  invoice.billToEmail = client.email;
+}
+
+/** Replaces a draft's lines (when given) and its deducted deposits, and stores the totals of what it now holds. */
+export async function writeDraftContent(
+  m: EntityManager,
+  invoice: Invoice,
+  content: { lines?: { lines: PricedLine[]; totals: { subtotalMinor: number; taxMinor: number; totalMinor: number } }; deposits?: DepositDeduction[] },
+): Promise<void> {
+  if (content.lines) {
+    await m.getRepository(InvoiceLine).delete({ invoiceId: invoice.id });
+    if (content.lines.lines.length) {
+      await m.getRepository(InvoiceLine).insert(content.lines.lines.map((l, i) => ({ ...l, invoiceId: invoice.id, position: i + 1 })));
+    }
+    invoice.subtotalMinor = content.lines.totals.subtotalMinor;
+    invoice.taxMinor = content.lines.totals.taxMinor;
+    invoice.totalMinor = content.lines.totals.totalMinor;
+  }
+  if (content.deposits) {
+    await m.getRepository(InvoiceDeposit).delete({ invoiceId: invoice.id });
+    if (content.deposits.length) await m.getRepository(InvoiceDeposit).insert(content.deposits.map((d) => ({ ...d, invoiceId: invoice.id })));
+    invoice.depositsMinor = content.deposits.reduce((sum, d) => sum + d.grossMinor, 0);
+  }
+  invoice.balanceMinor = Math.max(0, invoice.totalMinor - invoice.depositsMinor);
+}
+
+/** The deposits currently deducted on a draft, re-checked against its (possibly new) client and currency. */
+export async function currentDepositIds(m: EntityManager, invoiceId: string): Promise<string[]> {
+  const rows = await m.getRepository(InvoiceDeposit).find({ select: { depositInvoiceId: true }, where: { invoiceId } });
+  return [...new Set(rows.map((r) => r.depositInvoiceId))];
+}
+
+export { depositDeductions };

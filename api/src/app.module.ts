@@ -40,6 +40,8 @@ import { PaymentsModule } from './payments/payments.module.js';
 import { TaxRatesModule } from './tax-rates/tax-rates.module.js';
 // Issue 11, invoices: drafts, finalization, credit notes, deposits, from bookings, client balance, late notices.
 import { InvoicesModule } from './invoices/invoices.module.js';
+// Issue 11, documents: PDFs (invoices, credit notes, statements), sending invoices, CSV exports.
+import { DocumentsModule } from './documents/documents.module.js';
 
 @Global()
 @Module({})
@@ -92,6 +94,7 @@ export class AppModule {
         BillingSettingsModule,
         PaymentsModule,
         InvoicesModule, // issue 11, invoices
+        DocumentsModule, // issue 11, documents
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -84,6 +84,8 @@ export const AUDIT_ACTIONS = [
   'invoice.finalized',
   'invoice.voided',
   'invoice.late_notice_sent',
+  // Issue 11, documents: an invoice emailed to the client.
+  'invoice.sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -118,6 +120,7 @@ export const AUDIT_TARGET_TYPES = [
   'billing_settings',
   'payment',
   // Issue 11, invoices (deposit invoices and credit notes too).
+  // Issue 11, documents (also the invoices helper's).
   'invoice',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

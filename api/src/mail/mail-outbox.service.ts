@@ -7,7 +7,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PRODUCT_NAME } from './mail-templates.js';
 
 export interface OutgoingMail {
-  to: string;
+  /** One address, or several (issue 11, documents: an invoice to the client's accounts team). */
+  to: string | string[];
   subject: string;
   text: string;
   /** A short file-name-safe label for the outbox file and the logs, e.g. `verify-email`. */
@@ -16,6 +17,10 @@ export interface OutgoingMail {
   html?: string;
   /** The sender's display name: the studio's name when the mail is about a studio (else the product's). */
   senderName?: string;
+  // Issue 11, documents: invoices go out with copies, a reply address (the studio's) and their PDF.
+  cc?: string[];
+  replyTo?: string;
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
 }
 
 /**
@@ -59,12 +64,15 @@ export class MailOutbox implements OnModuleDestroy {
       subject: mail.subject,
       text: mail.text,
       ...(mail.html ? { html: mail.html } : {}),
+      ...(mail.cc?.length ? { cc: mail.cc } : {}),
+      ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+      ...(mail.attachments?.length ? { attachments: mail.attachments } : {}),
     })) as { message?: Buffer };
     const via = this.config.mail.smtpUrl ? 'smtp' : 'outbox';
     if (via === 'outbox' && info.message) await this.writeToOutbox(mail.kind, info.message);
     const recipient = this.config.mail.logLinks
       ? { to: mail.to, subject: mail.subject, links: linksIn(mail.text) }
-      : { toDomain: mail.to.slice(mail.to.lastIndexOf('@') + 1), subject: mail.subject };
+      : { toDomain: [mail.to].flat().map((to) => to.slice(to.lastIndexOf('@') + 1)).join(', '), subject: mail.subject };
     this.logger.log({ mail: { kind: mail.kind, ...recipient, via } }, via === 'smtp' ? `Email sent: ${mail.subject}` : `Email written to the outbox: ${mail.subject}`);
   }
 

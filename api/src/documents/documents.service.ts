@@ -1,0 +1,96 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { ProblemException, ValidationProblem } from '../common/problem.js';
+import { RequestContext } from '../common/request-context.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import { IdempotentWrites } from '../idempotency/idempotent-writes.js';
+import { Invoice } from '../invoices/invoice.entity.js';
+import { MailOutbox } from '../mail/mail-outbox.service.js';
+import { recordEvent } from '../outbox/record-event.js';
+import { TenantConnection } from '../tenancy/tenant-connection.js';
+import { invoiceNotFound, loadInvoiceDocument } from './document-data.js';
+import type { DateRangeQueryDto, SendInvoiceDto, SendInvoiceResultDto } from './dto/document-input.dto.js';
+import { invoiceFileName, renderInvoicePdf } from './invoice-pdf.js';
+import { invoiceMail } from './invoice-mail.js';
+import { documentDate } from './pdf-layout.js';
+import { renderStatementPdf } from './statement.js';
+
+export interface RenderedDocument {
+  fileName: string;
+  pdf: Buffer;
+}
+
+/** PDFs of invoices, deposit invoices, credit notes and statements, and sending an invoice by email. */
+@Injectable()
+export class DocumentsService {
+  constructor(
+    private readonly tenant: TenantConnection,
+    private readonly context: RequestContext,
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+    private readonly idempotent: IdempotentWrites,
+    private readonly mail: MailOutbox,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** The studio's name in the control database (documents print it when billing settings have no legal name). */
+  private async organizationName(): Promise<string> {
+    const [org] = (await this.control.query(`SELECT name FROM organizations WHERE id = $1`, [this.context.tenantId()])) as Array<{ name: string }>;
+    return org?.name ?? '';
+  }
+
+  async invoicePdf(invoiceId: string): Promise<RenderedDocument> {
+    const name = await this.organizationName();
+    const data = await this.tenant.transaction((m) => loadInvoiceDocument(m, invoiceId, name));
+    return { fileName: invoiceFileName(data.invoice), pdf: await renderInvoicePdf(data) };
+  }
+
+  async statementPdf(clientId: string, range: DateRangeQueryDto): Promise<RenderedDocument> {
+    const name = await this.organizationName();
+    // Without `to`: up to today in the studio's time zone.
+    const pdf = await this.tenant.transaction(async (m) => {
+      const [{ time_zone }] = (await m.query(`SELECT time_zone FROM studio_settings WHERE id = 1`)) as Array<{ time_zone: string }>;
+      const to = range.to ?? documentDate(new Date(), time_zone);
+      if (range.from && range.from > to) throw new ValidationProblem([{ field: 'from', messages: ['from must not be after today when to is omitted'] }]);
+      return renderStatementPdf(m, clientId, { from: range.from, to }, name);
+    });
+    return { fileName: `statement-${range.from ?? 'start'}-${range.to ?? 'today'}.pdf`, pdf };
+  }
+
+  /**
+   * Emails an issued invoice with its PDF attached, once per Idempotency-Key: the key row, the
+   * invoice's row lock, sentAt, the `invoice.sent` event and the audit entry commit together, and
+   * the mail leaves inside that transaction, so a retry (even concurrent: it waits on the key row)
+   * replays the first answer instead of mailing again, and a failed send leaves nothing behind.
+   */
+  async send(invoiceId: string, dto: SendInvoiceDto, idempotencyKey: string | undefined): Promise<SendInvoiceResultDto> {
+    const name = await this.organizationName();
+    const actorId = this.context.principal()?.userId ?? null;
+    const { body } = await this.idempotent.run(`invoice.send:${invoiceId}`, idempotencyKey, dto, async (m) => {
+      const locked = await m.getRepository(Invoice).findOne({ where: { id: invoiceId }, lock: { mode: 'pessimistic_write' } });
+      if (!locked) throw invoiceNotFound();
+      if (locked.status === 'draft') {
+        throw new ProblemException(HttpStatus.CONFLICT, 'invoice-not-finalized', 'A draft cannot be sent: finalize it first (it gets its number then).');
+      }
+      const to = dto.to ?? (locked.billToEmail ? [locked.billToEmail] : []);
+      if (!to.length) throw new ValidationProblem([{ field: 'to', messages: ['The client has no email address: give one or more addresses in to'] }]);
+      const data = await loadInvoiceDocument(m, invoiceId, name);
+      const pdf = await renderInvoicePdf(data);
+      const sentAt = new Date();
+      await m.getRepository(Invoice).update({ id: invoiceId }, { sentAt });
+      await recordEvent(m, { type: 'invoice.sent', subjectType: 'invoice', subjectId: invoiceId, payload: { number: locked.number, to, cc: dto.cc ?? [] }, actorId });
+      await this.audit.record(m, { action: 'invoice.sent', targetType: 'invoice', targetId: invoiceId, details: { number: locked.number, to, cc: dto.cc ?? [] } });
+      await this.mail.send({
+        to,
+        cc: dto.cc,
+        kind: 'invoice',
+        senderName: data.studio.name,
+        replyTo: data.studio.email ?? undefined,
+        ...invoiceMail(data, dto.message),
+        attachments: [{ filename: invoiceFileName(locked), content: pdf, contentType: 'application/pdf' }],
+      });
+      return { sentAt: sentAt.toISOString(), to };
+    });
+    return body;
+  }
+}

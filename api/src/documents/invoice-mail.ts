@@ -1,0 +1,34 @@
+import type { RenderedMail } from '../mail/mail-templates.js';
+import type { InvoiceDocumentData } from './document-data.js';
+import { DOCUMENT_TITLES } from './invoice-pdf.js';
+import { documentDate, moneyFormatter } from './pdf-layout.js';
+
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * The email an invoice goes out with: the studio's own note (if any), what is attached and what is
+ * due by when. The PDF is the document; the mail only points at it. Text and HTML say the same.
+ */
+export function invoiceMail(data: InvoiceDocumentData, message: string | undefined): RenderedMail {
+  const { invoice, studio } = data;
+  const money = moneyFormatter(invoice.currency);
+  const title = DOCUMENT_TITLES[invoice.kind];
+  const paragraphs = [
+    ...(message?.trim() ? [message.trim()] : []),
+    `Please find attached ${title.toLowerCase()} ${invoice.number} from ${studio.name}.`,
+    ...(invoice.kind !== 'credit_note' && data.balanceMinor > 0
+      ? [`Amount due: ${money(data.balanceMinor)}${invoice.dueDate ? `, by ${documentDate(invoice.dueDate)}` : ''}.`]
+      : []),
+    ...(invoice.kind !== 'credit_note' && studio.iban ? [`Bank transfer: IBAN ${studio.iban}${studio.bic ? `, BIC ${studio.bic}` : ''}, reference ${invoice.number}.`] : []),
+  ];
+  const signature = [studio.name, studio.email].filter(Boolean).join(' · ');
+  return {
+    subject: `${title} ${invoice.number} from ${studio.name}`,
+    text: `${[...paragraphs, `-- \n${signature}`].join('\n\n')}\n`,
+    html: `<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:system-ui,sans-serif;color:#18181b">
+${paragraphs.map((p) => `<p style="white-space:pre-line">${escapeHtml(p)}</p>`).join('\n')}
+<p style="color:#71717a;font-size:13px">${escapeHtml(signature)}</p>
+</body></html>
+`,
+  };
+}

@@ -35,9 +35,8 @@ export const CAPABILITIES = {
 	// Mix reviews (issue 10, review-web): create deliverables; upload versions, comment and decide.
 	'deliverables.write': 'POST /api/v1/projects/{id}/deliverables',
 	'reviews.write': 'POST /api/v1/versions/{id}/comments',
-	// Money (issue 11, money-web): invoices, payments, tax rates and billing settings are admin work
-	// (every money route has the same roles; the payments list stands for them all).
-	'money.manage': 'GET /api/v1/payments',
+	// Money (issue 11, money-web): invoices, payments, tax rates and billing settings are admin work.
+	'money.manage': 'GET /api/v1/invoices',
 	'billing.manage': 'PATCH /api/v1/billing-settings'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;

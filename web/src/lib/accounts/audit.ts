@@ -77,7 +77,15 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'payment.recorded': m.audit_payment_recorded,
 	'payment.deleted': m.audit_payment_deleted,
 	'invoice.shares_set': m.audit_invoice_shares_set,
-	'invoice.shares_removed': m.audit_invoice_shares_removed
+	'invoice.shares_removed': m.audit_invoice_shares_removed,
+	// Issue 11, money.
+	'invoice.created': m.audit_invoice_created,
+	'invoice.updated': m.audit_invoice_updated,
+	'invoice.deleted': m.audit_invoice_deleted,
+	'invoice.finalized': m.audit_invoice_finalized,
+	'invoice.voided': m.audit_invoice_voided,
+	'invoice.late_notice_sent': m.audit_invoice_late_notice_sent,
+	'invoice.sent': m.audit_invoice_sent
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];

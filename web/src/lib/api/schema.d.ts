@@ -728,6 +728,46 @@ export interface paths {
         patch: operations["updateClient"];
         trace?: never;
     };
+    "/api/v1/clients/{id}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client's open and overdue balance per currency
+         * @description Issued invoices and deposit invoices with a balance; overdue: due before today in the studio’s time zone.
+         */
+        get: operations["getClientBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client's statement of account as a PDF
+         * @description Per currency: the balance before `from`, then every issued invoice (less the deposits it deducts), credit note and payment (less refunds) up to `to` (default: today in the studio's time zone), with the running balance. Another studio's client is a 404.
+         */
+        get: operations["getClientStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/comments/{id}": {
         parameters: {
             query?: never;
@@ -984,6 +1024,66 @@ export interface paths {
         patch: operations["updateEquipment"];
         trace?: never;
     };
+    "/api/v1/exports/credit-notes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Issued credit notes as CSV, by issue date
+         * @description UTF-8 with a byte order mark, a header row, one row per record; amounts as decimals in the currency's exponent (JPY 1500, EUR 12.50) beside a `currency` column. Cells starting with = + - @ TAB or CR are prefixed with ' (no formula runs when opened in a spreadsheet). `from`/`to` are inclusive and optional. Each names the invoice it credits.
+         */
+        get: operations["exportCreditNotes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/invoices.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Issued invoices and deposit invoices as CSV, by issue date
+         * @description UTF-8 with a byte order mark, a header row, one row per record; amounts as decimals in the currency's exponent (JPY 1500, EUR 12.50) beside a `currency` column. Cells starting with = + - @ TAB or CR are prefixed with ' (no formula runs when opened in a spreadsheet). `from`/`to` are inclusive and optional. Drafts are left out; void ones are listed with their status.
+         */
+        get: operations["exportInvoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/payments.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payments as CSV, by the day received
+         * @description UTF-8 with a byte order mark, a header row, one row per record; amounts as decimals in the currency's exponent (JPY 1500, EUR 12.50) beside a `currency` column. Cells starting with = + - @ TAB or CR are prefixed with ' (no formula runs when opened in a spreadsheet). `from`/`to` are inclusive and optional. With the refunded amount and whether a dispute is open.
+         */
+        get: operations["exportPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files/usage": {
         parameters: {
             query?: never;
@@ -1132,6 +1232,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List invoices, deposit invoices and credit notes, newest first
+         * @description Ordered by creation, newest first, then id. `total` counts every match.
+         */
+        get: operations["listInvoices"];
+        put?: never;
+        /**
+         * Create a draft invoice or deposit invoice
+         * @description billTo is copied from the client while the invoice is a draft. Lines are priced by the money rules (per line, half away from zero).
+         */
+        post: operations["createInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a draft deposit invoice (fixed amount or percent of a booking) */
+        post: operations["createDepositInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/from-bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a draft invoice from sessions
+         * @description One room line per session, one line per rented equipment item; issued deposit invoices of those bookings are deducted. 409 `booking-already-invoiced`.
+         */
+        post: operations["createInvoiceFromBookings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Totals of unsaved lines (the editor’s live figures); writes nothing */
+        post: operations["previewInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one invoice with its lines, deposits, credit notes, payments and shares */
+        get: operations["getInvoice"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a draft
+         * @description Issued documents are voided or credited, never deleted (409 `invoice-not-draft`).
+         */
+        delete: operations["deleteInvoice"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a draft
+         * @description Any field of the create body; `lines` and `depositInvoiceIds` replace the current ones. Not a draft: 409 `invoice-not-draft`.
+         */
+        patch: operations["updateInvoice"];
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a draft credit note for an issued invoice (full or some lines) */
+        post: operations["createCreditNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a draft: number, issue and due dates, frozen bill-to
+         * @description 409 `invoice-not-draft`, `invoice-empty`, `credit-exceeds-invoice`, `deposit-not-deductible`, `number-format-clash`.
+         */
+        post: operations["finalizeInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/{id}/payments": {
         parameters: {
             query?: never;
@@ -1146,6 +1386,46 @@ export interface paths {
          * @description Cash, bank transfer, card terminal, cheque or other. The invoice settles in the same transaction (balance, `partially_paid`/`paid`, paidAt). More than the balance (or the share's open amount): 409 `overpayment`; a draft, void invoice or a credit note: 409 `invoice-not-payable`. On a split invoice `shareId` is required. With an Idempotency-Key a retry returns the first answer and records nothing more; the same key with another body is a 422.
          */
         post: operations["recordPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An invoice, deposit invoice or credit note as a PDF
+         * @description Inline, named after its number (`draft-<id>.pdf` before it has one). Drafts carry a DRAFT mark, void invoices VOID. Fonts are embedded (DejaVu Sans): Latin, Greek and Cyrillic names render. Another studio's invoice is a 404.
+         */
+        get: operations["getInvoicePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email an issued invoice with its PDF attached
+         * @description To `to` (default: the invoice's bill-to email; none → 400), with `cc` and an optional `message`. Sets `sentAt` and records `invoice.sent`. With an `Idempotency-Key`, a retry (even a concurrent one) returns the first answer and mails nothing more. A draft → 409 `invoice-not-finalized`.
+         */
+        post: operations["sendInvoice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1171,6 +1451,26 @@ export interface paths {
          * @description Only while nothing is paid on a share (else 409 `shares-locked`).
          */
         delete: operations["deleteInvoiceShares"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void an issued invoice (it keeps its number)
+         * @description 409 `invoice-has-payments` while payments are not refunded.
+         */
+        post: operations["voidInvoice"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1760,7 +2060,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "invoice.sent";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -1802,6 +2102,12 @@ export interface components {
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
+        };
+        BillToDto: {
+            address: string | null;
+            email: string | null;
+            name: string;
+            taxId: string | null;
         };
         BillableLineDto: {
             /** Format: int64 */
@@ -2027,7 +2333,21 @@ export interface components {
              */
             newPassword: string;
         };
+        ClientBalanceDto: {
+            items: components["schemas"]["ClientBalanceItemDto"][];
+        };
+        ClientBalanceItemDto: {
+            currency: string;
+            /** Format: date */
+            oldestOverdueDueDate: string | null;
+            /** Format: int64 */
+            outstandingMinor: number;
+            overdueInvoiceCount: number;
+            /** Format: int64 */
+            overdueMinor: number;
+        };
         ClientDto: {
+            billingAddress: string | null;
             /** @example Owl Records */
             company: string | null;
             /** Format: date-time */
@@ -2044,6 +2364,7 @@ export interface components {
             notes: string | null;
             /** @example +44 20 7946 0000 */
             phone: string | null;
+            taxId: string | null;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -2170,6 +2491,8 @@ export interface components {
             title: string;
         };
         CreateClientDto: {
+            /** @description Printed as the bill-to address on invoices */
+            billingAddress?: string | null;
             company?: string | null;
             /**
              * Format: email
@@ -2180,6 +2503,15 @@ export interface components {
             name: string;
             notes?: string | null;
             phone?: string | null;
+            /** @description VAT or other tax id, printed on invoices */
+            taxId?: string | null;
+        };
+        CreateCreditNoteDto: {
+            /** @description Copy every line of the invoice */
+            full?: boolean;
+            lines?: components["schemas"]["LineInputDto"][];
+            /** @description Why the invoice is credited (stored as the notes) */
+            reason?: string | null;
         };
         CreateDeliverableDto: {
             /** @example Track 3 — mix */
@@ -2189,6 +2521,27 @@ export interface components {
              * @description A track of the same project
              */
             trackId?: string | null;
+        };
+        CreateDepositDto: {
+            /**
+             * Format: int64
+             * @description A fixed amount (exclusive of tax unless the rate is inclusive); or give percent
+             */
+            amountMinor?: number;
+            /** Format: uuid */
+            bookingId?: string | null;
+            /** Format: uuid */
+            clientId: string;
+            currency?: string;
+            /**
+             * @description Percent of the booking's billable total (needs bookingId)
+             * @example 30
+             */
+            percent?: string;
+            /** Format: uuid */
+            projectId?: string | null;
+            /** Format: uuid */
+            taxRateId?: string | null;
         };
         CreateEquipmentDto: {
             /** @example Microphone */
@@ -2225,6 +2578,32 @@ export interface components {
             email: string;
             /** @description Only an owner may invite an owner */
             role: components["schemas"]["Role"];
+        };
+        CreateInvoiceDto: {
+            /**
+             * Format: uuid
+             * @description A deposit invoice: the booking it secures
+             */
+            bookingId?: string | null;
+            /** Format: uuid */
+            clientId: string;
+            /** @description ISO 4217; default: the studio's currency */
+            currency?: string;
+            /** @description Issued deposit invoices of the same client and currency to deduct */
+            depositInvoiceIds?: string[];
+            /** Format: date */
+            dueDate?: string | null;
+            /**
+             * @default invoice
+             * @enum {string}
+             */
+            kind: "invoice" | "deposit";
+            lines?: components["schemas"]["LineInputDto"][];
+            notes?: string | null;
+            poNumber?: string | null;
+            /** Format: uuid */
+            projectId?: string | null;
+            terms?: string | null;
         };
         CreateProjectDto: {
             /** @description null: no budget */
@@ -2399,6 +2778,17 @@ export interface components {
             /** @description Its role; it never acts above its creator's current role */
             role: components["schemas"]["Role"];
         };
+        CreditNoteRefDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issueDate: string | null;
+            number: string | null;
+            /** @enum {string} */
+            status: "draft" | "sent" | "partially_paid" | "paid" | "void";
+            /** Format: int64 */
+            totalMinor: number;
+        };
         CustomShareDto: {
             /** Format: int64 */
             amountMinor: number;
@@ -2425,6 +2815,20 @@ export interface components {
         DecideVersionDto: {
             /** @description Kept with the decision (the version's decisionNote), and in its event and audit entry */
             note?: string | null;
+        };
+        DeductedDepositDto: {
+            /** Format: uuid */
+            depositInvoiceId: string;
+            /** Format: int64 */
+            grossMinor: number;
+            /** Format: date */
+            issueDate: string | null;
+            /** Format: int64 */
+            netMinor: number;
+            number: string | null;
+            ratePercent: string;
+            /** Format: int64 */
+            taxMinor: number;
         };
         DeliverableDetailDto: {
             /** Format: date-time */
@@ -2657,6 +3061,21 @@ export interface components {
              */
             file: string;
         };
+        FinalizeInvoiceDto: {
+            /**
+             * Format: date
+             * @description Default: today in the studio's time zone
+             */
+            issueDate?: string;
+        };
+        FromBookingsDto: {
+            bookingIds: string[];
+            /**
+             * Format: uuid
+             * @description Omitted: the studio's default rate; null: no tax
+             */
+            taxRateId?: string | null;
+        };
         HealthDto: {
             /**
              * @example ok
@@ -2687,6 +3106,226 @@ export interface components {
             items: components["schemas"]["InviteDto"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        InvoiceClientRefDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        InvoiceDto: {
+            /**
+             * Format: int64
+             * @description total − deposits − credited
+             */
+            amountDueMinor: number;
+            /** Format: int64 */
+            balanceMinor: number;
+            billTo: components["schemas"]["BillToDto"];
+            /** Format: uuid */
+            bookingId: string | null;
+            byRate: components["schemas"]["TaxBreakdownDto"][];
+            client: components["schemas"]["InvoiceClientRefDto"];
+            /** Format: date-time */
+            createdAt: string;
+            creditNotes: components["schemas"]["CreditNoteRefDto"][];
+            creditedInvoice: components["schemas"]["InvoiceRefDto"] | null;
+            /** Format: int64 */
+            creditedMinor: number;
+            currency: string;
+            deposits: components["schemas"]["DeductedDepositDto"][];
+            /** Format: int64 */
+            depositsMinor: number;
+            /** Format: date */
+            dueDate: string | null;
+            /** Format: date-time */
+            finalizedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issueDate: string | null;
+            /** @enum {string} */
+            kind: "invoice" | "deposit" | "credit_note";
+            lines: components["schemas"]["InvoiceLineDto"][];
+            notes: string | null;
+            /** @description Assigned at finalization; null for a draft */
+            number: string | null;
+            /** @description Issued, a balance open and the due date before today (studio's time zone) */
+            overdue: boolean;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: int64 */
+            paidMinor: number;
+            payments: components["schemas"]["InvoicePaymentDto"][];
+            poNumber: string | null;
+            /** Format: uuid */
+            projectId: string | null;
+            /** Format: date-time */
+            sentAt: string | null;
+            shares: components["schemas"]["InvoiceShareDto"][];
+            /** @enum {string} */
+            status: "draft" | "sent" | "partially_paid" | "paid" | "void";
+            /** Format: int64 */
+            subtotalMinor: number;
+            /** Format: int64 */
+            taxMinor: number;
+            terms: string | null;
+            /** Format: int64 */
+            totalMinor: number;
+            /** Format: date-time */
+            updatedAt: string;
+            voidReason: string | null;
+            /** Format: date-time */
+            voidedAt: string | null;
+        };
+        InvoiceLineDto: {
+            /** Format: uuid */
+            bookingId: string | null;
+            description: string;
+            /** Format: int64 */
+            discountMinor: number;
+            /** Format: int64 */
+            grossMinor: number;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "manual" | "room" | "engineer" | "equipment" | "deposit";
+            /** Format: int64 */
+            netMinor: number;
+            position: number;
+            /** @example 2.5 */
+            quantity: string;
+            taxInclusive: boolean;
+            /** Format: int64 */
+            taxMinor: number;
+            taxName: string | null;
+            /** Format: uuid */
+            taxRateId: string | null;
+            /** @example 20 */
+            taxRatePercent: string;
+            unit: string | null;
+            /** Format: int64 */
+            unitPriceMinor: number;
+        };
+        InvoiceListDto: {
+            items: components["schemas"]["InvoiceSummaryDto"][];
+            nextCursor: string | null;
+            /** Format: int32 */
+            total: number;
+        };
+        InvoicePaymentDto: {
+            /** Format: int64 */
+            amountMinor: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            disputed: boolean;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceId: string;
+            /** @enum {string} */
+            method: "cash" | "bank_transfer" | "card_terminal" | "cheque" | "stripe" | "other";
+            note: string | null;
+            /** Format: date */
+            receivedOn: string;
+            /** Format: uuid */
+            recordedBy: string | null;
+            reference: string | null;
+            /** Format: int64 */
+            refundedMinor: number;
+            /** Format: uuid */
+            shareId: string | null;
+        };
+        InvoicePreviewDto: {
+            /** Format: int64 */
+            amountDueMinor: number;
+            byRate: components["schemas"]["TaxBreakdownDto"][];
+            /** Format: int64 */
+            depositsMinor: number;
+            lines: components["schemas"]["PreviewLineDto"][];
+            /** Format: int64 */
+            subtotalMinor: number;
+            /** Format: int64 */
+            taxMinor: number;
+            /** Format: int64 */
+            totalMinor: number;
+        };
+        InvoiceRefDto: {
+            /** Format: uuid */
+            id: string;
+            number: string | null;
+        };
+        InvoiceShareDto: {
+            /** Format: int64 */
+            amountMinor: number;
+            /** @description Online payment of this share is possible (decided by the Stripe part; false here) */
+            checkoutAvailable: boolean;
+            /** Format: uuid */
+            id: string;
+            paid: boolean;
+            /** Format: int64 */
+            paidMinor: number;
+            payerEmail: string | null;
+            payerName: string;
+            position: number;
+        };
+        InvoiceSummaryDto: {
+            /** Format: int64 */
+            balanceMinor: number;
+            client: components["schemas"]["InvoiceClientRefDto"];
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: date */
+            dueDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issueDate: string | null;
+            /** @enum {string} */
+            kind: "invoice" | "deposit" | "credit_note";
+            /** @description Assigned at finalization; null for a draft */
+            number: string | null;
+            /** @description Issued, a balance open and the due date before today (studio's time zone) */
+            overdue: boolean;
+            /** Format: uuid */
+            projectId: string | null;
+            /** @enum {string} */
+            status: "draft" | "sent" | "partially_paid" | "paid" | "void";
+            /** Format: int64 */
+            totalMinor: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LineInputDto: {
+            /** Format: uuid */
+            bookingId?: string | null;
+            /** @example Mixing, 3 songs */
+            description: string;
+            /**
+             * Format: int64
+             * @description At most quantity × unitPriceMinor
+             */
+            discountMinor?: number;
+            /**
+             * @default manual
+             * @enum {string}
+             */
+            kind: "manual" | "room" | "engineer" | "equipment";
+            /**
+             * @description Decimal text, 0 to 999999999, at most 3 decimals
+             * @example 2.5
+             */
+            quantity: string;
+            /**
+             * Format: uuid
+             * @description Omitted: the studio's default rate, if any; null: no tax
+             */
+            taxRateId?: string | null;
+            /** @example hour */
+            unit?: string | null;
+            /** Format: int64 */
+            unitPriceMinor: number;
         };
         LoginDto: {
             /**
@@ -2869,6 +3508,20 @@ export interface components {
          * @enum {string}
          */
         PeaksStatus: "none" | "pending" | "ready" | "failed";
+        PreviewInvoiceDto: {
+            currency: string;
+            /** @description Issued deposit invoices of the same client and currency to deduct */
+            depositInvoiceIds?: string[];
+            lines?: components["schemas"]["LineInputDto"][];
+        };
+        PreviewLineDto: {
+            /** Format: int64 */
+            grossMinor: number;
+            /** Format: int64 */
+            netMinor: number;
+            /** Format: int64 */
+            taxMinor: number;
+        };
         ProblemDto: {
             /** @example The request body is invalid. */
             detail: string;
@@ -3205,6 +3858,18 @@ export interface components {
              */
             tracks: string[];
         };
+        SendInvoiceDto: {
+            cc?: string[];
+            /** @description A personal note put at the top of the email */
+            message?: string;
+            /** @description Recipients; default: the invoice's bill-to email (400 when it has none) */
+            to?: string[];
+        };
+        SendInvoiceResultDto: {
+            /** Format: date-time */
+            sentAt: string;
+            to: string[];
+        };
         SessionDto: {
             /** @example Chrome 131 */
             browser: string | null;
@@ -3329,6 +3994,14 @@ export interface components {
              * @description A studio you are a member of
              */
             organizationId: string;
+        };
+        TaxBreakdownDto: {
+            /** Format: int64 */
+            netMinor: number;
+            /** @example 20 */
+            ratePercent: string;
+            /** Format: int64 */
+            taxMinor: number;
         };
         TaxRateDto: {
             /**
@@ -3480,6 +4153,8 @@ export interface components {
             title?: string;
         };
         UpdateClientDto: {
+            /** @description Printed as the bill-to address on invoices */
+            billingAddress?: string | null;
             company?: string | null;
             /**
              * Format: email
@@ -3490,6 +4165,8 @@ export interface components {
             name?: string;
             notes?: string | null;
             phone?: string | null;
+            /** @description VAT or other tax id, printed on invoices */
+            taxId?: string | null;
         };
         UpdateDeliverableDto: {
             title?: string;
@@ -3525,6 +4202,32 @@ export interface components {
             serialNumber?: string | null;
             /** @default available */
             status: components["schemas"]["EquipmentStatus"];
+        };
+        UpdateInvoiceDto: {
+            /**
+             * Format: uuid
+             * @description A deposit invoice: the booking it secures
+             */
+            bookingId?: string | null;
+            /** Format: uuid */
+            clientId?: string;
+            /** @description ISO 4217; default: the studio's currency */
+            currency?: string;
+            /** @description Issued deposit invoices of the same client and currency to deduct */
+            depositInvoiceIds?: string[];
+            /** Format: date */
+            dueDate?: string | null;
+            /**
+             * @default invoice
+             * @enum {string}
+             */
+            kind: "invoice" | "deposit";
+            lines?: components["schemas"]["LineInputDto"][];
+            notes?: string | null;
+            poNumber?: string | null;
+            /** Format: uuid */
+            projectId?: string | null;
+            terms?: string | null;
         };
         UpdateMemberDto: {
             /** @description Only an owner may grant or take away `owner`; the last owner keeps it */
@@ -3719,6 +4422,9 @@ export interface components {
         };
         /** @enum {string} */
         VersionStatus: "awaiting_review" | "changes_requested" | "approved";
+        VoidInvoiceDto: {
+            reason: string;
+        };
         WorkingHoursDto: {
             /** Format: uuid */
             userId: string;
@@ -5444,6 +6150,76 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getClientBalance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientBalanceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getClientStatement: {
+        parameters: {
+            query?: {
+                /** @description First day (inclusive) */
+                from?: string;
+                /** @description Last day (inclusive); not before `from` */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     deleteReviewComment: {
         parameters: {
             query?: never;
@@ -6155,6 +6931,108 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    exportCreditNotes: {
+        parameters: {
+            query?: {
+                /** @description First day (inclusive) */
+                from?: string;
+                /** @description Last day (inclusive); not before `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    exportInvoices: {
+        parameters: {
+            query?: {
+                /** @description First day (inclusive) */
+                from?: string;
+                /** @description Last day (inclusive); not before `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    exportPayments: {
+        parameters: {
+            query?: {
+                /** @description First day (inclusive) */
+                from?: string;
+                /** @description Last day (inclusive); not before `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getStorageUsage: {
         parameters: {
             query?: never;
@@ -6477,6 +7355,370 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listInvoices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Repeat or separate with commas */
+                status?: ("draft" | "sent" | "partially_paid" | "paid" | "void")[];
+                kind?: "invoice" | "deposit" | "credit_note";
+                clientId?: string;
+                projectId?: string;
+                overdue?: "true" | "false";
+                /** @description Matches the number or the client name (case-insensitive) */
+                q?: string;
+                issuedFrom?: string;
+                issuedTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvoiceDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDepositInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDepositDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createInvoiceFromBookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromBookingsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    previewInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePreviewDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createCreditNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCreditNoteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    finalizeInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinalizeInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     recordPayment: {
         parameters: {
             query?: never;
@@ -6504,6 +7746,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getInvoicePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    sendInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) up to 255 characters: a retry with the same key and body returns the first answer instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendInvoiceResultDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6579,6 +7897,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    voidInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

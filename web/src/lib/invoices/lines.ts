@@ -38,7 +38,8 @@ export function lineFromInvoice(line: InvoiceLine, exponent: number, locale: str
 		unitPrice: formatMoneyInput(line.unitPriceMinor, exponent, locale),
 		discount: line.discountMinor ? formatMoneyInput(line.discountMinor, exponent, locale) : '',
 		taxRateId: line.taxRateId ?? '',
-		kind: line.kind,
+		// A deposit invoice's line is written as a manual one: the API takes only these kinds as input.
+		kind: line.kind === 'deposit' ? 'manual' : line.kind,
 		bookingId: line.bookingId
 	};
 }

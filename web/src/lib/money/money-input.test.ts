@@ -27,8 +27,9 @@ describe('parseMoneyInput', () => {
 		expect(minor('1,234.56', 2)).toBe(123456);
 		expect(minor('1.234,56', 2)).toBe(123456);
 		expect(minor('1.234.567,89', 2)).toBe(123456789);
-		expect(minor('1,500', 2)).toBe(150000);
-		expect(minor('19.999', 2)).toBe(1999900); // three digits after one separator group thousands
+		expect(minor('1,500', 2)).toBe(150); // one separator is the decimal one: never a silent ×1000
+		expect(minor('19.999', 2)).toBe('too-many-decimals');
+		expect(minor('10.005', 2)).toBe('too-many-decimals');
 		expect(minor('19.9999', 2)).toBe('too-many-decimals');
 		expect(minor('0.005', 2)).toBe('too-many-decimals'); // "0" before it: not a thousands group
 		// Floats would get these wrong (0.29 * 100 = 28.999999999999996).

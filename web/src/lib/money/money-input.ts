@@ -17,9 +17,9 @@ const GROUPING = /[\s\u00a0\u202f'’_]/g;
 /**
  * Reads "1234.5", "1 234,50", "1,234.50", "1.234,50" or "1,500" as an amount of the currency whose
  * minor unit is 10^-exponent. The decimal separator is "." or ",": when both appear the last one
- * is it; one that appears several times groups digits; a single one followed by exactly three digits
- * groups thousands unless the currency itself has three decimals ("1,500" is 1500 yen or euros,
- * but 1.5 dinars). Decimals beyond the exponent are refused rather than rounded.
+ * is it; one that appears several times groups digits; a single one is the decimal separator, except
+ * for currencies without decimals where three digits after it group thousands ("1,500" is 1500 yen,
+ * but 1.50 euros and 1.5 dinars). Decimals beyond the exponent are refused rather than rounded.
  */
 export function parseMoneyInput(text: string, exponent: number): ParsedMoney {
 	let t = text.replace(GROUPING, '');
@@ -36,7 +36,9 @@ export function parseMoneyInput(text: string, exponent: number): ParsedMoney {
 		const sep = dots ? '.' : ',';
 		const after = t.slice(t.indexOf(sep) + 1);
 		const before = t.slice(0, t.indexOf(sep));
-		const thousands = after.length === 3 && exponent !== 3 && /^[1-9]\d{0,2}$/.test(before);
+		// Only a currency without decimals reads "1,500" as thousands: elsewhere a mistyped third decimal
+		// would silently become a thousand times the amount.
+		const thousands = after.length === 3 && exponent === 0 && /^[1-9]\d{0,2}$/.test(before);
 		decimal = thousands ? null : sep;
 	}
 	const group = decimal === '.' ? ',' : decimal === ',' ? '.' : null;

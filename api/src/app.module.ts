@@ -42,6 +42,8 @@ import { TaxRatesModule } from './tax-rates/tax-rates.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
 // Issue 11, documents: PDFs (invoices, credit notes, statements), sending invoices, CSV exports.
 import { DocumentsModule } from './documents/documents.module.js';
+// Issue 11, stripe: Connect account, checkout, webhooks.
+import { StripeModule } from './stripe/stripe.module.js';
 
 @Global()
 @Module({})
@@ -95,6 +97,7 @@ export class AppModule {
         PaymentsModule,
         InvoicesModule, // issue 11, invoices
         DocumentsModule, // issue 11, documents
+        StripeModule, // issue 11, stripe
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -10,6 +10,7 @@ import { roleAtLeast, type RouteRule } from '../src/auth/access.decorator.js';
 import { AccessRulesCheck, type DeclaredRoute, declaredRoutes } from '../src/auth/access-rules.check.js';
 import type { Role } from '../src/control/membership.entity.js';
 import { insertComment, insertDeliverable, insertProject, insertReviewChain } from './support/review-fixtures.js';
+import { insertIssuedInvoice } from './support/stripe-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -194,6 +195,8 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/files/:id/content': () => matrixFile(),
     '/api/v1/files/:id/peaks': () => matrixFile(), // issue 10, peaks
     '/api/v1/bookings/:id': () => matrixBooking('confirmed'),
+    // Issue 11, stripe: an issued invoice of studio A (this app has no Stripe key: checkout is 409 online-payment-off for everyone allowed).
+    '/api/v1/invoices/:id/checkout': async () => (await insertIssuedInvoice(await reviews())).invoiceId,
     '/api/v1/bookings/:id/summary': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/cancel': () => matrixBooking('confirmed'),
     '/api/v1/bookings/:id/check-in': () => matrixBooking('confirmed'),

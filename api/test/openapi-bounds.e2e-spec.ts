@@ -38,6 +38,7 @@ describe('openapi.json bounds hold on the real API', () => {
     register: () => newStudio(),
     login: () => credentials,
     createClient: () => ({ name: 'Bounded' }),
+    createCheckout: () => ({}), // issue 11, stripe
     updateClient: () => ({ name: 'Bounded' }),
     verifyEmail: () => ({ token: 'x' }),
     // Issue 7, accounts-mail.

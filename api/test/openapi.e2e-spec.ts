@@ -50,6 +50,9 @@ describe('openapi.json', () => {
         'uploadProjectFile', 'listProjectFiles', 'uploadBookingFile', 'listBookingFiles', 'getStorageUsage', 'getFile', 'getFileContent', 'deleteFile',
         // Issue 10, peaks.
         'getFilePeaks',
+        // Issue 11, stripe.
+        'getStripeConnection', 'connectStripe', 'refreshStripeConnection', 'disconnectStripe', 'createCheckout',
+        'receiveStripePlatformEvent', 'receiveStripeConnectEvent',
       ].sort(),
     );
   });
@@ -69,7 +72,7 @@ describe('openapi.json contract', () => {
   it('declares a server and the security of every operation: [] exactly on the @Public() ones, API keys where the rule admits them', () => {
     expect(spec.servers).toEqual([expect.objectContaining({ url: '/', 'x-internal': false })]);
     const publicOps = operations(spec).filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map(({ op }) => op.operationId);
-    expect(publicOps.sort()).toEqual(['acceptInvite', 'confirmPasswordReset', 'getCalendarFeed', 'live', 'login', 'ready', 'register', 'requestPasswordReset', 'session', 'verifyEmail']);
+    expect(publicOps.sort()).toEqual(['acceptInvite', 'confirmPasswordReset', 'getCalendarFeed', 'live', 'login', 'ready', 'receiveStripeConnectEvent', 'receiveStripePlatformEvent', 'register', 'requestPasswordReset', 'session', 'verifyEmail']);
     const sessionOnly = [
       'changePassword', 'createApiKey', 'createInvite', 'deleteApiKey', 'deleteInvite', 'deleteMember', 'endSession', 'listOrganizations', 'listSessions',
       'logout', 'me', 'resendVerification', 'signOutOtherSessions', 'switchOrganization', 'updateMember',

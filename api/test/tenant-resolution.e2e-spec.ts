@@ -419,6 +419,18 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     expect((await t.http().get(`/api/v1/files/${bFile}/peaks`).set('cookie', b.cookie).expect(200)).body).toMatchObject({ status: 'ready', peaks: [0.5] });
   });
 
+  // Issue 11, stripe: the connection is read from the session's studio, whatever names B (B has a connected account).
+  it("stripe connection: the caller's studio only, however another studio is named", async () => {
+    await t.control.query(`INSERT INTO stripe_accounts (account_id, organization_id, status, charges_enabled) VALUES ($1, $2, 'active', true)`, [
+      `acct_resolution_${b.organizationId.slice(0, 8)}`,
+      b.organizationId,
+    ]);
+    const res = await spoof(t.http().get(withTenantQuery('/api/v1/stripe/connection')), a.cookie).expect(200);
+    expect(res.body).toMatchObject({ status: 'none', accountId: null });
+    await spoof(t.http().delete(withTenantQuery('/api/v1/stripe/connection')), a.cookie).expect(404);
+    expect((await t.http().get('/api/v1/stripe/connection').set('cookie', b.cookie).expect(200)).body).toMatchObject({ status: 'active' });
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
@@ -439,7 +451,11 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // Public: the studio comes from the feed key and its token must be found in that studio (test/calendar-feeds.e2e-spec.ts).
       '/api/v1/calendar-feeds/{feedKey}',
       // Issue 10, peaks: its own case above.
-      '/api/v1/files/{id}/peaks'];
+      '/api/v1/files/{id}/peaks',
+      // Issue 11, stripe: the connection (its own case above); checkout of another studio's invoice is a 404 and
+      // webhooks are public, routed by the event's connected account (test/stripe-checkout and stripe-webhooks e2e specs).
+      '/api/v1/stripe/connection', '/api/v1/stripe/connection/refresh', '/api/v1/invoices/{id}/checkout',
+      '/api/v1/webhooks/stripe', '/api/v1/webhooks/stripe/connect'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

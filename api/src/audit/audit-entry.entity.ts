@@ -86,6 +86,13 @@ export const AUDIT_ACTIONS = [
   'invoice.late_notice_sent',
   // Issue 11, documents: an invoice emailed to the client.
   'invoice.sent',
+  // Issue 11, stripe: the studio's connected account, checkout links, and what Stripe's webhooks recorded.
+  'stripe.connection_started',
+  'stripe.disconnected',
+  'stripe.checkout_created',
+  'stripe.payment_received',
+  'stripe.refund_recorded',
+  'stripe.dispute_opened',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -122,6 +129,10 @@ export const AUDIT_TARGET_TYPES = [
   // Issue 11, invoices (deposit invoices and credit notes too).
   // Issue 11, documents (also the invoices helper's).
   'invoice',
+  // Issue 11, stripe.
+  'stripe_account',
+  'invoice',
+  'payment',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findUnsafeInput, UNSAFE_INPUT_MESSAGES } from './input-safety.js';
 import { ValidationProblem } from './problem.js';
 
@@ -15,6 +15,9 @@ export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // Issue 11, stripe: a webhook's signature covers the exact bytes sent, so routes marked @KeepRawBody()
+    // also get the text as received (the one place bodies are read: no second parser, no other route).
+    if ((request.routeOptions.config as { rawBody?: boolean } | undefined)?.rawBody) (request as RawBodyRequest).rawBody = body as string;
     parseJson(request, body as string, (err, parsed) => {
       if (err) return done(err, undefined);
       const unsafe = findUnsafeInput(parsed);
@@ -24,6 +27,9 @@ export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
     });
   });
 }
+
+/** Issue 11, stripe: a request whose route keeps its raw JSON text (see KeepRawBody in api/src/stripe/raw-body.ts). */
+export type RawBodyRequest = FastifyRequest & { rawBody?: string };
 
 /**
  * Query values and path parameters reach SQL too (`?q=%00` was a 500): the same text rule, for every

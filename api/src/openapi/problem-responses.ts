@@ -17,6 +17,7 @@ export const PROBLEM_RESPONSES: Record<number, { name: string; description: stri
   422: { name: 'UnprocessableContent', description: 'The Idempotency-Key was already used with a different request body' },
   429: { name: 'TooManyRequests', description: 'Rate limited; retry after Retry-After seconds' },
   500: { name: 'InternalServerError', description: 'An unexpected error (a bug); logged under the requestId, never with a stack trace in the body' },
+  502: { name: 'BadGateway', description: 'Stripe could not be reached or refused the call (issue 11, stripe); nothing was changed, try again' },
   503: { name: 'ServiceUnavailable', description: 'A database is unavailable or busy; retry after Retry-After seconds' },
 };
 

@@ -36,6 +36,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('reviews', 'Deliverables of a project, their versions, review decisions with counted revision rounds, and time-stamped review comments')
     // Issue 10, files.
     .addTag('files', 'Uploads to projects, tracks and bookings (streamed, type sniffed, SHA-256), downloads with Range and ETag, storage usage')
+    // Issue 11, stripe.
+    .addTag('stripe', "Online payment: the studio's connected Stripe account, checkout links for invoices and shares, Stripe's signed webhooks")
     .addCookieAuth('rsm_session', { type: 'apiKey', in: 'cookie', name: 'rsm_session', description: '`__Host-rsm_session` when served over HTTPS' })
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An API key as `Bearer rsm_live_<prefix>_<secret>` (an opaque secret, not a JWT): acts with its role in its studio' },

@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { ValidationProblem } from '../common/problem.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Invoice } from '../invoices/invoice.entity.js';
+import { percentOf } from '../money/money.js';
+import { InvoiceShare } from '../payments/invoice-share.entity.js';
+import { TenantConnection } from '../tenancy/tenant-connection.js';
+import type { CheckoutDto, CreateCheckoutDto } from './dto/stripe.dto.js';
+import { callStripe } from './stripe-calls.js';
+import { STRIPE_CLIENT, type StripeClient } from './stripe-client.js';
+import { StripeConnectionService } from './stripe-connection.service.js';
+import { invoiceNotFound, invoiceNotPayable, onlinePaymentOff, stripeNotConnected } from './stripe-problems.js';
+
+/** What a checkout asks the payer for: the invoice's balance, or one share's open amount. */
+interface CheckoutTarget {
+  invoice: Invoice;
+  share: InvoiceShare | null;
+  amountMinor: number;
+}
+
+/**
+ * Checkout Sessions that pay an issued invoice (or deposit invoice, or one share) by card: a direct
+ * charge on the studio's connected account (`stripeAccount`), with the platform's optional fee. The
+ * money is recorded only when Stripe's webhook says it was paid (stripe-webhook-effects.ts).
+ */
+@Injectable()
+export class CheckoutService {
+  constructor(
+    @Inject(STRIPE_CLIENT) private readonly stripe: StripeClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tenant: TenantConnection,
+    private readonly connection: StripeConnectionService,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async create(invoiceId: string, dto: CreateCheckoutDto, appOrigin: string): Promise<CheckoutDto> {
+    // Off for the whole installation: said first, whatever the invoice (it reveals nothing about it).
+    const stripe = this.stripe;
+    if (!stripe) throw onlinePaymentOff();
+    const organizationId = this.tenant.tenantId;
+    const { invoice, share, amountMinor } = await this.tenant.run((m) => this.target(m, invoiceId, dto.shareId));
+    const account = await this.connection.liveAccount(organizationId);
+    if (!account?.chargesEnabled) throw stripeNotConnected();
+
+    const fee = percentOf(amountMinor, this.config.stripe.platformFeePercent);
+    const metadata = { organizationId, invoiceId, shareId: share?.id ?? '' };
+    const label = invoice.kind === 'deposit' ? 'Deposit invoice' : 'Invoice';
+    const params = {
+      mode: 'payment' as const,
+      client_reference_id: invoiceId,
+      customer_email: share?.payerEmail ?? invoice.billToEmail ?? undefined,
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: invoice.currency.toLowerCase(),
+            unit_amount: amountMinor,
+            product_data: { name: share ? `${label} ${invoice.number} — ${share.payerName}` : `${label} ${invoice.number}` },
+          },
+        },
+      ],
+      metadata,
+      payment_intent_data: { metadata, ...(fee > 0 ? { application_fee_amount: fee } : {}) },
+      success_url: `${appOrigin}/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${appOrigin}/checkout/cancelled`,
+    };
+    // One key per (invoice, share, amount): a retried or doubled click gets the same session; a new amount
+    // (after a partial payment) a new one. A session that is no longer open (expired) is not handed out again.
+    const key = `rsm-checkout-${invoiceId}-${share?.id ?? 'balance'}-${amountMinor}`;
+    let session = await callStripe('create the checkout session', () => stripe.checkout.sessions.create(params, { stripeAccount: account.accountId, idempotencyKey: key }));
+    if (session.status !== 'open') {
+      const stale = session.id;
+      session = await callStripe('create the checkout session', () =>
+        stripe.checkout.sessions.create(params, { stripeAccount: account.accountId, idempotencyKey: `${key}-after-${stale}` }),
+      );
+    }
+    if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL`);
+    const url = session.url;
+
+    await this.tenant.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO checkout_sessions (id, invoice_id, share_id, amount_minor, currency, status, url, stripe_account_id, expires_at)
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, to_timestamp($8)) ON CONFLICT (id) DO NOTHING`,
+        [session.id, invoiceId, share?.id ?? null, amountMinor, invoice.currency, url, account.accountId, session.expires_at],
+      );
+      await this.audit.record(m, {
+        action: 'stripe.checkout_created',
+        targetType: 'invoice',
+        targetId: invoiceId,
+        details: { sessionId: session.id, shareId: share?.id ?? null, amountMinor, currency: invoice.currency },
+      });
+    });
+    return { url, sessionId: session.id, amountMinor };
+  }
+
+  private async target(m: import('typeorm').EntityManager, invoiceId: string, shareId: string | undefined): Promise<CheckoutTarget> {
+    const invoice = await m.getRepository(Invoice).findOne({ where: { id: invoiceId } });
+    if (!invoice) throw invoiceNotFound();
+    if (invoice.kind === 'credit_note' || !['sent', 'partially_paid'].includes(invoice.status)) {
+      throw invoiceNotPayable(`Only an issued invoice with something left to pay can be paid online (this one is ${invoice.kind === 'credit_note' ? 'a credit note' : invoice.status}).`);
+    }
+    const shares = await m.getRepository(InvoiceShare).find({ where: { invoiceId }, order: { position: 'ASC' } });
+    if (shareId !== undefined) {
+      const share = shares.find((s) => s.id === shareId);
+      if (!share) throw new ValidationProblem([{ field: 'shareId', messages: ['shareId is not a share of this invoice'] }]);
+      const open = share.amountMinor - share.paidMinor;
+      if (open <= 0) throw invoiceNotPayable('This share is already paid.');
+      return { invoice, share, amountMinor: Math.min(open, invoice.balanceMinor) };
+    }
+    if (shares.length > 0) throw new ValidationProblem([{ field: 'shareId', messages: ['shareId is required: this invoice is split into shares, each paid on its own'] }]);
+    if (invoice.balanceMinor <= 0) throw invoiceNotPayable('Nothing is left to pay on this invoice.');
+    return { invoice, share: null, amountMinor: invoice.balanceMinor };
+  }
+}

@@ -1,0 +1,191 @@
+import type { StripeFake } from '@rsm/stripe-fake';
+import type pg from 'pg';
+import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { connectStripe, createStripeTestApp, insertIssuedInvoice, insertShares, payOnHostedPage } from './support/stripe-fixtures.js';
+
+/**
+ * Issue 11, stripe: the whole flow against the local Stripe server (tools/stripe-fake) on a free port —
+ * connect the studio's account through the onboarding page, an issued invoice, POST checkout, the payer
+ * presses Pay on the hosted page (over HTTP), the fake's signed webhook reaches the API, the invoice is
+ * paid. Real PostgreSQL, real HTTP both ways, real signatures.
+ */
+describe('Stripe Connect checkout (against the local Stripe server)', () => {
+  let t: TestApp;
+  let fake: StripeFake;
+  let close: () => Promise<void>;
+  let a: Awaited<ReturnType<typeof registerStudio>>;
+  let db: pg.Client;
+  let accountId: string;
+
+  beforeAll(async () => {
+    ({ t, fake, close } = await createStripeTestApp({ STRIPE_PLATFORM_FEE_PERCENT: '1.5' }));
+    a = await registerStudio(t, 'Checkout A');
+    db = await connectTenantDatabase(t, a.organizationId);
+  });
+  afterAll(async () => {
+    await db.end();
+    await close();
+  });
+
+  const count = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+  const invoiceRow = async (id: string) => (await db.query(`SELECT status, paid_minor, balance_minor, paid_at FROM invoices WHERE id = $1`, [id])).rows[0];
+
+  it('connects the studio: onboarding link, the fake onboarding page, account.updated → active', async () => {
+    expect((await t.http().get('/api/v1/stripe/connection').set('cookie', a.cookie).expect(200)).body).toEqual({
+      enabled: true,
+      status: 'none',
+      accountId: null,
+      chargesEnabled: false,
+      payoutsEnabled: false,
+      detailsSubmitted: false,
+    });
+    accountId = await connectStripe(t, a.cookie);
+    expect(accountId).toMatch(/^acct_/);
+    const { rows } = await t.control.query(`SELECT organization_id, status, charges_enabled, payouts_enabled, details_submitted FROM stripe_accounts WHERE account_id = $1`, [accountId]);
+    expect(rows).toEqual([{ organization_id: a.organizationId, status: 'active', charges_enabled: true, payouts_enabled: true, details_submitted: true }]);
+    // Connecting again continues with the same account (a new link, no second account).
+    await t.http().post('/api/v1/stripe/connection').set('cookie', a.cookie).expect(201);
+    expect((await t.control.query(`SELECT count(*)::int AS n FROM stripe_accounts WHERE organization_id = $1`, [a.organizationId])).rows[0].n).toBe(1);
+    expect((await t.http().post('/api/v1/stripe/connection/refresh').set('cookie', a.cookie).expect(200)).body).toMatchObject({ status: 'active', accountId });
+  });
+
+  it('pays an issued invoice end to end: checkout → Pay on the hosted page → signed webhook → paid, one payment, event stored, outbox', async () => {
+    const { invoiceId, totalMinor } = await insertIssuedInvoice(db);
+    const res = await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(201);
+    expect(res.body).toEqual({ url: expect.stringMatching(new RegExp(`^${fake.url}/checkout/cs_test_`)), sessionId: expect.stringMatching(/^cs_test_/), amountMinor: totalMinor });
+    // A second click is the same session (idempotency key per invoice, share and amount).
+    expect((await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(201)).body.sessionId).toBe(res.body.sessionId);
+    // A direct charge on the studio's account, with the platform fee (1.5 %) and the routing metadata.
+    const intentData = fake.events.length;
+    expect((await db.query(`SELECT status, amount_minor, stripe_account_id FROM checkout_sessions WHERE id = $1`, [res.body.sessionId])).rows).toEqual([
+      { status: 'open', amount_minor: String(totalMinor), stripe_account_id: accountId },
+    ]);
+
+    const paid = await payOnHostedPage(res.body.url);
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toContain(`/checkout/complete?session_id=${res.body.sessionId}`);
+    const delivered = fake.deliveries.filter((d) => fake.events.slice(intentData).some((e) => e.id === d.eventId));
+    expect(delivered.map((d) => [d.type, d.status])).toEqual([
+      ['checkout.session.completed', 200],
+      ['payment_intent.succeeded', 200],
+    ]);
+
+    expect(await invoiceRow(invoiceId)).toMatchObject({ status: 'paid', paid_minor: String(totalMinor), balance_minor: '0' });
+    const payments = (await db.query(`SELECT amount_minor, currency, method, stripe_payment_intent_id, stripe_charge_id, share_id FROM payments WHERE invoice_id = $1`, [invoiceId])).rows;
+    const intent = fake.events.find((e) => e.type === 'payment_intent.succeeded' && e.account === accountId && e.data.object.metadata.invoiceId === invoiceId)!.data.object;
+    expect(intent.application_fee_amount).toBe(Math.round(totalMinor * 0.015));
+    expect(payments).toEqual([{ amount_minor: String(totalMinor), currency: 'EUR', method: 'stripe', stripe_payment_intent_id: intent.id, stripe_charge_id: intent.latest_charge, share_id: null }]);
+    const events = (await db.query(`SELECT type FROM stripe_events ORDER BY processed_at`)).rows.map((r) => r.type);
+    expect(events).toEqual(expect.arrayContaining(['checkout.session.completed', 'payment_intent.succeeded']));
+    const outbox = (await db.query(`SELECT type, payload FROM outbox WHERE payload->>'invoiceId' = $1 ORDER BY id`, [invoiceId])).rows;
+    expect(outbox.map((o) => o.type)).toEqual(['payment.recorded', 'invoice.paid']);
+    expect((await db.query(`SELECT status, payment_intent_id FROM checkout_sessions WHERE id = $1`, [res.body.sessionId])).rows).toEqual([{ status: 'complete', payment_intent_id: intent.id }]);
+    // Paid: no further checkout.
+    const again = await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(409);
+    expect(again.body.type).toBe('https://rsm.dev/problems/invoice-not-payable');
+  });
+
+  it('pays a split invoice share by share: each share paid, the invoice partially paid, then paid', async () => {
+    const { invoiceId, totalMinor } = await insertIssuedInvoice(db, { currency: 'JPY', lines: [{ description: 'Day rate', quantity: '1', unitPriceMinor: 100_001, taxRatePercent: '10', taxInclusive: true }] });
+    const first = Math.floor(totalMinor / 2);
+    const [s1, s2] = await insertShares(db, invoiceId, [first, totalMinor - first]);
+    const missing = await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(400);
+    expect(missing.body.errors).toEqual([{ field: 'shareId', messages: [expect.stringContaining('required')] }]);
+
+    const one = (await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({ shareId: s1 }).expect(201)).body;
+    expect(one.amountMinor).toBe(first);
+    expect((await payOnHostedPage(one.url)).status).toBe(303);
+    expect(await invoiceRow(invoiceId)).toMatchObject({ status: 'partially_paid', paid_minor: String(first), balance_minor: String(totalMinor - first) });
+    expect((await db.query(`SELECT paid_minor FROM invoice_shares WHERE id = $1`, [s1])).rows[0].paid_minor).toBe(String(first));
+    expect((await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({ shareId: s1 }).expect(409)).body.type).toBe(
+      'https://rsm.dev/problems/invoice-not-payable',
+    );
+
+    const two = (await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({ shareId: s2 }).expect(201)).body;
+    expect(two.amountMinor).toBe(totalMinor - first);
+    expect((await payOnHostedPage(two.url)).status).toBe(303);
+    expect(await invoiceRow(invoiceId)).toMatchObject({ status: 'paid', paid_minor: String(totalMinor), balance_minor: '0' });
+    const payments = (await db.query(`SELECT share_id, amount_minor FROM payments WHERE invoice_id = $1 ORDER BY amount_minor`, [invoiceId])).rows;
+    expect(payments.map((p) => p.share_id).sort()).toEqual([s1, s2].sort());
+    expect((await db.query(`SELECT type FROM outbox WHERE payload->>'invoiceId' = $1 ORDER BY id`, [invoiceId])).rows.map((r) => r.type)).toEqual([
+      'payment.recorded',
+      'payment.recorded',
+      'invoice.paid',
+    ]);
+  });
+
+  it('refuses bad input with a problem and writes nothing: bad ids, unknown share, unknown field, drafts, void invoices and credit notes', async () => {
+    const { invoiceId } = await insertIssuedInvoice(db);
+    const before = { sessions: await count('checkout_sessions'), audit: await count('audit_log') };
+    const post = (id: string, body: object) => t.http().post(`/api/v1/invoices/${id}/checkout`).set('cookie', a.cookie).send(body);
+    expect((await post('not-a-uuid', {}).expect(400)).body.errors[0].field).toBe('id');
+    expect((await post(invoiceId, { shareId: 'nope' }).expect(400)).body.errors[0].field).toBe('shareId');
+    expect((await post(invoiceId, { shareId: '00000000-0000-4000-8000-000000000000' }).expect(400)).body.errors[0].field).toBe('shareId');
+    expect((await post(invoiceId, { amountMinor: 1 }).expect(400)).headers['content-type']).toMatch(/^application\/problem\+json/);
+    await post('00000000-0000-4000-8000-000000000000', {}).expect(404);
+    for (const status of ['draft', 'void'] as const) {
+      const other = await insertIssuedInvoice(db, { status });
+      expect((await post(other.invoiceId, {}).expect(409)).body.type).toBe('https://rsm.dev/problems/invoice-not-payable');
+    }
+    expect({ sessions: await count('checkout_sessions'), audit: await count('audit_log') }).toEqual(before);
+  });
+
+  it("another studio's invoice is a 404; a studio without a connected account gets 409 stripe-not-connected", async () => {
+    const b = await registerStudio(t, 'Checkout B');
+    const bDb = await connectTenantDatabase(t, b.organizationId);
+    try {
+      const { invoiceId: aInvoice } = await insertIssuedInvoice(db);
+      const { invoiceId: bInvoice } = await insertIssuedInvoice(bDb);
+      await t.http().post(`/api/v1/invoices/${aInvoice}/checkout`).set('cookie', b.cookie).send({}).expect(404);
+      const res = await t.http().post(`/api/v1/invoices/${bInvoice}/checkout`).set('cookie', b.cookie).send({}).expect(409);
+      expect(res.body.type).toBe('https://rsm.dev/problems/stripe-not-connected');
+      expect((await bDb.query(`SELECT count(*)::int AS n FROM checkout_sessions`)).rows[0].n).toBe(0);
+    } finally {
+      await bDb.end();
+    }
+  });
+
+  it('disconnects: no new checkouts, history kept; reconnecting makes a new account', async () => {
+    const { invoiceId } = await insertIssuedInvoice(db);
+    await t.http().delete('/api/v1/stripe/connection').set('cookie', a.cookie).expect(204);
+    await t.http().delete('/api/v1/stripe/connection').set('cookie', a.cookie).expect(404);
+    expect((await t.http().get('/api/v1/stripe/connection').set('cookie', a.cookie).expect(200)).body).toMatchObject({ enabled: true, status: 'none', accountId: null });
+    expect((await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(409)).body.type).toBe(
+      'https://rsm.dev/problems/stripe-not-connected',
+    );
+    expect((await t.control.query(`SELECT status FROM stripe_accounts WHERE account_id = $1`, [accountId])).rows[0].status).toBe('disconnected');
+    const again = await connectStripe(t, a.cookie);
+    expect(again).not.toBe(accountId);
+    accountId = again;
+  });
+});
+
+describe('online payment off (no STRIPE_SECRET_KEY)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('every online-payment route answers 409 online-payment-off, the connection says enabled: false, and nothing is written', async () => {
+    const a = await registerStudio(t, 'No Stripe');
+    const db = await connectTenantDatabase(t, a.organizationId);
+    try {
+      const { invoiceId } = await insertIssuedInvoice(db);
+      expect((await t.http().get('/api/v1/stripe/connection').set('cookie', a.cookie).expect(200)).body).toMatchObject({ enabled: false, status: 'none' });
+      const off = 'https://rsm.dev/problems/online-payment-off';
+      expect((await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(409)).body.type).toBe(off);
+      expect((await t.http().post('/api/v1/stripe/connection').set('cookie', a.cookie).expect(409)).body.type).toBe(off);
+      expect((await t.http().post('/api/v1/stripe/connection/refresh').set('cookie', a.cookie).expect(409)).body.type).toBe(off);
+      for (const path of ['/api/v1/webhooks/stripe', '/api/v1/webhooks/stripe/connect']) {
+        expect((await t.http().post(path).set('stripe-signature', 't=1,v1=00').send({ id: 'evt_1' }).expect(409)).body.type).toBe(off);
+      }
+      expect((await db.query(`SELECT count(*)::int AS n FROM checkout_sessions`)).rows[0].n).toBe(0);
+      expect((await t.control.query(`SELECT count(*)::int AS n FROM stripe_accounts`)).rows[0].n).toBe(0);
+    } finally {
+      await db.end();
+    }
+  });
+});

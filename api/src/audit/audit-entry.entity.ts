@@ -129,10 +129,8 @@ export const AUDIT_TARGET_TYPES = [
   // Issue 11, invoices (deposit invoices and credit notes too).
   // Issue 11, documents (also the invoices helper's).
   'invoice',
-  // Issue 11, stripe.
+  // Issue 11, stripe ('invoice' and 'payment' too, listed above).
   'stripe_account',
-  'invoice',
-  'payment',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -41,7 +41,8 @@ describe('can', () => {
 		'reviews.write': ['owner', 'admin', 'engineer'],
 		// Money (issue 11, money-web).
 		'money.manage': ['owner', 'admin'],
-		'billing.manage': ['owner', 'admin']
+		'billing.manage': ['owner', 'admin'],
+		'stripe.connect': ['owner']
 	};
 
 	it('follows the levels the API declares', () => {

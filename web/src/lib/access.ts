@@ -37,7 +37,9 @@ export const CAPABILITIES = {
 	'reviews.write': 'POST /api/v1/versions/{id}/comments',
 	// Money (issue 11, money-web): invoices, payments, tax rates and billing settings are admin work.
 	'money.manage': 'GET /api/v1/invoices',
-	'billing.manage': 'PATCH /api/v1/billing-settings'
+	'billing.manage': 'PATCH /api/v1/billing-settings',
+	// Connecting the studio's own Stripe account is the owner's.
+	'stripe.connect': 'POST /api/v1/stripe/connection'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

@@ -85,7 +85,14 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'invoice.finalized': m.audit_invoice_finalized,
 	'invoice.voided': m.audit_invoice_voided,
 	'invoice.late_notice_sent': m.audit_invoice_late_notice_sent,
-	'invoice.sent': m.audit_invoice_sent
+	'invoice.sent': m.audit_invoice_sent,
+	// Issue 11, money.
+	'stripe.connection_started': m.audit_stripe_connection_started,
+	'stripe.disconnected': m.audit_stripe_disconnected,
+	'stripe.checkout_created': m.audit_stripe_checkout_created,
+	'stripe.payment_received': m.audit_stripe_payment_received,
+	'stripe.refund_recorded': m.audit_stripe_refund_recorded,
+	'stripe.dispute_opened': m.audit_stripe_dispute_opened
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -121,7 +128,9 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	tax_rate: m.audit_target_tax_rate,
 	billing_settings: m.audit_target_billing_settings,
 	payment: m.audit_target_payment,
-	invoice: m.audit_target_invoice
+	invoice: m.audit_target_invoice,
+	// Issue 11, money.
+	stripe_account: m.audit_target_stripe_account
 };
 
 /** The kind of record an entry is about, in words. */

@@ -1335,6 +1335,26 @@ export interface paths {
         patch: operations["updateInvoice"];
         trace?: never;
     };
+    "/api/v1/invoices/{id}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A Stripe checkout link for an invoice balance or one share
+         * @description A Checkout Session on the studio's connected account for the balance (or the share's open amount). The invoice is paid when Stripe's webhook confirms it. 409 `online-payment-off` (no Stripe key), `stripe-not-connected`, `invoice-not-payable` (draft, void, credit note, nothing left to pay).
+         */
+        post: operations["createCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/{id}/credit-notes": {
         parameters: {
             query?: never;
@@ -1800,6 +1820,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stripe/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's Stripe connection
+         * @description `enabled` is false when online payment is off on this installation (no Stripe key).
+         */
+        get: operations["getStripeConnection"];
+        put?: never;
+        /**
+         * Connect a Stripe account (or continue its onboarding)
+         * @description Creates the studio's connected account when it has none, and answers a fresh Stripe onboarding link. 409 `online-payment-off` without a Stripe key.
+         */
+        post: operations["connectStripe"];
+        /**
+         * Disconnect the Stripe account
+         * @description No new checkouts; past payments, refunds and disputes are kept. 404 when nothing is connected.
+         */
+        delete: operations["disconnectStripe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stripe/connection/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-read the account's state from Stripe
+         * @description After onboarding, or when a webhook was missed. 404 when the studio has no connected account.
+         */
+        post: operations["refreshStripeConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/studio": {
         parameters: {
             query?: never;
@@ -1976,6 +2044,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's platform events
+         * @description The body is a Stripe event (application/json) exactly as Stripe sent it; verified with STRIPE_WEBHOOK_SECRET over the raw bytes (tolerance 300 s). A bad or missing signature is a 400 and nothing is written.
+         */
+        post: operations["receiveStripePlatformEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/stripe/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Events of the studios' connected accounts
+         * @description The body is a Stripe event (application/json) exactly as Stripe sent it; verified with STRIPE_CONNECT_WEBHOOK_SECRET over the raw bytes (tolerance 300 s). Routed to the studio that owns `event.account`; metadata naming another studio is refused. A replay is a 200 that changes nothing.
+         */
+        post: operations["receiveStripeConnectEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -2060,7 +2168,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "invoice.sent";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "invoice.sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -2098,7 +2206,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "tax_rate" | "billing_settings" | "payment" | "invoice";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "tax_rate" | "billing_settings" | "payment" | "invoice" | "stripe_account";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
@@ -2333,6 +2441,14 @@ export interface components {
              */
             newPassword: string;
         };
+        CheckoutDto: {
+            /** @description What the payer is asked for, in minor units of the invoice currency */
+            amountMinor: number;
+            /** @example cs_test_… */
+            sessionId: string;
+            /** @description The hosted checkout page to send the payer to */
+            url: string;
+        };
         ClientBalanceDto: {
             items: components["schemas"]["ClientBalanceItemDto"][];
         };
@@ -2489,6 +2605,13 @@ export interface components {
             teardownMinutes?: number;
             /** @example Album tracking, day 1 */
             title: string;
+        };
+        CreateCheckoutDto: {
+            /**
+             * Format: uuid
+             * @description Pay one share of a split invoice (required when the invoice is split)
+             */
+            shareId?: string;
         };
         CreateClientDto: {
             /** @description Printed as the bill-to address on invoices */
@@ -3959,6 +4082,24 @@ export interface components {
              */
             usedBytes: number;
         };
+        StripeConnectionDto: {
+            /** @example acct_1PqR… */
+            accountId: string | null;
+            chargesEnabled: boolean;
+            detailsSubmitted: boolean;
+            /** @description Online payment is configured on this installation (STRIPE_SECRET_KEY) */
+            enabled: boolean;
+            payoutsEnabled: boolean;
+            /**
+             * @description none: never connected or disconnected
+             * @enum {string}
+             */
+            status: "none" | "onboarding" | "active" | "restricted";
+        };
+        StripeOnboardingDto: {
+            /** @description Stripe's onboarding page for the studio's account (single use, expires in minutes) */
+            onboardingUrl: string;
+        };
         StudioListDto: {
             items: components["schemas"]["StudioMembershipDto"][];
         };
@@ -4425,6 +4566,10 @@ export interface components {
         VoidInvoiceDto: {
             reason: string;
         };
+        WebhookReceivedDto: {
+            /** @description The event was verified; its effect is recorded (or it was already, or it needs none) */
+            received: boolean;
+        };
         WorkingHoursDto: {
             /** Format: uuid */
             userId: string;
@@ -4433,6 +4578,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description Stripe could not be reached or refused the call (issue 11, stripe); nothing was changed, try again */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
         /** @description Invalid input: field errors for the body or query, or a malformed body, URL or id */
         BadRequest: {
             headers: {
@@ -7641,6 +7795,46 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    createCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCheckoutDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createCreditNote: {
         parameters: {
             query?: never;
@@ -8834,6 +9028,129 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getStripeConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeConnectionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    connectStripe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeOnboardingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    disconnectStripe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disconnected */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refreshStripeConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeConnectionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getStudio: {
         parameters: {
             query?: never;
@@ -9248,6 +9565,73 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    receiveStripePlatformEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix>,v1=<HMAC-SHA256 of "t.body">` (Stripe signs every delivery) */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceivedDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    receiveStripeConnectEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix>,v1=<HMAC-SHA256 of "t.body">` (Stripe signs every delivery) */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceivedDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -1,8 +1,5 @@
 /**
- * Issue 11 (money) shapes. The invoices, settlements and documents routes are in openapi.json: their
- * types come from the generated schema. The Stripe connection was written from the round-1 API
- * contract (/work/brief/contract-money.md) while that branch was being built; once it is merged it
- * becomes an alias too.
+ * Issue 11 (money) shapes, from the generated schema (openapi.json), under the names the money pages use.
  */
 import type { components } from '#lib/api/schema.d.ts';
 
@@ -45,11 +42,4 @@ export interface InvoiceBody {
 	depositInvoiceIds?: string[];
 }
 
-export interface StripeConnection {
-	enabled: boolean;
-	status: 'none' | 'onboarding' | 'active' | 'restricted';
-	accountId: string | null;
-	chargesEnabled: boolean;
-	payoutsEnabled: boolean;
-	detailsSubmitted: boolean;
-}
+export type StripeConnection = Schemas['StripeConnectionDto'];

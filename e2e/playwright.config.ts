@@ -27,6 +27,21 @@ const serverEnv: Record<string, string> = {
 	JOBS_POLL_INTERVAL_SECONDS: '1'
 };
 
+// Money (issue 11, money-web): the local Stripe server (tools/stripe-fake) stands in for Stripe. The
+// API's SDK is pointed at it, and it signs its webhooks with the secrets the API checks them with.
+const STRIPE_FAKE_PORT = Number(process.env.E2E_STRIPE_PORT ?? PORT + 9011);
+const STRIPE_FAKE_URL = `http://127.0.0.1:${STRIPE_FAKE_PORT}`;
+// The specs drive the fake's test controls (e.g. finishing Connect onboarding); workers inherit this.
+process.env.E2E_STRIPE_FAKE_URL = STRIPE_FAKE_URL;
+const stripeSecrets = { STRIPE_SECRET_KEY: 'sk_test_e2e', STRIPE_WEBHOOK_SECRET: 'whsec_e2e_platform', STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_e2e_connect' };
+Object.assign(serverEnv, stripeSecrets, { STRIPE_API_BASE: STRIPE_FAKE_URL });
+const stripeFakeEnv: Record<string, string> = {
+	...stripeSecrets,
+	STRIPE_FAKE_PORT: String(STRIPE_FAKE_PORT),
+	STRIPE_FAKE_WEBHOOK_URL: `${baseURL}/api/v1/webhooks/stripe`,
+	STRIPE_FAKE_CONNECT_WEBHOOK_URL: `${baseURL}/api/v1/webhooks/stripe/connect`
+};
+
 // A throw-away directory per run: the embedded PostgreSQL's data (unless DATABASE_URL is given) and
 // the mail outbox the server writes verification links to (tests read them, see helpers.ts). The
 // config is also loaded by each worker process: they inherit the env vars, so only the main process
@@ -86,16 +101,28 @@ export default defineConfig({
 		}
 	},
 	projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-	webServer: {
-		command: 'node ../api/dist/main.js',
-		cwd: __dirname,
-		url: `${baseURL}/health/ready`,
-		env: serverEnv,
-		timeout: 120_000,
-		reuseExistingServer: false,
-		stdout: 'pipe',
-		stderr: 'pipe',
-		// Let the API stop its embedded PostgreSQL cleanly.
-		gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 }
-	}
+	webServer: [
+		{
+			command: 'node ../tools/stripe-fake/src/cli.mjs',
+			cwd: __dirname,
+			url: `${STRIPE_FAKE_URL}/_fake/events`,
+			env: stripeFakeEnv,
+			timeout: 30_000,
+			reuseExistingServer: false,
+			stdout: 'ignore',
+			stderr: 'pipe'
+		},
+		{
+			command: 'node ../api/dist/main.js',
+			cwd: __dirname,
+			url: `${baseURL}/health/ready`,
+			env: serverEnv,
+			timeout: 120_000,
+			reuseExistingServer: false,
+			stdout: 'pipe',
+			stderr: 'pipe',
+			// Let the API stop its embedded PostgreSQL cleanly.
+			gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 }
+		}
+	]
 });

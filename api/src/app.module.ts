@@ -42,10 +42,10 @@ import { PaymentsModule } from './payments/payments.module.js';
 import { TaxRatesModule } from './tax-rates/tax-rates.module.js';
 // Issue 11, reports: revenue, receivables and utilisation (read-only, admin).
 import { ReportsModule } from './reports/reports.module.js';
-// Issue 11, stripe: Connect account, checkout, webhooks.
-import { StripeModule } from './stripe/stripe.module.js';
 // Issue 11, invoices: drafts, finalization, credit notes, deposits, from bookings, client balance, late notices.
 import { InvoicesModule } from './invoices/invoices.module.js';
+// Issue 11, stripe: Connect account, checkout, webhooks.
+import { StripeModule } from './stripe/stripe.module.js';
 
 @Global()
 @Module({})
@@ -99,8 +99,8 @@ export class AppModule {
         BillingSettingsModule,
         PaymentsModule,
         ReportsModule, // issue 11, reports
-        StripeModule, // issue 11, stripe
         InvoicesModule, // issue 11, invoices
+        StripeModule, // issue 11, stripe
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -79,6 +79,15 @@ export const AUDIT_ACTIONS = [
   'payment.deleted',
   'invoice.shares_set',
   'invoice.shares_removed',
+  // Issue 11, invoices: drafts, finalization, void, credit notes, late notices.
+  'invoice.created',
+  'invoice.updated',
+  'invoice.deleted',
+  'invoice.finalized',
+  'invoice.voided',
+  'invoice.late_notice_sent',
+  // Issue 11, documents: an invoice emailed to the client.
+  'invoice.sent',
   // Issue 11, stripe: the studio's connected account, checkout links, and what Stripe's webhooks recorded.
   'stripe.connection_started',
   'stripe.disconnected',
@@ -127,6 +136,10 @@ export const AUDIT_TARGET_TYPES = [
   'tax_rate',
   'billing_settings',
   'payment',
+  // Issue 11, invoices (deposit invoices and credit notes too).
+  // Issue 11, documents (also the invoices helper's).
+  'invoice',
+  // Issue 11, stripe ('invoice' and 'payment' too, listed above).
   'stripe_account',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

@@ -75,7 +75,16 @@ for (const [screen, size] of Object.entries(SCREENS)) {
 		for (const path of publicPages) await check(page, path, names(path));
 
 		await signIn(page, `ui-${screen}`);
-		await createClientViaApi(page.request, { name: 'Axe Check Band', email: 'axe@check.test', company: 'Contrast Records' });
+		const band = await createClientViaApi(page.request, { name: 'Axe Check Band', email: 'axe@check.test', company: 'Contrast Records' });
+		// Money (issue 11): a tax rate and an issued invoice, so the invoices list, an invoice's page
+		// (found from the list) and the tax-rate settings show content rather than empty states.
+		await page.request.post('/api/v1/tax-rates', { data: { name: 'VAT', ratePercent: '20', isDefault: true } });
+		const invoice = await page.request.post('/api/v1/invoices', {
+			data: { clientId: band.id, currency: 'EUR', lines: [{ description: 'Mixing, per song', quantity: '2', unitPriceMinor: 15050 }] }
+		});
+		expect(invoice.status(), await invoice.text()).toBe(201);
+		const finalized = await page.request.post(`/api/v1/invoices/${(await invoice.json()).id}/finalize`, { data: {} });
+		expect(finalized.status(), await finalized.text()).toBe(200);
 		await page.setViewportSize(SCREENS.desktop);
 		const appPages = await discoverAppPages(page, '/');
 		expect(appPages.length, 'the navigation leads somewhere').toBeGreaterThan(0);

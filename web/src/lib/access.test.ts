@@ -42,7 +42,11 @@ describe('can', () => {
 		// The studio's own subscription (issue 11).
 		'subscription.read': ['owner'],
 		// Reports (issue 11).
-		'reports.read': ['owner', 'admin']
+		'reports.read': ['owner', 'admin'],
+		// Money (issue 11, money-web).
+		'money.manage': ['owner', 'admin'],
+		'billing.manage': ['owner', 'admin'],
+		'stripe.connect': ['owner']
 	};
 
 	it('follows the levels the API declares', () => {

@@ -38,7 +38,12 @@ export const CAPABILITIES = {
 	// The studio's own subscription (issue 11): its owner sees and manages it.
 	'subscription.read': 'GET /api/v1/billing',
 	// Reports (issue 11): money figures, admins and owners.
-	'reports.read': 'GET /api/v1/reports/revenue'
+	'reports.read': 'GET /api/v1/reports/revenue',
+	// Money (issue 11, money-web): invoices, payments, tax rates and billing settings are admin work.
+	'money.manage': 'GET /api/v1/invoices',
+	'billing.manage': 'PATCH /api/v1/billing-settings',
+	// Connecting the studio's own Stripe account is the owner's.
+	'stripe.connect': 'POST /api/v1/stripe/connection'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

@@ -68,9 +68,7 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	// Files (issue 10).
 	'file.uploaded': m.audit_file_uploaded,
 	'file.deleted': m.audit_file_deleted,
-	// Issue 11, documents.
-	'invoice.sent': m.audit_invoice_sent,
-	// Issue 11, settlements.
+	// Issue 11, money.
 	'tax_rate.created': m.audit_tax_rate_created,
 	'tax_rate.updated': m.audit_tax_rate_updated,
 	'billing_settings.updated': m.audit_billing_settings_updated,
@@ -79,7 +77,22 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'payment.recorded': m.audit_payment_recorded,
 	'payment.deleted': m.audit_payment_deleted,
 	'invoice.shares_set': m.audit_invoice_shares_set,
-	'invoice.shares_removed': m.audit_invoice_shares_removed
+	'invoice.shares_removed': m.audit_invoice_shares_removed,
+	// Issue 11, money.
+	'invoice.created': m.audit_invoice_created,
+	'invoice.updated': m.audit_invoice_updated,
+	'invoice.deleted': m.audit_invoice_deleted,
+	'invoice.finalized': m.audit_invoice_finalized,
+	'invoice.voided': m.audit_invoice_voided,
+	'invoice.late_notice_sent': m.audit_invoice_late_notice_sent,
+	'invoice.sent': m.audit_invoice_sent,
+	// Issue 11, money.
+	'stripe.connection_started': m.audit_stripe_connection_started,
+	'stripe.disconnected': m.audit_stripe_disconnected,
+	'stripe.checkout_created': m.audit_stripe_checkout_created,
+	'stripe.payment_received': m.audit_stripe_payment_received,
+	'stripe.refund_recorded': m.audit_stripe_refund_recorded,
+	'stripe.dispute_opened': m.audit_stripe_dispute_opened
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -111,11 +124,13 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	deliverable_version: m.audit_target_deliverable_version,
 	review_comment: m.audit_target_review_comment,
 	file: m.audit_target_file, // issue 10, files
-	invoice: m.audit_target_invoice, // issue 11
-	// Issue 11, settlements.
+	// Issue 11, money.
 	tax_rate: m.audit_target_tax_rate,
 	billing_settings: m.audit_target_billing_settings,
-	payment: m.audit_target_payment
+	payment: m.audit_target_payment,
+	invoice: m.audit_target_invoice,
+	// Issue 11, money.
+	stripe_account: m.audit_target_stripe_account
 };
 
 /** The kind of record an entry is about, in words. */

@@ -105,6 +105,35 @@ function problemTypeMessage(type: string): string | null {
 			return m.problem_file_in_use();
 		case 'upload-interrupted':
 			return m.problem_upload_interrupted();
+		// Money (issue 11).
+		case 'invoice-not-draft':
+			return m.problem_invoice_not_draft();
+		case 'invoice-empty':
+			return m.problem_invoice_empty();
+		case 'invoice-has-payments':
+			return m.problem_invoice_has_payments();
+		case 'credit-exceeds-invoice':
+			return m.problem_credit_exceeds_invoice();
+		case 'booking-already-invoiced':
+			return m.problem_booking_already_invoiced();
+		case 'deposit-not-deductible':
+			return m.problem_deposit_not_deductible();
+		case 'number-format-clash':
+			return m.problem_number_format_clash();
+		case 'overpayment':
+			return m.problem_overpayment();
+		case 'invoice-not-payable':
+			return m.problem_invoice_not_payable();
+		case 'shares-locked':
+			return m.problem_shares_locked();
+		case 'payment-not-deletable':
+			return m.problem_payment_not_deletable();
+		case 'invoice-not-finalized':
+			return m.problem_invoice_not_finalized();
+		case 'online-payment-off':
+			return m.problem_online_payment_off();
+		case 'stripe-not-connected':
+			return m.problem_stripe_not_connected();
 		case 'email-already-verified':
 			return m.problem_email_already_verified();
 		case 'database-busy':

@@ -7,6 +7,8 @@ import DoorOpen from '@lucide/svelte/icons/door-open';
 import Mic from '@lucide/svelte/icons/mic';
 import Headphones from '@lucide/svelte/icons/headphones';
 import FolderKanban from '@lucide/svelte/icons/folder-kanban';
+import FileText from '@lucide/svelte/icons/file-text';
+import type { Capability } from '#lib/access.ts';
 import { m } from '#lib/paraglide/messages.js';
 
 export interface NavItem {
@@ -15,6 +17,8 @@ export interface NavItem {
 	icon: Component<{ size?: number; 'aria-hidden'?: boolean | 'true' }>;
 	/** Whether `path` belongs to this entry (for aria-current). */
 	matches: (path: string) => boolean;
+	/** Shown only to roles that may do this (money is admin work). */
+	needs?: Capability;
 }
 export interface NavSection {
 	label: () => string;
@@ -32,6 +36,8 @@ export const NAV: NavSection[] = [
 			{ href: '/clients', label: () => m.nav_clients(), icon: Users, matches: (p) => p === '/clients' || p.startsWith('/clients/') },
 			// Projects (issue 10).
 			{ href: '/projects', label: () => m.nav_projects(), icon: FolderKanban, matches: (p) => p === '/projects' || p.startsWith('/projects/') },
+			// Money (issue 11): admins and owners.
+			{ href: '/invoices', label: () => m.nav_invoices(), icon: FileText, matches: (p) => p === '/invoices' || p.startsWith('/invoices/'), needs: 'money.manage' },
 			// Scheduling resources (issue 9).
 			{ href: '/rooms', label: () => m.nav_rooms(), icon: DoorOpen, matches: (p) => p === '/rooms' },
 			{ href: '/equipment', label: () => m.nav_equipment(), icon: Mic, matches: (p) => p === '/equipment' },

@@ -156,6 +156,7 @@ describe('auth (staff sign-up, login, logout, me)', () => {
         ...studio.body,
         role: 'owner',
         verification: { emailVerified: false, studioUnverifiedUntil: expect.any(String), studioSuspended: false },
+        subscription: { status: 'trialing', currentPeriodEnd: expect.any(String), readOnly: false },
       });
       const out = await t.http().post('/api/v1/auth/logout').set('cookie', studio.cookie).expect(204);
       expect(out.headers['set-cookie'][0]).toMatch(/rsm_session=;/);

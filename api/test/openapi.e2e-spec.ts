@@ -30,6 +30,8 @@ describe('openapi.json', () => {
         'listMembers', 'listOrganizations', 'listSessions', 'live', 'login', 'logout', 'me', 'ready',
         'register', 'requestPasswordReset', 'resendVerification', 'session', 'signOutOtherSessions', 'switchOrganization', 'updateClient', 'updateMember',
         'verifyEmail',
+        // Issue 11: the studio's own subscription.
+        'getSubscription',
         // Issue 9, resources.
         'addTimeOff', 'createEquipment', 'createRoom', 'deleteEquipment', 'deleteRoom', 'deleteTimeOff', 'getEquipment', 'getRoom', 'getStudio',
         'getWorkingHours', 'listEngineers', 'listEquipment', 'listRooms', 'listTimeOff', 'setWorkingHours', 'updateEquipment', 'updateRoom', 'updateStudio',

@@ -1,3 +1,4 @@
+import { AllowWhileReadOnly } from '../auth/allow-while-read-only.decorator.js';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator.js';
@@ -37,6 +38,7 @@ export class ApiKeysController {
   }
 
   @Delete(':id')
+  @AllowWhileReadOnly() // the account's own security, even while the subscription has lapsed
   @Access('admin', { sessionOnly: true })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke an API key', description: 'The next request with it is refused (401).' })

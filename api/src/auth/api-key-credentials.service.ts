@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import type { Role } from '../control/membership.entity.js';
 import { lesserRole } from './access.decorator.js';
 import type { ApiKeyPrincipal } from './auth.types.js';
+import { STUDIO_SUSPENDED_SQL, studioReadOnlySql } from './studio-standing.js';
 
 /** `rsm_live_<12 hex prefix>_<43 base64url secret>`: the prefix finds the row, the secret proves it. */
 const KEY_FORMAT = /^rsm_live_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
@@ -30,7 +32,10 @@ export function newApiKeySecret(): { key: string; prefix: string; secretHash: st
  */
 @Injectable()
 export class ApiKeyCredentials {
-  constructor(@Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource) {}
+  constructor(
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async resolve(presented: string): Promise<ApiKeyPrincipal | null> {
     const match = KEY_FORMAT.exec(presented);
@@ -45,10 +50,11 @@ export class ApiKeyCredentials {
       member_role: Role;
       last_used_at: Date | null;
       studio_suspended: boolean;
+      studio_read_only: boolean;
       name: string;
     }> = await this.control.query(
       `SELECT k.id, k.name, k.organization_id, k.created_by, k.secret_hash, k.role AS key_role, m.role AS member_role, k.last_used_at,
-              (o.suspended_at IS NOT NULL OR o.unverified_until <= now()) AS studio_suspended
+              ${STUDIO_SUSPENDED_SQL} AS studio_suspended, ${studioReadOnlySql(this.config.subscription)} AS studio_read_only
          FROM api_keys k
          JOIN memberships m ON m.organization_id = k.organization_id AND m.user_id = k.created_by
          JOIN organizations o ON o.id = k.organization_id
@@ -70,6 +76,7 @@ export class ApiKeyCredentials {
       apiKeyId: row.id,
       label: row.name,
       studioSuspended: row.studio_suspended,
+      studioReadOnly: row.studio_read_only,
     };
   }
 }

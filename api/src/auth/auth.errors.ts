@@ -37,6 +37,14 @@ export const studioSuspended = () =>
     "This studio is suspended because its owner's email address is not verified. Open the link in the verification email, or ask for a new one.",
   );
 
+/** Issue 11: a write while the studio's subscription has lapsed past its grace period (studio-standing.ts). */
+export const subscriptionPastDue = () =>
+  new ProblemException(
+    HttpStatus.PAYMENT_REQUIRED,
+    'subscription-past-due',
+    "This studio is read-only because its subscription is past due. Everything is still here and readable; the owner can pay in Settings → Subscription to make changes again.",
+  );
+
 // Issue 7, roles and API keys (accounts-access).
 export const invalidApiKey = () =>
   new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-api-key', 'The API key in the Authorization header is unknown, revoked or expired.');

@@ -11,12 +11,16 @@ import { withRateLimitHeaders } from '../rate-limit/rate-limit.problem.js';
 import { validateBody } from '../common/validation.js';
 import type { AuthenticatedRequest } from './auth.types.js';
 import { LoginDto } from './dto/login.dto.js';
-import { roleTooLow, sessionRequired, studioSuspended, unauthenticated } from './auth.errors.js';
+import { roleTooLow, sessionRequired, studioSuspended, subscriptionPastDue, unauthenticated } from './auth.errors.js';
 import { type AccessRule, roleAtLeast, routeRuleOf } from './access.decorator.js';
 import { type Caller, isApiKeyCaller } from './auth.types.js';
 import { ALLOWED_WHILE_SUSPENDED } from './allow-while-suspended.decorator.js';
+import { allowedWhileReadOnly } from './allow-while-read-only.decorator.js';
 import { OPTIONAL_SESSION } from './optional-session.decorator.js';
 import { ProblemException } from '../common/problem.js';
+
+/** Methods that change nothing: a read-only studio may still use them. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The global guard of every route: authenticates the caller (session cookie or API key, see
@@ -68,6 +72,8 @@ export class SessionAuthGuard extends AuthGuard('session') {
     if (user?.studioSuspended && !this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_SUSPENDED, targets)) {
       throw studioSuspended();
     }
+    // A lapsed subscription makes the studio read-only (issue 11): the same single check, for every write.
+    if (user?.studioReadOnly && !SAFE_METHODS.has(request.method) && !allowedWhileReadOnly(this.reflector, targets)) throw subscriptionPastDue();
     if (rule !== 'public') authorize(rule, user!);
     return true;
   }

@@ -1,3 +1,4 @@
+import { SubscriptionModule } from '../subscription/subscription.module.js';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
@@ -25,7 +26,7 @@ import { StudiosController } from './studios.controller.js';
 import { StudiosService } from './studios.service.js';
 
 @Module({
-  imports: [PassportModule, MailModule],
+  imports: [PassportModule, MailModule, SubscriptionModule],
   controllers: [AuthController, PasswordController, SessionsController, StudiosController],
   providers: [
     AuthService,

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { pgErrorCode } from '../common/pg-errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { Membership } from '../control/membership.entity.js';
 import { Organization } from '../control/organization.entity.js';
@@ -18,6 +19,7 @@ import type { RegisterDto } from './dto/register.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { type SessionClient, SessionsService } from './sessions.service.js';
 import { slugify } from './slug.js';
+import { SubscriptionService } from '../subscription/subscription.service.js';
 
 /** A unique-index violation whose detail names `column`, e.g. `Key (email)=(…) already exists.` */
 function isUniqueViolation(err: unknown, column: string): boolean {
@@ -39,6 +41,8 @@ export class AuthService {
     private readonly registry: TenantRegistry,
     private readonly verification: EmailVerification,
     private readonly unverifiedStudios: UnverifiedStudios,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly subscriptions: SubscriptionService,
   ) {}
 
   /**
@@ -92,7 +96,14 @@ export class AuthService {
     return this.control.transaction(async (m) => {
       const organization = { id: organizationId, name: dto.studioName, slug: await this.freeSlug(m, dto.studioName) };
       // Anyone can sign up with any address: the studio is on probation until the owner proves it is theirs.
-      await m.getRepository(Organization).insert({ ...organization, unverifiedUntil: this.unverifiedStudios.deadlineFromNow() });
+      // Issue 11: every studio starts on a trial of the platform's subscription.
+      const trialEnd = new Date(Date.now() + this.config.subscription.trialDays * 86_400_000);
+      await m.getRepository(Organization).insert({
+        ...organization,
+        unverifiedUntil: this.unverifiedStudios.deadlineFromNow(),
+        subscriptionStatus: 'trialing',
+        currentPeriodEnd: trialEnd,
+      });
       const user = await m.getRepository(User).save({ name: dto.name, email, passwordHash, emailVerifiedAt: null });
       await m.getRepository(Membership).insert({ organizationId, userId: user.id, role: 'owner' });
       await this.registry.register(m, { organizationId, databaseName, server, schemaVersion: LATEST_TENANT_SCHEMA_VERSION });
@@ -129,9 +140,10 @@ export class AuthService {
   }
 
   async me(principal: Credentials): Promise<MeDto> {
-    const [user, organization] = await Promise.all([
+    const [user, organization, subscription] = await Promise.all([
       this.control.getRepository(User).findOneByOrFail({ id: principal.userId }),
       this.control.getRepository(Organization).findOneByOrFail({ id: principal.organizationId }),
+      this.subscriptions.standing(principal.organizationId),
     ]);
     const deadline = organization.unverifiedUntil;
     return {
@@ -143,6 +155,7 @@ export class AuthService {
         studioUnverifiedUntil: deadline ? deadline.toISOString() : null,
         studioSuspended: organization.suspendedAt !== null || (deadline !== null && deadline.getTime() <= Date.now()),
       },
+      subscription,
     };
   }
 

@@ -11,6 +11,8 @@ export interface Principal {
   label?: string;
   /** The studio is suspended (owner's email unverified past its deadline): most staff routes refuse. */
   studioSuspended: boolean;
+  /** Issue 11: the subscription lapsed past its grace period: writes answer 402 (studio-standing.ts). */
+  studioReadOnly: boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export interface ApiKeyPrincipal {
   /** The key's name, for the audit log. */
   label?: string;
   studioSuspended: boolean;
+  studioReadOnly: boolean;
 }
 
 /** Any authenticated staff caller: a session or an API key. */

@@ -1,3 +1,4 @@
+import { AllowWhileReadOnly } from './allow-while-read-only.decorator.js';
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCookieAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -63,6 +64,7 @@ export class PasswordController {
   }
 
   @Post('password')
+  @AllowWhileReadOnly() // the account's own security, even while the subscription has lapsed
   @RateLimit('password-change')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiCookieAuth()

@@ -1,3 +1,4 @@
+import { AllowWhileReadOnly } from './allow-while-read-only.decorator.js';
 import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -41,6 +42,7 @@ export class SessionsController {
   }
 
   @Delete(':id')
+  @AllowWhileReadOnly() // the account's own security, even while the subscription has lapsed
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'End one of your sessions (sign that device out)',

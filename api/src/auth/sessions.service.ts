@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { STUDIO_SUSPENDED_SQL, studioReadOnlySql } from './studio-standing.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { Session } from '../control/session.entity.js';
 import type { Principal } from './auth.types.js';
@@ -83,12 +84,13 @@ export class SessionsService {
       role: Principal['role'];
       last_seen_at: Date;
       studio_suspended: boolean;
+      studio_read_only: boolean;
       email: string;
     }> =
       // The studio's standing comes with the session, in the same query: suspension costs no extra round trip.
       await this.control.query(
         `SELECT s.id AS session_id, s.user_id, s.organization_id, m.role, s.last_seen_at,
-                (o.suspended_at IS NOT NULL OR o.unverified_until <= now()) AS studio_suspended, u.email
+                ${STUDIO_SUSPENDED_SQL} AS studio_suspended, ${studioReadOnlySql(this.config.subscription)} AS studio_read_only, u.email
            FROM sessions s
            JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = s.user_id
            JOIN organizations o ON o.id = s.organization_id
@@ -111,6 +113,7 @@ export class SessionsService {
       role: row.role,
       label: row.email, // issue 7: the audit log's actor label
       studioSuspended: row.studio_suspended,
+      studioReadOnly: row.studio_read_only,
     };
   }
 

@@ -119,7 +119,7 @@ export class DemoBookings {
 
 /** A member of the demo studio as the API's session would name them. */
 export function demoPrincipal(organizationId: string, userId: string, role: Principal['role'], label: string): Principal {
-  return { userId, organizationId, role, sessionId: 'rsm-seed', label, studioSuspended: false };
+  return { userId, organizationId, role, sessionId: 'rsm-seed', label, studioSuspended: false, studioReadOnly: false };
 }
 
 /** Runs `fn` as `caller` would in a request: TenantConnection, the audit log and the booking rules read the caller from RequestContext. */

@@ -122,6 +122,12 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
   // --- end of files ---
+  // --- issue 11, the studio's own subscription ---
+  SUBSCRIPTION_TRIAL_DAYS: positiveInt(14),
+  SUBSCRIPTION_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  /** The platform's subscription price (Stripe Billing). Without it, trials never end the studio's writes. */
+  STRIPE_PRICE_ID: z.string().min(1).optional(),
+  // --- end of subscription ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -326,6 +332,12 @@ export interface AppConfig {
    * is set (otherwise RSM_DATA_DIR/files). Without keys the SDK's default credential chain applies.
    */
   files: { maxUploadBytes: number; uploadTimeoutMs: number; s3: S3StorageConfig | undefined };
+  /**
+   * Issue 11: the studio's own subscription. A sign-up starts a trial of `trialDays`; a subscription
+   * past due (or canceled) for more than `graceDays` makes the studio read-only (writes → 402); a trial
+   * that ended without a subscription does too, but only when `priceId` is set (billing in use).
+   */
+  subscription: { trialDays: number; graceDays: number; priceId: string | undefined };
 }
 
 /** Issue 10, files: where S3 blobs go (see api/src/files/storage/s3-file-storage.ts). */
@@ -459,6 +471,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
           }
         : undefined,
     },
+    // Issue 11, the studio's own subscription.
+    subscription: { trialDays: env.SUBSCRIPTION_TRIAL_DAYS, graceDays: env.SUBSCRIPTION_GRACE_DAYS, priceId: env.STRIPE_PRICE_ID },
   };
 }
 

@@ -70,6 +70,8 @@ export function applyContract(document: OpenAPIObject, routes: Map<string, Route
       // Behind the guard: no session is a 401, a database down a 503; a role too low, an API key on a
       // session-only route or a suspended studio a 403.
       if (!facts.isPublic) [401, 403, 503].forEach((s) => problems.add(s));
+      // Issue 11: a studio whose subscription lapsed is read-only; the guard answers its writes 402.
+      if (!facts.isPublic && unsafe && !facts.allowedWhileReadOnly) problems.add(402);
       // A valid id may name nothing in your studio (404); an absurdly long one stops at Fastify's router (414).
       if (pathParams.length > 0) [404, 414].forEach((s) => problems.add(s));
       if (rateLimited) problems.add(429);

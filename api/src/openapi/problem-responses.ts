@@ -5,6 +5,7 @@
 export const PROBLEM_RESPONSES: Record<number, { name: string; description: string }> = {
   400: { name: 'BadRequest', description: 'Invalid input: field errors for the body or query, or a malformed body, URL or id' },
   401: { name: 'Unauthorized', description: 'No valid session or API key (missing, expired, ended or revoked); log in again' },
+  402: { name: 'PaymentRequired', description: "The studio is read-only because its subscription is past due (issue 11): nothing is lost and reads work; the owner pays to make changes again" },
   403: { name: 'Forbidden', description: 'Refused: an unsafe request from another site (Origin check), a role without the permission, or a studio suspended until its owner verifies their email' },
   404: { name: 'NotFound', description: 'No such resource in your studio' },
   409: { name: 'Conflict', description: 'Conflicts with the current state (for example an email already registered)' },

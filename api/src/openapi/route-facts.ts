@@ -1,6 +1,7 @@
 import { type INestApplication, ParseUUIDPipe } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { ModulesContainer } from '@nestjs/core';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import { allowedWhileReadOnly } from '../auth/allow-while-read-only.decorator.js';
 import type { RouteRule } from '../auth/access.decorator.js';
 import { declaredRoutes } from '../auth/access-rules.check.js';
 
@@ -12,6 +13,8 @@ export interface RouteFacts {
   rule: RouteRule;
   /** Path parameters validated by ParseUUIDPipe: they are UUIDs, and a valid one may still be 404. */
   uuidParams: Set<string>;
+  /** Issue 11: a write that still works while the studio is read-only (its subscription lapsed). */
+  allowedWhileReadOnly: boolean;
 }
 
 // Nest stores @Param('id', pipe) as `${RouteParamtypes.PARAM}:${index}` → {data: 'id', pipes}.
@@ -23,7 +26,8 @@ const PARAM_KIND = '5:';
  */
 export function collectRouteFacts(app: INestApplication): Map<string, RouteFacts> {
   const facts = new Map<string, RouteFacts>();
-  for (const { controller, name, rule, method, path } of declaredRoutes(app.get(ModulesContainer))) {
+  const reflector = new Reflector();
+  for (const { controller, handler, name, rule, method, path } of declaredRoutes(app.get(ModulesContainer))) {
     if (facts.has(name)) throw new Error(`Two route handlers are named ${name}: operationIds must be unique`);
     if (!rule) throw new Error(`${method} ${path} declares no access rule: add @Access(role) or @Public()`);
     const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, { data?: unknown; pipes?: unknown[] }>;
@@ -32,7 +36,7 @@ export function collectRouteFacts(app: INestApplication): Map<string, RouteFacts
         .filter(([key, arg]) => key.startsWith(PARAM_KIND) && typeof arg.data === 'string' && arg.pipes?.some((p) => p instanceof ParseUUIDPipe))
         .map(([, arg]) => arg.data as string),
     );
-    facts.set(name, { isPublic: rule === 'public', rule, uuidParams });
+    facts.set(name, { isPublic: rule === 'public', rule, uuidParams, allowedWhileReadOnly: allowedWhileReadOnly(reflector, [handler, controller]) });
   }
   return facts;
 }

@@ -36,6 +36,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('reviews', 'Deliverables of a project, their versions, review decisions with counted revision rounds, and time-stamped review comments')
     // Issue 10, files.
     .addTag('files', 'Uploads to projects, tracks and bookings (streamed, type sniffed, SHA-256), downloads with Range and ETag, storage usage')
+    .addTag('billing', "The studio's own subscription to the platform: trial, paid period, past due and read-only (issue 11)")
     .addCookieAuth('rsm_session', { type: 'apiKey', in: 'cookie', name: 'rsm_session', description: '`__Host-rsm_session` when served over HTTPS' })
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An API key as `Bearer rsm_live_<prefix>_<secret>` (an opaque secret, not a JWT): acts with its role in its studio' },

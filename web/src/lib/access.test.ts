@@ -38,7 +38,9 @@ describe('can', () => {
 		'projects.delete': ['owner', 'admin'],
 		// Mix reviews (issue 10, review-web).
 		'deliverables.write': ['owner', 'admin', 'engineer'],
-		'reviews.write': ['owner', 'admin', 'engineer']
+		'reviews.write': ['owner', 'admin', 'engineer'],
+		// The studio's own subscription (issue 11).
+		'subscription.read': ['owner']
 	};
 
 	it('follows the levels the API declares', () => {

@@ -34,7 +34,9 @@ export const CAPABILITIES = {
 	'projects.delete': 'DELETE /api/v1/projects/{id}',
 	// Mix reviews (issue 10, review-web): create deliverables; upload versions, comment and decide.
 	'deliverables.write': 'POST /api/v1/projects/{id}/deliverables',
-	'reviews.write': 'POST /api/v1/versions/{id}/comments'
+	'reviews.write': 'POST /api/v1/versions/{id}/comments',
+	// The studio's own subscription (issue 11): its owner sees and manages it.
+	'subscription.read': 'GET /api/v1/billing'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

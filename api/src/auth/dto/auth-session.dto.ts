@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ROLES, type Role } from '../../control/membership.entity.js';
+import { SubscriptionStandingDto } from '../../subscription/dto/subscription.dto.js';
 
 export class OrganizationDto {
   @ApiProperty({ format: 'uuid' })
@@ -54,6 +55,9 @@ export class MeDto extends AuthSessionDto {
 
   @ApiProperty({ type: VerificationStatusDto })
   verification: VerificationStatusDto;
+
+  @ApiProperty({ type: SubscriptionStandingDto, description: "Issue 11: the studio's own subscription, for the read-only banner" })
+  subscription: SubscriptionStandingDto;
 }
 
 /** GET /auth/session: whether the browser is signed in, answered without a 401 (issue 6). */

@@ -74,6 +74,8 @@ function problemTypeMessage(type: string): string | null {
 			return m.problem_forbidden();
 		case 'studio-suspended':
 			return m.problem_studio_suspended();
+		case 'subscription-past-due':
+			return m.problem_subscription_past_due();
 		case 'not-found':
 			return m.problem_not_found();
 		case 'conflict':

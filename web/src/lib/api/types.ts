@@ -13,6 +13,9 @@ export type AuthSession = JsonBody<operations['login']['responses'][200]>;
 export type Me = JsonBody<operations['me']['responses'][200]>;
 export type Role = Me['role'];
 export type VerificationStatus = Me['verification'];
+export type SubscriptionStanding = Me['subscription'];
+/** Issue 11: the studio's own subscription (GET /billing, owner). */
+export type Subscription = JsonBody<operations['getSubscription']['responses'][200]>;
 export type RegisterBody = RequestJson<operations['register']>;
 export type LoginBody = RequestJson<operations['login']>;
 

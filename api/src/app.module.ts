@@ -36,6 +36,7 @@ import { TenancyModule } from './tenancy/tenancy.module.js';
 import { FilePeaksModule } from './files/peaks/file-peaks.module.js';
 // Issue 11, invoices: drafts, finalization, credit notes, deposits, from bookings, client balance, late notices.
 import { InvoicesModule } from './invoices/invoices.module.js';
+import { QuotesModule } from './quotes/quotes.module.js'; // issue 11, quotes
 
 @Global()
 @Module({})
@@ -84,6 +85,7 @@ export class AppModule {
         FilesModule, // issue 10, files
         FilePeaksModule, // issue 10, peaks
         InvoicesModule, // issue 11, invoices
+        QuotesModule, // issue 11, quotes
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

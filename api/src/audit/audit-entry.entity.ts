@@ -74,6 +74,14 @@ export const AUDIT_ACTIONS = [
   'invoice.finalized',
   'invoice.voided',
   'invoice.late_notice_sent',
+  // Issue 11, quotes.
+  'quote.created',
+  'quote.updated',
+  'quote.deleted',
+  'quote.sent',
+  'quote.accepted',
+  'quote.declined',
+  'quote.invoiced',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -105,6 +113,8 @@ export const AUDIT_TARGET_TYPES = [
   'file',
   // Issue 11, invoices (deposit invoices and credit notes too).
   'invoice',
+  // Issue 11, quotes.
+  'quote',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

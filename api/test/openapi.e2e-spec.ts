@@ -52,6 +52,11 @@ describe('openapi.json', () => {
         'uploadProjectFile', 'listProjectFiles', 'uploadBookingFile', 'listBookingFiles', 'getStorageUsage', 'getFile', 'getFileContent', 'deleteFile',
         // Issue 10, peaks.
         'getFilePeaks',
+        // Issue 11, invoices (listed by the quotes part, which builds on them).
+        'createInvoice', 'listInvoices', 'previewInvoice', 'createInvoiceFromBookings', 'createDepositInvoice', 'getInvoice', 'updateInvoice',
+        'deleteInvoice', 'finalizeInvoice', 'voidInvoice', 'createCreditNote', 'getClientBalance',
+        // Issue 11, quotes.
+        'createQuote', 'listQuotes', 'getQuote', 'updateQuote', 'deleteQuote', 'sendQuote', 'acceptQuote', 'declineQuote', 'createQuoteFinalInvoice',
       ].sort(),
     );
   });

@@ -50,7 +50,7 @@ export class CreateQuoteDto {
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code (3 upper-case letters)' })
   currency?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: 'Last day the offer holds (required to send)' })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, maxLength: 10, description: 'Last day the offer holds (required to send)' })
   @IsOptional()
   @Matches(DATE, { message: 'validUntil must be a date YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: 'validUntil must be a real calendar date' })
@@ -106,7 +106,7 @@ export class DeclineQuoteDto {
 const asList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : value);
 
 export class ListQuotesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ type: [String], enum: LISTED_QUOTE_STATUSES, description: 'Repeat or separate with commas; `sent` excludes expired quotes' })
+  @ApiPropertyOptional({ type: [String], enum: LISTED_QUOTE_STATUSES, maxItems: 5, description: 'Repeat or separate with commas; `sent` excludes expired quotes' })
   @IsOptional()
   @Transform(asList)
   @IsArray()

@@ -91,6 +91,12 @@ describe('quotes: lifecycle, numbering, accepting into invoices, deposits', () =
     expect((await s.api.post(`/api/v1/quotes/${q.id}/accept`).expect(409)).body.type).toMatch(/quote-already-accepted$/);
     expect((await s.api.post(`/api/v1/quotes/${q.id}/decline`).send({}).expect(409)).body.type).toMatch(/quote-already-accepted$/);
     expect((await s.api.post(`/api/v1/quotes/${q.id}/invoice`).expect(409)).body.type).toMatch(/quote-already-invoiced$/);
+    // The draft deleted by mistake: the accepted quote gives a new one, and its invoiceId no longer names the deleted draft.
+    await s.api.delete(`/api/v1/invoices/${invoice.id}`).expect(204);
+    expect((await s.api.get(`/api/v1/quotes/${q.id}`).expect(200)).body).toMatchObject({ status: 'accepted', invoiceId: null, invoices: [] });
+    const again = (await s.api.post(`/api/v1/quotes/${q.id}/invoice`).expect(201)).body;
+    expect(again).toMatchObject({ kind: 'invoice', totalMinor: q.totalMinor, depositsMinor: 0 });
+    expect((await s.api.get(`/api/v1/quotes/${q.id}`).expect(200)).body.invoiceId).toBe(again.id);
   });
 
   it('a 30 % deposit: the deposit invoice is exactly percentOf(total) with its own tax; the final invoice deducts it (amountDue = total − deposit)', async () => {

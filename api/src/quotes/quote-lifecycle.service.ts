@@ -144,7 +144,8 @@ export class QuoteLifecycleService {
 
   /**
    * The final invoice ("facture de solde", "Schlussrechnung") of an accepted quote that asked for a
-   * deposit: every quote line, deducting the issued deposit invoices made from the quote.
+   * deposit: every quote line, deducting the issued deposit invoices made from the quote. For a quote
+   * without a deposit, a new invoice draft when the one accepting made was deleted or voided.
    */
   async finalInvoice(id: string): Promise<InvoiceDto> {
     return this.tenant.transaction(async (m) => {
@@ -154,9 +155,14 @@ export class QuoteLifecycleService {
       const linked = await m.getRepository(Invoice).findBy({ quoteId: id });
       if (linked.some((i) => i.kind === 'invoice' && i.status !== 'void')) throw quoteConflict('quote-already-invoiced', 'This quote already has its invoice.');
       const deposits = linked.filter((i) => i.kind === 'deposit' && ISSUED.includes(i.status));
-      if (!deposits.length) throw quoteConflict('quote-deposit-not-issued', 'Finalize the deposit invoice of this quote first (a quote without a deposit is invoiced when accepted).');
+      // A quote without a deposit got its invoice when accepted: this makes it again if that one was deleted or voided.
+      if (!deposits.length && depositAmount(quote) > 0) throw quoteConflict('quote-deposit-not-issued', 'Finalize the deposit invoice of this quote first.');
       const lines = await m.getRepository(QuoteLine).find({ where: { quoteId: id }, order: { position: 'ASC' } });
       const invoice = await this.createInvoiceDraft(m, quote, 'invoice', copiedLines(lines), deposits.map((d) => d.id));
+      if (!quote.invoiceId) {
+        quote.invoiceId = invoice.id; // the invoice accepting made was deleted: this one replaces it
+        await m.getRepository(Quote).save(quote);
+      }
       await this.audit.record(m, { action: 'quote.invoiced', targetType: 'quote', targetId: id, details: { invoiceId: invoice.id } });
       return invoiceView(m, await m.getRepository(Invoice).findOneByOrFail({ id: invoice.id }), today);
     });

@@ -98,7 +98,7 @@ export class QuotesController {
 
   @Post(':id/invoice')
   @Access('admin')
-  @ApiOperation({ summary: 'Create the final invoice of an accepted quote with a deposit', description: 'Every line of the quote, deducting its issued deposit invoices. 409 `quote-not-accepted`, `quote-already-invoiced`, `quote-deposit-not-issued`.' })
+  @ApiOperation({ summary: 'Create the final invoice of an accepted quote with a deposit', description: 'Every line of the quote, deducting its issued deposit invoices (for a quote without a deposit: a new invoice draft when the one accepting made was deleted or voided). 409 `quote-not-accepted`, `quote-already-invoiced`, `quote-deposit-not-issued`.' })
   @ApiCreatedResponse({ type: InvoiceDto })
   @ApiProblems(400, 404, 409)
   createQuoteFinalInvoice(@Param('id', uuidParam) id: string): Promise<InvoiceDto> {

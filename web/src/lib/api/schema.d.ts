@@ -1588,7 +1588,7 @@ export interface paths {
         put?: never;
         /**
          * Create the final invoice of an accepted quote with a deposit
-         * @description Every line of the quote, deducting its issued deposit invoices. 409 `quote-not-accepted`, `quote-already-invoiced`, `quote-deposit-not-issued`.
+         * @description Every line of the quote, deducting its issued deposit invoices (for a quote without a deposit: a new invoice draft when the one accepting made was deleted or voided). 409 `quote-not-accepted`, `quote-already-invoiced`, `quote-deposit-not-issued`.
          */
         post: operations["createQuoteFinalInvoice"];
         delete?: never;

@@ -46,6 +46,7 @@ import { ReportsModule } from './reports/reports.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
 // Issue 11, stripe: Connect account, checkout, webhooks.
 import { StripeModule } from './stripe/stripe.module.js';
+import { QuotesModule } from './quotes/quotes.module.js'; // issue 11, quotes
 
 @Global()
 @Module({})
@@ -101,6 +102,7 @@ export class AppModule {
         ReportsModule, // issue 11, reports
         InvoicesModule, // issue 11, invoices
         StripeModule, // issue 11, stripe
+        QuotesModule, // issue 11, quotes
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

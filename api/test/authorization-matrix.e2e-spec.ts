@@ -216,6 +216,22 @@ describe('authorization matrix: every route × every caller', () => {
     return id;
   };
 
+  // Issue 11, quotes: a fresh quote of A in the state each action needs (a draft, a sent one, or an accepted
+  // one with a 30 % deposit whose deposit invoice is issued, for the final invoice).
+  const matrixQuote = async (state: 'draft' | 'sent' | 'deposit issued') => {
+    const cookie = await ownerCookie();
+    const client = (await t.http().post('/api/v1/clients').set('cookie', cookie).send({ name: 'Matrix quote client' }).expect(201)).body.id;
+    const deposit = state === 'deposit issued' ? { deposit: { percent: '30' } } : {};
+    const body = { clientId: client, validUntil: '2099-12-31', lines: [{ description: 'Matrix', quantity: '1', unitPriceMinor: 1000 }], ...deposit };
+    const id = (await t.http().post('/api/v1/quotes').set('cookie', cookie).send(body).expect(201)).body.id as string;
+    if (state === 'draft') return id;
+    await t.http().post(`/api/v1/quotes/${id}/send`).set('cookie', cookie).expect(200);
+    if (state === 'sent') return id;
+    const invoiceId = (await t.http().post(`/api/v1/quotes/${id}/accept`).set('cookie', cookie).expect(200)).body.invoiceId as string;
+    await t.http().post(`/api/v1/invoices/${invoiceId}/finalize`).set('cookie', cookie).send({}).expect(200);
+    return id;
+  };
+
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     ...reviewFixtures,
     // Issue 11, documents.
@@ -228,6 +244,12 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/invoices/:id/payments': () => matrixInvoice(),
     '/api/v1/invoices/:id/shares': () => matrixInvoice(),
     '/api/v1/payments/:id': () => matrixPayment(),
+    // Issue 11, quotes.
+    '/api/v1/quotes/:id': () => matrixQuote('draft'),
+    '/api/v1/quotes/:id/send': () => matrixQuote('draft'),
+    '/api/v1/quotes/:id/accept': () => matrixQuote('sent'),
+    '/api/v1/quotes/:id/decline': () => matrixQuote('sent'),
+    '/api/v1/quotes/:id/invoice': () => matrixQuote('deposit issued'),
     // Issue 11, invoices.
     '/api/v1/invoices/:id': () => matrixApiInvoice(false),
     '/api/v1/invoices/:id/finalize': () => matrixApiInvoice(false),

@@ -72,6 +72,20 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
     await c.query(`INSERT INTO checkout_sessions (id, invoice_id, share_id, amount_minor, currency, url, stripe_account_id) VALUES ('cs_' || $1::int, $2, $3, 7800, 'EUR', 'http://stripe.test/c', 'acct_1')`, [n, final, share]);
     await c.query(`INSERT INTO stripe_events (id, type) VALUES ('evt_' || $1::int, 'checkout.session.completed')`, [n]);
     await c.query(`INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ('invoice.send:' || $1, 'k1', repeat('b', 64), 202, '{"sent": true}')`, [final]);
+    // Issue 11, quotes: an accepted quote with a line and a 30 % deposit; its deposit invoice points back at it.
+    const quote = (
+      await c.query(
+        `INSERT INTO quotes (number, status, client_id, project_id, currency, issue_date, valid_until, bill_to_name, subtotal_minor, tax_minor, total_minor, deposit_percent, accepted_at, invoice_id)
+         VALUES ('Q-2031-' || $1::int, 'accepted', $2, $3, 'EUR', '2031-01-02', '2031-02-01', 'Client', 18000, 3600, 21600, 30, now(), $4) RETURNING id`,
+        [n, client, project, deposit],
+      )
+    ).rows[0].id;
+    await c.query(
+      `INSERT INTO quote_lines (quote_id, position, kind, description, quantity, unit, unit_price_minor, tax_rate_id, tax_name, tax_rate_percent, net_minor, tax_minor, gross_minor)
+       VALUES ($1, 1, 'room', 'Room A, 4 h', 4, 'hour', 4500, $2, 'VAT', 20, 18000, 3600, 21600)`,
+      [quote, vat],
+    );
+    await c.query(`UPDATE invoices SET quote_id = $1 WHERE id = $2`, [quote, deposit]);
   });
 }
 
@@ -121,6 +135,8 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
       'outbox',
       'payments',
       'projects',
+      'quote_lines',
+      'quotes',
       'review_comments',
       'rooms',
       'stripe_events',

@@ -94,6 +94,10 @@ describe('openapi.json bounds hold on the real API', () => {
     finalizeInvoice: () => ({}),
     voidInvoice: () => ({ reason: 'Bounded' }),
     createCreditNote: () => ({}),
+    // Issue 11, quotes (ids need not exist: a field over its bound is refused before any lookup).
+    createQuote: () => ({ clientId: '00000000-0000-4000-8000-000000000000' }),
+    updateQuote: () => ({}),
+    declineQuote: () => ({}),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

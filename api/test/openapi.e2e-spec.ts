@@ -65,6 +65,8 @@ describe('openapi.json', () => {
         // Issue 11, stripe.
         'getStripeConnection', 'connectStripe', 'refreshStripeConnection', 'disconnectStripe', 'createCheckout',
         'receiveStripePlatformEvent', 'receiveStripeConnectEvent',
+        // Issue 11, quotes.
+        'createQuote', 'listQuotes', 'getQuote', 'updateQuote', 'deleteQuote', 'sendQuote', 'acceptQuote', 'declineQuote', 'createQuoteFinalInvoice',
       ].sort(),
     );
   });

@@ -83,10 +83,16 @@ const CREATE_FIXTURES: Record<string, (t: TestApp, who: Studio, label: string) =
   },
   '/api/v1/engineers/{userId}/time-off': async (_t, _who, label) => ({ startsAt: '2031-07-01T00:00:00Z', endsAt: '2031-07-15T00:00:00Z', reason: label }),
   // Issue 11, settlements.
-  '/api/v1/tax-rates': async (_t, _who, label) => ({ name: label, ratePercent: '20' }),  // Issue 11, invoices: a draft for a client of the same studio.
+  '/api/v1/tax-rates': async (_t, _who, label) => ({ name: label, ratePercent: '20' }),
+  // Issue 11, invoices: a draft for a client of the same studio.
   '/api/v1/invoices': async (t, who, label) => {
     const client = await t.http().post('/api/v1/clients').set('cookie', who.cookie).send({ name: `${label} client` }).expect(201);
     return { clientId: client.body.id, lines: [{ description: label, quantity: '1', unitPriceMinor: 1000 }] };
+  },
+  // Issue 11, quotes: a draft for a client of the same studio, sendable (lines, validUntil), asking a deposit.
+  '/api/v1/quotes': async (t, who, label) => {
+    const client = await t.http().post('/api/v1/clients').set('cookie', who.cookie).send({ name: `${label} client` }).expect(201);
+    return { clientId: client.body.id, validUntil: '2099-12-31', deposit: { percent: '30' }, lines: [{ description: label, quantity: '1', unitPriceMinor: 1000 }] };
   },
 };
 /** PATCH bodies where the first string property is not free text (rooms: colour; bookings: times). */
@@ -94,7 +100,9 @@ const PATCH_FIXTURES: Record<string, Record<string, unknown>> = {
   '/api/v1/rooms': { name: 'Changed by A' },
   '/api/v1/bookings': { title: 'Changed by A' },
   '/api/v1/projects': { title: 'Changed by A' },
-  '/api/v1/tax-rates': { name: 'Changed by A' }, // issue 11, settlements  '/api/v1/invoices': { poNumber: 'Changed by A' }, // issue 11
+  '/api/v1/tax-rates': { name: 'Changed by A' }, // issue 11, settlements
+  '/api/v1/invoices': { poNumber: 'Changed by A' }, // issue 11
+  '/api/v1/quotes': { notes: 'Changed by A' }, // issue 11, quotes
 };
 /** Path parameters other than the row's own id name the acting studio's own things (its owner as engineer). */
 const at = (path: string, who: Studio) => path.replace('{userId}', who.userId);
@@ -599,6 +607,33 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     for (const id of [fromA, depositA]) await t.http().get(`/api/v1/invoices/${id}`).set('cookie', b.cookie).expect(404);
   });
 
+  // Issue 11, quotes: sending, accepting, declining and the final invoice act on the caller's studio only.
+  it("quote actions: own studio only, 404 for the other studio's quotes, the other studio untouched", async () => {
+    const quoteIn = async (who: Studio, label: string) =>
+      (await t.http().post('/api/v1/quotes').set('cookie', who.cookie).send(await CREATE_FIXTURES['/api/v1/quotes'](t, who, label)).expect(201)).body.id as string;
+    const bDraft = await quoteIn(b, 'Draft quote of B');
+    const bSent = await quoteIn(b, 'Sent quote of B');
+    await t.http().post(`/api/v1/quotes/${bSent}/send`).set('cookie', b.cookie).expect(200);
+    const bBefore = (await t.http().get('/api/v1/quotes?limit=100').set('cookie', b.cookie).expect(200)).body;
+    await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${bDraft}/send`)), a.cookie).expect(404);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${bSent}/accept`)), a.cookie).expect(404);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${bSent}/decline`)), a.cookie).send({ reason: 'A was here' }).expect(404);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${bSent}/invoice`)), a.cookie).expect(404);
+    expect((await t.http().get('/api/v1/quotes?limit=100').set('cookie', b.cookie).expect(200)).body).toEqual(bBefore);
+
+    // The same calls on A's own quotes work while naming B everywhere, and land in A.
+    const aQuote = await quoteIn(a, 'Quote of A');
+    await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${aQuote}/send`)), a.cookie).expect(200);
+    const deposit = (await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${aQuote}/accept`)), a.cookie).expect(200)).body.invoiceId as string;
+    await t.http().post(`/api/v1/invoices/${deposit}/finalize`).set('cookie', a.cookie).send({}).expect(200);
+    const final = (await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${aQuote}/invoice`)), a.cookie).expect(201)).body.id as string;
+    const aDeclined = await quoteIn(a, 'Declined quote of A');
+    await t.http().post(`/api/v1/quotes/${aDeclined}/send`).set('cookie', a.cookie).expect(200);
+    await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${aDeclined}/decline`)), a.cookie).send({}).expect(200);
+    await t.http().get(`/api/v1/invoices/${final}`).set('cookie', a.cookie).expect(200);
+    await t.http().get(`/api/v1/invoices/${final}`).set('cookie', b.cookie).expect(404);
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
@@ -634,7 +669,12 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       '/api/v1/webhooks/stripe', '/api/v1/webhooks/stripe/connect',
       // Issue 11, invoices: their own case above.
       '/api/v1/invoices/{id}/finalize', '/api/v1/invoices/{id}/void', '/api/v1/invoices/{id}/credit-notes', '/api/v1/invoices/preview',
-      '/api/v1/invoices/from-bookings', '/api/v1/invoices/deposits', '/api/v1/clients/{id}/balance'];
+      '/api/v1/invoices/from-bookings', '/api/v1/invoices/deposits', '/api/v1/clients/{id}/balance',
+      // Issue 11, quotes: their own case above.
+      '/api/v1/quotes/{id}/send', '/api/v1/quotes/{id}/accept', '/api/v1/quotes/{id}/decline', '/api/v1/quotes/{id}/invoice',
+      // Issue 11: the studio's own subscription is control data, read for the caller's own organization
+      // (subscription-standing.e2e-spec.ts); no tenant database is involved.
+      '/api/v1/billing'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

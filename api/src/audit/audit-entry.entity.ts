@@ -86,8 +86,6 @@ export const AUDIT_ACTIONS = [
   'invoice.finalized',
   'invoice.voided',
   'invoice.late_notice_sent',
-  // Issue 11, documents: an invoice emailed to the client.
-  'invoice.sent',
   // Issue 11, stripe: the studio's connected account, checkout links, and what Stripe's webhooks recorded.
   'stripe.connection_started',
   'stripe.disconnected',
@@ -95,13 +93,14 @@ export const AUDIT_ACTIONS = [
   'stripe.payment_received',
   'stripe.refund_recorded',
   'stripe.dispute_opened',
-  // Issue 11, invoices: drafts, finalization, void, credit notes, late notices.
-  'invoice.created',
-  'invoice.updated',
-  'invoice.deleted',
-  'invoice.finalized',
-  'invoice.voided',
-  'invoice.late_notice_sent',
+  // Issue 11, quotes.
+  'quote.created',
+  'quote.updated',
+  'quote.deleted',
+  'quote.sent',
+  'quote.accepted',
+  'quote.declined',
+  'quote.invoiced',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -136,11 +135,9 @@ export const AUDIT_TARGET_TYPES = [
   'tax_rate',
   'billing_settings',
   'payment',
-  // Issue 11, invoices (deposit invoices and credit notes too).
-  // Issue 11, documents (also the invoices helper's).
-  'invoice',
-  // Issue 11, stripe ('invoice' and 'payment' too, listed above).
   'stripe_account',
+  // Issue 11, quotes.
+  'quote',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -46,8 +46,11 @@ export async function checkReferences(m: EntityManager, clientId: string, refs: 
   }
 }
 
-/** The client's billing details, copied onto a draft (and frozen there at finalization). */
-export function copyBillTo(invoice: Invoice, client: Client): void {
+/** The bill-to columns invoices and quotes share. */
+export type BillToColumns = Pick<Invoice, 'billToName' | 'billToAddress' | 'billToTaxId' | 'billToEmail'>;
+
+/** The client's billing details, copied onto a draft invoice or quote (and frozen there when issued). */
+export function copyBillTo(invoice: BillToColumns, client: Client): void {
   invoice.billToName = client.name;
   invoice.billToAddress = client.billingAddress;
   invoice.billToTaxId = client.taxId;

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { Client } from '../clients/client.entity.js';
 import { InvoiceShare } from '../payments/invoice-share.entity.js';
 import { Payment } from '../payments/payment.entity.js';
-import type { InvoiceDto, InvoiceSummaryDto } from './dto/invoice.dto.js';
+import type { InvoiceDto, InvoiceLineDto, InvoiceSummaryDto, TaxBreakdownDto } from './dto/invoice.dto.js';
 import { InvoiceDeposit } from './invoice-deposit.entity.js';
 import { InvoiceLine } from './invoice-line.entity.js';
 import { Invoice } from './invoice.entity.js';
@@ -33,6 +33,43 @@ export function toSummary(i: Invoice, clientName: string, today: string): Invoic
   };
 }
 
+/** Lines of an invoice or a quote (same columns), as the API shows them. */
+type StoredLine = Omit<InvoiceLine, 'invoiceId' | 'invoice' | 'booking' | 'taxRate'>;
+
+export function lineView(l: StoredLine): InvoiceLineDto {
+  return {
+    id: l.id,
+    position: l.position,
+    kind: l.kind,
+    bookingId: l.bookingId,
+    description: l.description,
+    quantity: l.quantity,
+    unit: l.unit,
+    unitPriceMinor: l.unitPriceMinor,
+    discountMinor: l.discountMinor,
+    taxRateId: l.taxRateId,
+    taxName: l.taxName,
+    taxRatePercent: normalizeRate(l.taxRatePercent),
+    taxInclusive: l.taxInclusive,
+    netMinor: l.netMinor,
+    taxMinor: l.taxMinor,
+    grossMinor: l.grossMinor,
+  };
+}
+
+/** The breakdown by rate of an invoice or a quote: sums of its stored lines (each rounded once by money.ts when saved). */
+export function breakdownByRate(lines: Array<Pick<InvoiceLine, 'taxRatePercent' | 'netMinor' | 'taxMinor'>>): TaxBreakdownDto[] {
+  const byRate = new Map<string, TaxBreakdownDto>();
+  for (const l of lines) {
+    const rate = normalizeRate(l.taxRatePercent);
+    const entry = byRate.get(rate) ?? { ratePercent: rate, netMinor: 0, taxMinor: 0 };
+    entry.netMinor += l.netMinor;
+    entry.taxMinor += l.taxMinor;
+    byRate.set(rate, entry);
+  }
+  return [...byRate.values()].sort((a, b) => Number(b.ratePercent) - Number(a.ratePercent));
+}
+
 /** The whole invoice as the API shows it: lines, breakdown by rate, deposits, credit notes, payments, shares. */
 export async function invoiceView(m: EntityManager, invoice: Invoice, today: string): Promise<InvoiceDto> {
   const client = await m.getRepository(Client).findOneByOrFail({ id: invoice.clientId });
@@ -51,15 +88,6 @@ export async function invoiceView(m: EntityManager, invoice: Invoice, today: str
   const payments = await m.getRepository(Payment).find({ where: { invoiceId: invoice.id }, order: { createdAt: 'ASC', id: 'ASC' } });
   const shares = await m.getRepository(InvoiceShare).find({ where: { invoiceId: invoice.id }, order: { position: 'ASC' } });
 
-  // The breakdown by rate is the sum of the stored lines (each rounded once by money.ts when saved).
-  const byRate = new Map<string, { ratePercent: string; netMinor: number; taxMinor: number }>();
-  for (const l of lines) {
-    const rate = normalizeRate(l.taxRatePercent);
-    const entry = byRate.get(rate) ?? { ratePercent: rate, netMinor: 0, taxMinor: 0 };
-    entry.netMinor += l.netMinor;
-    entry.taxMinor += l.taxMinor;
-    byRate.set(rate, entry);
-  }
   return {
     ...toSummary(invoice, client.name, today),
     bookingId: invoice.bookingId,
@@ -68,25 +96,8 @@ export async function invoiceView(m: EntityManager, invoice: Invoice, today: str
     notes: invoice.notes,
     terms: invoice.terms,
     billTo: { name: invoice.billToName, address: invoice.billToAddress, taxId: invoice.billToTaxId, email: invoice.billToEmail },
-    lines: lines.map((l) => ({
-      id: l.id,
-      position: l.position,
-      kind: l.kind,
-      bookingId: l.bookingId,
-      description: l.description,
-      quantity: l.quantity,
-      unit: l.unit,
-      unitPriceMinor: l.unitPriceMinor,
-      discountMinor: l.discountMinor,
-      taxRateId: l.taxRateId,
-      taxName: l.taxName,
-      taxRatePercent: normalizeRate(l.taxRatePercent),
-      taxInclusive: l.taxInclusive,
-      netMinor: l.netMinor,
-      taxMinor: l.taxMinor,
-      grossMinor: l.grossMinor,
-    })),
-    byRate: [...byRate.values()].sort((a, b) => Number(b.ratePercent) - Number(a.ratePercent)),
+    lines: lines.map(lineView),
+    byRate: breakdownByRate(lines),
     subtotalMinor: invoice.subtotalMinor,
     taxMinor: invoice.taxMinor,
     deposits: deposits.map((d) => ({

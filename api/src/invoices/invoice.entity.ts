@@ -3,6 +3,8 @@ import { Booking } from '../bookings/booking.entity.js';
 import { Client } from '../clients/client.entity.js';
 import { MINOR_UNITS } from '../money/minor-units-column.js';
 import { Project } from '../projects/project.entity.js';
+// Type only: quote.entity.ts imports this file (the relation names 'Quote' by string).
+import type { Quote } from '../quotes/quote.entity.js';
 
 export const INVOICE_KINDS = ['invoice', 'deposit', 'credit_note'] as const;
 export type InvoiceKind = (typeof INVOICE_KINDS)[number];
@@ -33,6 +35,7 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 @Index('idx_invoices_due', ['dueDate'], { where: `"status" IN ('sent', 'partially_paid')` })
 @Index('idx_invoices_credited', ['creditedInvoiceId'])
 @Index('idx_invoices_booking', ['bookingId'])
+@Index('idx_invoices_quote', ['quoteId'])
 export class Invoice {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -75,6 +78,17 @@ export class Invoice {
   @ManyToOne(() => Invoice, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'credited_invoice_id' })
   creditedInvoice?: Invoice;
+
+  /**
+   * The quote this invoice comes from (quotes module): the invoice or deposit invoice accepting it
+   * created, or the final invoice made from it later. Its deposit invoices are found through it.
+   */
+  @Column({ name: 'quote_id', type: 'uuid', nullable: true })
+  quoteId: string | null;
+
+  @ManyToOne('Quote', { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'quote_id' })
+  quote?: Quote;
 
   @Column({ type: 'character', length: 3 })
   currency: string;

@@ -29,6 +29,8 @@ import { CheckoutSession } from '../stripe/checkout-session.entity.js';
 import { StripeEvent } from '../stripe/stripe-event.entity.js';
 import { TaxRate } from '../tax-rates/tax-rate.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
+import { QuoteLine } from '../quotes/quote-line.entity.js';
+import { Quote } from '../quotes/quote.entity.js';
 
 /** Every entity that lives in a tenant database. */
 export const TENANT_ENTITIES = [
@@ -37,4 +39,6 @@ export const TENANT_ENTITIES = [
   Project, Track, StoredFile, FilePeaks, Deliverable, DeliverableVersion, ReviewComment, OutboxEvent,
   // Issue 11: money.
   TaxRate, BillingSettings, DocumentSequence, Invoice, InvoiceLine, InvoiceDeposit, InvoiceShare, Payment, CheckoutSession, StripeEvent, IdempotencyKey,
+  // Issue 11, quotes.
+  Quote, QuoteLine,
 ];

@@ -8,6 +8,7 @@ import { CreateCalendarFeeds1796160000000 } from './migrations/1796160000000-Cre
 import { CreateProjects1796500000000 } from './migrations/1796500000000-CreateProjects.js';
 import { VersionDecisionNote1796510000000 } from './migrations/1796510000000-VersionDecisionNote.js';
 import { CreateMoney1796600000000 } from './migrations/1796600000000-CreateMoney.js';
+import { CreateQuotes1796610000000 } from './migrations/1796610000000-CreateQuotes.js';
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -21,6 +22,7 @@ export const TENANT_MIGRATIONS = [
   CreateProjects1796500000000,
   VersionDecisionNote1796510000000,
   CreateMoney1796600000000,
+  CreateQuotes1796610000000,
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

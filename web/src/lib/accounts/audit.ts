@@ -92,7 +92,15 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'stripe.checkout_created': m.audit_stripe_checkout_created,
 	'stripe.payment_received': m.audit_stripe_payment_received,
 	'stripe.refund_recorded': m.audit_stripe_refund_recorded,
-	'stripe.dispute_opened': m.audit_stripe_dispute_opened
+	'stripe.dispute_opened': m.audit_stripe_dispute_opened,
+	// Issue 11, quotes.
+	'quote.created': m.audit_quote_created,
+	'quote.updated': m.audit_quote_updated,
+	'quote.deleted': m.audit_quote_deleted,
+	'quote.sent': m.audit_quote_sent,
+	'quote.accepted': m.audit_quote_accepted,
+	'quote.declined': m.audit_quote_declined,
+	'quote.invoiced': m.audit_quote_invoiced
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -130,7 +138,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	payment: m.audit_target_payment,
 	invoice: m.audit_target_invoice,
 	// Issue 11, money.
-	stripe_account: m.audit_target_stripe_account
+	stripe_account: m.audit_target_stripe_account,
+	quote: m.audit_target_quote // issue 11, quotes
 };
 
 /** The kind of record an entry is about, in words. */

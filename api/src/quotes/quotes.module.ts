@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { QuoteLifecycleService } from './quote-lifecycle.service.js';
+import { QuotesController } from './quotes.controller.js';
+import { QuotesService } from './quotes.service.js';
+
+@Module({
+  controllers: [QuotesController],
+  providers: [QuotesService, QuoteLifecycleService],
+})
+export class QuotesModule {}

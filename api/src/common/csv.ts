@@ -1,13 +1,14 @@
 import { stringify } from 'csv-stringify/sync';
 
 /**
- * A cell a spreadsheet would run as a formula (=, +, -, @, or a leading tab/carriage return, OWASP
- * "CSV injection") gets a leading apostrophe: shown as text, never executed. Every CSV the API
+ * A cell a spreadsheet would run as a formula (=, +, -, @, a leading tab or carriage return, or their
+ * full-width forms: OWASP "CSV injection") gets a leading apostrophe: shown as text, never executed.
+ * A plain number ("-12.50", a refund) is data, not a formula, and stays a number. Every CSV the API
  * writes goes through `toCsv`, so no export can forget it.
  */
 export function neutralizeFormula(value: string): string {
-  if (/^-?\d+(\.\d+)?$/.test(value)) return value; // a plain number ("-12.50", a refund) is data, not a formula
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  if (/^-?\d+(\.\d+)?$/.test(value)) return value;
+  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value;
 }
 
 export type CsvCell = string | number | boolean | null | undefined;

@@ -40,6 +40,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     // Issue 10, files.
     .addTag('files', 'Uploads to projects, tracks and bookings (streamed, type sniffed, SHA-256), downloads with Range and ETag, storage usage')
     .addTag('billing', "The studio's own subscription to the platform: trial, paid period, past due and read-only (issue 11)")
+    .addTag('quotes', 'Quotes: priced offers to a client, sent with a number, accepted into an invoice (or a deposit invoice first), declined or expired (issue 11)')
+    .addTag('reports', 'Revenue by month, room and engineer, receivables with aging, room utilisation; JSON or CSV (issue 11)')
     // Issue 11, settlements.
     .addTag('tax-rates', "The studio's tax rates (inclusive or added), one of them the default")
     .addTag('billing-settings', 'What documents say about the studio (legal name, tax ids, bank details, logo) and how they are numbered')

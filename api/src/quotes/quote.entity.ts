@@ -116,11 +116,15 @@ export class Quote {
   @Column({ name: 'decline_reason', type: 'text', nullable: true })
   declineReason: string | null;
 
-  /** What accepting created: the invoice draft, or the deposit invoice when a deposit was asked. */
+  /**
+   * What accepting created: the invoice draft, or the deposit invoice when a deposit was asked.
+   * Deferrable: it and invoices.quote_id point at each other, and moving a studio to another server
+   * copies table by table (tenant-copy.ts defers such keys to the end of its transaction).
+   */
   @Column({ name: 'invoice_id', type: 'uuid', nullable: true })
   invoiceId: string | null;
 
-  @ManyToOne(() => Invoice, { onDelete: 'SET NULL' })
+  @ManyToOne(() => Invoice, { onDelete: 'SET NULL', deferrable: 'INITIALLY IMMEDIATE' })
   @JoinColumn({ name: 'invoice_id' })
   invoice?: Invoice;
 

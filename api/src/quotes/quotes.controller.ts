@@ -40,7 +40,7 @@ export class QuotesController {
 
   @Get(':id')
   @Access('admin')
-  @ApiOperation({ summary: 'Get one quote with its lines and the invoices made from it' })
+  @ApiOperation({ summary: 'Get one quote with its lines and the invoices made from it', description: 'A sent quote past its validUntil (studio time zone) reads as `expired`.' })
   @ApiOkResponse({ type: QuoteDto })
   @ApiProblems(400, 404)
   getQuote(@Param('id', uuidParam) id: string): Promise<QuoteDto> {

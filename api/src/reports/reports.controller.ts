@@ -20,7 +20,7 @@ function answer<T>(reply: FastifyReply, format: string | undefined, report: T, c
 /** 200: the report as JSON, or its CSV text with `?format=csv`. */
 const jsonOrCsv = (dto: Function) => ({
   description: 'The report (JSON), or with `format=csv` its CSV (UTF-8 with a BOM, one header row; amounts as decimal text)',
-  content: { 'application/json': { schema: { $ref: getSchemaPath(dto) } }, 'text/csv': { schema: { type: 'string' } } },
+  content: { 'application/json': { schema: { $ref: getSchemaPath(dto) } }, 'text/csv': { schema: { type: 'string', maxLength: 500_000_000 } } },
 });
 
 const RANGE_NOTE = 'Days in the studio time zone, both included; `from` and `to` together (both omitted: the last 12 months), at most 366 days apart (400 otherwise).';

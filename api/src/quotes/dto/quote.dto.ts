@@ -28,8 +28,8 @@ export class QuoteSummaryDto {
   @ApiProperty({ type: InvoiceClientRefDto }) client: InvoiceClientRefDto;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) projectId: string | null;
   @ApiProperty({ minLength: 3, maxLength: 3 }) currency: string;
-  @ApiProperty({ type: String, format: 'date', nullable: true }) issueDate: string | null;
-  @ApiProperty({ type: String, format: 'date', nullable: true }) validUntil: string | null;
+  @ApiProperty({ type: String, format: 'date', maxLength: 10, nullable: true }) issueDate: string | null;
+  @ApiProperty({ type: String, format: 'date', maxLength: 10, nullable: true }) validUntil: string | null;
   @ApiProperty(money()) totalMinor: number;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'What accepting created (the deposit invoice when a deposit was asked)' }) invoiceId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -4,7 +4,7 @@ export class RevenueRowDto {
   @ApiProperty({ description: 'YYYY-MM (month), a room id, an engineer user id, or "other" (lines not linked to a booking)', maxLength: 36 })
   key: string;
 
-  @ApiProperty({ description: 'The month, the room or engineer name, or "Other"' })
+  @ApiProperty({ description: 'The month, the room or engineer name, or "Other"', maxLength: 200 })
   label: string;
 
   @ApiProperty({ description: 'Net of tax: issued invoices and deposit invoices, less deducted deposits, less issued credit notes (minor units)' })
@@ -23,10 +23,10 @@ export class RevenueTotalsDto {
 }
 
 export class RevenueCurrencyDto {
-  @ApiProperty({ example: 'EUR', description: 'ISO 4217: figures of different currencies are never added together' })
+  @ApiProperty({ example: 'EUR', minLength: 3, maxLength: 3, description: 'ISO 4217: figures of different currencies are never added together' })
   currency: string;
 
-  @ApiProperty({ type: [RevenueRowDto] })
+  @ApiProperty({ type: [RevenueRowDto], maxItems: 10_000 })
   rows: RevenueRowDto[];
 
   @ApiProperty({ type: RevenueTotalsDto })
@@ -34,16 +34,16 @@ export class RevenueCurrencyDto {
 }
 
 export class RevenueReportDto {
-  @ApiProperty({ format: 'date' })
+  @ApiProperty({ format: 'date', maxLength: 10 })
   from: string;
 
-  @ApiProperty({ format: 'date' })
+  @ApiProperty({ format: 'date', maxLength: 10 })
   to: string;
 
   @ApiProperty({ enum: ['month', 'room', 'engineer'], enumName: 'RevenueGroup' })
   groupBy: 'month' | 'room' | 'engineer';
 
-  @ApiProperty({ type: [RevenueCurrencyDto], description: 'One entry per currency with figures in the range (none: empty)' })
+  @ApiProperty({ type: [RevenueCurrencyDto], maxItems: 200, description: 'One entry per currency with figures in the range (none: empty)' })
   currencies: RevenueCurrencyDto[];
 }
 
@@ -79,7 +79,7 @@ export class ReceivablesClientDto extends ReceivablesTotalsDto {
   @ApiProperty({ format: 'uuid' })
   clientId: string;
 
-  @ApiProperty()
+  @ApiProperty({ maxLength: 200 })
   clientName: string;
 
   @ApiProperty({ description: 'Issued invoices with a balance' })
@@ -87,10 +87,10 @@ export class ReceivablesClientDto extends ReceivablesTotalsDto {
 }
 
 export class ReceivablesCurrencyDto {
-  @ApiProperty({ example: 'EUR' })
+  @ApiProperty({ example: 'EUR', minLength: 3, maxLength: 3 })
   currency: string;
 
-  @ApiProperty({ type: [ReceivablesClientDto], description: 'Largest outstanding first' })
+  @ApiProperty({ type: [ReceivablesClientDto], maxItems: 100_000, description: 'Largest outstanding first' })
   clients: ReceivablesClientDto[];
 
   @ApiProperty({ type: ReceivablesTotalsDto })
@@ -98,10 +98,10 @@ export class ReceivablesCurrencyDto {
 }
 
 export class ReceivablesReportDto {
-  @ApiProperty({ format: 'date', description: "Today in the studio's time zone: days past due count from it" })
+  @ApiProperty({ format: 'date', maxLength: 10, description: "Today in the studio's time zone: days past due count from it" })
   asOf: string;
 
-  @ApiProperty({ type: [ReceivablesCurrencyDto] })
+  @ApiProperty({ type: [ReceivablesCurrencyDto], maxItems: 200 })
   currencies: ReceivablesCurrencyDto[];
 }
 
@@ -109,7 +109,7 @@ export class UtilisationRoomDto {
   @ApiProperty({ format: 'uuid' })
   roomId: string;
 
-  @ApiProperty()
+  @ApiProperty({ maxLength: 200 })
   roomName: string;
 
   @ApiProperty({ description: 'Booked minutes in the range (sessions not cancelled nor no-show, clipped to the range)' })
@@ -123,15 +123,15 @@ export class UtilisationRoomDto {
 }
 
 export class UtilisationReportDto {
-  @ApiProperty({ format: 'date' })
+  @ApiProperty({ format: 'date', maxLength: 10 })
   from: string;
 
-  @ApiProperty({ format: 'date' })
+  @ApiProperty({ format: 'date', maxLength: 10 })
   to: string;
 
-  @ApiProperty({ example: 'Europe/Paris' })
+  @ApiProperty({ example: 'Europe/Paris', maxLength: 64 })
   timeZone: string;
 
-  @ApiProperty({ type: [UtilisationRoomDto], description: 'Active rooms, and inactive ones with sessions in the range; by name' })
+  @ApiProperty({ type: [UtilisationRoomDto], maxItems: 10_000, description: 'Active rooms, and inactive ones with sessions in the range; by name' })
   rooms: UtilisationRoomDto[];
 }

@@ -1807,7 +1807,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get one quote with its lines and the invoices made from it */
+        /**
+         * Get one quote with its lines and the invoices made from it
+         * @description A sent quote past its validUntil (studio time zone) reads as `expired`.
+         */
         get: operations["getQuote"];
         put?: never;
         post?: never;

@@ -83,5 +83,7 @@ export function sortKeys(value: unknown): unknown {
 }
 
 export function setupSwaggerUi(app: INestApplication, document: OpenAPIObject): void {
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  // Sections start collapsed: ~150 operations opened at once are a long page to scroll, and Swagger
+  // UI 5 stopped drawing after ~120 of them (issue 11's routes); one section at a time draws them all.
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', swaggerOptions: { docExpansion: 'none' } });
 }

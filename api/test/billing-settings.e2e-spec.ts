@@ -75,12 +75,29 @@ describe('billing settings', () => {
   });
 
   it('a reset change that breaks a stored format names numberReset; sent with a fitting format it is accepted', async () => {
+    await db.query(`DELETE FROM document_sequences`); // nothing numbered yet: the reset rule may still change
     await patch({ numberReset: 'never', quoteNumberFormat: 'Q-{seq:5}' }).expect(200);
     const before = await row();
     const res = await patch({ numberReset: 'yearly' }).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['numberReset']);
     expect(await row()).toEqual(before);
     await patch({ numberReset: 'yearly', quoteNumberFormat: 'Q-{YYYY}-{seq:5}' }).expect(200);
+  });
+
+  it('once a document is numbered the reset rule is fixed (its sequences would restart at 1 and repeat numbers): 409, nothing changed', async () => {
+    const other = await registerStudio(t, 'Numbered');
+    const otherDb = await connectTenantDatabase(t, other.organizationId);
+    try {
+      const patchOther = (body: Record<string, unknown>) => t.http().patch('/api/v1/billing-settings').set('cookie', other.cookie).send(body);
+      await patchOther({ numberReset: 'never', invoiceNumberFormat: 'INV-{seq:4}', creditNoteNumberFormat: 'CN-{seq:4}', quoteNumberFormat: 'Q-{seq:4}' }).expect(200);
+      await otherDb.query(`INSERT INTO document_sequences (kind, period, last_value) VALUES ('invoice', 'all', 40)`); // 40 invoices issued
+      const refused = await patchOther({ numberReset: 'yearly', invoiceNumberFormat: 'INV-{YYYY}-{seq:4}', creditNoteNumberFormat: 'CN-{YYYY}-{seq:4}', quoteNumberFormat: 'Q-{YYYY}-{seq:4}' }).expect(409);
+      expect(refused.body.type).toMatch(/numbering-in-use$/);
+      expect((await otherDb.query(`SELECT number_reset, invoice_number_format FROM billing_settings`)).rows).toEqual([{ number_reset: 'never', invoice_number_format: 'INV-{seq:4}' }]);
+      await patchOther({ invoiceNumberFormat: 'F-{seq:4}' }).expect(200); // a new format is still fine
+    } finally {
+      await otherDb.end();
+    }
   });
 
   describe('logo', () => {
@@ -137,6 +154,7 @@ describe('billing settings', () => {
   });
 
   it('a format and a reset rule changed at once are checked against each other: one wins, the stored settings stay usable', async () => {
+    await db.query(`DELETE FROM document_sequences`); // nothing numbered yet: the reset rule may still change
     await patch({ numberReset: 'never', invoiceNumberFormat: 'INV-{YYYY}-{seq:4}' }).expect(200);
     const locker = await connectTenantDatabase(t, studio.organizationId);
     await locker.query('BEGIN');

@@ -238,6 +238,33 @@ describe('invoices: drafts, totals, void, credit notes, deposits', () => {
     expect((await s.api.post(`/api/v1/invoices/${issued.id}/credit-notes`).send({ full: true }).expect(409)).body.type).toMatch(/credit-exceeds-invoice$/);
   });
 
+  it('a deducted deposit cannot be credited; a credit note keeps its invoice\u2019s client and currency; an invoice with credit notes is not voided', async () => {
+    const dep = await finalize(s, (await s.api.post('/api/v1/invoices/deposits').send({ clientId, amountMinor: 10000, taxRateId: null }).expect(201)).body.id);
+    // A credit note drafted before the deposit was deducted cannot be issued afterwards either.
+    const early = (await s.api.post(`/api/v1/invoices/${dep.id}/credit-notes`).send({ full: true }).expect(201)).body;
+    await finalize(s, (await draft(s, { clientId, lines: [line()], depositInvoiceIds: [dep.id] })).id);
+    const before = await moneyRows(s.db);
+    expect((await s.api.post(`/api/v1/invoices/${dep.id}/credit-notes`).send({ full: true }).expect(409)).body.type).toMatch(/deposit-in-use$/);
+    expect((await s.api.post(`/api/v1/invoices/${early.id}/finalize`).send({}).expect(409)).body.type).toMatch(/deposit-in-use$/);
+    expect(await moneyRows(s.db)).toEqual(before);
+
+    const invoice = await finalize(s, (await draft(s, { clientId, lines: [line()] })).id);
+    const other = (await s.api.post('/api/v1/clients').send({ name: 'Someone else' }).expect(201)).body.id;
+    const moved = (await s.api.post(`/api/v1/invoices/${invoice.id}/credit-notes`).send({ lines: [line({ unitPriceMinor: 100 })] }).expect(201)).body;
+    await s.api.patch(`/api/v1/invoices/${moved.id}`).send({ clientId: other }).expect(200);
+    const yen = (await s.api.post(`/api/v1/invoices/${invoice.id}/credit-notes`).send({ lines: [line({ unitPriceMinor: 100 })] }).expect(201)).body;
+    await s.api.patch(`/api/v1/invoices/${yen.id}`).send({ currency: 'JPY' }).expect(200);
+    const beforeMismatch = await moneyRows(s.db);
+    for (const note of [moved, yen]) expect((await s.api.post(`/api/v1/invoices/${note.id}/finalize`).send({}).expect(409)).body.type).toMatch(/credit-note-mismatch$/);
+    expect(await moneyRows(s.db)).toEqual(beforeMismatch);
+
+    const credit = await finalize(s, (await s.api.post(`/api/v1/invoices/${invoice.id}/credit-notes`).send({ lines: [line({ unitPriceMinor: 100 })] }).expect(201)).body.id);
+    const beforeVoid = await moneyRows(s.db);
+    const refused = await s.api.post(`/api/v1/invoices/${invoice.id}/void`).send({ reason: 'wrong client' }).expect(409);
+    expect(refused.body).toMatchObject({ type: expect.stringMatching(/invoice-has-credit-notes$/), detail: expect.stringContaining(credit.number) });
+    expect(await moneyRows(s.db)).toEqual(beforeVoid);
+  });
+
   it('GET /clients/{id}/balance: outstanding and overdue per currency', async () => {
     const c = (await s.api.post('/api/v1/clients').send({ name: 'Balance band' }).expect(201)).body.id;
     const late = await draft(s, { clientId: c, lines: [line()], dueDate: '2020-01-31' });

@@ -128,6 +128,18 @@ describe('Stripe webhooks', () => {
     expect((await aDb.query(`SELECT status, payment_intent_id FROM checkout_sessions WHERE id = $1`, [sessionId])).rows).toEqual([{ status: 'complete', payment_intent_id: intentId }]);
   });
 
+  it('a checkout link paid after the invoice was paid by hand is recorded and raised as an overpayment to refund, never hidden', async () => {
+    const { invoiceId, totalMinor, completed, succeeded } = await paidButUndelivered();
+    // The client paid by bank transfer meanwhile, and the studio recorded it.
+    await t.http().post(`/api/v1/invoices/${invoiceId}/payments`).set('cookie', a.cookie).send({ amountMinor: totalMinor, method: 'bank_transfer', receivedOn: '2026-03-01' }).expect(201);
+    expect((await fake.deliver(succeeded.id)).status).toBe(200);
+    expect((await fake.deliver(completed.id)).status).toBe(200);
+    expect((await paymentsOf(invoiceId)).map((p) => p.amount_minor)).toEqual([String(totalMinor), String(totalMinor)]);
+    expect(await statusOf(invoiceId)).toMatchObject({ status: 'paid', balance_minor: '0' });
+    const raised = (await aDb.query(`SELECT payload FROM outbox WHERE type = 'payment.overpaid' AND subject_id = $1`, [invoiceId])).rows;
+    expect(raised).toEqual([{ payload: expect.objectContaining({ invoiceId, excessMinor: totalMinor, invoiceStatus: 'paid' }) }]);
+  });
+
   it("re-reads the object from Stripe: an event's stale or invented copy does not decide", async () => {
     const { invoiceId, totalMinor, sessionId, intentId } = await paidButUndelivered();
     const before = await footprint(aDb);

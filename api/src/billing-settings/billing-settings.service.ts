@@ -81,6 +81,14 @@ export class BillingSettingsService {
     return this.tenant.transaction(async (m) => {
       const repo = m.getRepository(BillingSettings);
       const settings = await repo.findOneOrFail({ where: { id: 1 }, lock: { mode: 'pessimistic_write' } });
+      // Switching the reset rule moves every sequence to another period key ('all' ↔ the year), restarting
+      // at 1: the next numbers would repeat issued ones and every finalization would be refused.
+      if (dto.numberReset !== undefined && dto.numberReset !== settings.numberReset) {
+        const [used] = (await m.query(`SELECT 1 FROM document_sequences LIMIT 1`)) as unknown[];
+        if (used) {
+          throw new ProblemException(HttpStatus.CONFLICT, 'numbering-in-use', 'Documents are already numbered: the reset rule cannot change any more. Change the number formats instead (for example a new prefix).');
+        }
+      }
       const fields = EDITABLE.filter((key) => dto[key] !== undefined);
       for (const key of fields) {
         const value = key === 'lateNoticeDays' ? [...dto.lateNoticeDays!].sort((a, b) => a - b) : dto[key];

@@ -128,11 +128,14 @@ export class InvoiceFromBookingsService {
     return lines;
   }
 
-  /** Staff names live in the control database (users), as the engineers list shows them. */
+  /** Staff names live in the control database (users): only members of this studio are named (as the engineers list shows them). */
   private async staffNames(userIds: string[]): Promise<Map<string, string>> {
     const ids = [...new Set(userIds)];
     if (!ids.length) return new Map();
-    const rows = (await this.control.query(`SELECT id, name FROM users WHERE id = ANY($1::uuid[])`, [ids])) as Array<{ id: string; name: string }>;
+    const rows = (await this.control.query(
+      `SELECT u.id, u.name FROM users u JOIN memberships m ON m.user_id = u.id AND m.organization_id = $2 WHERE u.id = ANY($1::uuid[])`,
+      [ids, this.tenant.tenantId],
+    )) as Array<{ id: string; name: string }>;
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 

@@ -30,6 +30,18 @@ async function creditableMinor(m: EntityManager, invoice: Invoice, exceptCreditN
   return invoice.totalMinor - invoice.depositsMinor - Number(row.credited);
 }
 
+/** The number of a live (not void) invoice deducting this deposit invoice, or undefined (null number: a draft). */
+async function deductedOn(m: EntityManager, depositId: string): Promise<{ number: string | null } | undefined> {
+  const [row] = (await m.query(
+    `SELECT i.number FROM invoice_deposits d JOIN invoices i ON i.id = d.invoice_id WHERE d.deposit_invoice_id = $1 AND i.status <> 'void' LIMIT 1`,
+    [depositId],
+  )) as Array<{ number: string | null }>;
+  return row;
+}
+
+const depositInUse = (on: { number: string | null }) =>
+  conflict('deposit-in-use', `This deposit is deducted on ${on.number ?? 'a draft invoice'}: remove it there first.`);
+
 /** Issuing documents: finalization (number, frozen bill-to, due date), void, and credit notes (issue 11). */
 @Injectable()
 export class InvoiceLifecycleService {
@@ -66,6 +78,12 @@ export class InvoiceLifecycleService {
         if (invoice.kind === 'credit_note') {
           credited = await lockInvoice(m, invoice.creditedInvoiceId!);
           if (!['sent', 'partially_paid', 'paid'].includes(credited.status)) throw conflict('invoice-not-creditable', 'Only an issued invoice can be credited.');
+          // A draft credit note's client, currency or deductions may have been edited: it must still match what it credits.
+          if (invoice.currency.trim() !== credited.currency.trim() || invoice.clientId !== credited.clientId || invoice.depositsMinor !== 0) {
+            throw conflict('credit-note-mismatch', 'A credit note must keep the client and currency of the invoice it credits, and deducts no deposits.');
+          }
+          const on = credited.kind === 'deposit' ? await deductedOn(m, credited.id) : undefined;
+          if (on) throw depositInUse(on);
           const open = await creditableMinor(m, credited, id);
           if (invoice.totalMinor > open) {
             throw conflict('credit-exceeds-invoice', `This credit note (${invoice.totalMinor}) exceeds what is left to credit on the invoice (${open}).`);
@@ -110,11 +128,11 @@ export class InvoiceLifecycleService {
       if (invoice.kind === 'credit_note') throw conflict('credit-note-not-voidable', 'An issued credit note cannot be voided: issue an invoice instead.');
       const [{ paid }] = (await m.query(`SELECT COALESCE(sum(amount_minor - refunded_minor), 0)::bigint AS paid FROM payments WHERE invoice_id = $1`, [id])) as Array<{ paid: string }>;
       if (Number(paid) > 0) throw conflict('invoice-has-payments', 'This invoice has payments that are not refunded: refund them or issue a credit note.');
-      const [deducted] = (await m.query(
-        `SELECT i.number FROM invoice_deposits d JOIN invoices i ON i.id = d.invoice_id WHERE d.deposit_invoice_id = $1 AND i.status <> 'void' LIMIT 1`,
-        [id],
-      )) as Array<{ number: string | null }>;
-      if (deducted) throw conflict('deposit-in-use', `This deposit is deducted on ${deducted.number ?? 'a draft invoice'}: remove it there first.`);
+      const deducted = await deductedOn(m, id);
+      if (deducted) throw depositInUse(deducted);
+      // Its credit notes would go on reducing revenue and the client's account for an invoice that no longer counts.
+      const [credit] = (await m.query(`SELECT number FROM invoices WHERE credited_invoice_id = $1 AND status NOT IN ('draft', 'void') LIMIT 1`, [id])) as Array<{ number: string }>;
+      if (credit) throw conflict('invoice-has-credit-notes', `Credit note ${credit.number} credits this invoice: it cannot be voided as well.`);
       invoice.status = 'void';
       invoice.voidedAt = new Date();
       invoice.voidReason = dto.reason;
@@ -133,6 +151,9 @@ export class InvoiceLifecycleService {
       if (invoice.kind === 'credit_note' || !['sent', 'partially_paid', 'paid'].includes(invoice.status)) {
         throw conflict('invoice-not-creditable', 'Only an issued invoice (not a draft, a void invoice or a credit note) can be credited.');
       }
+      // A deposit already deducted on a final invoice is settled there: crediting it too would count it twice.
+      const on = invoice.kind === 'deposit' ? await deductedOn(m, invoice.id) : undefined;
+      if (on) throw depositInUse(on);
       if (dto.full === true && dto.lines?.length) throw new ProblemException(HttpStatus.BAD_REQUEST, 'validation', 'Give either full or lines.', { errors: [{ field: 'lines', messages: ['lines must be absent with full'] }] });
       let priced;
       if (dto.full === true) {

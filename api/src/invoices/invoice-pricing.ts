@@ -131,7 +131,9 @@ export const depositNotDeductible = (detail: string) => new ProblemException(Htt
  */
 export async function depositDeductions(m: EntityManager, depositIds: string[], clientId: string, currency: string, exceptInvoiceId: string | null, field = 'depositInvoiceIds'): Promise<DepositDeduction[]> {
   if (!depositIds.length) return [];
-  const deposits = await m.getRepository(Invoice).findBy({ id: In(depositIds) });
+  // Locked (in id order, so two invoices taking the same deposits queue instead of deadlocking): the
+  // "already deducted" check below then sees what a concurrent invoice committed.
+  const deposits = await m.getRepository(Invoice).createQueryBuilder('d').where('d.id IN (:...ids)', { ids: depositIds }).orderBy('d.id').setLock('pessimistic_write').getMany();
   const byId = new Map(deposits.map((d) => [d.id, d]));
   for (const id of depositIds) {
     const deposit = byId.get(id);

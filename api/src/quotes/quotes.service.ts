@@ -140,11 +140,14 @@ export class QuotesService {
       const filtered = () => {
         const qb = m.getRepository(Quote).createQueryBuilder('q').innerJoin('q.client', 'c').addSelect('c.name', 'client_name');
         if (query.status?.length) {
-          // `expired` is computed (see Quote): sent and past validUntil; `sent` means still valid.
-          const conditions = query.status.map((s) =>
-            s === 'expired' ? `(q.status = 'sent' AND q.valid_until < :today)` : s === 'sent' ? `(q.status = 'sent' AND q.valid_until >= :today)` : `q.status = '${s}'`,
-          );
-          qb.andWhere(`(${conditions.join(' OR ')})`, { today });
+          // `expired` is computed (see Quote): sent and past validUntil; `sent` means still valid. The stored ones are bound, never spliced in.
+          const stored = query.status.filter((s) => s !== 'expired' && s !== 'sent');
+          const conditions = [
+            ...(query.status.includes('expired') ? [`(q.status = 'sent' AND q.valid_until < :today)`] : []),
+            ...(query.status.includes('sent') ? [`(q.status = 'sent' AND q.valid_until >= :today)`] : []),
+            ...(stored.length ? ['q.status IN (:...stored)'] : []),
+          ];
+          qb.andWhere(`(${conditions.join(' OR ')})`, { today, stored });
         }
         if (query.clientId) qb.andWhere('q.client_id = :clientId', { clientId: query.clientId });
         const q = query.q?.trim();

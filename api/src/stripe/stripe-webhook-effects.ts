@@ -143,7 +143,8 @@ export class StripeWebhookEffects {
     if (existing) return existing;
     const invoiceId = intent.metadata.invoiceId;
     const [invoice] = UUID.test(invoiceId ?? '')
-      ? ((await m.query(`SELECT id, currency FROM invoices WHERE id = $1`, [invoiceId])) as Array<{ id: string; currency: string }>)
+      ? // Locked first, as a manual payment locks it, before its share: payments on one invoice queue in one order.
+        ((await m.query(`SELECT id, currency FROM invoices WHERE id = $1 FOR UPDATE`, [invoiceId])) as Array<{ id: string; currency: string }>)
       : [];
     if (!invoice || invoice.currency !== intent.currency || intent.amountMinor <= 0) {
       this.logger.warn({ intentId: intent.intentId, invoiceId, currency: intent.currency }, 'A payment for no invoice of this studio (or in another currency): not recorded');
@@ -162,6 +163,13 @@ export class StripeWebhookEffects {
     const { invoice: settled, previousStatus } = await settleInvoice(m, invoice.id);
     const payload = { paymentId: row.id, invoiceId: invoice.id, shareId: share?.id ?? null, amountMinor: intent.amountMinor, currency: intent.currency, method: 'stripe' };
     await recordEvent(m, { type: 'payment.recorded', subjectType: 'payment', subjectId: row.id, payload });
+    // Money that arrived is recorded whatever the invoice says; paid beyond what it asks (a link paid after a
+    // bank transfer, a void invoice) is raised for the studio to refund, never hidden by the balance's floor at 0.
+    const excess = settled.paidMinor - (settled.totalMinor - settled.depositsMinor - settled.creditedMinor);
+    if (excess > 0 || settled.status === 'void') {
+      this.logger.warn({ invoiceId: invoice.id, paymentId: row.id, excess, status: settled.status }, 'An online payment exceeds what the invoice asks: refund the difference');
+      await recordEvent(m, { type: 'payment.overpaid', subjectType: 'invoice', subjectId: invoice.id, payload: { ...payload, excessMinor: settled.status === 'void' ? intent.amountMinor : excess, invoiceStatus: settled.status } });
+    }
     if (settled.status === 'paid' && previousStatus !== 'paid') {
       await recordEvent(m, { type: 'invoice.paid', subjectType: 'invoice', subjectId: invoice.id, payload: { invoiceId: invoice.id, number: settled.number, totalMinor: settled.totalMinor, currency: settled.currency } });
     }

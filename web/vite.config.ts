@@ -5,6 +5,7 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { defineConfig } from 'vitest/config';
 import { apiAccess } from './vite/api-access.ts';
 import { apiConstraints } from './vite/api-constraints.ts';
+import { currencyExponents } from './vite/currency-exponents.ts';
 
 // In development the API runs separately (`npm start` / `npm run start -w api`
 // on port 3000); proxy the same-origin paths the app calls so cookies just work.
@@ -27,6 +28,8 @@ export default defineConfig({
 		apiConstraints('../openapi.json'),
 		// Which roles may call each operation (x-rsm-roles), for role-aware navigation (src/lib/access.ts).
 		apiAccess('../openapi.json'),
+		// ISO 4217 minor-unit exponents, the API's (src/lib/format.ts currencyDigits).
+		currencyExponents(),
 		// SvelteKit 3 takes its configuration here (svelte.config.js is no longer read).
 		sveltekit({
 			preprocess: vitePreprocess(),

@@ -26,3 +26,9 @@ declare module 'virtual:api-access' {
 	const access: Record<string, string[]>;
 	export default access;
 }
+
+declare module 'virtual:currency-exponents' {
+	/** ISO 4217 code → digits of its minor unit (EUR 2, JPY 0, IQD 3), as the API's money.ts counts them. */
+	const exponents: Record<string, number>;
+	export default exponents;
+}

@@ -9,6 +9,13 @@ describe('money', () => {
 		expect(currencyDigits('JPY')).toBe(0);
 		expect(currencyDigits('EUR')).toBe(2);
 		expect(currencyDigits('KWD')).toBe(3);
+		// ISO 4217 as the API counts, where the browser's CLDR data says 0 decimals.
+		expect(currencyDigits('HUF')).toBe(2);
+		expect(currencyDigits('IQD')).toBe(3);
+	});
+
+	it('shows every minor digit, even where the browser would round it away', () => {
+		expect(plain(formatMoney(1500050, 'HUF', 'en'))).toBe('HUF 15,000.50');
 	});
 
 	it('turns minor units into an exact decimal', () => {

@@ -1,3 +1,4 @@
+import exponents from 'virtual:currency-exponents';
 /**
  * Dates, numbers and money through Intl, in the user's locale and the studio's time zone and
  * currency. Amounts are integers in minor units (DESIGN.md "Money"), so the number of decimals
@@ -14,9 +15,13 @@ export function browserTimeZone(): string {
 	return new Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
 }
 
-/** How many minor units a currency's major unit has, as a power of ten (ISO 4217 via Intl). */
+/**
+ * How many minor units a currency's major unit has, as a power of ten: ISO 4217, exactly as the API
+ * counts them (never Intl's CLDR digits, which say 0 for HUF, COP, IDR, IQD… where ISO says 2 or 3).
+ */
 export function currencyDigits(currency: string): number {
-	return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+	// A code ISO's list lacks (the browser knows more) can carry no money in the API; Intl's count shows it.
+	return exponents[currency.toUpperCase()] ?? new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** An integer amount of minor units as an exact decimal string ("-1234" EUR → "-12.34"). */
@@ -28,9 +33,10 @@ export function minorToDecimal(minor: number, digits: number): string {
 }
 
 export function formatMoney(minor: number, currency: string, locale: string): string {
-	const decimal = minorToDecimal(minor, currencyDigits(currency));
-	// A decimal string keeps every digit exact (no float division by 100 or 1000).
-	return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(decimal as unknown as number);
+	const digits = currencyDigits(currency);
+	const decimal = minorToDecimal(minor, digits);
+	// A decimal string keeps every digit exact (no float division by 100 or 1000); every minor digit is shown.
+	return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(decimal as unknown as number);
 }
 
 export type DateStyle = 'date' | 'datetime' | 'time' | 'long-date';

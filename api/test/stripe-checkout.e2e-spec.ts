@@ -176,6 +176,16 @@ describe('Stripe Connect checkout (against the local Stripe server)', () => {
     expect((await db.query(`SELECT status FROM checkout_sessions WHERE id = $1`, [next.sessionId])).rows).toEqual([{ status: 'open' }]);
   });
 
+  it('a link paid a moment ago (its webhook not recorded yet) is not replaced by a new one: 409 payment-in-progress', async () => {
+    const { invoiceId } = await insertIssuedInvoice(db);
+    const first = (await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(201)).body;
+    await fake.pay(first.sessionId, { deliver: false });
+    const again = await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({});
+    expect(again.status).toBe(409);
+    expect(again.body.type).toMatch(/payment-in-progress$/);
+    expect((await db.query(`SELECT count(*)::int AS n FROM checkout_sessions WHERE invoice_id = $1`, [invoiceId])).rows[0].n).toBe(1);
+  });
+
   it('disconnects: no new checkouts, history kept; reconnecting makes a new account', async () => {
     const { invoiceId } = await insertIssuedInvoice(db);
     await t.http().delete('/api/v1/stripe/connection').set('cookie', a.cookie).expect(204);

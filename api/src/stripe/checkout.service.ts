@@ -10,7 +10,7 @@ import type { CheckoutDto, CreateCheckoutDto } from './dto/stripe.dto.js';
 import { callStripe } from './stripe-calls.js';
 import { STRIPE_CLIENT, type StripeClient } from './stripe-client.js';
 import { StripeConnectionService } from './stripe-connection.service.js';
-import { invoiceNotFound, invoiceNotPayable, onlinePaymentOff, stripeNotConnected } from './stripe-problems.js';
+import { invoiceNotFound, invoiceNotPayable, onlinePaymentOff, paymentInProgress, stripeNotConnected } from './stripe-problems.js';
 
 /** What a checkout asks the payer for: the invoice's balance, or one share's open amount. */
 interface CheckoutTarget {
@@ -69,6 +69,8 @@ export class CheckoutService {
     // (after a partial payment) a new one. A session that is no longer open (expired) is not handed out again.
     const key = `rsm-checkout-${invoiceId}-${share?.id ?? 'balance'}-${amountMinor}`;
     let session = await callStripe('create the checkout session', () => stripe.checkout.sessions.create(params, { stripeAccount: account.accountId, idempotencyKey: key }));
+    // Paid a moment ago, its webhook not recorded yet: a new session now would let the same amount be paid twice.
+    if (session.status === 'complete') throw paymentInProgress();
     if (session.status !== 'open') {
       const stale = session.id;
       session = await callStripe('create the checkout session', () =>

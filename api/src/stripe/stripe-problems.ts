@@ -12,3 +12,7 @@ export const invoiceNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 
 export const badWebhook = (detail: string) => new ProblemException(HttpStatus.BAD_REQUEST, 'stripe-webhook-refused', detail);
 /** Stripe could not be reached or refused the call: the studio can try again. */
 export const stripeUnavailable = (detail: string) => new ProblemException(HttpStatus.BAD_GATEWAY, 'stripe-unavailable', detail);
+
+/** The checkout link for this amount was just paid; its webhook has not been recorded yet. */
+export const paymentInProgress = () =>
+  new ProblemException(HttpStatus.CONFLICT, 'payment-in-progress', 'This amount was just paid online: the payment is being recorded. Refresh in a moment.');

@@ -4,6 +4,7 @@ import { BillingSettings } from '../billing-settings/billing-settings.entity.js'
 import { ProblemException } from '../common/problem.js';
 import { InvoiceLine } from '../invoices/invoice-line.entity.js';
 import { Invoice } from '../invoices/invoice.entity.js';
+import { breakdownByRate } from '../invoices/invoice-view.js';
 import { normalizeRate } from '../money/money.js';
 import { Payment } from '../payments/payment.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
@@ -89,28 +90,22 @@ export async function loadInvoiceDocument(m: EntityManager, invoiceId: string, o
   const payments = await m.getRepository(Payment).find({ where: { invoiceId }, order: { receivedOn: 'ASC', createdAt: 'ASC' } });
   const { studio, settings, timeZone } = await loadStudioBlock(m, organizationName);
 
-  const byRate = new Map<string, { ratePercent: string; netMinor: number; taxMinor: number }>();
-  for (const line of lines) {
-    const rate = normalizeRate(line.taxRatePercent);
-    const entry = byRate.get(rate) ?? { ratePercent: rate, netMinor: 0, taxMinor: 0 };
-    entry.netMinor += line.netMinor;
-    entry.taxMinor += line.taxMinor;
-    byRate.set(rate, entry);
-  }
-  const depositsMinor = deposits.reduce((sum, d) => sum + d.grossMinor, 0);
-  const paidMinor = payments.reduce((sum, p) => sum + p.amountMinor - p.refundedMinor, 0);
+  // The stored figures, as settleInvoice keeps them (a void invoice owes nothing); a draft's are what it would ask.
+  const issued = invoice.status !== 'draft';
+  const depositsMinor = issued ? invoice.depositsMinor : deposits.reduce((sum, d) => sum + d.grossMinor, 0);
+  const paidMinor = issued ? invoice.paidMinor : payments.reduce((sum, p) => sum + p.amountMinor - p.refundedMinor, 0);
   const amountDueMinor = invoice.totalMinor - depositsMinor - invoice.creditedMinor;
   return {
     invoice,
     lines,
-    byRate: [...byRate.values()].sort((a, b) => Number(b.ratePercent) - Number(a.ratePercent)),
+    byRate: breakdownByRate(lines),
     deposits,
     depositsMinor,
     creditedInvoiceNumber: credited?.number ?? null,
     payments,
     amountDueMinor,
     paidMinor,
-    balanceMinor: Math.max(0, amountDueMinor - paidMinor),
+    balanceMinor: issued ? invoice.balanceMinor : Math.max(0, amountDueMinor - paidMinor),
     studio,
     terms: invoice.terms ?? settings?.defaultTerms ?? null,
     timeZone,

@@ -133,7 +133,9 @@ export async function depositDeductions(m: EntityManager, depositIds: string[], 
   if (!depositIds.length) return [];
   // Locked (in id order, so two invoices taking the same deposits queue instead of deadlocking): the
   // "already deducted" check below then sees what a concurrent invoice committed.
-  const deposits = await m.getRepository(Invoice).createQueryBuilder('d').where('d.id IN (:...ids)', { ids: depositIds }).orderBy('d.id').setLock('pessimistic_write').getMany();
+  // (A preview reads outside any transaction and writes nothing: it takes no lock.)
+  const query = m.getRepository(Invoice).createQueryBuilder('d').where('d.id IN (:...ids)', { ids: depositIds }).orderBy('d.id');
+  const deposits = await (m.queryRunner?.isTransactionActive ? query.setLock('pessimistic_write') : query).getMany();
   const byId = new Map(deposits.map((d) => [d.id, d]));
   for (const id of depositIds) {
     const deposit = byId.get(id);

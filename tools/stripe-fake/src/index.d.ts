@@ -43,8 +43,19 @@ export interface WebhookDelivery {
 
 export interface PayResult {
   session: Record<string, any>;
+  /** mode payment: the succeeded payment intent and its charge. */
   intent: Record<string, any>;
   charge: Record<string, any>;
+  /** mode subscription: the subscription it started and its paid first invoice. */
+  subscription?: Record<string, any>;
+  invoice?: Record<string, any>;
+  events: StripeFakeEvent[];
+  deliveries: WebhookDelivery[];
+}
+
+export interface SubscriptionChange {
+  subscription: Record<string, any>;
+  invoice?: Record<string, any>;
   events: StripeFakeEvent[];
   deliveries: WebhookDelivery[];
 }
@@ -62,6 +73,10 @@ export interface StripeFake {
   pay(sessionId: string, options?: { deliver?: boolean }): Promise<PayResult>;
   completeAccount(accountId: string, options?: { deliver?: boolean }): Promise<{ account: Record<string, any>; events: StripeFakeEvent[]; deliveries: WebhookDelivery[] }>;
   dispute(chargeId: string, options?: { deliver?: boolean }): Promise<{ dispute: Record<string, any>; events: StripeFakeEvent[]; deliveries: WebhookDelivery[] }>;
+  /** Stripe Billing test controls: the renewal fails (past_due), the overdue invoice is paid (active), the subscription ends now. */
+  pastDue(subscriptionId: string, options?: { deliver?: boolean }): Promise<SubscriptionChange>;
+  payOverdue(subscriptionId: string, options?: { deliver?: boolean }): Promise<SubscriptionChange>;
+  cancelSubscription(subscriptionId: string, options?: { deliver?: boolean }): Promise<SubscriptionChange>;
   /** Sends an event again by id (a replay, or an order the test chooses). */
   deliver(eventId: string): Promise<WebhookDelivery>;
   sendEvent(event: { type: string; account?: string | null; object?: Record<string, any> }, options?: { deliver?: boolean }): Promise<{ event: StripeFakeEvent; delivery: WebhookDelivery | null }>;

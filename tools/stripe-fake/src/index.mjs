@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import { StripeFakeError, invalid } from './errors.mjs';
 import { parseForm } from './form.mjs';
 import { newId } from './ids.mjs';
-import { checkoutPage, messagePage, onboardingPage } from './pages.mjs';
+import { FakeBilling } from './billing.mjs';
+import { checkoutPage, messagePage, onboardingPage, portalPage } from './pages.mjs';
 import { FakeState } from './state.mjs';
 import { WebhookSender } from './webhooks.mjs';
 
@@ -28,6 +29,7 @@ export async function startStripeFake(options = {}) {
   const { port } = server.address();
   const url = `http://${host}:${port}`;
   const state = new FakeState({ baseUrl: options.publicUrl ?? url, apiVersion: options.apiVersion ?? DEFAULT_API_VERSION });
+  const billing = new FakeBilling(state);
   const webhooks = new WebhookSender({ platform: options.webhooks?.platform, connect: options.webhooks?.connect });
   const idempotency = new Map(); // "<account>:<key>" → { fingerprint, status, body }
   const log = options.log ?? (() => {});
@@ -49,7 +51,24 @@ export async function startStripeFake(options = {}) {
     },
     /** Pays an open session as the Pay button does; `deliver: false` keeps its events for deliver(). */
     async pay(sessionId, { deliver = true } = {}) {
-      const result = state.paySession(sessionId);
+      const entry = state.objects.get(sessionId);
+      const subscriptionMode = entry?.object.object === 'checkout.session' && entry.object.mode === 'subscription';
+      if (subscriptionMode && entry.object.status !== 'open') throw invalid(`This Checkout Session is ${entry.object.status}.`, null, 'checkout_session_not_open');
+      const result = subscriptionMode ? billing.paySubscriptionSession(entry.object) : state.paySession(sessionId);
+      return { ...result, deliveries: deliver ? await webhooks.deliverAll(result.events) : [] };
+    },
+    /** The subscription's renewal fails: past_due, with invoice.payment_failed and customer.subscription.updated. */
+    async pastDue(subscriptionId, { deliver = true } = {}) {
+      const result = billing.pastDue(subscriptionId);
+      return { ...result, deliveries: deliver ? await webhooks.deliverAll(result.events) : [] };
+    },
+    /** The overdue invoice is paid: active again, with invoice.paid and customer.subscription.updated. */
+    async payOverdue(subscriptionId, { deliver = true } = {}) {
+      const result = billing.payOverdue(subscriptionId);
+      return { ...result, deliveries: deliver ? await webhooks.deliverAll(result.events) : [] };
+    },
+    async cancelSubscription(subscriptionId, { deliver = true } = {}) {
+      const result = billing.cancelSubscription(subscriptionId);
       return { ...result, deliveries: deliver ? await webhooks.deliverAll(result.events) : [] };
     },
     async completeAccount(accountId, { deliver = true } = {}) {
@@ -94,6 +113,7 @@ export async function startStripeFake(options = {}) {
     if (segments[0] === 'v1') return api(req, res, segments.slice(1), req.method === 'GET' ? parseForm(searchParams.toString()) : parseForm(body), body);
     if (segments[0] === 'checkout') return checkout(req, res, segments.slice(1));
     if (segments[0] === 'connect' && segments[1] === 'onboarding') return onboarding(req, res, segments[2]);
+    if (segments[0] === 'billing_portal') return portal(req, res, segments.slice(1));
     if (segments[0] === '_fake') return controls(req, res, segments.slice(1), body);
     return sendJson(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${pathname}).` } });
   }
@@ -139,7 +159,29 @@ export async function startStripeFake(options = {}) {
     if (is('POST', 'accounts', false)) return { answer: state.createAccount(params) };
     if (is('GET', 'accounts', true)) return { answer: state.get('account', id, null) };
     if (is('POST', 'account_links', false)) return { answer: state.createAccountLink(params) };
-    if (method === 'POST' && resource === 'checkout' && id === 'sessions' && path.length === 2) return { answer: state.createCheckoutSession(params, account) };
+    if (method === 'POST' && resource === 'checkout' && id === 'sessions' && path.length === 2) {
+      return { answer: params.mode === 'subscription' ? billing.createSubscriptionSession(params, account) : state.createCheckoutSession(params, account) };
+    }
+    // Stripe Billing (platform account only)
+    if (is('POST', 'customers', false)) return { answer: billing.createCustomer(params) };
+    if (is('GET', 'customers', true)) return { answer: state.get('customer', id, account) };
+    if (is('GET', 'prices', true)) return { answer: billing.price(id) };
+    if (is('GET', 'subscriptions', true)) return { answer: state.get('subscription', id, account) };
+    if (is('POST', 'subscriptions', true)) {
+      state.get('subscription', id, account);
+      const { subscription, events } = billing.updateSubscription(id, params);
+      return { answer: subscription, events };
+    }
+    if (is('DELETE', 'subscriptions', true)) {
+      state.get('subscription', id, account);
+      const { subscription, events } = billing.cancelSubscription(id);
+      return { answer: subscription, events };
+    }
+    if (is('GET', 'invoices', true)) return { answer: state.get('invoice', id, account) };
+    if (method === 'POST' && resource === 'billing_portal' && id === 'sessions' && path.length === 2) {
+      if (account) throw invalid('The Customer Portal is on the platform account.', null);
+      return { answer: billing.createPortalSession(params) };
+    }
     if (method === 'GET' && resource === 'checkout' && id === 'sessions' && path.length === 3) return { answer: state.get('checkout.session', path[2], account) };
     if (method === 'POST' && resource === 'checkout' && id === 'sessions' && path[3] === 'expire' && path.length === 4) {
       const { session, events } = state.expireCheckoutSession(path[2], account);
@@ -181,6 +223,27 @@ export async function startStripeFake(options = {}) {
     return sendHtml(res, 405, messagePage('Not allowed', 'Use the buttons on the checkout page.'));
   }
 
+  async function portal(req, res, [sessionId, area, subscriptionId, action]) {
+    const entry = state.objects.get(sessionId);
+    if (!entry || entry.object.object !== 'billing_portal.session') return sendHtml(res, 404, messagePage('Not found', 'There is no such portal session.'));
+    const session = entry.object;
+    if (req.method === 'GET' && !area) return sendHtml(res, 200, portalPage(session, billing.subscriptionsOf(session.customer)));
+    if (req.method === 'POST' && area === 'subscriptions' && ['cancel', 'pay'].includes(action)) {
+      const sub = state.objects.get(subscriptionId)?.object;
+      if (sub?.object !== 'subscription' || sub.customer !== session.customer) return sendHtml(res, 404, messagePage('Not found', 'There is no such subscription.'));
+      try {
+        if (action === 'cancel') await fake.cancelSubscription(sub.id);
+        else await fake.payOverdue(sub.id);
+      } catch (err) {
+        if (err instanceof StripeFakeError) return sendHtml(res, 409, messagePage('Manage billing', err.message));
+        throw err;
+      }
+      // Webhooks were delivered before the page comes back, like the checkout page.
+      return redirect(res, `/billing_portal/${session.id}`);
+    }
+    return sendHtml(res, 405, messagePage('Not allowed', 'Use the buttons on the portal page.'));
+  }
+
   async function onboarding(req, res, linkId) {
     const entry = state.objects.get(linkId);
     if (!entry || entry.object.object !== 'fake.account_link') return sendHtml(res, 404, messagePage('Not found', 'There is no such onboarding link.'));
@@ -213,6 +276,8 @@ export async function startStripeFake(options = {}) {
     if (req.method === 'POST' && area === 'checkout' && path[1] === 'sessions' && path[3] === 'pay') {
       return sendJson(res, 200, await fake.pay(path[2], { deliver: input.deliver !== false }));
     }
+    if (req.method === 'POST' && area === 'subscriptions' && action === 'past_due') return sendJson(res, 200, await fake.pastDue(id, { deliver: input.deliver !== false }));
+    if (req.method === 'POST' && area === 'subscriptions' && action === 'pay') return sendJson(res, 200, await fake.payOverdue(id, { deliver: input.deliver !== false }));
     if (req.method === 'POST' && area === 'charges' && action === 'dispute') return sendJson(res, 200, await fake.dispute(id, { deliver: input.deliver !== false }));
     throw new StripeFakeError(404, 'invalid_request_error', `Unknown test control ${req.method} /_fake/${path.join('/')}`);
   }

@@ -47,3 +47,28 @@ export function onboardingPage(link, account) {
 export function messagePage(title, message) {
   return page(title, `<h1>${escape(title)}</h1><p role="alert">${escape(message)}</p>`);
 }
+
+/** The Customer Portal: the customer's subscriptions, each with Cancel (and Pay when one is overdue), and a way back. */
+export function portalPage(session, subscriptions) {
+  const rows = subscriptions
+    .map((sub) => {
+      const item = sub.items.data[0];
+      const amount = formatAmount(item.price.unit_amount * item.quantity, item.price.currency);
+      const end = new Date(item.current_period_end * 1000).toISOString().slice(0, 10);
+      const actions =
+        sub.status === 'canceled'
+          ? ''
+          : `${['past_due', 'unpaid'].includes(sub.status) ? `<form method="post" action="/billing_portal/${escape(session.id)}/subscriptions/${escape(sub.id)}/pay"><button class="primary" type="submit">Pay the overdue invoice</button></form>` : ''}
+<form method="post" action="/billing_portal/${escape(session.id)}/subscriptions/${escape(sub.id)}/cancel"><button type="submit">Cancel subscription</button></form>`;
+      return `<li><p><strong>${escape(item.price.nickname ?? item.price.id)}</strong>, ${escape(amount)} per ${escape(item.price.recurring.interval)} — <span class="status">${escape(sub.status)}</span>, period ends ${escape(end)}</p>${actions}</li>`;
+    })
+    .join('');
+  const back = session.return_url ? `<p><a href="${escape(session.return_url)}">Return to the app</a></p>` : '';
+  return page(
+    'Manage billing',
+    `<h1>Manage billing</h1>
+<p class="note">Local Stripe test server: customer ${escape(session.customer)}.</p>
+${rows ? `<ul aria-label="Subscriptions">${rows}</ul>` : '<p>No subscriptions.</p>'}
+${back}`,
+  );
+}

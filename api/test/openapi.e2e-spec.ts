@@ -31,7 +31,7 @@ describe('openapi.json', () => {
         'register', 'requestPasswordReset', 'resendVerification', 'session', 'signOutOtherSessions', 'switchOrganization', 'updateClient', 'updateMember',
         'verifyEmail',
         // Issue 11: the studio's own subscription.
-        'getSubscription',
+        'getSubscription', 'createSubscriptionCheckout', 'createBillingPortalSession',
         // Issue 9, resources.
         'addTimeOff', 'createEquipment', 'createRoom', 'deleteEquipment', 'deleteRoom', 'deleteTimeOff', 'getEquipment', 'getRoom', 'getStudio',
         'getWorkingHours', 'listEngineers', 'listEquipment', 'listRooms', 'listTimeOff', 'setWorkingHours', 'updateEquipment', 'updateRoom', 'updateStudio',

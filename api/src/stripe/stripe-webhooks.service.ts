@@ -5,6 +5,7 @@ import { RequestContext } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { StripeAccount } from '../control/stripe-account.entity.js';
+import { SubscriptionEvents } from '../subscription/subscription-events.service.js';
 import type { WebhookReceivedDto } from './dto/stripe.dto.js';
 import { callStripe } from './stripe-calls.js';
 import { STRIPE_CLIENT, type StripeClient, verifyStripeEvent } from './stripe-client.js';
@@ -31,6 +32,7 @@ export class StripeWebhooksService {
     private readonly context: RequestContext,
     private readonly connection: StripeConnectionService,
     private readonly effects: StripeWebhookEffects,
+    private readonly subscriptions: SubscriptionEvents,
   ) {}
 
   private verify(body: string, signature: string | undefined, secret: string | undefined): Stripe.Event {
@@ -43,10 +45,10 @@ export class StripeWebhooksService {
     }
   }
 
-  /** Platform events (the studios' own subscriptions, later): recorded once; nothing else to do yet. */
+  /** Platform events: the studios' own subscriptions (SubscriptionEvents); each recorded once, with its effect. */
   async receivePlatform(body: string, signature: string | undefined): Promise<WebhookReceivedDto> {
     const event = this.verify(body, signature, this.config.stripe.webhookSecret);
-    await this.control.query(`INSERT INTO platform_stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [event.id, event.type]);
+    await this.subscriptions.apply(event);
     return RECEIVED;
   }
 

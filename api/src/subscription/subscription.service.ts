@@ -48,7 +48,7 @@ export class SubscriptionService {
       pastDueSince: row.past_due_since?.toISOString() ?? null,
       readOnlyFrom: lapsedAt ? new Date(lapsedAt.getTime() + graceMs).toISOString() : null,
       graceDays,
-      billingAvailable: priceId !== undefined,
+      billingAvailable: priceId !== undefined && this.config.stripe.secretKey !== undefined,
       subscribed: row.stripe_subscription_id !== null,
     };
   }

@@ -24,9 +24,15 @@ export class SubscriptionDto extends SubscriptionStandingDto {
   @ApiProperty({ description: 'Days a lapsed subscription keeps writing (SUBSCRIPTION_GRACE_DAYS)' })
   graceDays: number;
 
-  @ApiProperty({ description: 'Whether this platform takes subscriptions online (Stripe Billing configured); otherwise the studio is not charged here' })
+  @ApiProperty({ description: 'Whether this platform takes subscriptions online (STRIPE_SECRET_KEY and STRIPE_PRICE_ID); otherwise checkout and portal answer 409 online-billing-off and the studio is not charged here' })
   billingAvailable: boolean;
 
   @ApiProperty({ description: 'A Stripe subscription exists (the owner can manage it in the customer portal)' })
   subscribed: boolean;
+}
+
+/** POST /billing/checkout and /billing/portal: where to send the owner (a Stripe-hosted page). */
+export class BillingRedirectDto {
+  @ApiProperty({ maxLength: 2048, description: 'The Stripe-hosted page (Checkout, or the Customer Portal); it returns to /settings/subscription' })
+  url: string;
 }

@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import type { SubscriptionStatus } from '../control/organization.entity.js';
+import { callStripe } from '../stripe/stripe-calls.js';
+import { STRIPE_CLIENT, type StripeClient } from '../stripe/stripe-client.js';
+import type { BillingRedirectDto } from './dto/subscription.dto.js';
+import { alreadySubscribed, noBillingCustomer, onlineBillingOff } from './subscription-problems.js';
+
+interface BillingRow {
+  name: string;
+  stripe_customer_id: string | null;
+  stripe_subscription_id: string | null;
+  subscription_status: SubscriptionStatus;
+}
+
+/**
+ * The owner's way to pay the platform: a Checkout Session in subscription mode on the platform's own
+ * Stripe account (not Connect), and the Customer Portal to manage it. Nothing here changes the
+ * studio's standing: only Stripe's signed webhooks do (SubscriptionEvents), so a payer returning
+ * from the page cannot claim a payment that did not happen.
+ */
+@Injectable()
+export class SubscriptionBillingService {
+  constructor(
+    @Inject(STRIPE_CLIENT) private readonly stripe: StripeClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+  ) {}
+
+  /** Online billing needs both the platform's key and the price a studio subscribes to. */
+  private billing() {
+    const priceId = this.config.subscription.priceId;
+    if (!this.stripe || !priceId) throw onlineBillingOff();
+    return { stripe: this.stripe, priceId };
+  }
+
+  private async row(organizationId: string): Promise<BillingRow> {
+    const [row] = (await this.control.query(`SELECT name, stripe_customer_id, stripe_subscription_id, subscription_status FROM organizations WHERE id = $1`, [organizationId])) as BillingRow[];
+    if (!row) throw new Error(`No organization ${organizationId}`);
+    return row;
+  }
+
+  async checkout(organizationId: string, ownerEmail: string | undefined, appOrigin: string): Promise<BillingRedirectDto> {
+    const { stripe, priceId } = this.billing();
+    const row = await this.row(organizationId);
+    // A live subscription is paid or fixed in the portal; a second checkout would bill the studio twice.
+    if (row.stripe_subscription_id && row.subscription_status !== 'canceled') throw alreadySubscribed();
+    const customerId = row.stripe_customer_id ?? (await this.createCustomer(organizationId, row.name, ownerEmail));
+    const back = `${appOrigin}/settings/subscription`;
+    const session = await callStripe('create the subscription checkout', () =>
+      stripe.checkout.sessions.create(
+        {
+          mode: 'subscription',
+          customer: customerId,
+          line_items: [{ price: priceId, quantity: 1 }],
+          // Only used to bind the customer if its id was somehow not stored; the webhook checks it against the customer Stripe has.
+          client_reference_id: organizationId,
+          metadata: { organizationId },
+          subscription_data: { metadata: { organizationId } },
+          success_url: `${back}?checkout=success`,
+          cancel_url: `${back}?checkout=cancelled`,
+        },
+        // A fresh session per click (an open one may have expired); the key makes the SDK's own retries safe.
+        { idempotencyKey: `rsm-subscription-checkout-${organizationId}-${randomUUID()}` },
+      ),
+    );
+    if (!session.url) throw new Error('Stripe answered a checkout session without a URL');
+    return { url: session.url };
+  }
+
+  async portal(organizationId: string, appOrigin: string): Promise<BillingRedirectDto> {
+    const { stripe } = this.billing();
+    const { stripe_customer_id: customerId } = await this.row(organizationId);
+    if (!customerId) throw noBillingCustomer();
+    const session = await callStripe('open the billing portal', () =>
+      stripe.billingPortal.sessions.create({ customer: customerId, return_url: `${appOrigin}/settings/subscription` }, { idempotencyKey: `rsm-billing-portal-${organizationId}-${randomUUID()}` }),
+    );
+    return { url: session.url };
+  }
+
+  /**
+   * The studio's platform customer, made once: the idempotency key is per studio, so a double click
+   * (or a retry after the id failed to be stored) gets the same customer, and only the first store wins.
+   */
+  private async createCustomer(organizationId: string, name: string, email: string | undefined): Promise<string> {
+    const { stripe } = this.billing();
+    const customer = await callStripe('create the billing customer', () =>
+      stripe.customers.create({ name, ...(email ? { email } : {}), metadata: { organizationId } }, { idempotencyKey: `rsm-platform-customer-${organizationId}` }),
+    );
+    const [stored] = (await this.control.query(`UPDATE organizations SET stripe_customer_id = $2 WHERE id = $1 AND stripe_customer_id IS NULL RETURNING stripe_customer_id`, [
+      organizationId,
+      customer.id,
+    ])) as [Array<{ stripe_customer_id: string }>, number];
+    if (stored.length) return customer.id;
+    const current = (await this.row(organizationId)).stripe_customer_id;
+    if (!current) throw new Error('The billing customer was neither stored nor found');
+    return current;
+  }
+}

@@ -34,7 +34,9 @@ const STRIPE_FAKE_URL = `http://127.0.0.1:${STRIPE_FAKE_PORT}`;
 // The specs drive the fake's test controls (e.g. finishing Connect onboarding); workers inherit this.
 process.env.E2E_STRIPE_FAKE_URL = STRIPE_FAKE_URL;
 const stripeSecrets = { STRIPE_SECRET_KEY: 'sk_test_e2e', STRIPE_WEBHOOK_SECRET: 'whsec_e2e_platform', STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_e2e_connect' };
-Object.assign(serverEnv, stripeSecrets, { STRIPE_API_BASE: STRIPE_FAKE_URL });
+// Issue 11, subscription: the platform's subscription price (any id: the fake makes it a 29.00 EUR monthly plan),
+// so the owner's Settings → Subscription offers checkout through the fake's hosted page.
+Object.assign(serverEnv, stripeSecrets, { STRIPE_API_BASE: STRIPE_FAKE_URL, STRIPE_PRICE_ID: 'price_e2e_studio_monthly' });
 const stripeFakeEnv: Record<string, string> = {
 	...stripeSecrets,
 	STRIPE_FAKE_PORT: String(STRIPE_FAKE_PORT),

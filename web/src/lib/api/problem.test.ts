@@ -37,6 +37,13 @@ describe('problem types → sentences', () => {
 		expect(toUiError({ type: T + 'not-found', status: 404, requestId: 'r-404' }).requestId).toBeNull();
 	});
 
+	it("names the subscription's billing problems (issue 11): online billing off, already subscribed, nothing to manage yet", () => {
+		expect(toUiError({ type: T + 'online-billing-off', status: 409, detail: 'x' }).message).toBe('Online billing is off on this platform: there is nothing to pay here.');
+		expect(toUiError({ type: T + 'already-subscribed', status: 409, detail: 'x' }).message).toMatch(/^The studio already has a subscription/);
+		inLocale('fr');
+		expect(toUiError({ type: T + 'no-billing-customer', status: 409, detail: 'x' }).message).toBe("Le studio ne s'est pas encore abonné : abonnez-vous d'abord.");
+	});
+
 	it('falls back on the status for unknown types', () => {
 		expect(toUiError({ type: T + 'brand-new', status: 429 }).message).toBe('Too many attempts. Wait a moment and try again.');
 		expect(toUiError(undefined, { response: problemResponse(404) }).message).toBe('This item no longer exists. It may have been deleted.');

@@ -134,6 +134,13 @@ function problemTypeMessage(type: string): string | null {
 			return m.problem_online_payment_off();
 		case 'stripe-not-connected':
 			return m.problem_stripe_not_connected();
+		// Issue 11, subscription: the owner's checkout and billing portal.
+		case 'online-billing-off':
+			return m.problem_online_billing_off();
+		case 'already-subscribed':
+			return m.problem_already_subscribed();
+		case 'no-billing-customer':
+			return m.problem_no_billing_customer();
 		case 'email-already-verified':
 			return m.problem_email_already_verified();
 		case 'database-busy':

@@ -89,6 +89,15 @@ describe('the studio subscription through Stripe Billing', () => {
     expect(portal.body.url).toMatch(new RegExp(`^${fake.url}/billing_portal/bps_`));
   });
 
+  it('concurrent first clicks make one customer (per-studio idempotency key, first store wins)', async () => {
+    const studio = await registerStudio(t, 'Double click');
+    const answers = await Promise.all([0, 1, 2].map(() => checkout(studio)));
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201]);
+    const customers = [...fake.state.objects.values()].filter((e) => e.object.object === 'customer' && e.object.metadata.organizationId === studio.organizationId);
+    expect(customers.map((e) => e.object.id)).toEqual([(await org(studio.organizationId)).stripe_customer_id]);
+    for (const res of answers) expect(fake.state.objects.get(sessionIdOf(res.body.url))!.object.customer).toBe(customers[0].object.id);
+  });
+
   it('past due beyond grace: writes 402, reads 200 with nothing hidden, the portal still answers; paying there makes the studio writable again', async () => {
     const { studio, subscriptionId } = await subscribed('Lapses');
     await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Kept band' }).expect(201);

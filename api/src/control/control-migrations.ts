@@ -7,6 +7,7 @@ import { SessionClients1764650000000 } from './migrations/1764650000000-SessionC
 import { TenantMigrationStatus1796300000000 } from './migrations/1796300000000-TenantMigrationStatus.js';
 import { TenantServers1796400000000 } from './migrations/1796400000000-TenantServers.js'; // issue 8, ops-servers
 import { StripeBilling1796600000000 } from './migrations/1796600000000-StripeBilling.js'; // issue 11, money
+import { StripeCustomerIndex1796700000000 } from './migrations/1796700000000-StripeCustomerIndex.js'; // issue 11, money
 
 /** The control database's migrations, oldest first. */
 export const CONTROL_MIGRATIONS = [
@@ -18,4 +19,5 @@ export const CONTROL_MIGRATIONS = [
   TenantMigrationStatus1796300000000, // issue 8, ops-cli
   TenantServers1796400000000, // issue 8, ops-servers
   StripeBilling1796600000000, // issue 11, money
+  StripeCustomerIndex1796700000000, // issue 11, money: webhooks find the studio by customer
 ];

@@ -5,6 +5,7 @@ export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 /** A studio: one tenant of the platform. */
 @Entity('organizations')
+@Index('UQ_organizations_stripe_customer', ['stripeCustomerId'], { unique: true, where: `"stripe_customer_id" IS NOT NULL` })
 @Check('CHK_organizations_subscription_status', `"subscription_status" IN ('trialing', 'active', 'past_due', 'canceled')`)
 export class Organization {
   @PrimaryColumn('uuid')

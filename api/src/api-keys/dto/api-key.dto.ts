@@ -3,8 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PagedListDto, PageQueryDto } from '../../common/pagination.js';
 import { ROLES, type Role } from '../../control/membership.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../common/input-transforms.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Booking website' })

@@ -6,6 +6,7 @@ import { PagedListDto, PageQueryDto } from '../../common/pagination.js';
 import { ROLES, type Role } from '../../control/membership.entity.js';
 import { DailyHoursDto } from '../../studio/dto/daily-hours.dto.js';
 import { IsWeekOfHours } from '../../studio/studio-validators.js';
+import { blankToNull } from '../../common/input-transforms.js';
 
 /** An instant: ISO 8601 date and time with Z or an offset (a time without one would depend on the server's zone). */
 const IsInstant = () =>
@@ -81,8 +82,6 @@ export class ListTimeOffQueryDto extends PageQueryDto {
   @IsInstant()
   endsAfter?: string;
 }
-
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value);
 
 export class CreateTimeOffDto {
   @ApiProperty({ format: 'date-time', example: '2026-08-03T00:00:00+02:00', description: 'ISO 8601 with an offset or Z' })

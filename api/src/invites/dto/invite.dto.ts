@@ -3,8 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PagedListDto, PageQueryDto } from '../../common/pagination.js';
 import { ROLES, type Role } from '../../control/membership.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../common/input-transforms.js';
 
 export class CreateInviteDto {
   @ApiProperty({ format: 'email', maxLength: 320, example: 'engineer@blueroom.test' })

@@ -7,7 +7,7 @@ import { MAX_CALENDAR_ITEMS } from '../bookings/dto/booking.dto.js';
 import { Client } from '../clients/client.entity.js';
 import { RequestContext } from '../common/request-context.js';
 import { decodeNewestFirstCursor, DEFAULT_PAGE_SIZE, keysetPage, newestFirst } from '../common/pagination.js';
-import { pgErrorCode } from '../common/pg-errors.js';
+import { onForeignKeyViolation } from '../common/pg-errors.js';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { ProjectBookingsDto, ProjectDetailDto, ProjectDto, ProjectListDto } from './dto/project.dto.js';
@@ -132,12 +132,7 @@ export class ProjectsService {
         if (!result.affected) throw projectNotFound();
         await this.audit.record(m, { action: 'project.deleted', targetType: 'project', targetId: id });
       })
-      .catch((err: unknown) => {
-        // Bookings and files keep their project (foreign keys ON DELETE RESTRICT): history is not erased.
-        if (pgErrorCode(err) === '23503') {
-          throw new ProblemException(HttpStatus.CONFLICT, 'project-in-use', 'Bookings or files refer to this project: archive it instead.');
-        }
-        throw err;
-      });
+      // Bookings and files keep their project (foreign keys ON DELETE RESTRICT): history is not erased.
+      .catch(onForeignKeyViolation(() => new ProblemException(HttpStatus.CONFLICT, 'project-in-use', 'Bookings or files refer to this project: archive it instead.')));
   }
 }

@@ -1,47 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { resourceStudio } from './support/resource-studio.js';
+import { registerStudio } from './support/test-app.js';
 import { addMemberWithSession } from './support/studio-members.js';
-import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /** Issue 9, resources: /api/v1/equipment. */
 describe('equipment', () => {
-  let t: TestApp;
-  let studio: Awaited<ReturnType<typeof registerStudio>>;
-  let tenantDb: pg.Client;
+  const s = resourceStudio('Equipment');
+  const { as, api } = s;
+  const snapshot = () => s.snapshot('equipment');
   let roomId: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    studio = await registerStudio(t, 'Equipment');
-    tenantDb = await connectTenantDatabase(t, studio.organizationId);
     roomId = (await api().post('/api/v1/rooms', { name: 'Studio A' }).expect(201)).body.id;
   });
-  afterAll(async () => {
-    await tenantDb.end();
-    await t.close();
-  });
 
-  const as = (cookie: string) => ({
-    post: (url: string, body: unknown) => t.http().post(url).set('cookie', cookie).send(body as object),
-    get: (url: string) => t.http().get(url).set('cookie', cookie),
-    patch: (url: string, body: unknown) => t.http().patch(url).set('cookie', cookie).send(body as object),
-    delete: (url: string) => t.http().delete(url).set('cookie', cookie),
-  });
-  const api = () => as(studio.cookie);
-  const snapshot = async () => ({
-    equipment: (await tenantDb.query('SELECT * FROM equipment ORDER BY id')).rows,
-    audit: (await tenantDb.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n,
-  });
   let n = 0;
   const newItem = async (body: object = {}) => (await api().post('/api/v1/equipment', { name: `Item ${n++}`, category: 'Microphone', ...body }).expect(201)).body;
 
   it('requires authentication on every route', async () => {
     const id = randomUUID();
-    await t.http().get('/api/v1/equipment').expect(401);
-    await t.http().post('/api/v1/equipment').send({ name: 'X', category: 'Y' }).expect(401);
-    await t.http().get(`/api/v1/equipment/${id}`).expect(401);
-    await t.http().patch(`/api/v1/equipment/${id}`).send({ name: 'X' }).expect(401);
-    await t.http().delete(`/api/v1/equipment/${id}`).expect(401);
+    await s.t.http().get('/api/v1/equipment').expect(401);
+    await s.t.http().post('/api/v1/equipment').send({ name: 'X', category: 'Y' }).expect(401);
+    await s.t.http().get(`/api/v1/equipment/${id}`).expect(401);
+    await s.t.http().patch(`/api/v1/equipment/${id}`).send({ name: 'X' }).expect(401);
+    await s.t.http().delete(`/api/v1/equipment/${id}`).expect(401);
   });
 
   it('creates portable equipment with defaults, and equipment in a room with a rate; both readable and audited', async () => {
@@ -65,7 +47,7 @@ describe('equipment', () => {
       .expect(201);
     expect(homed.body).toMatchObject({ homeRoomId: roomId, rateMinor: 2500, rateUnit: 'hour', currency: 'EUR', serialNumber: 'N-1234' });
     expect((await api().get(`/api/v1/equipment/${homed.body.id}`).expect(200)).body).toEqual(homed.body);
-    const audit = await tenantDb.query(`SELECT action FROM audit_log WHERE target_id = ANY($1) ORDER BY occurred_at`, [[portable.body.id, homed.body.id]]);
+    const audit = await s.tenantDb.query(`SELECT action FROM audit_log WHERE target_id = ANY($1) ORDER BY occurred_at`, [[portable.body.id, homed.body.id]]);
     expect(audit.rows).toEqual([{ action: 'equipment.created' }, { action: 'equipment.created' }]);
   });
 
@@ -77,7 +59,7 @@ describe('equipment', () => {
     await api().delete(`/api/v1/equipment/${item.id}`).expect(204);
     await api().get(`/api/v1/equipment/${item.id}`).expect(404);
     await api().delete(`/api/v1/equipment/${item.id}`).expect(404);
-    const actions = await tenantDb.query(`SELECT action FROM audit_log WHERE target_id = $1 ORDER BY occurred_at`, [item.id]);
+    const actions = await s.tenantDb.query(`SELECT action FROM audit_log WHERE target_id = $1 ORDER BY occurred_at`, [item.id]);
     expect(actions.rows.map((r) => r.action)).toEqual(['equipment.created', 'equipment.updated', 'equipment.updated', 'equipment.deleted']);
   });
 
@@ -130,7 +112,7 @@ describe('equipment', () => {
   });
 
   it("refuses another studio's room as home room, and gives another studio 404 for this studio's equipment", async () => {
-    const other = await registerStudio(t, 'Other equipment');
+    const other = await registerStudio(s.t, 'Other equipment');
     const item = await newItem();
     const before = await snapshot();
     const otherCount = async () => (await as(other.cookie).get('/api/v1/equipment').expect(200)).body.items.length;
@@ -155,9 +137,9 @@ describe('equipment', () => {
 
   it('lets viewers and engineers read, and only admins and owners write', async () => {
     const item = await newItem();
-    const viewer = await addMemberWithSession(t, studio.organizationId, 'viewer');
-    const engineer = await addMemberWithSession(t, studio.organizationId, 'engineer');
-    const admin = await addMemberWithSession(t, studio.organizationId, 'admin');
+    const viewer = await addMemberWithSession(s.t, s.studio.organizationId, 'viewer');
+    const engineer = await addMemberWithSession(s.t, s.studio.organizationId, 'engineer');
+    const admin = await addMemberWithSession(s.t, s.studio.organizationId, 'admin');
     const before = await snapshot();
     for (const who of [viewer, engineer]) {
       await as(who.cookie).get('/api/v1/equipment').expect(200);
@@ -175,7 +157,7 @@ describe('equipment', () => {
     let a: string;
     let b: string;
     beforeAll(async () => {
-      list = await registerStudio(t, 'Equipment list');
+      list = await registerStudio(s.t, 'Equipment list');
       const post = (url: string, body: object) => as(list.cookie).post(url, body).expect(201);
       a = (await post('/api/v1/rooms', { name: 'A' })).body.id;
       b = (await post('/api/v1/rooms', { name: 'B' })).body.id;

@@ -1,46 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { resourceStudio } from './support/resource-studio.js';
+import { registerStudio } from './support/test-app.js';
 import { addMemberWithSession } from './support/studio-members.js';
-import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /** Issue 9, resources: /api/v1/rooms. */
 describe('rooms', () => {
-  let t: TestApp;
-  let studio: Awaited<ReturnType<typeof registerStudio>>;
-  let tenantDb: pg.Client;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-    studio = await registerStudio(t, 'Rooms');
-    tenantDb = await connectTenantDatabase(t, studio.organizationId);
-  });
-  afterAll(async () => {
-    await tenantDb.end();
-    await t.close();
-  });
-
-  const as = (cookie: string) => ({
-    post: (url: string, body: unknown) => t.http().post(url).set('cookie', cookie).send(body as object),
-    get: (url: string) => t.http().get(url).set('cookie', cookie),
-    patch: (url: string, body: unknown) => t.http().patch(url).set('cookie', cookie).send(body as object),
-    delete: (url: string) => t.http().delete(url).set('cookie', cookie),
-  });
-  const api = () => as(studio.cookie);
-  /** Every room row and how many audit entries: what a refused request must leave as it was. */
-  const snapshot = async () => ({
-    rooms: (await tenantDb.query('SELECT * FROM rooms ORDER BY id')).rows,
-    audit: (await tenantDb.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n,
-  });
+  const s = resourceStudio('Rooms');
+  const { as, api } = s;
+  const snapshot = () => s.snapshot('rooms');
   let n = 0;
   const newRoom = async (body: object = {}) => (await api().post('/api/v1/rooms', { name: `Room ${n++}`, ...body }).expect(201)).body;
 
   it('requires authentication on every route', async () => {
     const id = randomUUID();
-    await t.http().get('/api/v1/rooms').expect(401);
-    await t.http().post('/api/v1/rooms').send({ name: 'X' }).expect(401);
-    await t.http().get(`/api/v1/rooms/${id}`).expect(401);
-    await t.http().patch(`/api/v1/rooms/${id}`).send({ name: 'X' }).expect(401);
-    await t.http().delete(`/api/v1/rooms/${id}`).expect(401);
+    await s.t.http().get('/api/v1/rooms').expect(401);
+    await s.t.http().post('/api/v1/rooms').send({ name: 'X' }).expect(401);
+    await s.t.http().get(`/api/v1/rooms/${id}`).expect(401);
+    await s.t.http().patch(`/api/v1/rooms/${id}`).send({ name: 'X' }).expect(401);
+    await s.t.http().delete(`/api/v1/rooms/${id}`).expect(401);
   });
 
   it("creates a room with the defaults and the studio's currency, readable and audited", async () => {
@@ -64,7 +41,7 @@ describe('rooms', () => {
       updatedAt: expect.any(String),
     });
     expect((await api().get(`/api/v1/rooms/${res.body.id}`).expect(200)).body).toEqual(res.body);
-    expect((await tenantDb.query(`SELECT action, target_id, details FROM audit_log WHERE target_id = $1`, [res.body.id])).rows).toEqual([
+    expect((await s.tenantDb.query(`SELECT action, target_id, details FROM audit_log WHERE target_id = $1`, [res.body.id])).rows).toEqual([
       { action: 'room.created', target_id: res.body.id, details: { name: 'Live Room' } },
     ]);
   });
@@ -94,12 +71,12 @@ describe('rooms', () => {
     const room = await newRoom({ description: 'keep', dayRateMinor: 100 });
     const res = await api().patch(`/api/v1/rooms/${room.id}`, { hourlyRateMinor: 5000, dayRateMinor: null, active: false }).expect(200);
     expect(res.body).toMatchObject({ hourlyRateMinor: 5000, dayRateMinor: null, active: false, description: 'keep', name: room.name });
-    const audit = await tenantDb.query(`SELECT details FROM audit_log WHERE action = 'room.updated' AND target_id = $1`, [room.id]);
+    const audit = await s.tenantDb.query(`SELECT details FROM audit_log WHERE action = 'room.updated' AND target_id = $1`, [room.id]);
     expect(audit.rows).toEqual([{ details: { fields: ['active', 'dayRateMinor', 'hourlyRateMinor'] } }]);
     await api().delete(`/api/v1/rooms/${room.id}`).expect(204);
     await api().get(`/api/v1/rooms/${room.id}`).expect(404);
     await api().delete(`/api/v1/rooms/${room.id}`).expect(404);
-    expect((await tenantDb.query(`SELECT action FROM audit_log WHERE action = 'room.deleted' AND target_id = $1`, [room.id])).rows).toHaveLength(1);
+    expect((await s.tenantDb.query(`SELECT action FROM audit_log WHERE action = 'room.deleted' AND target_id = $1`, [room.id])).rows).toHaveLength(1);
   });
 
   it('refuses a name another room has, whatever the case, with a 409 that writes nothing', async () => {
@@ -117,8 +94,8 @@ describe('rooms', () => {
   it('answers 409 room-in-use when something refers to the room, and deletes nothing', async () => {
     // Bookings (another part of issue 9) will refer to rooms with a foreign key; a table of the test stands in for them.
     const room = await newRoom();
-    await tenantDb.query(`CREATE TABLE test_room_refs (room_id uuid NOT NULL REFERENCES rooms(id))`);
-    await tenantDb.query(`INSERT INTO test_room_refs VALUES ($1)`, [room.id]);
+    await s.tenantDb.query(`CREATE TABLE test_room_refs (room_id uuid NOT NULL REFERENCES rooms(id))`);
+    await s.tenantDb.query(`INSERT INTO test_room_refs VALUES ($1)`, [room.id]);
     try {
       const before = await snapshot();
       const res = await api().delete(`/api/v1/rooms/${room.id}`).expect(409);
@@ -126,7 +103,7 @@ describe('rooms', () => {
       expect(await snapshot()).toEqual(before);
       await api().patch(`/api/v1/rooms/${room.id}`, { active: false }).expect(200);
     } finally {
-      await tenantDb.query(`DROP TABLE test_room_refs`);
+      await s.tenantDb.query(`DROP TABLE test_room_refs`);
     }
   });
 
@@ -196,22 +173,22 @@ describe('rooms', () => {
 
   it("gives another studio 404 for this studio's rooms and leaves them untouched", async () => {
     const room = await newRoom({ name: 'Private Room' });
-    const other = await registerStudio(t, 'Other rooms');
+    const other = await registerStudio(s.t, 'Other rooms');
     const before = await snapshot();
     await as(other.cookie).get(`/api/v1/rooms/${room.id}`).expect(404);
     await as(other.cookie).patch(`/api/v1/rooms/${room.id}`, { name: 'Stolen' }).expect(404);
     await as(other.cookie).delete(`/api/v1/rooms/${room.id}`).expect(404);
     expect((await as(other.cookie).get('/api/v1/rooms').expect(200)).body.items).toEqual([]);
     expect(await snapshot()).toEqual(before);
-    // The same name is free in another studio.
+    // The same name is free in another s.studio.
     await as(other.cookie).post('/api/v1/rooms', { name: 'Private Room' }).expect(201);
   });
 
   it('lets viewers and engineers read, and only admins and owners write', async () => {
     const room = await newRoom();
-    const viewer = await addMemberWithSession(t, studio.organizationId, 'viewer');
-    const engineer = await addMemberWithSession(t, studio.organizationId, 'engineer');
-    const admin = await addMemberWithSession(t, studio.organizationId, 'admin');
+    const viewer = await addMemberWithSession(s.t, s.studio.organizationId, 'viewer');
+    const engineer = await addMemberWithSession(s.t, s.studio.organizationId, 'engineer');
+    const admin = await addMemberWithSession(s.t, s.studio.organizationId, 'admin');
     const before = await snapshot();
     for (const who of [viewer, engineer]) {
       await as(who.cookie).get('/api/v1/rooms').expect(200);
@@ -228,7 +205,7 @@ describe('rooms', () => {
   describe('list', () => {
     let list: Awaited<ReturnType<typeof registerStudio>>;
     beforeAll(async () => {
-      list = await registerStudio(t, 'Room list');
+      list = await registerStudio(s.t, 'Room list');
       for (let i = 0; i < 25; i++) {
         const name = `${i % 2 ? 'booth' : 'Booth'} ${String(i).padStart(2, '0')}${i === 7 ? ' 50%' : ''}`;
         await as(list.cookie).post('/api/v1/rooms', { name, active: i % 5 !== 0 }).expect(201);

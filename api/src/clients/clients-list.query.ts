@@ -1,6 +1,6 @@
 import { isUUID } from 'class-validator';
 import type { Repository, SelectQueryBuilder } from 'typeorm';
-import { decodeCursor, encodeCursor, invalidCursor } from '../common/pagination.js';
+import { createdKey, decodeCursor, encodeCursor, invalidCursor, isCursorInstant, type KeysetCursor, likePattern } from '../common/pagination.js';
 import { ValidationProblem } from '../common/problem.js';
 import type { Client } from './client.entity.js';
 
@@ -8,13 +8,6 @@ import type { Client } from './client.entity.js';
 export const CLIENT_SORTS = ['name', '-name', 'createdAt', '-createdAt'] as const;
 export type ClientSort = (typeof CLIENT_SORTS)[number];
 export const DEFAULT_CLIENT_SORT: ClientSort = 'name';
-
-/** Only what to_char below writes, and a real instant (no 30 February, no year 0): else the cast would fail in SQL. */
-function isCursorInstant(key: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(key) || key.startsWith('0000')) return false;
-  const ms = Date.parse(key);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 23) === key.slice(0, 23);
-}
 
 /**
  * Each sort key: the SQL it orders by, and how its value travels in a cursor. The key comes back
@@ -27,7 +20,7 @@ const SORT_KEYS = {
   name: { order: 'lower(c.name)', text: 'lower(c.name)', fromCursor: ':key', valid: () => true },
   createdAt: {
     order: 'c.created_at',
-    text: `to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    text: createdKey('c'),
     fromCursor: 'CAST(:key AS timestamptz)',
     valid: (key: string) => isCursorInstant(key),
   },
@@ -36,10 +29,7 @@ const SORT_KEYS = {
 const keyOf = (sort: ClientSort) => SORT_KEYS[sort.replace(/^-/, '') as keyof typeof SORT_KEYS];
 
 /** A cursor is [sort, key, id]: one minted under another sort would point into a different order. */
-export interface ClientCursor {
-  key: string;
-  id: string;
-}
+export type ClientCursor = KeysetCursor;
 
 export function decodeClientCursor(cursor: string, sort: ClientSort): ClientCursor {
   const [cursorSort, key, id] = decodeCursor(cursor, ['string', 'string', 'string']) as [string, string, string];
@@ -51,9 +41,6 @@ export function decodeClientCursor(cursor: string, sort: ClientSort): ClientCurs
 }
 
 export const encodeClientCursor = (sort: ClientSort, last: { key: string; id: string }) => encodeCursor([sort, last.key, last.id]);
-
-/** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The clients matching a search (every client without one). */
 export function matchingClients(repo: Repository<Client>, q: string | undefined): SelectQueryBuilder<Client> {

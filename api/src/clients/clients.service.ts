@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.js';
-import { pgErrorCode } from '../common/pg-errors.js';
+import { onForeignKeyViolation } from '../common/pg-errors.js';
 import { ProblemException } from '../common/problem.js';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { AuditLog } from '../audit/audit-log.service.js';
@@ -108,10 +108,7 @@ export class ClientsService {
         if (!result.affected) throw notFound();
         await this.audit.record(m, { action: 'client.deleted', targetType: 'client', targetId: id });
       })
-      .catch((err: unknown) => {
-        // Issue 9, bookings: a client's bookings keep it (foreign key ON DELETE RESTRICT): history is not erased.
-        if (pgErrorCode(err) === '23503') throw new ProblemException(HttpStatus.CONFLICT, 'client-in-use', 'This client has bookings: cancel or keep them; the client cannot be deleted.');
-        throw err;
-      });
+      // Issue 9, bookings: a client's bookings keep it (foreign key ON DELETE RESTRICT): history is not erased.
+      .catch(onForeignKeyViolation(() => new ProblemException(HttpStatus.CONFLICT, 'client-in-use', 'This client has bookings: cancel or keep them; the client cannot be deleted.')));
   }
 }

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { AppConfig } from '../config/app-config.js';
 import { sendProblem } from './problem.filter.js';
 import { PROBLEM_CONTENT_TYPE, problemTypeFor } from './problem.js';
+import { routeConfig } from './route-config.js';
 
 /**
  * Timeouts of the HTTP server (all from the configuration table):
@@ -77,7 +78,7 @@ export function enforceBodyDeadlines(fastify: FastifyInstance, config: AppConfig
     const raw = request.raw;
     const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0;
     if (!hasBody || raw.complete) return done();
-    const longBody = (request.routeOptions.config as { longBody?: boolean } | undefined)?.longBody === true;
+    const longBody = routeConfig(request.routeOptions).longBody === true;
     const timer = setTimeout(
       () => {
         if (!raw.complete) writeClientErrorProblem(Object.assign(new Error('Request body timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), raw.socket);

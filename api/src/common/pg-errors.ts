@@ -42,3 +42,14 @@ export function isConnectionFailure(err: unknown): boolean {
     /timeout|ECONNREFUSED|ENOTFOUND|getaddrinfo|password authentication|does not exist/i.test(message)
   );
 }
+
+/** foreign_key_violation: a referenced row went (or a referencing one came) between a check and the write. */
+export const FOREIGN_KEY_VIOLATION = '23503';
+
+/** For `.catch(…)` on a write: a foreign key violation becomes `problem()`; any other error goes on as it is. */
+export const onForeignKeyViolation =
+  (problem: () => Error) =>
+  (err: unknown): never => {
+    if (pgErrorCode(err) === FOREIGN_KEY_VIOLATION) throw problem();
+    throw err;
+  };

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findUnsafeInput, UNSAFE_INPUT_MESSAGES } from './input-safety.js';
 import { ValidationProblem } from './problem.js';
+import { routeConfig } from './route-config.js';
 
 /**
  * The API reads JSON bodies only. Fastify's text/plain parser and the urlencoded one Nest's adapter
@@ -17,7 +18,7 @@ export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     // Issue 11, stripe: a webhook's signature covers the exact bytes sent, so routes marked @KeepRawBody()
     // also get the text as received (the one place bodies are read: no second parser, no other route).
-    if ((request.routeOptions.config as { rawBody?: boolean } | undefined)?.rawBody) (request as RawBodyRequest).rawBody = body as string;
+    if (routeConfig(request.routeOptions).rawBody) (request as RawBodyRequest).rawBody = body as string;
     parseJson(request, body as string, (err, parsed) => {
       if (err) return done(err, undefined);
       const unsafe = findUnsafeInput(parsed);

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { bool, limit, positiveInt } from './env-values.js';
+import { type FilesConfig, filesConfig, filesEnv, s3KeyPairRule } from './files-config.js';
+import { type StripeConfig, stripeConfig, stripeEnv } from './stripe-config.js';
+import { type SubscriptionConfig, subscriptionConfig, subscriptionEnv } from './subscription-config.js';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-/** A limit where 0 turns it off. */
-const limit = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+// Importers keep reading these from app-config.js.
+export type { S3StorageConfig } from './files-config.js';
+export { parseStripeApiBase, type StripeConfig } from './stripe-config.js';
 
 /** Every environment variable the API reads, with its default. README's configuration table mirrors this. */
 const envSchema = z.object({
@@ -112,34 +112,14 @@ const envSchema = z.object({
   // --- issue 8, ops-finish: `npm start` seeds the demo studio on a first run ---
   RSM_DEMO: bool.default(false),
   // --- end of ops-finish ---
-  // --- issue 10, files: upload limit and the optional S3-compatible store ---
-  MAX_UPLOAD_MB: positiveInt(2048),
-  UPLOAD_TIMEOUT_MS: positiveInt(3 * 60 * 60 * 1000),
-  S3_ENDPOINT: z.url().optional(),
-  S3_BUCKET: z.string().min(1).optional(),
-  S3_REGION: z.string().min(1).default('us-east-1'),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  S3_FORCE_PATH_STYLE: bool.default(false),
+  // --- issue 10, files: upload limit and the optional S3-compatible store (files-config.ts) ---
+  ...filesEnv,
   // --- end of files ---
-  // --- issue 11, the studio's own subscription ---
-  SUBSCRIPTION_TRIAL_DAYS: positiveInt(14),
-  SUBSCRIPTION_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
-  // (STRIPE_PRICE_ID, the platform's subscription price, is in the stripe block: without it trials never end a studio's writes.)
+  // --- issue 11, the studio's own subscription (subscription-config.ts) ---
+  ...subscriptionEnv,
   // --- end of subscription ---
-  // --- issue 11, stripe: Connect payments through the official SDK (unset key: online payment is off) ---
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
-  STRIPE_API_BASE: z
-    .string()
-    .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'must be an origin such as http://127.0.0.1:12111 (the local Stripe server)')
-    .optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
-  STRIPE_CONNECT_WEBHOOK_SECRET: z.string().min(1).optional(),
-  STRIPE_PLATFORM_FEE_PERCENT: z
-    .string()
-    .regex(/^(100(\.0{1,4})?|\d{1,2}(\.\d{1,4})?)$/, 'must be a percentage from 0 to 100 with at most 4 decimals')
-    .default('0'),
-  STRIPE_PRICE_ID: z.string().min(1).optional(),
+  // --- issue 11, stripe: Connect payments through the official SDK, unset key: online payment is off (stripe-config.ts) ---
+  ...stripeEnv,
   // --- end of stripe ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
@@ -160,10 +140,10 @@ const envSchema = z.object({
   // Issue 8, ops-servers.
   path: ['TENANT_SERVERS'],
   message: 'must be `name=postgres://…,name2=postgres://…` or a JSON array of {"name","url"|"urlFile","capacity"?} (names: lower-case letters, digits, _ and -)',
-}).refine((env) => (env.S3_ACCESS_KEY_ID === undefined) === (env.S3_SECRET_ACCESS_KEY === undefined), {
-  // Issue 10, files: half a key pair would silently fall back to the SDK's default credentials.
-  path: ['S3_SECRET_ACCESS_KEY'],
-  message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (set both, or neither to use the default AWS credential chain)',
+}).refine((env) => s3KeyPairRule.check(env), {
+  // Issue 10, files.
+  path: s3KeyPairRule.path,
+  message: s3KeyPairRule.message,
 }).refine((env) => parseOrigins(env.TRUSTED_ORIGINS) !== undefined, {
   path: ['TRUSTED_ORIGINS'],
   message: 'must be a comma-separated list of origins such as https://app.example.com (scheme, host and optional port only)',
@@ -340,50 +320,12 @@ export interface AppConfig {
   migrateOnStart: boolean;
   /** Issue 8, ops-finish: RSM_DEMO, start-up seeds the demo studio (`rsm seed --demo`) when there is no studio yet. */
   demoOnFirstStart: boolean;
-  /**
-   * Issue 10, files: the largest upload, and the S3-compatible store new uploads go to when S3_BUCKET
-   * is set (otherwise RSM_DATA_DIR/files). Without keys the SDK's default credential chain applies.
-   */
-  files: { maxUploadBytes: number; uploadTimeoutMs: number; s3: S3StorageConfig | undefined };
-  /**
-   * Issue 11: the studio's own subscription. A sign-up starts a trial of `trialDays`; a subscription
-   * past due (or canceled) for more than `graceDays` makes the studio read-only (writes → 402); a trial
-   * that ended without a subscription does too, but only when `priceId` is set (billing in use).
-   */
-  subscription: { trialDays: number; graceDays: number; priceId: string | undefined };
+  /** Issue 10, files: see FilesConfig. */
+  files: FilesConfig;
+  /** Issue 11: the studio's own subscription, see SubscriptionConfig. */
+  subscription: SubscriptionConfig;
   /** Issue 11, stripe: see StripeConfig. */
   stripe: StripeConfig;
-}
-
-/**
- * Issue 11, stripe. secretKey unset: online payment is off (no client is built). apiBase: where the SDK
- * sends requests (STRIPE_API_BASE, e.g. the local Stripe server); undefined: api.stripe.com.
- */
-export interface StripeConfig {
-  secretKey: string | undefined;
-  apiBase: { host: string; port: number; protocol: 'http' | 'https' } | undefined;
-  webhookSecret: string | undefined;
-  connectWebhookSecret: string | undefined;
-  /** Percentage of each checkout kept by the platform as an application fee ("0": none). */
-  platformFeePercent: string;
-  priceId: string | undefined;
-}
-
-/** Issue 11, stripe: `http://127.0.0.1:12111` → the SDK's host, port and protocol. */
-export function parseStripeApiBase(base: string | undefined): StripeConfig['apiBase'] {
-  if (!base) return undefined;
-  const url = new URL(base);
-  const protocol = url.protocol === 'http:' ? 'http' : 'https';
-  return { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443, protocol };
-}
-
-/** Issue 10, files: where S3 blobs go (see api/src/files/storage/s3-file-storage.ts). */
-export interface S3StorageConfig {
-  endpoint: string | undefined;
-  bucket: string;
-  region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
-  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -494,31 +436,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     // Issue 8, ops-finish.
     demoOnFirstStart: env.RSM_DEMO,
     // Issue 10, files.
-    files: {
-      maxUploadBytes: env.MAX_UPLOAD_MB * 1024 * 1024,
-      uploadTimeoutMs: env.UPLOAD_TIMEOUT_MS,
-      s3: env.S3_BUCKET
-        ? {
-            endpoint: env.S3_ENDPOINT,
-            bucket: env.S3_BUCKET,
-            region: env.S3_REGION,
-            credentials:
-              env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : undefined,
-            forcePathStyle: env.S3_FORCE_PATH_STYLE,
-          }
-        : undefined,
-    },
+    files: filesConfig(env),
     // Issue 11, the studio's own subscription.
-    subscription: { trialDays: env.SUBSCRIPTION_TRIAL_DAYS, graceDays: env.SUBSCRIPTION_GRACE_DAYS, priceId: env.STRIPE_PRICE_ID },
+    subscription: subscriptionConfig(env),
     // Issue 11, stripe.
-    stripe: {
-      secretKey: env.STRIPE_SECRET_KEY,
-      apiBase: parseStripeApiBase(env.STRIPE_API_BASE),
-      webhookSecret: env.STRIPE_WEBHOOK_SECRET,
-      connectWebhookSecret: env.STRIPE_CONNECT_WEBHOOK_SECRET,
-      platformFeePercent: env.STRIPE_PLATFORM_FEE_PERCENT,
-      priceId: env.STRIPE_PRICE_ID,
-    },
+    stripe: stripeConfig(env),
   };
 }
 

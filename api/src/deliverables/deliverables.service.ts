@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { Caller } from '../auth/auth.types.js';
 import { AuditLog } from '../audit/audit-log.service.js';
-import { pgErrorCode } from '../common/pg-errors.js';
+import { onForeignKeyViolation } from '../common/pg-errors.js';
 import { Project } from '../projects/project.entity.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { DeliverableVersion } from './deliverable-version.entity.js';
@@ -52,11 +52,8 @@ export class DeliverablesService {
         const [created] = await readDeliverables(m, [await repo.findOneByOrFail({ id: saved.id })]);
         return created;
       })
-      .catch((err: unknown) => {
-        // The track was deleted between the check and the insert.
-        if (pgErrorCode(err) === '23503') throw trackNotInProject();
-        throw err;
-      });
+      // The track was deleted between the check and the insert.
+      .catch(onForeignKeyViolation(trackNotInProject));
     return (await this.views.deliverables([record]))[0];
   }
 

@@ -4,7 +4,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { AuditLog } from '../audit/audit-log.service.js';
 import { roleAtLeast } from '../auth/access.decorator.js';
 import type { Caller } from '../auth/auth.types.js';
-import { pgErrorCode } from '../common/pg-errors.js';
+import { onForeignKeyViolation } from '../common/pg-errors.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { DeliverableVersion } from './deliverable-version.entity.js';
 import { cannotDeleteComment, commentNotFound, notCommentAuthor, rangeEndBeforeStart, replyToReply, resolveReply, versionNotFound } from './deliverables.errors.js';
@@ -90,10 +90,8 @@ export class ReviewCommentsService {
         await this.audit.record(m, { action: 'review_comment.created', targetType: 'review_comment', targetId: comment.id, details: { versionId, atSeconds: comment.atSeconds } });
         return comment;
       })
-      .catch((err: unknown) => {
-        if (pgErrorCode(err) === '23503') throw versionNotFound(); // the version went between the check and the insert
-        throw err;
-      });
+      // The version went between the check and the insert.
+      .catch(onForeignKeyViolation(versionNotFound));
     return toCommentDto(saved);
   }
 
@@ -117,10 +115,7 @@ export class ReviewCommentsService {
         await this.audit.record(m, { action: 'review_comment.created', targetType: 'review_comment', targetId: reply.id, details: { versionId: parent.versionId, parentId } });
         return reply;
       })
-      .catch((err: unknown) => {
-        if (pgErrorCode(err) === '23503') throw commentNotFound();
-        throw err;
-      });
+      .catch(onForeignKeyViolation(commentNotFound));
     return toCommentDto(saved);
   }
 

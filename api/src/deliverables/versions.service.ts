@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service.js';
 import type { Caller } from '../auth/auth.types.js';
-import { pgErrorCode } from '../common/pg-errors.js';
+import { onForeignKeyViolation } from '../common/pg-errors.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { Project } from '../projects/project.entity.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
@@ -70,11 +70,8 @@ export class VersionsService {
         await this.audit.record(m, { action: 'version.uploaded', targetType: 'deliverable_version', targetId: version.id, details: { deliverableId, number: version.number, fileId: dto.fileId } });
         return readVersion(m, version.id);
       })
-      .catch((err: unknown) => {
-        // The file was deleted between the check and the insert.
-        if (pgErrorCode(err) === '23503') throw fileNotInProject();
-        throw err;
-      });
+      // The file was deleted between the check and the insert.
+      .catch(onForeignKeyViolation(fileNotInProject));
     return this.views.version(record);
   }
 

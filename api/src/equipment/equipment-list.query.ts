@@ -1,5 +1,5 @@
 import type { Repository, SelectQueryBuilder } from 'typeorm';
-import { likePattern } from '../common/name-order.js';
+import { likePattern } from '../common/pagination.js';
 import type { ListEquipmentQueryDto } from './dto/equipment-input.dto.js';
 import type { Equipment } from './equipment.entity.js';
 

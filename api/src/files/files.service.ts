@@ -7,7 +7,7 @@ import { AuditLog } from '../audit/audit-log.service.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { RequestContext } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { pgErrorCode } from '../common/pg-errors.js';
+import { onForeignKeyViolation } from '../common/pg-errors.js';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { DeliverableVersion } from '../deliverables/deliverable-version.entity.js';
 import { JobQueue } from '../jobs/job-queue.service.js';
@@ -198,10 +198,8 @@ export class FilesService {
         await this.audit.record(m, { action: 'file.deleted', targetType: 'file', targetId: id, details: { name: file.originalName, sizeBytes: file.sizeBytes } });
         return file;
       })
-      .catch((err: unknown) => {
-        if (pgErrorCode(err) === '23503') throw fileInUse(); // a version added after our check (foreign key RESTRICT)
-        throw err;
-      });
+      // A version added after our check (foreign key RESTRICT)
+      .catch(onForeignKeyViolation(fileInUse));
     try {
       await this.stores.get(removed.storage).delete(removed.storageKey);
     } catch (err) {

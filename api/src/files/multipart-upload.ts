@@ -3,6 +3,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
+import { routeConfig } from '../common/route-config.js';
 import type { UploadSource } from './files.service.js';
 
 /**
@@ -19,7 +20,7 @@ export const MultipartUpload = () => RouteConfig({ multipartUpload: true, longBo
 export function refuseMultipartOutsideUploads(fastify: FastifyInstance): void {
   fastify.addHook('preParsing', (request, _reply, payload, done) => {
     const multipart = /^multipart\//i.test(request.headers['content-type'] ?? '');
-    const allowed = (request.routeOptions.config as { multipartUpload?: boolean } | undefined)?.multipartUpload === true;
+    const allowed = routeConfig(request.routeOptions).multipartUpload === true;
     if (multipart && !allowed) {
       return done(new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-media-type', 'Request bodies must be JSON (Content-Type: application/json).'));
     }

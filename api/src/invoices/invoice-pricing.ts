@@ -6,7 +6,7 @@ import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { type DocumentTotals, documentTotals, MoneyError } from '../money/money.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 import { TaxRate } from '../tax-rates/tax-rate.entity.js';
-import type { LineKind } from './invoice-line.entity.js';
+import type { LineKind } from './priced-line-columns.js';
 import { Invoice } from './invoice.entity.js';
 
 /** A line as it will be stored: its input, the tax rate copied onto it, and money.ts's figures. */

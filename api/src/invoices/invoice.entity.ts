@@ -1,10 +1,8 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Booking } from '../bookings/booking.entity.js';
-import { Client } from '../clients/client.entity.js';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { MINOR_UNITS } from '../money/minor-units-column.js';
-import { Project } from '../projects/project.entity.js';
 // Type only: quote.entity.ts imports this file (the relation names 'Quote' by string).
 import type { Quote } from '../quotes/quote.entity.js';
+import { BilledDocumentColumns } from './billed-document-columns.js';
 
 export const INVOICE_KINDS = ['invoice', 'deposit', 'credit_note'] as const;
 export type InvoiceKind = (typeof INVOICE_KINDS)[number];
@@ -36,10 +34,7 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 @Index('idx_invoices_credited', ['creditedInvoiceId'])
 @Index('idx_invoices_booking', ['bookingId'])
 @Index('idx_invoices_quote', ['quoteId'])
-export class Invoice {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Invoice extends BilledDocumentColumns {
   @Column({ type: 'varchar', length: 20, default: 'invoice' })
   kind: InvoiceKind;
 
@@ -48,28 +43,6 @@ export class Invoice {
 
   @Column({ type: 'varchar', length: 60, nullable: true })
   number: string | null;
-
-  @Column({ name: 'client_id', type: 'uuid' })
-  clientId: string;
-
-  @ManyToOne(() => Client, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'client_id' })
-  client?: Client;
-
-  @Column({ name: 'project_id', type: 'uuid', nullable: true })
-  projectId: string | null;
-
-  @ManyToOne(() => Project, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'project_id' })
-  project?: Project;
-
-  /** A deposit invoice's booking (what the deposit secures). */
-  @Column({ name: 'booking_id', type: 'uuid', nullable: true })
-  bookingId: string | null;
-
-  @ManyToOne(() => Booking, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'booking_id' })
-  booking?: Booking;
 
   /** A credit note's invoice. */
   @Column({ name: 'credited_invoice_id', type: 'uuid', nullable: true })
@@ -90,46 +63,11 @@ export class Invoice {
   @JoinColumn({ name: 'quote_id' })
   quote?: Quote;
 
-  @Column({ type: 'character', length: 3 })
-  currency: string;
-
-  /** Set at finalization (the studio's date then), with the number. */
-  @Column({ name: 'issue_date', type: 'date', nullable: true })
-  issueDate: string | null;
-
   @Column({ name: 'due_date', type: 'date', nullable: true })
   dueDate: string | null;
 
   @Column({ name: 'po_number', type: 'varchar', length: 100, nullable: true })
   poNumber: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  notes: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  terms: string | null;
-
-  /** The client's billing details, copied from the client until finalization, then frozen. */
-  @Column({ name: 'bill_to_name', type: 'varchar', length: 200 })
-  billToName: string;
-
-  @Column({ name: 'bill_to_address', type: 'text', nullable: true })
-  billToAddress: string | null;
-
-  @Column({ name: 'bill_to_tax_id', type: 'varchar', length: 50, nullable: true })
-  billToTaxId: string | null;
-
-  @Column({ name: 'bill_to_email', type: 'varchar', length: 320, nullable: true })
-  billToEmail: string | null;
-
-  @Column({ name: 'subtotal_minor', type: 'bigint', default: 0, transformer: MINOR_UNITS })
-  subtotalMinor: number;
-
-  @Column({ name: 'tax_minor', type: 'bigint', default: 0, transformer: MINOR_UNITS })
-  taxMinor: number;
-
-  @Column({ name: 'total_minor', type: 'bigint', default: 0, transformer: MINOR_UNITS })
-  totalMinor: number;
 
   @Column({ name: 'deposits_minor', type: 'bigint', default: 0, transformer: MINOR_UNITS })
   depositsMinor: number;
@@ -164,13 +102,4 @@ export class Invoice {
 
   @Column({ name: 'last_late_notice_at', type: 'timestamptz', nullable: true })
   lastLateNoticeAt: Date | null;
-
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
-  createdBy: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { isUUID } from 'class-validator';
 import { AuditLog } from '../audit/audit-log.service.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, invalidCursor } from '../common/pagination.js';
+import { decodeNewestFirstCursor, DEFAULT_PAGE_SIZE, keysetPage, newestFirst } from '../common/pagination.js';
 import { RequestContext } from '../common/request-context.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { InvoiceDto, InvoiceListDto, InvoicePreviewDto } from './dto/invoice.dto.js';
@@ -10,9 +9,7 @@ import { checkCurrency, checkReferences, clientOrInvalid, copyBillTo, currentDep
 import { depositDeductions, priceLines, studioSettings, todayIn } from './invoice-pricing.js';
 import { invoiceView, toSummary } from './invoice-view.js';
 import { Invoice } from './invoice.entity.js';
-
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+import { billedDocumentsQuery } from './billed-documents.query.js';
 
 /** Invoices, deposit invoices and credit notes while they are drafts, and every read (issue 11). */
 @Injectable()
@@ -133,44 +130,24 @@ export class InvoicesService {
   /** Newest first (created_at, then id, both descending), filtered; `total` counts every match. */
   async list(query: ListInvoicesQueryDto): Promise<InvoiceListDto> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    let after: { key: string; id: string } | undefined;
-    if (query.cursor) {
-      const [key, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
-      if (!CURSOR_INSTANT.test(key) || !isUUID(id) || Number.isNaN(Date.parse(key))) throw invalidCursor();
-      after = { key, id };
-    }
+    const after = query.cursor ? decodeNewestFirstCursor(query.cursor) : undefined;
     return this.tenant.run(async (m) => {
       const today = todayIn((await studioSettings(m)).timeZone);
       const filtered = () => {
-        const qb = m.getRepository(Invoice).createQueryBuilder('i').innerJoin('i.client', 'c').addSelect('c.name', 'client_name');
+        const qb = billedDocumentsQuery(m.getRepository(Invoice), 'i', query);
         if (query.status?.length) qb.andWhere('i.status IN (:...statuses)', { statuses: query.status });
         if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
-        if (query.clientId) qb.andWhere('i.client_id = :clientId', { clientId: query.clientId });
         if (query.projectId) qb.andWhere('i.project_id = :projectId', { projectId: query.projectId });
         if (query.issuedFrom) qb.andWhere('i.issue_date >= :from', { from: query.issuedFrom });
         if (query.issuedTo) qb.andWhere('i.issue_date <= :to', { to: query.issuedTo });
         const overdue = `(i.status IN ('sent', 'partially_paid') AND i.balance_minor > 0 AND i.due_date < :today)`;
         if (query.overdue === 'true') qb.andWhere(overdue, { today });
         if (query.overdue === 'false') qb.andWhere(`NOT ${overdue}`, { today });
-        const q = query.q?.trim();
-        if (q) qb.andWhere('(i.number ILIKE :p OR c.name ILIKE :p OR i.bill_to_name ILIKE :p)', { p: likePattern(q) });
         return qb;
       };
-      const page = filtered()
-        .addSelect(`to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'sort_key')
-        .orderBy('i.created_at', 'DESC')
-        .addOrderBy('i.id', 'DESC')
-        .limit(limit + 1);
-      if (after) page.andWhere('(i.created_at, i.id) < (CAST(:key AS timestamptz), :afterId)', { key: after.key, afterId: after.id });
-      const { entities, raw } = await page.getRawAndEntities<{ sort_key: string; client_name: string }>();
+      const { items, raw, nextCursor } = await keysetPage<Invoice, { sort_key: string; client_name: string }>(newestFirst(filtered(), 'i', after, limit + 1), limit);
       const total = await filtered().getCount();
-      const items = entities.slice(0, limit);
-      const last = raw[items.length - 1];
-      return {
-        items: items.map((invoice, i) => toSummary(invoice, raw[i].client_name, today)),
-        nextCursor: entities.length > limit && last ? encodeCursor([last.sort_key, items[items.length - 1].id]) : null,
-        total,
-      };
+      return { items: items.map((invoice, i) => toSummary(invoice, raw[i].client_name, today)), nextCursor, total };
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { Gauge, Histogram, type Registry } from 'prom-client';
+import { routeConfig } from '../common/route-config.js';
 import { METRICS_REGISTRY } from './metrics.registry.js';
 
 /** Route label of requests no route matched: never the raw URL, which anyone can vary without end. */
@@ -13,7 +14,7 @@ export const STATIC_ROUTE = '(static)';
 
 function routeLabel(routeOptions: { url?: string; config?: unknown }): string {
   if (routeOptions.url === undefined) return UNMATCHED_ROUTE;
-  return (routeOptions.config as { file?: unknown } | undefined)?.file !== undefined ? STATIC_ROUTE : routeOptions.url;
+  return routeConfig(routeOptions).file !== undefined ? STATIC_ROUTE : routeOptions.url;
 }
 
 /**

@@ -6,14 +6,14 @@ import { bookingViews } from '../bookings/booking-view.js';
 import { MAX_CALENDAR_ITEMS } from '../bookings/dto/booking.dto.js';
 import { Client } from '../clients/client.entity.js';
 import { RequestContext } from '../common/request-context.js';
-import { DEFAULT_PAGE_SIZE } from '../common/pagination.js';
-import { pgErrorCode } from '../common/pg-errors.js';
+import { decodeNewestFirstCursor, DEFAULT_PAGE_SIZE, keysetPage, newestFirst } from '../common/pagination.js';
+import { onForeignKeyViolation } from '../common/pg-errors.js';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { ProjectBookingsDto, ProjectDetailDto, ProjectDto, ProjectListDto } from './dto/project.dto.js';
 import type { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from './dto/project-input.dto.js';
 import { Project } from './project.entity.js';
-import { decodeProjectCursor, encodeProjectCursor, matchingProjects, newestFirst } from './projects-list.query.js';
+import { matchingProjects } from './projects-list.query.js';
 import { projectSummary } from './project-summary.js';
 
 const SIMPLE_FIELDS = ['title', 'type', 'status', 'includedRevisionRounds', 'dueDate', 'notes'] as const;
@@ -76,18 +76,12 @@ export class ProjectsService {
   /** One page, newest first, and how many projects match the filters in all (the total ignores the cursor). */
   async list(query: ListProjectsQueryDto): Promise<ProjectListDto> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor ? decodeProjectCursor(query.cursor) : undefined;
-    const { entities, raw, total } = await this.tenant.withRepository(Project, async (repo) => {
-      const page = await newestFirst(matchingProjects(repo, query), after, limit + 1).getRawAndEntities<{ sort_key: string }>();
+    const after = query.cursor ? decodeNewestFirstCursor(query.cursor) : undefined;
+    const { items, nextCursor, total } = await this.tenant.withRepository(Project, async (repo) => {
+      const page = await keysetPage(newestFirst(matchingProjects(repo, query), 'p', after, limit + 1), limit);
       return { ...page, total: await matchingProjects(repo, query).getCount() };
     });
-    const page = entities.slice(0, limit) as Array<Project & { client: Client }>;
-    const last = raw[page.length - 1];
-    return {
-      items: page.map(toProjectDto),
-      nextCursor: entities.length > limit && last ? encodeProjectCursor({ key: last.sort_key, id: page[page.length - 1].id }) : null,
-      total,
-    };
+    return { items: (items as Array<Project & { client: Client }>).map(toProjectDto), nextCursor, total };
   }
 
   async get(id: string): Promise<ProjectDetailDto> {
@@ -138,12 +132,7 @@ export class ProjectsService {
         if (!result.affected) throw projectNotFound();
         await this.audit.record(m, { action: 'project.deleted', targetType: 'project', targetId: id });
       })
-      .catch((err: unknown) => {
-        // Bookings and files keep their project (foreign keys ON DELETE RESTRICT): history is not erased.
-        if (pgErrorCode(err) === '23503') {
-          throw new ProblemException(HttpStatus.CONFLICT, 'project-in-use', 'Bookings or files refer to this project: archive it instead.');
-        }
-        throw err;
-      });
+      // Bookings and files keep their project (foreign keys ON DELETE RESTRICT): history is not erased.
+      .catch(onForeignKeyViolation(() => new ProblemException(HttpStatus.CONFLICT, 'project-in-use', 'Bookings or files refer to this project: archive it instead.')));
   }
 }

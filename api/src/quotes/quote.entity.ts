@@ -1,9 +1,7 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Booking } from '../bookings/booking.entity.js';
-import { Client } from '../clients/client.entity.js';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { BilledDocumentColumns } from '../invoices/billed-document-columns.js';
 import { Invoice } from '../invoices/invoice.entity.js';
 import { DECIMAL_TEXT, MINOR_UNITS } from '../money/minor-units-column.js';
-import { Project } from '../projects/project.entity.js';
 
 export const QUOTE_STATUSES = ['draft', 'sent', 'accepted', 'declined'] as const;
 export type StoredQuoteStatus = (typeof QUOTE_STATUSES)[number];
@@ -29,75 +27,16 @@ export type QuoteStatus = StoredQuoteStatus | 'expired';
 @Index('idx_quotes_order', ['createdAt', 'id'])
 @Index('idx_quotes_client', ['clientId', 'createdAt'])
 @Index('idx_quotes_invoice', ['invoiceId'])
-export class Quote {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class Quote extends BilledDocumentColumns {
   @Column({ type: 'varchar', length: 60, nullable: true })
   number: string | null;
 
   @Column({ type: 'varchar', length: 20, default: 'draft' })
   status: StoredQuoteStatus;
 
-  @Column({ name: 'client_id', type: 'uuid' })
-  clientId: string;
-
-  @ManyToOne(() => Client, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'client_id' })
-  client?: Client;
-
-  @Column({ name: 'project_id', type: 'uuid', nullable: true })
-  projectId: string | null;
-
-  @ManyToOne(() => Project, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'project_id' })
-  project?: Project;
-
-  @Column({ name: 'booking_id', type: 'uuid', nullable: true })
-  bookingId: string | null;
-
-  @ManyToOne(() => Booking, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'booking_id' })
-  booking?: Booking;
-
-  @Column({ type: 'character', length: 3 })
-  currency: string;
-
-  /** Set when sent (the studio's date then), with the number. */
-  @Column({ name: 'issue_date', type: 'date', nullable: true })
-  issueDate: string | null;
-
   /** Last day the offer holds (required to send). */
   @Column({ name: 'valid_until', type: 'date', nullable: true })
   validUntil: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  notes: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  terms: string | null;
-
-  /** The client's billing details, copied while a draft, frozen when sent (as invoices do). */
-  @Column({ name: 'bill_to_name', type: 'varchar', length: 200 })
-  billToName: string;
-
-  @Column({ name: 'bill_to_address', type: 'text', nullable: true })
-  billToAddress: string | null;
-
-  @Column({ name: 'bill_to_tax_id', type: 'varchar', length: 50, nullable: true })
-  billToTaxId: string | null;
-
-  @Column({ name: 'bill_to_email', type: 'varchar', length: 320, nullable: true })
-  billToEmail: string | null;
-
-  @Column({ name: 'subtotal_minor', type: 'bigint', default: 0, transformer: MINOR_UNITS })
-  subtotalMinor: number;
-
-  @Column({ name: 'tax_minor', type: 'bigint', default: 0, transformer: MINOR_UNITS })
-  taxMinor: number;
-
-  @Column({ name: 'total_minor', type: 'bigint', default: 0, transformer: MINOR_UNITS })
-  totalMinor: number;
 
   /** The deposit asked, as a percent of the quote's total (gross)… */
   @Column({ name: 'deposit_percent', type: 'numeric', precision: 7, scale: 4, nullable: true, transformer: DECIMAL_TEXT })
@@ -127,13 +66,4 @@ export class Quote {
   @ManyToOne(() => Invoice, { onDelete: 'SET NULL', deferrable: 'INITIALLY IMMEDIATE' })
   @JoinColumn({ name: 'invoice_id' })
   invoice?: Invoice;
-
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
-  createdBy: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { isUUID } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, invalidCursor } from '../common/pagination.js';
+import { decodeNewestFirstCursor, DEFAULT_PAGE_SIZE, keysetPage, newestFirst } from '../common/pagination.js';
 import { ValidationProblem } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
 import { checkCurrency, checkReferences, clientOrInvalid, copyBillTo } from '../invoices/invoice-drafts.js';
@@ -13,10 +12,9 @@ import type { CreateQuoteDto, ListQuotesQueryDto, QuoteDepositInputDto, UpdateQu
 import type { QuoteDto, QuoteListDto } from './dto/quote.dto.js';
 import { QuoteLine } from './quote-line.entity.js';
 import { depositAmount, lockQuote, quoteConflict, quoteNotFound, quoteView, toQuoteSummary } from './quote-view.js';
+import { billedDocumentsQuery } from '../invoices/billed-documents.query.js';
 import { Quote } from './quote.entity.js';
 
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const invalid = (field: string, message: string) => new ValidationProblem([{ field, messages: [message] }]);
 export const quoteNotDraft = () => quoteConflict('quote-not-draft', 'Only a draft quote can be changed, sent or deleted.');
 
@@ -129,16 +127,11 @@ export class QuotesService {
   /** Newest first (created_at, then id, both descending), filtered; `total` counts every match. */
   async list(query: ListQuotesQueryDto): Promise<QuoteListDto> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    let after: { key: string; id: string } | undefined;
-    if (query.cursor) {
-      const [key, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
-      if (!CURSOR_INSTANT.test(key) || !isUUID(id) || Number.isNaN(Date.parse(key))) throw invalidCursor();
-      after = { key, id };
-    }
+    const after = query.cursor ? decodeNewestFirstCursor(query.cursor) : undefined;
     return this.tenant.run(async (m) => {
       const today = todayIn((await studioSettings(m)).timeZone);
       const filtered = () => {
-        const qb = m.getRepository(Quote).createQueryBuilder('q').innerJoin('q.client', 'c').addSelect('c.name', 'client_name');
+        const qb = billedDocumentsQuery(m.getRepository(Quote), 'q', query);
         if (query.status?.length) {
           // `expired` is computed (see Quote): sent and past validUntil; `sent` means still valid. The stored ones are bound, never spliced in.
           const stored = query.status.filter((s) => s !== 'expired' && s !== 'sent');
@@ -149,26 +142,11 @@ export class QuotesService {
           ];
           qb.andWhere(`(${conditions.join(' OR ')})`, { today, stored });
         }
-        if (query.clientId) qb.andWhere('q.client_id = :clientId', { clientId: query.clientId });
-        const q = query.q?.trim();
-        if (q) qb.andWhere('(q.number ILIKE :p OR c.name ILIKE :p OR q.bill_to_name ILIKE :p)', { p: likePattern(q) });
         return qb;
       };
-      const page = filtered()
-        .addSelect(`to_char(q.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'sort_key')
-        .orderBy('q.created_at', 'DESC')
-        .addOrderBy('q.id', 'DESC')
-        .limit(limit + 1);
-      if (after) page.andWhere('(q.created_at, q.id) < (CAST(:key AS timestamptz), :afterId)', { key: after.key, afterId: after.id });
-      const { entities, raw } = await page.getRawAndEntities<{ sort_key: string; client_name: string }>();
+      const { items, raw, nextCursor } = await keysetPage<Quote, { sort_key: string; client_name: string }>(newestFirst(filtered(), 'q', after, limit + 1), limit);
       const total = await filtered().getCount();
-      const items = entities.slice(0, limit);
-      const last = raw[items.length - 1];
-      return {
-        items: items.map((quote, i) => toQuoteSummary(quote, raw[i].client_name, today)),
-        nextCursor: entities.length > limit && last ? encodeCursor([last.sort_key, items[items.length - 1].id]) : null,
-        total,
-      };
+      return { items: items.map((quote, i) => toQuoteSummary(quote, raw[i].client_name, today)), nextCursor, total };
     });
   }
 }

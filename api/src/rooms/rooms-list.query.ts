@@ -1,5 +1,5 @@
 import type { Repository, SelectQueryBuilder } from 'typeorm';
-import { likePattern } from '../common/name-order.js';
+import { likePattern } from '../common/pagination.js';
 import type { ListRoomsQueryDto } from './dto/room-input.dto.js';
 import type { Room } from './room.entity.js';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
-import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, PageQueryDto } from '../../common/pagination.js';
+import { PagedListDto, PageQueryDto } from '../../common/pagination.js';
 import { AUDIT_ACTIONS, AUDIT_ACTOR_TYPES, AUDIT_TARGET_TYPES, type AuditAction, type AuditActorType, type AuditTargetType } from '../audit-entry.entity.js';
 
 export class AuditActorDto {
@@ -45,13 +45,7 @@ export class AuditEntryDto {
   details: Record<string, unknown>;
 }
 
-export class AuditListDto {
-  @ApiProperty({ type: [AuditEntryDto], maxItems: MAX_PAGE_SIZE })
-  items: AuditEntryDto[];
-
-  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
-  nextCursor: string | null;
-}
+export class AuditListDto extends PagedListDto(AuditEntryDto) {}
 
 export class ListAuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS, enumName: 'AuditAction', description: 'Exact action' })

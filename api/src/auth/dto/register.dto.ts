@@ -2,8 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { NewPassword } from '../password-policy.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../common/input-transforms.js';
 
 export class RegisterDto {
   @ApiProperty({ example: 'Blue Room Studios', minLength: 1, maxLength: 200 })

@@ -1,19 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBIC, IsEmail, IsIBAN, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBIC, IsEmail, IsIBAN, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { NUMBER_RESETS, type NumberReset } from '../billing-settings.entity.js';
+import { blankToNull, IfPresent } from '../../common/input-transforms.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-/** Optional text: '' (after trimming) means "none", stored as null. */
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
 /** IBAN and BIC are written with spaces and in any case; stored compact and upper-case (the checksum is over that form). */
 const compactUpper = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
   const compact = value.replace(/\s+/g, '').toUpperCase();
   return compact === '' ? null : compact;
 };
-/** May be left out; when sent, may not be null. */
-const IfPresent = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
 
 export const MAX_FORMAT_LENGTH = 40;
 export const MAX_LATE_NOTICES = 10;

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -22,6 +23,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { BOOKING_STATUSES, type BookingStatus } from '../booking.entity.js';
+import { blankToNull, trim } from '../../common/input-transforms.js';
 
 export const MAX_ENGINEERS = 20;
 export const MAX_EQUIPMENT = 50;
@@ -31,9 +33,6 @@ export const MAX_CALENDAR_RANGE_DAYS = 42;
 export const BOOKING_SCOPES = ['this', 'following'] as const;
 export type BookingScope = (typeof BOOKING_SCOPES)[number];
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
-
 /** An instant, never a bare local time: a server's time zone must not decide when a session starts. */
 function Instant(): PropertyDecorator {
   return (target, key) => {
@@ -41,6 +40,20 @@ function Instant(): PropertyDecorator {
     Matches(/T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/, { message: `${String(key)} must be a date-time with Z or a UTC offset` })(target, key);
     MaxLength(40)(target, key);
   };
+}
+
+/**
+ * The rules of engineerIds and equipmentIds, in create and update alike: distinct ids, at most `max`;
+ * left out means none (create) or unchanged (update). Listed bottom-up, the order stacked decorators
+ * apply in, so the checks and their messages come in the same order as before.
+ */
+function IdList(max: number): PropertyDecorator {
+  return applyDecorators(IsUUID(undefined, { each: true }), ArrayUnique(), ArrayMaxSize(max), IsArray(), IsOptional());
+}
+
+/** setupMinutes and teardownMinutes: whole minutes, 0 to a day; left out: the studio's default (create) or unchanged. */
+function BufferMinutes(): PropertyDecorator {
+  return applyDecorators(Max(MAX_BUFFER_MINUTES), Min(0), IsInt(), IsOptional());
 }
 
 const instantDoc = { format: 'date-time', maxLength: 40, example: '2026-03-02T10:00:00Z' } as const;
@@ -80,33 +93,19 @@ export class CreateBookingDto {
   holdExpiresAt?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_ENGINEERS, description: 'Members with the engineer role or above' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_ENGINEERS)
-  @ArrayUnique()
-  @IsUUID(undefined, { each: true })
+  @IdList(MAX_ENGINEERS)
   engineerIds?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_EQUIPMENT })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_EQUIPMENT)
-  @ArrayUnique()
-  @IsUUID(undefined, { each: true })
+  @IdList(MAX_EQUIPMENT)
   equipmentIds?: string[];
 
   @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_BUFFER_MINUTES)
+  @BufferMinutes()
   setupMinutes?: number;
 
   @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES, description: "Default: the studio's" })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_BUFFER_MINUTES)
+  @BufferMinutes()
   teardownMinutes?: number;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })
@@ -173,33 +172,19 @@ export class UpdateBookingDto {
   roomId?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_ENGINEERS })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_ENGINEERS)
-  @ArrayUnique()
-  @IsUUID(undefined, { each: true })
+  @IdList(MAX_ENGINEERS)
   engineerIds?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_EQUIPMENT })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_EQUIPMENT)
-  @ArrayUnique()
-  @IsUUID(undefined, { each: true })
+  @IdList(MAX_EQUIPMENT)
   equipmentIds?: string[];
 
   @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_BUFFER_MINUTES)
+  @BufferMinutes()
   setupMinutes?: number;
 
   @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_BUFFER_MINUTES)
+  @BufferMinutes()
   teardownMinutes?: number;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 5000 })

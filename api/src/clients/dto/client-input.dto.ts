@@ -3,10 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import { CLIENT_SORTS, type ClientSort, DEFAULT_CLIENT_SORT } from '../clients-list.query.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-/** Optional text: '' (after trimming) means "none", stored as null. */
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
+import { blankToNull, trim } from '../../common/input-transforms.js';
 
 export class CreateClientDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'The Midnight Owls' })

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../../common/pagination.js';
+import { PagedListDto } from '../../common/pagination.js';
 
 export class ClientDto {
   @ApiProperty({ format: 'uuid' })
@@ -34,13 +34,7 @@ export class ClientDto {
   updatedAt: string;
 }
 
-export class ClientListDto {
-  @ApiProperty({ type: [ClientDto], maxItems: MAX_PAGE_SIZE })
-  items: ClientDto[];
-
-  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
-  nextCursor: string | null;
-
+export class ClientListDto extends PagedListDto(ClientDto) {
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647, description: 'How many clients match `q` in all (every page says the same)' })
   total: number;
 }

@@ -2,10 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
 import { ArrayMaxSize, IsArray, IsDateString, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, PageQueryDto } from '../../common/pagination.js';
+import { PagedListDto, PageQueryDto } from '../../common/pagination.js';
 import { ROLES, type Role } from '../../control/membership.entity.js';
 import { DailyHoursDto } from '../../studio/dto/daily-hours.dto.js';
 import { IsWeekOfHours } from '../../studio/studio-validators.js';
+import { blankToNull } from '../../common/input-transforms.js';
 
 /** An instant: ISO 8601 date and time with Z or an offset (a time without one would depend on the server's zone). */
 const IsInstant = () =>
@@ -31,13 +32,7 @@ export class EngineerDto {
   workingHours: DailyHoursDto[];
 }
 
-export class EngineerListDto {
-  @ApiProperty({ type: [EngineerDto], maxItems: MAX_PAGE_SIZE })
-  items: EngineerDto[];
-
-  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
-  nextCursor: string | null;
-}
+export class EngineerListDto extends PagedListDto(EngineerDto) {}
 
 export class ListEngineersQueryDto extends PageQueryDto {}
 
@@ -79,13 +74,7 @@ export class TimeOffDto {
   createdAt: string;
 }
 
-export class TimeOffListDto {
-  @ApiProperty({ type: [TimeOffDto], maxItems: MAX_PAGE_SIZE })
-  items: TimeOffDto[];
-
-  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
-  nextCursor: string | null;
-}
+export class TimeOffListDto extends PagedListDto(TimeOffDto) {}
 
 export class ListTimeOffQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Only periods that end after this instant (e.g. now, for current and upcoming time off)' })
@@ -93,8 +82,6 @@ export class ListTimeOffQueryDto extends PageQueryDto {
   @IsInstant()
   endsAfter?: string;
 }
-
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value);
 
 export class CreateTimeOffDto {
   @ApiProperty({ format: 'date-time', example: '2026-08-03T00:00:00+02:00', description: 'ISO 8601 with an offset or Z' })

@@ -1,14 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import { IsCurrencyCode } from '../../studio/studio-validators.js';
 import { EQUIPMENT_RATE_UNITS, EQUIPMENT_STATUSES, type EquipmentRateUnit, type EquipmentStatus } from '../equipment.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
-/** A field that may be left out but, when sent, may not be null. */
-const IfPresent = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
+import { blankToNull, IfPresent, trim } from '../../common/input-transforms.js';
 
 export class CreateEquipmentDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Neumann U 87 Ai' })

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../../common/pagination.js';
+import { PagedListDto } from '../../common/pagination.js';
 import { EQUIPMENT_RATE_UNITS, EQUIPMENT_STATUSES, type EquipmentRateUnit, type EquipmentStatus } from '../equipment.entity.js';
 
 export class EquipmentDto {
@@ -40,10 +40,4 @@ export class EquipmentDto {
   updatedAt: string;
 }
 
-export class EquipmentListDto {
-  @ApiProperty({ type: [EquipmentDto], maxItems: MAX_PAGE_SIZE })
-  items: EquipmentDto[];
-
-  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
-  nextCursor: string | null;
-}
+export class EquipmentListDto extends PagedListDto(EquipmentDto) {}

@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, PageQueryDto } from '../../common/pagination.js';
+import { PagedListDto, PageQueryDto } from '../../common/pagination.js';
 import { ROLES, type Role } from '../../control/membership.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../common/input-transforms.js';
 
 export class CreateInviteDto {
   @ApiProperty({ format: 'email', maxLength: 320, example: 'engineer@blueroom.test' })
@@ -37,13 +36,7 @@ export class InviteDto {
   expiresAt: string;
 }
 
-export class InviteListDto {
-  @ApiProperty({ type: [InviteDto], maxItems: MAX_PAGE_SIZE })
-  items: InviteDto[];
-
-  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
-  nextCursor: string | null;
-}
+export class InviteListDto extends PagedListDto(InviteDto) {}
 
 export class ListInvitesQueryDto extends PageQueryDto {}
 

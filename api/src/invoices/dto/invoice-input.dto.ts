@@ -23,9 +23,8 @@ import {
 import { PageQueryDto } from '../../common/pagination.js';
 import { MAX_MINOR } from '../../money/money.js';
 import { INVOICE_KINDS, INVOICE_STATUSES, type InvoiceKind, type InvoiceStatus } from '../invoice.entity.js';
+import { blankToNull, commaList, trim } from '../../common/input-transforms.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The quantity rule of money.ts (0..999999999, at most 3 decimals), checked at the edge for a 400 naming the field. */
 const QUANTITY = /^\d{1,9}(\.\d{1,3})?$/;
@@ -267,12 +266,10 @@ export class CreateCreditNoteDto {
   reason?: string | null;
 }
 
-const asList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : value);
-
 export class ListInvoicesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: [String], enum: INVOICE_STATUSES, maxItems: 5, description: 'Repeat or separate with commas' })
   @IsOptional()
-  @Transform(asList)
+  @Transform(commaList)
   @IsArray()
   @ArrayMaxSize(5)
   @IsIn(INVOICE_STATUSES, { each: true })

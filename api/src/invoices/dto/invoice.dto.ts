@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../../common/pagination.js';
 import { MAX_MINOR } from '../../money/money.js';
-import { LINE_KINDS, type LineKind } from '../invoice-line.entity.js';
+import { LINE_KINDS, type LineKind } from '../priced-line-columns.js';
 import { INVOICE_KINDS, INVOICE_STATUSES, type InvoiceKind, type InvoiceStatus } from '../invoice.entity.js';
 
 const money = (description?: string) => ({ type: 'integer', format: 'int64', minimum: 0, maximum: MAX_MINOR, ...(description ? { description } : {}) }) as const;

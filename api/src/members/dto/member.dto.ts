@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, PageQueryDto } from '../../common/pagination.js';
+import { PagedListDto, PageQueryDto } from '../../common/pagination.js';
 import { ROLES, type Role } from '../../control/membership.entity.js';
 
 export class MemberDto {
@@ -23,13 +23,7 @@ export class MemberDto {
   createdAt: string;
 }
 
-export class MemberListDto {
-  @ApiProperty({ type: [MemberDto], maxItems: MAX_PAGE_SIZE })
-  items: MemberDto[];
-
-  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
-  nextCursor: string | null;
-}
+export class MemberListDto extends PagedListDto(MemberDto) {}
 
 export class ListMembersQueryDto extends PageQueryDto {}
 

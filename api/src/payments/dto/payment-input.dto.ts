@@ -6,9 +6,7 @@ import {
 import { PageQueryDto } from '../../common/pagination.js';
 import { MAX_MINOR } from '../../money/money.js';
 import { PAYMENT_METHODS, type PaymentMethod } from '../payment.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
+import { blankToNull, trim } from '../../common/input-transforms.js';
 
 /** Recorded by hand: every method but `stripe` (Stripe payments come from its webhooks only). */
 export const MANUAL_METHODS = PAYMENT_METHODS.filter((m) => m !== 'stripe');

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../../common/pagination.js';
+import { PagedListDto } from '../../common/pagination.js';
 import { MAX_MINOR } from '../../money/money.js';
 import { PAYMENT_METHODS, type PaymentMethod } from '../payment.entity.js';
 
@@ -54,13 +54,7 @@ export class PaymentListItemDto extends PaymentDto {
   clientName: string;
 }
 
-export class PaymentListDto {
-  @ApiProperty({ type: [PaymentListItemDto], maxItems: MAX_PAGE_SIZE })
-  items: PaymentListItemDto[];
-
-  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
-  nextCursor: string | null;
-}
+export class PaymentListDto extends PagedListDto(PaymentListItemDto) {}
 
 export class ShareDto {
   @ApiProperty({ format: 'uuid' })

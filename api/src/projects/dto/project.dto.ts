@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { BookingDto, MAX_CALENDAR_ITEMS } from '../../bookings/dto/booking.dto.js';
-import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../../common/pagination.js';
+import { PagedListDto } from '../../common/pagination.js';
 import { PROJECT_STATUSES, PROJECT_TYPES, type ProjectStatus, type ProjectType } from '../project.entity.js';
 
 /** Largest budget accepted, in minor units: well inside JSON's exact integers (bigint column). */
@@ -62,13 +62,7 @@ export class ProjectDto {
   updatedAt: string;
 }
 
-export class ProjectListDto {
-  @ApiProperty({ type: [ProjectDto], maxItems: MAX_PAGE_SIZE })
-  items: ProjectDto[];
-
-  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
-  nextCursor: string | null;
-
+export class ProjectListDto extends PagedListDto(ProjectDto) {
   @ApiProperty({ ...INT32, description: 'How many projects match the filters in all (every page says the same)' })
   total: number;
 }

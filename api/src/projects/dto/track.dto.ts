@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ISRC_PATTERN, TRACK_STATUSES, type TrackStatus } from '../track.entity.js';
+import { blankToNull, IfPresent, trim } from '../../common/input-transforms.js';
 
 /** A project holds at most this many tracks (a box set, a podcast season): bounds the reorder list. */
 export const MAX_TRACKS = 500;
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
 /**
  * ISRCs are printed as "US-S1Z-99-00001" or in lower case: hyphens and spaces go, letters go up, and
  * then the code must be the 12 characters of ISO 3901. Blank means none.
@@ -17,7 +16,6 @@ const normaliseIsrc = ({ value }: { value: unknown }) => {
   const code = value.replace(/[\s-]/g, '').toUpperCase();
   return code === '' ? null : code;
 };
-const IfPresent = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
 
 export class TrackDto {
   @ApiProperty({ format: 'uuid' })

@@ -4,9 +4,8 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, Is
 import { PageQueryDto } from '../../common/pagination.js';
 import { LineInputDto, MAX_LINES } from '../../invoices/dto/invoice-input.dto.js';
 import { MAX_MINOR } from '../../money/money.js';
+import { blankToNull, commaList } from '../../common/input-transforms.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PERCENT = /^\d{1,3}(\.\d{1,4})?$/;
 export const LISTED_QUOTE_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired'] as const;
@@ -103,12 +102,10 @@ export class DeclineQuoteDto {
   reason?: string | null;
 }
 
-const asList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : value);
-
 export class ListQuotesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: [String], enum: LISTED_QUOTE_STATUSES, maxItems: 5, description: 'Repeat or separate with commas; `sent` excludes expired quotes' })
   @IsOptional()
-  @Transform(asList)
+  @Transform(commaList)
   @IsArray()
   @ArrayMaxSize(5)
   @IsIn(LISTED_QUOTE_STATUSES, { each: true })

@@ -1,14 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import { DailyHoursDto } from '../../studio/dto/daily-hours.dto.js';
 import { IsCurrencyCode, IsWeekOfHours } from '../../studio/studio-validators.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
-/** A field that may be left out but, when sent, may not be null (it has a default and no "none"). */
-const IfPresent = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
+import { blankToNull, IfPresent, trim } from '../../common/input-transforms.js';
 
 export const MAX_MONEY_MINOR = 2_147_483_647; // integer column
 /** Longest booking a rule may allow or require: 30 days (multi-day sessions). */

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../../common/pagination.js';
+import { PagedListDto } from '../../common/pagination.js';
 import { DailyHoursDto } from '../../studio/dto/daily-hours.dto.js';
 import { MAX_LENGTH_MINUTES, MAX_NOTICE_MINUTES } from './room-input.dto.js';
 
@@ -50,10 +50,4 @@ export class RoomDto {
   updatedAt: string;
 }
 
-export class RoomListDto {
-  @ApiProperty({ type: [RoomDto], maxItems: MAX_PAGE_SIZE })
-  items: RoomDto[];
-
-  @ApiProperty({ type: String, nullable: true, maxLength: MAX_CURSOR_LENGTH, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page' })
-  nextCursor: string | null;
-}
+export class RoomListDto extends PagedListDto(RoomDto) {}

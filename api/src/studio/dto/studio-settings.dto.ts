@@ -1,13 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsCurrencyCode, IsTimeZone, IsWeekOfHours } from '../studio-validators.js';
 import { DailyHoursDto } from './daily-hours.dto.js';
+import { IfPresent } from '../../common/input-transforms.js';
 
 export const MAX_BUFFER_MINUTES = 240;
-
-/** May be left out; when sent, may not be null (every setting has a value). */
-const IfPresent = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
 
 export class StudioSettingsDto {
   @ApiProperty({ maxLength: 64, example: 'Europe/Paris', description: 'IANA time zone: bookings are entered and shown in it' })

@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsPercent } from '../../money/money-validators.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const IfPresent = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
+import { IfPresent, trim } from '../../common/input-transforms.js';
 
 export class CreateTaxRateDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'VAT 20 %' })

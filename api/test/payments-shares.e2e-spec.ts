@@ -95,6 +95,26 @@ describe('split payments (shares)', () => {
     expect(await status(other.id)).toEqual({ status: 'paid', balance: 0 });
   });
 
+  it('money coming back (a payment made before the split removed) goes onto the shares still open; a fully paid split re-opens evenly', async () => {
+    const invoice = await insertInvoiceOf(db, 1000);
+    const before = (await pay(invoice.id, undefined, 400).expect(201)).body as { id: string };
+    const shares = (await split(invoice.id, { equal: { count: 2 } }).expect(200)).body.items as Array<{ id: string }>;
+    await pay(invoice.id, shares[0].id, 300).expect(201);
+    await t.http().delete(`/api/v1/payments/${before.id}`).set('cookie', studio.cookie).expect(204);
+    const rows = async (id: string) => (await db.query(`SELECT amount_minor::int AS amount, paid_minor::int AS paid FROM invoice_shares WHERE invoice_id = $1 ORDER BY position`, [id])).rows;
+    expect(await rows(invoice.id)).toEqual([{ amount: 300, paid: 300 }, { amount: 700, paid: 0 }]);
+    expect(await status(invoice.id)).toEqual({ status: 'partially_paid', balance: 700 });
+
+    const settled = await insertInvoiceOf(db, 600);
+    const early = (await pay(settled.id, undefined, 200).expect(201)).body as { id: string };
+    const two = (await split(settled.id, { equal: { count: 2 } }).expect(200)).body.items as Array<{ id: string }>;
+    await pay(settled.id, two[0].id, 200).expect(201);
+    await pay(settled.id, two[1].id, 200).expect(201);
+    await t.http().delete(`/api/v1/payments/${early.id}`).set('cookie', studio.cookie).expect(204);
+    expect(await rows(settled.id)).toEqual([{ amount: 300, paid: 200 }, { amount: 300, paid: 200 }]);
+    expect(await status(settled.id)).toEqual({ status: 'partially_paid', balance: 200 });
+  });
+
   it('a share of another invoice is a 400 naming shareId', async () => {
     const a = await insertInvoiceOf(db, 1000);
     const b = await insertInvoiceOf(db, 1000);

@@ -76,9 +76,13 @@ describe('sending an invoice by email (issue 11)', () => {
     const again = await send(seeded.depositId, { to }, 'send-key-1').expect(200);
     expect(again.body).toEqual(first.body);
 
+    // Three at once: one mails; each other one either replays its answer or, while it is still mailing, is a 409 to retry.
     const concurrent = await Promise.all([1, 2, 3].map(() => send(seeded.depositId, { to: ['race@client.test'] }, 'send-key-2')));
-    expect(concurrent.map((r) => r.status)).toEqual([200, 200, 200]);
-    for (const r of concurrent) expect(r.body).toEqual(concurrent[0].body);
+    const answered = concurrent.filter((r) => r.status === 200);
+    expect(answered.length).toBeGreaterThanOrEqual(1);
+    for (const r of answered) expect(r.body).toEqual(answered[0].body);
+    for (const r of concurrent.filter((c) => c.status !== 200)) expect([r.status, r.body.type]).toEqual([409, 'https://rsm.dev/problems/idempotency-key-in-use']);
+    expect((await send(seeded.depositId, { to: ['race@client.test'] }, 'send-key-2').expect(200)).body).toEqual(answered[0].body);
     await sink.waitFor('race@client.test');
     // Another key is another send: the mail goes again.
     await send(seeded.depositId, { to }, 'send-key-3').expect(200);
@@ -92,6 +96,58 @@ describe('sending an invoice by email (issue 11)', () => {
     const reused = await send(seeded.depositId, { to: ['other@client.test'] }, 'send-key-1').expect(422);
     expect(reused.body.type).toMatch(/idempotency-key-reused$/);
     expect(sink.messagesTo('other@client.test')).toHaveLength(0);
+  });
+
+  it('the mail leaves after the commit: while it is in flight the invoice is not locked; a retry meanwhile is a 409, after it a replay', async () => {
+    const to = ['slow@client.test'];
+    const hold = sink.holdNext();
+    const sending = send(seeded.invoiceId, { to }, 'slow-key').then((r) => r); // supertest sends once awaited: start it now
+    await hold.arrived;
+    // From an outside connection: the invoice row can be locked at once (a payment or a webhook would not wait on the mail).
+    await db.query('BEGIN');
+    await db.query(`SELECT id FROM invoices WHERE id = $1 FOR UPDATE NOWAIT`, [seeded.invoiceId]);
+    await db.query('ROLLBACK');
+    expect((await send(seeded.invoiceId, { to }, 'slow-key').expect(409)).body.type).toMatch(/idempotency-key-in-use$/);
+    hold.release();
+    const first = await sending;
+    expect(first.status).toBe(200);
+    expect((await send(seeded.invoiceId, { to }, 'slow-key').expect(200)).body).toEqual(first.body);
+    expect(sink.messagesTo('slow@client.test')).toHaveLength(1);
+  });
+
+  it('a refused mail records nothing and frees the key: the retry with the same key sends (502 mail-not-sent first)', async () => {
+    const to = ['refused@client.test'];
+    const before = await written(seeded.invoiceId);
+    const hold = sink.holdNext();
+    const sending = send(seeded.invoiceId, { to }, 'refused-key').then((r) => r);
+    await hold.arrived;
+    hold.refuse();
+    const refused = await sending;
+    expect([refused.status, refused.body.type]).toEqual([502, 'https://rsm.dev/problems/mail-not-sent']);
+    expect(await written(seeded.invoiceId)).toEqual(before);
+    await send(seeded.invoiceId, { to }, 'refused-key').expect(200);
+    expect(sink.messagesTo('refused@client.test')).toHaveLength(1);
+    const after = await written(seeded.invoiceId);
+    expect([after.events, after.audit, after.keys]).toEqual([before.events + 1, before.audit + 1, before.keys + 1]);
+  });
+
+  it('a claim abandoned mid-send (the process died) is taken over once it is old enough', async () => {
+    const to = ['abandoned@client.test'];
+    const hash = (await import('node:crypto')).createHash('sha256').update(JSON.stringify({ to })).digest('hex');
+    await db.query(`INSERT INTO idempotency_keys (scope, key, request_hash, status_code) VALUES ($1, 'abandoned-key', $2, 0)`, [`invoice.send:${seeded.invoiceId}`, hash]);
+    await send(seeded.invoiceId, { to }, 'abandoned-key').expect(409);
+    await db.query(`UPDATE idempotency_keys SET created_at = now() - interval '16 minutes' WHERE key = 'abandoned-key'`);
+    await send(seeded.invoiceId, { to }, 'abandoned-key').expect(200);
+    expect(sink.messagesTo('abandoned@client.test')).toHaveLength(1);
+  });
+
+  it('a void invoice is not mailed: 409 invoice-void, nothing written or sent', async () => {
+    const voided = await insertInvoice(db, { clientId: seeded.clientId, number: 'INV-2026-0301', issueDate: '2026-03-12', status: 'void', lines: [{ description: 'x', quantity: '1', unitPriceMinor: 100, taxRatePercent: '0' }] });
+    const before = await written(voided);
+    const mails = sink.received.length;
+    expect((await send(voided, { to: ['void@client.test'] }, 'void-key').expect(409)).body.type).toMatch(/invoice-void$/);
+    expect(await written(voided)).toEqual(before);
+    expect(sink.received.length).toBe(mails);
   });
 
   it('a draft is a 409 invoice-not-finalized; no address is a 400; bad input is a 400 naming the field; nothing is written or mailed', async () => {

@@ -90,6 +90,33 @@ describe('invoices from bookings', () => {
     await s.api.post('/api/v1/invoices/from-bookings').send({ bookingIds: [b.id] }).expect(201);
   });
 
+  it('a line by hand that names an invoiced session is refused the same way (409, nothing written), on create, PATCH and concurrently', async () => {
+    const b = await book();
+    const manualLine = { description: 'Session by hand', quantity: '1', unitPriceMinor: 1000, taxRateId: null, bookingId: b.id };
+    const first = (await s.api.post('/api/v1/invoices').send({ clientId, lines: [manualLine] }).expect(201)).body;
+    const before = await moneyRows(s.db);
+    const byHand = await s.api.post('/api/v1/invoices').send({ clientId, lines: [manualLine] }).expect(409);
+    expect(byHand.body.type).toMatch(/booking-already-invoiced$/);
+    expect((await s.api.post('/api/v1/invoices/from-bookings').send({ bookingIds: [b.id] }).expect(409)).body.type).toMatch(/booking-already-invoiced$/);
+    const other = (await s.api.post('/api/v1/invoices').send({ clientId, lines: [{ ...manualLine, bookingId: null }] }).expect(201)).body;
+    const afterOther = await moneyRows(s.db);
+    expect((await s.api.patch(`/api/v1/invoices/${other.id}`).send({ lines: [manualLine] }).expect(409)).body.type).toMatch(/booking-already-invoiced$/);
+    expect(await moneyRows(s.db)).toEqual(afterOther);
+    // The invoice holding it may change its own lines (room and equipment lines of one session).
+    await s.api.patch(`/api/v1/invoices/${first.id}`).send({ lines: [manualLine, { ...manualLine, description: 'Mic' }] }).expect(200);
+    expect((before.invoices as number) + 1).toBe(afterOther.invoices);
+    // Concurrent: by hand and from sessions for one fresh session, exactly one wins.
+    const c = await book();
+    const raced = await Promise.all([
+      s.api.post('/api/v1/invoices').send({ clientId, lines: [{ ...manualLine, bookingId: c.id }] }),
+      s.api.post('/api/v1/invoices/from-bookings').send({ bookingIds: [c.id] }),
+      s.api.post('/api/v1/invoices').send({ clientId, lines: [{ ...manualLine, bookingId: c.id }] }),
+    ]);
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    const onC = await s.db.query(`SELECT count(DISTINCT invoice_id)::int AS n FROM invoice_lines WHERE booking_id = $1`, [c.id]);
+    expect(onC.rows[0].n).toBe(1);
+  });
+
   it('refuses bookings of different currencies or clients, cancelled ones and unknown tax rates (400), writing nothing', async () => {
     const eur = await book();
     const usdRoom = await s.room({ hourlyRateMinor: 4000 });

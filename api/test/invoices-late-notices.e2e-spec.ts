@@ -33,28 +33,28 @@ describe('invoice late notices', () => {
   it('one notice per offset (7, 14, 30 days after the due date), never twice, none for paid, void or address-less invoices', async () => {
     const clientId = (await s.api.post('/api/v1/clients').send({ name: 'Slow payer', email: 'slow@payer.test' }).expect(201)).body.id;
     const quiet = (await s.api.post('/api/v1/clients').send({ name: 'No email' }).expect(201)).body.id;
-    const inv = await finalize(s, (await draft(s, { clientId, lines: [line({ unitPriceMinor: 12345 })], dueDate: '2030-01-31' })).id, { issueDate: '2030-01-01' });
-    await finalize(s, (await draft(s, { clientId: quiet, lines: [line()], dueDate: '2030-01-31' })).id, { issueDate: '2030-01-01' });
-    const voided = await finalize(s, (await draft(s, { clientId, lines: [line()], dueDate: '2030-01-31' })).id, { issueDate: '2030-01-01' });
+    const inv = await finalize(s, (await draft(s, { clientId, lines: [line({ unitPriceMinor: 12345 })], dueDate: '2025-01-31' })).id, { issueDate: '2025-01-01' });
+    await finalize(s, (await draft(s, { clientId: quiet, lines: [line()], dueDate: '2025-01-31' })).id, { issueDate: '2025-01-01' });
+    const voided = await finalize(s, (await draft(s, { clientId, lines: [line()], dueDate: '2025-01-31' })).id, { issueDate: '2025-01-01' });
     await s.api.post(`/api/v1/invoices/${voided.id}/void`).send({ reason: 'x' }).expect(200);
 
-    expect(await runOn('2030-02-06')).toBe(0); // 6 days late: no offset reached
-    expect(await runOn('2030-02-07')).toBe(1);
+    expect(await runOn('2025-02-06')).toBe(0); // 6 days late: no offset reached
+    expect(await runOn('2025-02-07')).toBe(1);
     const first = await sink.waitFor('slow@payer.test');
     expect(first.subject).toBe(`Reminder: invoice ${inv.number} is overdue`);
     expect(first.text).toContain('123.45 EUR');
-    expect(await runOn('2030-02-07')).toBe(0); // run again the same day: nothing new
-    expect(await runOn('2030-02-13')).toBe(0);
-    expect(await runOn('2030-02-14')).toBe(1);
-    expect(await runOn('2030-03-02')).toBe(1); // 30 days
-    expect(await runOn('2030-06-01')).toBe(0); // every offset noticed
+    expect(await runOn('2025-02-07')).toBe(0); // run again the same day: nothing new
+    expect(await runOn('2025-02-13')).toBe(0);
+    expect(await runOn('2025-02-14')).toBe(1);
+    expect(await runOn('2025-03-02')).toBe(1); // 30 days
+    expect(await runOn('2025-06-01')).toBe(0); // every offset noticed
     expect(sink.messagesTo('slow@payer.test')).toHaveLength(3);
     const events = await s.db.query(`SELECT payload->>'daysLate' AS days FROM outbox WHERE type = 'invoice.late_notice' AND subject_id = $1 ORDER BY id`, [inv.id]);
     expect(events.rows.map((r) => Number(r.days))).toEqual([7, 14, 30]);
     expect((await s.db.query(`SELECT late_notices_sent FROM invoices WHERE id = $1`, [inv.id])).rows[0].late_notices_sent).toBe(3);
     // Concurrent runs of the same day mail each notice once.
-    const again = await finalize(s, (await draft(s, { clientId, lines: [line()], dueDate: '2030-01-31' })).id, { issueDate: '2030-01-01' });
-    const counts = await Promise.all([runOn('2030-02-08'), runOn('2030-02-08'), runOn('2030-02-08')]);
+    const again = await finalize(s, (await draft(s, { clientId, lines: [line()], dueDate: '2025-01-31' })).id, { issueDate: '2025-01-01' });
+    const counts = await Promise.all([runOn('2025-02-08'), runOn('2025-02-08'), runOn('2025-02-08')]);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
     expect((await s.db.query(`SELECT count(*)::int AS n FROM outbox WHERE type = 'invoice.late_notice' AND subject_id = $1`, [again.id])).rows[0].n).toBe(1);
   });

@@ -70,6 +70,51 @@ describe('split payments (shares)', () => {
     expect(paid.rows).toEqual([{ paid: 334, amount: 334 }, { paid: 333, amount: 333 }, { paid: 333, amount: 333 }]);
   });
 
+  it('a credit note re-splits what is still open over the open shares (in proportion), paid shares untouched, in its own transaction', async () => {
+    const invoice = await insertInvoiceOf(db, 1000);
+    const shares = (await split(invoice.id, { shares: [{ payerName: 'Ana', amountMinor: 200 }, { payerName: 'Bo', amountMinor: 500 }, { payerName: 'Cy', amountMinor: 300 }] }).expect(200)).body.items as Array<{ id: string }>;
+    await pay(invoice.id, shares[0].id, 200).expect(201);
+    await pay(invoice.id, shares[1].id, 100).expect(201);
+    // Open: Bo 400, Cy 300 = balance 700. A credit note of 350 leaves 350: Bo 200 open, Cy 150.
+    const note = (await t.http().post(`/api/v1/invoices/${invoice.id}/credit-notes`).set('cookie', studio.cookie).send({ lines: [{ description: 'Goodwill', quantity: '1', unitPriceMinor: 350, taxRateId: null }] }).expect(201)).body;
+    await t.http().post(`/api/v1/invoices/${note.id}/finalize`).set('cookie', studio.cookie).send({}).expect(200);
+    const rows = async () => (await db.query(`SELECT payer_name AS name, amount_minor::int AS amount, paid_minor::int AS paid FROM invoice_shares WHERE invoice_id = $1 ORDER BY position`, [invoice.id])).rows;
+    expect(await rows()).toEqual([{ name: 'Ana', amount: 200, paid: 200 }, { name: 'Bo', amount: 300, paid: 100 }, { name: 'Cy', amount: 150, paid: 0 }]);
+    expect(await status(invoice.id)).toEqual({ status: 'partially_paid', balance: 350 });
+    // Paying the shares' new amounts pays the invoice.
+    await pay(invoice.id, shares[1].id, 200).expect(201);
+    await pay(invoice.id, shares[2].id, 150).expect(201);
+    expect(await status(invoice.id)).toEqual({ status: 'paid', balance: 0 });
+    // A credit note that covers all that is open closes the split: an unpaid share with nothing left is removed.
+    const other = await insertInvoiceOf(db, 900);
+    const three = (await split(other.id, { equal: { count: 3 } }).expect(200)).body.items as Array<{ id: string }>;
+    await pay(other.id, three[0].id, 300).expect(201);
+    const full = (await t.http().post(`/api/v1/invoices/${other.id}/credit-notes`).set('cookie', studio.cookie).send({ lines: [{ description: 'Cancelled', quantity: '1', unitPriceMinor: 600, taxRateId: null }] }).expect(201)).body;
+    await t.http().post(`/api/v1/invoices/${full.id}/finalize`).set('cookie', studio.cookie).send({}).expect(200);
+    expect((await db.query(`SELECT amount_minor::int AS amount, paid_minor::int AS paid FROM invoice_shares WHERE invoice_id = $1 ORDER BY position`, [other.id])).rows).toEqual([{ amount: 300, paid: 300 }]);
+    expect(await status(other.id)).toEqual({ status: 'paid', balance: 0 });
+  });
+
+  it('money coming back (a payment made before the split removed) goes onto the shares still open; a fully paid split re-opens evenly', async () => {
+    const invoice = await insertInvoiceOf(db, 1000);
+    const before = (await pay(invoice.id, undefined, 400).expect(201)).body as { id: string };
+    const shares = (await split(invoice.id, { equal: { count: 2 } }).expect(200)).body.items as Array<{ id: string }>;
+    await pay(invoice.id, shares[0].id, 300).expect(201);
+    await t.http().delete(`/api/v1/payments/${before.id}`).set('cookie', studio.cookie).expect(204);
+    const rows = async (id: string) => (await db.query(`SELECT amount_minor::int AS amount, paid_minor::int AS paid FROM invoice_shares WHERE invoice_id = $1 ORDER BY position`, [id])).rows;
+    expect(await rows(invoice.id)).toEqual([{ amount: 300, paid: 300 }, { amount: 700, paid: 0 }]);
+    expect(await status(invoice.id)).toEqual({ status: 'partially_paid', balance: 700 });
+
+    const settled = await insertInvoiceOf(db, 600);
+    const early = (await pay(settled.id, undefined, 200).expect(201)).body as { id: string };
+    const two = (await split(settled.id, { equal: { count: 2 } }).expect(200)).body.items as Array<{ id: string }>;
+    await pay(settled.id, two[0].id, 200).expect(201);
+    await pay(settled.id, two[1].id, 200).expect(201);
+    await t.http().delete(`/api/v1/payments/${early.id}`).set('cookie', studio.cookie).expect(204);
+    expect(await rows(settled.id)).toEqual([{ amount: 300, paid: 200 }, { amount: 300, paid: 200 }]);
+    expect(await status(settled.id)).toEqual({ status: 'partially_paid', balance: 200 });
+  });
+
   it('a share of another invoice is a 400 naming shareId', async () => {
     const a = await insertInvoiceOf(db, 1000);
     const b = await insertInvoiceOf(db, 1000);

@@ -124,6 +124,17 @@ describe('quotes: lifecycle, numbering, accepting into invoices, deposits', () =
     expect((await s.api.post(`/api/v1/quotes/${q.id}/invoice`).expect(409)).body.type).toMatch(/quote-already-invoiced$/);
   });
 
+  it('a deposit draft deleted (or voided) does not block the final invoice: it bills the whole quote with nothing to deduct', async () => {
+    const q = await send(s, (await quote(s, { clientId, validUntil: FUTURE, lines: [line({ taxRateId: vat20 })], deposit: { amountMinor: 5000 } })).id);
+    const accepted = (await s.api.post(`/api/v1/quotes/${q.id}/accept`).expect(200)).body;
+    await s.api.delete(`/api/v1/invoices/${accepted.invoiceId}`).expect(204);
+    expect((await s.api.get(`/api/v1/quotes/${q.id}`).expect(200)).body.invoiceId).toBeNull();
+    const final = (await s.api.post(`/api/v1/quotes/${q.id}/invoice`).expect(201)).body;
+    expect(final).toMatchObject({ kind: 'invoice', totalMinor: q.totalMinor, depositsMinor: 0, amountDueMinor: q.totalMinor });
+    expect((await s.api.get(`/api/v1/quotes/${q.id}`).expect(200)).body.invoiceId).toBe(final.id);
+    expect((await s.api.post(`/api/v1/quotes/${q.id}/invoice`).expect(409)).body.type).toMatch(/quote-already-invoiced$/);
+  });
+
   it('a fixed deposit amount is the deposit invoice total', async () => {
     const q = await send(s, (await quote(s, { clientId, validUntil: FUTURE, lines: [line({ taxRateId: vat20 })], deposit: { amountMinor: 5000 } })).id);
     const accepted = (await s.api.post(`/api/v1/quotes/${q.id}/accept`).expect(200)).body;

@@ -1,8 +1,7 @@
-import { HttpStatus } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BillingSettings } from '../billing-settings/billing-settings.entity.js';
-import { ProblemException } from '../common/problem.js';
 import { InvoiceLine } from '../invoices/invoice-line.entity.js';
+import { invoiceNotFound } from '../invoices/invoice-drafts.js';
 import { Invoice } from '../invoices/invoice.entity.js';
 import { breakdownByRate } from '../invoices/invoice-view.js';
 import { normalizeRate } from '../money/money.js';
@@ -10,7 +9,6 @@ import { Payment } from '../payments/payment.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 import type { StudioBlock } from './pdf-layout.js';
 
-export const invoiceNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No invoice with this id in your studio.');
 
 export interface DeductedDepositRow {
   number: string | null;

@@ -46,10 +46,11 @@ export class DocumentsController {
     summary: 'Email an issued invoice with its PDF attached',
     description:
       "To `to` (default: the invoice's bill-to email; none → 400), with `cc` and an optional `message`. Sets `sentAt` and records `invoice.sent`. " +
-      'With an `Idempotency-Key`, a retry (even a concurrent one) returns the first answer and mails nothing more. A draft → 409 `invoice-not-finalized`.',
+      'With an `Idempotency-Key`, a retry returns the first answer and mails nothing more; a retry while the first is still mailing → 409 `idempotency-key-in-use` (retry in a moment). ' +
+      'A draft → 409 `invoice-not-finalized`; a void invoice → 409 `invoice-void`. The mail server failing → 502 `mail-not-sent`, nothing recorded (a retry, even with the same key, sends).',
   })
   @ApiOkResponse({ type: SendInvoiceResultDto })
-  @ApiProblems(400, 404, 409, 422)
+  @ApiProblems(400, 404, 409, 422, 502)
   sendInvoice(@Param('id', uuidParam) id: string, @Body() dto: SendInvoiceDto, @Headers('idempotency-key') idempotencyKey: string | undefined): Promise<SendInvoiceResultDto> {
     return this.documents.send(id, dto, idempotencyKey);
   }

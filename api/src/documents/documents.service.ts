@@ -1,15 +1,16 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { IdempotentWrites } from '../idempotency/idempotent-writes.js';
+import { lockInvoice } from '../invoices/invoice-drafts.js';
 import { Invoice } from '../invoices/invoice.entity.js';
-import { MailOutbox } from '../mail/mail-outbox.service.js';
+import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
-import { invoiceNotFound, loadInvoiceDocument } from './document-data.js';
+import { loadInvoiceDocument } from './document-data.js';
 import type { DateRangeQueryDto, SendInvoiceDto, SendInvoiceResultDto } from './dto/document-input.dto.js';
 import { invoiceFileName, renderInvoicePdf } from './invoice-pdf.js';
 import { invoiceMail } from './invoice-mail.js';
@@ -24,6 +25,8 @@ export interface RenderedDocument {
 /** PDFs of invoices, deposit invoices, credit notes and statements, and sending an invoice by email. */
 @Injectable()
 export class DocumentsService {
+  private readonly logger = new Logger('Documents');
+
   constructor(
     private readonly tenant: TenantConnection,
     private readonly context: RequestContext,
@@ -58,38 +61,53 @@ export class DocumentsService {
   }
 
   /**
-   * Emails an issued invoice with its PDF attached, once per Idempotency-Key: the key row, the
-   * invoice's row lock, sentAt, the `invoice.sent` event and the audit entry commit together, and
-   * the mail leaves inside that transaction, so a retry (even concurrent: it waits on the key row)
-   * replays the first answer instead of mailing again, and a failed send leaves nothing behind.
+   * Emails an issued invoice with its PDF attached, once per Idempotency-Key, in three steps
+   * (IdempotentWrites.runWithEffect): checks and the document's data under the invoice's row lock,
+   * committed with the key's claim; the mail, with no transaction open and no row locked (a slow SMTP
+   * server holds up no payment or webhook on the invoice); then sentAt, the `invoice.sent` event, the
+   * audit entry and the key's answer, committed together. A failed mail records nothing and frees the
+   * key, so a retry sends; a retry after success replays the answer and mails nothing.
    */
   async send(invoiceId: string, dto: SendInvoiceDto, idempotencyKey: string | undefined): Promise<SendInvoiceResultDto> {
     const name = await this.organizationName();
     const actorId = this.context.principal()?.userId ?? null;
-    const { body } = await this.idempotent.run(`invoice.send:${invoiceId}`, idempotencyKey, dto, async (m) => {
-      const locked = await m.getRepository(Invoice).findOne({ where: { id: invoiceId }, lock: { mode: 'pessimistic_write' } });
-      if (!locked) throw invoiceNotFound();
-      if (locked.status === 'draft') {
-        throw new ProblemException(HttpStatus.CONFLICT, 'invoice-not-finalized', 'A draft cannot be sent: finalize it first (it gets its number then).');
-      }
-      const to = dto.to ?? (locked.billToEmail ? [locked.billToEmail] : []);
-      if (!to.length) throw new ValidationProblem([{ field: 'to', messages: ['The client has no email address: give one or more addresses in to'] }]);
-      const data = await loadInvoiceDocument(m, invoiceId, name);
-      const pdf = await renderInvoicePdf(data);
-      const sentAt = new Date();
-      await m.getRepository(Invoice).update({ id: invoiceId }, { sentAt });
-      await recordEvent(m, { type: 'invoice.sent', subjectType: 'invoice', subjectId: invoiceId, payload: { number: locked.number, to, cc: dto.cc ?? [] }, actorId });
-      await this.audit.record(m, { action: 'invoice.sent', targetType: 'invoice', targetId: invoiceId, details: { number: locked.number, to, cc: dto.cc ?? [] } });
-      await this.mail.send({
-        to,
-        cc: dto.cc,
-        kind: 'invoice',
-        senderName: data.studio.name,
-        replyTo: data.studio.email ?? undefined,
-        ...invoiceMail(data, dto.message),
-        attachments: [{ filename: invoiceFileName(locked), content: pdf, contentType: 'application/pdf' }],
-      });
-      return { sentAt: sentAt.toISOString(), to };
+    const { body } = await this.idempotent.runWithEffect(`invoice.send:${invoiceId}`, idempotencyKey, dto, {
+      prepare: async (m) => {
+        const locked = await lockInvoice(m, invoiceId);
+        if (locked.status === 'draft') {
+          throw new ProblemException(HttpStatus.CONFLICT, 'invoice-not-finalized', 'A draft cannot be sent: finalize it first (it gets its number then).');
+        }
+        // A void invoice asks for nothing: mailing it (with its former amount due) would mislead the client.
+        if (locked.status === 'void') throw new ProblemException(HttpStatus.CONFLICT, 'invoice-void', 'A void invoice is not sent: it asks for no payment. Issue a new invoice instead.');
+        const to = dto.to ?? (locked.billToEmail ? [locked.billToEmail] : []);
+        if (!to.length) throw new ValidationProblem([{ field: 'to', messages: ['The client has no email address: give one or more addresses in to'] }]);
+        const data = await loadInvoiceDocument(m, invoiceId, name);
+        return { data, to, number: locked.number, fileName: invoiceFileName(locked) };
+      },
+      effect: async ({ data, to, fileName }) => {
+        const pdf = await renderInvoicePdf(data);
+        try {
+          await this.mail.send({
+            to,
+            cc: dto.cc,
+            kind: 'invoice',
+            senderName: data.studio.name,
+            replyTo: data.studio.email ?? undefined,
+            ...invoiceMail(data, dto.message),
+            attachments: [{ filename: fileName, content: pdf, contentType: 'application/pdf' }],
+          });
+        } catch (err) {
+          this.logger.warn({ invoiceId, mailError: mailErrorForLog(err, false) }, 'Invoice mail not sent');
+          throw new ProblemException(HttpStatus.BAD_GATEWAY, 'mail-not-sent', 'The mail server could not be reached or refused the message: nothing was sent or recorded. Try again.');
+        }
+      },
+      complete: async (m, { to, number }) => {
+        const sentAt = new Date();
+        await m.getRepository(Invoice).update({ id: invoiceId }, { sentAt });
+        await recordEvent(m, { type: 'invoice.sent', subjectType: 'invoice', subjectId: invoiceId, payload: { number, to, cc: dto.cc ?? [] }, actorId });
+        await this.audit.record(m, { action: 'invoice.sent', targetType: 'invoice', targetId: invoiceId, details: { number, to, cc: dto.cc ?? [] } });
+        return { sentAt: sentAt.toISOString(), to };
+      },
     });
     return body;
   }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { splitEvenly, splitInProportion } from '../money/money.js';
 import { Invoice, type InvoiceStatus } from './invoice.entity.js';
 
 export interface Settlement {
@@ -47,5 +48,40 @@ export async function settleInvoice(manager: EntityManager, invoiceId: string): 
   if (invoice.status === 'paid' && previousStatus !== 'paid') invoice.paidAt = new Date();
   if (invoice.status !== 'paid') invoice.paidAt = null;
   await repo.save(invoice);
+  await resplitShares(manager, invoiceId, invoice.balanceMinor);
   return { invoice, previousStatus };
+}
+
+/**
+ * A split invoice's shares always sum to its balance (what each payer still owes = what the invoice
+ * still asks). A payment on a share keeps that by itself; a credit note, a refund of a payment made
+ * before the split, or a payment beyond a share's amount does not. Then, in the same transaction:
+ *
+ *  - what each share has paid is never touched: a paid share stays paid;
+ *  - the balance is re-split over the shares still open, in proportion to what each had open
+ *    (splitInProportion: a 20 % credit lowers each open share by 20 %), or evenly over every share
+ *    when none was open (a refund re-opening a fully paid split);
+ *  - a share left with nothing paid and nothing to pay is removed (a fully refunded payment that named
+ *    it keeps its amounts and stops naming it).
+ */
+async function resplitShares(m: EntityManager, invoiceId: string, balance: number): Promise<void> {
+  const shares = ((await m.query(
+    `SELECT id, amount_minor::bigint AS amount, paid_minor::bigint AS paid FROM invoice_shares WHERE invoice_id = $1 ORDER BY position FOR UPDATE`,
+    [invoiceId],
+  )) as Array<{ id: string; amount: string; paid: string }>).map((s) => ({ id: s.id, amount: Number(s.amount), paid: Number(s.paid) }));
+  if (!shares.length) return;
+  const open = shares.map((s) => s.amount - s.paid);
+  const stillOpen = open.reduce((a, b) => a + b, 0);
+  if (stillOpen === balance) return;
+  const parts = stillOpen > 0 ? splitInProportion(balance, open) : splitEvenly(balance, shares.length);
+  for (const [i, share] of shares.entries()) {
+    const amount = share.paid + parts[i];
+    if (amount === share.amount) continue;
+    if (amount > 0) {
+      await m.query(`UPDATE invoice_shares SET amount_minor = $2 WHERE id = $1`, [share.id, amount]);
+    } else {
+      await m.query(`UPDATE payments SET share_id = NULL WHERE share_id = $1`, [share.id]);
+      await m.query(`DELETE FROM invoice_shares WHERE id = $1`, [share.id]);
+    }
+  }
 }

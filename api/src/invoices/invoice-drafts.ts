@@ -46,6 +46,26 @@ export async function checkReferences(m: EntityManager, clientId: string, refs: 
   }
 }
 
+/**
+ * A session is billed once: a booking that a line of a live (not void) invoice or deposit invoice names
+ * cannot be named by a line of another one (credit notes are exempt: they credit it). Every path that
+ * puts a booking on an invoice (by hand, from sessions, from a quote) calls this first: the bookings are
+ * locked in id order, so two concurrent requests for one session queue here and the second sees the
+ * first one's lines (or none, if it rolled back).
+ */
+export async function assertBookingsNotInvoiced(m: EntityManager, bookingIds: Array<string | null | undefined>, exceptInvoiceId: string | null): Promise<void> {
+  const ids = [...new Set(bookingIds.filter((id): id is string => typeof id === 'string'))].sort();
+  if (!ids.length) return;
+  await m.query(`SELECT id FROM bookings WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+  const [taken] = (await m.query(
+    `SELECT l.booking_id, i.number FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+      WHERE l.booking_id = ANY($1::uuid[]) AND i.status <> 'void' AND i.kind <> 'credit_note' AND ($2::uuid IS NULL OR i.id <> $2)
+      ORDER BY l.booking_id LIMIT 1`,
+    [ids, exceptInvoiceId],
+  )) as Array<{ booking_id: string; number: string | null }>;
+  if (taken) throw new ProblemException(HttpStatus.CONFLICT, 'booking-already-invoiced', `Booking ${taken.booking_id} is already on invoice ${taken.number ?? '(draft)'}.`);
+}
+
 /** The bill-to columns invoices and quotes share. */
 export type BillToColumns = Pick<Invoice, 'billToName' | 'billToAddress' | 'billToTaxId' | 'billToEmail'>;
 

@@ -1,11 +1,11 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { billableSummaries } from '../bookings/booking-view.js';
 import { Booking } from '../bookings/booking.entity.js';
 import type { BillableLineDto } from '../bookings/dto/booking.dto.js';
-import { ProblemException, ValidationProblem } from '../common/problem.js';
+import { ValidationProblem } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { lineTotals, percentOf } from '../money/money.js';
@@ -14,10 +14,10 @@ import { Room } from '../rooms/room.entity.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { InvoiceDto } from './dto/invoice.dto.js';
 import type { CreateDepositDto, FromBookingsDto } from './dto/invoice-input.dto.js';
-import { checkCurrency, checkReferences, clientOrInvalid, copyBillTo, writeDraftContent } from './invoice-drafts.js';
+import { assertBookingsNotInvoiced, checkCurrency, checkReferences, clientOrInvalid, copyBillTo, writeDraftContent } from './invoice-drafts.js';
 import { depositDeductions, type LineSource, priceLines, studioSettings, todayIn } from './invoice-pricing.js';
 import { invoiceView } from './invoice-view.js';
-import { Invoice } from './invoice.entity.js';
+import { Invoice, ISSUED_STATUSES } from './invoice.entity.js';
 
 const invalid = (field: string, message: string) => new ValidationProblem([{ field, messages: [message] }]);
 
@@ -55,6 +55,8 @@ export class InvoiceFromBookingsService {
   async fromBookings(dto: FromBookingsDto): Promise<InvoiceDto> {
     return this.tenant.transaction(async (m) => {
       const settings = await studioSettings(m);
+      // Locked first, in id order, as every path that bills a session locks it (assertBookingsNotInvoiced).
+      await assertBookingsNotInvoiced(m, dto.bookingIds, null);
       const bookings = await m.getRepository(Booking).find({ where: { id: In(dto.bookingIds) }, order: { startsAt: 'ASC', id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
       const missing = dto.bookingIds.find((id) => !bookings.some((b) => b.id === id));
       if (missing) throw invalid('bookingIds', `${missing} names no booking of your studio`);
@@ -64,22 +66,16 @@ export class InvoiceFromBookingsService {
       if (bookings.some((b) => b.currency.trim() !== currency)) throw invalid('bookingIds', 'the bookings are priced in different currencies');
       const cancelled = bookings.find((b) => b.status === 'cancelled' || b.status === 'no_show');
       if (cancelled) throw invalid('bookingIds', `booking ${cancelled.id} is ${cancelled.status}`);
-      const [taken] = (await m.query(
-        `SELECT l.booking_id, i.number FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
-          WHERE l.booking_id = ANY($1::uuid[]) AND i.status <> 'void' AND i.kind <> 'credit_note' LIMIT 1`,
-        [dto.bookingIds],
-      )) as Array<{ booking_id: string; number: string | null }>;
-      if (taken) throw new ProblemException(HttpStatus.CONFLICT, 'booking-already-invoiced', `Booking ${taken.booking_id} is already on invoice ${taken.number ?? '(draft)'}.`);
 
       const lines = await this.sessionLines(m, bookings, settings.timeZone, dto.taxRateId);
       const priced = await priceLines(m, lines);
       const depositIds = (
         (await m.query(
           `SELECT i.id FROM invoices i WHERE i.kind = 'deposit' AND i.booking_id = ANY($1::uuid[]) AND i.client_id = $2 AND i.currency = $3
-              AND i.status IN ('sent', 'partially_paid', 'paid')
+              AND i.status = ANY($4::text[])
               AND NOT EXISTS (SELECT 1 FROM invoice_deposits d JOIN invoices f ON f.id = d.invoice_id WHERE d.deposit_invoice_id = i.id AND f.status <> 'void')
             ORDER BY i.issue_date, i.number`,
-          [dto.bookingIds, first.clientId, currency],
+          [dto.bookingIds, first.clientId, currency, ISSUED_STATUSES],
         )) as Array<{ id: string }>
       ).map((r) => r.id);
       const deposits = await depositDeductions(m, depositIds, first.clientId, currency, null);

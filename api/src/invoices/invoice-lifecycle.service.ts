@@ -4,7 +4,7 @@ import { AuditLog } from '../audit/audit-log.service.js';
 import { assignNumber } from '../billing-settings/numbering.js';
 import { BillingSettings } from '../billing-settings/billing-settings.entity.js';
 import { pgErrorCode } from '../common/pg-errors.js';
-import { ProblemException } from '../common/problem.js';
+import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
 import { documentTotals } from '../money/money.js';
 import { recordEvent } from '../outbox/record-event.js';
@@ -16,7 +16,7 @@ import { settleInvoice } from './invoice-balance.js';
 import { InvoiceLine } from './invoice-line.entity.js';
 import { addDays, depositDeductions, depositNotDeductible, priceLines, studioSettings, todayIn } from './invoice-pricing.js';
 import { invoiceView } from './invoice-view.js';
-import { Invoice } from './invoice.entity.js';
+import { Invoice, isIssued } from './invoice.entity.js';
 
 const conflict = (type: string, detail: string) => new ProblemException(HttpStatus.CONFLICT, type, detail);
 
@@ -37,6 +37,21 @@ async function deductedOn(m: EntityManager, depositId: string): Promise<{ number
     [depositId],
   )) as Array<{ number: string | null }>;
   return row;
+}
+
+/**
+ * The latest issue date in the number sequence a document of `sequence` dated `issueDate` takes (the
+ * issue year's sequence when numbers restart yearly, else every numbered document of that series, void
+ * ones included: they keep their number). Read after assignNumber, under the sequence row's lock, so no
+ * concurrent finalization of the sequence can slip in between.
+ */
+async function latestIssueDateInSequence(m: EntityManager, sequence: 'invoice' | 'credit_note', issueDate: string, reset: 'yearly' | 'never'): Promise<string | null> {
+  const [row] = (await m.query(
+    `SELECT to_char(max(issue_date), 'YYYY-MM-DD') AS latest FROM invoices
+      WHERE status <> 'draft' AND (kind = 'credit_note') = $1 AND ($2::int IS NULL OR date_part('year', issue_date) = $2)`,
+    [sequence === 'credit_note', reset === 'yearly' ? Number(issueDate.slice(0, 4)) : null],
+  )) as Array<{ latest: string | null }>;
+  return row.latest;
 }
 
 const depositInUse = (on: { number: string | null }) =>
@@ -77,7 +92,7 @@ export class InvoiceLifecycleService {
         let credited: Invoice | null = null;
         if (invoice.kind === 'credit_note') {
           credited = await lockInvoice(m, invoice.creditedInvoiceId!);
-          if (!['sent', 'partially_paid', 'paid'].includes(credited.status)) throw conflict('invoice-not-creditable', 'Only an issued invoice can be credited.');
+          if (!isIssued(credited.status)) throw conflict('invoice-not-creditable', 'Only an issued invoice can be credited.');
           // A draft credit note's client, currency or deductions may have been edited: it must still match what it credits.
           if (invoice.currency.trim() !== credited.currency.trim() || invoice.clientId !== credited.clientId || invoice.depositsMinor !== 0) {
             throw conflict('credit-note-mismatch', 'A credit note must keep the client and currency of the invoice it credits, and deducts no deposits.');
@@ -90,9 +105,20 @@ export class InvoiceLifecycleService {
           }
         }
 
-        const issueDate = dto.issueDate ?? todayIn(settings.timeZone);
+        // A document is dated when it is issued, never ahead: a future date would also hold every later
+        // number of its sequence back to it (they may not be dated earlier, below).
+        const today = todayIn(settings.timeZone);
+        const issueDate = dto.issueDate ?? today;
+        if (issueDate > today) throw new ValidationProblem([{ field: 'issueDate', messages: [`issueDate must be on or before ${today} (today in the studio's time zone)`] }]);
         copyBillTo(invoice, await clientOrInvalid(m, invoice.clientId));
-        invoice.number = await assignNumber(m, invoice.kind === 'credit_note' ? 'credit_note' : 'invoice', issueDate);
+        const sequence = invoice.kind === 'credit_note' ? 'credit_note' : 'invoice';
+        invoice.number = await assignNumber(m, sequence, issueDate);
+        // Numbers follow the calendar within a sequence: a later number never carries an earlier date.
+        // Refused after assignNumber (under its lock), so the rollback returns the number.
+        const latest = await latestIssueDateInSequence(m, sequence, issueDate, billing.numberReset);
+        if (latest && issueDate < latest) {
+          throw conflict('issue-date-out-of-sequence', `The last ${sequence === 'credit_note' ? 'credit note' : 'invoice'} of this number sequence is dated ${latest}: this one cannot be dated earlier (${issueDate}).`);
+        }
         invoice.issueDate = issueDate;
         invoice.dueDate ??= invoice.kind === 'credit_note' ? null : addDays(issueDate, billing.paymentTermsDays);
         invoice.terms ??= billing.defaultTerms;
@@ -148,7 +174,7 @@ export class InvoiceLifecycleService {
   async createCreditNote(id: string, dto: CreateCreditNoteDto): Promise<InvoiceDto> {
     return this.tenant.transaction(async (m) => {
       const invoice = await lockInvoice(m, id);
-      if (invoice.kind === 'credit_note' || !['sent', 'partially_paid', 'paid'].includes(invoice.status)) {
+      if (invoice.kind === 'credit_note' || !isIssued(invoice.status)) {
         throw conflict('invoice-not-creditable', 'Only an issued invoice (not a draft, a void invoice or a credit note) can be credited.');
       }
       // A deposit already deducted on a final invoice is settled there: crediting it too would count it twice.

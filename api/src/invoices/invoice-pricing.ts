@@ -7,7 +7,7 @@ import { type DocumentTotals, documentTotals, MoneyError } from '../money/money.
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 import { TaxRate } from '../tax-rates/tax-rate.entity.js';
 import type { LineKind } from './priced-line-columns.js';
-import { Invoice } from './invoice.entity.js';
+import { Invoice, isIssued } from './invoice.entity.js';
 
 /** A line as it will be stored: its input, the tax rate copied onto it, and money.ts's figures. */
 export interface PricedLine {
@@ -141,7 +141,7 @@ export async function depositDeductions(m: EntityManager, depositIds: string[], 
     const deposit = byId.get(id);
     if (!deposit) throw invalid(field, `${id} names no invoice of your studio`);
     if (deposit.currency !== currency) throw invalid(field, `deposit ${deposit.number ?? id} is in ${deposit.currency}, this invoice in ${currency}`);
-    if (deposit.kind !== 'deposit' || deposit.clientId !== clientId || !['sent', 'partially_paid', 'paid'].includes(deposit.status)) {
+    if (deposit.kind !== 'deposit' || deposit.clientId !== clientId || !isIssued(deposit.status)) {
       throw depositNotDeductible(`Invoice ${deposit.number ?? id} is not an issued deposit invoice of this client.`);
     }
   }

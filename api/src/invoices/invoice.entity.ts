@@ -8,6 +8,9 @@ export const INVOICE_KINDS = ['invoice', 'deposit', 'credit_note'] as const;
 export type InvoiceKind = (typeof INVOICE_KINDS)[number];
 export const INVOICE_STATUSES = ['draft', 'sent', 'partially_paid', 'paid', 'void'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+/** Issued and not void: what can be paid, credited, deducted as a deposit or counted as billed. */
+export const ISSUED_STATUSES = ['sent', 'partially_paid', 'paid'] as const satisfies readonly InvoiceStatus[];
+export const isIssued = (status: InvoiceStatus): boolean => (ISSUED_STATUSES as readonly InvoiceStatus[]).includes(status);
 
 /**
  * An invoice, a deposit invoice (its own numbered invoice, "facture d'acompte" / "Anzahlungsrechnung")

@@ -33,7 +33,7 @@ export class InvoicesController {
 
   @Post()
   @Access('admin')
-  @ApiOperation({ summary: 'Create a draft invoice or deposit invoice', description: 'billTo is copied from the client while the invoice is a draft. Lines are priced by the money rules (per line, half away from zero).' })
+  @ApiOperation({ summary: 'Create a draft invoice or deposit invoice', description: 'billTo is copied from the client while the invoice is a draft. Lines are priced by the money rules (per line, half away from zero). A line naming a booking already on a live invoice → 409 `booking-already-invoiced`.' })
   @ApiCreatedResponse({ type: InvoiceDto })
   @ApiProblems(400, 409)
   createInvoice(@Body() dto: CreateInvoiceDto): Promise<InvoiceDto> {
@@ -88,7 +88,7 @@ export class InvoicesController {
 
   @Patch(':id')
   @Access('admin')
-  @ApiOperation({ summary: 'Change a draft', description: 'Any field of the create body; `lines` and `depositInvoiceIds` replace the current ones. Not a draft: 409 `invoice-not-draft`.' })
+  @ApiOperation({ summary: 'Change a draft', description: 'Any field of the create body; `lines` and `depositInvoiceIds` replace the current ones. Not a draft: 409 `invoice-not-draft`; a line naming a booking already on another live invoice: 409 `booking-already-invoiced`.' })
   @ApiOkResponse({ type: InvoiceDto })
   @ApiProblems(400, 404, 409)
   updateInvoice(@Param('id', uuidParam) id: string, @Body() dto: UpdateInvoiceDto): Promise<InvoiceDto> {
@@ -108,7 +108,7 @@ export class InvoicesController {
   @Post(':id/finalize')
   @Access('admin')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Issue a draft: number, issue and due dates, frozen bill-to', description: '409 `invoice-not-draft`, `invoice-empty`, `credit-exceeds-invoice`, `deposit-not-deductible`, `number-format-clash`.' })
+  @ApiOperation({ summary: 'Issue a draft: number, issue and due dates, frozen bill-to', description: '`issueDate` (default: today in the studio\u2019s time zone) may not be in the future (400) nor before the latest issue date of its number sequence (409 `issue-date-out-of-sequence`). 409 `invoice-not-draft`, `invoice-empty`, `credit-exceeds-invoice`, `deposit-not-deductible`, `booking-already-invoiced`, `number-format-clash`. A refusal consumes no number.' })
   @ApiOkResponse({ type: InvoiceDto })
   @ApiProblems(400, 404, 409)
   finalizeInvoice(@Param('id', uuidParam) id: string, @Body() dto: FinalizeInvoiceDto): Promise<InvoiceDto> {

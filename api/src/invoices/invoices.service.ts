@@ -5,7 +5,7 @@ import { RequestContext } from '../common/request-context.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { InvoiceDto, InvoiceListDto, InvoicePreviewDto } from './dto/invoice.dto.js';
 import type { CreateInvoiceDto, ListInvoicesQueryDto, PreviewInvoiceDto, UpdateInvoiceDto } from './dto/invoice-input.dto.js';
-import { checkCurrency, checkReferences, clientOrInvalid, copyBillTo, currentDepositIds, invoiceNotFound, lockInvoice, notDraft, writeDraftContent } from './invoice-drafts.js';
+import { assertBookingsNotInvoiced, checkCurrency, checkReferences, clientOrInvalid, copyBillTo, currentDepositIds, invoiceNotFound, lockInvoice, notDraft, writeDraftContent } from './invoice-drafts.js';
 import { depositDeductions, priceLines, studioSettings, todayIn } from './invoice-pricing.js';
 import { invoiceView, toSummary } from './invoice-view.js';
 import { Invoice } from './invoice.entity.js';
@@ -27,6 +27,7 @@ export class InvoicesService {
       const currency = checkCurrency(dto.currency ?? settings.defaultCurrency.trim());
       await checkReferences(m, client.id, dto);
       const priced = await priceLines(m, dto.lines ?? []);
+      await assertBookingsNotInvoiced(m, priced.lines.map((l) => l.bookingId), null);
       const deposits = await depositDeductions(m, dto.depositInvoiceIds ?? [], client.id, currency, null);
       const repo = m.getRepository(Invoice);
       const invoice = repo.create({
@@ -78,6 +79,7 @@ export class InvoicesService {
       await checkReferences(m, client.id, { projectId: invoice.projectId, bookingId: invoice.bookingId });
       copyBillTo(invoice, client);
       const priced = dto.lines ? await priceLines(m, dto.lines) : undefined;
+      if (priced && invoice.kind !== 'credit_note') await assertBookingsNotInvoiced(m, priced.lines.map((l) => l.bookingId), id);
       // Deposits are re-checked whenever what they depend on may have changed (client, currency).
       const depositIds = dto.depositInvoiceIds ?? (await currentDepositIds(m, id));
       const deposits = await depositDeductions(m, depositIds, client.id, invoice.currency.trim(), id);

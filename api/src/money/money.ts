@@ -166,6 +166,28 @@ export function splitEvenly(totalMinor: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
 }
 
+/**
+ * `totalMinor` split in proportion to `weights` (non-negative, at least one above 0), summing exactly to
+ * it: each part is rounded down, then the units left over go to the largest remainders (ties: the
+ * earlier part). A weight of 0 gets 0. Re-splitting a balance over payers' open amounts.
+ */
+export function splitInProportion(totalMinor: number, weights: number[]): number[] {
+  if (!Number.isSafeInteger(totalMinor) || totalMinor < 0) throw new MoneyError('The amount must be a non-negative integer');
+  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) throw new MoneyError('weights must be non-negative integers');
+  const sum = weights.reduce((a, w) => a + BigInt(w), 0n);
+  if (sum === 0n) throw new MoneyError('at least one weight must be above 0');
+  const exact = weights.map((w) => BigInt(totalMinor) * BigInt(w));
+  const parts = exact.map((e) => Number(e / sum));
+  let left = totalMinor - parts.reduce((a, p) => a + p, 0);
+  const byRemainder = exact.map((e, i) => ({ i, rest: e % sum })).sort((a, b) => (a.rest === b.rest ? a.i - b.i : a.rest > b.rest ? -1 : 1));
+  for (const { i } of byRemainder) {
+    if (left === 0) break;
+    parts[i] += 1;
+    left -= 1;
+  }
+  return parts;
+}
+
 /** `percent` (decimal text, up to 4 decimals) of an amount, rounded half away from zero: percentage deposits. */
 export function percentOf(amountMinor: number, percent: string): number {
   return toNumber(divideRounded(BigInt(amountMinor) * rateTenThousandths(percent), 1_000_000n), 'The share');

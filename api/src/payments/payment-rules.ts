@@ -1,12 +1,10 @@
 import { HttpStatus } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { ProblemException } from '../common/problem.js';
-import { Invoice } from '../invoices/invoice.entity.js';
+import type { Invoice } from '../invoices/invoice.entity.js';
 import type { PaymentDto, ShareDto } from './dto/payment.dto.js';
 import type { InvoiceShare } from './invoice-share.entity.js';
 import type { Payment } from './payment.entity.js';
 
-export const invoiceNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No invoice with this id in your studio.');
 export const paymentNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No payment with this id in your studio.');
 export const invoiceNotPayable = (invoice: Invoice) =>
   new ProblemException(
@@ -17,13 +15,6 @@ export const invoiceNotPayable = (invoice: Invoice) =>
 export const overpayment = (amount: number, open: number, what: 'invoice' | 'share') =>
   new ProblemException(HttpStatus.CONFLICT, 'overpayment', `${amount} is more than the ${what}'s open amount (${open}): nothing was recorded.`);
 export const sharesLocked = () => new ProblemException(HttpStatus.CONFLICT, 'shares-locked', 'A share is already (partly) paid: the split can no longer change.');
-
-/** The invoice, under its row lock for the rest of the caller's transaction: payments, shares and settlement queue on it. */
-export async function lockInvoice(m: EntityManager, id: string): Promise<Invoice> {
-  const invoice = await m.getRepository(Invoice).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  if (!invoice) throw invoiceNotFound();
-  return invoice;
-}
 
 /** Only an issued invoice or deposit invoice takes money: not a draft, a void one or a credit note. */
 export function assertPayable(invoice: Invoice): void {

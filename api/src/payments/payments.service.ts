@@ -15,7 +15,8 @@ import type { PaymentDto, PaymentListDto, PaymentListItemDto } from './dto/payme
 import type { ListPaymentsQueryDto, RecordPaymentDto } from './dto/payment-input.dto.js';
 import { InvoiceShare } from './invoice-share.entity.js';
 import { Payment } from './payment.entity.js';
-import { assertPayable, lockInvoice, overpayment, paymentNotFound, toPaymentDto } from './payment-rules.js';
+import { lockInvoice } from '../invoices/invoice-drafts.js';
+import { assertPayable, overpayment, paymentNotFound, toPaymentDto } from './payment-rules.js';
 
 const notDeletable = () =>
   new ProblemException(HttpStatus.CONFLICT, 'payment-not-deletable', 'A Stripe payment is not deleted by hand: refund it in Stripe, and the refund is recorded from its webhook.');

@@ -8,7 +8,8 @@ import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { ShareListDto } from './dto/payment.dto.js';
 import type { SetSharesDto } from './dto/payment-input.dto.js';
 import { InvoiceShare } from './invoice-share.entity.js';
-import { assertPayable, invoiceNotPayable, lockInvoice, sharesLocked, toShareDto } from './payment-rules.js';
+import { lockInvoice } from '../invoices/invoice-drafts.js';
+import { assertPayable, invoiceNotPayable, sharesLocked, toShareDto } from './payment-rules.js';
 
 interface ShareInput {
   payerName: string;

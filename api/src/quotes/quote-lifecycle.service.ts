@@ -6,9 +6,9 @@ import { BillingSettings } from '../billing-settings/billing-settings.entity.js'
 import { pgErrorCode } from '../common/pg-errors.js';
 import { ValidationProblem } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
-import { clientOrInvalid, copyBillTo, writeDraftContent } from '../invoices/invoice-drafts.js';
+import { assertBookingsNotInvoiced, clientOrInvalid, copyBillTo, writeDraftContent } from '../invoices/invoice-drafts.js';
 import { depositDeductions, type PricedLine, studioSettings, todayIn } from '../invoices/invoice-pricing.js';
-import { Invoice } from '../invoices/invoice.entity.js';
+import { Invoice, isIssued } from '../invoices/invoice.entity.js';
 import type { InvoiceDto } from '../invoices/dto/invoice.dto.js';
 import { invoiceView } from '../invoices/invoice-view.js';
 import { documentTotals, lineTotals } from '../money/money.js';
@@ -20,8 +20,6 @@ import { QuoteLine } from './quote-line.entity.js';
 import { depositAmount, lockQuote, quoteConflict, quoteView, visibleStatus } from './quote-view.js';
 import { Quote } from './quote.entity.js';
 import { quoteNotDraft } from './quotes.service.js';
-
-const ISSUED = ['sent', 'partially_paid', 'paid'];
 
 /** A quote's stored lines as invoice lines: copied as they are (prices and tax rates the client accepted). */
 function copiedLines(lines: QuoteLine[]): PricedLine[] {
@@ -154,9 +152,12 @@ export class QuoteLifecycleService {
       if (quote.status !== 'accepted') throw quoteConflict('quote-not-accepted', 'Only an accepted quote is invoiced.');
       const linked = await m.getRepository(Invoice).findBy({ quoteId: id });
       if (linked.some((i) => i.kind === 'invoice' && i.status !== 'void')) throw quoteConflict('quote-already-invoiced', 'This quote already has its invoice.');
-      const deposits = linked.filter((i) => i.kind === 'deposit' && ISSUED.includes(i.status));
+      const deposits = linked.filter((i) => i.kind === 'deposit' && isIssued(i.status));
       // A quote without a deposit got its invoice when accepted: this makes it again if that one was deleted or voided.
-      if (!deposits.length && depositAmount(quote) > 0) throw quoteConflict('quote-deposit-not-issued', 'Finalize the deposit invoice of this quote first.');
+      // With a deposit, only a deposit draft still waiting to be issued holds the final invoice back: once the studio
+      // deleted or voided it (the deposit was dropped), the final invoice bills everything with nothing to deduct.
+      const depositPending = linked.some((i) => i.kind === 'deposit' && i.status === 'draft');
+      if (!deposits.length && depositPending) throw quoteConflict('quote-deposit-not-issued', 'Finalize the deposit invoice of this quote first (or delete it to invoice the whole quote).');
       const lines = await m.getRepository(QuoteLine).find({ where: { quoteId: id }, order: { position: 'ASC' } });
       const invoice = await this.createInvoiceDraft(m, quote, 'invoice', copiedLines(lines), deposits.map((d) => d.id));
       if (!quote.invoiceId) {
@@ -178,6 +179,8 @@ export class QuoteLifecycleService {
   private async createInvoiceDraft(m: EntityManager, quote: Quote, kind: 'invoice' | 'deposit', lines: PricedLine[], depositIds: string[] = []): Promise<Invoice> {
     const repo = m.getRepository(Invoice);
     const currency = quote.currency.trim();
+    // A quote line naming a session bills it: the same once-only rule as every other invoice line.
+    if (kind === 'invoice') await assertBookingsNotInvoiced(m, lines.map((l) => l.bookingId), null);
     const invoice = repo.create({
       kind,
       status: 'draft',

@@ -10,7 +10,8 @@ import type { CheckoutDto, CreateCheckoutDto } from './dto/stripe.dto.js';
 import { callStripe } from './stripe-calls.js';
 import { STRIPE_CLIENT, type StripeClient } from './stripe-client.js';
 import { StripeConnectionService } from './stripe-connection.service.js';
-import { invoiceNotFound, invoiceNotPayable, onlinePaymentOff, paymentInProgress, stripeNotConnected } from './stripe-problems.js';
+import { invoiceNotFound } from '../invoices/invoice-drafts.js';
+import { invoiceNotPayable, onlinePaymentOff, paymentInProgress, stripeNotConnected } from './stripe-problems.js';
 
 /** What a checkout asks the payer for: the invoice's balance, or one share's open amount. */
 interface CheckoutTarget {

@@ -8,7 +8,6 @@ export const stripeNotConnected = () =>
   new ProblemException(HttpStatus.CONFLICT, 'stripe-not-connected', "The studio's Stripe account is not connected or cannot take payments yet.");
 export const invoiceNotPayable = (detail: string) => new ProblemException(HttpStatus.CONFLICT, 'invoice-not-payable', detail);
 export const noConnection = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'The studio has no connected Stripe account.');
-export const invoiceNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No invoice with this id in your studio.');
 export const badWebhook = (detail: string) => new ProblemException(HttpStatus.BAD_REQUEST, 'stripe-webhook-refused', detail);
 /** Stripe could not be reached or refused the call: the studio can try again. */
 export const stripeUnavailable = (detail: string) => new ProblemException(HttpStatus.BAD_GATEWAY, 'stripe-unavailable', detail);

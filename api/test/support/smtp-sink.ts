@@ -17,7 +17,21 @@ export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   private readonly waiters = new Set<() => void>();
   private server?: SMTPServer;
+  private gate?: { arrived: () => void; decision: Promise<boolean> };
   url = '';
+
+  /**
+   * Issue 11, invoice-fixes: the next message is held (the sender's SMTP transaction stays open, as
+   * with a slow server) until `release` accepts it or `refuse` rejects it with a 550: a mail in flight,
+   * on demand. `arrived` resolves once its data is in.
+   */
+  holdNext(): { arrived: Promise<void>; release: () => void; refuse: () => void } {
+    let arrived!: () => void;
+    let decide!: (accept: boolean) => void;
+    const arrivedPromise = new Promise<void>((resolve) => (arrived = resolve));
+    this.gate = { arrived, decision: new Promise<boolean>((resolve) => (decide = resolve)) };
+    return { arrived: arrivedPromise, release: () => decide(true), refuse: () => decide(false) };
+  }
 
   static async start(): Promise<SmtpSink> {
     const sink = new SmtpSink();
@@ -26,8 +40,14 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       onData(stream, session, callback) {
+        const gate = sink.gate;
+        sink.gate = undefined;
         simpleParser(stream)
-          .then((parsed) => {
+          .then(async (parsed) => {
+            if (gate) {
+              gate.arrived();
+              if (!(await gate.decision)) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+            }
             const to = (session.envelope.rcptTo || []).map((r) => r.address.toLowerCase());
             sink.received.push({ to, parsed });
             for (const wake of sink.waiters) wake();

@@ -133,3 +133,51 @@ test('billing settings and tax rates: edit, numbering preview, add, make default
 	await expect(table.getByRole('row', { name: /VAT/ })).toContainText('Archived');
 	await screenshot(page, 'settings-tax-rates');
 });
+
+test('past-due warning at booking time: the booking dialog and drawer, and the client page, show the overdue amount with a link to billing', async ({ page }) => {
+	test.setTimeout(90_000);
+	const client = await studioWithRates(page, 'inv-past-due');
+	await page.request.patch('/api/v1/studio', { data: { timeZone: 'UTC' } });
+	// An invoice issued in January, due a fortnight later: overdue now.
+	const invoice = await post<{ id: string }>(page.request, '/api/v1/invoices', {
+		clientId: client.id,
+		dueDate: '2026-01-20',
+		lines: [{ description: 'Tracking', quantity: '3', unit: 'hour', unitPriceMinor: 5000, taxRateId: null }]
+	});
+	await post(page.request, `/api/v1/invoices/${invoice.id}/finalize`, { issueDate: '2026-01-05' });
+	const room = await post<{ id: string }>(page.request, '/api/v1/rooms', { name: 'Studio A', colour: '#4f46e5' });
+	const day = new Date(Date.now() + 9 * 86_400_000).toISOString().slice(0, 10);
+	await post(page.request, '/api/v1/bookings', { clientId: client.id, roomId: room.id, title: 'Vocal overdubs', startsAt: `${day}T10:00:00Z`, endsAt: `${day}T12:00:00Z` });
+
+	await page.goto(`/calendar?date=${day}&view=day`);
+	// Creating a booking: the warning appears as soon as the client is chosen.
+	await page.getByRole('button', { name: 'New booking' }).click();
+	const dialog = page.getByRole('dialog', { name: 'New booking' });
+	await expect(dialog.getByTestId('past-due-warning')).toHaveCount(0);
+	await dialog.getByRole('combobox', { name: 'Client' }).fill('Midnight');
+	await page.getByRole('option', { name: 'The Midnight Owls' }).click();
+	await expect(dialog.getByTestId('past-due-warning')).toContainText('1 invoice past due since Jan 20, 2026: €150.00');
+	await screenshot(page, 'booking-past-due-dialog');
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+	// An existing booking's drawer says it too, with the way to the client's billing.
+	await page.locator('.ec-event', { hasText: 'Vocal overdubs' }).click();
+	const drawer = page.getByRole('dialog', { name: 'Vocal overdubs' });
+	const warning = drawer.getByTestId('past-due-warning');
+	await expect(warning).toContainText('€150.00');
+	await screenshot(page, 'booking-past-due-drawer');
+	await warning.getByRole('link', { name: "See the client's billing" }).click();
+	await expect(page).toHaveURL(new RegExp(`/clients/${client.id}\\?tab=invoices$`));
+	await expect(page.getByTestId('past-due-warning')).toContainText('€150.00');
+	await expect(page.getByRole('tab', { name: 'Invoices' })).toHaveAttribute('data-state', 'active');
+	await expect(page.getByTestId('client-balance')).toContainText('€150.00');
+	await screenshot(page, 'client-past-due');
+
+	// Paid in full: no Void on offer (a paid invoice is corrected by a credit note), units read as words.
+	await post(page.request, `/api/v1/invoices/${invoice.id}/payments`, { amountMinor: 15000, method: 'bank_transfer', receivedOn: '2026-02-01' });
+	await page.goto(`/invoices/${invoice.id}`);
+	await expect(page.getByRole('toolbar', { name: 'Invoice actions' }).getByRole('button', { name: 'Credit note' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Void' })).toHaveCount(0);
+	await expect(page.getByRole('cell', { name: '3 hours' })).toBeVisible();
+	await screenshot(page, 'invoice-paid-actions');
+});

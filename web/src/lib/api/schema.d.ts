@@ -1307,7 +1307,7 @@ export interface paths {
         put?: never;
         /**
          * Create a draft invoice or deposit invoice
-         * @description billTo is copied from the client while the invoice is a draft. Lines are priced by the money rules (per line, half away from zero).
+         * @description billTo is copied from the client while the invoice is a draft. Lines are priced by the money rules (per line, half away from zero). A line naming a booking already on a live invoice → 409 `booking-already-invoiced`.
          */
         post: operations["createInvoice"];
         delete?: never;
@@ -1399,7 +1399,7 @@ export interface paths {
         head?: never;
         /**
          * Change a draft
-         * @description Any field of the create body; `lines` and `depositInvoiceIds` replace the current ones. Not a draft: 409 `invoice-not-draft`.
+         * @description Any field of the create body; `lines` and `depositInvoiceIds` replace the current ones. Not a draft: 409 `invoice-not-draft`; a line naming a booking already on another live invoice: 409 `booking-already-invoiced`.
          */
         patch: operations["updateInvoice"];
         trace?: never;
@@ -1455,7 +1455,7 @@ export interface paths {
         put?: never;
         /**
          * Issue a draft: number, issue and due dates, frozen bill-to
-         * @description 409 `invoice-not-draft`, `invoice-empty`, `credit-exceeds-invoice`, `deposit-not-deductible`, `number-format-clash`.
+         * @description `issueDate` (default: today in the studio’s time zone) may not be in the future (400) nor before the latest issue date of its number sequence (409 `issue-date-out-of-sequence`). 409 `invoice-not-draft`, `invoice-empty`, `credit-exceeds-invoice`, `deposit-not-deductible`, `booking-already-invoiced`, `number-format-clash`. A refusal consumes no number.
          */
         post: operations["finalizeInvoice"];
         delete?: never;
@@ -1515,7 +1515,7 @@ export interface paths {
         put?: never;
         /**
          * Email an issued invoice with its PDF attached
-         * @description To `to` (default: the invoice's bill-to email; none → 400), with `cc` and an optional `message`. Sets `sentAt` and records `invoice.sent`. With an `Idempotency-Key`, a retry (even a concurrent one) returns the first answer and mails nothing more. A draft → 409 `invoice-not-finalized`.
+         * @description To `to` (default: the invoice's bill-to email; none → 400), with `cc` and an optional `message`. Sets `sentAt` and records `invoice.sent`. With an `Idempotency-Key`, a retry returns the first answer and mails nothing more; a retry while the first is still mailing → 409 `idempotency-key-in-use` (retry in a moment). A draft → 409 `invoice-not-finalized`; a void invoice → 409 `invoice-void`. The mail server failing → 502 `mail-not-sent`, nothing recorded (a retry, even with the same key, sends).
          */
         post: operations["sendInvoice"];
         delete?: never;
@@ -8756,6 +8756,7 @@ export interface operations {
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -1,5 +1,7 @@
 /** Invoice statuses, kinds and payment methods in words and colours. */
 import { m } from '#lib/paraglide/messages.js';
+import { getLocale } from '#lib/i18n.ts';
+import { plural } from '#lib/plural.ts';
 import type { InvoiceKind, InvoiceStatus, PaymentMethod } from './contract.ts';
 
 export function statusLabel(status: InvoiceStatus): string {
@@ -42,4 +44,18 @@ export function todayIn(timeZone: string): string {
 /** A calendar date (YYYY-MM-DD, no time zone) in the user's locale. */
 export function formatDay(day: string, locale: string): string {
 	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+}
+
+/**
+ * A line's quantity with its unit, as words: "3 hours", "1 heure", "2 sessions". The units the API
+ * writes itself (hour, day, session: lines from bookings) are translated with their plural; a unit
+ * typed by hand is shown as typed. No unit: the quantity alone.
+ */
+export function quantityLabel(quantity: string, unit: string | null): string {
+	const count = Number(quantity);
+	const known = { hour: [m.invoice_unit_hour_one, m.invoice_unit_hour_other], day: [m.invoice_unit_day_one, m.invoice_unit_day_other], session: [m.invoice_unit_session_one, m.invoice_unit_session_other] } as const;
+	const forms = unit ? known[unit.trim().toLowerCase() as keyof typeof known] : undefined;
+	if (forms) return plural(count, { one: forms[0], other: forms[1] });
+	const formatted = new Intl.NumberFormat(getLocale()).format(count);
+	return unit ? m.invoice_unit_custom({ count: formatted, unit }) : formatted;
 }

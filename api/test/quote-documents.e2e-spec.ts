@@ -154,6 +154,17 @@ describe('quote PDF and sending a quote by email (issue 11)', () => {
     expect((await send(q.id, { to: ['race@client.test'] }, 'quote-key-2').expect(409)).body.type).toMatch(/quote-not-draft$/);
   });
 
+  it('concurrent sends with different keys: the row lock lets one through (one number, one mail), the others are 409 quote-not-draft', async () => {
+    const q = await draft();
+    const before = (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE type = 'quote.sent'`)).rows[0].n as number;
+    const results = await Promise.all(['k-a', 'k-b', 'k-c'].map((key) => send(q.id, { to: ['lock@client.test'] }, key)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body.type).toMatch(/quote-not-draft$/);
+    await sink.waitFor('lock@client.test');
+    expect(sink.messagesTo('lock@client.test')).toHaveLength(1);
+    expect((await db.query(`SELECT count(*)::int AS n FROM outbox WHERE type = 'quote.sent'`)).rows[0].n).toBe(before + 1);
+  });
+
   it('no address, bad input, an empty quote or a bad key → 4xx problem, no number taken, nothing written or mailed', async () => {
     const noAddress = await draft({}, noEmailClient);
     const empty = (await api().post('/api/v1/quotes').send({ clientId, validUntil: FUTURE }).expect(201)).body.id as string;

@@ -118,6 +118,16 @@ test('quote with a deposit → live totals → save and send (mailed) → accept
 	await expectNoAxeViolations(page);
 	await screenshot(page, 'quote-flow-accepted');
 
+	// Once the deposit invoice is issued, the quote makes its final invoice, which deducts the deposit.
+	const finalized = await page.request.post(`/api/v1/invoices/${depositInvoice.id}/finalize`, { data: {} });
+	expect(finalized.status(), await finalized.text()).toBe(200);
+	await page.reload();
+	await page.getByRole('button', { name: 'Create the final invoice' }).click();
+	await expect(page).toHaveURL(/\/invoices\/[0-9a-f-]{36}$/);
+	await expect(page.getByRole('region', { name: 'Notices' })).toContainText('Final invoice created');
+	const finalInvoice = await (await page.request.get(`/api/v1/invoices/${page.url().split('/').pop()}`)).json();
+	expect(finalInvoice).toMatchObject({ kind: 'invoice', totalMinor: 60000, depositsMinor: 18000, amountDueMinor: 42000 });
+
 	await page.goto('/quotes');
 	await expect(page.getByRole('link', { name: number })).toBeVisible();
 	await expectNoAxeViolations(page);

@@ -8,7 +8,7 @@ import { depositAmount, quoteNotFound, visibleStatus } from '../quotes/quote-vie
 import { Quote } from '../quotes/quote.entity.js';
 import { loadStudioBlock } from './document-data.js';
 import { drawTitleAndParties, linesTable, taxTotals } from './document-sections.js';
-import { createPdf, documentDate, drawStudioHeader, keyValues, moneyFormatter, PAGE, CONTENT_WIDTH, pageNumbers, paragraph, pdfBytes, sectionTitle, totalsBlock, watermark, type StudioBlock } from './pdf-layout.js';
+import { createPdf, documentDate, drawStudioHeader, moneyFormatter, pageNumbers, paragraph, pdfBytes, sectionTitle, totalsBlock, watermark, type StudioBlock } from './pdf-layout.js';
 
 /** Everything a quote document prints, read in one tenant transaction. */
 export interface QuoteDocumentData {
@@ -77,10 +77,6 @@ export async function renderQuotePdf(data: QuoteDocumentData): Promise<Buffer> {
       { label: data.depositPercent ? `Deposit (${percentLabel(data.depositPercent)} of the total)` : 'Deposit', amount: money(data.depositMinor), bold: true },
       { label: 'Balance on completion', amount: money(quote.totalMinor - data.depositMinor) },
     ]);
-  }
-  if (quote.validUntil) {
-    sectionTitle(doc, 'Validity');
-    keyValues(doc, [['Offer valid until', documentDate(quote.validUntil)]], PAGE.margin, CONTENT_WIDTH * 0.6);
   }
   if (data.notes) {
     sectionTitle(doc, 'Notes');

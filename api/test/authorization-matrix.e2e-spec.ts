@@ -220,7 +220,7 @@ describe('authorization matrix: every route × every caller', () => {
   // one with a 30 % deposit whose deposit invoice is issued, for the final invoice).
   const matrixQuote = async (state: 'draft' | 'sent' | 'deposit issued') => {
     const cookie = await ownerCookie();
-    const client = (await t.http().post('/api/v1/clients').set('cookie', cookie).send({ name: 'Matrix quote client' }).expect(201)).body.id;
+    const client = (await t.http().post('/api/v1/clients').set('cookie', cookie).send({ name: 'Matrix quote client', email: 'matrix-quote@client.test' }).expect(201)).body.id;
     const deposit = state === 'deposit issued' ? { deposit: { percent: '30' } } : {};
     const body = { clientId: client, validUntil: '2099-12-31', lines: [{ description: 'Matrix', quantity: '1', unitPriceMinor: 1000 }], ...deposit };
     const id = (await t.http().post('/api/v1/quotes').set('cookie', cookie).send(body).expect(201)).body.id as string;
@@ -247,6 +247,7 @@ describe('authorization matrix: every route × every caller', () => {
     // Issue 11, quotes.
     '/api/v1/quotes/:id': () => matrixQuote('draft'),
     '/api/v1/quotes/:id/send': () => matrixQuote('draft'),
+    '/api/v1/quotes/:id/pdf': () => matrixQuote('draft'), // issue 11, quotes-web
     '/api/v1/quotes/:id/accept': () => matrixQuote('sent'),
     '/api/v1/quotes/:id/decline': () => matrixQuote('sent'),
     '/api/v1/quotes/:id/invoice': () => matrixQuote('deposit issued'),

@@ -67,6 +67,8 @@ describe('openapi.json', () => {
         'receiveStripePlatformEvent', 'receiveStripeConnectEvent',
         // Issue 11, quotes.
         'createQuote', 'listQuotes', 'getQuote', 'updateQuote', 'deleteQuote', 'sendQuote', 'acceptQuote', 'declineQuote', 'createQuoteFinalInvoice',
+        // Issue 11, quotes-web: the quote's PDF (documents module; sendQuote moved there).
+        'getQuotePdf',
       ].sort(),
     );
   });

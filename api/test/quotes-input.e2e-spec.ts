@@ -22,7 +22,7 @@ describe('quotes: bad input is refused and writes nothing', () => {
     s = await bookingStudio(t, 'Quote input');
     archived = await taxRate(s.db, { ratePercent: '7' });
     await s.db.query(`UPDATE tax_rates SET archived_at = now() WHERE id = $1`, [archived]);
-    clientId = (await s.api.post('/api/v1/clients').send({ name: 'Owls' }).expect(201)).body.id;
+    clientId = (await s.api.post('/api/v1/clients').send({ name: 'Owls', email: 'owls@band.test' }).expect(201)).body.id;
     otherClient = (await s.api.post('/api/v1/clients').send({ name: 'Crows' }).expect(201)).body.id;
     draftId = (await quote(s, { clientId, validUntil: FUTURE, lines: [line()] })).id;
   });

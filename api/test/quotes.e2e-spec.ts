@@ -48,7 +48,7 @@ describe('quotes: lifecycle, numbering, accepting into invoices, deposits', () =
     expect(declined).toMatchObject({ status: 'declined', declineReason: 'Too expensive' });
     expect((await s.api.post(`/api/v1/quotes/${draft.id}/accept`).expect(409)).body.type).toMatch(/quote-not-sent$/);
 
-    const other = (await s.api.post('/api/v1/clients').send({ name: 'Zebra Label' }).expect(201)).body.id;
+    const other = (await s.api.post('/api/v1/clients').send({ name: 'Zebra Label', email: 'zebra@label.test' }).expect(201)).body.id;
     const a = await quote(s, { clientId: other, lines: [line()] });
     const b = await quote(s, { clientId: other, lines: [line()] });
     const page = (await s.api.get(`/api/v1/quotes?clientId=${other}&limit=1`).expect(200)).body;

@@ -91,7 +91,8 @@ const CREATE_FIXTURES: Record<string, (t: TestApp, who: Studio, label: string) =
   },
   // Issue 11, quotes: a draft for a client of the same studio, sendable (lines, validUntil), asking a deposit.
   '/api/v1/quotes': async (t, who, label) => {
-    const client = await t.http().post('/api/v1/clients').set('cookie', who.cookie).send({ name: `${label} client` }).expect(201);
+    // An email: sending mails the quote (quotes-web).
+    const client = await t.http().post('/api/v1/clients').set('cookie', who.cookie).send({ name: `${label} client`, email: 'quote@client.test' }).expect(201);
     return { clientId: client.body.id, validUntil: '2099-12-31', deposit: { percent: '30' }, lines: [{ description: label, quantity: '1', unitPriceMinor: 1000 }] };
   },
 };
@@ -622,11 +623,13 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${bSent}/accept`)), a.cookie).expect(404);
     await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${bSent}/decline`)), a.cookie).send({ reason: 'A was here' }).expect(404);
     await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${bSent}/invoice`)), a.cookie).expect(404);
+    await spoof(t.http().get(withTenantQuery(`/api/v1/quotes/${bSent}/pdf`)), a.cookie).expect(404); // quotes-web
     expect((await t.http().get('/api/v1/quotes?limit=100').set('cookie', b.cookie).expect(200)).body).toEqual(bBefore);
 
     // The same calls on A's own quotes work while naming B everywhere, and land in A.
     const aQuote = await quoteIn(a, 'Quote of A');
     await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${aQuote}/send`)), a.cookie).expect(200);
+    expect((await spoof(t.http().get(withTenantQuery(`/api/v1/quotes/${aQuote}/pdf`)), a.cookie).expect(200)).headers['content-type']).toBe('application/pdf');
     const deposit = (await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${aQuote}/accept`)), a.cookie).expect(200)).body.invoiceId as string;
     await t.http().post(`/api/v1/invoices/${deposit}/finalize`).set('cookie', a.cookie).send({}).expect(200);
     const final = (await spoof(t.http().post(withTenantQuery(`/api/v1/quotes/${aQuote}/invoice`)), a.cookie).expect(201)).body.id as string;
@@ -674,7 +677,7 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       '/api/v1/invoices/{id}/finalize', '/api/v1/invoices/{id}/void', '/api/v1/invoices/{id}/credit-notes', '/api/v1/invoices/preview',
       '/api/v1/invoices/from-bookings', '/api/v1/invoices/deposits', '/api/v1/clients/{id}/balance',
       // Issue 11, quotes: their own case above.
-      '/api/v1/quotes/{id}/send', '/api/v1/quotes/{id}/accept', '/api/v1/quotes/{id}/decline', '/api/v1/quotes/{id}/invoice',
+      '/api/v1/quotes/{id}/send', '/api/v1/quotes/{id}/pdf', '/api/v1/quotes/{id}/accept', '/api/v1/quotes/{id}/decline', '/api/v1/quotes/{id}/invoice',
       // Issue 11: the studio's own subscription is control data, read for the caller's own organization
       // (subscription-standing.e2e-spec.ts); no tenant database is involved. Checkout and portal act on the
       // caller's studio whatever names another (subscription-billing.e2e-spec.ts: this app has no Stripe key).

@@ -5,6 +5,7 @@ import { Access } from '../auth/access.decorator.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { uuidParam } from '../common/uuid-param.js';
 import { IdempotencyKeyHeader } from '../idempotency/idempotent-writes.js';
+import { QuoteDto } from '../quotes/dto/quote.dto.js';
 import { type RenderedDocument, DocumentsService } from './documents.service.js';
 import { DateRangeQueryDto, SendInvoiceDto, SendInvoiceResultDto } from './dto/document-input.dto.js';
 
@@ -53,6 +54,38 @@ export class DocumentsController {
   @ApiProblems(400, 404, 409, 422, 502)
   sendInvoice(@Param('id', uuidParam) id: string, @Body() dto: SendInvoiceDto, @Headers('idempotency-key') idempotencyKey: string | undefined): Promise<SendInvoiceResultDto> {
     return this.documents.send(id, dto, idempotencyKey);
+  }
+
+  @Get('quotes/:id/pdf')
+  @Access('admin')
+  @ApiOperation({
+    summary: 'A quote as a PDF',
+    description:
+      'Inline, named after its number (`quote-draft-<id>.pdf` before it is sent). Lines and totals by tax rate as on an invoice, the validity date and the deposit asked. ' +
+      "Drafts carry a DRAFT mark, expired quotes EXPIRED, declined ones DECLINED. Another studio's quote is a 404.",
+  })
+  @ApiProduces('application/pdf')
+  @ApiResponse({ status: 200, description: 'The PDF', content: PDF_CONTENT })
+  @ApiProblems(400, 404)
+  async getQuotePdf(@Param('id', uuidParam) id: string): Promise<StreamableFile> {
+    return pdfFile(await this.documents.quotePdf(id));
+  }
+
+  @Post('quotes/:id/send')
+  @Access('admin')
+  @HttpCode(HttpStatus.OK)
+  @IdempotencyKeyHeader()
+  @ApiOperation({
+    summary: 'Send a draft quote: number, issue date and the email with its PDF',
+    description:
+      "One action: takes the next number of the quote sequence and mails the quote to `to` (default: the client's email; none → 400) with `cc` and an optional `message`, in one transaction " +
+      '(a failed send consumes no number). Needs lines and a validUntil not in the past. With an `Idempotency-Key`, a retry returns the first answer and mails nothing more. ' +
+      '409 `quote-not-draft`, `quote-empty`.',
+  })
+  @ApiOkResponse({ type: QuoteDto })
+  @ApiProblems(400, 404, 409, 422)
+  sendQuote(@Param('id', uuidParam) id: string, @Body() dto: SendInvoiceDto, @Headers('idempotency-key') idempotencyKey: string | undefined): Promise<QuoteDto> {
+    return this.documents.sendQuote(id, dto, idempotencyKey);
   }
 
   @Get('clients/:id/statement.pdf')

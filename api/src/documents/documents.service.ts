@@ -16,6 +16,11 @@ import { invoiceFileName, renderInvoicePdf } from './invoice-pdf.js';
 import { invoiceMail } from './invoice-mail.js';
 import { documentDate } from './pdf-layout.js';
 import { renderStatementPdf } from './statement.js';
+import { loadQuoteDocument, quoteFileName, renderQuotePdf } from './quote-document.js';
+import { quoteMail } from './quote-mail.js';
+import { markQuoteSent, numberClash } from '../quotes/quote-sending.js';
+import { quoteView } from '../quotes/quote-view.js';
+import type { QuoteDto } from '../quotes/dto/quote.dto.js';
 
 export interface RenderedDocument {
   fileName: string;
@@ -46,6 +51,12 @@ export class DocumentsService {
     const name = await this.organizationName();
     const data = await this.tenant.transaction((m) => loadInvoiceDocument(m, invoiceId, name));
     return { fileName: invoiceFileName(data.invoice), pdf: await renderInvoicePdf(data) };
+  }
+
+  async quotePdf(quoteId: string): Promise<RenderedDocument> {
+    const name = await this.organizationName();
+    const data = await this.tenant.transaction((m) => loadQuoteDocument(m, quoteId, name));
+    return { fileName: quoteFileName(data.quote), pdf: await renderQuotePdf(data) };
   }
 
   async statementPdf(clientId: string, range: DateRangeQueryDto): Promise<RenderedDocument> {
@@ -109,6 +120,42 @@ export class DocumentsService {
         return { sentAt: sentAt.toISOString(), to };
       },
     });
+    return body;
+  }
+
+  /**
+   * Sends a draft quote: one user action that numbers it (markQuoteSent) and mails it with its PDF,
+   * in one transaction under the Idempotency-Key, as invoice sending does: a retry (even concurrent)
+   * replays the first answer and mails nothing more; a refused send (no address, SMTP down) consumes
+   * no number and leaves the quote a draft.
+   */
+  async sendQuote(quoteId: string, dto: SendInvoiceDto, idempotencyKey: string | undefined): Promise<QuoteDto> {
+    const name = await this.organizationName();
+    const actorId = this.context.principal()?.userId ?? null;
+    const { body } = await this.idempotent
+      .run(`quote.send:${quoteId}`, idempotencyKey, dto, async (m) => {
+        const { quote, today, recipients } = await markQuoteSent(m, quoteId, {
+          audit: this.audit,
+          actorId,
+          recipients: (q) => {
+            const to = dto.to ?? (q.billToEmail ? [q.billToEmail] : []);
+            if (!to.length) throw new ValidationProblem([{ field: 'to', messages: ['The client has no email address: give one or more addresses in to'] }]);
+            return { to, cc: dto.cc ?? [] };
+          },
+        });
+        const data = await loadQuoteDocument(m, quoteId, name);
+        await this.mail.send({
+          to: recipients.to,
+          cc: dto.cc,
+          kind: 'quote',
+          senderName: data.studio.name,
+          replyTo: data.studio.email ?? undefined,
+          ...quoteMail(data, dto.message),
+          attachments: [{ filename: quoteFileName(quote), content: await renderQuotePdf(data), contentType: 'application/pdf' }],
+        });
+        return quoteView(m, quote, today);
+      })
+      .catch(numberClash);
     return body;
   }
 }

@@ -21,9 +21,13 @@ export function invoiceMail(data: InvoiceDocumentData, message: string | undefin
       : []),
     ...(invoice.kind !== 'credit_note' && studio.iban ? [`Bank transfer: IBAN ${studio.iban}${studio.bic ? `, BIC ${studio.bic}` : ''}, reference ${invoice.number}.`] : []),
   ];
+  return { subject: `${title} ${invoice.number} from ${studio.name}`, ...mailBody(paragraphs, studio) };
+}
+
+/** Text and HTML bodies saying the same: the paragraphs, then the studio's signature (shared by invoice and quote mails). */
+export function mailBody(paragraphs: string[], studio: { name: string; email: string | null }): Pick<RenderedMail, 'text' | 'html'> {
   const signature = [studio.name, studio.email].filter(Boolean).join(' · ');
   return {
-    subject: `${title} ${invoice.number} from ${studio.name}`,
     text: `${[...paragraphs, `-- \n${signature}`].join('\n\n')}\n`,
     html: `<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:system-ui,sans-serif;color:#18181b">
 ${paragraphs.map((p) => `<p style="white-space:pre-line">${escapeHtml(p)}</p>`).join('\n')}

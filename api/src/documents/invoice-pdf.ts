@@ -1,6 +1,7 @@
 import type { InvoiceKind } from '../invoices/invoice.entity.js';
 import type { PaymentMethod } from '../payments/payment.entity.js';
 import type { InvoiceDocumentData } from './document-data.js';
+import { drawTitleAndParties, linesTable, taxTotals } from './document-sections.js';
 import {
   CONTENT_WIDTH,
   createPdf,
@@ -48,58 +49,17 @@ export async function renderInvoicePdf(data: InvoiceDocumentData): Promise<Buffe
 
   drawStudioHeader(doc, studio);
 
-  // Title and the document's facts (right) beside the bill-to block (left).
-  const top = doc.y;
-  doc.font('bold').fontSize(18).text(title, PAGE.margin, top, { width: CONTENT_WIDTH });
-  doc.font('regular').fontSize(9);
-  const blockTop = doc.y + 8;
-  doc.font('bold').text('Bill to', PAGE.margin, blockTop, { width: CONTENT_WIDTH * 0.5 });
-  doc.font('regular');
-  doc.text(invoice.billToName, { width: CONTENT_WIDTH * 0.5 });
-  if (invoice.billToAddress) doc.text(invoice.billToAddress, { width: CONTENT_WIDTH * 0.5 });
-  if (invoice.billToTaxId) doc.text(`Tax ID: ${invoice.billToTaxId}`, { width: CONTENT_WIDTH * 0.5 });
-  if (invoice.billToEmail) doc.text(invoice.billToEmail, { width: CONTENT_WIDTH * 0.5 });
-  const billToBottom = doc.y;
-  doc.y = blockTop;
-  keyValues(
-    doc,
-    [
-      ['Number', invoice.number ?? 'Draft (no number yet)'],
-      ['Issue date', invoice.issueDate && documentDate(invoice.issueDate)],
-      [invoice.kind === 'credit_note' ? 'Credits invoice' : 'Due date', invoice.kind === 'credit_note' ? (data.creditedInvoiceNumber ?? 'draft') : invoice.dueDate && documentDate(invoice.dueDate)],
-      ['PO number', invoice.poNumber],
-      ['Currency', invoice.currency],
-    ],
-    PAGE.margin + CONTENT_WIDTH * 0.55,
-    CONTENT_WIDTH * 0.45,
-  );
-  doc.y = Math.max(doc.y, billToBottom) + 10;
+  drawTitleAndParties(doc, title, invoice, [
+    ['Number', invoice.number ?? 'Draft (no number yet)'],
+    ['Issue date', invoice.issueDate && documentDate(invoice.issueDate)],
+    [invoice.kind === 'credit_note' ? 'Credits invoice' : 'Due date', invoice.kind === 'credit_note' ? (data.creditedInvoiceNumber ?? 'draft') : invoice.dueDate && documentDate(invoice.dueDate)],
+    ['PO number', invoice.poNumber],
+    ['Currency', invoice.currency],
+  ]);
   if (invoice.kind === 'credit_note') paragraph(doc, `This credit note credits invoice ${data.creditedInvoiceNumber ?? '(not yet issued)'}.`);
 
-  // Lines.
-  sectionTitle(doc, 'Details');
-  table(
-    doc,
-    ['Description', 'Qty', 'Unit', 'Unit price', 'Discount', 'Tax', 'Net'],
-    data.lines.map((l) => [
-      l.description,
-      l.quantity,
-      l.unit ?? '',
-      money(l.unitPriceMinor),
-      l.discountMinor ? money(l.discountMinor) : '',
-      `${ratePercentLabel(l.taxRatePercent)}${l.taxInclusive ? ' incl.' : ''}`,
-      money(l.netMinor),
-    ]),
-    [0.34, 0.07, 0.08, 0.14, 0.12, 0.1, 0.15],
-    [1, 3, 4, 5, 6],
-  );
-
-  // Totals by rate.
-  totalsBlock(doc, [
-    { label: 'Subtotal (net)', amount: money(invoice.subtotalMinor) },
-    ...data.byRate.map((r) => ({ label: `Tax ${ratePercentLabel(r.ratePercent)} on ${money(r.netMinor)}`, amount: money(r.taxMinor) })),
-    { label: 'Total', amount: money(invoice.totalMinor), bold: true },
-  ]);
+  linesTable(doc, data.lines, money);
+  taxTotals(doc, { subtotalMinor: invoice.subtotalMinor, totalMinor: invoice.totalMinor, byRate: data.byRate }, money);
 
   if (data.deposits.length) {
     sectionTitle(doc, 'Deposits deducted');

@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service.js';
-import { assignNumber } from '../billing-settings/numbering.js';
-import { BillingSettings } from '../billing-settings/billing-settings.entity.js';
-import { pgErrorCode } from '../common/pg-errors.js';
-import { ValidationProblem } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
 import { assertBookingsNotInvoiced, clientOrInvalid, copyBillTo, writeDraftContent } from '../invoices/invoice-drafts.js';
 import { depositDeductions, type PricedLine, studioSettings, todayIn } from '../invoices/invoice-pricing.js';
@@ -19,7 +15,6 @@ import type { QuoteDto } from './dto/quote.dto.js';
 import { QuoteLine } from './quote-line.entity.js';
 import { depositAmount, lockQuote, quoteConflict, quoteView, visibleStatus } from './quote-view.js';
 import { Quote } from './quote.entity.js';
-import { quoteNotDraft } from './quotes.service.js';
 
 /** A quote's stored lines as invoice lines: copied as they are (prices and tax rates the client accepted). */
 function copiedLines(lines: QuoteLine[]): PricedLine[] {
@@ -67,35 +62,6 @@ export class QuoteLifecycleService {
     private readonly audit: AuditLog,
     private readonly context: RequestContext,
   ) {}
-
-  /** One transaction: lock the draft, check it, take the next quote number (gapless: rolled back with any failure), freeze bill-to. */
-  async send(id: string): Promise<QuoteDto> {
-    return this.tenant
-      .transaction(async (m) => {
-        const quote = await lockQuote(m, id);
-        if (quote.status !== 'draft') throw quoteNotDraft();
-        const today = todayIn((await studioSettings(m)).timeZone);
-        const lineCount = await m.getRepository(QuoteLine).countBy({ quoteId: id });
-        if (!lineCount) throw quoteConflict('quote-empty', 'A quote without lines cannot be sent.');
-        if (!quote.validUntil) throw new ValidationProblem([{ field: 'validUntil', messages: ['set validUntil before sending the quote'] }]);
-        if (quote.validUntil < today) throw new ValidationProblem([{ field: 'validUntil', messages: ['validUntil is in the past'] }]);
-        const billing = await m.getRepository(BillingSettings).findOneByOrFail({ id: 1 });
-        copyBillTo(quote, await clientOrInvalid(m, quote.clientId));
-        quote.number = await assignNumber(m, 'quote', today);
-        quote.issueDate = today;
-        quote.terms ??= billing.defaultTerms;
-        quote.notes ??= billing.defaultNotes;
-        quote.status = 'sent';
-        await m.getRepository(Quote).save(quote);
-        await recordEvent(m, { type: 'quote.sent', subjectType: 'quote', subjectId: id, payload: { number: quote.number, totalMinor: quote.totalMinor }, actorId: this.actorId() });
-        await this.audit.record(m, { action: 'quote.sent', targetType: 'quote', targetId: id, details: { number: quote.number } });
-        return quoteView(m, quote, today);
-      })
-      .catch((err: unknown) => {
-        if (pgErrorCode(err) === '23505') throw quoteConflict('number-format-clash', 'The number this quote would get is already taken by another kind of document: make the number formats distinct.');
-        throw err;
-      });
-  }
 
   /**
    * Under the quote's row lock (two accepts cannot both create an invoice): a sent, unexpired quote

@@ -66,16 +66,6 @@ export class QuotesController {
     return this.quotes.remove(id);
   }
 
-  @Post(':id/send')
-  @Access('admin')
-  @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Send a draft quote: number and issue date', description: 'Takes the next number of the quote sequence; needs lines and a validUntil not in the past. No email here. 409 `quote-not-draft`, `quote-empty`.' })
-  @ApiOkResponse({ type: QuoteDto })
-  @ApiProblems(400, 404, 409)
-  sendQuote(@Param('id', uuidParam) id: string): Promise<QuoteDto> {
-    return this.lifecycle.send(id);
-  }
-
   @Post(':id/accept')
   @Access('admin')
   @HttpCode(HttpStatus.OK)

@@ -1928,6 +1928,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/quotes/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A quote as a PDF
+         * @description Inline, named after its number (`quote-draft-<id>.pdf` before it is sent). Lines and totals by tax rate as on an invoice, the validity date and the deposit asked. Drafts carry a DRAFT mark, expired quotes EXPIRED, declined ones DECLINED. Another studio's quote is a 404.
+         */
+        get: operations["getQuotePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/quotes/{id}/send": {
         parameters: {
             query?: never;
@@ -1938,8 +1958,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a draft quote: number and issue date
-         * @description Takes the next number of the quote sequence; needs lines and a validUntil not in the past. No email here. 409 `quote-not-draft`, `quote-empty`.
+         * Send a draft quote: number, issue date and the email with its PDF
+         * @description One action: takes the next number of the quote sequence and mails the quote to `to` (default: the client's email; none → 400) with `cc` and an optional `message`, in one transaction (a failed send consumes no number). Needs lines and a validUntil not in the past. With an `Idempotency-Key`, a retry returns the first answer and mails nothing more. 409 `quote-not-draft`, `quote-empty`.
          */
         post: operations["sendQuote"];
         delete?: never;
@@ -9817,7 +9837,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    sendQuote: {
+    getQuotePdf: {
         parameters: {
             query?: never;
             header?: never;
@@ -9827,6 +9847,46 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    sendQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) up to 255 characters: a retry with the same key and body returns the first answer instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendInvoiceDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -9848,6 +9908,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -65,8 +65,18 @@ export function moneyErrorMessage(error: MoneyInputError): string {
 	}
 }
 
+export interface LineInputResult {
+	input: LineInput | null;
+	errors: LineErrors;
+}
+
+/** Every line's input, or null while any line has an error. */
+export function validLineInputs(converted: LineInputResult[]): LineInput[] | null {
+	return converted.every((c) => c.input !== null) ? converted.map((c) => c.input as LineInput) : null;
+}
+
 /** One line → LineInput, or the sentence for each field the API would refuse. */
-export function toLineInput(line: LineDraft, exponent: number): { input: LineInput | null; errors: LineErrors } {
+export function toLineInput(line: LineDraft, exponent: number): LineInputResult {
 	const errors: LineErrors = {};
 	if (!line.description.trim()) errors.description = m.field_required();
 	const quantity = parseQuantity(line.quantity);

@@ -8,6 +8,7 @@ import Mic from '@lucide/svelte/icons/mic';
 import Headphones from '@lucide/svelte/icons/headphones';
 import FolderKanban from '@lucide/svelte/icons/folder-kanban';
 import FileText from '@lucide/svelte/icons/file-text';
+import FilePen from '@lucide/svelte/icons/file-pen';
 import type { Capability } from '#lib/access.ts';
 import { m } from '#lib/paraglide/messages.js';
 
@@ -38,6 +39,7 @@ export const NAV: NavSection[] = [
 			{ href: '/projects', label: () => m.nav_projects(), icon: FolderKanban, matches: (p) => p === '/projects' || p.startsWith('/projects/') },
 			// Money (issue 11): admins and owners.
 			{ href: '/invoices', label: () => m.nav_invoices(), icon: FileText, matches: (p) => p === '/invoices' || p.startsWith('/invoices/'), needs: 'money.manage' },
+			{ href: '/quotes', label: () => m.nav_quotes(), icon: FilePen, matches: (p) => p === '/quotes' || p.startsWith('/quotes/'), needs: 'money.manage' },
 			// Scheduling resources (issue 9).
 			{ href: '/rooms', label: () => m.nav_rooms(), icon: DoorOpen, matches: (p) => p === '/rooms' },
 			{ href: '/equipment', label: () => m.nav_equipment(), icon: Mic, matches: (p) => p === '/equipment' },

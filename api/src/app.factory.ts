@@ -1,5 +1,4 @@
 import fastifyCookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
@@ -20,6 +19,7 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { RequestContext } from './common/request-context.js';
 import { requestIdFrom } from './common/request-id.js';
 import { acceptJsonBodiesOnly, refuseUnstorableQueryAndParams } from './common/request-input.js';
+import { computeSecurityHeaders, sendSecurityHeaders } from './common/security-headers.js'; // issue 14, perf
 import { SpaFallback } from './common/spa-fallback.js';
 import { StrictValidationPipe } from './common/validation.js';
 import { serveWellKnownFiles } from './common/well-known-files.js';
@@ -95,7 +95,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   trackDependencyRecovery(fastify, dependencies);
   await app.register(fastifyCookie);
   const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
-  await app.register(helmet, {
+  // Issue 14, perf: helmet's headers, computed once here with the same options (not per request).
+  const securityHeaders = computeSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -111,6 +112,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     },
     hsts: config.cookie.secure,
   });
+  sendSecurityHeaders(fastify, securityHeaders);
 
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemFilter(spa, dependencies));

@@ -141,6 +141,10 @@ const envSchema = z.object({
     .default('0'),
   STRIPE_PRICE_ID: z.string().min(1).optional(),
   // --- end of stripe ---
+  // --- issue 14, perf: the hot reads (session lookup, clients list) as named prepared statements; false for a
+  // pooler that cannot keep them (PgBouncer transaction mode before 1.21, or without max_prepared_statements) ---
+  DB_PREPARED_STATEMENTS: bool.default(true),
+  // --- end of perf ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -253,6 +257,8 @@ export interface AppConfig {
     templateDatabase: string;
     databasePrefix: string;
   };
+  /** Issue 14, perf: DB_PREPARED_STATEMENTS (api/src/tenancy/typed-sql.ts). */
+  preparedStatements: boolean;
   webDistDir: string | undefined;
   /** How many reverse proxies in front of us to believe X-Forwarded-For from (0: none). */
   trustProxyHops: number;
@@ -421,6 +427,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       templateDatabase: env.TENANT_TEMPLATE_DATABASE,
       databasePrefix: env.TENANT_DATABASE_PREFIX,
     },
+    preparedStatements: env.DB_PREPARED_STATEMENTS, // issue 14, perf
     webDistDir: env.WEB_DIST_DIR,
     trustProxyHops: env.TRUST_PROXY,
     // Issue 5, per-tenant database roles and start-up.

@@ -3,7 +3,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { enforceBodyDeadlines, frameworkErrors, serverTimeouts, writeClientError
 import { refuseCrossSiteWrites } from './common/origin-check.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { RequestContext } from './common/request-context.js';
+import { logRequests } from './common/logging.js'; // issue 14, perf
 import { requestIdFrom } from './common/request-id.js';
 import { acceptJsonBodiesOnly, refuseUnstorableQueryAndParams } from './common/request-input.js';
 import { computeSecurityHeaders, sendSecurityHeaders } from './common/security-headers.js'; // issue 14, perf
@@ -73,6 +74,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // Issue 8, ops-deploy: first hook, so every request is counted (refused early ones included).
   instrumentHttp(fastify, app.get(HttpMetrics));
   closeConnectionsWhileDraining(fastify, app.get(ShutdownState));
+  // Issue 14, perf: one access line per request from the app's one logger (no pino-http middleware).
+  logRequests(fastify, (await app.resolve(PinoLogger)).logger);
 
   const context = app.get(RequestContext);
   fastify.addHook('onRequest', (request, reply, done) => {

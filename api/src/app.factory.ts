@@ -1,10 +1,9 @@
 import fastifyCookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -18,8 +17,10 @@ import { enforceBodyDeadlines, frameworkErrors, serverTimeouts, writeClientError
 import { refuseCrossSiteWrites } from './common/origin-check.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { RequestContext } from './common/request-context.js';
+import { logRequests } from './common/logging.js'; // issue 14, perf
 import { requestIdFrom } from './common/request-id.js';
 import { acceptJsonBodiesOnly, refuseUnstorableQueryAndParams } from './common/request-input.js';
+import { computeSecurityHeaders, sendSecurityHeaders } from './common/security-headers.js'; // issue 14, perf
 import { SpaFallback } from './common/spa-fallback.js';
 import { StrictValidationPipe } from './common/validation.js';
 import { serveWellKnownFiles } from './common/well-known-files.js';
@@ -73,6 +74,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // Issue 8, ops-deploy: first hook, so every request is counted (refused early ones included).
   instrumentHttp(fastify, app.get(HttpMetrics));
   closeConnectionsWhileDraining(fastify, app.get(ShutdownState));
+  // Issue 14, perf: one access line per request from the app's one logger (no pino-http middleware).
+  logRequests(fastify, (await app.resolve(PinoLogger)).logger);
 
   const context = app.get(RequestContext);
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -95,7 +98,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   trackDependencyRecovery(fastify, dependencies);
   await app.register(fastifyCookie);
   const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
-  await app.register(helmet, {
+  // Issue 14, perf: helmet's headers, computed once here with the same options (not per request).
+  const securityHeaders = computeSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -111,6 +115,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     },
     hsts: config.cookie.secure,
   });
+  sendSecurityHeaders(fastify, securityHeaders);
 
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemFilter(spa, dependencies));

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module, RequestMethod } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
@@ -66,9 +66,10 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          // nestjs-pino's default route pattern does not match under Nest 12's Fastify adapter.
-          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-          assignResponse: true,
+          // Issue 14, perf: no per-request pino-http middleware (a child logger per request, another per
+          // assign): the request's fields come from the logger's mixin, the access line from an onResponse
+          // hook (logRequests in common/logging.ts).
+          forRoutes: [],
           pinoHttp: logDestination ? [pinoHttpOptions(config), logDestination] : pinoHttpOptions(config),
         }),
         MetricsModule,

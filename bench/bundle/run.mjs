@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bench: the web app's first-load weight for /login (HTML + the JS and CSS it loads, gzip) against
 // the 150 kB budget of issue 6, and its largest files. Writes (or replaces) its section of
-// BENCHMARKS.md; runs after clients-list.mjs, which rewrites the file. Needs the web build
+// BENCHMARKS.md (`npm run bench -- bundle`). Needs the web build
 // (web/build; `npm run build` at the root). Env: WEB_BUILD_DIR, BENCH_OUTPUT.
 // Reports the budget, never fails on it: the figure is for people to act on.
 import { execFileSync } from 'node:child_process';

@@ -2,9 +2,10 @@
 // Bench: the cost of request scope. DESIGN.md budgets ≤ 5 % added latency for the request-scoped
 // TenantConnection against a singleton + AsyncLocalStorage variant. This drives the two variants of
 // request-scope/server.mjs (identical but for that) with autocannon from a separate process, runs
-// interleaved, and appends a section to BENCHMARKS.md (run after clients-list.mjs, which rewrites it).
+// interleaved, and writes (or replaces) its section of BENCHMARKS.md (`npm run bench -- request-scope`).
 // Env: DATABASE_URL, BENCH_CONNECTIONS (20), BENCH_DURATION (10), BENCH_RUNS (3), BENCH_WARMUP (5).
-import { appendFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { replaceSection } from '../lib/compare.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { autocannonBin, runAutocannon } from '../lib/autocannon.mjs';
@@ -87,8 +88,10 @@ async function main() {
         : 'over budget, which is why TenantConnection is a singleton reading the request from AsyncLocalStorage (api/src/common/request-context.ts).'),
     '',
   ];
-  appendFileSync(output, lines.join('\n'));
-  log(`request-scoped ${req.requestsPerSec.toFixed(0)} req/s vs ALS ${als.requestsPerSec.toFixed(0)} req/s: +${added.toFixed(1)} % latency; appended to ${path.relative(process.cwd(), output)}`);
+  // Issue 14: scenarios run alone now (npm run bench -- request-scope): replace the section, never append a second one.
+  const existing = existsSync(output) ? readFileSync(output, 'utf8') : '';
+  writeFileSync(output, replaceSection(existing, lines[1], lines.join('\n').replace(/^\n+/, '')));
+  log(`request-scoped ${req.requestsPerSec.toFixed(0)} req/s vs ALS ${als.requestsPerSec.toFixed(0)} req/s: +${added.toFixed(1)} % latency; wrote ${path.relative(process.cwd(), output)}`);
 }
 
 let exitCode = 0;

@@ -2,7 +2,6 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply } from 'fastify';
-import { PinoLogger } from 'nestjs-pino';
 import { ApiRateLimits } from '../rate-limit/api-rate-limits.service.js';
 import { LoginThrottle } from '../rate-limit/login-throttle.service.js';
 import { clientAddressKey } from '../rate-limit/rate-limit-keys.js';
@@ -33,7 +32,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export class SessionAuthGuard extends AuthGuard('session') {
   constructor(
     private readonly reflector: Reflector,
-    private readonly logger: PinoLogger,
     private readonly limits: ApiRateLimits,
   ) {
     super();
@@ -65,8 +63,8 @@ export class SessionAuthGuard extends AuthGuard('session') {
       return true;
     }
     const user = request.user;
-    // Every later log line of this request carries who and which studio.
-    if (user) this.logger.assign({ tenantId: user.organizationId, userId: user.userId, ...(isApiKeyCaller(user) ? { apiKeyId: user.apiKeyId } : {}) });
+    // Every later log line of this request carries who and which studio: read from request.user by the
+    // logger's mixin (common/logging.ts), nothing to bind here (issue 14, perf).
     // A suspended studio keeps only the way out (me, logout, resend the verification link): checked
     // here once for every staff route rather than route by route.
     if (user?.studioSuspended && !this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_SUSPENDED, targets)) {

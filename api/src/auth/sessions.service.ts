@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { STUDIO_SUSPENDED_SQL, studioReadOnlySql } from './studio-standing.js';
+import { TypedSql } from '../tenancy/typed-sql.js';
+import { sessionLookupQuery } from './session-lookup.sql.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { Session } from '../control/session.entity.js';
 import type { Principal } from './auth.types.js';
@@ -54,7 +55,12 @@ export class SessionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
     private readonly clock: Clock,
-  ) {}
+    private readonly sql: TypedSql,
+  ) {
+    this.lookup = sessionLookupQuery(config.subscription);
+  }
+
+  private readonly lookup: ReturnType<typeof sessionLookupQuery>;
 
   /** Creates a session (inside the caller's transaction when given) and returns its token. */
   async create(userId: string, organizationId: string, manager: EntityManager = this.control.manager, client: SessionClient = {}): Promise<string> {
@@ -77,28 +83,8 @@ export class SessionsService {
   /** Resolves a live session to its principal, extending its idle expiry; null when unknown or expired. */
   async resolve(token: string): Promise<Principal | null> {
     const now = this.clock.now();
-    const rows: Array<{
-      session_id: string;
-      user_id: string;
-      organization_id: string;
-      role: Principal['role'];
-      last_seen_at: Date;
-      studio_suspended: boolean;
-      studio_read_only: boolean;
-      email: string;
-    }> =
-      // The studio's standing comes with the session, in the same query: suspension costs no extra round trip.
-      await this.control.query(
-        `SELECT s.id AS session_id, s.user_id, s.organization_id, m.role, s.last_seen_at,
-                ${STUDIO_SUSPENDED_SQL} AS studio_suspended, ${studioReadOnlySql(this.config.subscription)} AS studio_read_only, u.email
-           FROM sessions s
-           JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = s.user_id
-           JOIN organizations o ON o.id = s.organization_id
-           JOIN users u ON u.id = s.user_id
-          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.idle_expires_at > $2`,
-        [hashToken(token), now],
-      );
-    const row = rows[0];
+    // Issue 14, perf: through TypedSql (prepared, no QueryRunner per call): it runs on every staff request.
+    const row = await this.sql.first(this.control, this.lookup, [hashToken(token), now]);
     if (!row) return null;
     if (now.getTime() - new Date(row.last_seen_at).getTime() > TOUCH_INTERVAL_MS) {
       await this.control.query(

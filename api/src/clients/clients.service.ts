@@ -6,7 +6,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { AuditLog } from '../audit/audit-log.service.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { Client } from './client.entity.js';
-import { DEFAULT_CLIENT_SORT, decodeClientCursor, encodeClientCursor, matchingClients, sortedPage } from './clients-list.query.js';
+import { clientListStatements, DEFAULT_CLIENT_SORT, decodeClientCursor, encodeClientCursor } from './clients-list.query.js';
 import type { ClientDto, ClientListDto } from './dto/client.dto.js';
 import type { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client-input.dto.js';
 
@@ -57,16 +57,17 @@ export class ClientsService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const sort = query.sort ?? DEFAULT_CLIENT_SORT;
     const after = query.cursor ? decodeClientCursor(query.cursor, sort) : undefined;
-    const { entities, raw, total } = await this.tenant.withRepository(Client, async (repo) => {
-      const page = await sortedPage(matchingClients(repo, query.q), sort, after, limit + 1).getRawAndEntities<{ sort_key: string }>();
-      return { ...page, total: await matchingClients(repo, query.q).getCount() };
-    });
-    const page = entities.slice(0, limit);
-    const last = raw[page.length - 1];
+    // Issue 14, perf: a hot read, so fixed SQL through TenantConnection.read (clients-list.query.ts).
+    const { page, count } = clientListStatements(query.q, sort, after, limit + 1);
+    // One after the other, as before: one connection of the studio's small pool per request.
+    const rows = await this.tenant.read(page.query, page.params);
+    const [total] = await this.tenant.read(count.query, count.params);
+    const shown = rows.slice(0, limit);
+    const last = shown[shown.length - 1];
     return {
-      items: page.map(toClientDto),
-      nextCursor: entities.length > limit && last ? encodeClientCursor(sort, { key: last.sort_key, id: page[page.length - 1].id }) : null,
-      total,
+      items: shown.map((r) => r.client),
+      nextCursor: rows.length > limit && last ? encodeClientCursor(sort, { key: last.sortKey, id: last.client.id }) : null,
+      total: total ?? 0,
     };
   }
 

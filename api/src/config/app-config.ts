@@ -121,6 +121,10 @@ const envSchema = z.object({
   // --- issue 11, stripe: Connect payments through the official SDK, unset key: online payment is off (stripe-config.ts) ---
   ...stripeEnv,
   // --- end of stripe ---
+  // --- issue 14, perf: the hot reads (session lookup, clients list) as named prepared statements; false for a
+  // pooler that cannot keep them (PgBouncer transaction mode before 1.21, or without max_prepared_statements) ---
+  DB_PREPARED_STATEMENTS: bool.default(true),
+  // --- end of perf ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -233,6 +237,8 @@ export interface AppConfig {
     templateDatabase: string;
     databasePrefix: string;
   };
+  /** Issue 14, perf: DB_PREPARED_STATEMENTS (api/src/tenancy/typed-sql.ts). */
+  preparedStatements: boolean;
   webDistDir: string | undefined;
   /** How many reverse proxies in front of us to believe X-Forwarded-For from (0: none). */
   trustProxyHops: number;
@@ -363,6 +369,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       templateDatabase: env.TENANT_TEMPLATE_DATABASE,
       databasePrefix: env.TENANT_DATABASE_PREFIX,
     },
+    preparedStatements: env.DB_PREPARED_STATEMENTS, // issue 14, perf
     webDistDir: env.WEB_DIST_DIR,
     trustProxyHops: env.TRUST_PROXY,
     // Issue 5, per-tenant database roles and start-up.

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// Scenario `cold-tenant` (issue 14): the latency of a studio's first request after its pool was evicted.
+// The app runs with room for one tenant pool only (DB_CONNECTION_BUDGET = TENANT_POOL_SIZE = 3) and two
+// studios take turns, one request at a time: every request finds the other studio's pool open, evicts it
+// (its connections closed and seen gone by PostgreSQL) and opens and verifies its own — a cold start each
+// time, counted from /metrics (rsm_tenant_pool_cold_starts_total, rsm_tenant_pool_evictions_total). The
+// warm figure is the same request with the pool open (one studio only). Replaces its section of
+// BENCHMARKS.md. Knobs: BENCH_COLD_REQUESTS (200), BENCH_OUTPUT, BENCH_VERBOSE=1. Target (issue 14): p50 ≤ 15 ms.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { replaceSection } from '../lib/compare.mjs';
+import { startPostgres } from '../lib/postgres.mjs';
+import { freePort, killAllChildrenNow, startChild, stopAllChildren, waitForHttp } from '../lib/proc.mjs';
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rootDir = path.resolve(benchDir, '..');
+const REQUESTS = Number(process.env.BENCH_COLD_REQUESTS ?? 200);
+const output = path.resolve(rootDir, process.env.BENCH_OUTPUT ?? 'BENCHMARKS.md');
+const appEntry = path.resolve(rootDir, 'api/dist/main.js');
+const SECTION = '## Cold tenant: first request after the pool was evicted';
+const METRICS_TOKEN = randomBytes(24).toString('base64url');
+const log = (msg) => process.stderr.write(`[bench:cold-tenant] ${msg}\n`);
+process.on('exit', () => killAllChildrenNow());
+
+async function call(base, method, urlPath, { body, cookie, expect, headers = {} } = {}) {
+  const res = await fetch(new URL(urlPath, base), {
+    method,
+    headers: { accept: 'application/json', origin: base, ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  if (expect && res.status !== expect) throw new Error(`${method} ${urlPath} → ${res.status}: ${text.slice(0, 300)}`);
+  return { headers: res.headers, text };
+}
+
+const percentile = (xs, p) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+async function counters(base) {
+  const { text } = await call(base, 'GET', '/metrics', { expect: 200, headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const value = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { coldStarts: value('rsm_tenant_pool_cold_starts_total'), evictions: value('rsm_tenant_pool_evictions_total') };
+}
+async function timed(base, cookie) {
+  const t0 = performance.now();
+  await call(base, 'GET', '/api/v1/clients?limit=20', { cookie, expect: 200 });
+  return performance.now() - t0;
+}
+
+let postgres;
+async function main() {
+  if (!existsSync(appEntry)) throw new Error('api/dist/main.js not found: npm run build -w api first');
+  const startedAt = new Date();
+  const loadBefore = os.loadavg()[0];
+  postgres = await startPostgres({ databaseUrl: process.env.DATABASE_URL });
+  const controlUrl = process.env.DATABASE_URL ?? postgres.serverUrl('rsm_bench_cold_control');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = startChild('app', process.execPath, [appEntry], {
+    cwd: rootDir,
+    echo: process.env.BENCH_VERBOSE === '1',
+    env: {
+      ...process.env, NODE_ENV: 'production', PUBLIC_URL: base, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: controlUrl, LOG_LEVEL: 'warn',
+      RSM_SECRET_KEY: randomBytes(32).toString('base64url'), RATE_LIMIT_API_PER_USER_PER_MINUTE: '0', RATE_LIMIT_API_PER_IP_PER_MINUTE: '0',
+      DB_CONNECTION_BUDGET: '3', TENANT_POOL_SIZE: '3', METRICS_TOKEN,
+    },
+  });
+  await waitForHttp(`${base}/health/ready`, { timeoutMs: 120_000, child: app });
+  const cookies = [];
+  for (const i of [1, 2]) {
+    const stamp = `${Date.now().toString(36)}${process.pid}${i}`;
+    const registered = await call(base, 'POST', '/api/v1/auth/register', {
+      expect: 201,
+      body: { studioName: `Cold ${stamp}`, name: 'Bench Owner', email: `owner-${stamp}@bench.example`, password: 'bench-password-123' },
+    });
+    const cookie = registered.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    for (let c = 0; c < 20; c++) await call(base, 'POST', '/api/v1/clients', { cookie, expect: 201, body: { name: `Client ${c}` } });
+    cookies.push(cookie);
+  }
+  log(`two studios ready; ${REQUESTS} alternating requests (cold), then ${REQUESTS} to one studio (warm)`);
+  for (let i = 0; i < 10; i++) await timed(base, cookies[i % 2]); // warm the code paths
+  const before = await counters(base);
+  const cold = [];
+  for (let i = 0; i < REQUESTS; i++) cold.push(await timed(base, cookies[i % 2]));
+  const after = await counters(base);
+  const warm = [];
+  for (let i = 0; i < REQUESTS; i++) warm.push(await timed(base, cookies[0]));
+  const coldStarts = after.coldStarts - before.coldStarts;
+  const evictions = after.evictions - before.evictions;
+  if (coldStarts < REQUESTS * 0.95) throw new Error(`only ${coldStarts} cold starts for ${REQUESTS} alternating requests: the pools were not evicted`);
+  const seconds = cold.reduce((a, b) => a + b, 0) / 1000;
+  let commit;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: rootDir, encoding: 'utf8' }).trim();
+  } catch {
+    commit = undefined;
+  }
+  const ms = (x) => `${x.toFixed(1)} ms`;
+  const p50 = percentile(cold, 50);
+  const lines = [
+    SECTION,
+    '',
+    `One app with room for a single tenant pool (DB_CONNECTION_BUDGET=3, TENANT_POOL_SIZE=3); two studios take turns, one GET /api/v1/clients?limit=20 ` +
+      'at a time, so each request evicts the other studio\'s pool and opens and verifies its own (the registry read, a new connection as the ' +
+      'tenant\'s role, the current_database() and schema-version check). Warm: the same request, pool open.',
+    '',
+    `- Date: ${startedAt.toISOString()}; commit: ${commit ?? 'n/a'}; Node.js ${process.version}; PostgreSQL ${postgres.version}; ${os.availableParallelism?.() ?? os.cpus().length} cores`,
+    `- Load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${os.loadavg()[0].toFixed(2)}`,
+    `- From /metrics during the cold requests: ${coldStarts} cold starts and ${evictions} evictions for ${REQUESTS} requests, ` +
+      `${(coldStarts / seconds).toFixed(1)} cold starts/s and ${(evictions / seconds).toFixed(1)} evictions/s (one request at a time).`,
+    '',
+    '| request | p50 | p99 | max |',
+    '| --- | ---: | ---: | ---: |',
+    `| cold (after eviction) | ${ms(p50)} | ${ms(percentile(cold, 99))} | ${ms(Math.max(...cold))} |`,
+    `| warm (pool open) | ${ms(percentile(warm, 50))} | ${ms(percentile(warm, 99))} | ${ms(Math.max(...warm))} |`,
+    '',
+    `Target (issue 14): cold p50 ≤ 15 ms — ${p50 <= 15 ? 'met' : '**MISSED**'} (${ms(p50)}).`,
+    '',
+  ];
+  const existing = existsSync(output) ? readFileSync(output, 'utf8') : '';
+  const log14 = '## Issue 14: profiles';
+  // Kept above the hand-written issue-14 log when that is the last section.
+  let next = replaceSection(existing, SECTION, lines.join('\n'));
+  if (!existing.includes(SECTION) && existing.includes(log14)) {
+    const i = existing.indexOf(log14);
+    next = `${existing.slice(0, i)}${lines.join('\n')}\n${existing.slice(i)}`;
+  }
+  writeFileSync(output, next);
+  log(`cold p50 ${ms(p50)}, p99 ${ms(percentile(cold, 99))}; warm p50 ${ms(percentile(warm, 50))}; ${coldStarts} cold starts, ${evictions} evictions`);
+}
+
+let code = 0;
+try {
+  await main();
+} catch (err) {
+  code = 1;
+  log(`FAILED: ${err?.stack ?? err}`);
+} finally {
+  await stopAllChildren().catch(() => undefined);
+  await postgres?.stop().catch(() => undefined);
+}
+process.exit(code);

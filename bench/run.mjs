@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// The bench runner (issue 14): `npm run bench -- <name> [<name> …]` runs the named scenarios, every
+// one of them by default, each in its own process, one after the other (they share the machine: never
+// two at once). Each scenario replaces its own section of BENCHMARKS.md. `npm run bench -- --list`
+// prints the names. A failing scenario is reported and the next one still runs; the exit code says
+// whether all passed.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * name → [script, what it needs built first, what it measures]. The order is the order of a full run.
+ * `--no-build` skips the builds (after `npm run build`).
+ */
+export const SCENARIOS = {
+  hot: ['hot/run.mjs', ['api'], 'hot tenant read: GET /api/v1/clients, app vs raw Fastify + pg (same SQL), the naive raw baseline and Express + Drizzle'],
+  'cold-tenant': ['cold-tenant/run.mjs', ['api'], "a studio's first request after its pool was evicted, p50/p99"],
+  'client-create': ['client-create/run.mjs', ['api'], 'write path: POST /api/v1/clients (client + audit entry) vs raw Fastify + pg'],
+  'request-scope': ['request-scope/run.mjs', [], 'request-scoped provider vs singleton + AsyncLocalStorage'],
+  bundle: ['bundle/run.mjs', ['web'], "the web app's first load, gzipped"],
+  bookings: ['bookings/run.mjs', ['api'], 'bookings week query and POST /api/v1/bookings vs raw Fastify + pg'],
+  migrate: ['migrate/run.mjs', ['api'], '`rsm migrate` of 1,000 tenants'],
+  signup: ['signup/run.mjs', ['api'], 'sign-up with provisioning'],
+  peaks: ['peaks/run.mjs', ['api'], 'waveform peaks of long WAVs'],
+};
+
+export function selectScenarios(args) {
+  const names = args.filter((a) => !a.startsWith('-'));
+  if (names.length === 0) return Object.keys(SCENARIOS);
+  const unknown = names.filter((n) => !(n in SCENARIOS));
+  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  return [...new Set(names)];
+}
+
+const runScenario = (name) => run(process.execPath, [path.join(benchDir, SCENARIOS[name][0])], benchDir);
+
+/** Runs a command with inherited stdio, forwarding Ctrl-C; resolves its exit code. */
+function run(command, args, cwd) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, stdio: 'inherit', env: process.env });
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code === 0 ? 0 : (code ?? (signal ? 1 : 0)));
+    });
+  });
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args.includes('--list')) {
+    for (const [name, [, , what]] of Object.entries(SCENARIOS)) process.stdout.write(`${name.padEnd(14)} ${what}\n`);
+    return 0;
+  }
+  const names = selectScenarios(args);
+  if (!args.includes('--no-build')) {
+    for (const workspace of ['api', 'web']) {
+      if (!names.some((n) => SCENARIOS[n][1].includes(workspace))) continue;
+      process.stderr.write(`[bench] building ${workspace}\n`);
+      const code = await run('npm', ['run', 'build', '-w', workspace], path.resolve(benchDir, '..'));
+      if (code !== 0) throw new Error(`npm run build -w ${workspace} failed (exit ${code})`);
+    }
+  }
+  const failed = [];
+  const started = Date.now();
+  for (const name of names) {
+    process.stderr.write(`[bench] ── ${name} ──\n`);
+    const t0 = Date.now();
+    const code = await runScenario(name);
+    process.stderr.write(`[bench] ${name}: ${code === 0 ? 'done' : `FAILED (exit ${code})`} in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    if (code !== 0) failed.push(name);
+  }
+  process.stderr.write(`[bench] ${names.length - failed.length}/${names.length} scenario(s) done in ${((Date.now() - started) / 1000).toFixed(0)} s${failed.length ? `; failed: ${failed.join(', ')}` : ''}\n`);
+  return failed.length ? 1 : 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`[bench] ${err.message}\n`);
+      process.exit(2);
+    },
+  );
+}

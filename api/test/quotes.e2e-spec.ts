@@ -138,7 +138,22 @@ describe('quotes: lifecycle, numbering, accepting into invoices, deposits', () =
   it('a fixed deposit amount is the deposit invoice total', async () => {
     const q = await send(s, (await quote(s, { clientId, validUntil: FUTURE, lines: [line({ taxRateId: vat20 })], deposit: { amountMinor: 5000 } })).id);
     const accepted = (await s.api.post(`/api/v1/quotes/${q.id}/accept`).expect(200)).body;
-    expect((await s.api.get(`/api/v1/invoices/${accepted.invoiceId}`).expect(200)).body).toMatchObject({ kind: 'deposit', totalMinor: 5000, subtotalMinor: 4167, taxMinor: 833 });
+    expect((await s.api.get(`/api/v1/invoices/${accepted.invoiceId}`).expect(200)).body).toMatchObject({ kind: 'deposit', quoteId: q.id, totalMinor: 5000, subtotalMinor: 4167, taxMinor: 833 });
+  });
+
+  it("a quote's deposit invoice keeps the amount asked: its lines (or its kind) can't be changed (409 deposit-lines-fixed, nothing written); its notes can", async () => {
+    const q = await send(s, (await quote(s, { clientId, validUntil: FUTURE, lines: [line({ taxRateId: vat20 })], deposit: { amountMinor: 5000 } })).id);
+    const { invoiceId } = (await s.api.post(`/api/v1/quotes/${q.id}/accept`).expect(200)).body;
+    const before = (await s.api.get(`/api/v1/invoices/${invoiceId}`).expect(200)).body;
+    // What the editor would send back: the same line, priced by its (exclusive) rate → 6000, not the 5000 asked.
+    const sameLine = { description: before.lines[0].description, quantity: '1', unitPriceMinor: 5000, taxRateId: vat20 };
+    for (const body of [{ lines: [sameLine] }, { kind: 'invoice' }]) {
+      const res = await s.api.patch(`/api/v1/invoices/${invoiceId}`).send(body).expect(409);
+      expect(res.body.type).toMatch(/deposit-lines-fixed$/);
+    }
+    expect((await s.api.get(`/api/v1/invoices/${invoiceId}`).expect(200)).body).toEqual(before);
+    const noted = (await s.api.patch(`/api/v1/invoices/${invoiceId}`).send({ notes: 'Paid on booking' }).expect(200)).body;
+    expect(noted).toMatchObject({ notes: 'Paid on booking', totalMinor: 5000, kind: 'deposit' });
   });
 
   it('a sent quote past validUntil reads as expired, is listed as expired, and cannot be accepted (409 quote-expired, nothing written)', async () => {

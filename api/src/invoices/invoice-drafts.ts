@@ -11,6 +11,17 @@ import { type DepositDeduction, depositDeductions, type PricedLine } from './inv
 import { Invoice } from './invoice.entity.js';
 
 export const invoiceNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No invoice with this id in your studio.');
+/**
+ * A quote's deposit invoice bills exactly the amount the quote asks, tax included at the quote's main
+ * rate (quote-lifecycle.service.ts depositLine); lines sent by an editor would be priced by their tax
+ * rates instead and change that amount, so its lines are the quote's alone.
+ */
+export const depositLinesFixed = () =>
+  new ProblemException(
+    HttpStatus.CONFLICT,
+    'deposit-lines-fixed',
+    "This deposit invoice bills the amount its quote asks: its lines can't be changed. Delete the draft to bill the quote without a deposit.",
+  );
 export const notDraft = () => new ProblemException(HttpStatus.CONFLICT, 'invoice-not-draft', 'Only a draft can be changed or deleted: void it or issue a credit note instead.');
 const invalid = (field: string, message: string) => new ValidationProblem([{ field, messages: [message] }]);
 

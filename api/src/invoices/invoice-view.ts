@@ -22,6 +22,7 @@ export function toSummary(i: Invoice, clientName: string, today: string): Invoic
     number: i.number,
     client: { id: i.clientId, name: clientName },
     projectId: i.projectId,
+    quoteId: i.quoteId,
     currency: i.currency.trim(),
     issueDate: i.issueDate,
     dueDate: i.dueDate,

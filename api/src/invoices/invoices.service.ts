@@ -5,7 +5,7 @@ import { RequestContext } from '../common/request-context.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { InvoiceDto, InvoiceListDto, InvoicePreviewDto } from './dto/invoice.dto.js';
 import type { CreateInvoiceDto, ListInvoicesQueryDto, PreviewInvoiceDto, UpdateInvoiceDto } from './dto/invoice-input.dto.js';
-import { assertBookingsNotInvoiced, checkCurrency, checkReferences, clientOrInvalid, copyBillTo, currentDepositIds, invoiceNotFound, lockInvoice, notDraft, writeDraftContent } from './invoice-drafts.js';
+import { assertBookingsNotInvoiced, checkCurrency, checkReferences, clientOrInvalid, copyBillTo, currentDepositIds, depositLinesFixed, invoiceNotFound, lockInvoice, notDraft, writeDraftContent } from './invoice-drafts.js';
 import { depositDeductions, priceLines, studioSettings, todayIn } from './invoice-pricing.js';
 import { invoiceView, toSummary } from './invoice-view.js';
 import { Invoice } from './invoice.entity.js';
@@ -68,6 +68,8 @@ export class InvoicesService {
     return this.tenant.transaction(async (m) => {
       const invoice = await lockInvoice(m, id);
       if (invoice.status !== 'draft') throw notDraft();
+      const quoteDeposit = invoice.kind === 'deposit' && invoice.quoteId !== null;
+      if (quoteDeposit && (dto.lines !== undefined || (dto.kind !== undefined && dto.kind !== 'deposit'))) throw depositLinesFixed();
       const settings = await studioSettings(m);
       const client = await clientOrInvalid(m, dto.clientId ?? invoice.clientId);
       if (dto.currency !== undefined) invoice.currency = checkCurrency(dto.currency);

@@ -104,10 +104,18 @@ test('quote with a deposit → live totals → save and send (mailed) → accept
 	await expect(page).toHaveURL(/\/invoices\/[0-9a-f-]{36}$/);
 	await expect(page.getByRole('region', { name: 'Notices' })).toContainText('deposit invoice created');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Deposit invoice (draft)');
-	await expect(page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Description')).toHaveValue(`Deposit for quote ${number}, 30 %`);
-	// The stored deposit invoice is exactly the amount asked, tax included (its line is taxed inclusive at the
-	// quote's main rate; the editor's preview re-prices lines with the rate's own inclusivity, see the report).
-	const depositInvoice = await (await page.request.get(`/api/v1/invoices/${page.url().split('/').pop()}`)).json();
+	// Its line is shown, not edited: it bills exactly the amount asked, tax included at the quote's main rate,
+	// which lines priced by their (exclusive) rate could not express (the API refuses them: deposit-lines-fixed).
+	const fixedLines = page.getByRole('region', { name: 'Lines' });
+	await expect(fixedLines).toContainText(`Deposit for quote ${number}, 30 %`);
+	await expect(fixedLines).toContainText("its lines can't be edited");
+	await expect(fixedLines).toContainText('€180.00');
+	// Saving the draft from the editor (a note) keeps the stored amount.
+	await page.getByRole('textbox', { name: /^Notes/ }).fill('Thank you for the deposit.');
+	await page.getByRole('button', { name: 'Save draft' }).click();
+	const depositUrl = `/api/v1/invoices/${page.url().split('/').pop()}`;
+	await expect.poll(async () => (await (await page.request.get(depositUrl)).json()).notes).toBe('Thank you for the deposit.');
+	const depositInvoice = await (await page.request.get(depositUrl)).json();
 	expect(depositInvoice).toMatchObject({ kind: 'deposit', status: 'draft', totalMinor: 18000, subtotalMinor: 15000, taxMinor: 3000 });
 	await screenshot(page, 'quote-flow-deposit-invoice');
 

@@ -101,6 +101,7 @@ export class InvoiceSummaryDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 60, description: 'Assigned at finalization; null for a draft' }) number: string | null;
   @ApiProperty({ type: InvoiceClientRefDto }) client: InvoiceClientRefDto;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) projectId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The quote it bills (accepting a quote raises its invoice or deposit invoice)' }) quoteId: string | null;
   @ApiProperty({ minLength: 3, maxLength: 3 }) currency: string;
   @ApiProperty({ type: String, format: 'date', nullable: true, maxLength: 10 }) issueDate: string | null;
   @ApiProperty({ type: String, format: 'date', nullable: true, maxLength: 10 }) dueDate: string | null;

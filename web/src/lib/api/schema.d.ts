@@ -3606,6 +3606,11 @@ export interface components {
             poNumber: string | null;
             /** Format: uuid */
             projectId: string | null;
+            /**
+             * Format: uuid
+             * @description The quote it bills (accepting a quote raises its invoice or deposit invoice)
+             */
+            quoteId: string | null;
             /** Format: date-time */
             sentAt: string | null;
             shares: components["schemas"]["InvoiceShareDto"][];
@@ -3739,6 +3744,11 @@ export interface components {
             overdue: boolean;
             /** Format: uuid */
             projectId: string | null;
+            /**
+             * Format: uuid
+             * @description The quote it bills (accepting a quote raises its invoice or deposit invoice)
+             */
+            quoteId: string | null;
             /** @enum {string} */
             status: "draft" | "sent" | "partially_paid" | "paid" | "void";
             /** Format: int64 */

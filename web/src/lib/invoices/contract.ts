@@ -38,7 +38,8 @@ export interface InvoiceBody {
 	poNumber?: string | null;
 	notes?: string | null;
 	terms?: string | null;
-	lines: LineInput[];
+	/** Left out for a quote's deposit invoice, whose lines the API keeps (deposit-lines-fixed). */
+	lines?: LineInput[];
 	depositInvoiceIds?: string[];
 }
 

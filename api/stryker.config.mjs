@@ -130,7 +130,9 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${scopeName}${process.env.MUTATE_COVERAGE === 'perTest' ? '-pertest' : ''}.html` },
   jsonReporter: { fileName: `reports/mutation/${scopeName}${process.env.MUTATE_COVERAGE === 'perTest' ? '-pertest' : ''}.json` },
-  ignorePatterns: ['dist', 'reports', 'coverage'],
+  // Anchored to api/ (gitignore rules): an unanchored 'reports' also dropped src/reports from the
+  // sandbox, and every run failed its dry run (test/mutate-config.e2e-spec.ts).
+  ignorePatterns: ['/dist', '/reports', '/coverage'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

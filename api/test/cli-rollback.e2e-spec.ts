@@ -75,8 +75,8 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
     // Issue 11, quotes: an accepted quote with a line and a 30 % deposit; its deposit invoice points back at it.
     const quote = (
       await c.query(
-        `INSERT INTO quotes (number, status, client_id, project_id, currency, issue_date, valid_until, bill_to_name, subtotal_minor, tax_minor, total_minor, deposit_percent, accepted_at, invoice_id)
-         VALUES ('Q-2031-' || $1::int, 'accepted', $2, $3, 'EUR', '2031-01-02', '2031-02-01', 'Client', 18000, 3600, 21600, 30, now(), $4) RETURNING id`,
+        `INSERT INTO quotes (number, status, client_id, project_id, currency, issue_date, valid_until, bill_to_name, subtotal_minor, tax_minor, total_minor, deposit_percent, sent_at, accepted_at, invoice_id)
+         VALUES ('Q-2031-' || $1::int, 'accepted', $2, $3, 'EUR', '2031-01-02', '2031-02-01', 'Client', 18000, 3600, 21600, 30, now(), now(), $4) RETURNING id`,
         [n, client, project, deposit],
       )
     ).rows[0].id;

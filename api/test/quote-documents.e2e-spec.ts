@@ -154,6 +154,29 @@ describe('quote PDF and sending a quote by email (issue 11)', () => {
     expect((await send(q.id, { to: ['race@client.test'] }, 'quote-key-2').expect(409)).body.type).toMatch(/quote-not-draft$/);
   });
 
+  it('a refused mail (502) keeps the number it took but records no send; sending again mails that number; the next quote takes the next number', async () => {
+    const q = await draft();
+    const hold = sink.holdNext();
+    const sending = send(q.id, { to: ['refused@client.test'] }, 'refused-quote-key').then((r) => r);
+    await hold.arrived;
+    // While the mail server is slow, the quote sequence is free: another quote is numbered meanwhile.
+    const other = await draft();
+    const otherSent = (await send(other.id, { to: ['other@client.test'] }).expect(200)).body;
+    hold.refuse();
+    const refused = await sending;
+    expect([refused.status, refused.body.type]).toEqual([502, 'https://rsm.dev/problems/mail-not-sent']);
+    const numbered = (await api().get(`/api/v1/quotes/${q.id}`).expect(200)).body;
+    expect(numbered).toMatchObject({ status: 'sent', number: expect.stringMatching(/^Q-/), sentAt: null });
+    expect(Number(otherSent.number.slice(-4))).toBe(Number(numbered.number.slice(-4)) + 1);
+    expect((await db.query(`SELECT count(*)::int AS n FROM outbox WHERE type = 'quote.sent' AND subject_id = $1`, [q.id])).rows[0].n).toBe(0);
+
+    const again = (await send(q.id, { to: ['refused@client.test'] }, 'refused-quote-key').expect(200)).body;
+    expect(again).toMatchObject({ number: numbered.number, sentAt: expect.any(String) });
+    expect(sink.messagesTo('refused@client.test')).toHaveLength(1);
+    expect((await db.query(`SELECT count(*)::int AS n FROM outbox WHERE type = 'quote.sent' AND subject_id = $1`, [q.id])).rows[0].n).toBe(1);
+    expect((await send(q.id, { to: ['refused@client.test'] }, 'another-key').expect(409)).body.type).toMatch(/quote-not-draft$/);
+  });
+
   it('concurrent sends with different keys: the row lock lets one through (one number, one mail), the others are 409 quote-not-draft', async () => {
     const q = await draft();
     const before = (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE type = 'quote.sent'`)).rows[0].n as number;

@@ -129,6 +129,50 @@ describe('Stripe Connect checkout (against the local Stripe server)', () => {
     ]);
   });
 
+  // A share left with nothing paid and nothing to pay is removed when the invoice settles; a checkout
+  // link (or a refunded payment) that named it must not block that (it stops naming the share).
+  const ONE_LINE = [{ description: 'Mix', quantity: '1', unitPriceMinor: 900, taxRatePercent: '0', taxInclusive: false }];
+  const sharesOf = async (invoiceId: string) =>
+    (await db.query(`SELECT id, amount_minor::int AS amount, paid_minor::int AS paid FROM invoice_shares WHERE invoice_id = $1 ORDER BY position`, [invoiceId])).rows;
+  const linkShares = async (sessionIds: string[]) => (await db.query(`SELECT share_id FROM checkout_sessions WHERE id = ANY($1) ORDER BY id`, [sessionIds])).rows.map((r) => r.share_id);
+
+  it('a credit note covering the shares still open removes them even when they have checkout links; the links stop naming them', async () => {
+    const { invoiceId } = await insertIssuedInvoice(db, { lines: ONE_LINE });
+    const [s1, s2, s3] = await insertShares(db, invoiceId, [300, 300, 300]);
+    const checkout = async (shareId: string) => (await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({ shareId }).expect(201)).body;
+    const links = [await checkout(s2), await checkout(s3)];
+    expect((await payOnHostedPage((await checkout(s1)).url)).status).toBe(303);
+    const note = (await t.http().post(`/api/v1/invoices/${invoiceId}/credit-notes`).set('cookie', a.cookie).send({ lines: [{ description: 'Cancelled', quantity: '1', unitPriceMinor: 600, taxRateId: null }] }).expect(201)).body;
+    await t.http().post(`/api/v1/invoices/${note.id}/finalize`).set('cookie', a.cookie).send({}).expect(200);
+    expect(await sharesOf(invoiceId)).toEqual([{ id: s1, amount: 300, paid: 300 }]);
+    expect(await invoiceRow(invoiceId)).toMatchObject({ status: 'paid', balance_minor: '0' });
+    expect(await linkShares(links.map((l) => l.sessionId))).toEqual([null, null]);
+  });
+
+  it('a refunded share payment re-opens its share; re-splitting then replaces shares that a refunded payment and checkout links name', async () => {
+    const stripe = new (await import('stripe')).default('sk_test_rsm_e2e', { host: '127.0.0.1', port: Number(new URL(fake.url).port), protocol: 'http' });
+    const { invoiceId } = await insertIssuedInvoice(db, { lines: ONE_LINE });
+    const [s1, s2] = await insertShares(db, invoiceId, [450, 450]);
+    const paidLink = (await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({ shareId: s1 }).expect(201)).body;
+    expect((await payOnHostedPage(paidLink.url)).status).toBe(303);
+    const openLink = (await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({ shareId: s2 }).expect(201)).body;
+    const [{ stripe_payment_intent_id: intentId }] = (await db.query(`SELECT stripe_payment_intent_id FROM payments WHERE invoice_id = $1`, [invoiceId])).rows;
+
+    const refundsBefore = fake.deliveries.filter((d) => d.type === 'charge.refunded').length;
+    await stripe.refunds.create({ payment_intent: intentId }, { stripeAccount: accountId });
+    for (let i = 0; i < 500 && fake.deliveries.filter((d) => d.type === 'charge.refunded').length === refundsBefore; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fake.deliveries.filter((d) => d.type === 'charge.refunded').slice(refundsBefore).map((d) => d.status)).toEqual([200]);
+    expect(await sharesOf(invoiceId)).toEqual([{ id: s1, amount: 450, paid: 0 }, { id: s2, amount: 450, paid: 0 }]);
+    expect(await invoiceRow(invoiceId)).toMatchObject({ status: 'sent', paid_minor: '0', balance_minor: '900' });
+
+    // Nothing is paid any more, so the split may be replaced: the old shares go, and the refunded payment
+    // and both links keep their amounts and stop naming them.
+    const redone = (await t.http().put(`/api/v1/invoices/${invoiceId}/shares`).set('cookie', a.cookie).send({ equal: { count: 3 } }).expect(200)).body.items;
+    expect(redone.map((s: { amountMinor: number }) => s.amountMinor)).toEqual([300, 300, 300]);
+    expect((await db.query(`SELECT share_id, refunded_minor::int AS refunded FROM payments WHERE invoice_id = $1`, [invoiceId])).rows).toEqual([{ share_id: null, refunded: 450 }]);
+    expect(await linkShares([paidLink.sessionId, openLink.sessionId])).toEqual([null, null]);
+  });
+
   it('refuses bad input with a problem and writes nothing: bad ids, unknown share, unknown field, drafts, void invoices and credit notes', async () => {
     const { invoiceId } = await insertIssuedInvoice(db);
     const before = { sessions: await count('checkout_sessions'), audit: await count('audit_log') };

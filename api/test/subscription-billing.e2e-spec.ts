@@ -54,9 +54,9 @@ describe('the studio subscription through Stripe Billing', () => {
     const customerId = (await org(a.organizationId)).stripe_customer_id!;
     expect(customerId).toMatch(/^cus_/);
     expect(fake.state.objects.get(customerId)!.object.metadata).toEqual({ organizationId: a.organizationId });
-    // A second click: another session, the same customer.
+    // A second click (another tab): the same open session, so the studio can only subscribe once.
     const second = await checkout(a).expect(201);
-    expect(second.body.url).not.toBe(first.body.url);
+    expect(second.body.url).toBe(first.body.url);
     expect((await org(a.organizationId)).stripe_customer_id).toBe(customerId);
     const customers = [...fake.state.objects.values()].filter((e) => e.object.object === 'customer' && e.object.metadata.organizationId === a.organizationId);
     expect(customers).toHaveLength(1);
@@ -89,13 +89,29 @@ describe('the studio subscription through Stripe Billing', () => {
     expect(portal.body.url).toMatch(new RegExp(`^${fake.url}/billing_portal/bps_`));
   });
 
-  it('concurrent first clicks make one customer (per-studio idempotency key, first store wins)', async () => {
+  it('concurrent first clicks make one customer and one checkout session (clicks of a studio take turns)', async () => {
     const studio = await registerStudio(t, 'Double click');
     const answers = await Promise.all([0, 1, 2].map(() => checkout(studio)));
     expect(answers.map((r) => r.status)).toEqual([201, 201, 201]);
     const customers = [...fake.state.objects.values()].filter((e) => e.object.object === 'customer' && e.object.metadata.organizationId === studio.organizationId);
     expect(customers.map((e) => e.object.id)).toEqual([(await org(studio.organizationId)).stripe_customer_id]);
-    for (const res of answers) expect(fake.state.objects.get(sessionIdOf(res.body.url))!.object.customer).toBe(customers[0].object.id);
+    expect(new Set(answers.map((r) => r.body.url)).size).toBe(1);
+    expect(fake.state.objects.get(sessionIdOf(answers[0].body.url))!.object.customer).toBe(customers[0].object.id);
+  });
+
+  it('a subscription Stripe has but whose webhook has not arrived yet is enough to refuse a second checkout; an expired session is replaced', async () => {
+    const studio = await registerStudio(t, 'Webhook late');
+    const { url } = (await checkout(studio).expect(201)).body as { url: string };
+    await fake.pay(sessionIdOf(url), { deliver: false });
+    expect((await org(studio.organizationId)).stripe_subscription_id).toBeNull();
+    expect((await checkout(studio).expect(409)).body.type).toMatch(/already-subscribed$/);
+
+    const other = await registerStudio(t, 'Session expired');
+    const first = (await checkout(other).expect(201)).body.url as string;
+    const stripe = new (await import('stripe')).default('sk_test_rsm_e2e', { host: '127.0.0.1', port: Number(new URL(fake.url).port), protocol: 'http' });
+    await stripe.checkout.sessions.expire(sessionIdOf(first));
+    const next = (await checkout(other).expect(201)).body.url as string;
+    expect(next).not.toBe(first);
   });
 
   it('past due beyond grace: writes 402, reads 200 with nothing hidden, the portal still answers; paying there makes the studio writable again', async () => {

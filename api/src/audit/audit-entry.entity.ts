@@ -97,6 +97,7 @@ export const AUDIT_ACTIONS = [
   'quote.created',
   'quote.updated',
   'quote.deleted',
+  'quote.issued',
   'quote.sent',
   'quote.accepted',
   'quote.declined',

@@ -78,12 +78,13 @@ export class DocumentsController {
   @ApiOperation({
     summary: 'Send a draft quote: number, issue date and the email with its PDF',
     description:
-      "One action: takes the next number of the quote sequence and mails the quote to `to` (default: the client's email; none → 400) with `cc` and an optional `message`, in one transaction " +
-      '(a failed send consumes no number). Needs lines and a validUntil not in the past. With an `Idempotency-Key`, a retry returns the first answer and mails nothing more. ' +
-      '409 `quote-not-draft`, `quote-empty`.',
+      "One action: takes the next number of the quote sequence and mails the quote to `to` (default: the client's email; none → 400) with `cc` and an optional `message`. " +
+      'A refused request (no address, no lines, bad input) consumes no number. The number is committed before the mail: a refused mail (502 `mail-not-sent`) leaves the quote numbered with `sentAt: null`, and sending it again mails it. ' +
+      'Needs lines and a validUntil not in the past. With an `Idempotency-Key`, a retry returns the first answer and mails nothing more. ' +
+      '409 `quote-not-draft` (already mailed), `quote-empty`.',
   })
   @ApiOkResponse({ type: QuoteDto })
-  @ApiProblems(400, 404, 409, 422)
+  @ApiProblems(400, 404, 409, 422, 502)
   sendQuote(@Param('id', uuidParam) id: string, @Body() dto: SendInvoiceDto, @Headers('idempotency-key') idempotencyKey: string | undefined): Promise<QuoteDto> {
     return this.documents.sendQuote(id, dto, idempotencyKey);
   }

@@ -4,7 +4,7 @@ import { AuditLog } from '../audit/audit-log.service.js';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
-import { IdempotentWrites } from '../idempotency/idempotent-writes.js';
+import { IdempotentWrites, assertIdempotencyKey } from '../idempotency/idempotent-writes.js';
 import { lockInvoice } from '../invoices/invoice-drafts.js';
 import { Invoice } from '../invoices/invoice.entity.js';
 import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
@@ -18,7 +18,8 @@ import { documentDate } from './pdf-layout.js';
 import { renderStatementPdf } from './statement.js';
 import { loadQuoteDocument, quoteFileName, renderQuotePdf } from './quote-document.js';
 import { quoteMail } from './quote-mail.js';
-import { markQuoteSent, numberClash } from '../quotes/quote-sending.js';
+import { issueQuote, markQuoteMailed, numberClash, quoteToMail, type QuoteRecipients } from '../quotes/quote-sending.js';
+import type { Quote } from '../quotes/quote.entity.js';
 import { quoteView } from '../quotes/quote-view.js';
 import type { QuoteDto } from '../quotes/dto/quote.dto.js';
 
@@ -124,28 +125,34 @@ export class DocumentsService {
   }
 
   /**
-   * Sends a draft quote: one user action that numbers it (markQuoteSent) and mails it with its PDF,
-   * in one transaction under the Idempotency-Key, as invoice sending does: a retry (even concurrent)
-   * replays the first answer and mails nothing more; a refused send (no address, SMTP down) consumes
-   * no number and leaves the quote a draft.
+   * Sends a quote: one user action that numbers a draft and mails it with its PDF, in two steps.
+   *  1. issueQuote, in its own transaction: checks (a refused send — no address, no lines — takes no
+   *     number and leaves the draft), the number from the quote sequence, status `sent`. Committed
+   *     before any mail, so the sequence stays locked only for that short transaction.
+   *  2. under the Idempotency-Key (IdempotentWrites.run) and the quote's row lock: the mail, then
+   *     sentAt, outbox `quote.sent` and the audit entry. A retry with the same key (also concurrent)
+   *     replays the first answer; another key finds the quote mailed (409 quote-not-draft). A refused
+   *     mail (502) rolls this step back: the quote keeps its number, shows `sentAt: null`, and sending
+   *     it again mails it. A commit failing after the mail went out can only mean a second mail of
+   *     the same number, never a number given twice. The SMTP exchange holds this quote's row lock
+   *     and one pool connection (not the sequence): only this quote waits on a slow mail server.
    */
   async sendQuote(quoteId: string, dto: SendInvoiceDto, idempotencyKey: string | undefined): Promise<QuoteDto> {
     const name = await this.organizationName();
     const actorId = this.context.principal()?.userId ?? null;
-    const { body } = await this.idempotent
-      .run(`quote.send:${quoteId}`, idempotencyKey, dto, async (m) => {
-        const { quote, today, recipients } = await markQuoteSent(m, quoteId, {
-          audit: this.audit,
-          actorId,
-          recipients: (q) => {
-            const to = dto.to ?? (q.billToEmail ? [q.billToEmail] : []);
-            if (!to.length) throw new ValidationProblem([{ field: 'to', messages: ['The client has no email address: give one or more addresses in to'] }]);
-            return { to, cc: dto.cc ?? [] };
-          },
-        });
-        const data = await loadQuoteDocument(m, quoteId, name);
+    const recipients = (q: Quote): QuoteRecipients => {
+      const to = dto.to ?? (q.billToEmail ? [q.billToEmail] : []);
+      if (!to.length) throw new ValidationProblem([{ field: 'to', messages: ['The client has no email address: give one or more addresses in to'] }]);
+      return { to, cc: dto.cc ?? [] };
+    };
+    assertIdempotencyKey(idempotencyKey); // before step 1 writes anything
+    await this.tenant.transaction((m) => issueQuote(m, quoteId, { audit: this.audit, actorId, recipients })).catch(numberClash);
+    const { body } = await this.idempotent.run(`quote.send:${quoteId}`, idempotencyKey, dto, async (m) => {
+      const { quote, today, recipients: sent } = await quoteToMail(m, quoteId, recipients);
+      const data = await loadQuoteDocument(m, quoteId, name);
+      try {
         await this.mail.send({
-          to: recipients.to,
+          to: sent.to,
           cc: dto.cc,
           kind: 'quote',
           senderName: data.studio.name,
@@ -153,9 +160,17 @@ export class DocumentsService {
           ...quoteMail(data, dto.message),
           attachments: [{ filename: quoteFileName(quote), content: await renderQuotePdf(data), contentType: 'application/pdf' }],
         });
-        return quoteView(m, quote, today);
-      })
-      .catch(numberClash);
+      } catch (err) {
+        this.logger.warn({ quoteId, mailError: mailErrorForLog(err, false) }, 'Quote mail not sent');
+        throw new ProblemException(
+          HttpStatus.BAD_GATEWAY,
+          'mail-not-sent',
+          `The mail server could not be reached or refused the message: quote ${quote.number} keeps its number but was not mailed. Send it again.`,
+        );
+      }
+      await markQuoteMailed(m, quote, sent, { audit: this.audit, actorId });
+      return quoteView(m, quote, today);
+    });
     return body;
   }
 }

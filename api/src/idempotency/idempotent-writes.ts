@@ -139,10 +139,18 @@ export class IdempotentWrites {
   }
 }
 
-/** Checks the key's form; the SHA-256 of the request body, compared on a retry. */
-function hashRequest(key: string, request: unknown): string {
-  if (!KEY.test(key)) {
+/**
+ * A malformed key is a 400 (run and runWithEffect check it first). Exported for work that writes
+ * something before its idempotent step (sendQuote numbers a draft first): check the key before that.
+ */
+export function assertIdempotencyKey(key: string | undefined): void {
+  if (key !== undefined && !KEY.test(key)) {
     throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-idempotency-key', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.');
   }
+}
+
+/** Checks the key's form; the SHA-256 of the request body, compared on a retry. */
+function hashRequest(key: string, request: unknown): string {
+  assertIdempotencyKey(key);
   return createHash('sha256').update(JSON.stringify(request ?? null)).digest('hex');
 }

@@ -61,8 +61,9 @@ export async function settleInvoice(manager: EntityManager, invoiceId: string): 
  *  - the balance is re-split over the shares still open, in proportion to what each had open
  *    (splitInProportion: a 20 % credit lowers each open share by 20 %), or evenly over every share
  *    when none was open (a refund re-opening a fully paid split);
- *  - a share left with nothing paid and nothing to pay is removed (a fully refunded payment that named
- *    it keeps its amounts and stops naming it).
+ *  - a share left with nothing paid and nothing to pay is removed: a fully refunded payment or a
+ *    checkout link that named it keeps its amounts and stops naming it (ON DELETE SET NULL, migration
+ *    1796620000000).
  */
 async function resplitShares(m: EntityManager, invoiceId: string, balance: number): Promise<void> {
   const shares = ((await m.query(
@@ -80,7 +81,6 @@ async function resplitShares(m: EntityManager, invoiceId: string, balance: numbe
     if (amount > 0) {
       await m.query(`UPDATE invoice_shares SET amount_minor = $2 WHERE id = $1`, [share.id, amount]);
     } else {
-      await m.query(`UPDATE payments SET share_id = NULL WHERE share_id = $1`, [share.id]);
       await m.query(`DELETE FROM invoice_shares WHERE id = $1`, [share.id]);
     }
   }

@@ -32,7 +32,7 @@ export class Payment {
   @Column({ name: 'share_id', type: 'uuid', nullable: true })
   shareId: string | null;
 
-  @ManyToOne(() => InvoiceShare, { onDelete: 'RESTRICT' })
+  @ManyToOne(() => InvoiceShare, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'share_id' })
   share?: InvoiceShare;
 

@@ -64,6 +64,7 @@ export async function quoteView(m: EntityManager, quote: Quote, today: string): 
     subtotalMinor: quote.subtotalMinor,
     taxMinor: quote.taxMinor,
     deposit: asksDeposit ? { percent: quote.depositPercent === null ? null : normalizeRate(quote.depositPercent), amountMinor: quote.depositMinor, depositMinor: depositAmount(quote) } : null,
+    sentAt: quote.sentAt?.toISOString() ?? null,
     acceptedAt: quote.acceptedAt?.toISOString() ?? null,
     declinedAt: quote.declinedAt?.toISOString() ?? null,
     declineReason: quote.declineReason,

@@ -20,6 +20,7 @@ export type QuoteStatus = StoredQuoteStatus | 'expired';
 @Entity('quotes')
 @Check('CHK_quotes_status', `"status" IN ('draft', 'sent', 'accepted', 'declined')`)
 @Check('CHK_quotes_number', `("status" = 'draft') = ("number" IS NULL)`)
+@Check('CHK_quotes_sent_at', `"status" <> 'draft' OR "sent_at" IS NULL`)
 @Check('CHK_quotes_valid_until', `"status" = 'draft' OR ("valid_until" IS NOT NULL AND "issue_date" IS NOT NULL)`)
 @Check('CHK_quotes_deposit', `("deposit_percent" IS NULL OR "deposit_minor" IS NULL) AND ("deposit_percent" IS NULL OR ("deposit_percent" > 0 AND "deposit_percent" <= 100)) AND ("deposit_minor" IS NULL OR "deposit_minor" > 0)`)
 @Check('CHK_quotes_totals', `"total_minor" = "subtotal_minor" + "tax_minor" AND "subtotal_minor" >= 0 AND "tax_minor" >= 0`)
@@ -45,6 +46,13 @@ export class Quote extends BilledDocumentColumns {
   /** …or as a fixed gross amount in minor units of `currency`. */
   @Column({ name: 'deposit_minor', type: 'bigint', nullable: true, transformer: MINOR_UNITS })
   depositMinor: number | null;
+
+  /**
+   * When its mail went out. Null on a numbered quote whose mail the SMTP server refused: sending it
+   * again mails it (documents.service.ts sendQuote numbers first, then mails).
+   */
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt: Date | null;
 
   @Column({ name: 'accepted_at', type: 'timestamptz', nullable: true })
   acceptedAt: Date | null;

@@ -28,7 +28,7 @@ export class CheckoutSession {
   @Column({ name: 'share_id', type: 'uuid', nullable: true })
   shareId: string | null;
 
-  @ManyToOne(() => InvoiceShare, { onDelete: 'RESTRICT' })
+  @ManyToOne(() => InvoiceShare, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'share_id' })
   share?: InvoiceShare;
 

@@ -22,6 +22,9 @@ interface BillingRow {
  * studio's standing: only Stripe's signed webhooks do (SubscriptionEvents), so a payer returning
  * from the page cannot claim a payment that did not happen.
  */
+/** Subscription states in which the customer is (or may become, once a payment lands) billed: one is enough. */
+const LIVE_AT_STRIPE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused']);
+
 @Injectable()
 export class SubscriptionBillingService {
   constructor(
@@ -43,32 +46,47 @@ export class SubscriptionBillingService {
     return row;
   }
 
+  /**
+   * The owner's Subscribe button. Stripe decides, not only our row (the webhook of a payment may still
+   * be on its way): a subscription still live there → 409 already-subscribed; an open subscription
+   * checkout of this customer → that same page again, so two tabs or a double click lead to one
+   * session and can never start two subscriptions. Clicks of one studio take turns (an advisory lock
+   * on the control database, held only across these Stripe calls).
+   */
   async checkout(organizationId: string, ownerEmail: string | undefined, appOrigin: string): Promise<BillingRedirectDto> {
     const { stripe, priceId } = this.billing();
-    const row = await this.row(organizationId);
-    // A live subscription is paid or fixed in the portal; a second checkout would bill the studio twice.
-    if (row.stripe_subscription_id && row.subscription_status !== 'canceled') throw alreadySubscribed();
-    const customerId = row.stripe_customer_id ?? (await this.createCustomer(organizationId, row.name, ownerEmail));
-    const back = `${appOrigin}/settings/subscription`;
-    const session = await callStripe('create the subscription checkout', () =>
-      stripe.checkout.sessions.create(
-        {
-          mode: 'subscription',
-          customer: customerId,
-          line_items: [{ price: priceId, quantity: 1 }],
-          // Only used to bind the customer if its id was somehow not stored; the webhook checks it against the customer Stripe has.
-          client_reference_id: organizationId,
-          metadata: { organizationId },
-          subscription_data: { metadata: { organizationId } },
-          success_url: `${back}?checkout=success`,
-          cancel_url: `${back}?checkout=cancelled`,
-        },
-        // A fresh session per click (an open one may have expired); the key makes the SDK's own retries safe.
-        { idempotencyKey: `rsm-subscription-checkout-${organizationId}-${randomUUID()}` },
-      ),
-    );
-    if (!session.url) throw new Error('Stripe answered a checkout session without a URL');
-    return { url: session.url };
+    return this.control.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`subscription-checkout:${organizationId}`]);
+      const row = await this.row(organizationId);
+      // A live subscription is paid or fixed in the portal; a second checkout would bill the studio twice.
+      if (row.stripe_subscription_id && row.subscription_status !== 'canceled') throw alreadySubscribed();
+      const customerId = row.stripe_customer_id ?? (await this.createCustomer(organizationId, row.name, ownerEmail));
+      const subscriptions = await callStripe('list the subscriptions', () => stripe.subscriptions.list({ customer: customerId, status: 'all', limit: 100 }));
+      if (subscriptions.data.some((s) => LIVE_AT_STRIPE.has(s.status))) throw alreadySubscribed();
+      const open = await callStripe('list the open checkouts', () => stripe.checkout.sessions.list({ customer: customerId, status: 'open', limit: 100 }));
+      const pending = open.data.find((s) => s.mode === 'subscription' && s.url);
+      if (pending?.url) return { url: pending.url };
+      const back = `${appOrigin}/settings/subscription`;
+      const session = await callStripe('create the subscription checkout', () =>
+        stripe.checkout.sessions.create(
+          {
+            mode: 'subscription',
+            customer: customerId,
+            line_items: [{ price: priceId, quantity: 1 }],
+            // Only used to bind the customer if its id was somehow not stored; the webhook checks it against the customer Stripe has.
+            client_reference_id: organizationId,
+            metadata: { organizationId },
+            subscription_data: { metadata: { organizationId } },
+            success_url: `${back}?checkout=success`,
+            cancel_url: `${back}?checkout=cancelled`,
+          },
+          // A session is made only when none is open (above); the key makes the SDK's own retries safe.
+          { idempotencyKey: `rsm-subscription-checkout-${organizationId}-${randomUUID()}` },
+        ),
+      );
+      if (!session.url) throw new Error('Stripe answered a checkout session without a URL');
+      return { url: session.url };
+    });
   }
 
   async portal(organizationId: string, appOrigin: string): Promise<BillingRedirectDto> {

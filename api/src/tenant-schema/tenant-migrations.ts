@@ -9,6 +9,8 @@ import { CreateProjects1796500000000 } from './migrations/1796500000000-CreatePr
 import { VersionDecisionNote1796510000000 } from './migrations/1796510000000-VersionDecisionNote.js';
 import { CreateMoney1796600000000 } from './migrations/1796600000000-CreateMoney.js';
 import { CreateQuotes1796610000000 } from './migrations/1796610000000-CreateQuotes.js';
+import { SharesDetachOnDelete1796620000000 } from './migrations/1796620000000-SharesDetachOnDelete.js';
+import { QuoteSentAt1796630000000 } from './migrations/1796630000000-QuoteSentAt.js';
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -23,6 +25,8 @@ export const TENANT_MIGRATIONS = [
   VersionDecisionNote1796510000000,
   CreateMoney1796600000000,
   CreateQuotes1796610000000,
+  SharesDetachOnDelete1796620000000,
+  QuoteSentAt1796630000000,
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

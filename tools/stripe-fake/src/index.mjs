@@ -167,6 +167,16 @@ export async function startStripeFake(options = {}) {
     if (is('GET', 'customers', true)) return { answer: state.get('customer', id, account) };
     if (is('GET', 'prices', true)) return { answer: billing.price(id) };
     if (is('GET', 'subscriptions', true)) return { answer: state.get('subscription', id, account) };
+    // Lists, filtered by customer and status as Stripe does (subscriptions: canceled ones only with status=all or =canceled).
+    if (is('GET', 'subscriptions', false)) {
+      const status = params.status ?? 'active_and_more';
+      const keep = (s) => (status === 'all' ? true : status === 'active_and_more' ? s.status !== 'canceled' : s.status === status);
+      return { answer: state.list('subscription', account, '/v1/subscriptions', (s) => (!params.customer || s.customer === params.customer) && keep(s), params.limit) };
+    }
+    if (method === 'GET' && resource === 'checkout' && id === 'sessions' && path.length === 2) {
+      const keep = (s) => (!params.customer || s.customer === params.customer) && (!params.status || s.status === params.status);
+      return { answer: state.list('checkout.session', account, '/v1/checkout/sessions', keep, params.limit) };
+    }
     if (is('POST', 'subscriptions', true)) {
       state.get('subscription', id, account);
       const { subscription, events } = billing.updateSubscription(id, params);

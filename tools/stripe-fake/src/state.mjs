@@ -29,6 +29,16 @@ export class FakeState {
     return entry.object;
   }
 
+  /** A Stripe list object: the objects of a kind on `account` that pass `keep`, newest first, at most `limit` (default 10, as Stripe). */
+  list(kind, account, url, keep, limit) {
+    const all = [...this.objects.values()]
+      .filter((e) => e.object.object === kind && (e.account ?? null) === (account ?? null) && keep(e.object))
+      .map((e) => e.object)
+      .sort((a, b) => b.created - a.created);
+    const max = Math.min(100, Math.max(1, Number(limit ?? 10) || 10));
+    return { object: 'list', data: all.slice(0, max), has_more: all.length > max, url };
+  }
+
   accountOf(id) {
     return this.objects.get(id)?.account ?? null;
   }

@@ -33,6 +33,23 @@ describe('Stripe Billing: customers, subscription checkout, subscriptions and th
     return { customer, session };
   };
 
+  it("lists a customer's subscriptions (canceled only with status=all) and open checkout sessions, newest first", async () => {
+    const { customer, session } = await subscribe();
+    const other = await subscribe();
+    const open = await stripe.checkout.sessions.list({ customer: customer.id, status: 'open' });
+    assert.deepEqual(open.data.map((s) => s.id), [session.id]);
+    assert.equal(open.object, 'list');
+    assert.deepEqual((await stripe.subscriptions.list({ customer: customer.id })).data, []);
+    await fetch(`${fake.url}/_fake/checkout/sessions/${session.id}/pay`, { method: 'POST' });
+    assert.deepEqual((await stripe.checkout.sessions.list({ customer: customer.id, status: 'open' })).data, []);
+    const [live] = (await stripe.subscriptions.list({ customer: customer.id })).data;
+    assert.equal(live.status, 'active');
+    assert.deepEqual((await stripe.subscriptions.list({ customer: other.customer.id })).data, []);
+    await stripe.subscriptions.cancel(live.id);
+    assert.deepEqual((await stripe.subscriptions.list({ customer: customer.id })).data, []);
+    assert.deepEqual((await stripe.subscriptions.list({ customer: customer.id, status: 'all' })).data.map((s) => [s.id, s.status]), [[live.id, 'canceled']]);
+  });
+
   it('creates and retrieves customers (the same Idempotency-Key → the same customer)', async () => {
     const first = await stripe.customers.create({ name: 'Studio', metadata: { organizationId: 'org-1' } }, { idempotencyKey: 'customer-org-1' });
     const again = await stripe.customers.create({ name: 'Studio', metadata: { organizationId: 'org-1' } }, { idempotencyKey: 'customer-org-1' });

@@ -46,6 +46,8 @@ export class QuoteDto extends QuoteSummaryDto {
   @ApiProperty(money()) subtotalMinor: number;
   @ApiProperty(money()) taxMinor: number;
   @ApiProperty({ type: QuoteDepositDto, nullable: true }) deposit: QuoteDepositDto | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the quote was mailed; null on a draft, or on a numbered quote whose mail was refused (send it again)' })
+  sentAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) acceptedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) declinedAt: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 500 }) declineReason: string | null;

@@ -97,6 +97,7 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'quote.created': m.audit_quote_created,
 	'quote.updated': m.audit_quote_updated,
 	'quote.deleted': m.audit_quote_deleted,
+	'quote.issued': m.audit_quote_issued,
 	'quote.sent': m.audit_quote_sent,
 	'quote.accepted': m.audit_quote_accepted,
 	'quote.declined': m.audit_quote_declined,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { withDatabase } from '../src/database/postgres-url.js';
 import { LogCapture, settle } from './support/log-capture.js';
-import { createTestApp, newStudio, registerStudio, type TestApp } from './support/test-app.js';
+import { connectTenantDatabase, createTestApp, newStudio, registerStudio, type TestApp } from './support/test-app.js';
 
 /** Failing writes happen for real (a trigger makes PostgreSQL reject them); the logs must not carry the data. */
 const FAIL_ON_INSERT = `
@@ -91,5 +91,35 @@ describe('logs keep secrets and personal data out', () => {
     const levelOf = (url: string) => requestLines.find((l) => (l.req as { url: string }).url === url)?.level;
     expect(levelOf('/_app/start.js')).toBe(20);
     expect(levelOf('/health/live')).toBe(30);
+  });
+
+  it('a request the client gives up on before its answer still gets its access line (request aborted)', async () => {
+    const studio = await registerStudio(t, 'Aborts');
+    const id = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Held' }).expect(201)).body.id as string;
+    const held = await connectTenantDatabase(t, studio.organizationId);
+    await held.query('BEGIN');
+    await held.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [id]);
+    try {
+      await t.app.listen(0, '127.0.0.1');
+      const { port } = t.app.getHttpServer().address() as { port: number };
+      logs.clear();
+      const controller = new AbortController();
+      const patch = fetch(`http://127.0.0.1:${port}/api/v1/clients/${id}`, {
+        method: 'PATCH',
+        headers: { cookie: studio.cookie, 'content-type': 'application/json', origin: `http://127.0.0.1:${port}` },
+        body: JSON.stringify({ notes: 'waits on the lock' }),
+        signal: controller.signal,
+      }).catch(() => 'aborted');
+      for (let i = 0; i < 100 && !logs.lines().some((l) => l.tenantId === studio.organizationId); i++) await settle();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the PATCH is waiting on the row lock
+      controller.abort();
+      expect(await patch).toBe('aborted');
+      for (let i = 0; i < 50 && !logs.lines().some((l) => l.msg === 'request aborted'); i++) await settle();
+      const aborted = logs.lines().filter((l) => l.msg === 'request aborted');
+      expect(aborted).toEqual([expect.objectContaining({ level: 30, req: expect.objectContaining({ method: 'PATCH', url: `/api/v1/clients/${id}` }) })]);
+    } finally {
+      await held.query('ROLLBACK');
+      await held.end();
+    }
   });
 });

@@ -61,16 +61,20 @@ export function requestLogFields(request: FastifyRequest | undefined): Record<st
 }
 
 /**
- * The access line of every request, written when its answer is finished (as pino-http did, with its
- * messages, level rule and fields) by the app's one logger.
+ * The access line of every request (as pino-http wrote it, with its messages, level rule and fields)
+ * by the app's one logger, when the response closes: `request completed` (or `request errored` for a
+ * 5xx) once the answer was sent, `request aborted` when the client went away before it — a request
+ * waiting on a lock, or a stream the handler took over (an SSE stream ends that way). Fastify's
+ * onResponse runs for neither of those, and its onRequestAbort only while the body is still arriving.
  */
 export function logRequests(fastify: FastifyInstance, logger: BaseLogger & { isLevelEnabled(level: string): boolean }): void {
-  fastify.addHook('onResponse', (request, reply, done) => {
-    const errored = reply.statusCode >= 500;
-    const level = isWebAppRequest(request.raw) ? 'debug' : 'info';
-    if (logger.isLevelEnabled(level)) {
-      logger[level]({ ...requestLogFields(request), res: reply.raw, responseTime: Math.round(reply.elapsedTime) }, errored ? 'request errored' : 'request completed');
-    }
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.raw.once('close', () => {
+      const level = isWebAppRequest(request.raw) ? 'debug' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      const message = !reply.raw.writableFinished ? 'request aborted' : reply.statusCode >= 500 ? 'request errored' : 'request completed';
+      logger[level]({ ...requestLogFields(request), res: reply.raw, responseTime: Math.round(reply.elapsedTime) }, message);
+    });
     done();
   });
 }

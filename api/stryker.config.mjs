@@ -39,6 +39,13 @@ export const scopes = {
       'test/browser-writes.e2e-spec.ts',
       'test/signup-verification.e2e-spec.ts',
       'test/signup-race.e2e-spec.ts',
+      // Issue 7 grew auth/ (studio switch, the session list, API keys, password reset, read-only
+      // standing): without these, mutants there survived only because nothing in the selection ran them.
+      'test/studio-switch.e2e-spec.ts',
+      'test/sessions.e2e-spec.ts',
+      'test/api-keys.e2e-spec.ts',
+      'test/password-reset.e2e-spec.ts',
+      'test/auth-session.e2e-spec.ts',
     ],
   },
   tenancy: {

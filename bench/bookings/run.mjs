@@ -7,14 +7,14 @@
 // Appends (or replaces) its section of BENCHMARKS.md. Expects api/dist/main.js (npm run build -w api).
 // Knobs: BENCH_CONNECTIONS (10), BENCH_DURATION (8 s), BENCH_RUNS (3), BENCH_WARMUP (3 s), BENCH_OUTPUT, BENCH_VERBOSE=1.
 import autocannon from 'autocannon';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { call, registerStudio, runScenario, startApp } from '../lib/app.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
-import { freePort, killAllChildrenNow, startChild, stopAllChildren, waitForHttp } from '../lib/proc.mjs';
+import { freePort, killAllChildrenNow, startChild, waitForHttp } from '../lib/proc.mjs';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rootDir = path.resolve(benchDir, '..');
@@ -37,23 +37,7 @@ const SEED_START = Date.UTC(2030, 0, 7); // a Monday
 const WEEK = { from: new Date(SEED_START + 14 * 24 * HOUR).toISOString(), to: new Date(SEED_START + 21 * 24 * HOUR).toISOString() };
 
 let postgres;
-const cleanup = async () => {
-  await stopAllChildren().catch(() => undefined);
-  await postgres?.stop().catch(() => undefined);
-};
 process.on('exit', () => killAllChildrenNow());
-
-async function call(base, method, urlPath, { body, cookie, expect } = {}) {
-  const res = await fetch(new URL(urlPath, base), {
-    method,
-    headers: { accept: 'application/json', origin: base, ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  if (expect && res.status !== expect) throw new Error(`${method} ${urlPath} → ${res.status}: ${text.slice(0, 300)}`);
-  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
-}
 
 /** One autocannon run (programmatic, so each POST can carry its own slot). Throws unless every answer was the expected status. */
 async function drive({ url, cookie, method = 'GET', body, duration }) {
@@ -75,30 +59,8 @@ async function main() {
   if (!existsSync(config.appEntry)) throw new Error('api/dist/main.js not found: npm run build -w api first');
   postgres = await startPostgres({ databaseUrl: process.env.DATABASE_URL });
   const controlUrl = process.env.DATABASE_URL ?? postgres.serverUrl('rsm_bench_bookings_control');
-  const appPort = await freePort();
-  const appBase = `http://127.0.0.1:${appPort}`;
-  const app = startChild('app', process.execPath, [config.appEntry], {
-    cwd: rootDir,
-    echo: config.verbose,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PUBLIC_URL: appBase,
-      HOST: '127.0.0.1',
-      PORT: String(appPort),
-      DATABASE_URL: controlUrl,
-      LOG_LEVEL: 'warn',
-      RSM_SECRET_KEY: randomBytes(32).toString('base64url'),
-      RATE_LIMIT_API_PER_USER_PER_MINUTE: '0',
-    },
-  });
-  await waitForHttp(`${appBase}/health/ready`, { timeoutMs: 120_000, child: app });
-  const stamp = `${Date.now().toString(36)}${process.pid}`;
-  const registered = await call(appBase, 'POST', '/api/v1/auth/register', {
-    expect: 201,
-    body: { studioName: `Bench ${stamp}`, name: 'Bench Owner', email: `owner-${stamp}@bench.example`, password: 'bench-password-123' },
-  });
-  const cookie = registered.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { base: appBase, child: app } = await startApp({ appEntry: config.appEntry, cwd: rootDir, databaseUrl: controlUrl, verbose: config.verbose });
+  const { registered, cookie } = await registerStudio(appBase);
   const clientId = (await call(appBase, 'POST', '/api/v1/clients', { cookie, expect: 201, body: { name: 'Bench band' } })).json.id;
 
   // Rooms and the 5,000 bookings go straight into the studio's database (the rooms API is another module's;
@@ -200,13 +162,4 @@ async function main() {
   log(`wrote ${path.relative(rootDir, config.output)}`);
 }
 
-let code = 0;
-try {
-  await main();
-} catch (err) {
-  code = 1;
-  log(`FAILED: ${err?.stack ?? err}`);
-} finally {
-  await cleanup();
-}
-process.exit(code);
+await runScenario(main, { log, stopDatabase: () => postgres?.stop() });

@@ -7,14 +7,14 @@
 // BENCH_OUTPUT, BENCH_VERBOSE=1. Expects api/dist (npm run bench -- client-create builds it).
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { call, registerStudio, runScenario, startApp } from '../lib/app.mjs';
 import { renderComparison, replaceSection, roundOrder } from '../lib/compare.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
-import { freePort, killAllChildrenNow, startChild, stopAllChildren, waitForHttp } from '../lib/proc.mjs';
+import { freePort, killAllChildrenNow, startChild, waitForHttp } from '../lib/proc.mjs';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rootDir = path.resolve(benchDir, '..');
@@ -33,18 +33,6 @@ const log = (msg) => process.stderr.write(`[bench:client-create] ${msg}\n`);
 
 let postgres;
 process.on('exit', () => killAllChildrenNow());
-
-async function call(base, method, urlPath, { body, cookie, expect } = {}) {
-  const res = await fetch(new URL(urlPath, base), {
-    method,
-    headers: { accept: 'application/json', origin: base, ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  if (expect && res.status !== expect) throw new Error(`${method} ${urlPath} → ${res.status}: ${text.slice(0, 300)}`);
-  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
-}
 
 let counter = 0;
 const newClient = () => ({ name: `Bench client ${++counter}`, email: `c${counter}@bench.example`, company: 'Bench Label' });
@@ -68,23 +56,10 @@ async function main() {
   const loadBefore = os.loadavg()[0];
   postgres = await startPostgres({ databaseUrl: process.env.DATABASE_URL });
   const controlUrl = process.env.DATABASE_URL ?? postgres.serverUrl('rsm_bench_writes_control');
-  const appPort = await freePort();
-  const appBase = `http://127.0.0.1:${appPort}`;
-  const app = startChild('app', process.execPath, [config.appEntry], {
-    cwd: rootDir,
-    echo: config.verbose,
-    env: {
-      ...process.env, NODE_ENV: 'production', PUBLIC_URL: appBase, HOST: '127.0.0.1', PORT: String(appPort), DATABASE_URL: controlUrl,
-      LOG_LEVEL: 'warn', RSM_SECRET_KEY: randomBytes(32).toString('base64url'), RATE_LIMIT_API_PER_USER_PER_MINUTE: '0', RATE_LIMIT_API_PER_IP_PER_MINUTE: '0',
-    },
+  const { base: appBase, child: app } = await startApp({
+    appEntry: config.appEntry, cwd: rootDir, databaseUrl: controlUrl, verbose: config.verbose, env: { RATE_LIMIT_API_PER_IP_PER_MINUTE: '0' },
   });
-  await waitForHttp(`${appBase}/health/ready`, { timeoutMs: 120_000, child: app });
-  const stamp = `${Date.now().toString(36)}${process.pid}`;
-  const registered = await call(appBase, 'POST', '/api/v1/auth/register', {
-    expect: 201,
-    body: { studioName: `Bench ${stamp}`, name: 'Bench Owner', email: `owner-${stamp}@bench.example`, password: 'bench-password-123' },
-  });
-  const cookie = registered.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { cookie } = await registerStudio(appBase);
   const basePort = await freePort();
   const baseBase = `http://127.0.0.1:${basePort}`;
   const baseline = startChild('naive', process.execPath, [path.join(benchDir, 'baseline', 'raw-fastify.mjs')], {
@@ -138,14 +113,4 @@ async function main() {
   log(`wrote ${path.relative(rootDir, config.output)}`);
 }
 
-let code = 0;
-try {
-  await main();
-} catch (err) {
-  code = 1;
-  log(`FAILED: ${err?.stack ?? err}`);
-} finally {
-  await stopAllChildren().catch(() => undefined);
-  await postgres?.stop().catch(() => undefined);
-}
-process.exit(code);
+await runScenario(main, { log, stopDatabase: () => postgres?.stop() });

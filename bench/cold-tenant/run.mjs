@@ -12,9 +12,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { call, registerStudio, runScenario, startApp } from '../lib/app.mjs';
 import { replaceSection } from '../lib/compare.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
-import { freePort, killAllChildrenNow, startChild, stopAllChildren, waitForHttp } from '../lib/proc.mjs';
+import { killAllChildrenNow } from '../lib/proc.mjs';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rootDir = path.resolve(benchDir, '..');
@@ -25,18 +26,6 @@ const SECTION = '## Cold tenant: first request after the pool was evicted';
 const METRICS_TOKEN = randomBytes(24).toString('base64url');
 const log = (msg) => process.stderr.write(`[bench:cold-tenant] ${msg}\n`);
 process.on('exit', () => killAllChildrenNow());
-
-async function call(base, method, urlPath, { body, cookie, expect, headers = {} } = {}) {
-  const res = await fetch(new URL(urlPath, base), {
-    method,
-    headers: { accept: 'application/json', origin: base, ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  if (expect && res.status !== expect) throw new Error(`${method} ${urlPath} → ${res.status}: ${text.slice(0, 300)}`);
-  return { headers: res.headers, text };
-}
 
 const percentile = (xs, p) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -60,26 +49,13 @@ async function main() {
   const loadBefore = os.loadavg()[0];
   postgres = await startPostgres({ databaseUrl: process.env.DATABASE_URL });
   const controlUrl = process.env.DATABASE_URL ?? postgres.serverUrl('rsm_bench_cold_control');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = startChild('app', process.execPath, [appEntry], {
-    cwd: rootDir,
-    echo: process.env.BENCH_VERBOSE === '1',
-    env: {
-      ...process.env, NODE_ENV: 'production', PUBLIC_URL: base, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: controlUrl, LOG_LEVEL: 'warn',
-      RSM_SECRET_KEY: randomBytes(32).toString('base64url'), RATE_LIMIT_API_PER_USER_PER_MINUTE: '0', RATE_LIMIT_API_PER_IP_PER_MINUTE: '0',
-      DB_CONNECTION_BUDGET: '3', TENANT_POOL_SIZE: '3', METRICS_TOKEN,
-    },
+  const { base } = await startApp({
+    appEntry, cwd: rootDir, databaseUrl: controlUrl, verbose: process.env.BENCH_VERBOSE === '1',
+    env: { RATE_LIMIT_API_PER_IP_PER_MINUTE: '0', DB_CONNECTION_BUDGET: '3', TENANT_POOL_SIZE: '3', METRICS_TOKEN },
   });
-  await waitForHttp(`${base}/health/ready`, { timeoutMs: 120_000, child: app });
   const cookies = [];
   for (const i of [1, 2]) {
-    const stamp = `${Date.now().toString(36)}${process.pid}${i}`;
-    const registered = await call(base, 'POST', '/api/v1/auth/register', {
-      expect: 201,
-      body: { studioName: `Cold ${stamp}`, name: 'Bench Owner', email: `owner-${stamp}@bench.example`, password: 'bench-password-123' },
-    });
-    const cookie = registered.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const { cookie } = await registerStudio(base, { studioPrefix: 'Cold', stamp: `${Date.now().toString(36)}${process.pid}${i}` });
     for (let c = 0; c < 20; c++) await call(base, 'POST', '/api/v1/clients', { cookie, expect: 201, body: { name: `Client ${c}` } });
     cookies.push(cookie);
   }
@@ -135,14 +111,4 @@ async function main() {
   log(`cold p50 ${ms(p50)}, p99 ${ms(percentile(cold, 99))}; warm p50 ${ms(percentile(warm, 50))}; ${coldStarts} cold starts, ${evictions} evictions`);
 }
 
-let code = 0;
-try {
-  await main();
-} catch (err) {
-  code = 1;
-  log(`FAILED: ${err?.stack ?? err}`);
-} finally {
-  await stopAllChildren().catch(() => undefined);
-  await postgres?.stop().catch(() => undefined);
-}
-process.exit(code);
+await runScenario(main, { log, stopDatabase: () => postgres?.stop() });

@@ -1,4 +1,7 @@
 import type { Settled, UiError } from '#lib/api/client.ts';
+import { formatNumber } from '#lib/format.ts';
+import { getLocale } from '#lib/i18n.ts';
+import { m } from '#lib/paraglide/messages.js';
 import { failRequest, initialList, receivePage, startLoadMore, startSearch, type ListState, type Page, type PageRequest } from '#lib/paging.ts';
 
 /**
@@ -18,6 +21,13 @@ export class PagedList<T extends { id: string }> {
 		this.#fetchPage = fetchPage;
 		this.#onUnauthorized = onUnauthorized;
 		this.state = initialList<T>(query);
+	}
+
+	/** "Showing n of N", for the table's count and the page's live region, once rows have landed. */
+	get countLabel(): string | undefined {
+		const { total, items } = this.state;
+		if (total === null || items.length === 0) return undefined;
+		return m.table_showing({ shown: formatNumber(items.length, getLocale()), total: formatNumber(total, getLocale()) });
 	}
 
 	/** Loads the first page for `term` (the current rows stay visible until it lands). */

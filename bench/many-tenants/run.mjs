@@ -7,7 +7,8 @@
 // /metrics before and after each run. Under load, a sample of the answers is checked to hold the asking
 // studio's own clients only. Replaces its section of BENCHMARKS.md.
 // Knobs: BENCH_TENANTS (1000), BENCH_CONNECTIONS (20), BENCH_DURATION (8 s), BENCH_RUNS (3),
-// BENCH_WARMUP (3 s), BENCH_ZIPF_S (1.1), BENCH_OUTPUT, BENCH_VERBOSE=1. Target: ≥ 0.5× the hot tenant.
+// BENCH_WARMUP (3 s), BENCH_ZIPF_S (1.1), BENCH_OUTPUT, BENCH_VERBOSE=1, BENCH_APP_ARGS (node flags for
+// the app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). Target: ≥ 0.5× the hot tenant.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,7 +57,21 @@ async function call(base, method, urlPath, { body, cookie, expect, headers = {} 
 async function poolCounters(base) {
   const { text } = await call(base, 'GET', '/metrics', { expect: 200, headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   const value = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return { coldStarts: value('rsm_tenant_pool_cold_starts_total'), evictions: value('rsm_tenant_pool_evictions_total') };
+  return {
+    coldStarts: value('rsm_tenant_pool_cold_starts_total'),
+    evictions: value('rsm_tenant_pool_evictions_total'),
+    busy: value('rsm_tenant_connections_waiting') + value('rsm_tenant_connections_in_use'),
+  };
+}
+
+/** Waits (≤ 15 s) until no request of the run before is still waiting for or holding a tenant connection: its evictions are its own. */
+async function drained(base) {
+  for (let i = 0; i < 60; i++) {
+    const c = await poolCounters(base);
+    if (c.busy === 0) return c;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return poolCounters(base);
 }
 
 let postgres;
@@ -72,7 +87,8 @@ async function main() {
   const secretKey = randomBytes(32).toString('base64url');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const app = startChild('app', process.execPath, [appEntry], {
+  const appArgs = (process.env.BENCH_APP_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const app = startChild('app', process.execPath, [...appArgs, appEntry], {
     cwd: rootDir,
     echo: process.env.BENCH_VERBOSE === '1',
     env: {
@@ -114,11 +130,12 @@ async function main() {
     return file;
   };
   const drive = async (distribution, duration, seed) => {
-    const before = await poolCounters(base);
+    const before = await drained(base);
     const { code, stdout, stderr } = await runToCompletion(process.execPath, [path.join(benchDir, 'lib/cookie-load.mjs'), specFile(distribution, duration, seed)], {
       cwd: benchDir, env: process.env, timeoutMs: (duration + 60) * 1000,
     });
     if (code !== 0) throw new Error(`cookie-load exited ${code}: ${stderr.slice(-1500)}`);
+    // Read at once: the counts of the run's own seconds (requests still in flight finish before the next run starts).
     const after = await poolCounters(base);
     const result = JSON.parse(stdout.trim().split('\n').pop());
     if (result.mismatches > 0) throw new Error(`${distribution}: ${result.mismatches} answers held another studio's rows: ${JSON.stringify(result.examples)}`);

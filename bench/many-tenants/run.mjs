@@ -6,8 +6,8 @@
 // load generator (bench/lib/cookie-load.mjs). Pool evictions and cold starts per second are read from
 // /metrics before and after each run. Under load, a sample of the answers is checked to hold the asking
 // studio's own clients only. Replaces its section of BENCHMARKS.md.
-// Knobs: BENCH_TENANTS (1000), BENCH_CONNECTIONS (20), BENCH_DURATION (8 s), BENCH_RUNS (3),
-// BENCH_WARMUP (3 s), BENCH_ZIPF_S (1.1), BENCH_OUTPUT, BENCH_VERBOSE=1, BENCH_APP_ARGS (node flags for
+// Knobs: BENCH_TENANTS (1000), BENCH_CONNECTIONS (20), BENCH_DURATION (6 s), BENCH_RUNS (3),
+// BENCH_WARMUP (2 s), BENCH_ZIPF_S (1.1), BENCH_OUTPUT, BENCH_VERBOSE=1, BENCH_APP_ARGS (node flags for
 // the app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). Target: ≥ 0.5× the hot tenant.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,9 +28,9 @@ const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) :
 const config = {
   tenants: num('BENCH_TENANTS', 1000),
   connections: num('BENCH_CONNECTIONS', 20),
-  duration: num('BENCH_DURATION', 8),
+  duration: num('BENCH_DURATION', 6),
   runs: num('BENCH_RUNS', 3),
-  warmup: num('BENCH_WARMUP', 3),
+  warmup: num('BENCH_WARMUP', 2),
   s: num('BENCH_ZIPF_S', 1.1),
   budget: 60,
   poolSize: 3,
@@ -64,14 +64,20 @@ async function poolCounters(base) {
   };
 }
 
-/** Waits (≤ 15 s) until no request of the run before is still waiting for or holding a tenant connection: its evictions are its own. */
+/**
+ * Waits (≤ 15 s) until the previous run's requests are done: no tenant connection waited for or held,
+ * and the counters still for half a second (a request still in the session lookup shows in neither
+ * gauge), so that each run's evictions and cold starts are its own.
+ */
 async function drained(base) {
-  for (let i = 0; i < 60; i++) {
+  let last = await poolCounters(base);
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 500));
     const c = await poolCounters(base);
-    if (c.busy === 0) return c;
-    await new Promise((r) => setTimeout(r, 250));
+    if (c.busy === 0 && last.busy === 0 && c.evictions === last.evictions && c.coldStarts === last.coldStarts) return c;
+    last = c;
   }
-  return poolCounters(base);
+  return last;
 }
 
 let postgres;

@@ -61,6 +61,7 @@ async function poolCounters(base) {
     coldStarts: value('rsm_tenant_pool_cold_starts_total'),
     evictions: value('rsm_tenant_pool_evictions_total'),
     busy: value('rsm_tenant_connections_waiting') + value('rsm_tenant_connections_in_use'),
+    cpuSeconds: value('process_cpu_seconds_total'), // prom-client's default metric: the app process's user + system CPU
   };
 }
 
@@ -147,7 +148,7 @@ async function main() {
     if (result.mismatches > 0) throw new Error(`${distribution}: ${result.mismatches} answers held another studio's rows: ${JSON.stringify(result.examples)}`);
     if (result.requests === 0 || result.checked === 0) throw new Error(`${distribution}: no answers (${JSON.stringify(result)})`);
     const seconds = result.duration;
-    return { ...result, coldStartsPerSec: (after.coldStarts - before.coldStarts) / seconds, evictionsPerSec: (after.evictions - before.evictions) / seconds, coldStarts: after.coldStarts - before.coldStarts };
+    return { ...result, appCpuShare: (after.cpuSeconds - before.cpuSeconds) / seconds, appCpuPerRequest: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / result.requests, coldStartsPerSec: (after.coldStarts - before.coldStarts) / seconds, evictionsPerSec: (after.evictions - before.evictions) / seconds, coldStarts: after.coldStarts - before.coldStarts };
   };
 
   const variants = [
@@ -161,7 +162,7 @@ async function main() {
     for (const v of roundOrder(variants, round)) {
       const r = await drive(v.distribution, config.duration, round + 1);
       v.runs.push(r);
-      log(`round ${round + 1} ${v.key}: ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.coldStartsPerSec.toFixed(1)} cold starts/s, ${r.evictionsPerSec.toFixed(1)} evictions/s, non-2xx ${r.non2xx}, checked ${r.checked}`);
+      log(`round ${round + 1} ${v.key}: ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.coldStartsPerSec.toFixed(1)} cold starts/s, ${r.evictionsPerSec.toFixed(1)} evictions/s, app CPU ${(r.appCpuShare * 100).toFixed(0)} % of a core, non-2xx ${r.non2xx}, checked ${r.checked}`);
     }
   }
   const loadAfter = os.loadavg()[0];
@@ -192,16 +193,17 @@ async function main() {
     `- Load average (1 min) before / after: ${fmt(loadBefore, 2)} / ${fmt(loadAfter, 2)}${loadBefore > cpus / 2 ? ' — a busy machine: absolute figures are noisy; the ratios come from the same interleaved run' : ''}`,
     `- Load: autocannon's programmatic API in its own process (bench/lib/cookie-load.mjs: a \`setupRequest\` hook sets the drawn studio's cookie), ` +
       `${config.connections} connections, ${config.duration} s per run, ${config.runs} rounds with the order rotated, after a ${config.warmup} s warm-up each; medians. ` +
-      'Evictions and cold starts per second: `rsm_tenant_pool_evictions_total` / `rsm_tenant_pool_cold_starts_total` from /metrics before and after each run.',
+      'Evictions and cold starts per second: `rsm_tenant_pool_evictions_total` / `rsm_tenant_pool_cold_starts_total` from /metrics before and after each run ' +
+      '(after the previous run\'s requests are done); app CPU: `process_cpu_seconds_total` over the run (the app process only; PostgreSQL\'s backends are not in it).',
     `- Provisioning the ${config.tenants} studios took ${fmt(provisionMs / 1000, 1)} s (6 at a time; fsync off during the set-up on the bench's own server, back on and checkpointed before the runs).`,
     '',
-    '| requests spread | req/s (median) | p50 | p99 | ÷ hot tenant | cold starts/s | evictions/s | non-2xx (all runs) | studios touched / run |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| requests spread | req/s (median) | p50 | p99 | ÷ hot tenant | cold starts/s | evictions/s | app CPU (of one core) | app CPU / request | non-2xx (all runs) | studios touched / run |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const v of variants) {
     const rps = med(v, 'requestsPerSec');
     lines.push(
-      `| ${v.label} | ${fmt(rps)} | ${fmt(med(v, 'p50'))} ms | ${fmt(med(v, 'p99'))} ms | ${v.key === 'hot' ? '—' : `**${fmt(rps / hot, 2)}×**`} | ${fmt(med(v, 'coldStartsPerSec'), 1)} | ${fmt(med(v, 'evictionsPerSec'), 1)} | ${v.runs.reduce((n, r) => n + r.non2xx, 0)} | ${fmt(med(v, 'studiosTouched'))} |`,
+      `| ${v.label} | ${fmt(rps)} | ${fmt(med(v, 'p50'))} ms | ${fmt(med(v, 'p99'))} ms | ${v.key === 'hot' ? '—' : `**${fmt(rps / hot, 2)}×**`} | ${fmt(med(v, 'coldStartsPerSec'), 1)} | ${fmt(med(v, 'evictionsPerSec'), 1)} | ${fmt(med(v, 'appCpuShare') * 100)} % | ${fmt(med(v, 'appCpuPerRequest') / 1000, 1)} ms | ${v.runs.reduce((n, r) => n + r.non2xx, 0)} | ${fmt(med(v, 'studiosTouched'))} |`,
     );
   }
   lines.push('', 'Targets (issue 14): ≥ 0.5× the hot tenant —', '');

@@ -8,7 +8,9 @@
 // All run the same small real query on PostgreSQL and return the same JSON.
 //   node [--expose-gc] server.mjs <request|durable|als>   (env PORT, DATABASE_URL)
 // GET /memory answers process.memoryUsage() after a full GC (with --expose-gc): the bench reads it
-// before and after touching every tenant, for the memory a durable sub-tree keeps per tenant.
+// before and after touching every tenant, for the memory a durable sub-tree keeps per tenant. GET
+// /memory/cpu answers the process's CPU time and the /clients requests served (no GC): CPU per request
+// is steadier than req/s on a shared, loaded machine.
 // Plain .mjs: decorators are applied as functions, with explicit injection tokens.
 import 'reflect-metadata';
 import { Controller, Get, Inject, Injectable, Module, Scope } from '@nestjs/common';
@@ -82,6 +84,7 @@ class ClientsService {
     this.db = db;
   }
   async list() {
+    served++;
     const { rows } = await this.db.query(QUERY, [this.tenant.tenantId]);
     return { items: rows.map((r) => ({ tenant: r.tenant, n: r.n })), nextCursor: null };
   }
@@ -90,6 +93,7 @@ Injectable()(ClientsService);
 Inject(TENANT)(ClientsService, undefined, 0);
 Inject(POOL)(ClientsService, undefined, 1);
 
+let served = 0; // /clients requests answered
 let controllersBuilt = 0; // how many times Nest built the controller (once per request, per tenant, or once)
 class ClientsController {
   constructor(service) {
@@ -109,9 +113,14 @@ class MemoryController {
     globalThis.gc?.();
     return { ...process.memoryUsage(), controllersBuilt };
   }
+  cpu() {
+    const { user, system } = process.cpuUsage();
+    return { cpuMicros: user + system, served };
+  }
 }
 Controller('memory')(MemoryController);
 decorate(Get(), MemoryController, 'memory');
+decorate(Get('cpu'), MemoryController, 'cpu');
 
 class AppModule {}
 Module({ controllers: [ClientsController, MemoryController], providers: [TENANT, ClientsService, { provide: POOL, useValue: pool }] })(AppModule);

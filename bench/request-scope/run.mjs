@@ -7,7 +7,7 @@
 // (or replaces) its section of BENCHMARKS.md (`npm run bench -- request-scope`).
 // Memory per tenant: each server's heap and RSS after a full GC, before and after one request for each
 // tenant, divided by the number of tenants.
-// Env: DATABASE_URL, BENCH_TENANTS (1000), BENCH_CONNECTIONS (20), BENCH_DURATION (6), BENCH_RUNS (3), BENCH_WARMUP (3).
+// Env: DATABASE_URL, BENCH_TENANTS (1000), BENCH_CONNECTIONS (20), BENCH_DURATION (4), BENCH_RUNS (5), BENCH_WARMUP (3).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,8 +24,8 @@ const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) :
 const config = {
   tenants: num('BENCH_TENANTS', 1000),
   connections: num('BENCH_CONNECTIONS', 20),
-  duration: num('BENCH_DURATION', 6),
-  runs: num('BENCH_RUNS', 3),
+  duration: num('BENCH_DURATION', 4),
+  runs: num('BENCH_RUNS', 5),
   warmup: num('BENCH_WARMUP', 3),
 };
 const SECTION = '## Request scope: request-scoped, durable per tenant, or singleton + AsyncLocalStorage';
@@ -139,7 +139,8 @@ async function main() {
   // The decision is on CPU per request (the server's own user + system time ÷ requests it answered): on a
   // CPU-bound server it is what sets req/s, and unlike req/s it does not move with whatever else shares
   // the cores (req/s swung by ±50 % between runs on the loaded machine). req/s is reported next to it.
-  const cpu = (v) => med(v, 'cpuPerRequest') / med(als, 'cpuPerRequest');
+  // Paired by round (the variants of one round ran seconds apart, under the same outside load), then the median.
+  const cpu = (v) => median(v.runs.map((r, i) => r.cpuPerRequest / als.runs[i].cpuPerRequest));
   const within = cpu(durable) <= 1.05;
   const agree = within === ratio(durable) >= 0.95;
   const kib = (b) => `${(b / 1024).toFixed(2)} KiB`;
@@ -159,7 +160,7 @@ async function main() {
     `- Date: ${startedAt.toISOString()}; Node.js ${process.version}; PostgreSQL ${postgres.version}; ${cpus} cores`,
     `- Load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)}${loadBefore > cpus / 2 ? ' — a busy machine: absolute figures are noisy; the ratios come from the same interleaved run' : ''}`,
     `- Load: bench/lib/cookie-load.mjs (autocannon, own process), ${config.connections} connections, ${config.duration} s per run, ${config.runs} rounds with the order rotated, after a ${config.warmup} s warm-up each; medians.`,
-    '- CPU per request: the server\'s own user + system CPU time (`process.cpuUsage()`) over a run ÷ the requests it answered; steadier than req/s when other processes share the cores.',
+    '- CPU per request: the server\'s own user + system CPU time (`process.cpuUsage()`) over a run ÷ the requests it answered; steadier than req/s when other processes share the cores. "CPU ÷ ALS" is the median over the rounds of each round\'s ratio.',
     `- Memory per tenant: heap used and RSS after a full GC (\`--expose-gc\`), before and after one request for each of the ${config.tenants} tenants (after the warm-up), difference ÷ ${config.tenants}.`,
     '',
     '| variant | req/s | p50 | p99 | mean latency | ÷ ALS (req/s) | added mean latency | CPU / request | CPU ÷ ALS | heap / tenant | RSS / tenant | controllers built per request |',

@@ -121,7 +121,7 @@ async function main() {
     concurrency: 6, relaxDurability: postgres.embedded,
   });
   log(`provisioned in ${(provisionMs / 1000).toFixed(1)} s`);
-  // Before any timing: two studios answer their own page (and a third one's cookie does not see theirs).
+  // Before any timing: the first and the last studio each answer their own page of 20.
   for (const s of [studios[0], studios.at(-1)]) {
     const body = JSON.parse((await call(base, 'GET', '/api/v1/clients?limit=20', { cookie: s.cookie, expect: 200 })).text);
     if (body.items.length !== 20 || body.items.some((c) => !c.name.startsWith(s.prefix))) throw new Error(`studio ${s.index} answered ${JSON.stringify(body).slice(0, 300)}`);

@@ -17,8 +17,9 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 export const SCENARIOS = {
   hot: ['hot/run.mjs', ['api'], 'hot tenant read: GET /api/v1/clients, app vs raw Fastify + pg (same SQL), the naive raw baseline and Express + Drizzle'],
   'cold-tenant': ['cold-tenant/run.mjs', ['api'], "a studio's first request after its pool was evicted, p50/p99"],
+  'many-tenants': ['many-tenants/run.mjs', ['api'], '1,000 studios, requests uniform and Zipf-skewed, DB_CONNECTION_BUDGET=60, vs the hot tenant; pool evictions and cold starts/s'],
   'client-create': ['client-create/run.mjs', ['api'], 'write path: POST /api/v1/clients (client + audit entry) vs raw Fastify + pg'],
-  'request-scope': ['request-scope/run.mjs', [], 'request-scoped provider vs singleton + AsyncLocalStorage'],
+  'request-scope': ['request-scope/run.mjs', [], 'TenantConnection styles: durable request-scoped per tenant vs Scope.REQUEST vs singleton + AsyncLocalStorage, 1,000 tenants, memory per tenant'],
   bundle: ['bundle/run.mjs', ['web'], "the web app's first load, gzipped"],
   bookings: ['bookings/run.mjs', ['api'], 'bookings week query and POST /api/v1/bookings vs raw Fastify + pg'],
   migrate: ['migrate/run.mjs', ['api'], '`rsm migrate` of 1,000 tenants'],

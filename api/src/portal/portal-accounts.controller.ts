@@ -41,7 +41,7 @@ export class PortalAccountsController {
 
   @Get('portal-accounts')
   @Access('viewer')
-  @ApiOperation({ summary: "A client's portal accounts, with their status and last login" })
+  @ApiOperation({ summary: "A client's portal accounts, with their status and last login", description: 'Oldest first. `invited`: no password chosen yet; `disabled`: refused everywhere, its sessions ended.' })
   @ApiOkResponse({ type: PortalAccountListDto })
   @ApiProblems(400, 404)
   listPortalAccounts(@Param('id', uuidParam) id: string): Promise<PortalAccountListDto> {

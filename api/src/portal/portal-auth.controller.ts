@@ -118,7 +118,7 @@ export class PortalAuthController {
   @Get('me')
   @Header('Cache-Control', 'no-store')
   @ApiCookieAuth('portal')
-  @ApiOperation({ summary: 'The signed-in portal client, their account and the studio' })
+  @ApiOperation({ summary: 'The signed-in portal client, their account and the studio', description: 'A 401 when the portal cookie is missing or its session ended (logout, expiry, a disabled account).' })
   @ApiOkResponse({ type: PortalMeDto })
   portalMe(@CurrentPortalPrincipal() principal: PortalPrincipal): Promise<PortalMeDto> {
     return this.meOf(principal);

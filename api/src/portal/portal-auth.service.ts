@@ -60,7 +60,7 @@ export class PortalAuthService implements OnApplicationShutdown {
     const usable = account && account.disabledAt === null ? account : null;
     const ok = await this.passwords.verify(usable?.passwordHash ?? undefined, dto.password);
     if (!studio || !usable || !ok) throw invalidCredentials();
-    return this.signIn(studio, signIn, async (m) => usable.id);
+    return this.signIn(studio, signIn, async () => usable.id);
   }
 
   /** Starts a magic link in the background and returns at once, known address or not. */

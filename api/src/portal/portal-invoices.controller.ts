@@ -33,7 +33,7 @@ export class PortalInvoicesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One of the client\'s invoices, with its lines and payments' })
+  @ApiOperation({ summary: "One of the client's invoices, with its lines and payments", description: "Another client's invoice, a draft or an unknown id is a 404." })
   @ApiOkResponse({ type: PortalInvoiceDto })
   @ApiProblems(400)
   getPortalInvoice(@CurrentPortalPrincipal() principal: PortalPrincipal, @Param('id', uuidParam) id: string): Promise<PortalInvoiceDto> {

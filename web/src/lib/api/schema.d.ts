@@ -815,7 +815,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A client's portal accounts, with their status and last login */
+        /**
+         * A client's portal accounts, with their status and last login
+         * @description Oldest first. `invited`: no password chosen yet; `disabled`: refused everywhere, its sessions ended.
+         */
         get: operations["listPortalAccounts"];
         put?: never;
         post?: never;
@@ -1776,7 +1779,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of the client's invoices, with its lines and payments */
+        /**
+         * One of the client's invoices, with its lines and payments
+         * @description Another client's invoice, a draft or an unknown id is a 404.
+         */
         get: operations["getPortalInvoice"];
         put?: never;
         post?: never;
@@ -1833,7 +1839,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in portal client, their account and the studio */
+        /**
+         * The signed-in portal client, their account and the studio
+         * @description A 401 when the portal cookie is missing or its session ended (logout, expiry, a disabled account).
+         */
         get: operations["portalMe"];
         put?: never;
         post?: never;

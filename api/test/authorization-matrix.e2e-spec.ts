@@ -40,7 +40,9 @@ type Principal =
   | 'key: admin'
   | 'key: owner'
   | 'revoked key'
-  | 'expired session';
+  | 'expired session'
+  // Issue 12: a client signed in to studio A's portal (the portal cookie).
+  | 'portal client';
 
 const PRINCIPALS: Principal[] = [
   'anonymous',
@@ -55,6 +57,7 @@ const PRINCIPALS: Principal[] = [
   'key: owner',
   'revoked key',
   'expired session',
+  'portal client',
 ];
 
 /** Bodies that make an allowed request succeed where `{}` would only reach validation (harmless on the fixtures). */
@@ -73,11 +76,14 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** What the declared rule says about a caller: allowed, or the refusal status. */
 function expectedRefusal(rule: RouteRule, who: Principal): 401 | 403 | undefined {
   if (rule === 'public') return undefined;
+  // Issue 12: portal routes admit the portal client only; staff routes never admit it. Both refuse with 401.
+  if (rule.level === 'portal') return who === 'portal client' ? undefined : 401;
+  if (who === 'portal client') return 401;
   if (who === 'anonymous' || who === 'revoked key' || who === 'expired session') return 401;
   const isKey = who.startsWith('key: ');
   if (isKey && rule.sessionOnly) return 403;
   const role = (who === 'owner of another studio' ? 'owner' : who.replace('key: ', '')) as Role;
-  if (rule.level !== 'member' && !roleAtLeast(role, rule.level)) return 403;
+  if (rule.level !== 'member' && !roleAtLeast(role, rule.level as Role)) return 403;
   return undefined;
 }
 
@@ -232,8 +238,51 @@ describe('authorization matrix: every route × every caller', () => {
     return id;
   };
 
+  // Issue 12, portal: a client of A with a portal account (the 'portal client'), its issued invoices, and A's slug.
+  let portal: Promise<{ clientId: string; accountId: string; slug: string }> | undefined;
+  const portalClient = () =>
+    (portal ??= (async () => {
+      const db = await reviews();
+      const clientId = await insertClient(db, { name: 'Matrix portal client', email: 'portal@client.test' });
+      const accountId = (await db.query(`INSERT INTO client_portal_accounts (client_id, email) VALUES ($1, 'portal@client.test') RETURNING id`, [clientId])).rows[0].id as string;
+      const slug = (await t.control.query(`SELECT slug FROM organizations WHERE id = $1`, [a.organizationId])).rows[0].slug as string;
+      return { clientId, accountId, slug };
+    })());
+  const portalInvoice = async () => {
+    const { clientId } = await portalClient();
+    return insertInvoice(await reviews(), { clientId, number: `P-${randomBytes(6).toString('hex')}`, issueDate: '2031-01-01', lines: [{ description: 'Matrix', quantity: '1', unitPriceMinor: 100, taxRatePercent: '0' }] });
+  };
+  const portalClientAccount = async () => {
+    const { clientId } = await portalClient();
+    const accountId = (await (await reviews()).query(`INSERT INTO client_portal_accounts (client_id, email) VALUES ($1, $2) RETURNING id`, [clientId, `p-${randomBytes(4).toString('hex')}@client.test`])).rows[0].id as string;
+    return { id: clientId, accountId };
+  };
+  /** A fresh session of the portal client, written behind the app's back (logout spends one). */
+  const mintPortalSession = async () => {
+    const token = randomBytes(32).toString('base64url');
+    await (await reviews()).query(
+      `INSERT INTO client_portal_sessions (token_hash, account_id, last_seen_at, idle_expires_at, expires_at) VALUES ($1, $2, now(), now() + interval '1 hour', now() + interval '1 hour')`,
+      [sha256(token), (await portalClient()).accountId],
+    );
+    return `rsm_portal=${a.organizationId}.${token}`;
+  };
+  const portalSlug = async () => ({ studioSlug: (await portalClient()).slug });
+
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     ...reviewFixtures,
+    // Issue 12, portal.
+    '/api/v1/clients/:id/portal-invites': async () => (await portalClient()).clientId,
+    '/api/v1/clients/:id/portal-accounts': async () => (await portalClient()).clientId,
+    '/api/v1/clients/:id/portal-accounts/:accountId/disable': () => portalClientAccount(),
+    '/api/v1/clients/:id/portal-accounts/:accountId/enable': () => portalClientAccount(),
+    '/api/v1/portal/:studioSlug/auth/login': portalSlug,
+    '/api/v1/portal/:studioSlug/auth/magic-link': portalSlug,
+    '/api/v1/portal/:studioSlug/auth/magic-link/verify': portalSlug,
+    '/api/v1/portal/:studioSlug/auth/accept-invite': portalSlug,
+    '/api/v1/portal/:studioSlug/auth/session': portalSlug,
+    '/api/v1/portal/invoices/:id': () => portalInvoice(),
+    '/api/v1/portal/invoices/:id/pdf': () => portalInvoice(),
+    '/api/v1/portal/invoices/:id/checkout': () => portalInvoice(),
     // Issue 11, documents.
     '/api/v1/invoices/:id/pdf': () => matrixInvoice(),
     '/api/v1/invoices/:id/send': () => matrixInvoice(),
@@ -352,6 +401,8 @@ describe('authorization matrix: every route × every caller', () => {
       req = req.set('cookie', `rsm_session=${await mintSession(b.userId, b.organizationId)}`);
     } else if (who === 'expired session') {
       req = req.set('cookie', `rsm_session=${await mintSession(a.userId, a.organizationId, true)}`);
+    } else if (who === 'portal client') {
+      req = req.set('cookie', await mintPortalSession());
     } else if (who !== 'anonymous') {
       req = req.set('authorization', `Bearer ${keys[who]}`);
     }
@@ -425,9 +476,10 @@ describe('authorization matrix: every route × every caller', () => {
     let cells = 0;
     for (const route of routes) {
       const rule = route.rule!;
-      // The baseline: studio A's owner, by session, on a fresh fixture.
-      const baseline = (await send(route, 'owner', await pathFor(route, 'owner'))).status;
-      if (rule !== 'public' && [401, 403].includes(baseline)) failures.push(`${route.method} ${route.path}: the owner got ${baseline}`);
+      // The baseline: studio A's owner, by session, on a fresh fixture (A's portal client on a portal route).
+      const admitted: Principal = rule !== 'public' && rule.level === 'portal' ? 'portal client' : 'owner';
+      const baseline = (await send(route, admitted, await pathFor(route, admitted))).status;
+      if (rule !== 'public' && [401, 403].includes(baseline)) failures.push(`${route.method} ${route.path}: ${admitted} got ${baseline}`);
       for (const who of PRINCIPALS) {
         cells++;
         const path = await pathFor(route, who);
@@ -451,5 +503,5 @@ describe('authorization matrix: every route × every caller', () => {
     console.log(`authorization matrix: ${routes.length} routes × ${PRINCIPALS.length} callers = ${cells} requests`);
     expect(failures).toEqual([]);
     expect(cells).toBe(routes.length * PRINCIPALS.length);
-  }, 300_000); // every route × 12 callers, one request each: it grows with the API and runs beside other suites on 2 cores
+  }, 420_000); // every route × 13 callers (issue 12 added the portal client), one request each: it grows with the API and runs beside other suites on 2 cores
 });

@@ -86,6 +86,10 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
       [quote, vat],
     );
     await c.query(`UPDATE invoices SET quote_id = $1 WHERE id = $2`, [quote, deposit]);
+    // Issue 12, portal: a portal account of the client with a live session and an unused magic link.
+    const account = (await c.query(`INSERT INTO client_portal_accounts (client_id, email, name, password_hash, last_login_at) VALUES ($1, 'contact-' || $2::int || '@client.test', 'Ana', 'not-a-hash', now()) RETURNING id`, [client, n])).rows[0].id;
+    await c.query(`INSERT INTO client_portal_sessions (token_hash, account_id, last_seen_at, idle_expires_at, expires_at, user_agent) VALUES (repeat(md5('s' || $2::text), 2), $1, now(), now() + interval '1 hour', now() + interval '1 day', 'Phone')`, [account, n]);
+    await c.query(`INSERT INTO client_portal_tokens (token_hash, account_id, purpose, expires_at) VALUES (repeat(md5('t' || $2::text), 2), $1, 'magic-link', now() + interval '15 minutes')`, [account, n]);
   });
 }
 
@@ -118,6 +122,9 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
       'bookings',
       'calendar_feeds',
       'checkout_sessions',
+      'client_portal_accounts',
+      'client_portal_sessions',
+      'client_portal_tokens',
       'clients',
       'deliverable_versions',
       'deliverables',

@@ -69,6 +69,10 @@ describe('openapi.json', () => {
         'createQuote', 'listQuotes', 'getQuote', 'updateQuote', 'deleteQuote', 'sendQuote', 'acceptQuote', 'declineQuote', 'createQuoteFinalInvoice',
         // Issue 11, quotes-web: the quote's PDF (documents module; sendQuote moved there).
         'getQuotePdf',
+        // Issue 12, portal: staff side, portal sign-in, the client's invoices.
+        'invitePortalContact', 'listPortalAccounts', 'disablePortalAccount', 'enablePortalAccount',
+        'portalLogin', 'requestPortalMagicLink', 'verifyPortalMagicLink', 'acceptPortalInvite', 'portalSession', 'portalMe', 'portalLogout',
+        'listPortalInvoices', 'getPortalInvoice', 'getPortalInvoicePdf', 'payPortalInvoice',
       ].sort(),
     );
   });
@@ -88,14 +92,17 @@ describe('openapi.json contract', () => {
   it('declares a server and the security of every operation: [] exactly on the @Public() ones, API keys where the rule admits them', () => {
     expect(spec.servers).toEqual([expect.objectContaining({ url: '/', 'x-internal': false })]);
     const publicOps = operations(spec).filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map(({ op }) => op.operationId);
-    expect(publicOps.sort()).toEqual(['acceptInvite', 'confirmPasswordReset', 'getCalendarFeed', 'live', 'login', 'ready', 'receiveStripeConnectEvent', 'receiveStripePlatformEvent', 'register', 'requestPasswordReset', 'session', 'verifyEmail']);
+    expect(publicOps.sort()).toEqual(['acceptInvite', 'confirmPasswordReset', 'getCalendarFeed', 'live', 'login', 'ready', 'receiveStripeConnectEvent', 'receiveStripePlatformEvent', 'register', 'requestPasswordReset', 'session', 'verifyEmail',
+      // Issue 12, portal: signing in under a studio's slug.
+      'acceptPortalInvite', 'portalLogin', 'requestPortalMagicLink', 'verifyPortalMagicLink'].sort());
     const sessionOnly = [
       'changePassword', 'createApiKey', 'createInvite', 'deleteApiKey', 'deleteInvite', 'deleteMember', 'endSession', 'listOrganizations', 'listSessions',
       'logout', 'me', 'resendVerification', 'signOutOtherSessions', 'switchOrganization', 'updateMember',
     ];
     for (const { op } of operations(spec)) {
       if (publicOps.includes(op.operationId)) continue;
-      const security = sessionOnly.includes(op.operationId) ? [{ cookie: [] }] : [{ cookie: [] }, { apiKey: [] }];
+      // Issue 12: portal routes take the portal cookie only.
+      const security = op['x-rsm-access'] === 'portal' ? [{ portal: [] }] : sessionOnly.includes(op.operationId) ? [{ cookie: [] }] : [{ cookie: [] }, { apiKey: [] }];
       expect([op.operationId, op.security]).toEqual([op.operationId, security]);
     }
   });
@@ -159,6 +166,7 @@ describe('openapi.json contract', () => {
         const notIds: Record<string, Json> = {
           version: { type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 },
           feedKey: { type: 'string', maxLength: 85, pattern: expect.any(String) },
+          studioSlug: { type: 'string', maxLength: 100, pattern: expect.any(String) }, // issue 12, portal
         };
         expect(param.schema).toEqual(notIds[param.name] ?? { type: 'string', format: 'uuid', maxLength: 36 });
       }

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -640,6 +641,64 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     await t.http().get(`/api/v1/invoices/${final}`).set('cookie', b.cookie).expect(404);
   });
 
+  // Issue 12, portal: every portal route (read from the route table: security `portal`) and the staff portal-account routes.
+  it("portal routes: the studio comes from the portal cookie only; another studio's ids, slug and rows are out of reach, whatever names it", async () => {
+    const [dbA, dbB] = [await connectTenantDatabase(t, a.organizationId), await connectTenantDatabase(t, b.organizationId)];
+    try {
+      const slugOf = async (id: string) => (await t.control.query(`SELECT slug FROM organizations WHERE id = $1`, [id])).rows[0].slug as string;
+      const portalOf = async (db: import('pg').Client, organizationId: string) => {
+        const clientId = await insertClient(db, { name: 'Portal client', email: 'portal@tenant.test' });
+        const accountId = (await db.query(`INSERT INTO client_portal_accounts (client_id, email) VALUES ($1, 'portal@tenant.test') RETURNING id`, [clientId])).rows[0].id as string;
+        const invoiceId = await insertInvoice(db, { clientId, number: `PT-${organizationId.slice(0, 8)}`, issueDate: '2031-01-01', lines: [{ description: 'Portal', quantity: '1', unitPriceMinor: 100, taxRatePercent: '0' }] });
+        const token = randomBytes(32).toString('base64url');
+        await db.query(`INSERT INTO client_portal_sessions (token_hash, account_id, last_seen_at, idle_expires_at, expires_at) VALUES ($1, $2, now(), now() + interval '1 hour', now() + interval '1 hour')`, [
+          createHash('sha256').update(token).digest('hex'),
+          accountId,
+        ]);
+        return { clientId, accountId, invoiceId, cookie: `rsm_portal=${organizationId}.${token}`, slug: await slugOf(organizationId) };
+      };
+      const pa = await portalOf(dbA, a.organizationId);
+      const pb = await portalOf(dbB, b.organizationId);
+      const bState = async () => (await dbB.query(`SELECT (SELECT count(*) FROM client_portal_sessions)::int AS sessions, (SELECT count(*) FROM checkout_sessions)::int AS checkouts, (SELECT string_agg(status, ',') FROM invoices) AS invoices`)).rows[0];
+      const before = await bState();
+      const portalRoutes = Object.entries(spec.paths).flatMap(([path, ops]) =>
+        Object.entries(ops)
+          .filter(([, op]) => (op.security ?? []).some((s) => 'portal' in s))
+          .map(([method]) => ({ method, path })),
+      );
+      expect(portalRoutes.length).toBeGreaterThan(3);
+      // Logout last: it ends A's session.
+      for (const { method, path } of [...portalRoutes].sort((x, y) => Number(x.path.endsWith('/logout')) - Number(y.path.endsWith('/logout')))) {
+        const withB = path.replace('{id}', pb.invoiceId).replace('{studioSlug}', pb.slug);
+        const res = await spoof(t.http()[method as 'get' | 'post'](withTenantQuery(withB)), pa.cookie).send(method === 'get' ? undefined : {});
+        if (path.includes('{')) {
+          // B's id or slug under A's cookie: 404 (an id of no row of A's client) or 401 (another studio's slug); a tenant-looking query may be refused (400).
+          expect([path, [400, 401, 404].includes(res.status)]).toEqual([path, true]);
+          const own = await t.http()[method as 'get' | 'post'](path.replace('{id}', pa.invoiceId).replace('{studioSlug}', pa.slug)).set('cookie', pa.cookie).send(method === 'get' ? undefined : {});
+          // A's own rows answer (a checkout is refused by this app's missing Stripe key: 409, never 404).
+          expect([path, own.status]).toEqual([path, method === 'post' ? 409 : 200]);
+        } else {
+          expect([path, res.status < 300 || res.status === 400]).toEqual([path, true]);
+          expect(JSON.stringify(res.body)).not.toContain(pb.invoiceId);
+          expect(JSON.stringify(res.body)).not.toContain(pb.clientId);
+        }
+      }
+      expect(await bState()).toEqual(before);
+
+      // Staff side: A's staff, naming B everywhere, reach only A's clients' portal accounts.
+      await spoof(t.http().get(withTenantQuery(`/api/v1/clients/${pb.clientId}/portal-accounts`)), a.cookie).expect((r) => expect([400, 404]).toContain(r.status));
+      await spoof(t.http().post(`/api/v1/clients/${pb.clientId}/portal-invites`), a.cookie).send({ email: 'x@tenant.test' }).expect(404);
+      await spoof(t.http().post(`/api/v1/clients/${pb.clientId}/portal-accounts/${pb.accountId}/disable`), a.cookie).expect(404);
+      await spoof(t.http().post(`/api/v1/clients/${pb.clientId}/portal-accounts/${pb.accountId}/enable`), a.cookie).expect(404);
+      await spoof(t.http().post(`/api/v1/clients/${pa.clientId}/portal-accounts/${pb.accountId}/disable`), a.cookie).expect(404);
+      expect((await spoof(t.http().get(`/api/v1/clients/${pa.clientId}/portal-accounts`), a.cookie).expect(200)).body.items).toHaveLength(1);
+      expect((await dbB.query(`SELECT count(*)::int AS n FROM client_portal_accounts WHERE disabled_at IS NOT NULL`)).rows[0].n).toBe(0);
+      expect(await bState()).toEqual(before);
+    } finally {
+      await Promise.all([dbA.end(), dbB.end()]);
+    }
+  });
+
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
     // Members and the audit log have their own case above; accepting an invitation is public: its
     // studio comes from the invitation the token names (test/invites.e2e-spec.ts).
@@ -681,7 +740,12 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // Issue 11: the studio's own subscription is control data, read for the caller's own organization
       // (subscription-standing.e2e-spec.ts); no tenant database is involved. Checkout and portal act on the
       // caller's studio whatever names another (subscription-billing.e2e-spec.ts: this app has no Stripe key).
-      '/api/v1/billing', '/api/v1/billing/checkout', '/api/v1/billing/portal'];
+      '/api/v1/billing', '/api/v1/billing/checkout', '/api/v1/billing/portal',
+      // Issue 12, portal: the staff portal-account routes and every portal route have their own case above; signing in under
+      // a slug is public: its studio comes from the slug and the account is looked up in that studio alone (test/portal-isolation).
+      '/api/v1/clients/{id}/portal-invites', '/api/v1/clients/{id}/portal-accounts', '/api/v1/clients/{id}/portal-accounts/{accountId}/disable',
+      '/api/v1/clients/{id}/portal-accounts/{accountId}/enable',
+      ...Object.keys(spec.paths).filter((p) => p.startsWith('/api/v1/portal/'))];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 // 'system': background work with no caller (issue 9: a hold released at its expiry by the job queue).
-export const AUDIT_ACTOR_TYPES = ['user', 'api-key', 'system'] as const;
+// 'portal-account' (issue 12): a client's contact acting through the client portal.
+export const AUDIT_ACTOR_TYPES = ['user', 'api-key', 'system', 'portal-account'] as const;
 export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
 
 /** Every action written to the audit log (`resource.verb`). A new kind of write adds its action here. */
@@ -102,6 +103,11 @@ export const AUDIT_ACTIONS = [
   'quote.accepted',
   'quote.declined',
   'quote.invoiced',
+  // Issue 12, portal: staff invite a client's contact, disable or enable the account; the contact sets a password.
+  'portal_account.invited',
+  'portal_account.disabled',
+  'portal_account.enabled',
+  'portal_account.password_set',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -139,6 +145,7 @@ export const AUDIT_TARGET_TYPES = [
   'stripe_account',
   // Issue 11, quotes.
   'quote',
+  'portal_account', // issue 12, portal
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -86,6 +86,9 @@ export class AuditLog {
    */
   async currentActor(): Promise<AuditActor> {
     const caller = this.context.principal();
+    // Issue 12: a portal client acts as its portal account (e.g. a checkout started from the portal).
+    const portal = this.context.portalPrincipal();
+    if (!caller && portal) return { type: 'portal-account', id: portal.accountId, label: portal.email };
     if (!caller) throw new Error('AuditLog needs an authenticated caller or an explicit actor');
     if (isApiKeyCaller(caller)) {
       if (caller.label !== undefined) return { type: 'api-key', id: caller.apiKeyId, label: caller.label };

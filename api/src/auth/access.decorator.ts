@@ -17,13 +17,23 @@ export const ACCESS = 'rsm:access';
  *  - `{ role, sessionOnly: true }`: the role, and a session: API keys may not mint or revoke API keys,
  *    so a leaked key cannot entrench itself.
  */
-export type AccessLevel = Role | 'member';
+export type AccessLevel = Role | 'member' | 'portal';
 
 export interface AccessRule {
   level: AccessLevel;
   /** API keys are refused (403) even when their role would do. Always true for `member`. */
   sessionOnly: boolean;
 }
+
+/**
+ * Issue 12, portal: `portal` routes are for a client signed in to the studio's portal, through the
+ * portal cookie only. The same guard reads it (SessionAuthGuard): staff sessions and API keys are
+ * refused there (401), and a portal cookie is never read on a staff route (401 too).
+ */
+export const PortalAccess = () => SetMetadata(ACCESS, { level: 'portal', sessionOnly: true } satisfies AccessRule);
+
+/** True for the rule of a portal route. */
+export const isPortalRule = (rule: RouteRule | undefined): rule is AccessRule & { level: 'portal' } => rule !== undefined && rule !== 'public' && rule.level === 'portal';
 
 /** The anonymous rule of @Public() routes, as the guard, the contract and the matrix see it. */
 export type RouteRule = AccessRule | 'public';
@@ -40,12 +50,12 @@ export const roleAtLeast = (role: Role, minimum: Role) => roleRank(role) >= role
 export const lesserRole = (a: Role, b: Role): Role => (roleRank(a) <= roleRank(b) ? a : b);
 
 /** Declares the minimum role (or `member`) a route needs. On a controller it applies to each of its routes. */
-export const Access = (level: AccessLevel, options: { sessionOnly?: boolean } = {}) =>
+export const Access = (level: Role | 'member', options: { sessionOnly?: boolean } = {}) =>
   SetMetadata(ACCESS, { level, sessionOnly: level === 'member' || options.sessionOnly === true } satisfies AccessRule);
 
 /** The roles a rule admits (for the contract and the matrix); every role for `member`. */
 export function rolesAdmittedBy(rule: RouteRule): Role[] {
-  if (rule === 'public') return [];
+  if (rule === 'public' || rule.level === 'portal') return [];
   if (rule.level === 'member') return [...ROLES];
   const minimum = rule.level;
   return ROLES.filter((r) => roleAtLeast(r, minimum));

@@ -24,6 +24,8 @@ import { AccessRulesCheck } from './access-rules.check.js';
 import { ApiKeyCredentials } from './api-key-credentials.service.js';
 import { StudiosController } from './studios.controller.js';
 import { StudiosService } from './studios.service.js';
+// Issue 12, portal: portal sessions, read by the one access guard (SessionAuthGuard) on portal routes.
+import { PortalSessions } from '../portal/portal-sessions.service.js';
 
 @Module({
   imports: [PassportModule, MailModule, SubscriptionModule],
@@ -44,8 +46,9 @@ import { StudiosService } from './studios.service.js';
     ApiKeyCredentials,
     AccessRulesCheck,
     StudiosService,
+    PortalSessions, // issue 12, portal
   ],
   // The maintenance job (jobs/) calls these: expired sessions, spent tokens, unverified studios.
-  exports: [AuthService, SessionsService, OneTimeTokens, UnverifiedStudios, Clock, PasswordHasher],
+  exports: [AuthService, SessionsService, OneTimeTokens, UnverifiedStudios, Clock, PasswordHasher, PortalSessions],
 })
 export class AuthModule {}

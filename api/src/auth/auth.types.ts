@@ -42,4 +42,21 @@ export interface Credentials {
   role: Role;
 }
 
-export type AuthenticatedRequest = FastifyRequest & { user?: Caller };
+/**
+ * Issue 12, portal: a client's contact signed in to one studio's portal (the portal cookie). Never a
+ * staff Caller: it lives on `request.portal`, not `request.user`, so no staff code can mistake it for a
+ * member (RequestContext.principal() stays undefined on portal requests); only the tenant is shared.
+ */
+export interface PortalPrincipal {
+  organizationId: string;
+  studioSlug: string;
+  studioName: string;
+  accountId: string;
+  clientId: string;
+  sessionId: string;
+  email: string;
+  studioSuspended: boolean;
+  studioReadOnly: boolean;
+}
+
+export type AuthenticatedRequest = FastifyRequest & { user?: Caller; portal?: PortalPrincipal };

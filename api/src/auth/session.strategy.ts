@@ -42,6 +42,6 @@ export class SessionStrategy extends PassportStrategy(Strategy, 'session') {
  * Basic added by a staging proxy, a token meant for something else) is not ours and is ignored: the
  * browser's session cookie still decides.
  */
-function apiKeyIn(authorization: string | undefined): string | undefined {
+export function apiKeyIn(authorization: string | undefined): string | undefined {
   return authorization ? /^Bearer +(rsm_live_\S{0,200})$/i.exec(authorization)?.[1] : undefined;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Caller } from '../auth/auth.types.js';
+import type { Caller, PortalPrincipal } from '../auth/auth.types.js';
 
 /**
  * The request being served, for singletons that need it (TenantConnection). Each request runs in
@@ -51,13 +51,19 @@ export class RequestContext {
   /** The studio the current request's caller (or the current tenant work) belongs to. */
   tenantId(): string | undefined {
     const store = this.storage.getStore();
-    return store && 'tenantWork' in store ? store.tenantWork.organizationId : this.principal()?.organizationId;
+    return store && 'tenantWork' in store ? store.tenantWork.organizationId : (this.principal()?.organizationId ?? this.portalPrincipal()?.organizationId);
   }
 
   /** The authenticated caller of the current request (session or API key), if any. */
   principal(): Caller | undefined {
     const store = this.storage.getStore();
     return store && !('tenantWork' in store) ? (store as FastifyRequest & { user?: Caller }).user : undefined;
+  }
+
+  /** Issue 12: the portal client of the current request (the portal cookie), if any; never a staff caller. */
+  portalPrincipal(): PortalPrincipal | undefined {
+    const store = this.storage.getStore();
+    return store && !('tenantWork' in store) ? (store as FastifyRequest & { portal?: PortalPrincipal }).portal : undefined;
   }
 
   /** The client address of the current request (after TRUST_PROXY), for the audit log. */

@@ -15,6 +15,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...production, COOKIE_SECURE: 'false' }).cookie.name).toBe('rsm_session');
   });
 
+  // Issue 12, portal: its own cookie, scoped to the portal API, so never `__Host-` (which demands Path=/).
+  it('names the portal cookie apart from the staff one, __Secure- when cookies are secure', () => {
+    expect(loadConfig({}).portal).toMatchObject({ cookieName: 'rsm_portal', cookiePath: '/api/v1/portal', magicLinkTtlMs: 15 * 60_000 });
+    expect(loadConfig({ COOKIE_SECURE: 'true' }).portal.cookieName).toBe('__Secure-rsm_portal');
+  });
+
   it('requires PUBLIC_URL in production, so links in emails never follow a forged Host header', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL: is required in production/);
     expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://studio.example.com/' }).signup.publicUrl).toBe('https://studio.example.com');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bool, limit, positiveInt } from './env-values.js';
 import { type FilesConfig, filesConfig, filesEnv, s3KeyPairRule } from './files-config.js';
 import { type StripeConfig, stripeConfig, stripeEnv } from './stripe-config.js';
+import { type PortalConfig, portalConfig, portalEnv } from './portal-config.js'; // issue 12, portal
 import { type SubscriptionConfig, subscriptionConfig, subscriptionEnv } from './subscription-config.js';
 
 // Importers keep reading these from app-config.js.
@@ -121,6 +122,9 @@ const envSchema = z.object({
   // --- issue 11, stripe: Connect payments through the official SDK, unset key: online payment is off (stripe-config.ts) ---
   ...stripeEnv,
   // --- end of stripe ---
+  // --- issue 12, portal: client portal sessions, links and limits (portal-config.ts) ---
+  ...portalEnv,
+  // --- end of portal ---
   // --- issue 14, perf: the hot reads (session lookup, clients list) as named prepared statements; false for a
   // pooler that cannot keep them (PgBouncer transaction mode before 1.21, or without max_prepared_statements) ---
   DB_PREPARED_STATEMENTS: bool.default(true),
@@ -332,6 +336,8 @@ export interface AppConfig {
   subscription: SubscriptionConfig;
   /** Issue 11, stripe: see StripeConfig. */
   stripe: StripeConfig;
+  /** Issue 12: the client portal, see PortalConfig. */
+  portal: PortalConfig;
 }
 
 export class ConfigError extends Error {}
@@ -448,6 +454,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     subscription: subscriptionConfig(env),
     // Issue 11, stripe.
     stripe: stripeConfig(env),
+    // Issue 12, portal.
+    portal: portalConfig(env, secure),
   };
 }
 

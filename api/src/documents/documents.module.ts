@@ -7,5 +7,5 @@ import { ExportsController } from './exports.controller.js';
 import { ExportsService } from './exports.service.js';
 
 /** Issue 11, documents: invoice/credit-note/statement PDFs, sending invoices by email, CSV exports. */
-@Module({ imports: [MailModule, IdempotencyModule], controllers: [DocumentsController, ExportsController], providers: [DocumentsService, ExportsService] })
+@Module({ imports: [MailModule, IdempotencyModule], controllers: [DocumentsController, ExportsController], providers: [DocumentsService, ExportsService], exports: [DocumentsService] }) // exported: issue 12, the portal's invoice PDFs
 export class DocumentsModule {}

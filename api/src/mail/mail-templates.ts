@@ -96,3 +96,26 @@ export function inviteMail(v: { link: string; validityMs: number; studioName: st
     studioName: v.studioName,
   });
 }
+
+// --- issue 12, portal: a client's contact invited to the studio's portal, and a portal sign-in link ---
+
+export function portalInviteMail(v: { link: string; validityMs: number; studioName: string }): RenderedMail {
+  return layout({
+    subject: `${v.studioName} invites you to its client portal`,
+    intro: [`${v.studioName} gave you access to its client portal: your sessions, invoices and payments in one place.`, 'Open this link to choose your password.'],
+    action: { label: 'Choose your password', url: v.link },
+    outro: [`The link works once and for ${validityInWords(v.validityMs)}.`, 'If you were not expecting this, ignore this email.'],
+    studioName: v.studioName,
+  });
+}
+
+export function portalMagicLinkMail(v: { link: string; validityMs: number; studioName: string }): RenderedMail {
+  return layout({
+    subject: `Your sign-in link for ${v.studioName}`,
+    intro: [`Someone (hopefully you) asked to sign in to the client portal of ${v.studioName}.`],
+    action: { label: 'Sign in', url: v.link },
+    outro: [`The link works once and for ${validityInWords(v.validityMs)}.`, 'If you did not ask for this, ignore this email.'],
+    studioName: v.studioName,
+  });
+}
+// --- end of portal ---

@@ -60,7 +60,8 @@ export function applyContract(document: OpenAPIObject, routes: Map<string, Route
       const rule = facts.rule;
       op['x-rsm-access'] = rule === 'public' ? 'public' : rule.level;
       op['x-rsm-roles'] = rolesAdmittedBy(rule);
-      op.security = rule === 'public' ? [] : rule.sessionOnly ? [{ cookie: [] }] : [{ cookie: [] }, { apiKey: [] }];
+      // Issue 12: portal routes take the portal cookie only.
+      op.security = rule === 'public' ? [] : rule.level === 'portal' ? [{ portal: [] }] : rule.sessionOnly ? [{ cookie: [] }] : [{ cookie: [] }, { apiKey: [] }];
 
       const problems = new Set(Object.keys(op.responses).map(Number).filter((s) => isProblem(op.responses[s])));
       // Any request can be malformed before it reaches a route (bad %-encoding, a body the HTTP parser

@@ -50,6 +50,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('stripe', "Online payment: the studio's connected Stripe account, checkout links for invoices and shares, Stripe's signed webhooks")
     // Issue 11, invoices.
     .addTag('invoices', 'Invoices, deposit invoices and credit notes: drafts, gapless numbering, void, invoices from sessions, client balances')
+    // Issue 12, portal.
+    .addTag('portal', "The client portal: a client's contact signs in under the studio's slug and sees only their client's rows")
+    .addTag('portal-accounts', "Staff side of the client portal: invite a client's contacts, see their last login, disable them")
+    .addCookieAuth('rsm_portal', { type: 'apiKey', in: 'cookie', name: 'rsm_portal', description: 'The portal session (`<studio id>.<token>`, Path /api/v1/portal); `__Secure-rsm_portal` over HTTPS' }, 'portal')
     .addCookieAuth('rsm_session', { type: 'apiKey', in: 'cookie', name: 'rsm_session', description: '`__Host-rsm_session` when served over HTTPS' })
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An API key as `Bearer rsm_live_<prefix>_<secret>` (an opaque secret, not a JWT): acts with its role in its studio' },

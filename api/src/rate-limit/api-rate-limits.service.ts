@@ -29,6 +29,8 @@ export class ApiRateLimits {
   private readonly routes: Partial<Record<RouteRateLimit, Array<{ limiter: RateLimiterAbstract; per: 'ip' | 'user' }>>>;
   /** Issue 7, accounts-mail: reset emails per address (whether or not it has an account). */
   private readonly passwordResetPerEmail?: RateLimiterAbstract;
+  /** Issue 12, portal: portal logins and magic links per studio and address (known or not). */
+  private readonly portalAuthPerEmail?: RateLimiterAbstract;
 
   constructor(store: RateLimitStore, @Inject(APP_CONFIG) config: AppConfig) {
     const { apiPerUserPerMinute, apiPerIpPerMinute, registerPerIpPerHour, verificationResendPerUserPerHour } = config.rateLimit;
@@ -51,8 +53,11 @@ export class ApiRateLimits {
       // accepting is anonymous and may check a password; switching mints sessions.
       invite: route([make('invite-user', config.rateLimit.invitesPerUserPerHour, 3600), 'user'], [make('invite-ip', config.rateLimit.invitesPerIpPerHour, 3600), 'ip']),
       'invite-accept': route([make('invite-accept-ip', config.rateLimit.inviteAcceptPerIpPerHour, 3600), 'ip']),
+      // Issue 12, portal: each login checks a password, each magic link may send an email.
+      'portal-auth': route([make('portal-auth-ip', config.portal.authPerIpPerHour, 3600), 'ip']),
       switch: route([make('switch-user', config.rateLimit.switchPerUserPerHour, 3600), 'user'], [make('switch-ip', config.rateLimit.switchPerIpPerHour, 3600), 'ip']),
     };
+    this.portalAuthPerEmail = make('portal-auth-email', config.portal.authPerEmailPerHour, 3600); // issue 12, portal
     this.passwordResetPerEmail = make('password-reset-email', config.rateLimit.passwordResetPerEmailPerHour, 3600);
   }
 
@@ -62,6 +67,11 @@ export class ApiRateLimits {
    */
   async consumePasswordResetForEmail(email: string): Promise<RateLimitState | undefined> {
     return this.passwordResetPerEmail && consumePoint(this.passwordResetPerEmail, accountKey(email));
+  }
+
+  /** Issue 12, portal: one login or magic-link request for this address at this studio, counted alike for unknown ones. */
+  async consumePortalAuthForEmail(organizationSlug: string, email: string): Promise<RateLimitState | undefined> {
+    return this.portalAuthPerEmail && consumePoint(this.portalAuthPerEmail, `${organizationSlug}:${accountKey(email)}`);
   }
 
   /**

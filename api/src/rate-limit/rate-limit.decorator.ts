@@ -13,7 +13,9 @@ export type RouteRateLimit =
   // Issue 7, accounts-access.
   | 'invite'
   | 'invite-accept'
-  | 'switch';
+  | 'switch'
+  // Issue 12, portal: login, accept-invite and magic links (per IP; per email in PortalAuthService).
+  | 'portal-auth';
 
 /** Puts a route under a named limit, per client IP or per signed-in user (see ApiRateLimits). */
 export const RateLimit = (name: RouteRateLimit) => SetMetadata(ROUTE_RATE_LIMIT, name);

@@ -40,11 +40,13 @@ export class RateLimitGuard implements CanActivate {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const route = this.reflector.getAllAndOverride<RouteRateLimit | undefined>(ROUTE_RATE_LIMIT, [context.getHandler(), context.getClass()]);
     const client = clientAddressKey(request.ip);
+    // Issue 12, portal: a signed-in portal client spends its account's budget, like a member their user's.
+    const budgetOwner = request.user?.userId ?? (request.portal && `portal:${request.portal.organizationId}:${request.portal.accountId}`);
 
     const state = await withRateLimitHeaders(reply, async () => {
-      const general = await this.limits.consumeGeneral(request.user?.userId, client);
+      const general = await this.limits.consumeGeneral(budgetOwner, client);
       // A route's own limit is the tighter one: its numbers go in the headers.
-      return (route && (await this.limits.consumeRoute(route, client, request.user?.userId))) ?? general;
+      return (route && (await this.limits.consumeRoute(route, client, budgetOwner))) ?? general;
     });
     if (state) setRateLimitHeaders(reply, state);
     return true;

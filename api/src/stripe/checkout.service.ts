@@ -13,6 +13,8 @@ import { StripeConnectionService } from './stripe-connection.service.js';
 import { invoiceNotFound } from '../invoices/invoice-drafts.js';
 import { invoiceNotPayable, onlinePaymentOff, paymentInProgress, stripeNotConnected } from './stripe-problems.js';
 
+const DEFAULT_RETURN = { success: '/checkout/complete?session_id={CHECKOUT_SESSION_ID}', cancel: '/checkout/cancelled' };
+
 /** What a checkout asks the payer for: the invoice's balance, or one share's open amount. */
 interface CheckoutTarget {
   invoice: Invoice;
@@ -35,7 +37,11 @@ export class CheckoutService {
     private readonly audit: AuditLog,
   ) {}
 
-  async create(invoiceId: string, dto: CreateCheckoutDto, appOrigin: string): Promise<CheckoutDto> {
+  /**
+   * `returnTo` (issue 12, portal): where Stripe sends the payer back, as paths of the app; the staff
+   * app's checkout pages by default. `{CHECKOUT_SESSION_ID}` is filled in by Stripe.
+   */
+  async create(invoiceId: string, dto: CreateCheckoutDto, appOrigin: string, returnTo: { success: string; cancel: string } = DEFAULT_RETURN): Promise<CheckoutDto> {
     // Off for the whole installation: said first, whatever the invoice (it reveals nothing about it).
     const stripe = this.stripe;
     if (!stripe) throw onlinePaymentOff();
@@ -63,8 +69,8 @@ export class CheckoutService {
       ],
       metadata,
       payment_intent_data: { metadata, ...(fee > 0 ? { application_fee_amount: fee } : {}) },
-      success_url: `${appOrigin}/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${appOrigin}/checkout/cancelled`,
+      success_url: `${appOrigin}${returnTo.success}`,
+      cancel_url: `${appOrigin}${returnTo.cancel}`,
     };
     // One key per (invoice, share, amount): a retried or doubled click gets the same session; a new amount
     // (after a partial payment) a new one. A session that is no longer open (expired) is not handed out again.

@@ -19,6 +19,6 @@ import { StripeWebhooksService } from './stripe-webhooks.service.js';
     StripeWebhooksService,
     StripeWebhookEffects,
   ],
-  exports: [StripeClientModule],
+  exports: [StripeClientModule, CheckoutService], // CheckoutService: issue 12, the portal's Pay
 })
 export class StripeModule {}

@@ -31,6 +31,10 @@ import { TaxRate } from '../tax-rates/tax-rate.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 import { QuoteLine } from '../quotes/quote-line.entity.js';
 import { Quote } from '../quotes/quote.entity.js';
+// Issue 12, portal.
+import { PortalAccount } from '../portal/portal-account.entity.js';
+import { PortalSession } from '../portal/portal-session.entity.js';
+import { PortalToken } from '../portal/portal-token.entity.js';
 
 /** Every entity that lives in a tenant database. */
 export const TENANT_ENTITIES = [
@@ -41,4 +45,6 @@ export const TENANT_ENTITIES = [
   TaxRate, BillingSettings, DocumentSequence, Invoice, InvoiceLine, InvoiceDeposit, InvoiceShare, Payment, CheckoutSession, StripeEvent, IdempotencyKey,
   // Issue 11, quotes.
   Quote, QuoteLine,
+  // Issue 12, portal: client portal accounts, sessions and one-time links.
+  PortalAccount, PortalSession, PortalToken,
 ];

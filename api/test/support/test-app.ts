@@ -64,6 +64,9 @@ export async function createTestApp(env: Record<string, string> = {}, options: C
     RATE_LIMIT_INVITE_ACCEPT_PER_IP_PER_HOUR: '10000',
     RATE_LIMIT_SWITCH_PER_USER_PER_HOUR: '10000',
     RATE_LIMIT_SWITCH_PER_IP_PER_HOUR: '10000',
+    // Issue 12, portal: sign-in, accept-invite and magic links.
+    RATE_LIMIT_PORTAL_AUTH_PER_IP_PER_HOUR: '10000',
+    RATE_LIMIT_PORTAL_AUTH_PER_EMAIL_PER_HOUR: '10000',
     // The job queue adds ~0.4 s to each start and runs scheduled maintenance in the background of
     // unrelated tests; test/jobs.e2e-spec.ts turns it on.
     JOBS_ENABLED: 'false',

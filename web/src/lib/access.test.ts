@@ -46,7 +46,8 @@ describe('can', () => {
 		// Money (issue 11, money-web).
 		'money.manage': ['owner', 'admin'],
 		'billing.manage': ['owner', 'admin'],
-		'stripe.connect': ['owner']
+		'stripe.connect': ['owner'],
+		'portal.manage': ['owner', 'admin'] // issue 12, portal
 	};
 
 	it('follows the levels the API declares', () => {

@@ -42,6 +42,8 @@ export const CAPABILITIES = {
 	// Money (issue 11, money-web): invoices, payments, tax rates and billing settings are admin work.
 	'money.manage': 'GET /api/v1/invoices',
 	'billing.manage': 'PATCH /api/v1/billing-settings',
+	// Issue 12, portal: who may invite a client's contacts to the portal and disable them.
+	'portal.manage': 'POST /api/v1/clients/{id}/portal-invites',
 	// Connecting the studio's own Stripe account is the owner's.
 	'stripe.connect': 'POST /api/v1/stripe/connection'
 } as const;

@@ -101,7 +101,12 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'quote.sent': m.audit_quote_sent,
 	'quote.accepted': m.audit_quote_accepted,
 	'quote.declined': m.audit_quote_declined,
-	'quote.invoiced': m.audit_quote_invoiced
+	'quote.invoiced': m.audit_quote_invoiced,
+	// Issue 12, portal.
+	'portal_account.invited': m.audit_portal_account_invited,
+	'portal_account.disabled': m.audit_portal_account_disabled,
+	'portal_account.enabled': m.audit_portal_account_enabled,
+	'portal_account.password_set': m.audit_portal_account_password_set
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -140,7 +145,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	invoice: m.audit_target_invoice,
 	// Issue 11, money.
 	stripe_account: m.audit_target_stripe_account,
-	quote: m.audit_target_quote // issue 11, quotes
+	quote: m.audit_target_quote, // issue 11, quotes
+	portal_account: m.audit_target_portal_account // issue 12, portal
 };
 
 /** The kind of record an entry is about, in words. */

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { PortalPrincipal } from '../auth/auth.types.js';
+import { DocumentsService, type RenderedDocument } from '../documents/documents.service.js';
+import { invoiceNotFound } from '../invoices/invoice-drafts.js';
+import { studioSettings, todayIn } from '../invoices/invoice-pricing.js';
+import { invoiceView, toSummary } from '../invoices/invoice-view.js';
+import { Invoice } from '../invoices/invoice.entity.js';
+import { CheckoutService } from '../stripe/checkout.service.js';
+import type { CheckoutDto } from '../stripe/dto/stripe.dto.js';
+import { TenantConnection } from '../tenancy/tenant-connection.js';
+import type { PortalInvoiceDto, PortalInvoiceListDto, PortalInvoiceSummaryDto } from './dto/portal-invoices.dto.js';
+
+/** Statuses a client sees: an issued document (never a draft). */
+const VISIBLE = ['sent', 'partially_paid', 'paid', 'void'];
+
+/**
+ * Issue 12, portal: the signed-in client's invoices. Every read starts from the principal's client:
+ * another client's invoice (or a draft) is a 404 exactly like one that does not exist. The tenant is the
+ * principal's studio, through TenantConnection like every staff route.
+ */
+@Injectable()
+export class PortalInvoicesService {
+  constructor(
+    private readonly tenant: TenantConnection,
+    private readonly documents: DocumentsService,
+    private readonly checkout: CheckoutService,
+  ) {}
+
+  async list(principal: PortalPrincipal): Promise<PortalInvoiceListDto> {
+    return this.tenant.run(async (m) => {
+      const today = todayIn((await studioSettings(m)).timeZone);
+      const invoices = await m
+        .getRepository(Invoice)
+        .createQueryBuilder('i')
+        .where('i.client_id = :client AND i.status IN (:...visible)', { client: principal.clientId, visible: VISIBLE })
+        .orderBy('i.issue_date', 'DESC')
+        .addOrderBy('i.created_at', 'DESC')
+        .addOrderBy('i.id', 'DESC')
+        .limit(500)
+        .getMany();
+      const items = invoices.map((i) => summary(i, today));
+      const due = new Map<string, number>();
+      for (const i of items) if (i.kind !== 'credit_note' && (i.status === 'sent' || i.status === 'partially_paid')) due.set(i.currency, (due.get(i.currency) ?? 0) + i.balanceMinor);
+      return { items, balances: [...due].sort(([a], [b]) => a.localeCompare(b)).map(([currency, balanceMinor]) => ({ currency, balanceMinor })) };
+    });
+  }
+
+  async get(principal: PortalPrincipal, invoiceId: string): Promise<PortalInvoiceDto> {
+    return this.tenant.run(async (m) => {
+      const invoice = await this.ownInvoice(m, principal, invoiceId);
+      const full = await invoiceView(m, invoice, todayIn((await studioSettings(m)).timeZone));
+      return {
+        ...summary(invoice, todayIn((await studioSettings(m)).timeZone)),
+        billTo: full.billTo,
+        lines: full.lines.map((l) => ({ position: l.position, description: l.description, quantity: l.quantity, unit: l.unit, unitPriceMinor: l.unitPriceMinor, taxRatePercent: l.taxRatePercent, netMinor: l.netMinor, taxMinor: l.taxMinor, grossMinor: l.grossMinor })),
+        subtotalMinor: full.subtotalMinor,
+        taxMinor: full.taxMinor,
+        depositsMinor: full.depositsMinor,
+        creditedMinor: full.creditedMinor,
+        paidMinor: full.paidMinor,
+        payments: full.payments.map((p) => ({ amountMinor: p.amountMinor, currency: p.currency, method: p.method, receivedOn: p.receivedOn })),
+      };
+    });
+  }
+
+  async pdf(principal: PortalPrincipal, invoiceId: string): Promise<RenderedDocument> {
+    await this.tenant.run((m) => this.ownInvoice(m, principal, invoiceId));
+    return this.documents.invoicePdf(invoiceId);
+  }
+
+  /** A Stripe Checkout link for the invoice's balance; Stripe sends the payer back to the portal's invoice page. */
+  async pay(principal: PortalPrincipal, invoiceId: string, appOrigin: string): Promise<CheckoutDto> {
+    await this.tenant.run((m) => this.ownInvoice(m, principal, invoiceId));
+    const page = `/portal/${principal.studioSlug}/invoices/${invoiceId}`;
+    return this.checkout.create(invoiceId, {}, appOrigin, { success: `${page}?paid=1`, cancel: page });
+  }
+
+  /** The client's own issued invoice, else a 404 (another client's, a draft, or none). */
+  private async ownInvoice(m: EntityManager, principal: PortalPrincipal, invoiceId: string): Promise<Invoice> {
+    const invoice = await m.getRepository(Invoice).findOneBy({ id: invoiceId, clientId: principal.clientId });
+    if (!invoice || !VISIBLE.includes(invoice.status)) throw invoiceNotFound();
+    return invoice;
+  }
+}
+
+function summary(i: Invoice, today: string): PortalInvoiceSummaryDto {
+  const s = toSummary(i, '', today);
+  return { id: s.id, kind: s.kind, status: s.status, number: s.number ?? '', currency: s.currency, issueDate: s.issueDate, dueDate: s.dueDate, totalMinor: s.totalMinor, balanceMinor: s.balanceMinor, overdue: s.overdue };
+}

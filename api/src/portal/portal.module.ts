@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { DocumentsModule } from '../documents/documents.module.js';
+import { MailModule } from '../mail/mail.module.js';
+import { StripeModule } from '../stripe/stripe.module.js';
+import { PortalAccountsController } from './portal-accounts.controller.js';
+import { PortalAccountsService } from './portal-accounts.service.js';
+import { PortalAuthController } from './portal-auth.controller.js';
+import { PortalAuthService } from './portal-auth.service.js';
+import { PortalInvoicesController } from './portal-invoices.controller.js';
+import { PortalInvoicesService } from './portal-invoices.service.js';
+
+/**
+ * Issue 12, portal: client portal accounts (staff side), portal sign-in, and the client's own data.
+ * PortalSessions lives in AuthModule: the one access guard reads it.
+ */
+@Module({
+  imports: [AuthModule, MailModule, DocumentsModule, StripeModule],
+  controllers: [PortalAccountsController, PortalAuthController, PortalInvoicesController],
+  providers: [PortalAccountsService, PortalAuthService, PortalInvoicesService],
+})
+export class PortalModule {}

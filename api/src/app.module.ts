@@ -47,6 +47,7 @@ import { InvoicesModule } from './invoices/invoices.module.js';
 // Issue 11, stripe: Connect account, checkout, webhooks.
 import { StripeModule } from './stripe/stripe.module.js';
 import { QuotesModule } from './quotes/quotes.module.js'; // issue 11, quotes
+import { NotificationsModule } from './notifications/notifications.module.js'; // issue 13, realtime
 
 @Global()
 @Module({})
@@ -104,6 +105,7 @@ export class AppModule {
         InvoicesModule, // issue 11, invoices
         StripeModule, // issue 11, stripe
         QuotesModule, // issue 11, quotes
+        NotificationsModule, // issue 13, realtime
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

@@ -86,6 +86,14 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
       [quote, vat],
     );
     await c.query(`UPDATE invoices SET quote_id = $1 WHERE id = $2`, [quote, deposit]);
+    // Issue 13, realtime: a notification (read) and a preference.
+    const event = (await c.query(`SELECT id FROM outbox ORDER BY id LIMIT 1`)).rows[0].id;
+    await c.query(
+      `INSERT INTO notifications (recipient_user_id, event_id, type, category, title, body, payload, subject_type, subject_id, read_at)
+       VALUES (gen_random_uuid(), $1, 'version.changes_requested', 'reviews', 'Changes requested', 'Vocals up', '{"round": 1}', 'deliverable', $2, now())`,
+      [event, deliverable],
+    );
+    await c.query(`INSERT INTO notification_preferences (user_id, category, channel) VALUES (gen_random_uuid(), 'bookings', 'both')`);
   });
 }
 
@@ -132,6 +140,8 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
       'invoice_lines',
       'invoice_shares',
       'invoices',
+      'notification_preferences',
+      'notifications',
       'outbox',
       'payments',
       'projects',

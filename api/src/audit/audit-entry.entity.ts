@@ -101,6 +101,9 @@ export const AUDIT_ACTIONS = [
   'quote.accepted',
   'quote.declined',
   'quote.invoiced',
+  // Issue 13, realtime.
+  'notification.announced',
+  'notification_preferences.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -138,6 +141,8 @@ export const AUDIT_TARGET_TYPES = [
   'stripe_account',
   // Issue 11, quotes.
   'quote',
+  // Issue 13, realtime.
+  'announcement',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

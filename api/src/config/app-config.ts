@@ -125,6 +125,11 @@ const envSchema = z.object({
   // pooler that cannot keep them (PgBouncer transaction mode before 1.21, or without max_prepared_statements) ---
   DB_PREPARED_STATEMENTS: bool.default(true),
   // --- end of perf ---
+  // --- issue 13, realtime: notification streams (Server-Sent Events) ---
+  SSE_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
+  SSE_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
+  // --- end of realtime ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -332,6 +337,11 @@ export interface AppConfig {
   subscription: SubscriptionConfig;
   /** Issue 11, stripe: see StripeConfig. */
   stripe: StripeConfig;
+  /**
+   * Issue 13, realtime: notification streams. keepaliveSeconds: a comment (and a session re-check and re-read)
+   * this often; maxStreamsPerUser: open streams per user per instance (429 beyond); retryMs: the `retry:` hint.
+   */
+  sse: { keepaliveSeconds: number; maxStreamsPerUser: number; retryMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -448,6 +458,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     subscription: subscriptionConfig(env),
     // Issue 11, stripe.
     stripe: stripeConfig(env),
+    // Issue 13, realtime.
+    sse: { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, maxStreamsPerUser: env.SSE_MAX_STREAMS_PER_USER, retryMs: env.SSE_RETRY_MS },
   };
 }
 

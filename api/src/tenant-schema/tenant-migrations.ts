@@ -9,6 +9,7 @@ import { CreateProjects1796500000000 } from './migrations/1796500000000-CreatePr
 import { VersionDecisionNote1796510000000 } from './migrations/1796510000000-VersionDecisionNote.js';
 import { CreateMoney1796600000000 } from './migrations/1796600000000-CreateMoney.js';
 import { CreateQuotes1796610000000 } from './migrations/1796610000000-CreateQuotes.js';
+import { CreateNotifications1796800000000 } from './migrations/1796800000000-CreateNotifications.js'; // issue 13, realtime
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -23,6 +24,7 @@ export const TENANT_MIGRATIONS = [
   VersionDecisionNote1796510000000,
   CreateMoney1796600000000,
   CreateQuotes1796610000000,
+  CreateNotifications1796800000000, // issue 13, realtime
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

@@ -243,7 +243,7 @@ describe('authorization matrix: every route × every caller', () => {
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     ...reviewFixtures,
     // Issue 13, realtime: a notification of the caller (an API key's is its creator's, A's owner).
-    '/api/v1/notifications/:id/read': async (who) => {
+    '/api/v1/notifications/:notificationId/read': async (who) => {
       const recipient = who === 'viewer' || who === 'engineer' || who === 'admin' ? users[who]! : a.userId;
       const db = await reviews();
       // Far above any id studio B reaches (its owner announces in this matrix too): A's id is unknown in B, so a 404 there.

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Inject, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.decorator.js';
 import type { Principal } from '../auth/auth.types.js';
@@ -106,14 +106,15 @@ export class NotificationsController {
     return this.notifications.updatePreferences(dto);
   }
 
-  @Post(':id/read')
+  @Post(':notificationId/read')
   @Access('viewer')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Mark one of your notifications read', description: 'Marking it again changes nothing. Another user\'s notification is a 404.' })
+  @ApiParam({ name: 'notificationId', schema: { type: 'string', pattern: NOTIFICATION_ID_PATTERN, maxLength: 18 }, description: 'A notification id (not a UUID: the stream\'s increasing event id)' })
   @ApiNoContentResponse({ description: 'Read' })
   @ApiProblems(400, 404)
-  readNotification(@Param('id') id: string): Promise<void> {
-    return this.notifications.markRead(validId('id', id));
+  readNotification(@Param('notificationId') id: string): Promise<void> {
+    return this.notifications.markRead(validId('notificationId', id));
   }
 
   @Post()

@@ -100,7 +100,10 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'quote.sent': m.audit_quote_sent,
 	'quote.accepted': m.audit_quote_accepted,
 	'quote.declined': m.audit_quote_declined,
-	'quote.invoiced': m.audit_quote_invoiced
+	'quote.invoiced': m.audit_quote_invoiced,
+	// Issue 13, realtime.
+	'notification.announced': m.audit_notification_announced,
+	'notification_preferences.updated': m.audit_notification_preferences_updated
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -139,7 +142,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	invoice: m.audit_target_invoice,
 	// Issue 11, money.
 	stripe_account: m.audit_target_stripe_account,
-	quote: m.audit_target_quote // issue 11, quotes
+	quote: m.audit_target_quote, // issue 11, quotes
+	announcement: m.audit_target_announcement // issue 13, realtime
 };
 
 /** The kind of record an entry is about, in words. */

@@ -10,7 +10,7 @@ export type NotificationCategory = NotificationPreference['category'];
 export const notificationsApi = {
 	list: (query: { cursor?: string; unread?: 'true' | 'false' } = {}) => settle(api.GET('/api/v1/notifications', { params: { query: { limit: 50, ...query } } })),
 	unreadCount: () => settle(api.GET('/api/v1/notifications/unread-count')),
-	markRead: (id: string) => settle(api.POST('/api/v1/notifications/{id}/read', { params: { path: { id } } })),
+	markRead: (id: string) => settle(api.POST('/api/v1/notifications/{notificationId}/read', { params: { path: { notificationId: id } } })),
 	readAll: () => settle(api.POST('/api/v1/notifications/read-all')),
 	preferences: () => settle(api.GET('/api/v1/notifications/preferences')),
 	updatePreferences: (preferences: NotificationPreference[]) => settle(api.PUT('/api/v1/notifications/preferences', { body: { preferences } }))

@@ -13,6 +13,7 @@ import { insertComment, insertDeliverable, insertProject, insertReviewChain } fr
 import { insertClient, insertInvoice } from './support/document-fixtures.js';
 import { insertIssuedInvoice } from './support/stripe-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { baseUrl, openStream } from './support/sse-client.js'; // issue 13, realtime
 
 /**
  * The authorization matrix (issue 7), generated from the app's route table (Nest's router metadata,
@@ -66,7 +67,13 @@ const VALID_BODIES: Record<string, object> = {
   // Issue 11, invoices: the actions on an issued invoice (fixtures below).
   'POST /api/v1/invoices/:id/void': { reason: 'Matrix' },
   'POST /api/v1/invoices/:id/credit-notes': { full: true },
+  // Issue 13, realtime.
+  'PUT /api/v1/notifications/preferences': { preferences: [{ category: 'bookings', channel: 'in_app' }] },
+  'POST /api/v1/notifications': { title: 'Matrix announcement' },
 };
+
+/** Issue 13, realtime: Server-Sent Events routes, probed over a real socket (an allowed caller's response never ends). */
+const STREAM_ROUTES = new Set(['/api/v1/notifications/stream']);
 
 /** Issue 10, files: routes whose POST body is a multipart upload. */
 const MULTIPART_ROUTES = new Set(['/api/v1/projects/:id/files', '/api/v1/bookings/:id/files']);
@@ -283,6 +290,25 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/portal/invoices/:id': () => portalInvoice(),
     '/api/v1/portal/invoices/:id/pdf': () => portalInvoice(),
     '/api/v1/portal/invoices/:id/checkout': () => portalInvoice(),
+  let notificationIdsRaised = false; // issue 13
+  const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
+    ...reviewFixtures,
+    // Issue 13, realtime: a notification of the caller (an API key's is its creator's, A's owner).
+    '/api/v1/notifications/:notificationId/read': async (who) => {
+      const recipient = who === 'viewer' || who === 'engineer' || who === 'admin' ? users[who]! : a.userId;
+      const db = await reviews();
+      // Far above any id studio B reaches (its owner announces in this matrix too): A's id is unknown in B, so a 404 there.
+      if (!notificationIdsRaised) await db.query(`ALTER TABLE notifications ALTER COLUMN id RESTART WITH 1000000000`);
+      notificationIdsRaised = true;
+      const event = (await db.query(`INSERT INTO outbox (type, subject_type, subject_id, payload) VALUES ('announcement', 'announcement', gen_random_uuid(), '{}') RETURNING id`)).rows[0].id;
+      await db.query(`UPDATE outbox SET dispatched_at = now() WHERE id = $1`, [event]);
+      return (
+        await db.query(
+          `INSERT INTO notifications (recipient_user_id, event_id, type, category, title, payload, subject_type, subject_id) VALUES ($1, $2, 'announcement', 'announcements', 'Matrix', '{}', 'announcement', gen_random_uuid()) RETURNING id::text`,
+          [recipient, event],
+        )
+      ).rows[0].id as string;
+    },
     // Issue 11, documents.
     '/api/v1/invoices/:id/pdf': () => matrixInvoice(),
     '/api/v1/invoices/:id/send': () => matrixInvoice(),
@@ -392,8 +418,22 @@ describe('authorization matrix: every route × every caller', () => {
     return Object.entries(value).reduce((path, [name, id]) => path.replace(`:${name}`, id), route.path);
   };
 
+  /** Issue 13: a stream route's status, headers and (refused) body; an accepted stream is closed at once. */
+  const probeStream = async (who: Principal, path: string) => {
+    const headers: Record<string, string> = {};
+    if (who === 'viewer' || who === 'engineer' || who === 'admin' || who === 'owner') headers.cookie = `rsm_session=${await mintSession(users[who]!, a.organizationId)}`;
+    else if (who === 'owner of another studio') headers.cookie = `rsm_session=${await mintSession(b.userId, b.organizationId)}`;
+    else if (who === 'expired session') headers.cookie = `rsm_session=${await mintSession(a.userId, a.organizationId, true)}`;
+    else if (who !== 'anonymous') headers.authorization = `Bearer ${keys[who]}`;
+    const stream = await openStream(`${await baseUrl(t.app)}${path}`, headers);
+    if (stream.status === 200) stream.close();
+    else await stream.ended;
+    return { status: stream.status, headers: stream.headers, body: stream.body ? (JSON.parse(stream.body) as unknown) : {} };
+  };
+
   /** Sends the route's probe request as `who`. */
   const send = async (route: DeclaredRoute, who: Principal, path: string) => {
+    if (STREAM_ROUTES.has(route.path)) return probeStream(who, path);
     let req = t.http()[route.method.toLowerCase() as 'get'](path);
     if (who === 'viewer' || who === 'engineer' || who === 'admin' || who === 'owner') {
       req = req.set('cookie', `rsm_session=${await mintSession(users[who]!, a.organizationId)}`);

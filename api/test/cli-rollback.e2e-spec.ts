@@ -90,6 +90,14 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
     const account = (await c.query(`INSERT INTO client_portal_accounts (client_id, email, name, password_hash, last_login_at) VALUES ($1, 'contact-' || $2::int || '@client.test', 'Ana', 'not-a-hash', now()) RETURNING id`, [client, n])).rows[0].id;
     await c.query(`INSERT INTO client_portal_sessions (token_hash, account_id, last_seen_at, idle_expires_at, expires_at, user_agent) VALUES (repeat(md5('s' || $2::text), 2), $1, now(), now() + interval '1 hour', now() + interval '1 day', 'Phone')`, [account, n]);
     await c.query(`INSERT INTO client_portal_tokens (token_hash, account_id, purpose, expires_at) VALUES (repeat(md5('t' || $2::text), 2), $1, 'magic-link', now() + interval '15 minutes')`, [account, n]);
+    // Issue 13, realtime: a notification (read) and a preference.
+    const event = (await c.query(`SELECT id FROM outbox ORDER BY id LIMIT 1`)).rows[0].id;
+    await c.query(
+      `INSERT INTO notifications (recipient_user_id, event_id, type, category, title, body, payload, subject_type, subject_id, read_at)
+       VALUES (gen_random_uuid(), $1, 'version.changes_requested', 'reviews', 'Changes requested', 'Vocals up', '{"round": 1}', 'deliverable', $2, now())`,
+      [event, deliverable],
+    );
+    await c.query(`INSERT INTO notification_preferences (user_id, category, channel) VALUES (gen_random_uuid(), 'bookings', 'both')`);
   });
 }
 
@@ -139,6 +147,8 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
       'invoice_lines',
       'invoice_shares',
       'invoices',
+      'notification_preferences',
+      'notifications',
       'outbox',
       'payments',
       'projects',

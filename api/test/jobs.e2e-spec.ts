@@ -3,6 +3,7 @@ import { JOBS_SCHEMA, JobQueue } from '../src/jobs/job-queue.service.js';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from '../src/jobs/maintenance.job.js';
 import { createTestApp, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
 import { LATE_NOTICES_QUEUE } from '../src/invoices/late-notice.job.js';
+import { NOTIFICATIONS_SWEEP_QUEUE } from '../src/notifications/notification-dispatcher.service.js';
 
 const DAY = 86_400_000;
 
@@ -128,7 +129,12 @@ describe('maintenance job', () => {
   it('runs through pg-boss: the queue is scheduled, and a job sent to it does the work', async () => {
     const { rows: schedules } = await t.control.query(`SELECT name, cron FROM ${JOBS_SCHEMA}.schedule ORDER BY name`);
     // Issue 11, invoices: the daily late-notice fan-out is scheduled too.
-    expect(schedules).toEqual([{ name: LATE_NOTICES_QUEUE, cron: '0 7 * * *' }, { name: MAINTENANCE_QUEUE, cron: t.config.jobs.maintenanceCron }]);
+    // Issue 13, realtime: the notification sweep, every minute.
+    expect(schedules).toEqual([
+      { name: LATE_NOTICES_QUEUE, cron: '0 7 * * *' },
+      { name: MAINTENANCE_QUEUE, cron: t.config.jobs.maintenanceCron },
+      { name: NOTIFICATIONS_SWEEP_QUEUE, cron: '* * * * *' },
+    ]);
 
     const studio = await registerStudio(t);
     await t.control.query(`UPDATE sessions SET idle_expires_at = now() - interval '1 second' WHERE user_id = $1`, [studio.userId]);
@@ -159,7 +165,7 @@ describe('two instances on one control database', () => {
       const { rows: queues } = await t.control.query(`SELECT name, policy FROM ${JOBS_SCHEMA}.queue WHERE name = $1`, [MAINTENANCE_QUEUE]);
       expect(queues).toEqual([{ name: MAINTENANCE_QUEUE, policy: 'exclusive' }]);
       const { rows: schedules } = await t.control.query(`SELECT count(*)::int AS n FROM ${JOBS_SCHEMA}.schedule`);
-      expect(schedules[0].n).toBe(2); // maintenance and (issue 11) invoice late notices
+      expect(schedules[0].n).toBe(3); // maintenance, (issue 11) invoice late notices and (issue 13) the notification sweep
     } finally {
       await second.close();
     }

@@ -105,6 +105,7 @@ describe('openapi.json bounds hold on the real API', () => {
     requestPortalMagicLink: () => ({ email: 'bounded@bounds.test' }),
     verifyPortalMagicLink: () => ({ token: 'x'.repeat(43) }),
     acceptPortalInvite: () => ({ token: 'x'.repeat(43), password: 'a brand new passphrase' }),
+    createAnnouncement: () => ({ title: 'Bounded' }), // issue 13, realtime
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

@@ -73,6 +73,9 @@ describe('openapi.json', () => {
         'invitePortalContact', 'listPortalAccounts', 'disablePortalAccount', 'enablePortalAccount',
         'portalLogin', 'requestPortalMagicLink', 'verifyPortalMagicLink', 'acceptPortalInvite', 'portalSession', 'portalMe', 'portalLogout',
         'listPortalInvoices', 'getPortalInvoice', 'getPortalInvoicePdf', 'payPortalInvoice',
+        // Issue 13, realtime: the notification centre.
+        'streamNotifications', 'listNotifications', 'unreadNotificationCount', 'readAllNotifications', 'getNotificationPreferences',
+        'updateNotificationPreferences', 'readNotification', 'createAnnouncement',
       ].sort(),
     );
   });
@@ -98,6 +101,7 @@ describe('openapi.json contract', () => {
     const sessionOnly = [
       'changePassword', 'createApiKey', 'createInvite', 'deleteApiKey', 'deleteInvite', 'deleteMember', 'endSession', 'listOrganizations', 'listSessions',
       'logout', 'me', 'resendVerification', 'signOutOtherSessions', 'switchOrganization', 'updateMember',
+      'streamNotifications', // issue 13: a stream ends with its session; API keys have none
     ];
     for (const { op } of operations(spec)) {
       if (publicOps.includes(op.operationId)) continue;
@@ -166,7 +170,8 @@ describe('openapi.json contract', () => {
         const notIds: Record<string, Json> = {
           version: { type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 },
           feedKey: { type: 'string', maxLength: 85, pattern: expect.any(String) },
-          studioSlug: { type: 'string', maxLength: 100, pattern: expect.any(String) }, // issue 12, portal
+          studioSlug: { type: 'string', maxLength: 100, pattern: expect.any(String) }, // issue 12, portal,
+          notificationId: { type: 'string', maxLength: 18, pattern: expect.any(String) }, // issue 13: the stream's event id
         };
         expect(param.schema).toEqual(notIds[param.name] ?? { type: 'string', format: 'uuid', maxLength: 36 });
       }

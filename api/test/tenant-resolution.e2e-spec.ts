@@ -353,7 +353,8 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       const v2 = (await asA('post', `/api/v1/deliverables/${inA.deliverableId}/versions`).send({ fileId: await insertFile(dbA, inA.projectId) }).expect(201)).body as { id: string };
       await asA('post', `/api/v1/versions/${v2.id}/approve`).send({}).expect(200);
       expect(await bState()).toEqual(before);
-      expect((await dbB.query(`SELECT count(*)::int AS n FROM outbox`)).rows[0].n).toBe(0);
+      // Issue 13: B has events of its own (its bookings, earlier); none of A's landed there.
+      expect((await dbB.query(`SELECT count(*)::int AS n FROM outbox WHERE type LIKE 'version.%' OR type LIKE 'revision.%'`)).rows[0].n).toBe(0);
     } finally {
       await Promise.all([dbA.end(), dbB.end()]);
     }
@@ -697,6 +698,33 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     } finally {
       await Promise.all([dbA.end(), dbB.end()]);
     }
+  // Issue 13, realtime: the notification centre (the stream's tenancy: test/notifications-stream.e2e-spec.ts).
+  it("notifications: own studio's and own user's only, however another studio is named; 404 for the other studio's ids", async () => {
+    const waitForOwn = async (who: Studio, title: string) => {
+      for (let i = 0; i < 200; i++) {
+        const res = await t.http().get('/api/v1/notifications').set('cookie', who.cookie).expect(200);
+        const found = res.body.items.find((n: { title: string }) => n.title === title);
+        if (found) return found.id as string;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no notification ${title}`);
+    };
+    await spoof(t.http().post(withTenantQuery('/api/v1/notifications')), a.cookie).send({ title: 'Said in A' }).expect(202);
+    await t.http().post('/api/v1/notifications').set('cookie', b.cookie).send({ title: 'Said in B' }).expect(202);
+    const aId = await waitForOwn(a, 'Said in A');
+    await waitForOwn(b, 'Said in B');
+    const listA = await spoof(t.http().get('/api/v1/notifications'), a.cookie).expect(200); // its query is validated: no extra parameters
+    expect(listA.body.items.map((n: { title: string }) => n.title)).not.toContain('Said in B');
+    const bBefore = (await t.http().get('/api/v1/notifications/unread-count').set('cookie', b.cookie).expect(200)).body.count;
+    await spoof(t.http().post(withTenantQuery('/api/v1/notifications/read-all')), a.cookie).expect(200);
+    expect((await spoof(t.http().get(withTenantQuery('/api/v1/notifications/unread-count')), a.cookie).expect(200)).body).toEqual({ count: 0 });
+    expect((await t.http().get('/api/v1/notifications/unread-count').set('cookie', b.cookie).expect(200)).body.count).toBe(bBefore);
+    const bList = await t.http().get('/api/v1/notifications').set('cookie', b.cookie).expect(200);
+    const bIds = new Set(bList.body.items.map((n: { id: string }) => n.id));
+    if (!bIds.has(aId)) await t.http().post(`/api/v1/notifications/${aId}/read`).set('cookie', b.cookie).expect(404);
+    await spoof(t.http().put(withTenantQuery('/api/v1/notifications/preferences')), a.cookie).send({ preferences: [{ category: 'money', channel: 'none' }] }).expect(200);
+    const bPrefs = await t.http().get('/api/v1/notifications/preferences').set('cookie', b.cookie).expect(200);
+    expect(bPrefs.body.preferences).toContainEqual({ category: 'money', channel: 'in_app' });
   });
 
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {
@@ -745,7 +773,10 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // a slug is public: its studio comes from the slug and the account is looked up in that studio alone (test/portal-isolation).
       '/api/v1/clients/{id}/portal-invites', '/api/v1/clients/{id}/portal-accounts', '/api/v1/clients/{id}/portal-accounts/{accountId}/disable',
       '/api/v1/clients/{id}/portal-accounts/{accountId}/enable',
-      ...Object.keys(spec.paths).filter((p) => p.startsWith('/api/v1/portal/'))];
+      ...Object.keys(spec.paths).filter((p) => p.startsWith('/api/v1/portal/')),
+      // Issue 13, realtime: their own case above (the stream: test/notifications-stream.e2e-spec.ts).
+      '/api/v1/notifications', '/api/v1/notifications/{notificationId}/read', '/api/v1/notifications/read-all', '/api/v1/notifications/unread-count',
+      '/api/v1/notifications/preferences', '/api/v1/notifications/stream'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

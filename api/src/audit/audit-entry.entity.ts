@@ -108,6 +108,9 @@ export const AUDIT_ACTIONS = [
   'portal_account.disabled',
   'portal_account.enabled',
   'portal_account.password_set',
+  // Issue 13, realtime.
+  'notification.announced',
+  'notification_preferences.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -146,6 +149,8 @@ export const AUDIT_TARGET_TYPES = [
   // Issue 11, quotes.
   'quote',
   'portal_account', // issue 12, portal
+  // Issue 13, realtime.
+  'announcement',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -56,13 +56,17 @@ export class AuditLog {
     });
   }
 
-  /** Runs a control-database `change` of studio `organizationId` and records it (see the class comment). */
-  async around<T>(organizationId: string, change: () => Promise<T>, describe: (result: T) => AuditEvent, actor?: AuditActor): Promise<T> {
+  /**
+   * Runs a control-database `change` of studio `organizationId` and records it (see the class comment).
+   * `alsoInTenant` (issue 13: an outbox event) writes more in the same tenant transaction as the entry.
+   */
+  async around<T>(organizationId: string, change: () => Promise<T>, describe: (result: T) => AuditEvent, actor?: AuditActor, alsoInTenant?: (manager: EntityManager, result: T) => Promise<void>): Promise<T> {
     const who = actor ?? (await this.currentActor());
     return this.dataSources.withTenant(organizationId, (ds) =>
       ds.transaction(async (manager) => {
         const result = await change();
         await this.record(manager, describe(result), who);
+        await alsoInTenant?.(manager, result);
         return result;
       }),
     );

@@ -1,3 +1,4 @@
+import { recordEvent } from '../outbox/record-event.js'; // issue 13, realtime
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import type { EntityManager } from 'typeorm';
@@ -118,6 +119,7 @@ export class BookingChangesService {
             targetId: p.target.id,
             details: { fields: Object.keys(changes).sort(), ...(dto.scope === 'following' ? { scope: 'following' } : {}), ...(overriddenBy && moves ? { rulesOverridden: true } : {}) },
           });
+          await recordEvent(m, { type: dto.status === 'confirmed' ? 'booking.confirmed' : 'booking.changed', subjectType: 'booking', subjectId: p.target.id, payload: { title: dto.title ?? p.target.title, startsAt: p.startsAt.toISOString(), endsAt: p.endsAt.toISOString(), fields: Object.keys(changes).sort() }, actorId: this.writes.caller.userId }); // issue 13
         }
       },
     );
@@ -168,6 +170,7 @@ export class BookingChangesService {
           targetId: t.id,
           details: { ...(dto.reason ? { reason: dto.reason } : {}), ...(dto.scope === 'following' ? { scope: 'following' } : {}) },
         });
+        await recordEvent(m, { type: 'booking.cancelled', subjectType: 'booking', subjectId: t.id, payload: { title: t.title, startsAt: t.startsAt.toISOString(), reason: dto.reason ?? null }, actorId: this.writes.caller.userId }); // issue 13
       }
     });
     return this.view(id);

@@ -1,3 +1,4 @@
+import { recordEvent } from '../outbox/record-event.js'; // issue 13, realtime
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -156,6 +157,7 @@ export class BookingsService {
               targetId: id,
               details: { title: dto.title, roomId: room.id, startsAt: o.startsAt.toISOString(), status, ...(overriddenBy ? { rulesOverridden: true } : {}) },
             });
+            await recordEvent(m, { type: 'booking.created', subjectType: 'booking', subjectId: id, payload: { title: dto.title, roomId: room.id, startsAt: o.startsAt.toISOString(), endsAt: o.endsAt.toISOString(), status, engineerIds }, actorId: caller.userId }); // issue 13
           }
           created.push(id);
         }
@@ -166,6 +168,7 @@ export class BookingsService {
             targetId: seriesId,
             details: { title: dto.title, roomId: room.id, occurrences: created.length, rrule: (dto as CreateBookingSeriesDto).recurrence?.rrule, ...(overriddenBy ? { rulesOverridden: true } : {}) },
           });
+          await recordEvent(m, { type: 'booking.series_created', subjectType: 'booking_series', subjectId: seriesId, payload: { title: dto.title, roomId: room.id, occurrences: created.length, firstBookingId: created[0], startsAt: occurrences[0].startsAt.toISOString(), engineerIds }, actorId: caller.userId }); // issue 13
         }
         return created;
       },

@@ -1,3 +1,4 @@
+import { recordEvent } from '../outbox/record-event.js'; // issue 13, realtime
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'pg-boss';
 import { AuditLog } from '../audit/audit-log.service.js';
@@ -75,6 +76,7 @@ export class HoldExpiryJob {
       )) as [Array<{ id: string }>, number];
       if (result[1] > 0) {
         await this.audit.record(m, { action: 'booking.hold_expired', targetType: 'booking', targetId: bookingId, details: { releasedBy: 'job' } }, HOLD_EXPIRY_ACTOR);
+        await recordEvent(m, { type: 'booking.hold_expired', subjectType: 'booking', subjectId: bookingId }); // issue 13
         this.logger.log({ tenantId: this.tenant.tenantId, bookingId }, 'Hold released at its expiry');
         return null;
       }

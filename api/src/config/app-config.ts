@@ -129,6 +129,11 @@ const envSchema = z.object({
   // pooler that cannot keep them (PgBouncer transaction mode before 1.21, or without max_prepared_statements) ---
   DB_PREPARED_STATEMENTS: bool.default(true),
   // --- end of perf ---
+  // --- issue 13, realtime: notification streams (Server-Sent Events) ---
+  SSE_KEEPALIVE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
+  SSE_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
+  // --- end of realtime ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -338,6 +343,11 @@ export interface AppConfig {
   stripe: StripeConfig;
   /** Issue 12: the client portal, see PortalConfig. */
   portal: PortalConfig;
+  /**
+   * Issue 13, realtime: notification streams. keepaliveSeconds: a comment (and a session re-check and re-read)
+   * this often; maxStreamsPerUser: open streams per user per instance (429 beyond); retryMs: the `retry:` hint.
+   */
+  sse: { keepaliveSeconds: number; maxStreamsPerUser: number; retryMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -456,6 +466,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     stripe: stripeConfig(env),
     // Issue 12, portal.
     portal: portalConfig(env, secure),
+    // Issue 13, realtime.
+    sse: { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, maxStreamsPerUser: env.SSE_MAX_STREAMS_PER_USER, retryMs: env.SSE_RETRY_MS },
   };
 }
 

@@ -13,6 +13,7 @@ import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, invalidCursor } from '..
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import type { Role } from '../control/membership.entity.js';
+import { recordEvent } from '../outbox/record-event.js'; // issue 13, realtime
 import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
 import { inviteMail } from '../mail/mail-templates.js';
 import { alreadyMember, ownersOnly } from '../members/members.errors.js';
@@ -183,6 +184,7 @@ export class InvitesService {
         }),
       () => ({ action: 'invite.accepted', targetType: 'invite', targetId: invite.id, details: { email: invite.email, role: invite.role, newAccount: !existing } }),
       { type: 'user', id: userId, label: invite.email },
+      (m) => recordEvent(m, { type: 'member.joined', subjectType: 'user', subjectId: userId, payload: { email: invite.email, role: invite.role, newAccount: !existing }, actorId: userId }), // issue 13
     );
     const { user, organization } = await this.auth.me({ userId, organizationId: invite.organization_id, role: invite.role });
     return { token, body: { user, organization } };

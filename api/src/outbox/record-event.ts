@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { OUTBOX_RECORDED } from './outbox-commits.js';
 
 export interface DomainEvent {
   type: string;
@@ -21,4 +22,6 @@ export async function recordEvent(manager: EntityManager, event: DomainEvent): P
     JSON.stringify(event.payload ?? {}),
     event.actorId ?? null,
   ]);
+  // Issue 13, realtime: after COMMIT, OutboxCommitSubscriber wakes the dispatcher (outbox-commits.ts).
+  manager.queryRunner!.data = { ...manager.queryRunner!.data, [OUTBOX_RECORDED]: true };
 }

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable, pgErrorCode } from '../common/pg-errors.js';
+import { OutboxCommitSubscriber } from '../outbox/outbox-commits.js';
 import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
 import { TenantUnavailableError } from './tenancy.errors.js';
@@ -40,6 +41,7 @@ export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSo
     type: 'postgres',
     url: target.url,
     entities: TENANT_ENTITIES,
+    subscribers: [OutboxCommitSubscriber], // issue 13, realtime: wakes the notification dispatcher after a commit
     migrations: TENANT_MIGRATIONS,
     uuidExtension: 'pgcrypto',
     installExtensions: false,

@@ -29,6 +29,8 @@ import { CheckoutSession } from '../stripe/checkout-session.entity.js';
 import { StripeEvent } from '../stripe/stripe-event.entity.js';
 import { TaxRate } from '../tax-rates/tax-rate.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
+import { NotificationPreference } from '../notifications/notification-preference.entity.js';
+import { Notification } from '../notifications/notification.entity.js';
 import { QuoteLine } from '../quotes/quote-line.entity.js';
 import { Quote } from '../quotes/quote.entity.js';
 // Issue 12, portal.
@@ -47,4 +49,6 @@ export const TENANT_ENTITIES = [
   Quote, QuoteLine,
   // Issue 12, portal: client portal accounts, sessions and one-time links.
   PortalAccount, PortalSession, PortalToken,
+  // Issue 13, realtime: the notification centre.
+  Notification, NotificationPreference,
 ];

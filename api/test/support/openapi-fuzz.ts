@@ -39,7 +39,10 @@ export interface FuzzRequest {
 export function fuzzOperations(spec: Json): FuzzOperation[] {
   const deref = (node: Json): Json => (node?.$ref ? deref(node.$ref.split('/').slice(1).reduce((n: Json, k: string) => n[k], spec)) : node);
   return Object.entries(spec.paths as Json).flatMap(([path, item]) =>
-    Object.entries(item as Json).map(([method, op]: [string, Json]) => {
+    Object.entries(item as Json)
+      // Issue 13: an event stream a request opens never ends; its inputs are tested in test/notifications-stream.e2e-spec.ts.
+      .filter(([, op]: [string, Json]) => !op.responses?.['200']?.content?.['text/event-stream'])
+      .map(([method, op]: [string, Json]) => {
       const params = (op.parameters ?? []) as Json[];
       const bodySchema = op.requestBody?.content?.['application/json']?.schema;
       const body = bodySchema ? deref(bodySchema) : undefined;

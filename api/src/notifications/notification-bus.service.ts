@@ -1,0 +1,129 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+
+/** The LISTEN/NOTIFY channel on the control database. */
+export const NOTIFICATION_CHANNEL = 'rsm_notifications';
+
+/** A bus message: which studio has new notifications, and the highest id written. Ids only: the stream reads the rows. */
+export interface BusMessage {
+  tenantId: string;
+  notificationId: string;
+}
+
+type Listener = (message: BusMessage) => void;
+
+/**
+ * Issue 13: fan-out across API instances through PostgreSQL LISTEN/NOTIFY on the control database (DESIGN.md,
+ * "Notifications"). One dedicated listening connection per process, reconnected with backoff. NOTIFY may be
+ * lost (a listener reconnecting, a crash): nothing depends on it but latency. Streams read the table after
+ * their last id on every message, and `onResync` tells them to re-read after the listener reconnects.
+ */
+@Injectable()
+export class NotificationBus implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('NotificationBus');
+  private readonly listeners = new Set<Listener>();
+  private readonly resyncListeners = new Set<() => void>();
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private failures = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+  ) {}
+
+  /** Announces new notifications of a studio to every instance (this one included, through its listener). */
+  async publish(tenantId: string, notificationId: string): Promise<void> {
+    await this.control.query('SELECT pg_notify($1, $2)', [NOTIFICATION_CHANNEL, JSON.stringify({ t: tenantId, n: notificationId })]);
+  }
+
+  onMessage(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called after the listener (re)connects: messages sent while it was away are lost, so readers re-read. */
+  onResync(listener: () => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => this.resyncListeners.delete(listener);
+  }
+
+  get listening(): boolean {
+    return this.client !== undefined;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.connect();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  /** Drops the listening connection as a network failure would (tests: the reconnect and its re-read). */
+  disconnectForTest(): void {
+    this.client?.emit('error', new Error('connection dropped (test)'));
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped || !this.config.databaseUrl) return;
+    const client = new pg.Client({ connectionString: this.config.databaseUrl, application_name: 'rsm:bus', connectionTimeoutMillis: this.config.tenancy.connectTimeoutMs });
+    let lost = false;
+    const onLost = (err?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (this.client === client) this.client = undefined;
+      client.end().catch(() => undefined);
+      if (!this.stopped) {
+        this.logger.warn({ err: err ? String(err) : 'ended' }, 'Notification bus connection lost; reconnecting');
+        this.scheduleReconnect();
+      }
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    client.on('notification', (msg) => {
+      if (msg.channel !== NOTIFICATION_CHANNEL || !msg.payload) return;
+      const parsed = parseMessage(msg.payload);
+      if (parsed) for (const listener of this.listeners) listener(parsed);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFICATION_CHANNEL}`);
+    } catch (err) {
+      onLost(err as Error);
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.failures = 0;
+    for (const listener of this.resyncListeners) listener();
+  }
+
+  private scheduleReconnect(): void {
+    clearTimeout(this.retryTimer);
+    const delay = Math.min(30_000, 250 * 2 ** this.failures++);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.retryTimer.unref();
+  }
+}
+
+function parseMessage(payload: string): BusMessage | undefined {
+  try {
+    const { t, n } = JSON.parse(payload) as { t?: unknown; n?: unknown };
+    if (typeof t === 'string' && typeof n === 'string' && /^\d{1,19}$/.test(n)) return { tenantId: t, notificationId: n };
+  } catch {
+    // not ours
+  }
+  return undefined;
+}

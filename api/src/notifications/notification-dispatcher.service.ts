@@ -1,0 +1,167 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { RequestContext } from '../common/request-context.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import type { Role } from '../control/membership.entity.js';
+import { JobQueue } from '../jobs/job-queue.service.js';
+import { outboxCommits } from '../outbox/outbox-commits.js';
+import { TenantConnection } from '../tenancy/tenant-connection.js';
+import { NotificationBus } from './notification-bus.service.js';
+import { DEFAULT_CHANNEL } from './notification-preference.entity.js';
+import { audienceOf, describeEvent, type OutboxRow } from './notification-rules.js';
+
+export const NOTIFICATIONS_SWEEP_QUEUE = 'notifications-sweep';
+/** Events claimed per transaction. */
+const BATCH = 100;
+/**
+ * pg_advisory_xact_lock key of "writing notifications" in a studio's database. Held by every transaction
+ * that inserts notifications, so their ids commit in increasing order: a stream that has read up to id N
+ * never finds a smaller id committed later (identity values are handed out before commit).
+ */
+const NOTIFICATIONS_WRITE_LOCK = 0x72736d13;
+
+/**
+ * Issue 13: turns undispatched outbox events into notifications, exactly once across any number of
+ * instances. Each batch is ONE tenant transaction: take the write lock, claim events (FOR UPDATE SKIP
+ * LOCKED), insert the notifications, set dispatched_at; it all commits or none of it does. A crash
+ * before the commit leaves the events undispatched for the next run; after it, they are done.
+ *
+ * When it runs: right after a commit that recorded events (outboxCommits, in the committing process), for
+ * every studio at start-up, and every minute on the job queue (the sweep), which catches what a crashed
+ * process never dispatched. After a batch commits it publishes on the bus for the streams.
+ */
+@Injectable()
+export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('NotificationDispatcher');
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private stopped = false;
+  /** Tests: stops dispatching (kicks and sweeps): a dispatcher that died between the commit and the dispatch. */
+  paused = false;
+  /** The sweep started with the application (tests wait for it). */
+  startupSweep: Promise<void> = Promise.resolve();
+  private readonly onCommit = (poolTenant: string | undefined) => {
+    const tenantId = poolTenant ?? this.context.tenantId(); // the pool's studio, else the committing request's
+    if (tenantId) this.kick(tenantId);
+  };
+
+  constructor(
+    queue: JobQueue,
+    private readonly context: RequestContext,
+    private readonly tenant: TenantConnection,
+    private readonly bus: NotificationBus,
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+  ) {
+    outboxCommits.on('committed', this.onCommit);
+    queue.register({
+      queue: { name: NOTIFICATIONS_SWEEP_QUEUE, policy: 'exclusive', retryLimit: 1, expireInSeconds: 300 },
+      cron: '* * * * *',
+      handler: async () => {
+        await this.sweep();
+      },
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    // Events a stopped or crashed instance left behind, without waiting for the first sweep.
+    this.startupSweep = this.sweep().catch((err: unknown) => this.logger.error({ err: String(err) }, 'Start-up notification sweep failed'));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    outboxCommits.off('committed', this.onCommit);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Dispatches every studio's pending events (one studio failing does not stop the others). */
+  async sweep(): Promise<void> {
+    if (this.paused) return;
+    const studios = (await this.control.query(`SELECT t.organization_id FROM tenant_databases t JOIN organizations o ON o.id = t.organization_id WHERE o.suspended_at IS NULL`)) as Array<{ organization_id: string }>;
+    for (const { organization_id: tenantId } of studios) {
+      if (this.stopped) return;
+      await this.dispatch(tenantId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Notification dispatch failed (next sweep retries)'));
+    }
+  }
+
+  /** Starts (or re-arms) the dispatch of one studio; concurrent kicks of the same studio coalesce. */
+  kick(tenantId: string): void {
+    if (this.stopped || this.paused) return;
+    if (this.running.has(tenantId)) {
+      this.again.add(tenantId);
+      return;
+    }
+    const run = (async () => {
+      try {
+        do {
+          this.again.delete(tenantId);
+          await this.dispatch(tenantId);
+        } while (this.again.has(tenantId) && !this.stopped);
+      } catch (err) {
+        this.logger.warn({ tenantId, err: String(err) }, 'Notification dispatch failed (the sweep retries)');
+      } finally {
+        this.running.delete(tenantId);
+      }
+    })();
+    this.running.set(tenantId, run);
+  }
+
+  /** Dispatches one studio's pending events, batch after batch; returns how many notifications were written. */
+  async dispatch(tenantId: string): Promise<number> {
+    let written = 0;
+    for (;;) {
+      const batch = await this.context.runForTenant(tenantId, () => this.tenant.transaction((m) => this.dispatchBatch(m, tenantId)));
+      if (batch.lastId) await this.bus.publish(tenantId, batch.lastId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Bus publish failed (streams re-read on their next tick)'));
+      written += batch.written;
+      if (batch.events < BATCH) return written;
+    }
+  }
+
+  private async dispatchBatch(m: EntityManager, tenantId: string): Promise<{ events: number; written: number; lastId: string | null }> {
+    await m.query('SELECT pg_advisory_xact_lock($1)', [NOTIFICATIONS_WRITE_LOCK]);
+    const events = (await m.query(
+      `SELECT id, type, subject_type, subject_id, payload, actor_id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [BATCH],
+    )) as OutboxRow[];
+    if (!events.length) return { events: 0, written: 0, lastId: null };
+    const members = (await this.control.query(`SELECT user_id, role FROM memberships WHERE organization_id = $1`, [tenantId])) as Array<{ user_id: string; role: Role }>;
+    const channels = new Map(
+      ((await m.query(`SELECT user_id, category, channel FROM notification_preferences`)) as Array<{ user_id: string; category: string; channel: string }>).map((p) => [`${p.user_id}:${p.category}`, p.channel]),
+    );
+    const assigned = await this.assignedEngineers(m, events);
+    const rows: unknown[][] = [];
+    for (const e of events) {
+      const audience = audienceOf(e.type);
+      const engineers = new Set(audience.assigned ? (assigned.get(e.subject_id) ?? (e.payload.engineerIds as string[] | undefined) ?? []) : []);
+      const { title, body } = describeEvent(e);
+      for (const member of members) {
+        if (!audience.roles.includes(member.role) && !engineers.has(member.user_id)) continue;
+        if (member.user_id === e.actor_id && e.type !== 'announcement') continue; // nobody is told of their own action
+        const channel = channels.get(`${member.user_id}:${audience.category}`) ?? DEFAULT_CHANNEL;
+        if (channel !== 'in_app' && channel !== 'both') continue; // email delivery: not built yet (docs/notifications.md)
+        rows.push([member.user_id, e.id, e.type, audience.category, title, body, JSON.stringify(e.payload), e.subject_type, e.subject_id, e.actor_id]);
+      }
+    }
+    let lastId: string | null = null;
+    if (rows.length) {
+      const values = rows.map((_, i) => `(${Array.from({ length: 10 }, (__, j) => `$${i * 10 + j + 1}`).join(', ')})`).join(', ');
+      const inserted = (await m.query(
+        `INSERT INTO notifications (recipient_user_id, event_id, type, category, title, body, payload, subject_type, subject_id, actor_id) VALUES ${values}
+         ON CONFLICT (event_id, recipient_user_id) DO NOTHING RETURNING id`,
+        rows.flat(),
+      )) as Array<{ id: string }>;
+      lastId = inserted.reduce<string | null>((max, r) => (max === null || BigInt(r.id) > BigInt(max) ? r.id : max), null);
+    }
+    await m.query(`UPDATE outbox SET dispatched_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [events.map((e) => e.id)]);
+    return { events: events.length, written: rows.length, lastId };
+  }
+
+  /** The engineers assigned to the bookings these events are about (their current assignment). */
+  private async assignedEngineers(m: EntityManager, events: OutboxRow[]): Promise<Map<string, string[]>> {
+    const bookingIds = [...new Set(events.filter((e) => e.subject_type === 'booking').map((e) => e.subject_id))];
+    const byBooking = new Map<string, string[]>();
+    if (!bookingIds.length) return byBooking;
+    const rows = (await m.query(`SELECT booking_id, user_id FROM booking_engineers WHERE booking_id = ANY($1::uuid[])`, [bookingIds])) as Array<{ booking_id: string; user_id: string }>;
+    for (const r of rows) byBooking.set(r.booking_id, [...(byBooking.get(r.booking_id) ?? []), r.user_id]);
+    return byBooking;
+  }
+}

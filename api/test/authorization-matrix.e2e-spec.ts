@@ -274,6 +274,7 @@ describe('authorization matrix: every route × every caller', () => {
     return `rsm_portal=${a.organizationId}.${token}`;
   };
   const portalSlug = async () => ({ studioSlug: (await portalClient()).slug });
+  let notificationIdsRaised = false; // issue 13
 
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
     ...reviewFixtures,
@@ -290,9 +291,6 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/portal/invoices/:id': () => portalInvoice(),
     '/api/v1/portal/invoices/:id/pdf': () => portalInvoice(),
     '/api/v1/portal/invoices/:id/checkout': () => portalInvoice(),
-  let notificationIdsRaised = false; // issue 13
-  const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
-    ...reviewFixtures,
     // Issue 13, realtime: a notification of the caller (an API key's is its creator's, A's owner).
     '/api/v1/notifications/:notificationId/read': async (who) => {
       const recipient = who === 'viewer' || who === 'engineer' || who === 'admin' ? users[who]! : a.userId;

@@ -170,7 +170,7 @@ describe('openapi.json contract', () => {
         const notIds: Record<string, Json> = {
           version: { type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 },
           feedKey: { type: 'string', maxLength: 85, pattern: expect.any(String) },
-          studioSlug: { type: 'string', maxLength: 100, pattern: expect.any(String) }, // issue 12, portal,
+          studioSlug: { type: 'string', maxLength: 100, pattern: expect.any(String) }, // issue 12, portal
           notificationId: { type: 'string', maxLength: 18, pattern: expect.any(String) }, // issue 13: the stream's event id
         };
         expect(param.schema).toEqual(notIds[param.name] ?? { type: 'string', format: 'uuid', maxLength: 36 });

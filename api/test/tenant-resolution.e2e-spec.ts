@@ -642,6 +642,35 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     await t.http().get(`/api/v1/invoices/${final}`).set('cookie', b.cookie).expect(404);
   });
 
+  // Issue 13, realtime: the notification centre (the stream's tenancy: test/notifications-stream.e2e-spec.ts).
+  it("notifications: own studio's and own user's only, however another studio is named; 404 for the other studio's ids", async () => {
+    const waitForOwn = async (who: Studio, title: string) => {
+      for (let i = 0; i < 200; i++) {
+        const res = await t.http().get('/api/v1/notifications').set('cookie', who.cookie).expect(200);
+        const found = res.body.items.find((n: { title: string }) => n.title === title);
+        if (found) return found.id as string;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no notification ${title}`);
+    };
+    await spoof(t.http().post(withTenantQuery('/api/v1/notifications')), a.cookie).send({ title: 'Said in A' }).expect(202);
+    await t.http().post('/api/v1/notifications').set('cookie', b.cookie).send({ title: 'Said in B' }).expect(202);
+    const aId = await waitForOwn(a, 'Said in A');
+    await waitForOwn(b, 'Said in B');
+    const listA = await spoof(t.http().get('/api/v1/notifications'), a.cookie).expect(200); // its query is validated: no extra parameters
+    expect(listA.body.items.map((n: { title: string }) => n.title)).not.toContain('Said in B');
+    const bBefore = (await t.http().get('/api/v1/notifications/unread-count').set('cookie', b.cookie).expect(200)).body.count;
+    await spoof(t.http().post(withTenantQuery('/api/v1/notifications/read-all')), a.cookie).expect(200);
+    expect((await spoof(t.http().get(withTenantQuery('/api/v1/notifications/unread-count')), a.cookie).expect(200)).body).toEqual({ count: 0 });
+    expect((await t.http().get('/api/v1/notifications/unread-count').set('cookie', b.cookie).expect(200)).body.count).toBe(bBefore);
+    const bList = await t.http().get('/api/v1/notifications').set('cookie', b.cookie).expect(200);
+    const bIds = new Set(bList.body.items.map((n: { id: string }) => n.id));
+    if (!bIds.has(aId)) await t.http().post(`/api/v1/notifications/${aId}/read`).set('cookie', b.cookie).expect(404);
+    await spoof(t.http().put(withTenantQuery('/api/v1/notifications/preferences')), a.cookie).send({ preferences: [{ category: 'money', channel: 'none' }] }).expect(200);
+    const bPrefs = await t.http().get('/api/v1/notifications/preferences').set('cookie', b.cookie).expect(200);
+    expect(bPrefs.body.preferences).toContainEqual({ category: 'money', channel: 'in_app' });
+  });
+
   // Issue 12, portal: every portal route (read from the route table: security `portal`) and the staff portal-account routes.
   it("portal routes: the studio comes from the portal cookie only; another studio's ids, slug and rows are out of reach, whatever names it", async () => {
     const [dbA, dbB] = [await connectTenantDatabase(t, a.organizationId), await connectTenantDatabase(t, b.organizationId)];
@@ -698,33 +727,6 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     } finally {
       await Promise.all([dbA.end(), dbB.end()]);
     }
-  // Issue 13, realtime: the notification centre (the stream's tenancy: test/notifications-stream.e2e-spec.ts).
-  it("notifications: own studio's and own user's only, however another studio is named; 404 for the other studio's ids", async () => {
-    const waitForOwn = async (who: Studio, title: string) => {
-      for (let i = 0; i < 200; i++) {
-        const res = await t.http().get('/api/v1/notifications').set('cookie', who.cookie).expect(200);
-        const found = res.body.items.find((n: { title: string }) => n.title === title);
-        if (found) return found.id as string;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`no notification ${title}`);
-    };
-    await spoof(t.http().post(withTenantQuery('/api/v1/notifications')), a.cookie).send({ title: 'Said in A' }).expect(202);
-    await t.http().post('/api/v1/notifications').set('cookie', b.cookie).send({ title: 'Said in B' }).expect(202);
-    const aId = await waitForOwn(a, 'Said in A');
-    await waitForOwn(b, 'Said in B');
-    const listA = await spoof(t.http().get('/api/v1/notifications'), a.cookie).expect(200); // its query is validated: no extra parameters
-    expect(listA.body.items.map((n: { title: string }) => n.title)).not.toContain('Said in B');
-    const bBefore = (await t.http().get('/api/v1/notifications/unread-count').set('cookie', b.cookie).expect(200)).body.count;
-    await spoof(t.http().post(withTenantQuery('/api/v1/notifications/read-all')), a.cookie).expect(200);
-    expect((await spoof(t.http().get(withTenantQuery('/api/v1/notifications/unread-count')), a.cookie).expect(200)).body).toEqual({ count: 0 });
-    expect((await t.http().get('/api/v1/notifications/unread-count').set('cookie', b.cookie).expect(200)).body.count).toBe(bBefore);
-    const bList = await t.http().get('/api/v1/notifications').set('cookie', b.cookie).expect(200);
-    const bIds = new Set(bList.body.items.map((n: { id: string }) => n.id));
-    if (!bIds.has(aId)) await t.http().post(`/api/v1/notifications/${aId}/read`).set('cookie', b.cookie).expect(404);
-    await spoof(t.http().put(withTenantQuery('/api/v1/notifications/preferences')), a.cookie).send({ preferences: [{ category: 'money', channel: 'none' }] }).expect(200);
-    const bPrefs = await t.http().get('/api/v1/notifications/preferences').set('cookie', b.cookie).expect(200);
-    expect(bPrefs.body.preferences).toContainEqual({ category: 'money', channel: 'in_app' });
   });
 
   it('every tenant route belongs to a collection exercised above (add a case for any other shape)', () => {

@@ -106,7 +106,7 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'portal_account.invited': m.audit_portal_account_invited,
 	'portal_account.disabled': m.audit_portal_account_disabled,
 	'portal_account.enabled': m.audit_portal_account_enabled,
-	'portal_account.password_set': m.audit_portal_account_password_set
+	'portal_account.password_set': m.audit_portal_account_password_set,
 	// Issue 13, realtime.
 	'notification.announced': m.audit_notification_announced,
 	'notification_preferences.updated': m.audit_notification_preferences_updated
@@ -149,7 +149,7 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	// Issue 11, money.
 	stripe_account: m.audit_target_stripe_account,
 	quote: m.audit_target_quote, // issue 11, quotes
-	portal_account: m.audit_target_portal_account // issue 12, portal
+	portal_account: m.audit_target_portal_account, // issue 12, portal
 	announcement: m.audit_target_announcement // issue 13, realtime
 };
 

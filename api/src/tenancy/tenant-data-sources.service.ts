@@ -64,6 +64,11 @@ export class TenantDataSources implements OnApplicationShutdown {
   private readonly resolving = new Map<string, Promise<TenantDatabase>>();
   private readonly retiring = new Set<PoolEntry>();
   private readonly waiters = new Set<() => void>();
+  /**
+   * Waiting requests per pool key (tenant@server) they need opened. Room is made per pool, not per
+   * request: a burst for one cold studio needs one slot, since its requests share the pool it opens.
+   */
+  private readonly waitingFor = new Map<string, number>();
   private readonly capacity: number;
   /** Idle pools retired to make room and not closed yet. */
   private evicting = 0;
@@ -215,9 +220,11 @@ export class TenantDataSources implements OnApplicationShutdown {
       }
       // Full: close the least recently used idle pool, and open ours only once it is gone, so that
       // PostgreSQL never sees more than the budget. Otherwise wait for a lease to end. One eviction
-      // in flight per waiting request is enough; more would close pools nobody needs closed.
-      if (this.evicting <= this.waiters.size) this.evictOne();
-      await this.waitForRoom(deadline, tenantId);
+      // in flight per pool waited for is enough: the other requests for it share the pool that the
+      // freed slot opens, so evicting per request would close pools nobody needs closed (issue 14).
+      const poolsWaitedFor = this.waitingFor.size + (this.waitingFor.has(key) ? 0 : 1);
+      if (this.evicting < poolsWaitedFor) this.evictOne();
+      await this.waitForRoom(deadline, tenantId, key);
     }
   }
 
@@ -349,20 +356,27 @@ export class TenantDataSources implements OnApplicationShutdown {
     });
   }
 
-  private waitForRoom(deadline: number, tenantId: string): Promise<void> {
+  private waitForRoom(deadline: number, tenantId: string, key: string): Promise<void> {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return Promise.reject(new TenantUnavailableError('busy', tenantId));
     return new Promise<void>((resolve, reject) => {
-      const wake = () => {
+      const stopWaiting = () => {
         clearTimeout(timer);
         this.waiters.delete(wake);
+        const left = (this.waitingFor.get(key) ?? 1) - 1;
+        if (left > 0) this.waitingFor.set(key, left);
+        else this.waitingFor.delete(key);
+      };
+      const wake = () => {
+        stopWaiting();
         resolve();
       };
       const timer = setTimeout(() => {
-        this.waiters.delete(wake);
+        stopWaiting();
         reject(new TenantUnavailableError('busy', tenantId));
       }, remaining);
       this.waiters.add(wake);
+      this.waitingFor.set(key, (this.waitingFor.get(key) ?? 0) + 1);
     });
   }
 

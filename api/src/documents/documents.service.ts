@@ -18,7 +18,7 @@ import { documentDate } from './pdf-layout.js';
 import { renderStatementPdf } from './statement.js';
 import { loadQuoteDocument, quoteFileName, renderQuotePdf } from './quote-document.js';
 import { quoteMail } from './quote-mail.js';
-import { issueQuote, markQuoteMailed, numberClash, quoteToMail, type QuoteRecipients } from '../quotes/quote-sending.js';
+import { claimQuoteMailing, issueQuote, markQuoteMailed, numberClash, releaseQuoteMailing, type QuoteRecipients } from '../quotes/quote-sending.js';
 import type { Quote } from '../quotes/quote.entity.js';
 import { quoteView } from '../quotes/quote-view.js';
 import type { QuoteDto } from '../quotes/dto/quote.dto.js';
@@ -129,13 +129,15 @@ export class DocumentsService {
    *  1. issueQuote, in its own transaction: checks (a refused send — no address, no lines — takes no
    *     number and leaves the draft), the number from the quote sequence, status `sent`. Committed
    *     before any mail, so the sequence stays locked only for that short transaction.
-   *  2. under the Idempotency-Key (IdempotentWrites.run) and the quote's row lock: the mail, then
-   *     sentAt, outbox `quote.sent` and the audit entry. A retry with the same key (also concurrent)
-   *     replays the first answer; another key finds the quote mailed (409 quote-not-draft). A refused
-   *     mail (502) rolls this step back: the quote keeps its number, shows `sentAt: null`, and sending
-   *     it again mails it. A commit failing after the mail went out can only mean a second mail of
-   *     the same number, never a number given twice. The SMTP exchange holds this quote's row lock
-   *     and one pool connection (not the sequence): only this quote waits on a slow mail server.
+   *  2. IdempotentWrites.runWithEffect, as invoice sending: the quote is claimed for mailing and the
+   *     document read (committed with the key's claim), the mail goes out with no transaction open and
+   *     no row locked (a slow SMTP server holds up nothing else of the studio), then sentAt, outbox
+   *     `quote.sent` and the audit entry commit with the key's answer. A retry with the same key gets
+   *     that answer (409 idempotency-key-in-use while the first is still mailing); another key finds
+   *     the quote mailed (409 quote-not-draft) or being mailed (409 quote-mail-in-progress). A refused
+   *     mail (502) frees both claims: the quote keeps its number, shows `sentAt: null`, and sending it
+   *     again mails it. A commit lost after the mail went out can only mean a second mail of the same
+   *     number, never a number given twice.
    */
   async sendQuote(quoteId: string, dto: SendInvoiceDto, idempotencyKey: string | undefined): Promise<QuoteDto> {
     const name = await this.organizationName();
@@ -147,29 +149,33 @@ export class DocumentsService {
     };
     assertIdempotencyKey(idempotencyKey); // before step 1 writes anything
     await this.tenant.transaction((m) => issueQuote(m, quoteId, { audit: this.audit, actorId, recipients })).catch(numberClash);
-    const { body } = await this.idempotent.run(`quote.send:${quoteId}`, idempotencyKey, dto, async (m) => {
-      const { quote, today, recipients: sent } = await quoteToMail(m, quoteId, recipients);
-      const data = await loadQuoteDocument(m, quoteId, name);
-      try {
-        await this.mail.send({
-          to: sent.to,
-          cc: dto.cc,
-          kind: 'quote',
-          senderName: data.studio.name,
-          replyTo: data.studio.email ?? undefined,
-          ...quoteMail(data, dto.message),
-          attachments: [{ filename: quoteFileName(quote), content: await renderQuotePdf(data), contentType: 'application/pdf' }],
-        });
-      } catch (err) {
-        this.logger.warn({ quoteId, mailError: mailErrorForLog(err, false) }, 'Quote mail not sent');
-        throw new ProblemException(
-          HttpStatus.BAD_GATEWAY,
-          'mail-not-sent',
-          `The mail server could not be reached or refused the message: quote ${quote.number} keeps its number but was not mailed. Send it again.`,
-        );
-      }
-      await markQuoteMailed(m, quote, sent, { audit: this.audit, actorId });
-      return quoteView(m, quote, today);
+    const { body } = await this.idempotent.runWithEffect(`quote.send:${quoteId}`, idempotencyKey, dto, {
+      prepare: async (m) => {
+        const { quote, today, recipients: sent } = await claimQuoteMailing(m, quoteId, recipients);
+        return { today, sent, number: quote.number, fileName: quoteFileName(quote), data: await loadQuoteDocument(m, quoteId, name) };
+      },
+      effect: async ({ sent, number, fileName, data }) => {
+        try {
+          await this.mail.send({
+            to: sent.to,
+            cc: dto.cc,
+            kind: 'quote',
+            senderName: data.studio.name,
+            replyTo: data.studio.email ?? undefined,
+            ...quoteMail(data, dto.message),
+            attachments: [{ filename: fileName, content: await renderQuotePdf(data), contentType: 'application/pdf' }],
+          });
+        } catch (err) {
+          this.logger.warn({ quoteId, mailError: mailErrorForLog(err, false) }, 'Quote mail not sent');
+          await this.tenant.transaction((m) => releaseQuoteMailing(m, quoteId));
+          throw new ProblemException(
+            HttpStatus.BAD_GATEWAY,
+            'mail-not-sent',
+            `The mail server could not be reached or refused the message: quote ${number} keeps its number but was not mailed. Send it again.`,
+          );
+        }
+      },
+      complete: async (m, { sent, today }) => quoteView(m, await markQuoteMailed(m, quoteId, sent, { audit: this.audit, actorId }), today),
     });
     return body;
   }

@@ -50,25 +50,46 @@ export async function issueQuote(
 }
 
 /**
- * Step 2, under the quote's row lock (concurrent sends with other keys wait here, then find it mailed):
- * only an issued quote that was not mailed yet may be (a mailed one → 409 quote-not-draft: to change
- * the offer, decline it and send a new one), and only while it is still valid. Returns the recipients.
+ * A mail claim older than this is taken to be abandoned (the process died mid-send) and may be taken
+ * again; longer than a mail can take (nodemailer gives up on a silent server after 10 minutes).
  */
-export async function quoteToMail(m: EntityManager, id: string, recipients: (quote: Quote) => QuoteRecipients): Promise<{ quote: Quote; today: string; recipients: QuoteRecipients }> {
+const ABANDONED_MAILING_MINUTES = 15;
+
+/**
+ * Step 2's first part, under the quote's row lock and committed before the mail: only an issued quote
+ * not mailed yet may be mailed (a mailed one → 409 quote-not-draft: to change the offer, decline it and
+ * send a new one), only while it is still valid, and only by one request at a time: it claims the
+ * quote (`mailing_since`), so a concurrent send with another key gets 409 quote-mail-in-progress
+ * instead of a second mail. Returns the recipients.
+ */
+export async function claimQuoteMailing(m: EntityManager, id: string, recipients: (quote: Quote) => QuoteRecipients): Promise<{ quote: Quote; today: string; recipients: QuoteRecipients }> {
   const quote = await lockQuote(m, id);
   if (quote.status !== 'sent' || quote.sentAt !== null) throw quoteNotDraft();
+  if (quote.mailingSince !== null && Date.now() - quote.mailingSince.getTime() < ABANDONED_MAILING_MINUTES * 60_000) {
+    throw quoteConflict('quote-mail-in-progress', 'This quote is being mailed by another request right now: reload it in a moment.');
+  }
   const today = todayIn((await studioSettings(m)).timeZone);
   assertStillValid(quote, today);
-  return { quote, today, recipients: recipients(quote) };
+  const sent = recipients(quote);
+  await m.getRepository(Quote).update({ id }, { mailingSince: new Date() });
+  return { quote, today, recipients: sent };
 }
 
-/** Step 2 once the mail went out: sentAt, outbox `quote.sent` and the audit entry, in the mail's transaction. */
-export async function markQuoteMailed(m: EntityManager, quote: Quote, sent: QuoteRecipients, deps: { audit: AuditLog; actorId: string | null }): Promise<void> {
+/** The mail was refused: the claim goes, so sending again mails the quote. */
+export async function releaseQuoteMailing(m: EntityManager, id: string): Promise<void> {
+  await m.query(`UPDATE "quotes" SET "mailing_since" = NULL WHERE "id" = $1 AND "sent_at" IS NULL`, [id]);
+}
+
+/** Step 2 once the mail went out: sentAt, outbox `quote.sent` and the audit entry, in one transaction. */
+export async function markQuoteMailed(m: EntityManager, id: string, sent: QuoteRecipients, deps: { audit: AuditLog; actorId: string | null }): Promise<Quote> {
+  const quote = await lockQuote(m, id);
   quote.sentAt = new Date();
+  quote.mailingSince = null;
   await m.getRepository(Quote).save(quote);
   const details = { number: quote.number, to: sent.to, cc: sent.cc };
   await recordEvent(m, { type: 'quote.sent', subjectType: 'quote', subjectId: quote.id, payload: { ...details, totalMinor: quote.totalMinor }, actorId: deps.actorId });
   await deps.audit.record(m, { action: 'quote.sent', targetType: 'quote', targetId: quote.id, details });
+  return quote;
 }
 
 function assertStillValid(quote: Quote, today: string): void {

@@ -54,6 +54,10 @@ export class Quote extends BilledDocumentColumns {
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt: Date | null;
 
+  /** Set while one request mails the quote (documents.service.ts sendQuote), so another waits its turn. */
+  @Column({ name: 'mailing_since', type: 'timestamptz', nullable: true })
+  mailingSince: Date | null;
+
   @Column({ name: 'accepted_at', type: 'timestamptz', nullable: true })
   acceptedAt: Date | null;
 

@@ -7,7 +7,7 @@ import type { SubscriptionStatus } from '../control/organization.entity.js';
 import { callStripe } from '../stripe/stripe-calls.js';
 import { STRIPE_CLIENT, type StripeClient } from '../stripe/stripe-client.js';
 import type { BillingRedirectDto } from './dto/subscription.dto.js';
-import { alreadySubscribed, noBillingCustomer, onlineBillingOff } from './subscription-problems.js';
+import { alreadySubscribed, checkoutInProgress, noBillingCustomer, onlineBillingOff } from './subscription-problems.js';
 
 interface BillingRow {
   name: string;
@@ -17,14 +17,18 @@ interface BillingRow {
 }
 
 /**
+ * Subscription states in which the customer is billed: one is enough. Not `incomplete`: its first
+ * payment failed (3-D Secure abandoned) and Stripe expires it within 23 hours, so the owner may start
+ * over rather than wait.
+ */
+const LIVE_AT_STRIPE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'paused']);
+
+/**
  * The owner's way to pay the platform: a Checkout Session in subscription mode on the platform's own
  * Stripe account (not Connect), and the Customer Portal to manage it. Nothing here changes the
  * studio's standing: only Stripe's signed webhooks do (SubscriptionEvents), so a payer returning
  * from the page cannot claim a payment that did not happen.
  */
-/** Subscription states in which the customer is (or may become, once a payment lands) billed: one is enough. */
-const LIVE_AT_STRIPE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused']);
-
 @Injectable()
 export class SubscriptionBillingService {
   constructor(
@@ -40,8 +44,8 @@ export class SubscriptionBillingService {
     return { stripe: this.stripe, priceId };
   }
 
-  private async row(organizationId: string): Promise<BillingRow> {
-    const [row] = (await this.control.query(`SELECT name, stripe_customer_id, stripe_subscription_id, subscription_status FROM organizations WHERE id = $1`, [organizationId])) as BillingRow[];
+  private async row(organizationId: string, m: Pick<DataSource, 'query'> = this.control): Promise<BillingRow> {
+    const [row] = (await m.query(`SELECT name, stripe_customer_id, stripe_subscription_id, subscription_status FROM organizations WHERE id = $1`, [organizationId])) as BillingRow[];
     if (!row) throw new Error(`No organization ${organizationId}`);
     return row;
   }
@@ -50,17 +54,20 @@ export class SubscriptionBillingService {
    * The owner's Subscribe button. Stripe decides, not only our row (the webhook of a payment may still
    * be on its way): a subscription still live there → 409 already-subscribed; an open subscription
    * checkout of this customer → that same page again, so two tabs or a double click lead to one
-   * session and can never start two subscriptions. Clicks of one studio take turns (an advisory lock
-   * on the control database, held only across these Stripe calls).
+   * session and can never start two subscriptions. One click of a studio at a time: a transaction-level
+   * advisory lock on the control database, tried, not waited for (a second click meanwhile → 409
+   * checkout-in-progress), so clicks never queue up holding connections; everything this reads or
+   * writes goes through that one connection.
    */
   async checkout(organizationId: string, ownerEmail: string | undefined, appOrigin: string): Promise<BillingRedirectDto> {
     const { stripe, priceId } = this.billing();
     return this.control.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`subscription-checkout:${organizationId}`]);
-      const row = await this.row(organizationId);
+      const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`, [`subscription-checkout:${organizationId}`])) as Array<{ locked: boolean }>;
+      if (!locked) throw checkoutInProgress();
+      const row = await this.row(organizationId, m);
       // A live subscription is paid or fixed in the portal; a second checkout would bill the studio twice.
       if (row.stripe_subscription_id && row.subscription_status !== 'canceled') throw alreadySubscribed();
-      const customerId = row.stripe_customer_id ?? (await this.createCustomer(organizationId, row.name, ownerEmail));
+      const customerId = row.stripe_customer_id ?? (await this.createCustomer(organizationId, row.name, ownerEmail, m));
       const subscriptions = await callStripe('list the subscriptions', () => stripe.subscriptions.list({ customer: customerId, status: 'all', limit: 100 }));
       if (subscriptions.data.some((s) => LIVE_AT_STRIPE.has(s.status))) throw alreadySubscribed();
       const open = await callStripe('list the open checkouts', () => stripe.checkout.sessions.list({ customer: customerId, status: 'open', limit: 100 }));
@@ -103,17 +110,17 @@ export class SubscriptionBillingService {
    * The studio's platform customer, made once: the idempotency key is per studio, so a double click
    * (or a retry after the id failed to be stored) gets the same customer, and only the first store wins.
    */
-  private async createCustomer(organizationId: string, name: string, email: string | undefined): Promise<string> {
+  private async createCustomer(organizationId: string, name: string, email: string | undefined, m: Pick<DataSource, 'query'>): Promise<string> {
     const { stripe } = this.billing();
     const customer = await callStripe('create the billing customer', () =>
       stripe.customers.create({ name, ...(email ? { email } : {}), metadata: { organizationId } }, { idempotencyKey: `rsm-platform-customer-${organizationId}` }),
     );
-    const [stored] = (await this.control.query(`UPDATE organizations SET stripe_customer_id = $2 WHERE id = $1 AND stripe_customer_id IS NULL RETURNING stripe_customer_id`, [
+    const [stored] = (await m.query(`UPDATE organizations SET stripe_customer_id = $2 WHERE id = $1 AND stripe_customer_id IS NULL RETURNING stripe_customer_id`, [
       organizationId,
       customer.id,
     ])) as [Array<{ stripe_customer_id: string }>, number];
     if (stored.length) return customer.id;
-    const current = (await this.row(organizationId)).stripe_customer_id;
+    const current = (await this.row(organizationId, m)).stripe_customer_id;
     if (!current) throw new Error('The billing customer was neither stored nor found');
     return current;
   }

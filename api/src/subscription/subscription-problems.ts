@@ -12,3 +12,5 @@ export const noBillingCustomer = () =>
   new ProblemException(HttpStatus.CONFLICT, 'no-billing-customer', 'The studio has not subscribed yet, so there is no billing account to manage: subscribe first.');
 export const alreadySubscribed = () =>
   new ProblemException(HttpStatus.CONFLICT, 'already-subscribed', 'The studio already has a subscription: manage it (payment method, overdue invoice, cancellation) in the billing portal.');
+export const checkoutInProgress = () =>
+  new ProblemException(HttpStatus.CONFLICT, 'checkout-in-progress', 'Another subscription checkout of this studio is being prepared right now: try again in a moment.');

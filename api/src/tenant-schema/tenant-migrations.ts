@@ -11,8 +11,8 @@ import { CreateMoney1796600000000 } from './migrations/1796600000000-CreateMoney
 import { CreateQuotes1796610000000 } from './migrations/1796610000000-CreateQuotes.js';
 import { SharesDetachOnDelete1796620000000 } from './migrations/1796620000000-SharesDetachOnDelete.js';
 import { QuoteSentAt1796630000000 } from './migrations/1796630000000-QuoteSentAt.js';
-import { CreatePortal1796810000000 } from './migrations/1796810000000-CreatePortal.js'; // issue 12, portal
 import { CreateNotifications1796800000000 } from './migrations/1796800000000-CreateNotifications.js'; // issue 13, realtime
+import { CreatePortal1796810000000 } from './migrations/1796810000000-CreatePortal.js'; // issue 12, portal
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -29,8 +29,8 @@ export const TENANT_MIGRATIONS = [
   CreateQuotes1796610000000,
   SharesDetachOnDelete1796620000000,
   QuoteSentAt1796630000000,
-  CreatePortal1796810000000, // issue 12, portal
   CreateNotifications1796800000000, // issue 13, realtime
+  CreatePortal1796810000000, // issue 12, portal
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

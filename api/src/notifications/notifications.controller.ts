@@ -74,7 +74,7 @@ export class NotificationsController {
 
   @Get('unread-count')
   @Access('viewer')
-  @ApiOperation({ summary: 'How many of your notifications are unread' })
+  @ApiOperation({ summary: 'How many of your notifications are unread', description: 'The number on the bell. A stream client keeps it current from the events it receives.' })
   @ApiOkResponse({ type: UnreadCountDto })
   unreadNotificationCount(): Promise<UnreadCountDto> {
     return this.notifications.unreadCount();
@@ -83,7 +83,7 @@ export class NotificationsController {
   @Post('read-all')
   @Access('viewer')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Mark all your notifications read' })
+  @ApiOperation({ summary: 'Mark all your notifications read', description: 'Only yours, only what exists now: a notification arriving afterwards is unread. Answers how many were marked.' })
   @ApiOkResponse({ type: ReadAllResultDto })
   readAllNotifications(): Promise<ReadAllResultDto> {
     return this.notifications.readAll();
@@ -91,7 +91,7 @@ export class NotificationsController {
 
   @Get('preferences')
   @Access('viewer')
-  @ApiOperation({ summary: 'How you are told of each category (in the app, by email, both or not at all)' })
+  @ApiOperation({ summary: 'How you are told of each category (in the app, by email, both or not at all)', description: 'Every category, with its default where you set none.' })
   @ApiOkResponse({ type: NotificationPreferencesDto })
   getNotificationPreferences(): Promise<NotificationPreferencesDto> {
     return this.notifications.preferences();

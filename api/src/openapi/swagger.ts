@@ -42,6 +42,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('billing', "The studio's own subscription to the platform: trial, paid period, past due and read-only (issue 11)")
     .addTag('quotes', 'Quotes: priced offers to a client, sent with a number, accepted into an invoice (or a deposit invoice first), declined or expired (issue 11)')
     .addTag('reports', 'Revenue by month, room and engineer, receivables with aging, room utilisation; JSON or CSV (issue 11)')
+    // Issue 13, realtime.
+    .addTag('notifications', 'The notification centre: your notifications as a Server-Sent Events stream or a list, read state, per-category preferences, announcements (issue 13)')
     // Issue 11, settlements.
     .addTag('tax-rates', "The studio's tax rates (inclusive or added), one of them the default")
     .addTag('billing-settings', 'What documents say about the studio (legal name, tax ids, bank details, logo) and how they are numbered')

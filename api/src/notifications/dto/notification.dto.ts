@@ -20,7 +20,7 @@ export class NotificationDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 5000 })
   body: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The event\'s details (ids, times, numbers), by type' })
+  @ApiProperty({ type: 'object', properties: {}, description: 'The event\'s details (ids, times, numbers), as a JSON object whose fields depend on the type' })
   payload: Record<string, unknown>;
 
   @ApiProperty({ maxLength: 50, description: 'What it is about: `booking`, `invoice`, `user`…', example: 'booking' })

@@ -1723,7 +1723,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How you are told of each category (in the app, by email, both or not at all) */
+        /**
+         * How you are told of each category (in the app, by email, both or not at all)
+         * @description Every category, with its default where you set none.
+         */
         get: operations["getNotificationPreferences"];
         /**
          * Change how you are told of some categories
@@ -1746,7 +1749,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark all your notifications read */
+        /**
+         * Mark all your notifications read
+         * @description Only yours, only what exists now: a notification arriving afterwards is unread. Answers how many were marked.
+         */
         post: operations["readAllNotifications"];
         delete?: never;
         options?: never;
@@ -1781,7 +1787,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How many of your notifications are unread */
+        /**
+         * How many of your notifications are unread
+         * @description The number on the bell. A stream client keeps it current from the events it receives.
+         */
         get: operations["unreadNotificationCount"];
         put?: never;
         post?: never;
@@ -4304,10 +4313,8 @@ export interface components {
              * @example 42
              */
             id: string;
-            /** @description The event's details (ids, times, numbers), by type */
-            payload: {
-                [key: string]: unknown;
-            };
+            /** @description The event's details (ids, times, numbers), as a JSON object whose fields depend on the type */
+            payload: Record<string, never>;
             /** Format: date-time */
             readAt: string | null;
             /** Format: uuid */

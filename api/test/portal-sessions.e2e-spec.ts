@@ -148,6 +148,29 @@ describe('portal sessions live in the studio database', () => {
     ]);
   });
 
+  it('accepting an invitation (a new password) ends every other session of the account', async () => {
+    const client = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Re-invited Band' }).expect(201)).body.id as string;
+    const email = 'reinvited@band.test';
+    const first = await t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).expect(201);
+    const accountId = first.body.id as string;
+    await t.http().post(`/api/v1/portal/${slug}/auth/accept-invite`).send({ token: await portalLinkToken(sink, email, `/portal/${slug}/accept-invite`), password }).expect(200);
+    // Sessions elsewhere: one from a login with that password, one written with SQL.
+    const loggedIn = portalCookieOf(await t.http().post(`/api/v1/portal/${slug}/auth/login`).send({ email, password }).expect(200));
+    const written = await insertPortalSession(db, studio.organizationId, accountId);
+    await t.http().get('/api/v1/portal/me').set('cookie', loggedIn).expect(200);
+    await t.http().get('/api/v1/portal/me').set('cookie', written).expect(200);
+
+    const seen = sink.messagesTo(email).length;
+    await t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).expect(201);
+    const token = await portalLinkToken(sink, email, `/portal/${slug}/accept-invite`, seen);
+    const accepted = await t.http().post(`/api/v1/portal/${slug}/auth/accept-invite`).send({ token, password: 'a new password 2026' }).expect(200);
+
+    await t.http().get('/api/v1/portal/me').set('cookie', loggedIn).expect(401);
+    await t.http().get('/api/v1/portal/me').set('cookie', written).expect(401);
+    await t.http().get('/api/v1/portal/me').set('cookie', portalCookieOf(accepted)).expect(200);
+    expect((await db.query(`SELECT count(*)::int AS n FROM client_portal_sessions WHERE account_id = $1`, [accountId])).rows[0].n).toBe(1);
+  });
+
   it('the same address cannot have accounts at two clients of one studio (case-insensitively): 409', async () => {
     const one = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'One' }).expect(201)).body.id;
     const two = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Two' }).expect(201)).body.id;

@@ -102,6 +102,22 @@ describe('portal sessions live in the studio database', () => {
     await t.http().get('/api/v1/portal/me').set('cookie', cookie).expect(401);
   });
 
+  it('logout works while the studio is read-only (subscription lapsed) or suspended: 204 and the session row gone', async () => {
+    const other = await registerStudio(t, 'Portal Standing');
+    const otherDb = await connectTenantDatabase(t, other.organizationId);
+    try {
+      for (const standing of [`subscription_status = 'past_due', past_due_since = now() - interval '400 days'`, `suspended_at = now()`]) {
+        await t.control.query(`UPDATE organizations SET ${standing} WHERE id = $1`, [other.organizationId]);
+        const { accountId } = await insertPortalAccount(otherDb);
+        const cookie = await insertPortalSession(otherDb, other.organizationId, accountId);
+        await t.http().post('/api/v1/portal/auth/logout').set('cookie', cookie).expect(204);
+        expect((await otherDb.query(`SELECT count(*)::int AS n FROM client_portal_sessions WHERE account_id = $1`, [accountId])).rows[0].n).toBe(0);
+      }
+    } finally {
+      await otherDb.end();
+    }
+  });
+
   it('a cross-site logout or checkout is refused by the Origin rule before anything happens', async () => {
     const { accountId } = await insertPortalAccount(db);
     const cookie = await insertPortalSession(db, studio.organizationId, accountId);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, HttpStatus, Inject, Param, Pos
 import { ApiAcceptedResponse, ApiCookieAuth, ApiParam, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PortalAccess } from '../auth/access.decorator.js';
+import { AllowWhileSuspended } from '../auth/allow-while-suspended.decorator.js';
 import type { PortalPrincipal } from '../auth/auth.types.js';
 import { Public } from '../auth/public.decorator.js';
 import { publicUrlOf } from '../auth/session-cookie.js';
@@ -125,6 +126,7 @@ export class PortalAuthController {
   }
 
   @PortalAccess()
+  @AllowWhileSuspended() // the way out, as for staff: also while suspended or read-only (AllowWhileSuspended implies both)
   @Post('auth/logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiCookieAuth('portal')

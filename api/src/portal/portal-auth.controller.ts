@@ -10,6 +10,7 @@ import { ApiProblems } from '../common/api-problems.decorator.js';
 import { ValidationProblem } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ApiRateLimits } from '../rate-limit/api-rate-limits.service.js';
+import { LoginThrottle } from '../rate-limit/login-throttle.service.js';
 import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 import { withRateLimitHeaders } from '../rate-limit/rate-limit.problem.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
@@ -38,6 +39,7 @@ export class PortalAuthController {
     private readonly auth: PortalAuthService,
     private readonly sessions: PortalSessions,
     private readonly limits: ApiRateLimits,
+    private readonly throttle: LoginThrottle,
     private readonly tenant: TenantConnection,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -55,8 +57,12 @@ export class PortalAuthController {
   @ApiProblems(400, 401, 503)
   async portalLogin(@Param('studioSlug') studioSlug: string, @Body() dto: PortalLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<PortalMeDto> {
     const slug = slugOf(studioSlug);
-    await withRateLimitHeaders(reply, () => this.limits.consumePortalAuthForEmail(slug, dto.email));
-    return this.answer(reply, await this.auth.login(slug, dto, this.signInOf(request)));
+    // The staff login's brute-force rule, for this studio's portal account of the address: failures
+    // count (a success resets them) and an IP the client signed in from before is not held back.
+    const attempt = await withRateLimitHeaders(reply, () => this.throttle.begin(dto.email, request.ip, `portal:${slug}`));
+    const signedIn = await this.auth.login(slug, dto, this.signInOf(request));
+    await attempt.succeeded();
+    return this.answer(reply, signedIn);
   }
 
   @Public()
@@ -72,7 +78,7 @@ export class PortalAuthController {
   @ApiProblems(400, 503)
   async requestPortalMagicLink(@Param('studioSlug') studioSlug: string, @Body() dto: PortalMagicLinkRequestDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<PortalAcceptedDto> {
     const slug = slugOf(studioSlug);
-    await withRateLimitHeaders(reply, () => this.limits.consumePortalAuthForEmail(slug, dto.email));
+    await withRateLimitHeaders(reply, () => this.limits.consumePortalMagicLinkForEmail(slug, dto.email));
     this.auth.requestMagicLink(slug, dto.email, publicUrlOf(this.config, request));
     return { accepted: true };
   }

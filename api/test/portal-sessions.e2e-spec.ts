@@ -187,6 +187,42 @@ describe('portal sessions live in the studio database', () => {
     expect((await db.query(`SELECT count(*)::int AS n FROM client_portal_sessions WHERE account_id = $1`, [accountId])).rows[0].n).toBe(1);
   });
 
+  it('a refused invitation mail is a 502 mail-not-sent saying the account exists; inviting again sends a link', async () => {
+    const client = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Mail Down Band' }).expect(201)).body.id as string;
+    const email = 'maildown@band.test';
+    const hold = sink.holdNext();
+    const inviting = t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).then((r) => r);
+    await hold.arrived;
+    hold.refuse();
+    const refused = await inviting;
+    expect(refused.status).toBe(502);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body.type).toBe('https://rsm.dev/problems/mail-not-sent');
+    expect(refused.body.detail).toMatch(/account exists.*invitation was not mailed.*again/);
+    const list = await t.http().get(`/api/v1/clients/${client}/portal-accounts`).set('cookie', studio.cookie).expect(200);
+    expect(list.body.items).toEqual([expect.objectContaining({ email, status: 'invited' })]);
+
+    const seen = sink.messagesTo(email).length;
+    await t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).expect(201);
+    const token = await portalLinkToken(sink, email, `/portal/${slug}/accept-invite`, seen);
+    await t.http().post(`/api/v1/portal/${slug}/auth/accept-invite`).send({ token, password }).expect(200);
+  });
+
+  it('inviting a disabled account is a 409 portal-account-disabled: nothing mailed, no link issued', async () => {
+    const client = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Disabled Band' }).expect(201)).body.id as string;
+    const email = 'disabled-invite@band.test';
+    const account = (await t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).expect(201)).body.id as string;
+    await sink.waitFor(email);
+    await t.http().post(`/api/v1/clients/${client}/portal-accounts/${account}/disable`).set('cookie', studio.cookie).expect(200);
+    const before = (await db.query(`SELECT count(*)::int AS n FROM audit_log WHERE target_id = $1`, [account])).rows[0].n;
+
+    const res = await t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).expect(409);
+    expect(res.body.type).toBe('https://rsm.dev/problems/portal-account-disabled');
+    expect(sink.messagesTo(email)).toHaveLength(1);
+    expect((await db.query(`SELECT count(*)::int AS n FROM client_portal_tokens WHERE account_id = $1 AND used_at IS NULL`, [account])).rows[0].n).toBe(0);
+    expect((await db.query(`SELECT count(*)::int AS n FROM audit_log WHERE target_id = $1`, [account])).rows[0].n).toBe(before);
+  });
+
   it('the same address cannot have accounts at two clients of one studio (case-insensitively): 409', async () => {
     const one = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'One' }).expect(201)).body.id;
     const two = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Two' }).expect(201)).body.id;

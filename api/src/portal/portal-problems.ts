@@ -8,3 +8,14 @@ export const portalEmailTaken = () =>
 
 export const portalLinkInvalid = () =>
   new ProblemException(HttpStatus.GONE, 'portal-link-invalid', 'This link has expired or was already used. Ask for a new one.');
+
+export const portalAccountDisabled = () =>
+  new ProblemException(HttpStatus.CONFLICT, 'portal-account-disabled', 'This portal account is disabled: enable it before inviting it again. Nothing was sent.');
+
+/** The invitation is committed before its mail: the account exists and a new invitation sends a new link. */
+export const portalInviteNotMailed = () =>
+  new ProblemException(
+    HttpStatus.BAD_GATEWAY,
+    'mail-not-sent',
+    'The mail server could not be reached or refused the message: the portal account exists but the invitation was not mailed. Send the invitation again.',
+  );

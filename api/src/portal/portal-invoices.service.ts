@@ -39,10 +39,14 @@ export class PortalInvoicesService {
         .addOrderBy('i.id', 'DESC')
         .limit(500)
         .getMany();
-      const items = invoices.map((i) => summary(i, today));
-      const due = new Map<string, number>();
-      for (const i of items) if (i.kind !== 'credit_note' && (i.status === 'sent' || i.status === 'partially_paid')) due.set(i.currency, (due.get(i.currency) ?? 0) + i.balanceMinor);
-      return { items, balances: [...due].sort(([a], [b]) => a.localeCompare(b)).map(([currency, balanceMinor]) => ({ currency, balanceMinor })) };
+      // What is due is summed over all the client's open invoices, not over the page listed above.
+      const due = (await m.query(
+        `SELECT currency, SUM(balance_minor)::text AS balance FROM invoices
+          WHERE client_id = $1 AND kind <> 'credit_note' AND status IN ('sent', 'partially_paid')
+          GROUP BY currency ORDER BY currency`,
+        [principal.clientId],
+      )) as Array<{ currency: string; balance: string }>;
+      return { items: invoices.map((i) => summary(i, today)), balances: due.map((d) => ({ currency: d.currency, balanceMinor: Number(d.balance) })) };
     });
   }
 

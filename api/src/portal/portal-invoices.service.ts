@@ -10,6 +10,7 @@ import { CheckoutService } from '../stripe/checkout.service.js';
 import type { CheckoutDto } from '../stripe/dto/stripe.dto.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { PortalInvoiceDto, PortalInvoiceListDto, PortalInvoiceSummaryDto } from './dto/portal-invoices.dto.js';
+import { portalInvoiceSplit } from './portal-problems.js';
 
 /** Statuses a client sees: an issued document (never a draft). */
 const VISIBLE = ['sent', 'partially_paid', 'paid', 'void'];
@@ -75,7 +76,10 @@ export class PortalInvoicesService {
 
   /** A Stripe Checkout link for the invoice's balance; Stripe sends the payer back to the portal's invoice page. */
   async pay(principal: PortalPrincipal, invoiceId: string, appOrigin: string): Promise<CheckoutDto> {
-    await this.tenant.run((m) => this.ownInvoice(m, principal, invoiceId));
+    await this.tenant.run(async (m) => {
+      await this.ownInvoice(m, principal, invoiceId);
+      if ((await m.query(`SELECT 1 FROM invoice_shares WHERE invoice_id = $1 LIMIT 1`, [invoiceId])).length) throw portalInvoiceSplit();
+    });
     const page = `/portal/${principal.studioSlug}/invoices/${invoiceId}`;
     return this.checkout.create(invoiceId, {}, appOrigin, { success: `${page}?paid=1`, cancel: page });
   }

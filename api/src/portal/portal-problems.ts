@@ -19,3 +19,7 @@ export const portalInviteNotMailed = () =>
     'mail-not-sent',
     'The mail server could not be reached or refused the message: the portal account exists but the invitation was not mailed. Send the invitation again.',
   );
+
+/** The portal pays a whole balance; a split invoice's shares are paid one by one through the studio's links. */
+export const portalInvoiceSplit = () =>
+  new ProblemException(HttpStatus.CONFLICT, 'invoice-split', 'This invoice is split between several payers: each pays their own share through the link the studio sends them.');

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import type pg from 'pg';
 import { PasswordHasher } from '../src/auth/password-hasher.service.js';
 import { Clock } from '../src/common/clock.js';
+import { PortalSessions } from '../src/portal/portal-sessions.service.js';
 import { insertPortalAccount, insertPortalSession, PORTAL_COOKIE, portalCookieOf, portalLinkToken, sha256, slugOf } from './support/portal-fixtures.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
@@ -91,6 +92,27 @@ describe('portal sessions live in the studio database', () => {
     } finally {
       clock.mockRestore();
     }
+  });
+
+  it('a client deleted while its session is being read: /portal/me is a 401, not a 500', async () => {
+    const { accountId, clientId } = await insertPortalAccount(db, { clientName: 'Deleted Meanwhile' });
+    const cookie = await insertPortalSession(db, studio.organizationId, accountId);
+    const sessions = t.app.get(PortalSessions);
+    const resolve = sessions.resolve.bind(sessions);
+    // The session is found, then the client goes (staff delete it) before the handler reads it.
+    const spy = jest.spyOn(sessions, 'resolve').mockImplementationOnce(async (value) => {
+      const principal = await resolve(value);
+      await db.query(`DELETE FROM clients WHERE id = $1`, [clientId]);
+      return principal;
+    });
+    try {
+      const res = await t.http().get('/api/v1/portal/me').set('cookie', cookie);
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    } finally {
+      spy.mockRestore();
+    }
+    await t.http().get('/api/v1/portal/me').set('cookie', cookie).expect(401);
   });
 
   it('logout deletes the row and clears the cookie; the cookie is then refused', async () => {

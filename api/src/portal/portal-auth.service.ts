@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditLog, type AuditActor } from '../audit/audit-log.service.js';
-import { invalidCredentials } from '../auth/auth.errors.js';
+import { invalidCredentials, unauthenticated } from '../auth/auth.errors.js';
 import { normalizeEmail } from '../auth/auth.service.js';
 import { PasswordHasher } from '../auth/password-hasher.service.js';
 import { Clock } from '../common/clock.js';
@@ -127,6 +127,8 @@ export class PortalAuthService implements OnApplicationShutdown {
          FROM client_portal_accounts a JOIN clients c ON c.id = a.client_id WHERE a.id = $1`,
       [accountId],
     )) as Array<{ id: string; email: string; name: string | null; client_id: string; client_name: string }>;
+    // The client (and with it the account and its sessions) deleted since the session was resolved: signed out.
+    if (!row) throw unauthenticated();
     return {
       studio: { name: studio.name, slug: studio.slug },
       client: { id: row.client_id, name: row.client_name },

@@ -260,10 +260,10 @@ describe('portal sessions live in the studio database', () => {
       await outside.query('BEGIN');
       await outside.query(`SELECT 1 FROM clients WHERE id = $1 FOR UPDATE`, [client]);
       const invites = [1, 2, 3].map(() => t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email: 'race@band.test' }).then((r) => r));
-      // Both are waiting on the lock held here.
+      // All three are waiting on the lock held here before it is released.
       for (;;) {
-        const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype IN ('transactionid', 'tuple')`);
-        if (rows[0].n >= 1) break;
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (rows[0].n >= 3) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await outside.query('COMMIT');

@@ -55,6 +55,20 @@ describe('portal isolation', () => {
     await t.http().get(`/api/v1/portal/invoices/${mine.invoiceId}`).set('cookie', mine.cookie).expect(200);
   });
 
+  it('what is due sums every open invoice of the client, beyond the 500 listed', async () => {
+    const many = await insertPortalAccount(aDb, { clientName: 'Many Invoices Band' });
+    await aDb.query(
+      `INSERT INTO invoices (kind, status, number, client_id, currency, issue_date, due_date, bill_to_name, subtotal_minor, tax_minor, total_minor, balance_minor, finalized_at, sent_at)
+       SELECT 'invoice', 'sent', 'BULK-' || g, $1, 'EUR', date '2031-02-01' + g, date '2031-06-01' + g, 'Many Invoices Band', 100, 0, 100, 100, now(), now()
+         FROM generate_series(1, 501) AS g`,
+      [many.clientId],
+    );
+    const cookie = await insertPortalSession(aDb, a.organizationId, many.accountId);
+    const res = await t.http().get('/api/v1/portal/invoices').set('cookie', cookie).expect(200);
+    expect(res.body.items).toHaveLength(500);
+    expect(res.body.balances).toEqual([{ currency: 'EUR', balanceMinor: 501 * 100 }]);
+  });
+
   it("another client's invoice of the same studio, a draft, and another studio's invoice are 404 on every route", async () => {
     for (const id of [neighbour.invoiceId, mine.draftId, elsewhere.invoiceId]) {
       for (const [method, path] of [['get', ''], ['get', '/pdf'], ['post', '/checkout']] as const) {

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type pg from 'pg';
+import { PasswordHasher } from '../src/auth/password-hasher.service.js';
 import { Clock } from '../src/common/clock.js';
 import { PortalAuthService } from '../src/portal/portal-auth.service.js';
 import { insertPortalAccount, portalCookieOf, portalLinkToken, sha256, slugOf } from './support/portal-fixtures.js';
@@ -100,9 +101,9 @@ describe('portal sign-in rate limits', () => {
     await t.close();
   });
 
-  it('per email (known or not): the 4th request for one address in the hour is a 429 with Retry-After', async () => {
+  it('magic links per email (known or not): the 4th request for one address in the hour is a 429 with Retry-After', async () => {
     for (let i = 0; i < 3; i++) await t.http().post(`/api/v1/portal/${slug}/auth/magic-link`).send({ email: 'limited@band.test' }).expect(202);
-    const refused = await t.http().post(`/api/v1/portal/${slug}/auth/login`).send({ email: 'LIMITED@band.test', password: 'whatever it is' }).expect(429);
+    const refused = await t.http().post(`/api/v1/portal/${slug}/auth/magic-link`).send({ email: 'LIMITED@band.test' }).expect(429);
     expect(refused.headers['retry-after']).toBeDefined();
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
@@ -110,8 +111,52 @@ describe('portal sign-in rate limits', () => {
   it('per IP: across addresses, the requests beyond the hourly budget are 429', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await t.http().post(`/api/v1/portal/${slug}/auth/magic-link`).send({ email: `ip-${i}@band.test` })).status);
-    // 4 spent by the previous test (three links and a login), 2 more allowed, then 429.
+    // 4 spent by the previous test (four link requests), 2 more allowed, then 429.
     expect(statuses).toEqual([202, 202, 429, 429]);
     await t.http().post(`/api/v1/portal/${slug}/auth/magic-link/verify`).send({ token: 'x'.repeat(43) }).expect(429);
+  });
+});
+
+/**
+ * The portal password login gets the staff login's brute-force rule (LoginThrottle), keyed on the studio
+ * and the address: failures count, a success resets them, and an IP the client signed in from before is
+ * not held back. Nobody can lock a client out by sending requests for their address.
+ */
+describe('portal login brute-force limits', () => {
+  let t: TestApp;
+  let db: pg.Client;
+  let slug: string;
+  const password = 'portal password 2026';
+  const login = (email: string, pw: string, ip: string) => t.http().post(`/api/v1/portal/${slug}/auth/login`).set('x-forwarded-for', ip).send({ email, password: pw });
+
+  beforeAll(async () => {
+    t = await createTestApp({ TRUST_PROXY: '1', RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '10', RATE_LIMIT_PORTAL_AUTH_PER_EMAIL_PER_HOUR: '10' });
+    const studio = await registerStudio(t, 'Portal Lockout');
+    db = await connectTenantDatabase(t, studio.organizationId);
+    slug = await slugOf(t, studio.organizationId);
+  });
+  afterAll(async () => {
+    await db.end();
+    await t.close();
+  });
+
+  it('ten wrong passwords from other IPs slow them down, but the client still gets in from an IP they used before; magic links stay limited per address', async () => {
+    const { email } = await insertPortalAccount(db, { passwordHash: await t.app.get(PasswordHasher).hash(password) });
+    const home = '192.0.2.41';
+    await login(email, password, home).expect(200);
+
+    for (let i = 0; i < 10; i++) await login(email, 'a wrong guess', `203.0.113.${100 + i}`).expect(401);
+    const refused = await login(email, 'a wrong guess', '203.0.113.200');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    await login(email, password, '203.0.113.201').expect(429);
+    // Not a lockout the attacker can hold against the client: their known IP is let through.
+    await login(email, password, home).expect(200);
+
+    // Mail sending keeps its own per-address limit.
+    for (let i = 0; i < 10; i++) await t.http().post(`/api/v1/portal/${slug}/auth/magic-link`).set('x-forwarded-for', home).send({ email }).expect(202);
+    await t.http().post(`/api/v1/portal/${slug}/auth/magic-link`).set('x-forwarded-for', home).send({ email }).expect(429);
+    // ... and spending it locks nobody out of the password login.
+    await login(email, password, home).expect(200);
   });
 });

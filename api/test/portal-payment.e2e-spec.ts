@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import type { StripeFake } from '@rsm/stripe-fake';
-import { portalCookieOf, portalLinkToken, slugOf } from './support/portal-fixtures.js';
+import { insertPortalAccount, insertPortalSession, portalCookieOf, portalLinkToken, slugOf } from './support/portal-fixtures.js';
 import { SmtpSink } from './support/smtp-sink.js';
-import { connectStripe, connectTenantDatabase, createStripeTestApp, payOnHostedPage } from './support/stripe-fixtures.js';
+import { connectStripe, connectTenantDatabase, createStripeTestApp, insertShares, payOnHostedPage } from './support/stripe-fixtures.js';
 import { registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -13,7 +12,6 @@ import { registerStudio, type TestApp } from './support/test-app.js';
  */
 describe('portal: invoice payment flow (Phase 17)', () => {
   let t: TestApp;
-  let fake: StripeFake;
   let close: () => Promise<void>;
   let sink: SmtpSink;
   let studio: Awaited<ReturnType<typeof registerStudio>>;
@@ -21,7 +19,7 @@ describe('portal: invoice payment flow (Phase 17)', () => {
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    ({ t, fake, close } = await createStripeTestApp({ SMTP_URL: sink.url }));
+    ({ t, close } = await createStripeTestApp({ SMTP_URL: sink.url }));
     studio = await registerStudio(t, 'Phase Seventeen');
     db = await connectTenantDatabase(t, studio.organizationId);
     await connectStripe(t, studio.cookie);
@@ -73,6 +71,43 @@ describe('portal: invoice payment flow (Phase 17)', () => {
     // The checkout is on record as the portal account's doing.
     const audit = (await db.query(`SELECT actor_type, actor_label FROM audit_log WHERE action = 'stripe.checkout_created' AND target_id = $1`, [invoice])).rows;
     expect(audit).toEqual([{ actor_type: 'portal-account', actor_label: 'ana@owls.test' }]);
-    expect(fake).toBeDefined();
+  });
+
+  it('Pay on an invoice split into shares is a 409 invoice-split problem; no session is created', async () => {
+    const { accountId, clientId } = await insertPortalAccount(db, { clientName: 'Split Band' });
+    const cookie = await insertPortalSession(db, studio.organizationId, accountId);
+    const id = (await t.http().post('/api/v1/invoices').set('cookie', studio.cookie).send({ clientId, lines: [{ description: 'Tracking day', quantity: '1', unitPriceMinor: 40_000 }] }).expect(201)).body.id as string;
+    await t.http().post(`/api/v1/invoices/${id}/finalize`).set('cookie', studio.cookie).send({}).expect(200);
+    const balance = (await t.http().get(`/api/v1/invoices/${id}`).set('cookie', studio.cookie).expect(200)).body.balanceMinor as number;
+    await insertShares(db, id, [balance - 10_000, 10_000]);
+    const res = await t.http().post(`/api/v1/portal/invoices/${id}/checkout`).set('cookie', cookie).send({}).expect(409);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.type).toBe('https://rsm.dev/problems/invoice-split');
+    expect(JSON.stringify(res.body)).not.toMatch(/shareId/);
+    expect((await db.query(`SELECT count(*)::int AS n FROM checkout_sessions WHERE invoice_id = $1`, [id])).rows[0].n).toBe(0);
+  });
+
+  it('a staff payment link and the portal Pay button for the same balance share one open Stripe session, in either order', async () => {
+    const { accountId, clientId } = await insertPortalAccount(db, { clientName: 'Both Ways Band' });
+    const cookie = await insertPortalSession(db, studio.organizationId, accountId);
+    const issuedInvoice = async () => {
+      const id = (await t.http().post('/api/v1/invoices').set('cookie', studio.cookie).send({ clientId, lines: [{ description: 'Tracking day', quantity: '1', unitPriceMinor: 40_000 }] }).expect(201)).body.id as string;
+      await t.http().post(`/api/v1/invoices/${id}/finalize`).set('cookie', studio.cookie).send({}).expect(200);
+      return id;
+    };
+    const staffLink = (id: string) => t.http().post(`/api/v1/invoices/${id}/checkout`).set('cookie', studio.cookie).send({}).expect(201);
+    const portalPay = (id: string) => t.http().post(`/api/v1/portal/invoices/${id}/checkout`).set('cookie', cookie).send({}).expect(201);
+
+    const staffFirst = await issuedInvoice();
+    const one = (await staffLink(staffFirst)).body;
+    expect((await portalPay(staffFirst)).body).toEqual(one);
+
+    const portalFirst = await issuedInvoice();
+    const two = (await portalPay(portalFirst)).body;
+    expect((await staffLink(portalFirst)).body).toEqual(two);
+
+    for (const id of [staffFirst, portalFirst]) {
+      expect((await db.query(`SELECT count(*)::int AS n FROM checkout_sessions WHERE invoice_id = $1`, [id])).rows[0].n).toBe(1);
+    }
   });
 });

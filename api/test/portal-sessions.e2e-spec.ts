@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import type pg from 'pg';
 import { PasswordHasher } from '../src/auth/password-hasher.service.js';
 import { Clock } from '../src/common/clock.js';
+import { PortalSessions } from '../src/portal/portal-sessions.service.js';
 import { insertPortalAccount, insertPortalSession, PORTAL_COOKIE, portalCookieOf, portalLinkToken, sha256, slugOf } from './support/portal-fixtures.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
@@ -93,6 +94,27 @@ describe('portal sessions live in the studio database', () => {
     }
   });
 
+  it('a client deleted while its session is being read: /portal/me is a 401, not a 500', async () => {
+    const { accountId, clientId } = await insertPortalAccount(db, { clientName: 'Deleted Meanwhile' });
+    const cookie = await insertPortalSession(db, studio.organizationId, accountId);
+    const sessions = t.app.get(PortalSessions);
+    const resolve = sessions.resolve.bind(sessions);
+    // The session is found, then the client goes (staff delete it) before the handler reads it.
+    const spy = jest.spyOn(sessions, 'resolve').mockImplementationOnce(async (value) => {
+      const principal = await resolve(value);
+      await db.query(`DELETE FROM clients WHERE id = $1`, [clientId]);
+      return principal;
+    });
+    try {
+      const res = await t.http().get('/api/v1/portal/me').set('cookie', cookie);
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    } finally {
+      spy.mockRestore();
+    }
+    await t.http().get('/api/v1/portal/me').set('cookie', cookie).expect(401);
+  });
+
   it('logout deletes the row and clears the cookie; the cookie is then refused', async () => {
     const { accountId } = await insertPortalAccount(db);
     const cookie = await insertPortalSession(db, studio.organizationId, accountId);
@@ -100,6 +122,22 @@ describe('portal sessions live in the studio database', () => {
     expect((res.headers['set-cookie'] as unknown as string[]).join()).toMatch(new RegExp(`${PORTAL_COOKIE}=;.*Path=/api/v1/portal`));
     expect((await db.query(`SELECT count(*)::int AS n FROM client_portal_sessions WHERE account_id = $1`, [accountId])).rows[0].n).toBe(0);
     await t.http().get('/api/v1/portal/me').set('cookie', cookie).expect(401);
+  });
+
+  it('logout works while the studio is read-only (subscription lapsed) or suspended: 204 and the session row gone', async () => {
+    const other = await registerStudio(t, 'Portal Standing');
+    const otherDb = await connectTenantDatabase(t, other.organizationId);
+    try {
+      for (const standing of [`subscription_status = 'past_due', past_due_since = now() - interval '400 days'`, `suspended_at = now()`]) {
+        await t.control.query(`UPDATE organizations SET ${standing} WHERE id = $1`, [other.organizationId]);
+        const { accountId } = await insertPortalAccount(otherDb);
+        const cookie = await insertPortalSession(otherDb, other.organizationId, accountId);
+        await t.http().post('/api/v1/portal/auth/logout').set('cookie', cookie).expect(204);
+        expect((await otherDb.query(`SELECT count(*)::int AS n FROM client_portal_sessions WHERE account_id = $1`, [accountId])).rows[0].n).toBe(0);
+      }
+    } finally {
+      await otherDb.end();
+    }
   });
 
   it('a cross-site logout or checkout is refused by the Origin rule before anything happens', async () => {
@@ -148,6 +186,65 @@ describe('portal sessions live in the studio database', () => {
     ]);
   });
 
+  it('accepting an invitation (a new password) ends every other session of the account', async () => {
+    const client = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Re-invited Band' }).expect(201)).body.id as string;
+    const email = 'reinvited@band.test';
+    const first = await t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).expect(201);
+    const accountId = first.body.id as string;
+    await t.http().post(`/api/v1/portal/${slug}/auth/accept-invite`).send({ token: await portalLinkToken(sink, email, `/portal/${slug}/accept-invite`), password }).expect(200);
+    // Sessions elsewhere: one from a login with that password, one written with SQL.
+    const loggedIn = portalCookieOf(await t.http().post(`/api/v1/portal/${slug}/auth/login`).send({ email, password }).expect(200));
+    const written = await insertPortalSession(db, studio.organizationId, accountId);
+    await t.http().get('/api/v1/portal/me').set('cookie', loggedIn).expect(200);
+    await t.http().get('/api/v1/portal/me').set('cookie', written).expect(200);
+
+    const seen = sink.messagesTo(email).length;
+    await t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).expect(201);
+    const token = await portalLinkToken(sink, email, `/portal/${slug}/accept-invite`, seen);
+    const accepted = await t.http().post(`/api/v1/portal/${slug}/auth/accept-invite`).send({ token, password: 'a new password 2026' }).expect(200);
+
+    await t.http().get('/api/v1/portal/me').set('cookie', loggedIn).expect(401);
+    await t.http().get('/api/v1/portal/me').set('cookie', written).expect(401);
+    await t.http().get('/api/v1/portal/me').set('cookie', portalCookieOf(accepted)).expect(200);
+    expect((await db.query(`SELECT count(*)::int AS n FROM client_portal_sessions WHERE account_id = $1`, [accountId])).rows[0].n).toBe(1);
+  });
+
+  it('a refused invitation mail is a 502 mail-not-sent saying the account exists; inviting again sends a link', async () => {
+    const client = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Mail Down Band' }).expect(201)).body.id as string;
+    const email = 'maildown@band.test';
+    const hold = sink.holdNext();
+    const inviting = t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).then((r) => r);
+    await hold.arrived;
+    hold.refuse();
+    const refused = await inviting;
+    expect(refused.status).toBe(502);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body.type).toBe('https://rsm.dev/problems/mail-not-sent');
+    expect(refused.body.detail).toMatch(/account exists.*invitation was not mailed.*again/);
+    const list = await t.http().get(`/api/v1/clients/${client}/portal-accounts`).set('cookie', studio.cookie).expect(200);
+    expect(list.body.items).toEqual([expect.objectContaining({ email, status: 'invited' })]);
+
+    const seen = sink.messagesTo(email).length;
+    await t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).expect(201);
+    const token = await portalLinkToken(sink, email, `/portal/${slug}/accept-invite`, seen);
+    await t.http().post(`/api/v1/portal/${slug}/auth/accept-invite`).send({ token, password }).expect(200);
+  });
+
+  it('inviting a disabled account is a 409 portal-account-disabled: nothing mailed, no link issued', async () => {
+    const client = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Disabled Band' }).expect(201)).body.id as string;
+    const email = 'disabled-invite@band.test';
+    const account = (await t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).expect(201)).body.id as string;
+    await sink.waitFor(email);
+    await t.http().post(`/api/v1/clients/${client}/portal-accounts/${account}/disable`).set('cookie', studio.cookie).expect(200);
+    const before = (await db.query(`SELECT count(*)::int AS n FROM audit_log WHERE target_id = $1`, [account])).rows[0].n;
+
+    const res = await t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email }).expect(409);
+    expect(res.body.type).toBe('https://rsm.dev/problems/portal-account-disabled');
+    expect(sink.messagesTo(email)).toHaveLength(1);
+    expect((await db.query(`SELECT count(*)::int AS n FROM client_portal_tokens WHERE account_id = $1 AND used_at IS NULL`, [account])).rows[0].n).toBe(0);
+    expect((await db.query(`SELECT count(*)::int AS n FROM audit_log WHERE target_id = $1`, [account])).rows[0].n).toBe(before);
+  });
+
   it('the same address cannot have accounts at two clients of one studio (case-insensitively): 409', async () => {
     const one = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'One' }).expect(201)).body.id;
     const two = (await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Two' }).expect(201)).body.id;
@@ -163,10 +260,10 @@ describe('portal sessions live in the studio database', () => {
       await outside.query('BEGIN');
       await outside.query(`SELECT 1 FROM clients WHERE id = $1 FOR UPDATE`, [client]);
       const invites = [1, 2, 3].map(() => t.http().post(`/api/v1/clients/${client}/portal-invites`).set('cookie', studio.cookie).send({ email: 'race@band.test' }).then((r) => r));
-      // Both are waiting on the lock held here.
+      // All three are waiting on the lock held here before it is released.
       for (;;) {
-        const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype IN ('transactionid', 'tuple')`);
-        if (rows[0].n >= 1) break;
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (rows[0].n >= 3) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await outside.query('COMMIT');

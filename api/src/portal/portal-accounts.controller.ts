@@ -31,10 +31,12 @@ export class PortalAccountsController {
     summary: "Invite a client's contact to the client portal",
     description:
       'Creates the portal account (or finds the client\'s existing one for this address) and emails a one-time link to choose a password; ' +
-      'an earlier unused invitation link stops working. 409 `portal-email-taken` when the address belongs to another client of the studio.',
+      'an earlier unused invitation link stops working. 409 `portal-email-taken` when the address belongs to another client of the studio; ' +
+      '409 `portal-account-disabled` when its account is disabled (nothing is mailed). The mail server failing → 502 `mail-not-sent`: ' +
+      'the account exists and inviting again sends a new link.',
   })
   @ApiCreatedResponse({ type: PortalAccountDto })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(400, 404, 409, 502)
   invitePortalContact(@Param('id', uuidParam) id: string, @Body() dto: CreatePortalInviteDto, @Req() request: FastifyRequest): Promise<PortalAccountDto> {
     return this.accounts.invite(id, dto, publicUrlOf(this.config, request));
   }

@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { normalizeEmail } from '../auth/auth.service.js';
@@ -8,12 +8,12 @@ import { ProblemException } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
-import { MailOutbox } from '../mail/mail-outbox.service.js';
+import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
 import { portalInviteMail } from '../mail/mail-templates.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { CreatePortalInviteDto, PortalAccountDto, PortalAccountListDto } from './dto/portal-accounts.dto.js';
 import { PortalAccount } from './portal-account.entity.js';
-import { portalAccountNotFound, portalEmailTaken } from './portal-problems.js';
+import { portalAccountDisabled, portalAccountNotFound, portalEmailTaken, portalInviteNotMailed } from './portal-problems.js';
 import { issuePortalToken } from './portal-tokens.js';
 
 const clientNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No client with this id in your studio.');
@@ -38,6 +38,8 @@ export function toPortalAccountDto(a: PortalAccount): PortalAccountDto {
  */
 @Injectable()
 export class PortalAccountsService {
+  private readonly logger = new Logger(PortalAccountsService.name);
+
   constructor(
     private readonly tenant: TenantConnection,
     private readonly context: RequestContext,
@@ -59,6 +61,8 @@ export class PortalAccountsService {
         const repo = m.getRepository(PortalAccount);
         let account = await repo.findOne({ where: { email }, lock: { mode: 'pessimistic_write' } });
         if (account && account.clientId !== clientId) throw portalEmailTaken();
+        // A disabled account stays disabled until staff enable it: no link that would not work is mailed.
+        if (account?.disabledAt) throw portalAccountDisabled();
         if (!account) account = await repo.save(repo.create({ clientId, email, name: dto.name ?? null, passwordHash: null, disabledAt: null, lastLoginAt: null }));
         else if (dto.name !== undefined && dto.name !== null) await repo.update({ id: account.id }, { name: (account.name = dto.name) });
         const token = await issuePortalToken(m, account.id, 'invite', this.config.portal.inviteTtlMs, this.clock.now());
@@ -71,12 +75,17 @@ export class PortalAccountsService {
         throw err;
       });
     const studio = await this.studio();
-    await this.mail.send({
-      to: email,
-      kind: 'portal-invite',
-      senderName: studio.name,
-      ...portalInviteMail({ link: `${publicUrl}/portal/${studio.slug}/accept-invite?token=${token}`, validityMs: this.config.portal.inviteTtlMs, studioName: studio.name }),
-    });
+    try {
+      await this.mail.send({
+        to: email,
+        kind: 'portal-invite',
+        senderName: studio.name,
+        ...portalInviteMail({ link: `${publicUrl}/portal/${studio.slug}/accept-invite?token=${token}`, validityMs: this.config.portal.inviteTtlMs, studioName: studio.name }),
+      });
+    } catch (err) {
+      this.logger.warn({ portalAccountId: account.id, mailError: mailErrorForLog(err, false) }, 'Portal invitation mail not sent');
+      throw portalInviteNotMailed();
+    }
     return toPortalAccountDto(account);
   }
 

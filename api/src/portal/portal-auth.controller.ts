@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, HttpStatus, Inject, Param, Pos
 import { ApiAcceptedResponse, ApiCookieAuth, ApiParam, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PortalAccess } from '../auth/access.decorator.js';
+import { AllowWhileSuspended } from '../auth/allow-while-suspended.decorator.js';
 import type { PortalPrincipal } from '../auth/auth.types.js';
 import { Public } from '../auth/public.decorator.js';
 import { publicUrlOf } from '../auth/session-cookie.js';
@@ -9,6 +10,7 @@ import { ApiProblems } from '../common/api-problems.decorator.js';
 import { ValidationProblem } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ApiRateLimits } from '../rate-limit/api-rate-limits.service.js';
+import { LoginThrottle } from '../rate-limit/login-throttle.service.js';
 import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 import { withRateLimitHeaders } from '../rate-limit/rate-limit.problem.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
@@ -37,6 +39,7 @@ export class PortalAuthController {
     private readonly auth: PortalAuthService,
     private readonly sessions: PortalSessions,
     private readonly limits: ApiRateLimits,
+    private readonly throttle: LoginThrottle,
     private readonly tenant: TenantConnection,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -54,8 +57,12 @@ export class PortalAuthController {
   @ApiProblems(400, 401, 503)
   async portalLogin(@Param('studioSlug') studioSlug: string, @Body() dto: PortalLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<PortalMeDto> {
     const slug = slugOf(studioSlug);
-    await withRateLimitHeaders(reply, () => this.limits.consumePortalAuthForEmail(slug, dto.email));
-    return this.answer(reply, await this.auth.login(slug, dto, this.signInOf(request)));
+    // The staff login's brute-force rule, for this studio's portal account of the address: failures
+    // count (a success resets them) and an IP the client signed in from before is not held back.
+    const attempt = await withRateLimitHeaders(reply, () => this.throttle.begin(dto.email, request.ip, `portal:${slug}`));
+    const signedIn = await this.auth.login(slug, dto, this.signInOf(request));
+    await attempt.succeeded();
+    return this.answer(reply, signedIn);
   }
 
   @Public()
@@ -71,7 +78,7 @@ export class PortalAuthController {
   @ApiProblems(400, 503)
   async requestPortalMagicLink(@Param('studioSlug') studioSlug: string, @Body() dto: PortalMagicLinkRequestDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<PortalAcceptedDto> {
     const slug = slugOf(studioSlug);
-    await withRateLimitHeaders(reply, () => this.limits.consumePortalAuthForEmail(slug, dto.email));
+    await withRateLimitHeaders(reply, () => this.limits.consumePortalMagicLinkForEmail(slug, dto.email));
     this.auth.requestMagicLink(slug, dto.email, publicUrlOf(this.config, request));
     return { accepted: true };
   }
@@ -125,6 +132,7 @@ export class PortalAuthController {
   }
 
   @PortalAccess()
+  @AllowWhileSuspended() // the way out, as for staff: also while suspended or read-only (AllowWhileSuspended implies both)
   @Post('auth/logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiCookieAuth('portal')

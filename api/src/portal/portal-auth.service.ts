@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditLog, type AuditActor } from '../audit/audit-log.service.js';
-import { invalidCredentials } from '../auth/auth.errors.js';
+import { invalidCredentials, unauthenticated } from '../auth/auth.errors.js';
 import { normalizeEmail } from '../auth/auth.service.js';
 import { PasswordHasher } from '../auth/password-hasher.service.js';
 import { Clock } from '../common/clock.js';
@@ -60,7 +60,13 @@ export class PortalAuthService implements OnApplicationShutdown {
     const usable = account && account.disabledAt === null ? account : null;
     const ok = await this.passwords.verify(usable?.passwordHash ?? undefined, dto.password);
     if (!studio || !usable || !ok) throw invalidCredentials();
-    return this.signIn(studio, signIn, async () => usable.id);
+    return this.signIn(studio, signIn, async (m) => {
+      // The password checked must still be the account's once locked: an invitation accepted meanwhile
+      // ended every session and must not be followed by one started with the old password.
+      const same: unknown[] = await m.query(`SELECT 1 FROM client_portal_accounts WHERE id = $1 AND password_hash = $2 FOR UPDATE`, [usable.id, usable.passwordHash]);
+      if (!same.length) throw invalidCredentials();
+      return usable.id;
+    });
   }
 
   /** Starts a magic link in the background and returns at once, known address or not. */
@@ -105,6 +111,9 @@ export class PortalAuthService implements OnApplicationShutdown {
       const accountId = await consumePortalToken(m, dto.token, 'invite', this.clock.now());
       if (!accountId) throw portalLinkInvalid();
       await m.query(`UPDATE client_portal_accounts SET password_hash = $2 WHERE id = $1`, [accountId, passwordHash]);
+      // A new password ends every other session of the account (one left signed in elsewhere, or started
+      // with the old password), in this transaction: the only session afterwards is the one created below.
+      await m.query(`DELETE FROM client_portal_sessions WHERE account_id = $1`, [accountId]);
       const account = await m.getRepository(PortalAccount).findOneByOrFail({ id: accountId });
       await this.audit.record(m, { action: 'portal_account.password_set', targetType: 'portal_account', targetId: accountId, details: { clientId: account.clientId } }, portalActor(account));
       return accountId;
@@ -118,6 +127,8 @@ export class PortalAuthService implements OnApplicationShutdown {
          FROM client_portal_accounts a JOIN clients c ON c.id = a.client_id WHERE a.id = $1`,
       [accountId],
     )) as Array<{ id: string; email: string; name: string | null; client_id: string; client_name: string }>;
+    // The client (and with it the account and its sessions) deleted since the session was resolved: signed out.
+    if (!row) throw unauthenticated();
     return {
       studio: { name: studio.name, slug: studio.slug },
       client: { id: row.client_id, name: row.client_name },

@@ -56,7 +56,7 @@ export class PortalInvoicesController {
     summary: "Pay the invoice's balance: a Stripe Checkout link",
     description:
       "A Checkout Session on the studio's connected account for the balance; Stripe sends the payer back to the portal's invoice page. The invoice is paid when Stripe's webhook confirms it. " +
-      '409 `online-payment-off`, `stripe-not-connected`, `invoice-not-payable`; a split invoice is paid share by share (400 for now).',
+      '409 `online-payment-off`, `stripe-not-connected`, `invoice-not-payable`; 409 `invoice-split` for an invoice split into shares (each payer pays their share from the studio\'s link).',
   })
   @ApiCreatedResponse({ type: CheckoutDto })
   @ApiProblems(400, 409, 502)

@@ -10,6 +10,7 @@ import { CheckoutService } from '../stripe/checkout.service.js';
 import type { CheckoutDto } from '../stripe/dto/stripe.dto.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { PortalInvoiceDto, PortalInvoiceListDto, PortalInvoiceSummaryDto } from './dto/portal-invoices.dto.js';
+import { portalInvoiceSplit } from './portal-problems.js';
 
 /** Statuses a client sees: an issued document (never a draft). */
 const VISIBLE = ['sent', 'partially_paid', 'paid', 'void'];
@@ -39,10 +40,14 @@ export class PortalInvoicesService {
         .addOrderBy('i.id', 'DESC')
         .limit(500)
         .getMany();
-      const items = invoices.map((i) => summary(i, today));
-      const due = new Map<string, number>();
-      for (const i of items) if (i.kind !== 'credit_note' && (i.status === 'sent' || i.status === 'partially_paid')) due.set(i.currency, (due.get(i.currency) ?? 0) + i.balanceMinor);
-      return { items, balances: [...due].sort(([a], [b]) => a.localeCompare(b)).map(([currency, balanceMinor]) => ({ currency, balanceMinor })) };
+      // What is due is summed over all the client's open invoices, not over the page listed above.
+      const due = (await m.query(
+        `SELECT currency, SUM(balance_minor)::text AS balance FROM invoices
+          WHERE client_id = $1 AND kind <> 'credit_note' AND status IN ('sent', 'partially_paid')
+          GROUP BY currency ORDER BY currency`,
+        [principal.clientId],
+      )) as Array<{ currency: string; balance: string }>;
+      return { items: invoices.map((i) => summary(i, today)), balances: due.map((d) => ({ currency: d.currency, balanceMinor: Number(d.balance) })) };
     });
   }
 
@@ -71,7 +76,10 @@ export class PortalInvoicesService {
 
   /** A Stripe Checkout link for the invoice's balance; Stripe sends the payer back to the portal's invoice page. */
   async pay(principal: PortalPrincipal, invoiceId: string, appOrigin: string): Promise<CheckoutDto> {
-    await this.tenant.run((m) => this.ownInvoice(m, principal, invoiceId));
+    await this.tenant.run(async (m) => {
+      await this.ownInvoice(m, principal, invoiceId);
+      if ((await m.query(`SELECT 1 FROM invoice_shares WHERE invoice_id = $1 LIMIT 1`, [invoiceId])).length) throw portalInvoiceSplit();
+    });
     const page = `/portal/${principal.studioSlug}/invoices/${invoiceId}`;
     return this.checkout.create(invoiceId, {}, appOrigin, { success: `${page}?paid=1`, cancel: page });
   }

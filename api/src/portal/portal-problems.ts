@@ -8,3 +8,18 @@ export const portalEmailTaken = () =>
 
 export const portalLinkInvalid = () =>
   new ProblemException(HttpStatus.GONE, 'portal-link-invalid', 'This link has expired or was already used. Ask for a new one.');
+
+export const portalAccountDisabled = () =>
+  new ProblemException(HttpStatus.CONFLICT, 'portal-account-disabled', 'This portal account is disabled: enable it before inviting it again. Nothing was sent.');
+
+/** The invitation is committed before its mail: the account exists and a new invitation sends a new link. */
+export const portalInviteNotMailed = () =>
+  new ProblemException(
+    HttpStatus.BAD_GATEWAY,
+    'mail-not-sent',
+    'The mail server could not be reached or refused the message: the portal account exists but the invitation was not mailed. Send the invitation again.',
+  );
+
+/** The portal pays a whole balance; a split invoice's shares are paid one by one through the studio's links. */
+export const portalInvoiceSplit = () =>
+  new ProblemException(HttpStatus.CONFLICT, 'invoice-split', 'This invoice is split between several payers: each pays their own share through the link the studio sends them.');

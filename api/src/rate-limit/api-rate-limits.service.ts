@@ -29,8 +29,8 @@ export class ApiRateLimits {
   private readonly routes: Partial<Record<RouteRateLimit, Array<{ limiter: RateLimiterAbstract; per: 'ip' | 'user' }>>>;
   /** Issue 7, accounts-mail: reset emails per address (whether or not it has an account). */
   private readonly passwordResetPerEmail?: RateLimiterAbstract;
-  /** Issue 12, portal: portal logins and magic links per studio and address (known or not). */
-  private readonly portalAuthPerEmail?: RateLimiterAbstract;
+  /** Issue 12, portal: magic-link emails per studio and address (known or not); logins go through LoginThrottle. */
+  private readonly portalMagicLinkPerEmail?: RateLimiterAbstract;
 
   constructor(store: RateLimitStore, @Inject(APP_CONFIG) config: AppConfig) {
     const { apiPerUserPerMinute, apiPerIpPerMinute, registerPerIpPerHour, verificationResendPerUserPerHour } = config.rateLimit;
@@ -57,7 +57,7 @@ export class ApiRateLimits {
       'portal-auth': route([make('portal-auth-ip', config.portal.authPerIpPerHour, 3600), 'ip']),
       switch: route([make('switch-user', config.rateLimit.switchPerUserPerHour, 3600), 'user'], [make('switch-ip', config.rateLimit.switchPerIpPerHour, 3600), 'ip']),
     };
-    this.portalAuthPerEmail = make('portal-auth-email', config.portal.authPerEmailPerHour, 3600); // issue 12, portal
+    this.portalMagicLinkPerEmail = make('portal-magic-link-email', config.portal.authPerEmailPerHour, 3600); // issue 12, portal
     this.passwordResetPerEmail = make('password-reset-email', config.rateLimit.passwordResetPerEmailPerHour, 3600);
   }
 
@@ -69,9 +69,13 @@ export class ApiRateLimits {
     return this.passwordResetPerEmail && consumePoint(this.passwordResetPerEmail, accountKey(email));
   }
 
-  /** Issue 12, portal: one login or magic-link request for this address at this studio, counted alike for unknown ones. */
-  async consumePortalAuthForEmail(organizationSlug: string, email: string): Promise<RateLimitState | undefined> {
-    return this.portalAuthPerEmail && consumePoint(this.portalAuthPerEmail, `${organizationSlug}:${accountKey(email)}`);
+  /**
+   * Issue 12, portal: one magic-link request (an email) for this address at this studio, counted alike
+   * for unknown ones. Only mail sending: a login is not counted here (LoginThrottle counts its failures),
+   * so requests for a client's address cannot lock them out of signing in with their password.
+   */
+  async consumePortalMagicLinkForEmail(organizationSlug: string, email: string): Promise<RateLimitState | undefined> {
+    return this.portalMagicLinkPerEmail && consumePoint(this.portalMagicLinkPerEmail, `${organizationSlug}:${accountKey(email)}`);
   }
 
   /**

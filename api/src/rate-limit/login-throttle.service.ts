@@ -56,10 +56,14 @@ export class LoginThrottle {
     this.knownClients = store.limiter({ keyPrefix: 'login-known', points: 1, duration: KNOWN_CLIENT_SECONDS });
   }
 
-  /** Starts a login attempt for this email from this IP; throws a 429 problem while locked. */
-  async begin(email: string, ip: string): Promise<LoginAttempt> {
+  /**
+   * Starts a login attempt for this email from this IP; throws a 429 problem while locked. `scope` names
+   * another kind of account with the same address (issue 12: a studio's client portal, `portal:<slug>`),
+   * counted apart from the staff account and from other studios' portals.
+   */
+  async begin(email: string, ip: string, scope?: string): Promise<LoginAttempt> {
     const { failuresPerAccountIp, failuresPerAccount, failuresPerIp } = this.config.rateLimit.login;
-    const account = accountKey(email);
+    const account = scope ? `${scope}:${accountKey(email)}` : accountKey(email);
     const client = clientAddressKey(ip);
     const accountClient = `${account}@${client}`;
     const policies: Policy[] = [

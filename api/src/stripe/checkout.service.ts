@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { ValidationProblem } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -72,9 +73,15 @@ export class CheckoutService {
       success_url: `${appOrigin}${returnTo.success}`,
       cancel_url: `${appOrigin}${returnTo.cancel}`,
     };
-    // One key per (invoice, share, amount): a retried or doubled click gets the same session; a new amount
-    // (after a partial payment) a new one. A session that is no longer open (expired) is not handed out again.
-    const key = `rsm-checkout-${invoiceId}-${share?.id ?? 'balance'}-${amountMinor}`;
+    // A link already open for the same (invoice, share, amount), made by staff or from the portal, is
+    // handed out again whatever its return pages: one open session per amount, so the payer cannot pay twice.
+    const reused = await this.openSession(invoiceId, share?.id ?? null, amountMinor, account.accountId);
+    if (reused) return { url: reused.url, sessionId: reused.id, amountMinor };
+    // One key per (invoice, share, amount, return pages): a retried or doubled click gets the same session;
+    // a new amount (after a partial payment) a new one; other return pages (staff app, portal) another key,
+    // since Stripe refuses a key reused with other parameters. A session no longer open is not handed out again.
+    const returnPages = createHash('sha256').update(`${params.success_url}\n${params.cancel_url}`).digest('hex').slice(0, 16);
+    const key = `rsm-checkout-${invoiceId}-${share?.id ?? 'balance'}-${amountMinor}-${returnPages}`;
     let session = await callStripe('create the checkout session', () => stripe.checkout.sessions.create(params, { stripeAccount: account.accountId, idempotencyKey: key }));
     // Paid a moment ago, its webhook not recorded yet: a new session now would let the same amount be paid twice.
     if (session.status === 'complete') throw paymentInProgress();
@@ -101,6 +108,28 @@ export class CheckoutService {
       });
     });
     return { url, sessionId: session.id, amountMinor };
+  }
+
+  /**
+   * The open, unexpired session recorded for this (invoice, share, amount) on this account, as Stripe
+   * has it now: paid a moment ago (its webhook not recorded yet) is 409 payment-in-progress; expired at
+   * Stripe (its webhook not recorded yet) is none.
+   */
+  private async openSession(invoiceId: string, shareId: string | null, amountMinor: number, stripeAccount: string): Promise<{ id: string; url: string } | undefined> {
+    const stripe = this.stripe!;
+    const [row] = (await this.tenant.run((m) =>
+      m.query(
+        `SELECT id FROM checkout_sessions
+          WHERE invoice_id = $1 AND share_id IS NOT DISTINCT FROM $2 AND amount_minor = $3 AND stripe_account_id = $4
+            AND status = 'open' AND (expires_at IS NULL OR expires_at > now())
+          ORDER BY created_at DESC LIMIT 1`,
+        [invoiceId, shareId, amountMinor, stripeAccount],
+      ),
+    )) as Array<{ id: string }>;
+    if (!row) return undefined;
+    const live = await callStripe('read the checkout session', () => stripe.checkout.sessions.retrieve(row.id, {}, { stripeAccount }));
+    if (live.status === 'complete') throw paymentInProgress();
+    return live.status === 'open' && live.url ? { id: live.id, url: live.url } : undefined;
   }
 
   private async target(m: import('typeorm').EntityManager, invoiceId: string, shareId: string | undefined): Promise<CheckoutTarget> {

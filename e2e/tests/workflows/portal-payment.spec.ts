@@ -87,5 +87,32 @@ test('staff invite a client → the client sets a password from the email, sees 
 	await page.goto(`/invoices/${invoice.id}`);
 	await expect(page.getByTestId('balance')).toContainText('€0.00');
 	await expect(page.getByRole('region', { name: 'Payments' })).toContainText('Online (Stripe)');
+
+	// Signing out: a failed logout says so and stays signed in; a working one goes to the sign-in page.
+	await them.goto(`/portal/${slug}`);
+	await them.route('**/api/v1/portal/auth/logout', (route) =>
+		route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'https://rsm.dev/problems/service-unavailable', title: 'Service Unavailable', status: 503, detail: 'Try again shortly.' }) })
+	);
+	await them.getByRole('button', { name: 'Sign out' }).click();
+	await expect(them.getByText(/Could not sign out/)).toBeVisible();
+	await expect(them).toHaveURL(new RegExp(`/portal/${slug}$`));
+	await them.unroute('**/api/v1/portal/auth/logout');
+	await them.getByRole('button', { name: 'Sign out' }).click();
+	await expect(them).toHaveURL(new RegExp(`/portal/${slug}/login$`));
+	expect((await them.request.get(`/api/v1/portal/${slug}/auth/session`)).status()).toBe(401);
+
+	// Back in with an emailed link: opening it signs in nobody (mail scanners open links) until the button is pressed.
+	await them.getByLabel('Email').fill(contact);
+	await them.getByRole('button', { name: 'Email me a sign-in link' }).click();
+	await expect(them.getByTestId('magic-link-sent')).toBeVisible();
+	const magic = await mailLinkFor(contact, 'portal-magic-link', `/portal/${slug}/magic-link`);
+	await them.goto(magic);
+	await expect(them.getByRole('button', { name: 'Sign in' })).toBeVisible();
+	await expect(them).toHaveURL(/\/magic-link$/); // the token left the address bar
+	expect((await them.request.get(`/api/v1/portal/${slug}/auth/session`)).status()).toBe(401);
+	expect(await violationsOn(them)).toEqual([]);
+	await them.getByRole('button', { name: 'Sign in' }).click();
+	await expect(them).toHaveURL(new RegExp(`/portal/${slug}$`));
+	await expect(them.getByTestId('portal-balance')).toBeVisible();
 	await phone.close();
 });

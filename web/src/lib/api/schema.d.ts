@@ -879,7 +879,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a client's contact to the client portal
-         * @description Creates the portal account (or finds the client's existing one for this address) and emails a one-time link to choose a password; an earlier unused invitation link stops working. 409 `portal-email-taken` when the address belongs to another client of the studio.
+         * @description Creates the portal account (or finds the client's existing one for this address) and emails a one-time link to choose a password; an earlier unused invitation link stops working. 409 `portal-email-taken` when the address belongs to another client of the studio; 409 `portal-account-disabled` when its account is disabled (nothing is mailed). The mail server failing → 502 `mail-not-sent`: the account exists and inviting again sends a new link.
          */
         post: operations["invitePortalContact"];
         delete?: never;
@@ -1931,7 +1931,7 @@ export interface paths {
         put?: never;
         /**
          * Pay the invoice's balance: a Stripe Checkout link
-         * @description A Checkout Session on the studio's connected account for the balance; Stripe sends the payer back to the portal's invoice page. The invoice is paid when Stripe's webhook confirms it. 409 `online-payment-off`, `stripe-not-connected`, `invoice-not-payable`; a split invoice is paid share by share (400 for now).
+         * @description A Checkout Session on the studio's connected account for the balance; Stripe sends the payer back to the portal's invoice page. The invoice is paid when Stripe's webhook confirms it. 409 `online-payment-off`, `stripe-not-connected`, `invoice-not-payable`; 409 `invoice-split` for an invoice split into shares (each payer pays their share from the studio's link).
          */
         post: operations["payPortalInvoice"];
         delete?: never;
@@ -7909,6 +7909,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -10213,7 +10214,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

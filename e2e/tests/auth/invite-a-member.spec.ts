@@ -25,7 +25,7 @@ test('invite a member by email, accept in another browser, log in as that engine
 	await page.goto('/');
 	await page.getByRole('navigation', { name: 'Main' }).first().getByRole('link', { name: 'Settings' }).click();
 	await expect(page).toHaveURL(/\/settings\/profile$/);
-	await expect(settingsNav(page).getByRole('link')).toHaveText(['Profile & security', 'Members', 'Studio', 'Billing', 'Tax rates', 'API keys', 'Audit log', 'Subscription']);
+	await expect(settingsNav(page).getByRole('link')).toHaveText(['Profile & security', 'Notifications', 'Members', 'Studio', 'Billing', 'Tax rates', 'API keys', 'Audit log', 'Subscription']);
 	await settingsNav(page).getByRole('link', { name: 'Members' }).click();
 	await expect(page.getByRole('table', { name: 'Members' }).getByText(owner.email)).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'No pending invitations' })).toBeVisible();
@@ -75,7 +75,7 @@ test('invite a member by email, accept in another browser, log in as that engine
 	await logIn(them, engineer.email, engineer.password);
 	await expect(them.getByRole('banner').getByText(owner.studioName)).toBeVisible();
 	await them.goto('/settings/members');
-	await expect(settingsNav(them).getByRole('link')).toHaveText(['Profile & security', 'Members', 'Studio']);
+	await expect(settingsNav(them).getByRole('link')).toHaveText(['Profile & security', 'Notifications', 'Members', 'Studio']);
 	await expect(them.getByRole('table', { name: 'Members' }).getByText(owner.email)).toBeVisible();
 	await expect(them.getByRole('button', { name: 'Invite member' })).toHaveCount(0);
 	await expect(them.getByRole('button', { name: /^Actions for / })).toHaveCount(0);

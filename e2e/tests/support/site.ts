@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type Request } from '@playwright/test';
 import { newOwner, registerViaApi, type Owner } from '../helpers';
 
 /**
@@ -158,10 +158,16 @@ export function watch(page: Page, options: { expectedStatuses?: (url: string, st
 	page.on('pageerror', (err) => watcher.problems.push(`${where()} uncaught ${err.name}: ${err.message}`));
 	const inflight = new Set<unknown>();
 	requestsInFlight.set(page, inflight);
-	page.on('request', (request) => inflight.add(request));
+	// The notification bell's EventSource stays open as long as the page: not a request the page settles
+	// after, and its end when a full navigation leaves the page (net::ERR_ABORTED) is not a failure.
+	const isEventStream = (request: Request) => request.resourceType() === 'eventsource';
+	page.on('request', (request) => {
+		if (!isEventStream(request)) inflight.add(request);
+	});
 	page.on('requestfinished', (request) => inflight.delete(request));
 	page.on('requestfailed', (request) => {
 		inflight.delete(request);
+		if (isEventStream(request) && request.failure()?.errorText === 'net::ERR_ABORTED') return;
 		watcher.problems.push(`${where()} request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`);
 	});
 	page.on('response', (response) => {

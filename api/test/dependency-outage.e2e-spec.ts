@@ -10,7 +10,7 @@ describe('a dependency outage is logged once, and counted', () => {
   let t: TestApp;
   const logs = new LogCapture();
   beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'info', DB_CONNECT_TIMEOUT_MS: '1000' }, { logDestination: logs });
+    t = await createTestApp({ LOG_LEVEL: 'info' }, { logDestination: logs });
   });
   afterAll(async () => {
     await t.close();

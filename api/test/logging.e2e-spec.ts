@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ describe('logs keep secrets and personal data out', () => {
     writeFileSync(join(web, 'index.html'), '<!doctype html><title>RSM</title>');
     mkdirSync(join(web, '_app'));
     writeFileSync(join(web, '_app', 'start.js'), 'export {};');
-    t = await createTestApp({ LOG_LEVEL: 'debug', WEB_DIST_DIR: web }, { logDestination: logs });
+    t = await createTestApp({ LOG_LEVEL: 'debug', WEB_DIST_DIR: web, REQUEST_TIMEOUT_MS: '1500', HEADERS_TIMEOUT_MS: '1500' }, { logDestination: logs });
   });
   afterAll(async () => {
     await t.close();
@@ -121,5 +122,23 @@ describe('logs keep secrets and personal data out', () => {
       await held.query('ROLLBACK');
       await held.end();
     }
+  });
+  it('a body that misses its deadline is logged once as `request timed out` with its 408, not as aborted', async () => {
+    await t.app.listen(0, '127.0.0.1').catch(() => undefined); // listening already when the abort test ran first
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    logs.clear();
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (received += chunk));
+    socket.on('error', () => undefined);
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    // Declares 100 bytes, sends 10, then waits: the server gives up after REQUEST_TIMEOUT_MS.
+    socket.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":"');
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    for (let i = 0; i < 50 && !logs.lines().some((l) => l.req?.url === '/api/v1/auth/login'); i++) await settle();
+    const lines = logs.lines().filter((l) => l.req?.url === '/api/v1/auth/login');
+    expect(lines).toEqual([expect.objectContaining({ msg: 'request timed out', level: 30, res: { statusCode: 408 } })]);
   });
 });

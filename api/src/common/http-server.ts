@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type ServerOptions } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AppConfig } from '../config/app-config.js';
 import { sendProblem } from './problem.filter.js';
@@ -67,6 +67,17 @@ export function writeClientErrorProblem(err: NodeJS.ErrnoException, socket: Sock
   socket.destroy(err);
 }
 
+const BODY_TIMED_OUT = Symbol('rsm.bodyTimedOut');
+
+/** The request's body missed its deadline and the 408 went straight to the socket (the access log says so). */
+function markBodyTimedOut(raw: IncomingMessage): void {
+  (raw as IncomingMessage & { [BODY_TIMED_OUT]?: true })[BODY_TIMED_OUT] = true;
+}
+
+export function bodyTimedOut(raw: IncomingMessage): boolean {
+  return (raw as IncomingMessage & { [BODY_TIMED_OUT]?: true })[BODY_TIMED_OUT] === true;
+}
+
 /**
  * The body deadline of each request: REQUEST_TIMEOUT_MS, or UPLOAD_TIMEOUT_MS on upload routes (route
  * config `longBody`, set by files' @MultipartUpload), counted from the moment the headers are in. A body
@@ -81,7 +92,9 @@ export function enforceBodyDeadlines(fastify: FastifyInstance, config: AppConfig
     const longBody = routeConfig(request.routeOptions).longBody === true;
     const timer = setTimeout(
       () => {
-        if (!raw.complete) writeClientErrorProblem(Object.assign(new Error('Request body timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), raw.socket);
+        if (raw.complete) return;
+        markBodyTimedOut(raw);
+        writeClientErrorProblem(Object.assign(new Error('Request body timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), raw.socket);
       },
       longBody ? config.files.uploadTimeoutMs : config.http.requestTimeoutMs,
     );

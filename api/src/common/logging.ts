@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { currentRequest } from './request-context.js';
 import { requestIdFrom } from './request-id.js';
 import { decodedPath } from './decoded-path.js';
+import { bodyTimedOut } from './http-server.js';
 
 /** Field names whose values are secrets or personal data wherever they appear in a log object. */
 const SECRET_KEYS = ['password', 'passwordHash', 'password_hash', 'token', 'cookie', 'authorization', 'parameters', 'driverError'];
@@ -60,11 +61,15 @@ export function requestLogFields(request: FastifyRequest | undefined): Record<st
   return fields;
 }
 
+/** What the access line's `res` serializer reads (pino's reports a status only once headers were sent). */
+const TIMED_OUT_RESPONSE = { statusCode: 408, headersSent: true, getHeaders: () => ({}) };
+
 /**
  * The access line of every request (as pino-http wrote it, with its messages, level rule and fields)
  * by the app's one logger, when the response closes: `request completed` (or `request errored` for a
  * 5xx) once the answer was sent, `request aborted` when the client went away before it — a request
- * waiting on a lock, or a stream the handler took over (an SSE stream ends that way). Fastify's
+ * waiting on a lock, or a stream the handler took over (an SSE stream ends that way); `request timed out`
+ * (408) when its body missed the deadline. Fastify's
  * onResponse runs for neither of those, and its onRequestAbort only while the body is still arriving.
  */
 export function logRequests(fastify: FastifyInstance, logger: BaseLogger & { isLevelEnabled(level: string): boolean }): void {
@@ -72,6 +77,11 @@ export function logRequests(fastify: FastifyInstance, logger: BaseLogger & { isL
     reply.raw.once('close', () => {
       const level = isWebAppRequest(request.raw) ? 'debug' : 'info';
       if (!logger.isLevelEnabled(level)) return;
+      // A body past its deadline was answered 408 on the socket itself (enforceBodyDeadlines), not through the reply.
+      if (bodyTimedOut(request.raw)) {
+        logger[level]({ ...requestLogFields(request), res: TIMED_OUT_RESPONSE, responseTime: Math.round(reply.elapsedTime) }, 'request timed out');
+        return;
+      }
       const message = !reply.raw.writableFinished ? 'request aborted' : reply.statusCode >= 500 ? 'request errored' : 'request completed';
       logger[level]({ ...requestLogFields(request), res: reply.raw, responseTime: Math.round(reply.elapsedTime) }, message);
     });

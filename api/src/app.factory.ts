@@ -120,8 +120,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemFilter(spa, dependencies));
 
-  // API documentation is public (it is documentation); API_DOCS=false turns it off.
-  if (config.apiDocs) setupSwaggerUi(app, buildOpenApiDocument(app));
+  // API documentation is public (it is documentation); API_DOCS=false turns it off. Built on first request.
+  if (config.apiDocs) setupSwaggerUi(app, () => buildOpenApiDocument(app));
 
   serveWellKnownFiles(fastify, spa?.root);
   if (spa) {

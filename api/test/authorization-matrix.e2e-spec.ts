@@ -11,6 +11,7 @@ import { AccessRulesCheck, type DeclaredRoute, declaredRoutes } from '../src/aut
 import type { Role } from '../src/control/membership.entity.js';
 import { insertComment, insertDeliverable, insertProject, insertReviewChain } from './support/review-fixtures.js';
 import { insertClient, insertInvoice } from './support/document-fixtures.js';
+import { insertClientReviewChain } from './support/portal-review-fixtures.js'; // issue 12, portal reviews
 import { insertIssuedInvoice } from './support/stripe-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 import { baseUrl, openStream } from './support/sse-client.js'; // issue 13, realtime
@@ -63,6 +64,8 @@ const PRINCIPALS: Principal[] = [
 
 /** Bodies that make an allowed request succeed where `{}` would only reach validation (harmless on the fixtures). */
 const VALID_BODIES: Record<string, object> = {
+  // Issue 12, portal reviews.
+  'POST /api/v1/portal/versions/:id/comments': { atSeconds: 1, body: 'Matrix' },
   'PATCH /api/v1/members/:id': { role: 'viewer' },
   // Issue 11, invoices: the actions on an issued invoice (fixtures below).
   'POST /api/v1/invoices/:id/void': { reason: 'Matrix' },
@@ -274,6 +277,14 @@ describe('authorization matrix: every route × every caller', () => {
     return `rsm_portal=${a.organizationId}.${token}`;
   };
   const portalSlug = async () => ({ studioSlug: (await portalClient()).slug });
+  const portalReviewChain = async () => insertClientReviewChain(await reviews(), (await portalClient()).clientId, { title: 'Matrix portal project' });
+  /** A version whose file has real bytes (uploaded by A's owner), so the download answers 200. */
+  const portalReviewVersionWithBlob = async () => {
+    const { projectId, versionId } = await portalReviewChain();
+    const fileId = (await t.http().post(`/api/v1/projects/${projectId}/files`).set('cookie', await ownerCookie()).attach('file', Buffer.from('matrix'), 'matrix.txt').expect(201)).body.id as string;
+    await (await reviews()).query(`UPDATE deliverable_versions SET file_id = $1 WHERE id = $2`, [fileId, versionId]);
+    return versionId;
+  };
   let notificationIdsRaised = false; // issue 13
 
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
@@ -291,6 +302,13 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/portal/invoices/:id': () => portalInvoice(),
     '/api/v1/portal/invoices/:id/pdf': () => portalInvoice(),
     '/api/v1/portal/invoices/:id/checkout': () => portalInvoice(),
+    // Issue 12, portal reviews: a fresh project of the portal client with v1 awaiting review (decisions spend it).
+    '/api/v1/portal/projects/:id': async () => (await portalReviewChain()).projectId,
+    '/api/v1/portal/versions/:id/download': () => portalReviewVersionWithBlob(),
+    '/api/v1/portal/versions/:id/peaks': async () => (await portalReviewChain()).versionId,
+    '/api/v1/portal/versions/:id/comments': async () => (await portalReviewChain()).versionId,
+    '/api/v1/portal/versions/:id/approve': async () => (await portalReviewChain()).versionId,
+    '/api/v1/portal/versions/:id/request-changes': async () => (await portalReviewChain()).versionId,
     // Issue 13, realtime: a notification of the caller (an API key's is its creator's, A's owner).
     '/api/v1/notifications/:notificationId/read': async (who) => {
       const recipient = who === 'viewer' || who === 'engineer' || who === 'admin' ? users[who]! : a.userId;

@@ -32,6 +32,9 @@ describe('openapi.json', () => {
         'verifyEmail',
         // Issue 11: the studio's own subscription.
         'getSubscription', 'createSubscriptionCheckout', 'createBillingPortalSession',
+        // Issue 12, portal reviews.
+        'listPortalProjects', 'getPortalProject', 'downloadPortalVersion', 'getPortalVersionPeaks', 'listPortalReviewComments', 'createPortalReviewComment',
+        'approvePortalVersion', 'requestPortalVersionChanges',
         // Issue 9, resources.
         'addTimeOff', 'createEquipment', 'createRoom', 'deleteEquipment', 'deleteRoom', 'deleteTimeOff', 'getEquipment', 'getRoom', 'getStudio',
         'getWorkingHours', 'listEngineers', 'listEquipment', 'listRooms', 'listTimeOff', 'setWorkingHours', 'updateEquipment', 'updateRoom', 'updateStudio',

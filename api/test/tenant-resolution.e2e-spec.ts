@@ -7,6 +7,7 @@ import { seedProject } from './support/file-fixtures.js';
 import { reportFixtures } from './support/report-fixtures.js';
 import { insertClient, insertInvoice } from './support/document-fixtures.js';
 import { insertInvoiceOf } from './support/money-fixtures.js';
+import { insertClientReviewChain } from './support/portal-review-fixtures.js'; // issue 12, portal reviews
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -685,12 +686,22 @@ describe('the tenant comes only from the session, on every tenant route', () => 
           createHash('sha256').update(token).digest('hex'),
           accountId,
         ]);
-        return { clientId, accountId, invoiceId, cookie: `rsm_portal=${organizationId}.${token}`, slug: await slugOf(organizationId) };
+        const chain = await insertClientReviewChain(db, clientId); // issue 12, portal reviews
+        return { clientId, accountId, invoiceId, ...chain, cookie: `rsm_portal=${organizationId}.${token}`, slug: await slugOf(organizationId) };
       };
       const pa = await portalOf(dbA, a.organizationId);
       const pb = await portalOf(dbB, b.organizationId);
-      const bState = async () => (await dbB.query(`SELECT (SELECT count(*) FROM client_portal_sessions)::int AS sessions, (SELECT count(*) FROM checkout_sessions)::int AS checkouts, (SELECT string_agg(status, ',') FROM invoices) AS invoices`)).rows[0];
+      const bState = async () => (await dbB.query(`SELECT (SELECT count(*) FROM client_portal_sessions)::int AS sessions, (SELECT count(*) FROM checkout_sessions)::int AS checkouts, (SELECT string_agg(status, ',') FROM invoices) AS invoices,
+        (SELECT count(*) FROM review_comments)::int AS comments, (SELECT string_agg(status, ',') FROM deliverable_versions) AS versions`)).rows[0];
       const before = await bState();
+      // Issue 12, portal reviews: which of a portal client's rows a route's {id} names.
+      const idOf = (p: typeof pa, path: string) => (path.includes('/projects/') ? p.projectId : path.includes('/versions/') ? p.versionId : p.invoiceId);
+      const freshVersionOf = async (db: import('pg').Client, clientId: string) => {
+        const { projectId, versionId } = await insertClientReviewChain(db, clientId);
+        const fileId = (await t.http().post(`/api/v1/projects/${projectId}/files`).set('cookie', a.cookie).attach('file', Buffer.from('tenant'), 'tenant.txt').expect(201)).body.id as string;
+        await db.query(`UPDATE deliverable_versions SET file_id = $1 WHERE id = $2`, [fileId, versionId]);
+        return versionId;
+      };
       const portalRoutes = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
           .filter(([, op]) => (op.security ?? []).some((s) => 'portal' in s))
@@ -699,18 +710,22 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       expect(portalRoutes.length).toBeGreaterThan(3);
       // Logout last: it ends A's session.
       for (const { method, path } of [...portalRoutes].sort((x, y) => Number(x.path.endsWith('/logout')) - Number(y.path.endsWith('/logout')))) {
-        const withB = path.replace('{id}', pb.invoiceId).replace('{studioSlug}', pb.slug);
+        const withB = path.replace('{id}', idOf(pb, path)).replace('{studioSlug}', pb.slug);
         const res = await spoof(t.http()[method as 'get' | 'post'](withTenantQuery(withB)), pa.cookie).send(method === 'get' ? undefined : {});
         if (path.includes('{')) {
           // B's id or slug under A's cookie: 404 (an id of no row of A's client) or 401 (another studio's slug); a tenant-looking query may be refused (400).
           expect([path, [400, 401, 404].includes(res.status)]).toEqual([path, true]);
-          const own = await t.http()[method as 'get' | 'post'](path.replace('{id}', pa.invoiceId).replace('{studioSlug}', pa.slug)).set('cookie', pa.cookie).send(method === 'get' ? undefined : {});
-          // A's own rows answer (a checkout is refused by this app's missing Stripe key: 409, never 404).
-          expect([path, own.status]).toEqual([path, method === 'post' ? 409 : 200]);
+          // Issue 12, portal reviews: a fresh version of A's client per route (a decision spends it), its file with real bytes.
+          const ownId = path.includes('/versions/') ? await freshVersionOf(dbA, pa.clientId) : idOf(pa, path);
+          const own = await t.http()[method as 'get' | 'post'](path.replace('{id}', ownId).replace('{studioSlug}', pa.slug)).set('cookie', pa.cookie).send(method === 'get' ? undefined : {});
+          // A's own rows answer (a checkout is refused by this app's missing Stripe key: 409, never 404; a comment needs a body: 400).
+          const ownExpected = path.endsWith('/versions/{id}/comments') && method === 'post' ? 400 : method === 'post' && !path.includes('/versions/') ? 409 : 200;
+          expect([path, own.status]).toEqual([path, ownExpected]);
         } else {
           expect([path, res.status < 300 || res.status === 400]).toEqual([path, true]);
           expect(JSON.stringify(res.body)).not.toContain(pb.invoiceId);
           expect(JSON.stringify(res.body)).not.toContain(pb.clientId);
+          expect(JSON.stringify(res.body)).not.toContain(pb.projectId);
         }
       }
       expect(await bState()).toEqual(before);

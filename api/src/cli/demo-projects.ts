@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { RequestContext } from '../common/request-context.js';
 import { DeliverablesService } from '../deliverables/deliverables.service.js';
 import { ReviewCommentsService } from '../deliverables/review-comments.service.js';
+import { staffReviewer } from '../deliverables/reviewer.js';
 import { VersionsService } from '../deliverables/versions.service.js';
 import { type FileOwner, FilesService } from '../files/files.service.js';
 import { ProjectsService } from '../projects/projects.service.js';
@@ -93,9 +94,9 @@ export class DemoProjects {
         const file = await this.upload(mixOf, 'Neon Highway - mix v1.wav', demoMix(0.25), 'audio/wav');
         return this.versions.create(alex, deliverable.id, { fileId: file.id, notes: 'First full mix.' });
       });
-      const vocals = await this.comments.create(owner, v1.id, { atSeconds: 3, body: 'Lead vocal a little buried here: about 1 dB up?' });
-      const reverb = await this.comments.create(owner, v1.id, { atSeconds: 8, body: 'The reverb tail feels long going into the bridge.' });
-      await this.versions.decide(owner, v1.id, 'request-changes', 'Close! Vocal level and the reverb, then we are there.');
+      const vocals = await this.comments.create(staffReviewer(owner), v1.id, { atSeconds: 3, body: 'Lead vocal a little buried here: about 1 dB up?' });
+      const reverb = await this.comments.create(staffReviewer(owner), v1.id, { atSeconds: 8, body: 'The reverb tail feels long going into the bridge.' });
+      await this.versions.decide(staffReviewer(owner), v1.id, 'request-changes', 'Close! Vocal level and the reverb, then we are there.');
       await asCaller(this.context, alex, async () => {
         await this.comments.reply(alex, reverb.id, { body: 'Shortened it to 1.2 s in v2; say if you want it tighter still.' });
         await this.comments.update(alex, vocals.id, { resolved: true });

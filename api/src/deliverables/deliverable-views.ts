@@ -15,6 +15,8 @@ export interface VersionRecord {
   version: DeliverableVersion & { file: StoredFile };
   commentCount: number;
   openCommentCount: number;
+  /** Issue 12: the portal account's name (else email) when a client decided it; null otherwise or when the account is gone. */
+  clientDeciderName: string | null;
 }
 
 /** A deliverable as read: the row, its project's included rounds and its versions (newest first). */
@@ -38,7 +40,17 @@ export async function readVersions(m: EntityManager, by: { deliverableIds?: stri
     [versions.map((v) => v.id)],
   )) as Array<{ version_id: string; threads: number; open: number }>;
   const byVersion = new Map(counts.map((c) => [c.version_id, c]));
-  return versions.map((version) => ({ version, commentCount: byVersion.get(version.id)?.threads ?? 0, openCommentCount: byVersion.get(version.id)?.open ?? 0 }));
+  const clientIds = [...new Set(versions.map((v) => v.decidedByPortalAccountId).filter((id): id is string => id !== null))];
+  const clients = clientIds.length
+    ? ((await m.query(`SELECT id, coalesce(nullif(btrim(name), ''), email) AS name FROM client_portal_accounts WHERE id = ANY($1::uuid[])`, [clientIds])) as Array<{ id: string; name: string }>)
+    : [];
+  const clientNames = new Map(clients.map((c) => [c.id, c.name]));
+  return versions.map((version) => ({
+    version,
+    commentCount: byVersion.get(version.id)?.threads ?? 0,
+    openCommentCount: byVersion.get(version.id)?.open ?? 0,
+    clientDeciderName: version.decidedByPortalAccountId ? (clientNames.get(version.decidedByPortalAccountId) ?? null) : null,
+  }));
 }
 
 /** Deliverables with their project's included rounds and their versions. */
@@ -74,20 +86,27 @@ export class DeliverableViews {
     return records.map((r) => toDeliverableDto(r, names));
   }
 
+  /** Several deliverables with all their versions, naming the staff in one query (issue 12: a portal project page). */
+  async details(records: DeliverableRecord[]): Promise<DeliverableDetailDto[]> {
+    const names = await this.people.staffNames(records.flatMap((r) => r.versions.map((v) => v.version.decidedByUserId)));
+    return records.map((r) => ({ ...toDeliverableDto(r, names), versions: r.versions.map((v) => toVersionDto(v, names)) }));
+  }
+
   async detail(record: DeliverableRecord): Promise<DeliverableDetailDto> {
     const names = await this.people.staffNames(record.versions.map((v) => v.version.decidedByUserId));
     return { ...toDeliverableDto(record, names), versions: record.versions.map((v) => toVersionDto(v, names)) };
   }
 }
 
-function decider(v: DeliverableVersion, names: Map<string, string>): ReviewPersonDto | null {
+function decider({ version: v, clientDeciderName }: VersionRecord, names: Map<string, string>): ReviewPersonDto | null {
   if (v.decidedByUserId) return { kind: 'staff', id: v.decidedByUserId, name: names.get(v.decidedByUserId) ?? null };
-  // Portal issue: a client's decision; its name comes from the portal accounts table once it exists.
-  if (v.decidedByPortalAccountId) return { kind: 'client', id: v.decidedByPortalAccountId, name: null };
+  // Issue 12: a client's decision, named from the studio's portal accounts.
+  if (v.decidedByPortalAccountId) return { kind: 'client', id: v.decidedByPortalAccountId, name: clientDeciderName };
   return null;
 }
 
-function toVersionDto({ version: v, commentCount, openCommentCount }: VersionRecord, names: Map<string, string>): VersionDto {
+function toVersionDto(record: VersionRecord, names: Map<string, string>): VersionDto {
+  const { version: v, commentCount, openCommentCount } = record;
   return {
     id: v.id,
     deliverableId: v.deliverableId,
@@ -99,7 +118,7 @@ function toVersionDto({ version: v, commentCount, openCommentCount }: VersionRec
     file: toFileDto(v.file),
     decisionNote: v.decisionNote,
     decidedAt: v.decidedAt ? v.decidedAt.toISOString() : null,
-    decidedBy: decider(v, names),
+    decidedBy: decider(record, names),
     commentCount,
     openCommentCount,
     createdAt: v.createdAt.toISOString(),

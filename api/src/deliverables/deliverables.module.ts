@@ -12,5 +12,7 @@ import { VersionsService } from './versions.service.js';
 @Module({
   controllers: [DeliverablesController, VersionsController, ReviewCommentsController],
   providers: [DeliverablesService, VersionsService, ReviewCommentsService, DeliverableViews, ReviewPeople],
+  // Issue 12: the portal's reviews go through the same services (one path for decisions and comments).
+  exports: [VersionsService, ReviewCommentsService, DeliverableViews],
 })
 export class DeliverablesModule {}

@@ -8,6 +8,7 @@ import { uuidParam } from '../common/uuid-param.js';
 import { CreateReplyDto, CreateReviewCommentDto, UpdateReviewCommentDto } from './dto/deliverable-input.dto.js';
 import { ReviewCommentDto, ReviewCommentListDto } from './dto/review-comment.dto.js';
 import { ReviewCommentsService } from './review-comments.service.js';
+import { staffReviewer } from './reviewer.js';
 
 // Issue 10, reviews: viewers read; engineers and above comment; the author (or an admin) deletes.
 @ApiTags('reviews')
@@ -32,7 +33,7 @@ export class ReviewCommentsController {
   @ApiCreatedResponse({ type: ReviewCommentDto })
   @ApiProblems(400, 404, 409)
   createReviewComment(@CurrentCaller() caller: Caller, @Param('id', uuidParam) versionId: string, @Body() dto: CreateReviewCommentDto): Promise<ReviewCommentDto> {
-    return this.comments.create(caller, versionId, dto);
+    return this.comments.create(staffReviewer(caller), versionId, dto);
   }
 
   @Post('comments/:id/replies')

@@ -13,6 +13,7 @@ import type { ReviewCommentDto, ReviewCommentListDto } from './dto/review-commen
 import { ReviewComment } from './review-comment.entity.js';
 import { ReviewPeople } from './review-people.js';
 import { limitReached, MAX_COMMENTS_PER_VERSION } from './review-limits.js';
+import { checkReviewerReaches, clientReviewerName, type Reviewer, reviewerPortalAccountId, reviewerUserId } from './reviewer.js';
 
 function toCommentDto(c: ReviewComment, replies: ReviewComment[] = []): ReviewCommentDto {
   return {
@@ -58,9 +59,11 @@ export class ReviewCommentsService {
     private readonly people: ReviewPeople,
   ) {}
 
-  async list(versionId: string): Promise<ReviewCommentListDto> {
+  /** `reader`: a client (issue 12) reads only its own projects' versions; staff read any of the studio's. */
+  async list(versionId: string, reader?: Reviewer): Promise<ReviewCommentListDto> {
     const comments = await this.tenant.run(async (m) => {
       if (!(await m.getRepository(DeliverableVersion).existsBy({ id: versionId }))) throw versionNotFound();
+      if (reader) await checkReviewerReaches(m, reader, versionId);
       return m.getRepository(ReviewComment).findBy({ versionId });
     });
     const replies = comments.filter((c) => c.parentId !== null).sort(byCreation);
@@ -72,19 +75,24 @@ export class ReviewCommentsService {
     };
   }
 
-  async create(caller: Caller, versionId: string, dto: CreateReviewCommentDto): Promise<ReviewCommentDto> {
+  /** By staff or (issue 12) the client's portal account: one path, one lock, one limit. */
+  async create(author: Reviewer, versionId: string, dto: CreateReviewCommentDto): Promise<ReviewCommentDto> {
     if (dto.endSeconds != null && dto.endSeconds <= dto.atSeconds) throw rangeEndBeforeStart();
-    const authorName = await this.people.callerName(caller);
+    const staffName = author.kind === 'staff' ? await this.people.callerName(author.caller) : null;
     const saved = await this.tenant
       .transaction(async (m) => {
+        // Reach first: another client's version is a 404 whatever its state (never a 409 about it).
+        await checkReviewerReaches(m, author, versionId);
         await lockVersionForComment(m, versionId);
+        const authorName = author.kind === 'client' ? await clientReviewerName(m, author.principal) : staffName!;
         const comment = await this.insert(m.getRepository(ReviewComment), {
           versionId,
           parentId: null,
           atSeconds: dto.atSeconds,
           endSeconds: dto.endSeconds ?? null,
           body: dto.body,
-          authorUserId: caller.userId,
+          authorUserId: reviewerUserId(author),
+          authorPortalAccountId: reviewerPortalAccountId(author),
           authorName,
         });
         await this.audit.record(m, { action: 'review_comment.created', targetType: 'review_comment', targetId: comment.id, details: { versionId, atSeconds: comment.atSeconds } });

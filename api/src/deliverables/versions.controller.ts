@@ -7,6 +7,7 @@ import { ApiProblems } from '../common/api-problems.decorator.js';
 import { uuidParam } from '../common/uuid-param.js';
 import { DecideVersionDto } from './dto/deliverable-input.dto.js';
 import { VersionDto } from './dto/version.dto.js';
+import { staffReviewer } from './reviewer.js';
 import { VersionsService } from './versions.service.js';
 
 const DECIDABLE = 'Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`).';
@@ -35,7 +36,7 @@ export class VersionsController {
   @ApiOkResponse({ type: VersionDto })
   @ApiProblems(400, 404, 409)
   approveVersion(@CurrentCaller() caller: Caller, @Param('id', uuidParam) id: string, @Body() dto: DecideVersionDto): Promise<VersionDto> {
-    return this.versions.decide(caller, id, 'approve', dto.note);
+    return this.versions.decide(staffReviewer(caller), id, 'approve', dto.note);
   }
 
   @Post(':id/request-changes')
@@ -50,6 +51,6 @@ export class VersionsController {
   @ApiOkResponse({ type: VersionDto })
   @ApiProblems(400, 404, 409)
   requestVersionChanges(@CurrentCaller() caller: Caller, @Param('id', uuidParam) id: string, @Body() dto: DecideVersionDto): Promise<VersionDto> {
-    return this.versions.decide(caller, id, 'request-changes', dto.note);
+    return this.versions.decide(staffReviewer(caller), id, 'request-changes', dto.note);
   }
 }

@@ -13,6 +13,7 @@ import { deliverableApproved, deliverableNotFound, fileNotInProject, notLatestVe
 import { limitReached, MAX_VERSIONS_PER_DELIVERABLE } from './review-limits.js';
 import type { CreateVersionDto } from './dto/deliverable-input.dto.js';
 import type { VersionDto } from './dto/version.dto.js';
+import { checkReviewerReaches, type Reviewer, reviewerPortalAccountId, reviewerUserId } from './reviewer.js';
 
 export type Decision = 'approve' | 'request-changes';
 
@@ -82,24 +83,30 @@ export class VersionsService {
   /**
    * Approve (closes the deliverable) or request changes (the deliverable's next revision round; past the
    * project's included rounds it is an extra, billable round and raises `revision.extra_round`). Only the
-   * latest version, only while it awaits review: both are checked after taking the lock.
+   * latest version, only while it awaits review: both are checked after taking the lock. Staff and (issue 12)
+   * the client's portal account decide through this one path; a client reaches only its own projects' versions.
    */
-  async decide(caller: Caller, versionId: string, decision: Decision, note: string | null | undefined): Promise<VersionDto> {
+  async decide(reviewer: Reviewer, versionId: string, decision: Decision, note: string | null | undefined): Promise<VersionDto> {
     const record = await this.tenant.transaction(async (m) => {
       const found = await m.getRepository(DeliverableVersion).findOneBy({ id: versionId });
       if (!found) throw versionNotFound();
+      await checkReviewerReaches(m, reviewer, versionId);
       const deliverable = await lockDeliverable(m, found.deliverableId);
       const version = await m.getRepository(DeliverableVersion).findOneByOrFail({ id: versionId }); // as it is now, under the lock
       if (version.status !== 'awaiting_review') throw versionDecided();
       const [{ latest }] = (await m.query(`SELECT max(number) AS latest FROM deliverable_versions WHERE deliverable_id = $1`, [deliverable.id])) as Array<{ latest: number }>;
       if (version.number !== Number(latest)) throw notLatestVersion();
       const { includedRevisionRounds: includedRounds } = await m.getRepository(Project).findOneByOrFail({ id: deliverable.projectId });
-      const decided = { decidedAt: () => 'clock_timestamp()', decidedByUserId: caller.userId, decisionNote: note ?? null };
-      const context = { projectId: deliverable.projectId, deliverableId: deliverable.id, versionId, number: version.number };
+      const actorId = reviewerUserId(reviewer);
+      const decidedByPortalAccountId = reviewerPortalAccountId(reviewer);
+      const decided = { decidedAt: () => 'clock_timestamp()', decidedByUserId: actorId, decidedByPortalAccountId, decisionNote: note ?? null };
+      // A client's decision names its portal account in the payload (the outbox's actor_id is a member's id).
+      const by = decidedByPortalAccountId ? { decidedByPortalAccountId } : {};
+      const context = { projectId: deliverable.projectId, deliverableId: deliverable.id, versionId, number: version.number, ...by };
       if (decision === 'approve') {
         await m.getRepository(DeliverableVersion).update({ id: versionId }, { status: 'approved', ...decided });
         await touch(m, deliverable.id, { status: 'approved', approvedAt: () => 'clock_timestamp()' });
-        await recordEvent(m, { type: 'version.approved', subjectType: 'deliverable_version', subjectId: versionId, payload: { ...context, note: note ?? null }, actorId: caller.userId });
+        await recordEvent(m, { type: 'version.approved', subjectType: 'deliverable_version', subjectId: versionId, payload: { ...context, note: note ?? null }, actorId });
         await this.audit.record(m, { action: 'version.approved', targetType: 'deliverable_version', targetId: versionId, details: { ...context, note: note ?? null } });
       } else {
         // Rounds are counted per deliverable against the project's included number (docs/reviews.md).
@@ -108,14 +115,14 @@ export class VersionsService {
         await m.getRepository(DeliverableVersion).update({ id: versionId }, { status: 'changes_requested', revisionRound: round, extraRound, ...decided });
         await touch(m, deliverable.id, { roundsUsed: round });
         const payload = { ...context, round, extraRound, includedRounds, note: note ?? null };
-        await recordEvent(m, { type: 'version.changes_requested', subjectType: 'deliverable_version', subjectId: versionId, payload, actorId: caller.userId });
+        await recordEvent(m, { type: 'version.changes_requested', subjectType: 'deliverable_version', subjectId: versionId, payload, actorId });
         if (extraRound) {
           await recordEvent(m, {
             type: 'revision.extra_round',
             subjectType: 'deliverable',
             subjectId: deliverable.id,
-            payload: { projectId: deliverable.projectId, deliverableId: deliverable.id, versionId, round, includedRounds },
-            actorId: caller.userId,
+            payload: { projectId: deliverable.projectId, deliverableId: deliverable.id, versionId, round, includedRounds, ...by },
+            actorId,
           });
         }
         await this.audit.record(m, { action: 'version.changes_requested', targetType: 'deliverable_version', targetId: versionId, details: payload });

@@ -1,23 +1,14 @@
 import { Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiCookieAuth, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { create as contentDisposition } from 'content-disposition';
+import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.decorator.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
-import { ProblemException } from '../common/problem.js';
 import { uuidParam } from '../common/uuid-param.js';
-import { FileDto, MAX_FILE_BYTES, StorageUsageDto } from './dto/file.dto.js';
+import { FileDto, StorageUsageDto } from './dto/file.dto.js';
 import { FileContentQueryDto } from './dto/file-input.dto.js';
+import { ApiFileContent, sendFileContent } from './file-content.reply.js';
 import { FileContentService } from './file-content.service.js';
 import { FilesService } from './files.service.js';
-
-/**
- * Types a browser may render in place from our origin: media and plain images. Anything else (HTML,
- * SVG, XML, PDF…) could run script or be mistaken for a page, so it is always an attachment.
- */
-const BINARY = { type: 'string', format: 'binary', maxLength: MAX_FILE_BYTES };
-
-const INLINE_SAFE = /^(audio|video)\/|^image\/(png|jpeg|gif|webp|avif)$/;
 
 @ApiTags('files')
 @ApiCookieAuth()
@@ -54,11 +45,7 @@ export class FilesController {
       'Streamed, with the sniffed Content-Type, Content-Length, ETag (the SHA-256) and Content-Disposition carrying the original name (RFC 6266). ' +
       'Range (one byte range) → 206, a range past the end → 416; If-None-Match → 304. `disposition=inline` lets the audio player stream it.',
   })
-  @ApiHeader({ name: 'Range', required: false, schema: { type: 'string', maxLength: 200, example: 'bytes=0-1023' } })
-  @ApiHeader({ name: 'If-None-Match', required: false, schema: { type: 'string', maxLength: 200 } })
-  @ApiResponse({ status: 200, description: 'The whole file', content: { 'application/octet-stream': { schema: BINARY } } })
-  @ApiResponse({ status: 206, description: 'The requested byte range', content: { 'application/octet-stream': { schema: BINARY } } })
-  @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag)' })
+  @ApiFileContent()
   @ApiProblems(400, 404, 416)
   async getFileContent(
     @Param('id', uuidParam) id: string,
@@ -68,30 +55,7 @@ export class FilesController {
     @Headers('if-range') ifRange: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile | undefined> {
-    const result = await this.content.open(id, { range, ifNoneMatch, ifRange });
-    const { file } = result;
-    reply.header('etag', result.etag).header('accept-ranges', 'bytes').header('cache-control', 'private, no-cache');
-    if (result.kind === 'not-modified') {
-      reply.status(HttpStatus.NOT_MODIFIED);
-      return undefined;
-    }
-    if (result.kind === 'unsatisfiable') {
-      reply.header('content-range', `bytes */${file.sizeBytes}`);
-      throw new ProblemException(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, 'range-not-satisfiable', `The file has ${file.sizeBytes} bytes; the range asks for bytes past its end.`);
-    }
-    const inline = query.disposition === 'inline' && INLINE_SAFE.test(file.contentType);
-    reply
-      .header('content-type', file.contentType)
-      .header('content-disposition', contentDisposition(file.originalName, { type: inline ? 'inline' : 'attachment' }))
-      // The bytes are the uploader's: never a page of ours (no script, no plugins, no framing).
-      .header('content-security-policy', "default-src 'none'; sandbox");
-    const { range: served } = result;
-    if (served) {
-      reply.status(HttpStatus.PARTIAL_CONTENT).header('content-range', `bytes ${served.start}-${served.end}/${file.sizeBytes}`);
-    }
-    const length = served ? served.end - served.start + 1 : file.sizeBytes;
-    reply.header('content-length', String(length));
-    return new StreamableFile(result.stream, { length });
+    return sendFileContent(await this.content.open(id, { range, ifNoneMatch, ifRange }), query.disposition, reply);
   }
 
   @Delete(':id')

@@ -14,6 +14,6 @@ import { FileStores } from './storage/file-stores.service.js';
   imports: [JobsModule],
   controllers: [FilesController, ProjectFilesController, BookingFilesController],
   providers: [FilesService, FileContentService, FileStores],
-  exports: [FileStores, FilesService],
+  exports: [FileStores, FilesService, FileContentService], // issue 12: the portal downloads a version's file through FileContentService
 })
 export class FilesModule {}

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { DeliverablesModule } from '../deliverables/deliverables.module.js';
+import { FilesModule } from '../files/files.module.js';
+import { FilePeaksModule } from '../files/peaks/file-peaks.module.js';
 import { DocumentsModule } from '../documents/documents.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { StripeModule } from '../stripe/stripe.module.js';
@@ -9,14 +12,17 @@ import { PortalAuthController } from './portal-auth.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { PortalInvoicesController } from './portal-invoices.controller.js';
 import { PortalInvoicesService } from './portal-invoices.service.js';
+import { PortalProjectsController } from './portal-projects.controller.js';
+import { PortalProjectsService } from './portal-projects.service.js';
+import { PortalReviewsController } from './portal-reviews.controller.js';
 
 /**
  * Issue 12, portal: client portal accounts (staff side), portal sign-in, and the client's own data.
  * PortalSessions lives in AuthModule: the one access guard reads it.
  */
 @Module({
-  imports: [AuthModule, MailModule, DocumentsModule, StripeModule],
-  controllers: [PortalAccountsController, PortalAuthController, PortalInvoicesController],
-  providers: [PortalAccountsService, PortalAuthService, PortalInvoicesService],
+  imports: [AuthModule, MailModule, DocumentsModule, StripeModule, DeliverablesModule, FilesModule, FilePeaksModule],
+  controllers: [PortalAccountsController, PortalAuthController, PortalInvoicesController, PortalProjectsController, PortalReviewsController],
+  providers: [PortalAccountsService, PortalAuthService, PortalInvoicesService, PortalProjectsService],
 })
 export class PortalModule {}

@@ -10,5 +10,6 @@ import { FilePeaksService } from './file-peaks.service.js';
   imports: [JobsModule, FilesModule], // FilesModule: FileStores, to read the blobs
   controllers: [FilePeaksController],
   providers: [FilePeaksService, FilePeaksJob],
+  exports: [FilePeaksService], // issue 12: the portal player's waveform
 })
 export class FilePeaksModule {}

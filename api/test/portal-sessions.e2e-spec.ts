@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type pg from 'pg';
 import { PasswordHasher } from '../src/auth/password-hasher.service.js';
 import { Clock } from '../src/common/clock.js';
-import { PortalSessions } from '../src/portal/portal-sessions.service.js';
+import { PortalSessions } from '../src/auth/portal-sessions.service.js';
 import { insertPortalAccount, insertPortalSession, PORTAL_COOKIE, portalCookieOf, portalLinkToken, sha256, slugOf } from './support/portal-fixtures.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';

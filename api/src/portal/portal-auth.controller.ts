@@ -17,7 +17,7 @@ import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { CurrentPortalPrincipal } from './current-portal-principal.decorator.js';
 import { PortalAcceptedDto, PortalAcceptInviteDto, PortalLoginDto, PortalMagicLinkRequestDto, PortalMeDto, PortalTokenDto, STUDIO_SLUG } from './dto/portal-auth.dto.js';
 import { PortalAuthService, type PortalSignedIn, type PortalSignIn } from './portal-auth.service.js';
-import { PortalSessions } from './portal-sessions.service.js';
+import { PortalSessions } from '../auth/portal-sessions.service.js';
 
 /** The OpenAPI schema of `:studioSlug` (what slugify() makes). */
 const StudioSlugParam = () => ApiParam({ name: 'studioSlug', schema: { type: 'string', maxLength: 100, pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$' } });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditLog, type AuditActor } from '../audit/audit-log.service.js';
 import { invalidCredentials, unauthenticated } from '../auth/auth.errors.js';
@@ -6,13 +6,14 @@ import { normalizeEmail } from '../auth/auth.service.js';
 import { PasswordHasher } from '../auth/password-hasher.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
+import { BackgroundMail } from '../mail/background-mail.service.js';
+import { MailOutbox } from '../mail/mail-outbox.service.js';
 import { portalMagicLinkMail } from '../mail/mail-templates.js';
 import { TenantDataSources } from '../tenancy/tenant-data-sources.service.js';
 import type { PortalAcceptInviteDto, PortalLoginDto, PortalMeDto } from './dto/portal-auth.dto.js';
 import { PortalAccount } from './portal-account.entity.js';
 import { portalLinkInvalid } from './portal-problems.js';
-import { type PortalStudio, PortalSessions } from './portal-sessions.service.js';
+import { type PortalStudio, PortalSessions } from '../auth/portal-sessions.service.js';
 import { consumePortalToken, issuePortalToken } from './portal-tokens.js';
 
 /** What a new portal session needs from the request (read by the controller: services never see Fastify). */
@@ -39,16 +40,14 @@ const portalActor = (a: PortalAccount): AuditActor => ({ type: 'portal-account',
  * magic-link request is answered before anything is looked up.
  */
 @Injectable()
-export class PortalAuthService implements OnApplicationShutdown {
-  private readonly logger = new Logger(PortalAuthService.name);
-  private readonly pending = new Set<Promise<void>>();
-
+export class PortalAuthService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: PortalSessions,
     private readonly dataSources: TenantDataSources,
     private readonly passwords: PasswordHasher,
     private readonly mail: MailOutbox,
+    private readonly background: BackgroundMail,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -71,7 +70,7 @@ export class PortalAuthService implements OnApplicationShutdown {
 
   /** Starts a magic link in the background and returns at once, known address or not. */
   requestMagicLink(slug: string, email: string, publicUrl: string): void {
-    this.inBackground('portal sign-in link', async () => {
+    this.background.run('portal sign-in link', async () => {
       const studio = await this.sessions.studioBySlug(slug);
       if (!studio) return;
       await this.dataSources.withTenant(studio.id, async (ds) => {
@@ -154,21 +153,9 @@ export class PortalAuthService implements OnApplicationShutdown {
     );
   }
 
-  /** Resolves when the background work started so far is done (shutdown; tests). */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+  /** Resolves when the background mail started so far is done (tests). */
+  settled(): Promise<void> {
+    return this.background.settled();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.settled();
-  }
-
-  /** Runs `work` after the response; failures are logged (without the address or link), never thrown at anyone. */
-  private inBackground(what: string, work: () => Promise<void>): void {
-    const run = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(work)
-      .catch((err: unknown) => this.logger.warn({ err: mailErrorForLog(err, this.config.mail.logLinks) }, `Could not send the ${what}`))
-      .finally(() => this.pending.delete(run));
-    this.pending.add(run);
-  }
 }

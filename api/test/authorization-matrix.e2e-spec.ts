@@ -274,6 +274,19 @@ describe('authorization matrix: every route × every caller', () => {
     return `rsm_portal=${a.organizationId}.${token}`;
   };
   const portalSlug = async () => ({ studioSlug: (await portalClient()).slug });
+  // Issue 12, portalquotes: a fresh sent quote of the portal client; an issued invoice of it split so its one share is the client's.
+  const portalQuote = async () => {
+    const cookie = await ownerCookie();
+    const body = { clientId: (await portalClient()).clientId, validUntil: '2099-12-31', lines: [{ description: 'Matrix', quantity: '1', unitPriceMinor: 1000 }] };
+    const id = (await t.http().post('/api/v1/quotes').set('cookie', cookie).send(body).expect(201)).body.id as string;
+    await t.http().post(`/api/v1/quotes/${id}/send`).set('cookie', cookie).expect(200);
+    return id;
+  };
+  const portalShare = async () => {
+    const id = await portalInvoice();
+    const share = await (await reviews()).query(`INSERT INTO invoice_shares (invoice_id, position, payer_name, payer_email, amount_minor) VALUES ($1, 1, 'Matrix', 'portal@client.test', 100) RETURNING id`, [id]);
+    return { id, shareId: share.rows[0].id as string };
+  };
   let notificationIdsRaised = false; // issue 13
 
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
@@ -291,6 +304,15 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/portal/invoices/:id': () => portalInvoice(),
     '/api/v1/portal/invoices/:id/pdf': () => portalInvoice(),
     '/api/v1/portal/invoices/:id/checkout': () => portalInvoice(),
+    // Issue 12, portalquotes.
+    '/api/v1/portal/invoices/:id/shares/:shareId/checkout': () => portalShare(),
+    '/api/v1/portal/quotes/:id': () => portalQuote(),
+    '/api/v1/portal/quotes/:id/pdf': () => portalQuote(),
+    '/api/v1/portal/quotes/:id/accept': () => portalQuote(),
+    '/api/v1/portal/quotes/:id/decline': () => portalQuote(),
+    '/api/v1/portal/:studioSlug/auth/branding': portalSlug,
+    '/api/v1/portal/:studioSlug/auth/branding/logo': portalSlug,
+    '/api/v1/clients/:id/portal-activity': async () => (await portalClient()).clientId,
     // Issue 13, realtime: a notification of the caller (an API key's is its creator's, A's owner).
     '/api/v1/notifications/:notificationId/read': async (who) => {
       const recipient = who === 'viewer' || who === 'engineer' || who === 'admin' ? users[who]! : a.userId;

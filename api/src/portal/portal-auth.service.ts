@@ -59,7 +59,7 @@ export class PortalAuthService {
     const usable = account && account.disabledAt === null ? account : null;
     const ok = await this.passwords.verify(usable?.passwordHash ?? undefined, dto.password);
     if (!studio || !usable || !ok) throw invalidCredentials();
-    return this.signIn(studio, signIn, async (m) => {
+    return this.signIn(studio, signIn, 'password', async (m) => {
       // The password checked must still be the account's once locked: an invitation accepted meanwhile
       // ended every session and must not be followed by one started with the old password.
       const same: unknown[] = await m.query(`SELECT 1 FROM client_portal_accounts WHERE id = $1 AND password_hash = $2 FOR UPDATE`, [usable.id, usable.passwordHash]);
@@ -94,7 +94,7 @@ export class PortalAuthService {
   async verifyMagicLink(slug: string, token: string, signIn: PortalSignIn): Promise<PortalSignedIn> {
     const studio = await this.sessions.studioBySlug(slug);
     if (!studio) throw portalLinkInvalid();
-    return this.signIn(studio, signIn, async (m) => {
+    return this.signIn(studio, signIn, 'magic-link', async (m) => {
       const accountId = await consumePortalToken(m, token, 'magic-link', this.clock.now());
       if (!accountId) throw portalLinkInvalid();
       return accountId;
@@ -106,7 +106,7 @@ export class PortalAuthService {
     const studio = await this.sessions.studioBySlug(slug);
     if (!studio) throw portalLinkInvalid();
     const passwordHash = await this.passwords.hash(dto.password); // before the transaction: argon2 holds no connection
-    return this.signIn(studio, signIn, async (m) => {
+    return this.signIn(studio, signIn, 'invite', async (m) => {
       const accountId = await consumePortalToken(m, dto.token, 'invite', this.clock.now());
       if (!accountId) throw portalLinkInvalid();
       await m.query(`UPDATE client_portal_accounts SET password_hash = $2 WHERE id = $1`, [accountId, passwordHash]);
@@ -138,9 +138,10 @@ export class PortalAuthService {
   /**
    * One sign-in, in one tenant transaction: `accountOf` proves who it is (a password checked, a token
    * spent), the account is locked and must still be enabled (a concurrent disable waits, then its
-   * DELETE of sessions sees this one), the browser's old session of this studio ends, a new one starts.
+   * DELETE of sessions sees this one), the browser's old session of this studio ends, a new one starts,
+   * and the sign-in is recorded (the client page's portal activity reads it from the audit log).
    */
-  private async signIn(studio: PortalStudio, signIn: PortalSignIn, accountOf: (m: EntityManager) => Promise<string>): Promise<PortalSignedIn> {
+  private async signIn(studio: PortalStudio, signIn: PortalSignIn, method: 'password' | 'magic-link' | 'invite', accountOf: (m: EntityManager) => Promise<string>): Promise<PortalSignedIn> {
     return this.dataSources.withTenant(studio.id, (ds) =>
       ds.transaction(async (m) => {
         const accountId = await accountOf(m);
@@ -148,7 +149,10 @@ export class PortalAuthService {
         if (!enabled.length) throw invalidCredentials();
         await this.sessions.revokeCookie(signIn.presentedCookie, studio.id, m);
         const cookie = await this.sessions.create(m, studio.id, accountId, signIn.userAgent);
-        return { cookie, body: await this.me(m, studio, accountId) };
+        const body = await this.me(m, studio, accountId);
+        const actor: AuditActor = { type: 'portal-account', id: accountId, label: body.account.email };
+        await this.audit.record(m, { action: 'portal_account.signed_in', targetType: 'portal_account', targetId: accountId, details: { clientId: body.client.id, method } }, actor);
+        return { cookie, body };
       }),
     );
   }

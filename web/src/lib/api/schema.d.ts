@@ -868,6 +868,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/portal-activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the client's portal accounts did, newest first
+         * @description Sign-ins, quote decisions, checkouts started and everything else written from the portal (from the audit log), and payments received online on the client’s invoices. Cursor paged.
+         */
+        get: operations["listClientPortalActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/portal-invites": {
         parameters: {
             query?: never;
@@ -1960,6 +1980,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/portal/invoices/{id}/shares/{shareId}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay one's own share of a split invoice: a Stripe Checkout link
+         * @description For the share whose payer email is the signed-in account's (`mine` in the invoice's shares): a Checkout Session for the share's open amount, the same one a staff link for that share hands out. 403 `share-not-yours` (another payer's share); 409 `online-payment-off`, `stripe-not-connected`, `invoice-not-payable` (also: the share is paid).
+         */
+        post: operations["payPortalInvoiceShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/portal/me": {
         parameters: {
             query?: never;
@@ -1972,6 +2012,126 @@ export interface paths {
          * @description A 401 when the portal cookie is missing or its session ended (logout, expiry, a disabled account).
          */
         get: operations["portalMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's quotes
+         * @description Sent quotes and those already answered, newest first; drafts are not shown. A sent quote past validUntil is `expired`.
+         */
+        get: operations["listPortalQuotes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the client's quotes, with its lines
+         * @description Another client's quote, a draft or an unknown id is a 404.
+         */
+        get: operations["getPortalQuote"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a sent quote
+         * @description As when the studio records it: the invoice is prepared, or a deposit invoice first when the quote asks for a deposit. 409 `quote-not-sent` (declined), `quote-expired`, `quote-already-accepted`.
+         */
+        post: operations["acceptPortalQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a sent (or expired) quote
+         * @description `reason` is shown to the studio. 409 `quote-not-sent` (already declined), `quote-already-accepted`.
+         */
+        post: operations["declinePortalQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the client's quotes as a PDF
+         * @description The same document staff send.
+         */
+        get: operations["getPortalQuotePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's statement of account as a PDF
+         * @description Invoices, credit notes and payments between `from` and `to` (default: from the start, up to today in the studio time zone).
+         */
+        get: operations["getPortalStatement"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1994,6 +2154,46 @@ export interface paths {
          * @description The token comes from the invitation email and works once. A used, replaced or expired one is a 410.
          */
         post: operations["acceptPortalInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/{studioSlug}/auth/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's name and logo for the portal
+         * @description Public. An unknown studio is a 404.
+         */
+        get: operations["getPortalBranding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/{studioSlug}/auth/branding/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's logo, for the portal's header
+         * @description Public. PNG or JPEG; 404 when the studio or its logo does not exist.
+         */
+        get: operations["getPortalLogo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2896,7 +3096,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "quote.created" | "quote.updated" | "quote.deleted" | "quote.issued" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "portal_account.invited" | "portal_account.disabled" | "portal_account.enabled" | "portal_account.password_set" | "notification.announced" | "notification_preferences.updated";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "quote.created" | "quote.updated" | "quote.deleted" | "quote.issued" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "portal_account.invited" | "portal_account.disabled" | "portal_account.enabled" | "portal_account.password_set" | "portal_account.signed_in" | "notification.announced" | "notification_preferences.updated";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -4518,6 +4718,35 @@ export interface components {
             id: string;
             name: string | null;
         };
+        PortalActivityAccountDto: {
+            /** @description The address at the time */
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+        };
+        PortalActivityDto: {
+            /** @description The portal account acting; null for a payment (Stripe reports it) */
+            account: components["schemas"]["PortalActivityAccountDto"] | null;
+            /** Format: int64 */
+            amountMinor: number | null;
+            /** Format: date-time */
+            at: string;
+            currency: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @example quote.accepted */
+            kind: string;
+            /** @description The quote or invoice number, when there is one */
+            number: string | null;
+            targetId: string | null;
+            /** @example quote */
+            targetType: string;
+        };
+        PortalActivityListDto: {
+            items: components["schemas"]["PortalActivityDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         PortalBalanceDto: {
             /**
              * Format: int64
@@ -4525,6 +4754,12 @@ export interface components {
              */
             balanceMinor: number;
             currency: string;
+        };
+        PortalBrandingDto: {
+            /** @description Path of the studio logo (public), or null when the studio has none: show the name only */
+            logoUrl: string | null;
+            name: string;
+            slug: string;
         };
         PortalClientRefDto: {
             /** Format: uuid */
@@ -4561,6 +4796,8 @@ export interface components {
             /** Format: int64 */
             paidMinor: number;
             payments: components["schemas"]["PortalPaymentDto"][];
+            /** @description The payers of a split invoice (empty when not split) */
+            shares: components["schemas"]["PortalInvoiceShareDto"][];
             /** @enum {string} */
             status: "draft" | "sent" | "partially_paid" | "paid" | "void";
             /** Format: int64 */
@@ -4593,6 +4830,20 @@ export interface components {
             balances: components["schemas"]["PortalBalanceDto"][];
             /** @description Issued invoices, newest first (the 500 latest) */
             items: components["schemas"]["PortalInvoiceSummaryDto"][];
+        };
+        PortalInvoiceShareDto: {
+            /** Format: int64 */
+            amountMinor: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The share's payer email is the signed-in account's: it can be paid from the portal (Pay my share) */
+            mine: boolean;
+            paid: boolean;
+            /** Format: int64 */
+            paidMinor: number;
+            payerName: string;
+            /** Format: int32 */
+            position: number;
         };
         PortalInvoiceSummaryDto: {
             /** Format: int64 */
@@ -4643,6 +4894,60 @@ export interface components {
             method: "cash" | "bank_transfer" | "card_terminal" | "cheque" | "stripe" | "other";
             /** Format: date */
             receivedOn: string;
+        };
+        PortalQuoteDto: {
+            /** Format: date-time */
+            acceptedAt: string | null;
+            billTo: components["schemas"]["BillToDto"];
+            byRate: components["schemas"]["TaxBreakdownDto"][];
+            currency: string;
+            declineReason: string | null;
+            /** Format: date-time */
+            declinedAt: string | null;
+            /** @description The deposit accepting asks for (a deposit invoice comes first) */
+            deposit: components["schemas"]["QuoteDepositDto"] | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issueDate: string | null;
+            lines: components["schemas"]["PortalInvoiceLineDto"][];
+            notes: string | null;
+            number: string;
+            /**
+             * @description `expired`: sent, and validUntil is before today (studio time zone)
+             * @enum {string}
+             */
+            status: "draft" | "sent" | "accepted" | "declined" | "expired";
+            /** Format: int64 */
+            subtotalMinor: number;
+            /** Format: int64 */
+            taxMinor: number;
+            terms: string | null;
+            /** Format: int64 */
+            totalMinor: number;
+            /** Format: date */
+            validUntil: string | null;
+        };
+        PortalQuoteListDto: {
+            /** @description Sent quotes (and those accepted or declined), newest first (the 500 latest) */
+            items: components["schemas"]["PortalQuoteSummaryDto"][];
+        };
+        PortalQuoteSummaryDto: {
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issueDate: string | null;
+            number: string;
+            /**
+             * @description `expired`: sent, and validUntil is before today (studio time zone)
+             * @enum {string}
+             */
+            status: "draft" | "sent" | "accepted" | "declined" | "expired";
+            /** Format: int64 */
+            totalMinor: number;
+            /** Format: date */
+            validUntil: string | null;
         };
         PortalStudioDto: {
             name: string;
@@ -7872,6 +8177,42 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listClientPortalActivity: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalActivityListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     invitePortalContact: {
         parameters: {
             query?: never;
@@ -10352,6 +10693,44 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    payPortalInvoiceShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                shareId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     portalMe: {
         parameters: {
             query?: never;
@@ -10370,6 +10749,209 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PortalMeDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPortalQuotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuoteListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuoteDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    acceptPortalQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuoteDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    declinePortalQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineQuoteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuoteDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalQuotePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalStatement: {
+        parameters: {
+            query?: {
+                /** @description First day (inclusive) */
+                from?: string;
+                /** @description Last day (inclusive); not before `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -10417,6 +10999,66 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalBranding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                studioSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBrandingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPortalLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                studioSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     portalLogin: {

@@ -181,8 +181,12 @@ describe('portal sessions live in the studio database', () => {
     expect(audit).toEqual([
       { action: 'portal_account.invited', actor_type: 'user' },
       { action: 'portal_account.password_set', actor_type: 'portal-account' },
+      // Issue 12, portalquotes: every sign-in is recorded (the client page's portal activity): the invitation's, then a login.
+      { action: 'portal_account.signed_in', actor_type: 'portal-account' },
+      { action: 'portal_account.signed_in', actor_type: 'portal-account' },
       { action: 'portal_account.disabled', actor_type: 'user' },
       { action: 'portal_account.enabled', actor_type: 'user' },
+      { action: 'portal_account.signed_in', actor_type: 'portal-account' },
     ]);
   });
 

@@ -285,6 +285,19 @@ describe('authorization matrix: every route × every caller', () => {
     await (await reviews()).query(`UPDATE deliverable_versions SET file_id = $1 WHERE id = $2`, [fileId, versionId]);
     return versionId;
   };
+  // Issue 12, portalquotes: a fresh sent quote of the portal client; an issued invoice of it split so its one share is the client's.
+  const portalQuote = async () => {
+    const cookie = await ownerCookie();
+    const body = { clientId: (await portalClient()).clientId, validUntil: '2099-12-31', lines: [{ description: 'Matrix', quantity: '1', unitPriceMinor: 1000 }] };
+    const id = (await t.http().post('/api/v1/quotes').set('cookie', cookie).send(body).expect(201)).body.id as string;
+    await t.http().post(`/api/v1/quotes/${id}/send`).set('cookie', cookie).expect(200);
+    return id;
+  };
+  const portalShare = async () => {
+    const id = await portalInvoice();
+    const share = await (await reviews()).query(`INSERT INTO invoice_shares (invoice_id, position, payer_name, payer_email, amount_minor) VALUES ($1, 1, 'Matrix', 'portal@client.test', 100) RETURNING id`, [id]);
+    return { id, shareId: share.rows[0].id as string };
+  };
   let notificationIdsRaised = false; // issue 13
 
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
@@ -309,6 +322,15 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/portal/versions/:id/comments': async () => (await portalReviewChain()).versionId,
     '/api/v1/portal/versions/:id/approve': async () => (await portalReviewChain()).versionId,
     '/api/v1/portal/versions/:id/request-changes': async () => (await portalReviewChain()).versionId,
+    // Issue 12, portalquotes.
+    '/api/v1/portal/invoices/:id/shares/:shareId/checkout': () => portalShare(),
+    '/api/v1/portal/quotes/:id': () => portalQuote(),
+    '/api/v1/portal/quotes/:id/pdf': () => portalQuote(),
+    '/api/v1/portal/quotes/:id/accept': () => portalQuote(),
+    '/api/v1/portal/quotes/:id/decline': () => portalQuote(),
+    '/api/v1/portal/:studioSlug/auth/branding': portalSlug,
+    '/api/v1/portal/:studioSlug/auth/branding/logo': portalSlug,
+    '/api/v1/clients/:id/portal-activity': async () => (await portalClient()).clientId,
     // Issue 13, realtime: a notification of the caller (an API key's is its creator's, A's owner).
     '/api/v1/notifications/:notificationId/read': async (who) => {
       const recipient = who === 'viewer' || who === 'engineer' || who === 'admin' ? users[who]! : a.userId;

@@ -76,6 +76,9 @@ describe('openapi.json', () => {
         'invitePortalContact', 'listPortalAccounts', 'disablePortalAccount', 'enablePortalAccount',
         'portalLogin', 'requestPortalMagicLink', 'verifyPortalMagicLink', 'acceptPortalInvite', 'portalSession', 'portalMe', 'portalLogout',
         'listPortalInvoices', 'getPortalInvoice', 'getPortalInvoicePdf', 'payPortalInvoice',
+        // Issue 12, portalquotes: quotes, my share, statement, branding; the staff client page's portal activity.
+        'listPortalQuotes', 'getPortalQuote', 'getPortalQuotePdf', 'acceptPortalQuote', 'declinePortalQuote', 'payPortalInvoiceShare', 'getPortalStatement',
+        'getPortalBranding', 'getPortalLogo', 'listClientPortalActivity',
         // Issue 13, realtime: the notification centre.
         'streamNotifications', 'listNotifications', 'unreadNotificationCount', 'readAllNotifications', 'getNotificationPreferences',
         'updateNotificationPreferences', 'readNotification', 'createAnnouncement',
@@ -100,7 +103,9 @@ describe('openapi.json contract', () => {
     const publicOps = operations(spec).filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map(({ op }) => op.operationId);
     expect(publicOps.sort()).toEqual(['acceptInvite', 'confirmPasswordReset', 'getCalendarFeed', 'live', 'login', 'ready', 'receiveStripeConnectEvent', 'receiveStripePlatformEvent', 'register', 'requestPasswordReset', 'session', 'verifyEmail',
       // Issue 12, portal: signing in under a studio's slug.
-      'acceptPortalInvite', 'portalLogin', 'requestPortalMagicLink', 'verifyPortalMagicLink'].sort());
+      'acceptPortalInvite', 'portalLogin', 'requestPortalMagicLink', 'verifyPortalMagicLink',
+      // Issue 12, portalquotes: the studio's name and logo for the portal's header.
+      'getPortalBranding', 'getPortalLogo'].sort());
     const sessionOnly = [
       'changePassword', 'createApiKey', 'createInvite', 'deleteApiKey', 'deleteInvite', 'deleteMember', 'endSession', 'listOrganizations', 'listSessions',
       'logout', 'me', 'resendVerification', 'signOutOtherSessions', 'switchOrganization', 'updateMember',

@@ -24,6 +24,7 @@ const BAD_BODIES: Record<string, object[]> = {
   '/api/v1/portal/{studioSlug}/auth/magic-link/verify': [{ token: 'short' }, { token: 'x'.repeat(44) }],
   '/api/v1/portal/{studioSlug}/auth/accept-invite': [{ token: 'x'.repeat(43), password: 'short' }, { token: 'x'.repeat(43), password: 'password1234' }, { token: 'bad', password: 'a long enough password' }],
   '/api/v1/clients/{id}/portal-invites': [{ email: 'not an email' }, { email: 'a@b.test', name: 'x'.repeat(201) }],
+  '/api/v1/portal/quotes/{id}/decline': [{ reason: 'x'.repeat(501) }, { reason: 42 }], // issue 12, portalquotes
 };
 
 describe('portal: bad input is a 400 problem that writes nothing', () => {

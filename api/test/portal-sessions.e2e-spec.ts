@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type pg from 'pg';
 import { PasswordHasher } from '../src/auth/password-hasher.service.js';
 import { Clock } from '../src/common/clock.js';
-import { PortalSessions } from '../src/portal/portal-sessions.service.js';
+import { PortalSessions } from '../src/auth/portal-sessions.service.js';
 import { insertPortalAccount, insertPortalSession, PORTAL_COOKIE, portalCookieOf, portalLinkToken, sha256, slugOf } from './support/portal-fixtures.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
@@ -181,8 +181,12 @@ describe('portal sessions live in the studio database', () => {
     expect(audit).toEqual([
       { action: 'portal_account.invited', actor_type: 'user' },
       { action: 'portal_account.password_set', actor_type: 'portal-account' },
+      // Issue 12, portalquotes: every sign-in is recorded (the client page's portal activity): the invitation's, then a login.
+      { action: 'portal_account.signed_in', actor_type: 'portal-account' },
+      { action: 'portal_account.signed_in', actor_type: 'portal-account' },
       { action: 'portal_account.disabled', actor_type: 'user' },
       { action: 'portal_account.enabled', actor_type: 'user' },
+      { action: 'portal_account.signed_in', actor_type: 'portal-account' },
     ]);
   });
 

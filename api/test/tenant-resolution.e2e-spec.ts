@@ -687,15 +687,25 @@ describe('the tenant comes only from the session, on every tenant route', () => 
           accountId,
         ]);
         const chain = await insertClientReviewChain(db, clientId); // issue 12, portal reviews
-        return { clientId, accountId, invoiceId, ...chain, cookie: `rsm_portal=${organizationId}.${token}`, slug: await slugOf(organizationId) };
+        // Issue 12, portalquotes: a sent quote of the client, and a share of its invoice that is the client's.
+        const quoteId = (
+          await db.query(`INSERT INTO quotes (number, status, client_id, currency, issue_date, valid_until, bill_to_name) VALUES ($1, 'sent', $2, 'EUR', '2031-01-01', '2099-12-31', 'Portal client') RETURNING id`, [
+            `PQ-${organizationId.slice(0, 8)}`,
+            clientId,
+          ])
+        ).rows[0].id as string;
+        const shareId = (await db.query(`INSERT INTO invoice_shares (invoice_id, position, payer_name, payer_email, amount_minor) VALUES ($1, 1, 'Portal client', 'portal@tenant.test', 100) RETURNING id`, [invoiceId])).rows[0].id as string;
+        return { clientId, accountId, invoiceId, ...chain, quoteId, shareId, cookie: `rsm_portal=${organizationId}.${token}`, slug: await slugOf(organizationId) };
       };
       const pa = await portalOf(dbA, a.organizationId);
       const pb = await portalOf(dbB, b.organizationId);
       const bState = async () => (await dbB.query(`SELECT (SELECT count(*) FROM client_portal_sessions)::int AS sessions, (SELECT count(*) FROM checkout_sessions)::int AS checkouts, (SELECT string_agg(status, ',') FROM invoices) AS invoices,
-        (SELECT count(*) FROM review_comments)::int AS comments, (SELECT string_agg(status, ',') FROM deliverable_versions) AS versions`)).rows[0];
+        (SELECT count(*) FROM review_comments)::int AS comments, (SELECT string_agg(status, ',') FROM deliverable_versions) AS versions, (SELECT string_agg(status, ',') FROM quotes) AS quotes`)).rows[0];
       const before = await bState();
       // Issue 12, portal reviews: which of a portal client's rows a route's {id} names.
-      const idOf = (p: typeof pa, path: string) => (path.includes('/projects/') ? p.projectId : path.includes('/versions/') ? p.versionId : p.invoiceId);
+      // Issue 12, portalquotes: a quote route names a quote (a share route's {id} is the invoice, {shareId} its share).
+      const idOf = (p: typeof pa, path: string) =>
+        path.includes('/projects/') ? p.projectId : path.includes('/versions/') ? p.versionId : path.startsWith('/api/v1/portal/quotes/') ? p.quoteId : p.invoiceId;
       const freshVersionOf = async (db: import('pg').Client, clientId: string) => {
         const { projectId, versionId } = await insertClientReviewChain(db, clientId);
         const fileId = (await t.http().post(`/api/v1/projects/${projectId}/files`).set('cookie', a.cookie).attach('file', Buffer.from('tenant'), 'tenant.txt').expect(201)).body.id as string;
@@ -710,17 +720,22 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       expect(portalRoutes.length).toBeGreaterThan(3);
       // Logout last: it ends A's session.
       for (const { method, path } of [...portalRoutes].sort((x, y) => Number(x.path.endsWith('/logout')) - Number(y.path.endsWith('/logout')))) {
-        const withB = path.replace('{id}', idOf(pb, path)).replace('{studioSlug}', pb.slug);
+        const withB = path.replace('{id}', idOf(pb, path)).replace('{shareId}', pb.shareId).replace('{studioSlug}', pb.slug);
         const res = await spoof(t.http()[method as 'get' | 'post'](withTenantQuery(withB)), pa.cookie).send(method === 'get' ? undefined : {});
         if (path.includes('{')) {
           // B's id or slug under A's cookie: 404 (an id of no row of A's client) or 401 (another studio's slug); a tenant-looking query may be refused (400).
           expect([path, [400, 401, 404].includes(res.status)]).toEqual([path, true]);
           // Issue 12, portal reviews: a fresh version of A's client per route (a decision spends it), its file with real bytes.
           const ownId = path.includes('/versions/') ? await freshVersionOf(dbA, pa.clientId) : idOf(pa, path);
-          const own = await t.http()[method as 'get' | 'post'](path.replace('{id}', ownId).replace('{studioSlug}', pa.slug)).set('cookie', pa.cookie).send(method === 'get' ? undefined : {});
-          // A's own rows answer (a checkout is refused by this app's missing Stripe key: 409, never 404; a comment needs a body: 400).
-          const ownExpected = path.endsWith('/versions/{id}/comments') && method === 'post' ? 400 : method === 'post' && !path.includes('/versions/') ? 409 : 200;
-          expect([path, own.status]).toEqual([path, ownExpected]);
+          const own = await t.http()[method as 'get' | 'post'](path.replace('{id}', ownId).replace('{shareId}', pa.shareId).replace('{studioSlug}', pa.slug)).set('cookie', pa.cookie).send(method === 'get' ? undefined : {});
+          // A's own rows answer (a checkout is refused by this app's missing Stripe key: 409, never 404; a comment needs a
+          // body: 400; of a quote's accept and decline, the first decides and the second finds it decided: 200 or 409).
+          const answers =
+            path.endsWith('/versions/{id}/comments') && method === 'post' ? [400]
+            : path.startsWith('/api/v1/portal/quotes/') && method === 'post' ? [200, 409]
+            : method === 'post' && !path.includes('/versions/') ? [409]
+            : [200];
+          expect([path, own.status, answers.includes(own.status)]).toEqual([path, own.status, true]);
         } else {
           expect([path, res.status < 300 || res.status === 400]).toEqual([path, true]);
           expect(JSON.stringify(res.body)).not.toContain(pb.invoiceId);
@@ -738,6 +753,9 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       await spoof(t.http().post(`/api/v1/clients/${pa.clientId}/portal-accounts/${pb.accountId}/disable`), a.cookie).expect(404);
       expect((await spoof(t.http().get(`/api/v1/clients/${pa.clientId}/portal-accounts`), a.cookie).expect(200)).body.items).toHaveLength(1);
       expect((await dbB.query(`SELECT count(*)::int AS n FROM client_portal_accounts WHERE disabled_at IS NOT NULL`)).rows[0].n).toBe(0);
+      // Issue 12, portalquotes: B's client's portal activity is out of A's staff's reach.
+      await spoof(t.http().get(withTenantQuery(`/api/v1/clients/${pb.clientId}/portal-activity`)), a.cookie).expect((r) => expect([400, 404]).toContain(r.status));
+      await spoof(t.http().get(`/api/v1/clients/${pa.clientId}/portal-activity`), a.cookie).expect(200);
       expect(await bState()).toEqual(before);
     } finally {
       await Promise.all([dbA.end(), dbB.end()]);
@@ -789,7 +807,7 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // Issue 12, portal: the staff portal-account routes and every portal route have their own case above; signing in under
       // a slug is public: its studio comes from the slug and the account is looked up in that studio alone (test/portal-isolation).
       '/api/v1/clients/{id}/portal-invites', '/api/v1/clients/{id}/portal-accounts', '/api/v1/clients/{id}/portal-accounts/{accountId}/disable',
-      '/api/v1/clients/{id}/portal-accounts/{accountId}/enable',
+      '/api/v1/clients/{id}/portal-accounts/{accountId}/enable', '/api/v1/clients/{id}/portal-activity',
       ...Object.keys(spec.paths).filter((p) => p.startsWith('/api/v1/portal/')),
       // Issue 13, realtime: their own case above (the stream: test/notifications-stream.e2e-spec.ts).
       '/api/v1/notifications', '/api/v1/notifications/{notificationId}/read', '/api/v1/notifications/read-all', '/api/v1/notifications/unread-count',

@@ -108,6 +108,8 @@ export const AUDIT_ACTIONS = [
   'portal_account.disabled',
   'portal_account.enabled',
   'portal_account.password_set',
+  // Issue 12, portalquotes: a sign-in to the portal (password, magic link, invitation): the client page's portal activity.
+  'portal_account.signed_in',
   // Issue 13, realtime.
   'notification.announced',
   'notification_preferences.updated',

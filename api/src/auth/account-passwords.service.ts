@@ -1,11 +1,12 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { ProblemException, ValidationProblem } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { User } from '../control/user.entity.js';
-import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
+import { BackgroundMail } from '../mail/background-mail.service.js';
+import { MailOutbox } from '../mail/mail-outbox.service.js';
 import { passwordChangedMail, passwordResetMail } from '../mail/mail-templates.js';
 import { normalizeEmail } from './auth.service.js';
 import { homeStudioName } from './home-studio.js';
@@ -33,10 +34,7 @@ const wrongCurrentPassword = () =>
  * of the user; a change (current + new password) ends every session but the current one.
  */
 @Injectable()
-export class AccountPasswords implements OnApplicationShutdown {
-  private readonly logger = new Logger(AccountPasswords.name);
-  private readonly pending = new Set<Promise<void>>();
-
+export class AccountPasswords {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
@@ -44,12 +42,13 @@ export class AccountPasswords implements OnApplicationShutdown {
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly mail: MailOutbox,
+    private readonly background: BackgroundMail,
     private readonly audit: AuditLog,
   ) {}
 
   /** Starts a reset for `email` in the background and returns at once, known address or not. */
   requestReset(email: string, linkOrigin: string): void {
-    this.inBackground('password reset email', () => this.issueAndSend(normalizeEmail(email), linkOrigin));
+    this.background.run('password reset email', () => this.issueAndSend(normalizeEmail(email), linkOrigin));
   }
 
   /**
@@ -99,13 +98,9 @@ export class AccountPasswords implements OnApplicationShutdown {
     this.notifyChanged(user.id, linkOrigin);
   }
 
-  /** Resolves when the background work started so far is done (shutdown; tests). */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.settled();
+  /** Resolves when the background mail started so far is done (tests). */
+  settled(): Promise<void> {
+    return this.background.settled();
   }
 
   private async setPassword(m: EntityManager, userId: string, password: string): Promise<void> {
@@ -126,7 +121,7 @@ export class AccountPasswords implements OnApplicationShutdown {
 
   /** Tells the address owner, so a takeover (or a reset they did not ask for) does not go unnoticed. */
   private notifyChanged(userId: string, linkOrigin: string): void {
-    this.inBackground('password changed email', async () => {
+    this.background.run('password changed email', async () => {
       const user = await this.control.getRepository(User).findOneByOrFail({ id: userId });
       const studioName = await homeStudioName(this.control, userId);
       const loginLink = `${this.config.signup.publicUrl ?? linkOrigin}/login`;
@@ -134,12 +129,4 @@ export class AccountPasswords implements OnApplicationShutdown {
     });
   }
 
-  /** Runs `work` after the response; failures are logged (without the address or link), never thrown at anyone. */
-  private inBackground(what: string, work: () => Promise<void>): void {
-    const run = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(work)
-      .catch((err: unknown) => this.logger.warn({ err: mailErrorForLog(err, this.config.mail.logLinks) }, `Could not send the ${what}`))
-      .finally(() => this.pending.delete(run));
-    this.pending.add(run);
-  }
 }

@@ -13,7 +13,7 @@ import { LoginDto } from './dto/login.dto.js';
 import { roleTooLow, sessionRequired, studioSuspended, subscriptionPastDue, unauthenticated } from './auth.errors.js';
 import { type AccessRule, isPortalRule, roleAtLeast, routeRuleOf } from './access.decorator.js';
 import { apiKeyIn } from './session.strategy.js';
-import { PortalSessions } from '../portal/portal-sessions.service.js';
+import { PortalSessions } from './portal-sessions.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { type Caller, isApiKeyCaller } from './auth.types.js';
 import { ALLOWED_WHILE_SUSPENDED } from './allow-while-suspended.decorator.js';

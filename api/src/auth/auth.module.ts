@@ -24,8 +24,8 @@ import { AccessRulesCheck } from './access-rules.check.js';
 import { ApiKeyCredentials } from './api-key-credentials.service.js';
 import { StudiosController } from './studios.controller.js';
 import { StudiosService } from './studios.service.js';
-// Issue 12, portal: portal sessions, read by the one access guard (SessionAuthGuard) on portal routes.
-import { PortalSessions } from '../portal/portal-sessions.service.js';
+// Issue 12, portal: portal sessions (auth/portal-sessions.service.ts), read by the one access guard (SessionAuthGuard) on portal routes.
+import { PortalSessions } from './portal-sessions.service.js';
 
 @Module({
   imports: [PassportModule, MailModule, SubscriptionModule],

@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
-import { OneTimeToken, type OneTimeTokenPurpose } from '../control/one-time-token.entity.js';
-import { deleteInBatches, hashToken } from './sessions.service.js';
+import type { OneTimeTokenPurpose } from '../control/one-time-token.entity.js';
+import { OneTimeTokenTable } from './one-time-token-table.js';
+import { deleteInBatches } from './sessions.service.js';
+
+/** Staff tokens: the control database's `one_time_tokens`, held by users. */
+const STAFF_TOKENS = new OneTimeTokenTable({ table: 'one_time_tokens', ownerColumn: 'user_id' });
 
 /** Single-use secrets sent to users by email. The database holds only their SHA-256. */
 @Injectable()
@@ -19,11 +22,7 @@ export class OneTimeTokens {
     // One issue per user at a time: two at once would each delete the other's old token, then both
     // insert, leaving two links that work.
     await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
-    const token = randomBytes(32).toString('base64url');
-    const repository = manager.getRepository(OneTimeToken);
-    await repository.delete({ userId, purpose, usedAt: IsNull() });
-    await repository.insert({ tokenHash: hashToken(token), purpose, userId, expiresAt: new Date(Date.now() + ttlMs), usedAt: null });
-    return token;
+    return STAFF_TOKENS.issue(manager, userId, purpose, new Date(Date.now() + ttlMs));
   }
 
   /**
@@ -31,22 +30,12 @@ export class OneTimeTokens {
    * already used. One UPDATE, so two concurrent uses cannot both succeed.
    */
   async consume(token: string, purpose: OneTimeTokenPurpose, manager: EntityManager = this.control.manager): Promise<string | null> {
-    const [rows] = (await manager.query(
-      `UPDATE one_time_tokens SET used_at = now()
-        WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
-        RETURNING user_id`,
-      [hashToken(token), purpose],
-    )) as [Array<{ user_id: string }>, number];
-    return rows[0]?.user_id ?? null;
+    return STAFF_TOKENS.consume(manager, token, purpose);
   }
 
   /** The user a live token (unused, unexpired) belongs to, without spending it; null otherwise. */
   async holder(token: string, purpose: OneTimeTokenPurpose): Promise<string | null> {
-    const rows = (await this.control.query(
-      `SELECT user_id FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()`,
-      [hashToken(token), purpose],
-    )) as Array<{ user_id: string }>;
-    return rows[0]?.user_id ?? null;
+    return STAFF_TOKENS.holder(this.control.manager, token, purpose);
   }
 
   /** Deletes used and expired tokens (maintenance job). Returns how many. */

@@ -1,10 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { SessionLifetimeColumns } from '../common/session-lifetime-columns.js';
 import { Organization } from './organization.entity.js';
 import { User } from './user.entity.js';
 
 /** A staff session. Only the SHA-256 of the cookie token is stored. */
 @Entity('sessions')
-export class Session {
+@Index(['expiresAt']) // the maintenance job deletes expired sessions
+export class Session extends SessionLifetimeColumns {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -26,19 +28,6 @@ export class Session {
   @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'organization_id' })
   organization?: Organization;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @Column({ name: 'last_seen_at', type: 'timestamptz' })
-  lastSeenAt: Date;
-
-  @Column({ name: 'idle_expires_at', type: 'timestamptz' })
-  idleExpiresAt: Date;
-
-  @Index()
-  @Column({ name: 'expires_at', type: 'timestamptz' })
-  expiresAt: Date;
 
   // Issue 7, accounts-mail: what the user sees in their list of sessions (recorded at sign-in).
   /** The browser's User-Agent, cut to 512 characters; null when none was sent. */

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCookieAuth, ApiParam, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PortalAccess } from '../auth/access.decorator.js';
 import { AllowWhileSuspended } from '../auth/allow-while-suspended.decorator.js';
@@ -7,7 +7,6 @@ import type { PortalPrincipal } from '../auth/auth.types.js';
 import { Public } from '../auth/public.decorator.js';
 import { publicUrlOf } from '../auth/session-cookie.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
-import { ValidationProblem } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ApiRateLimits } from '../rate-limit/api-rate-limits.service.js';
 import { LoginThrottle } from '../rate-limit/login-throttle.service.js';
@@ -15,18 +14,11 @@ import { RateLimit } from '../rate-limit/rate-limit.decorator.js';
 import { withRateLimitHeaders } from '../rate-limit/rate-limit.problem.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { CurrentPortalPrincipal } from './current-portal-principal.decorator.js';
-import { PortalAcceptedDto, PortalAcceptInviteDto, PortalLoginDto, PortalMagicLinkRequestDto, PortalMeDto, PortalTokenDto, STUDIO_SLUG } from './dto/portal-auth.dto.js';
+import { PortalAcceptedDto, PortalAcceptInviteDto, PortalLoginDto, PortalMagicLinkRequestDto, PortalMeDto, PortalTokenDto } from './dto/portal-auth.dto.js';
+import { slugOf, StudioSlugParam } from './studio-slug.js';
 import { PortalAuthService, type PortalSignedIn, type PortalSignIn } from './portal-auth.service.js';
-import { PortalSessions } from './portal-sessions.service.js';
+import { PortalSessions } from '../auth/portal-sessions.service.js';
 
-/** The OpenAPI schema of `:studioSlug` (what slugify() makes). */
-const StudioSlugParam = () => ApiParam({ name: 'studioSlug', schema: { type: 'string', maxLength: 100, pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$' } });
-
-/** `:studioSlug` as a slug, else a 400 problem (checked before anything is looked up). */
-const slugOf = (slug: string) => {
-  if (slug.length > 100 || !STUDIO_SLUG.test(slug)) throw new ValidationProblem([{ field: 'studioSlug', messages: ['studioSlug must be a studio slug'] }]);
-  return slug;
-};
 
 /**
  * Issue 12, portal: signing in to a studio's client portal (under its slug: public, rate-limited per IP

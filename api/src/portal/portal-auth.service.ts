@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditLog, type AuditActor } from '../audit/audit-log.service.js';
 import { invalidCredentials, unauthenticated } from '../auth/auth.errors.js';
@@ -6,13 +6,14 @@ import { normalizeEmail } from '../auth/auth.service.js';
 import { PasswordHasher } from '../auth/password-hasher.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { MailOutbox, mailErrorForLog } from '../mail/mail-outbox.service.js';
+import { BackgroundMail } from '../mail/background-mail.service.js';
+import { MailOutbox } from '../mail/mail-outbox.service.js';
 import { portalMagicLinkMail } from '../mail/mail-templates.js';
 import { TenantDataSources } from '../tenancy/tenant-data-sources.service.js';
 import type { PortalAcceptInviteDto, PortalLoginDto, PortalMeDto } from './dto/portal-auth.dto.js';
 import { PortalAccount } from './portal-account.entity.js';
 import { portalLinkInvalid } from './portal-problems.js';
-import { type PortalStudio, PortalSessions } from './portal-sessions.service.js';
+import { type PortalStudio, PortalSessions } from '../auth/portal-sessions.service.js';
 import { consumePortalToken, issuePortalToken } from './portal-tokens.js';
 
 /** What a new portal session needs from the request (read by the controller: services never see Fastify). */
@@ -39,16 +40,14 @@ const portalActor = (a: PortalAccount): AuditActor => ({ type: 'portal-account',
  * magic-link request is answered before anything is looked up.
  */
 @Injectable()
-export class PortalAuthService implements OnApplicationShutdown {
-  private readonly logger = new Logger(PortalAuthService.name);
-  private readonly pending = new Set<Promise<void>>();
-
+export class PortalAuthService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: PortalSessions,
     private readonly dataSources: TenantDataSources,
     private readonly passwords: PasswordHasher,
     private readonly mail: MailOutbox,
+    private readonly background: BackgroundMail,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -60,7 +59,7 @@ export class PortalAuthService implements OnApplicationShutdown {
     const usable = account && account.disabledAt === null ? account : null;
     const ok = await this.passwords.verify(usable?.passwordHash ?? undefined, dto.password);
     if (!studio || !usable || !ok) throw invalidCredentials();
-    return this.signIn(studio, signIn, async (m) => {
+    return this.signIn(studio, signIn, 'password', async (m) => {
       // The password checked must still be the account's once locked: an invitation accepted meanwhile
       // ended every session and must not be followed by one started with the old password.
       const same: unknown[] = await m.query(`SELECT 1 FROM client_portal_accounts WHERE id = $1 AND password_hash = $2 FOR UPDATE`, [usable.id, usable.passwordHash]);
@@ -71,7 +70,7 @@ export class PortalAuthService implements OnApplicationShutdown {
 
   /** Starts a magic link in the background and returns at once, known address or not. */
   requestMagicLink(slug: string, email: string, publicUrl: string): void {
-    this.inBackground('portal sign-in link', async () => {
+    this.background.run('portal sign-in link', async () => {
       const studio = await this.sessions.studioBySlug(slug);
       if (!studio) return;
       await this.dataSources.withTenant(studio.id, async (ds) => {
@@ -95,7 +94,7 @@ export class PortalAuthService implements OnApplicationShutdown {
   async verifyMagicLink(slug: string, token: string, signIn: PortalSignIn): Promise<PortalSignedIn> {
     const studio = await this.sessions.studioBySlug(slug);
     if (!studio) throw portalLinkInvalid();
-    return this.signIn(studio, signIn, async (m) => {
+    return this.signIn(studio, signIn, 'magic-link', async (m) => {
       const accountId = await consumePortalToken(m, token, 'magic-link', this.clock.now());
       if (!accountId) throw portalLinkInvalid();
       return accountId;
@@ -107,7 +106,7 @@ export class PortalAuthService implements OnApplicationShutdown {
     const studio = await this.sessions.studioBySlug(slug);
     if (!studio) throw portalLinkInvalid();
     const passwordHash = await this.passwords.hash(dto.password); // before the transaction: argon2 holds no connection
-    return this.signIn(studio, signIn, async (m) => {
+    return this.signIn(studio, signIn, 'invite', async (m) => {
       const accountId = await consumePortalToken(m, dto.token, 'invite', this.clock.now());
       if (!accountId) throw portalLinkInvalid();
       await m.query(`UPDATE client_portal_accounts SET password_hash = $2 WHERE id = $1`, [accountId, passwordHash]);
@@ -139,9 +138,10 @@ export class PortalAuthService implements OnApplicationShutdown {
   /**
    * One sign-in, in one tenant transaction: `accountOf` proves who it is (a password checked, a token
    * spent), the account is locked and must still be enabled (a concurrent disable waits, then its
-   * DELETE of sessions sees this one), the browser's old session of this studio ends, a new one starts.
+   * DELETE of sessions sees this one), the browser's old session of this studio ends, a new one starts,
+   * and the sign-in is recorded (the client page's portal activity reads it from the audit log).
    */
-  private async signIn(studio: PortalStudio, signIn: PortalSignIn, accountOf: (m: EntityManager) => Promise<string>): Promise<PortalSignedIn> {
+  private async signIn(studio: PortalStudio, signIn: PortalSignIn, method: 'password' | 'magic-link' | 'invite', accountOf: (m: EntityManager) => Promise<string>): Promise<PortalSignedIn> {
     return this.dataSources.withTenant(studio.id, (ds) =>
       ds.transaction(async (m) => {
         const accountId = await accountOf(m);
@@ -149,26 +149,17 @@ export class PortalAuthService implements OnApplicationShutdown {
         if (!enabled.length) throw invalidCredentials();
         await this.sessions.revokeCookie(signIn.presentedCookie, studio.id, m);
         const cookie = await this.sessions.create(m, studio.id, accountId, signIn.userAgent);
-        return { cookie, body: await this.me(m, studio, accountId) };
+        const body = await this.me(m, studio, accountId);
+        const actor: AuditActor = { type: 'portal-account', id: accountId, label: body.account.email };
+        await this.audit.record(m, { action: 'portal_account.signed_in', targetType: 'portal_account', targetId: accountId, details: { clientId: body.client.id, method } }, actor);
+        return { cookie, body };
       }),
     );
   }
 
-  /** Resolves when the background work started so far is done (shutdown; tests). */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+  /** Resolves when the background mail started so far is done (tests). */
+  settled(): Promise<void> {
+    return this.background.settled();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.settled();
-  }
-
-  /** Runs `work` after the response; failures are logged (without the address or link), never thrown at anyone. */
-  private inBackground(what: string, work: () => Promise<void>): void {
-    const run = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(work)
-      .catch((err: unknown) => this.logger.warn({ err: mailErrorForLog(err, this.config.mail.logLinks) }, `Could not send the ${what}`))
-      .finally(() => this.pending.delete(run));
-    this.pending.add(run);
-  }
 }

@@ -63,4 +63,23 @@ export class PortalInvoicesController {
   payPortalInvoice(@CurrentPortalPrincipal() principal: PortalPrincipal, @Param('id', uuidParam) id: string, @Req() request: FastifyRequest): Promise<CheckoutDto> {
     return this.invoices.pay(principal, id, publicUrlOf(this.config, request));
   }
+
+  @Post(':id/shares/:shareId/checkout')
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    summary: "Pay one's own share of a split invoice: a Stripe Checkout link",
+    description:
+      "For the share whose payer email is the signed-in account's (`mine` in the invoice's shares): a Checkout Session for the share's open amount, the same one a staff link for that share hands out. " +
+      "403 `share-not-yours` (another payer's share); 409 `online-payment-off`, `stripe-not-connected`, `invoice-not-payable` (also: the share is paid).",
+  })
+  @ApiCreatedResponse({ type: CheckoutDto })
+  @ApiProblems(400, 403, 409, 502)
+  payPortalInvoiceShare(
+    @CurrentPortalPrincipal() principal: PortalPrincipal,
+    @Param('id', uuidParam) id: string,
+    @Param('shareId', uuidParam) shareId: string,
+    @Req() request: FastifyRequest,
+  ): Promise<CheckoutDto> {
+    return this.invoices.payShare(principal, id, shareId, publicUrlOf(this.config, request));
+  }
 }

@@ -10,7 +10,10 @@ import { CheckoutService } from '../stripe/checkout.service.js';
 import type { CheckoutDto } from '../stripe/dto/stripe.dto.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { PortalInvoiceDto, PortalInvoiceListDto, PortalInvoiceSummaryDto } from './dto/portal-invoices.dto.js';
-import { portalInvoiceSplit } from './portal-problems.js';
+import { portalInvoiceSplit, portalShareNotFound, portalShareNotYours } from './portal-problems.js';
+import { normalizeEmail } from '../auth/auth.service.js';
+import type { DateRangeQueryDto } from '../documents/dto/document-input.dto.js';
+import { InvoiceShare } from '../payments/invoice-share.entity.js';
 
 /** Statuses a client sees: an issued document (never a draft). */
 const VISIBLE = ['sent', 'partially_paid', 'paid', 'void'];
@@ -65,6 +68,7 @@ export class PortalInvoicesService {
         creditedMinor: full.creditedMinor,
         paidMinor: full.paidMinor,
         payments: full.payments.map((p) => ({ amountMinor: p.amountMinor, currency: p.currency, method: p.method, receivedOn: p.receivedOn })),
+        shares: full.shares.map((s) => ({ id: s.id, position: s.position, payerName: s.payerName, amountMinor: s.amountMinor, paidMinor: s.paidMinor, paid: s.paid, mine: isOwnShare(s, principal) })),
       };
     });
   }
@@ -84,12 +88,38 @@ export class PortalInvoicesService {
     return this.checkout.create(invoiceId, {}, appOrigin, { success: `${page}?paid=1`, cancel: page });
   }
 
+  /**
+   * A Stripe Checkout link for one share of a split invoice: only the account's own share (its payer
+   * email is the account's), through the staff share checkout (one open session per share and amount).
+   * Another payer's share is a 403; an unknown share of the invoice a 404.
+   */
+  async payShare(principal: PortalPrincipal, invoiceId: string, shareId: string, appOrigin: string): Promise<CheckoutDto> {
+    await this.tenant.run(async (m) => {
+      await this.ownInvoice(m, principal, invoiceId);
+      const share = await m.getRepository(InvoiceShare).findOneBy({ id: shareId, invoiceId });
+      if (!share) throw portalShareNotFound();
+      if (!isOwnShare(share, principal)) throw portalShareNotYours();
+    });
+    const page = `/portal/${principal.studioSlug}/invoices/${invoiceId}`;
+    return this.checkout.create(invoiceId, { shareId }, appOrigin, { success: `${page}?paid=1`, cancel: page });
+  }
+
+  /** The client's statement (the staff client statement document), for a date range. */
+  async statement(principal: PortalPrincipal, range: DateRangeQueryDto): Promise<RenderedDocument> {
+    return this.documents.statementPdf(principal.clientId, range);
+  }
+
   /** The client's own issued invoice, else a 404 (another client's, a draft, or none). */
   private async ownInvoice(m: EntityManager, principal: PortalPrincipal, invoiceId: string): Promise<Invoice> {
     const invoice = await m.getRepository(Invoice).findOneBy({ id: invoiceId, clientId: principal.clientId });
     if (!invoice || !VISIBLE.includes(invoice.status)) throw invoiceNotFound();
     return invoice;
   }
+}
+
+/** A share is the account's own when its payer email is the account's (emails compared as normalized). */
+function isOwnShare(share: Pick<InvoiceShare, 'payerEmail'>, principal: PortalPrincipal): boolean {
+  return share.payerEmail !== null && normalizeEmail(share.payerEmail) === principal.email;
 }
 
 function summary(i: Invoice, today: string): PortalInvoiceSummaryDto {

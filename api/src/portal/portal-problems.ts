@@ -20,6 +20,12 @@ export const portalInviteNotMailed = () =>
     'The mail server could not be reached or refused the message: the portal account exists but the invitation was not mailed. Send the invitation again.',
   );
 
-/** The portal pays a whole balance; a split invoice's shares are paid one by one through the studio's links. */
+/** The balance Pay is for an invoice that is not split; a split invoice's shares are paid one by one. */
 export const portalInvoiceSplit = () =>
-  new ProblemException(HttpStatus.CONFLICT, 'invoice-split', 'This invoice is split between several payers: each pays their own share through the link the studio sends them.');
+  new ProblemException(HttpStatus.CONFLICT, 'invoice-split', 'This invoice is split between several payers: each pays their own share (Pay my share, or the link the studio sends them).');
+
+export const portalShareNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No such share of this invoice.');
+
+/** Issue 12: a portal account pays only the share whose payer email is its own. */
+export const portalShareNotYours = () =>
+  new ProblemException(HttpStatus.FORBIDDEN, 'share-not-yours', "This share is another payer's: they pay it through the link the studio sends them.");

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { SessionLifetimeColumns } from '../common/session-lifetime-columns.js';
 import { PortalAccount } from './portal-account.entity.js';
 
 /**
@@ -9,7 +10,7 @@ import { PortalAccount } from './portal-account.entity.js';
 @Entity('client_portal_sessions')
 @Index('UQ_client_portal_sessions_token', ['tokenHash'], { unique: true })
 @Index('idx_client_portal_sessions_account', ['accountId'])
-export class PortalSession {
+export class PortalSession extends SessionLifetimeColumns {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -22,18 +23,6 @@ export class PortalSession {
   @ManyToOne(() => PortalAccount, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'account_id' })
   account?: PortalAccount;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @Column({ name: 'last_seen_at', type: 'timestamptz' })
-  lastSeenAt: Date;
-
-  @Column({ name: 'idle_expires_at', type: 'timestamptz' })
-  idleExpiresAt: Date;
-
-  @Column({ name: 'expires_at', type: 'timestamptz' })
-  expiresAt: Date;
 
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
   userAgent: string | null;

@@ -13,7 +13,7 @@ import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { DeclineQuoteDto } from './dto/quote-input.dto.js';
 import type { QuoteDto } from './dto/quote.dto.js';
 import { QuoteLine } from './quote-line.entity.js';
-import { depositAmount, lockQuote, quoteConflict, quoteView, visibleStatus } from './quote-view.js';
+import { depositAmount, lockQuote, quoteConflict, quoteNotFound, quoteView, visibleStatus } from './quote-view.js';
 import { Quote } from './quote.entity.js';
 
 /** A quote's stored lines as invoice lines: copied as they are (prices and tax rates the client accepted). */
@@ -54,6 +54,14 @@ function depositLine(quote: Quote, lines: QuoteLine[], amount: number, descripti
   };
 }
 
+/**
+ * Issue 12, portal: who may decide. Staff decide any quote of the studio; a client in the portal only
+ * their own client's quotes once sent (another client's quote, or a draft, is a 404 like an unknown id).
+ */
+export interface QuoteDecider {
+  clientId: string;
+}
+
 /** Sending (number, issue date), accepting (the invoice or deposit invoice), declining, and the final invoice (issue 11). */
 @Injectable()
 export class QuoteLifecycleService {
@@ -68,9 +76,9 @@ export class QuoteLifecycleService {
    * becomes accepted and gets its invoice draft with the same lines, or, when it asks for a deposit,
    * a deposit invoice draft for exactly that amount (the final invoice comes later: `invoice`).
    */
-  async accept(id: string): Promise<QuoteDto> {
+  async accept(id: string, decider?: QuoteDecider): Promise<QuoteDto> {
     return this.tenant.transaction(async (m) => {
-      const quote = await lockQuote(m, id);
+      const quote = await this.lockFor(m, id, decider);
       const today = todayIn((await studioSettings(m)).timeZone);
       this.mustBeOpen(quote, today);
       const lines = await m.getRepository(QuoteLine).find({ where: { quoteId: id }, order: { position: 'ASC' } });
@@ -83,15 +91,15 @@ export class QuoteLifecycleService {
       quote.acceptedAt = new Date();
       quote.invoiceId = invoice.id;
       await m.getRepository(Quote).save(quote);
-      await recordEvent(m, { type: 'quote.accepted', subjectType: 'quote', subjectId: id, payload: { number: quote.number, invoiceId: invoice.id, invoiceKind: invoice.kind, depositMinor: deposit }, actorId: this.actorId() });
+      await recordEvent(m, { type: 'quote.accepted', subjectType: 'quote', subjectId: id, payload: { number: quote.number, invoiceId: invoice.id, invoiceKind: invoice.kind, depositMinor: deposit, ...this.portalActor() }, actorId: this.actorId() });
       await this.audit.record(m, { action: 'quote.accepted', targetType: 'quote', targetId: id, details: { number: quote.number, invoiceId: invoice.id } });
       return quoteView(m, quote, today);
     });
   }
 
-  async decline(id: string, dto: DeclineQuoteDto): Promise<QuoteDto> {
+  async decline(id: string, dto: DeclineQuoteDto, decider?: QuoteDecider): Promise<QuoteDto> {
     return this.tenant.transaction(async (m) => {
-      const quote = await lockQuote(m, id);
+      const quote = await this.lockFor(m, id, decider);
       const today = todayIn((await studioSettings(m)).timeZone);
       if (quote.status === 'accepted') throw quoteConflict('quote-already-accepted', 'This quote is accepted: void or credit its invoice instead.');
       // A client may still answer "no" after the validity date: an expired quote can be declined.
@@ -100,7 +108,7 @@ export class QuoteLifecycleService {
       quote.declinedAt = new Date();
       quote.declineReason = dto.reason ?? null;
       await m.getRepository(Quote).save(quote);
-      await recordEvent(m, { type: 'quote.declined', subjectType: 'quote', subjectId: id, payload: { number: quote.number }, actorId: this.actorId() });
+      await recordEvent(m, { type: 'quote.declined', subjectType: 'quote', subjectId: id, payload: { number: quote.number, ...this.portalActor() }, actorId: this.actorId() });
       await this.audit.record(m, { action: 'quote.declined', targetType: 'quote', targetId: id, details: { number: quote.number } });
       return quoteView(m, quote, today);
     });
@@ -133,6 +141,19 @@ export class QuoteLifecycleService {
       await this.audit.record(m, { action: 'quote.invoiced', targetType: 'quote', targetId: id, details: { invoiceId: invoice.id } });
       return invoiceView(m, await m.getRepository(Invoice).findOneByOrFail({ id: invoice.id }), today);
     });
+  }
+
+  /** The quote under its row lock, when `decider` may see it (a client: their own, not a draft); else 404. */
+  private async lockFor(m: EntityManager, id: string, decider: QuoteDecider | undefined): Promise<Quote> {
+    const quote = await lockQuote(m, id);
+    if (decider && (quote.clientId !== decider.clientId || quote.status === 'draft')) throw quoteNotFound();
+    return quote;
+  }
+
+  /** Issue 12: a decision made in the portal names the portal account in its outbox event (the audit entry names it as actor). */
+  private portalActor(): { portalAccountId?: string } {
+    const portal = this.context.portalPrincipal();
+    return portal ? { portalAccountId: portal.accountId } : {};
   }
 
   private mustBeOpen(quote: Quote, today: string): void {

@@ -6,5 +6,6 @@ import { QuotesService } from './quotes.service.js';
 @Module({
   controllers: [QuotesController],
   providers: [QuotesService, QuoteLifecycleService],
+  exports: [QuoteLifecycleService], // issue 12: the portal's accept and decline take the same path
 })
 export class QuotesModule {}

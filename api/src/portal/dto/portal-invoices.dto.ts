@@ -1,6 +1,6 @@
 import { ApiProperty, PickType } from '@nestjs/swagger';
 import { MAX_MINOR } from '../../money/money.js';
-import { BillToDto, InvoiceLineDto, InvoicePaymentDto, InvoiceSummaryDto } from '../../invoices/dto/invoice.dto.js';
+import { BillToDto, InvoiceLineDto, InvoicePaymentDto, InvoiceShareDto, InvoiceSummaryDto } from '../../invoices/dto/invoice.dto.js';
 
 const money = (description?: string) => ({ type: 'integer', format: 'int64', minimum: 0, maximum: MAX_MINOR, ...(description ? { description } : {}) }) as const;
 
@@ -13,6 +13,11 @@ export class PortalInvoiceLineDto extends PickType(InvoiceLineDto, ['position', 
 
 export class PortalPaymentDto extends PickType(InvoicePaymentDto, ['amountMinor', 'currency', 'method', 'receivedOn'] as const) {}
 
+/** Issue 12: one payer's part of a split invoice; other payers' addresses are not shown. */
+export class PortalInvoiceShareDto extends PickType(InvoiceShareDto, ['id', 'position', 'payerName', 'amountMinor', 'paidMinor', 'paid'] as const) {
+  @ApiProperty({ description: "The share's payer email is the signed-in account's: it can be paid from the portal (Pay my share)" }) mine: boolean;
+}
+
 export class PortalInvoiceDto extends PortalInvoiceSummaryDto {
   @ApiProperty({ type: BillToDto }) billTo: BillToDto;
   @ApiProperty({ type: [PortalInvoiceLineDto], maxItems: 200 }) lines: PortalInvoiceLineDto[];
@@ -22,6 +27,7 @@ export class PortalInvoiceDto extends PortalInvoiceSummaryDto {
   @ApiProperty(money('Credit notes against it')) creditedMinor: number;
   @ApiProperty(money()) paidMinor: number;
   @ApiProperty({ type: [PortalPaymentDto], maxItems: 1000 }) payments: PortalPaymentDto[];
+  @ApiProperty({ type: [PortalInvoiceShareDto], maxItems: 20, description: 'The payers of a split invoice (empty when not split)' }) shares: PortalInvoiceShareDto[];
 }
 
 export class PortalBalanceDto {

@@ -107,6 +107,7 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'portal_account.disabled': m.audit_portal_account_disabled,
 	'portal_account.enabled': m.audit_portal_account_enabled,
 	'portal_account.password_set': m.audit_portal_account_password_set,
+	'portal_account.signed_in': m.audit_portal_account_signed_in, // issue 12, portalquotes
 	// Issue 13, realtime.
 	'notification.announced': m.audit_notification_announced,
 	'notification_preferences.updated': m.audit_notification_preferences_updated

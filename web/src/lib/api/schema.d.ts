@@ -868,6 +868,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/portal-activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the client's portal accounts did, newest first
+         * @description Sign-ins, quote decisions, checkouts started and everything else written from the portal (from the audit log), and payments received online on the client’s invoices. Cursor paged.
+         */
+        get: operations["listClientPortalActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/portal-invites": {
         parameters: {
             query?: never;
@@ -1960,6 +1980,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/portal/invoices/{id}/shares/{shareId}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay one's own share of a split invoice: a Stripe Checkout link
+         * @description For the share whose payer email is the signed-in account's (`mine` in the invoice's shares): a Checkout Session for the share's open amount, the same one a staff link for that share hands out. 403 `share-not-yours` (another payer's share); 409 `online-payment-off`, `stripe-not-connected`, `invoice-not-payable` (also: the share is paid).
+         */
+        post: operations["payPortalInvoiceShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/portal/me": {
         parameters: {
             query?: never;
@@ -1980,7 +2020,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/portal/projects": {
+    "/api/v1/portal/quotes": {
         parameters: {
             query?: never;
             header?: never;
@@ -1988,10 +2028,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The client's projects, and the versions awaiting the client's review
-         * @description Most recently updated first (at most 500).
+         * The client's quotes
+         * @description Sent quotes and those already answered, newest first; drafts are not shown. A sent quote past validUntil is `expired`.
          */
-        get: operations["listPortalProjects"];
+        get: operations["listPortalQuotes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2000,7 +2040,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/portal/projects/{id}": {
+    "/api/v1/portal/quotes/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -2008,10 +2048,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One of the client's projects: tracks, deliverables with their versions, rounds used and included
-         * @description The files the studio shares with the client are the deliverables' versions (download and peaks at each version's URLs). Another client's project or an unknown id is a 404.
+         * One of the client's quotes, with its lines
+         * @description Another client's quote, a draft or an unknown id is a 404.
          */
-        get: operations["getPortalProject"];
+        get: operations["getPortalQuote"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2020,7 +2060,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/portal/versions/{id}/approve": {
+    "/api/v1/portal/quotes/{id}/accept": {
         parameters: {
             query?: never;
             header?: never;
@@ -2030,81 +2070,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Approve a version: the deliverable is approved (closed)
-         * @description Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`, as for staff). Another client's version is a 404. Writes a `version.approved` event.
+         * Accept a sent quote
+         * @description As when the studio records it: the invoice is prepared, or a deposit invoice first when the quote asks for a deposit. 409 `quote-not-sent` (declined), `quote-expired`, `quote-already-accepted`.
          */
-        post: operations["approvePortalVersion"];
+        post: operations["acceptPortalQuote"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/portal/versions/{id}/comments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A version's review comments (the studio's and the client's)
-         * @description Top-level comments by atSeconds, each with its replies oldest first.
-         */
-        get: operations["listPortalReviewComments"];
-        put?: never;
-        /**
-         * Comment on a version at a time position
-         * @description Written by the portal account (its name, else its email, as author). A range when `endSeconds` is given.
-         */
-        post: operations["createPortalReviewComment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/versions/{id}/download": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Download (or stream) a version's file
-         * @description As the staff download: ETag, Range (one byte range) → 206, past the end → 416, If-None-Match → 304; `disposition=inline` lets the player stream audio.
-         */
-        get: operations["downloadPortalVersion"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/versions/{id}/peaks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A version's waveform peaks
-         * @description As GET /files/{id}/peaks for the version's file.
-         */
-        get: operations["getPortalVersionPeaks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/versions/{id}/request-changes": {
+    "/api/v1/portal/quotes/{id}/decline": {
         parameters: {
             query?: never;
             header?: never;
@@ -2114,10 +2090,50 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Request changes on a version: the next revision round
-         * @description Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`, as for staff). Another client's version is a 404. Rounds count against the project's included number; past it the round is an extra (billable) one (`extraRound`, a `revision.extra_round` event).
+         * Decline a sent (or expired) quote
+         * @description `reason` is shown to the studio. 409 `quote-not-sent` (already declined), `quote-already-accepted`.
          */
-        post: operations["requestPortalVersionChanges"];
+        post: operations["declinePortalQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the client's quotes as a PDF
+         * @description The same document staff send.
+         */
+        get: operations["getPortalQuotePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's statement of account as a PDF
+         * @description Invoices, credit notes and payments between `from` and `to` (default: from the start, up to today in the studio time zone).
+         */
+        get: operations["getPortalStatement"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2138,6 +2154,46 @@ export interface paths {
          * @description The token comes from the invitation email and works once. A used, replaced or expired one is a 410.
          */
         post: operations["acceptPortalInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/{studioSlug}/auth/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's name and logo for the portal
+         * @description Public. An unknown studio is a 404.
+         */
+        get: operations["getPortalBranding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/{studioSlug}/auth/branding/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's logo, for the portal's header
+         * @description Public. PNG or JPEG; 404 when the studio or its logo does not exist.
+         */
+        get: operations["getPortalLogo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3040,7 +3096,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "quote.created" | "quote.updated" | "quote.deleted" | "quote.issued" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "portal_account.invited" | "portal_account.disabled" | "portal_account.enabled" | "portal_account.password_set" | "notification.announced" | "notification_preferences.updated";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "quote.created" | "quote.updated" | "quote.deleted" | "quote.issued" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "portal_account.invited" | "portal_account.disabled" | "portal_account.enabled" | "portal_account.password_set" | "portal_account.signed_in" | "notification.announced" | "notification_preferences.updated";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -4662,22 +4718,34 @@ export interface components {
             id: string;
             name: string | null;
         };
-        PortalAwaitingReviewDto: {
-            /**
-             * Format: date-time
-             * @description When the version was uploaded
-             */
-            createdAt: string;
+        PortalActivityAccountDto: {
+            /** @description The address at the time */
+            email: string | null;
             /** Format: uuid */
-            deliverableId: string;
-            deliverableTitle: string;
-            /** Format: int32 */
-            number: number;
+            id: string;
+        };
+        PortalActivityDto: {
+            /** @description The portal account acting; null for a payment (Stripe reports it) */
+            account: components["schemas"]["PortalActivityAccountDto"] | null;
+            /** Format: int64 */
+            amountMinor: number | null;
+            /** Format: date-time */
+            at: string;
+            currency: string | null;
             /** Format: uuid */
-            projectId: string;
-            projectTitle: string;
-            /** Format: uuid */
-            versionId: string;
+            id: string;
+            /** @example quote.accepted */
+            kind: string;
+            /** @description The quote or invoice number, when there is one */
+            number: string | null;
+            targetId: string | null;
+            /** @example quote */
+            targetType: string;
+        };
+        PortalActivityListDto: {
+            items: components["schemas"]["PortalActivityDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         PortalBalanceDto: {
             /**
@@ -4687,43 +4755,16 @@ export interface components {
             balanceMinor: number;
             currency: string;
         };
+        PortalBrandingDto: {
+            /** @description Path of the studio logo (public), or null when the studio has none: show the name only */
+            logoUrl: string | null;
+            name: string;
+            slug: string;
+        };
         PortalClientRefDto: {
             /** Format: uuid */
             id: string;
             name: string;
-        };
-        PortalDecisionDto: {
-            /** @description What the client says with the decision ("vocals up in the chorus") */
-            comment?: string | null;
-        };
-        PortalDeliverableDto: {
-            /** Format: date-time */
-            approvedAt: string | null;
-            /**
-             * Format: int32
-             * @description Rounds past the included ones (billable)
-             */
-            extraRounds: number;
-            /** Format: uuid */
-            id: string;
-            /**
-             * Format: int32
-             * @description The project's included revision rounds (per deliverable)
-             */
-            includedRounds: number;
-            /**
-             * Format: int32
-             * @description "Changes requested" decisions so far
-             */
-            roundsUsed: number;
-            /** @description approved once a version is approved (closed) */
-            status: components["schemas"]["DeliverableStatus"];
-            /** @example Track 3 — mix */
-            title: string;
-            /** Format: uuid */
-            trackId: string | null;
-            /** @description Newest first; the first one is the one to review */
-            versions: components["schemas"]["PortalVersionDto"][];
         };
         PortalInvoiceDto: {
             /** Format: int64 */
@@ -4755,6 +4796,8 @@ export interface components {
             /** Format: int64 */
             paidMinor: number;
             payments: components["schemas"]["PortalPaymentDto"][];
+            /** @description The payers of a split invoice (empty when not split) */
+            shares: components["schemas"]["PortalInvoiceShareDto"][];
             /** @enum {string} */
             status: "draft" | "sent" | "partially_paid" | "paid" | "void";
             /** Format: int64 */
@@ -4787,6 +4830,20 @@ export interface components {
             balances: components["schemas"]["PortalBalanceDto"][];
             /** @description Issued invoices, newest first (the 500 latest) */
             items: components["schemas"]["PortalInvoiceSummaryDto"][];
+        };
+        PortalInvoiceShareDto: {
+            /** Format: int64 */
+            amountMinor: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The share's payer email is the signed-in account's: it can be paid from the portal (Pay my share) */
+            mine: boolean;
+            paid: boolean;
+            /** Format: int64 */
+            paidMinor: number;
+            payerName: string;
+            /** Format: int32 */
+            position: number;
         };
         PortalInvoiceSummaryDto: {
             /** Format: int64 */
@@ -4838,65 +4895,59 @@ export interface components {
             /** Format: date */
             receivedOn: string;
         };
-        PortalProjectDto: {
-            /**
-             * Format: int32
-             * @description Deliverables whose latest version awaits the client
-             */
-            awaitingReviewCount: number;
-            /** @description Oldest first */
-            deliverables: components["schemas"]["PortalDeliverableDto"][];
-            /**
-             * Format: date
-             * @example 2031-06-30
-             */
-            dueDate: string | null;
+        PortalQuoteDto: {
+            /** Format: date-time */
+            acceptedAt: string | null;
+            billTo: components["schemas"]["BillToDto"];
+            byRate: components["schemas"]["TaxBreakdownDto"][];
+            currency: string;
+            declineReason: string | null;
+            /** Format: date-time */
+            declinedAt: string | null;
+            /** @description The deposit accepting asks for (a deposit invoice comes first) */
+            deposit: components["schemas"]["QuoteDepositDto"] | null;
             /** Format: uuid */
             id: string;
+            /** Format: date */
+            issueDate: string | null;
+            lines: components["schemas"]["PortalInvoiceLineDto"][];
+            notes: string | null;
+            number: string;
             /**
-             * Format: int32
-             * @description Review rounds each deliverable includes before further ones are billable
+             * @description `expired`: sent, and validUntil is before today (studio time zone)
+             * @enum {string}
              */
-            includedRevisionRounds: number;
-            status: components["schemas"]["ProjectStatus"];
-            /** @example Night Flights (LP) */
-            title: string;
-            /** @description In project order */
-            tracks: components["schemas"]["PortalTrackDto"][];
-            type: components["schemas"]["ProjectType"];
-            /** Format: date-time */
-            updatedAt: string;
+            status: "draft" | "sent" | "accepted" | "declined" | "expired";
+            /** Format: int64 */
+            subtotalMinor: number;
+            /** Format: int64 */
+            taxMinor: number;
+            terms: string | null;
+            /** Format: int64 */
+            totalMinor: number;
+            /** Format: date */
+            validUntil: string | null;
         };
-        PortalProjectListDto: {
-            /** @description Latest versions awaiting review, oldest first */
-            awaitingReview: components["schemas"]["PortalAwaitingReviewDto"][];
-            /** @description Most recently updated first */
-            items: components["schemas"]["PortalProjectSummaryDto"][];
+        PortalQuoteListDto: {
+            /** @description Sent quotes (and those accepted or declined), newest first (the 500 latest) */
+            items: components["schemas"]["PortalQuoteSummaryDto"][];
         };
-        PortalProjectSummaryDto: {
-            /**
-             * Format: int32
-             * @description Deliverables whose latest version awaits the client
-             */
-            awaitingReviewCount: number;
-            /**
-             * Format: date
-             * @example 2031-06-30
-             */
-            dueDate: string | null;
+        PortalQuoteSummaryDto: {
+            currency: string;
             /** Format: uuid */
             id: string;
+            /** Format: date */
+            issueDate: string | null;
+            number: string;
             /**
-             * Format: int32
-             * @description Review rounds each deliverable includes before further ones are billable
+             * @description `expired`: sent, and validUntil is before today (studio time zone)
+             * @enum {string}
              */
-            includedRevisionRounds: number;
-            status: components["schemas"]["ProjectStatus"];
-            /** @example Night Flights (LP) */
-            title: string;
-            type: components["schemas"]["ProjectType"];
-            /** Format: date-time */
-            updatedAt: string;
+            status: "draft" | "sent" | "accepted" | "declined" | "expired";
+            /** Format: int64 */
+            totalMinor: number;
+            /** Format: date */
+            validUntil: string | null;
         };
         PortalStudioDto: {
             name: string;
@@ -4905,85 +4956,6 @@ export interface components {
         PortalTokenDto: {
             /** @description The token from the emailed sign-in link */
             token: string;
-        };
-        PortalTrackDto: {
-            /** Format: uuid */
-            id: string;
-            /**
-             * Format: int32
-             * @description 1-based order in the project
-             */
-            position: number;
-            status: components["schemas"]["TrackStatus"];
-            /** @example Night Flight */
-            title: string;
-        };
-        PortalVersionDto: {
-            /**
-             * Format: int32
-             * @description Comment threads (top-level comments) on this version
-             */
-            commentCount: number;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            decidedAt: string | null;
-            decidedBy: components["schemas"]["ReviewPersonDto"] | null;
-            /** @description The note the reviewer gave with the decision */
-            decisionNote: string | null;
-            /** Format: uuid */
-            deliverableId: string;
-            /** @description True when this round went past the project's included rounds (billable) */
-            extraRound: boolean;
-            file: components["schemas"]["PortalVersionFileDto"];
-            /** Format: uuid */
-            id: string;
-            notes: string | null;
-            /**
-             * Format: int32
-             * @description v1, v2… in upload order
-             */
-            number: number;
-            /**
-             * Format: int32
-             * @description Threads not resolved yet
-             */
-            openCommentCount: number;
-            /**
-             * Format: int32
-             * @description Set when changes were requested: which revision round of the deliverable this was
-             */
-            revisionRound: number | null;
-            status: components["schemas"]["VersionStatus"];
-        };
-        PortalVersionFileDto: {
-            /**
-             * @description Sniffed from the bytes; application/octet-stream when unknown
-             * @example audio/wav
-             */
-            contentType: string;
-            /**
-             * @description The bytes (GET; Range supported; `?disposition=inline` to play in place)
-             * @example /api/v1/portal/versions/0b7e…/download
-             */
-            downloadUrl: string;
-            /**
-             * @description The original file name: display only, never a path
-             * @example Track 3 - mix v2.wav
-             */
-            name: string;
-            /** @description Waveform peaks: `none` for files that are not decodable audio */
-            peaksStatus: components["schemas"]["PeaksStatus"];
-            /**
-             * @description The waveform peaks for the player
-             * @example /api/v1/portal/versions/0b7e…/peaks
-             */
-            peaksUrl: string;
-            /**
-             * Format: int64
-             * @example 52428800
-             */
-            sizeBytes: number;
         };
         PreviewInvoiceDto: {
             currency: string;
@@ -8205,6 +8177,42 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listClientPortalActivity: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalActivityListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     invitePortalContact: {
         parameters: {
             query?: never;
@@ -9213,8 +9221,8 @@ export interface operations {
                 disposition?: "attachment" | "inline";
             };
             header?: {
-                Range?: string;
                 "If-None-Match"?: string;
+                Range?: string;
             };
             path: {
                 id: string;
@@ -10685,6 +10693,44 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    payPortalInvoiceShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                shareId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     portalMe: {
         parameters: {
             query?: never;
@@ -10713,7 +10759,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    listPortalProjects: {
+    listPortalQuotes: {
         parameters: {
             query?: never;
             header?: never;
@@ -10730,7 +10776,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PortalProjectListDto"];
+                    "application/json": components["schemas"]["PortalQuoteListDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -10741,7 +10787,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    getPortalProject: {
+    getPortalQuote: {
         parameters: {
             query?: never;
             header?: never;
@@ -10760,7 +10806,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PortalProjectDto"];
+                    "application/json": components["schemas"]["PortalQuoteDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -10773,47 +10819,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    approvePortalVersion: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PortalDecisionDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalVersionDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listPortalReviewComments: {
+    acceptPortalQuote: {
         parameters: {
             query?: never;
             header?: never;
@@ -10832,43 +10838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReviewCommentListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    createPortalReviewComment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateReviewCommentDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReviewCommentDto"];
+                    "application/json": components["schemas"]["PortalQuoteDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -10885,24 +10855,94 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    downloadPortalVersion: {
+    declinePortalQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineQuoteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuoteDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalQuotePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalStatement: {
         parameters: {
             query?: {
-                /** @description `inline` lets a browser play audio in place (types that cannot run script only; anything else stays an attachment) */
-                disposition?: "attachment" | "inline";
+                /** @description First day (inclusive) */
+                from?: string;
+                /** @description Last day (inclusive); not before `from` */
+                to?: string;
             };
-            header?: {
-                Range?: string;
-                "If-None-Match"?: string;
-            };
-            path: {
-                id: string;
-            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The whole file */
+            /** @description The PDF */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -10911,106 +10951,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
-                };
-            };
-            /** @description The requested byte range */
-            206: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": string;
-                };
-            };
-            /** @description Not modified (If-None-Match matched the ETag) */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            416: components["responses"]["RangeNotSatisfiable"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getPortalVersionPeaks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FilePeaksDto"];
+                    "application/pdf": string;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    requestPortalVersionChanges: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PortalDecisionDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalVersionDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -11053,6 +10999,66 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalBranding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                studioSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBrandingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPortalLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                studioSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     portalLogin: {

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { PortalPrincipal } from '../auth/auth.types.js';
-import { hashToken } from '../auth/sessions.service.js';
-import { STUDIO_SUSPENDED_SQL, studioReadOnlySql } from '../auth/studio-standing.js';
+import type { PortalPrincipal } from './auth.types.js';
+import { sessionCookieOptions } from './session-cookie.js';
+import { hashToken } from './sessions.service.js';
+import { STUDIO_SUSPENDED_SQL, studioReadOnlySql } from './studio-standing.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
@@ -131,9 +132,8 @@ export class PortalSessions {
     reply.clearCookie(this.config.portal.cookieName, this.cookieOptions());
   }
 
-  /** Same attributes as the staff cookie (HttpOnly, SameSite=Lax, Secure by COOKIE_SECURE), scoped to the portal's API. */
+  /** The staff cookie's attributes (HttpOnly, SameSite=Lax, Secure by COOKIE_SECURE, Domain), scoped to the portal's API. */
   private cookieOptions() {
-    const { secure, domain } = this.config.cookie;
-    return { path: this.config.portal.cookiePath, httpOnly: true, sameSite: 'lax' as const, secure, ...(domain ? { domain } : {}) };
+    return { ...sessionCookieOptions(this.config), path: this.config.portal.cookiePath };
   }
 }

@@ -7,7 +7,7 @@ import { bookingStudio, type BookingStudio } from './support/booking-fixtures.js
 import { SmtpSink } from './support/smtp-sink.js';
 import { eventually } from './support/sse-client.js';
 import { holdRowLock, waitForLockWaiters } from './support/review-fixtures.js';
-import { createTestApp, tenantDatabaseOf, type TestApp } from './support/test-app.js';
+import { connectTenantDatabase, createTestApp, tenantDatabaseOf, type TestApp } from './support/test-app.js';
 
 /**
  * Issue 13, mailnotify: email per notification preference, the client's booking mails with .ics, and
@@ -100,7 +100,23 @@ describe('notification emails, booking mails and reminders', () => {
       await book(clientId, 120);
       await book(clientId, 125);
       await Promise.all([dispatcher.dispatch(s.organizationId), dispatcher.dispatch(s.organizationId)]);
-      await Promise.all([deliveries.deliver(s.organizationId), deliveries.deliver(s.organizationId), deliveries.deliver(s.organizationId)]);
+      // Two senders that both reach the queued rows at the same moment: an outside transaction holds the rows
+      // while they start, then lets go. A claim that did not skip locked rows would read them too, wait, and
+      // send them again after the first sender; SKIP LOCKED passes them by (the last deliver sends them).
+      const locker = await connectTenantDatabase(t, s.organizationId);
+      await locker.query('BEGIN');
+      await locker.query(`SELECT id FROM mail_deliveries WHERE sent_at IS NULL FOR UPDATE`);
+      let finished = 0;
+      const senders = [deliveries.deliver(s.organizationId), deliveries.deliver(s.organizationId)].map((p) => p.finally(() => finished++));
+      const database = await tenantDatabaseOf(t, s.organizationId);
+      await eventually('both senders past the queued rows or waiting on them', async () => {
+        const { rows } = await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [database]);
+        return finished === 2 || rows[0].n >= 2;
+      });
+      await locker.query('COMMIT');
+      await locker.end();
+      await Promise.all(senders);
+      await deliveries.deliver(s.organizationId);
     } finally {
       dispatcher.paused = false;
       deliveries.paused = false;

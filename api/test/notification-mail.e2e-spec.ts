@@ -198,6 +198,25 @@ describe('notification emails, booking mails and reminders', () => {
     expect(sink.messagesTo(address).length).toBe(3);
   });
 
+  it('a weekly series: one confirmation to the client, one VEVENT (own UID) per occurrence', async () => {
+    const address = `series-${++n}@client.test`;
+    const clientId = await clientWith(address);
+    const roomId = await s.room();
+    const startsAt = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 400 * 3_600_000);
+    const res = await s.api
+      .post('/api/v1/bookings/series')
+      .send({ clientId, roomId, title: 'Weekly mix', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), recurrence: { rrule: 'FREQ=WEEKLY;COUNT=3' } });
+    expect(res.status).toBe(201);
+    await settled();
+    expect(sink.messagesTo(address).length).toBe(1);
+    const ics = icsOf(sink.messagesTo(address)[0].parsed);
+    expect(field(ics, 'METHOD')).toBe('REQUEST');
+    const events = Object.values(ical.sync.parseICS(ics)).filter((c): c is VEvent => c?.type === 'VEVENT');
+    const ids = (await s.db.query(`SELECT id FROM bookings WHERE room_id = $1 ORDER BY starts_at`, [roomId])).rows.map((r: { id: string }) => `${r.id}@studio.example.test`);
+    expect(ids).toHaveLength(3);
+    expect(events.map((e) => e.uid)).toEqual(ids);
+  });
+
   describe('reminders', () => {
     let clientAddress: string;
     let clientId: string;

@@ -98,6 +98,13 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
       [event, deliverable],
     );
     await c.query(`INSERT INTO notification_preferences (user_id, category, channel) VALUES (gen_random_uuid(), 'bookings', 'both')`);
+    // Issue 13, mailnotify: a sent reminder in the mail queue, and non-default reminder offsets.
+    await c.query(
+      `INSERT INTO mail_deliveries (dedupe_key, kind, to_address, subject, body_text, attachments, booking_id, booking_starts_at, reminder_offset_minutes, attempts, sent_at)
+       VALUES ('reminder:' || $1::int, 'booking-reminder', 'band@client.test', 'Reminder', 'See you', '[{"filename":"a.ics","contentType":"text/calendar","content":"BEGIN:VCALENDAR"}]', gen_random_uuid(), now(), 120, 1, now())`,
+      [n],
+    );
+    await c.query(`UPDATE studio_settings SET reminder_offsets_minutes = '{60}'`);
   });
 }
 
@@ -147,6 +154,7 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
       'invoice_lines',
       'invoice_shares',
       'invoices',
+      'mail_deliveries',
       'notification_preferences',
       'notifications',
       'outbox',

@@ -4,6 +4,8 @@ import { MAINTENANCE_QUEUE, MaintenanceJob } from '../src/jobs/maintenance.job.j
 import { createTestApp, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
 import { LATE_NOTICES_QUEUE } from '../src/invoices/late-notice.job.js';
 import { NOTIFICATIONS_SWEEP_QUEUE } from '../src/notifications/notification-dispatcher.service.js';
+import { BOOKING_REMINDERS_QUEUE } from '../src/notification-mail/booking-reminders.job.js'; // issue 13, mailnotify
+import { MAIL_DELIVERY_QUEUE } from '../src/notification-mail/mail-deliveries.service.js'; // issue 13, mailnotify
 
 const DAY = 86_400_000;
 
@@ -129,9 +131,11 @@ describe('maintenance job', () => {
   it('runs through pg-boss: the queue is scheduled, and a job sent to it does the work', async () => {
     const { rows: schedules } = await t.control.query(`SELECT name, cron FROM ${JOBS_SCHEMA}.schedule ORDER BY name`);
     // Issue 11, invoices: the daily late-notice fan-out is scheduled too.
-    // Issue 13, realtime: the notification sweep, every minute.
+    // Issue 13, realtime: the notification sweep, every minute; mailnotify: reminders and the mail queue, every minute.
     expect(schedules).toEqual([
+      { name: BOOKING_REMINDERS_QUEUE, cron: '* * * * *' },
       { name: LATE_NOTICES_QUEUE, cron: '0 7 * * *' },
+      { name: MAIL_DELIVERY_QUEUE, cron: '* * * * *' },
       { name: MAINTENANCE_QUEUE, cron: t.config.jobs.maintenanceCron },
       { name: NOTIFICATIONS_SWEEP_QUEUE, cron: '* * * * *' },
     ]);
@@ -165,7 +169,7 @@ describe('two instances on one control database', () => {
       const { rows: queues } = await t.control.query(`SELECT name, policy FROM ${JOBS_SCHEMA}.queue WHERE name = $1`, [MAINTENANCE_QUEUE]);
       expect(queues).toEqual([{ name: MAINTENANCE_QUEUE, policy: 'exclusive' }]);
       const { rows: schedules } = await t.control.query(`SELECT count(*)::int AS n FROM ${JOBS_SCHEMA}.schedule`);
-      expect(schedules[0].n).toBe(3); // maintenance, (issue 11) invoice late notices and (issue 13) the notification sweep
+      expect(schedules[0].n).toBe(5); // maintenance, (issue 11) invoice late notices, (issue 13) the notification sweep, reminders and the mail queue
     } finally {
       await second.close();
     }

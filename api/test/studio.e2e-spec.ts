@@ -33,7 +33,7 @@ describe('studio settings', () => {
   it('starts with the defaults of a new studio', async () => {
     const other = await registerStudio(t, 'Fresh');
     const res = await t.http().get('/api/v1/studio').set('cookie', other.cookie).expect(200);
-    expect(res.body).toEqual({ timeZone: 'UTC', defaultCurrency: 'EUR', openingHours: [], defaultSetupMinutes: 0, defaultTeardownMinutes: 0, updatedAt: expect.any(String) });
+    expect(res.body).toEqual({ timeZone: 'UTC', defaultCurrency: 'EUR', openingHours: [], defaultSetupMinutes: 0, defaultTeardownMinutes: 0, reminderOffsetsMinutes: [1440, 120], updatedAt: expect.any(String) });
   });
 
   it('changes the fields sent, sorts the week, records an audit entry, and leaves other studios alone', async () => {

@@ -170,7 +170,7 @@ export class BookingChangesService {
           targetId: t.id,
           details: { ...(dto.reason ? { reason: dto.reason } : {}), ...(dto.scope === 'following' ? { scope: 'following' } : {}) },
         });
-        await recordEvent(m, { type: 'booking.cancelled', subjectType: 'booking', subjectId: t.id, payload: { title: t.title, startsAt: t.startsAt.toISOString(), reason: dto.reason ?? null }, actorId: this.writes.caller.userId }); // issue 13
+        await recordEvent(m, { type: 'booking.cancelled', subjectType: 'booking', subjectId: t.id, payload: { title: t.title, startsAt: t.startsAt.toISOString(), reason: dto.reason ?? null, previousStatus: t.status }, actorId: this.writes.caller.userId }); // issue 13 (previousStatus: mailnotify, a cancelled hold is not mailed to the client)
       }
     });
     return this.view(id);

@@ -12,11 +12,12 @@ export interface RenderedMail {
   html: string;
 }
 
-interface LayoutParts {
+export interface LayoutParts {
   subject: string;
   /** Paragraphs before the button. */
   intro: string[];
-  action: { label: string; url: string };
+  /** Optional since issue 13 (a booking mail to a client has no link into the staff app). */
+  action?: { label: string; url: string };
   /** Paragraphs after the button (validity, "ignore this if ..."). */
   outro: string[];
   studioName?: string;
@@ -25,18 +26,18 @@ interface LayoutParts {
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function layout({ subject, intro, action, outro, studioName }: LayoutParts): RenderedMail {
+export function layout({ subject, intro, action, outro, studioName }: LayoutParts): RenderedMail {
   const signature = studioName ? `${studioName}, via ${PRODUCT_NAME}` : PRODUCT_NAME;
   // The link stands alone on its line in the text part: mail clients then keep it clickable whole.
-  const text = [...intro, `${action.label}:\n${action.url}`, ...outro, `-- \n${signature}`].join('\n\n') + '\n';
+  const text = [...intro, ...(action ? [`${action.label}:\n${action.url}`] : []), ...outro, `-- \n${signature}`].join('\n\n') + '\n';
   const p = (paragraph: string) => `<p style="margin:0 0 16px">${escapeHtml(paragraph)}</p>`;
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:24px;background:#f4f4f5;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#18181b">
 <div style="max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:32px">
 ${intro.map(p).join('\n')}
-<p style="margin:24px 0"><a href="${escapeHtml(action.url)}" style="display:inline-block;background:#18181b;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p>
-<p style="margin:0 0 16px;font-size:13px;color:#52525b">Or paste this address into your browser: ${escapeHtml(action.url)}</p>
+${action ? `<p style="margin:24px 0"><a href="${escapeHtml(action.url)}" style="display:inline-block;background:#18181b;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p>
+<p style="margin:0 0 16px;font-size:13px;color:#52525b">Or paste this address into your browser: ${escapeHtml(action.url)}</p>` : ''}
 ${outro.map(p).join('\n')}
 <p style="margin:32px 0 0;font-size:13px;color:#71717a">${escapeHtml(signature)}</p>
 </div></body></html>

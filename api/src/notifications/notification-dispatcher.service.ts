@@ -4,6 +4,8 @@ import { RequestContext } from '../common/request-context.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import type { Role } from '../control/membership.entity.js';
 import { JobQueue } from '../jobs/job-queue.service.js';
+import { EventMails, type EmailRecipient } from '../notification-mail/event-mails.js'; // issue 13, mailnotify
+import { MailDeliveries } from '../notification-mail/mail-deliveries.service.js'; // issue 13, mailnotify
 import { outboxCommits } from '../outbox/outbox-commits.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { NotificationBus } from './notification-bus.service.js';
@@ -51,6 +53,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     private readonly tenant: TenantConnection,
     private readonly bus: NotificationBus,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+    // Issue 13, mailnotify: emails are queued in the dispatch transaction and sent after it commits.
+    private readonly eventMails: EventMails,
+    private readonly mailDeliveries: MailDeliveries,
   ) {
     outboxCommits.on('committed', this.onCommit);
     queue.register({
@@ -111,24 +116,30 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     for (;;) {
       const batch = await this.context.runForTenant(tenantId, () => this.tenant.transaction((m) => this.dispatchBatch(m, tenantId)));
       if (batch.lastId) await this.bus.publish(tenantId, batch.lastId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Bus publish failed (streams re-read on their next tick)'));
+      if (batch.mails) this.mailDeliveries.kick(tenantId); // issue 13, mailnotify
       written += batch.written;
       if (batch.events < BATCH) return written;
     }
   }
 
-  private async dispatchBatch(m: EntityManager, tenantId: string): Promise<{ events: number; written: number; lastId: string | null }> {
+  private async dispatchBatch(m: EntityManager, tenantId: string): Promise<{ events: number; written: number; lastId: string | null; mails: number }> {
     await m.query('SELECT pg_advisory_xact_lock($1)', [NOTIFICATIONS_WRITE_LOCK]);
     const events = (await m.query(
       `SELECT id, type, subject_type, subject_id, payload, actor_id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [BATCH],
     )) as OutboxRow[];
-    if (!events.length) return { events: 0, written: 0, lastId: null };
-    const members = (await this.control.query(`SELECT user_id, role FROM memberships WHERE organization_id = $1`, [tenantId])) as Array<{ user_id: string; role: Role }>;
+    if (!events.length) return { events: 0, written: 0, lastId: null, mails: 0 };
+    const members = (await this.control.query(`SELECT m.user_id, m.role, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1`, [tenantId])) as Array<{
+      user_id: string;
+      role: Role;
+      email: string;
+    }>;
     const channels = new Map(
       ((await m.query(`SELECT user_id, category, channel FROM notification_preferences`)) as Array<{ user_id: string; category: string; channel: string }>).map((p) => [`${p.user_id}:${p.category}`, p.channel]),
     );
     const assigned = await this.assignedEngineers(m, events);
     const rows: unknown[][] = [];
+    const emailTo: EmailRecipient[] = []; // issue 13, mailnotify
     for (const e of events) {
       const audience = audienceOf(e.type);
       const engineers = new Set(audience.assigned ? (assigned.get(e.subject_id) ?? (e.payload.engineerIds as string[] | undefined) ?? []) : []);
@@ -137,7 +148,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
         if (!audience.roles.includes(member.role) && !engineers.has(member.user_id)) continue;
         if (member.user_id === e.actor_id && e.type !== 'announcement') continue; // nobody is told of their own action
         const channel = channels.get(`${member.user_id}:${audience.category}`) ?? DEFAULT_CHANNEL;
-        if (channel !== 'in_app' && channel !== 'both') continue; // email delivery: not built yet (docs/notifications.md)
+        if (channel === 'email' || channel === 'both') emailTo.push({ userId: member.user_id, email: member.email, eventId: e.id, title, body }); // issue 13, mailnotify
+        if (channel !== 'in_app' && channel !== 'both') continue;
         rows.push([member.user_id, e.id, e.type, audience.category, title, body, JSON.stringify(e.payload), e.subject_type, e.subject_id, e.actor_id]);
       }
     }
@@ -151,8 +163,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       )) as Array<{ id: string }>;
       lastId = inserted.reduce<string | null>((max, r) => (max === null || BigInt(r.id) > BigInt(max) ? r.id : max), null);
     }
+    // Issue 13, mailnotify: staff emails and the client's booking mails, queued with the dispatch (exactly once).
+    const [studio] = (await this.control.query(`SELECT name FROM organizations WHERE id = $1`, [tenantId])) as Array<{ name: string }>;
+    const mails = await this.eventMails.plan(m, studio?.name ?? 'Your studio', events, emailTo);
     await m.query(`UPDATE outbox SET dispatched_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [events.map((e) => e.id)]);
-    return { events: events.length, written: rows.length, lastId };
+    return { events: events.length, written: rows.length, lastId, mails };
   }
 
   /** The engineers assigned to the bookings these events are about (their current assignment). */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module.js';
+import { NotificationMailModule } from '../notification-mail/notification-mail.module.js'; // issue 13, mailnotify
 import { NotificationBus } from './notification-bus.service.js';
 import { NotificationDispatcher } from './notification-dispatcher.service.js';
 import { NotificationStreams } from './notification-streams.service.js';
@@ -8,7 +9,7 @@ import { NotificationsService } from './notifications.service.js';
 
 /** Issue 13, realtime: the dispatcher (outbox → notifications), the bus across instances, the streams and the REST routes. */
 @Module({
-  imports: [JobsModule],
+  imports: [JobsModule, NotificationMailModule],
   controllers: [NotificationsController],
   providers: [NotificationsService, NotificationBus, NotificationDispatcher, NotificationStreams],
   exports: [NotificationBus, NotificationDispatcher, NotificationStreams],

@@ -37,6 +37,10 @@ export class StudioSettings {
   @Column({ name: 'default_teardown_minutes', type: 'integer', default: 0 })
   defaultTeardownMinutes: number;
 
+  /** Issue 13, mailnotify: minutes before a session when reminders go out (0–4 offsets; the smallest carries the access code). */
+  @Column({ name: 'reminder_offsets_minutes', type: 'integer', array: true, default: () => `'{1440,120}'` })
+  reminderOffsetsMinutes: number[];
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -6,7 +6,7 @@ import { byWeekday } from './dto/daily-hours.dto.js';
 import type { StudioSettingsDto, UpdateStudioSettingsDto } from './dto/studio-settings.dto.js';
 import { StudioSettings } from './studio-settings.entity.js';
 
-const EDITABLE = ['timeZone', 'defaultCurrency', 'openingHours', 'defaultSetupMinutes', 'defaultTeardownMinutes'] as const;
+const EDITABLE = ['timeZone', 'defaultCurrency', 'openingHours', 'defaultSetupMinutes', 'defaultTeardownMinutes', 'reminderOffsetsMinutes'] as const;
 
 export function toStudioSettingsDto(s: StudioSettings): StudioSettingsDto {
   return {
@@ -15,6 +15,7 @@ export function toStudioSettingsDto(s: StudioSettings): StudioSettingsDto {
     openingHours: byWeekday(s.openingHours),
     defaultSetupMinutes: s.defaultSetupMinutes,
     defaultTeardownMinutes: s.defaultTeardownMinutes,
+    reminderOffsetsMinutes: s.reminderOffsetsMinutes, // issue 13, mailnotify
     updatedAt: s.updatedAt.toISOString(),
   };
 }
@@ -42,7 +43,7 @@ export class StudioSettingsService {
       const repo = m.getRepository(StudioSettings);
       const settings = await repo.findOneOrFail({ where: { id: 1 }, lock: { mode: 'pessimistic_write' } });
       const fields = EDITABLE.filter((key) => dto[key] !== undefined);
-      for (const key of fields) (settings as unknown as Record<string, unknown>)[key] = key === 'openingHours' ? byWeekday(dto.openingHours!) : dto[key];
+      for (const key of fields) (settings as unknown as Record<string, unknown>)[key] = key === 'openingHours' ? byWeekday(dto.openingHours!) : key === 'reminderOffsetsMinutes' ? [...dto.reminderOffsetsMinutes!].sort((a, b) => b - a) : dto[key];
       await repo.save(settings);
       await this.audit.record(m, { action: 'studio.updated', targetType: 'studio', targetId: null, details: { fields: [...fields].sort() } });
       return repo.findOneByOrFail({ id: 1 });

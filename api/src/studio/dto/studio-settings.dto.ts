@@ -1,11 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsCurrencyCode, IsTimeZone, IsWeekOfHours } from '../studio-validators.js';
 import { DailyHoursDto } from './daily-hours.dto.js';
 import { IfPresent } from '../../common/input-transforms.js';
 
 export const MAX_BUFFER_MINUTES = 240;
+// Issue 13, mailnotify: reminders before a session, 15 minutes to 14 days ahead, at most 4.
+export const MIN_REMINDER_MINUTES = 15;
+export const MAX_REMINDER_MINUTES = 14 * 24 * 60;
+export const MAX_REMINDERS = 4;
 
 export class StudioSettingsDto {
   @ApiProperty({ maxLength: 64, example: 'Europe/Paris', description: 'IANA time zone: bookings are entered and shown in it' })
@@ -22,6 +26,9 @@ export class StudioSettingsDto {
 
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_BUFFER_MINUTES })
   defaultTeardownMinutes: number;
+
+  @ApiProperty({ type: 'integer', format: 'int32', isArray: true, maxItems: MAX_REMINDERS, minimum: MIN_REMINDER_MINUTES, maximum: MAX_REMINDER_MINUTES, example: [1440, 120], description: 'Minutes before a session when reminders are emailed (largest first); the last one carries the access code' })
+  reminderOffsetsMinutes: number[];
 
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
@@ -65,4 +72,15 @@ export class UpdateStudioSettingsDto {
   @Min(0)
   @Max(MAX_BUFFER_MINUTES)
   defaultTeardownMinutes?: number;
+
+  // Issue 13, mailnotify.
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', isArray: true, maxItems: MAX_REMINDERS, minimum: MIN_REMINDER_MINUTES, maximum: MAX_REMINDER_MINUTES, example: [1440, 120], description: 'The whole list (replaces the stored one): 0 to 4 distinct offsets, 15 minutes to 14 days; [] = no reminders' })
+  @IfPresent()
+  @IsArray()
+  @ArrayMaxSize(MAX_REMINDERS)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(MIN_REMINDER_MINUTES, { each: true })
+  @Max(MAX_REMINDER_MINUTES, { each: true })
+  reminderOffsetsMinutes?: number[];
 }

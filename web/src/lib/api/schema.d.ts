@@ -5652,6 +5652,14 @@ export interface components {
             /** @description Sorted by weekday; a weekday absent is closed; empty = no opening-hours rule */
             openingHours: components["schemas"]["DailyHoursDto"][];
             /**
+             * @description Minutes before a session when reminders are emailed (largest first); the last one carries the access code
+             * @example [
+             *       1440,
+             *       120
+             *     ]
+             */
+            reminderOffsetsMinutes: number[];
+            /**
              * @description IANA time zone: bookings are entered and shown in it
              * @example Europe/Paris
              */
@@ -6062,6 +6070,14 @@ export interface components {
             defaultTeardownMinutes?: number;
             /** @description The whole week (replaces the stored one): one entry per open weekday */
             openingHours?: components["schemas"]["DailyHoursDto"][];
+            /**
+             * @description The whole list (replaces the stored one): 0 to 4 distinct offsets, 15 minutes to 14 days; [] = no reminders
+             * @example [
+             *       1440,
+             *       120
+             *     ]
+             */
+            reminderOffsetsMinutes?: number[];
             /**
              * @description Exactly as listed by the IANA database (e.g. Europe/Paris, America/New_York, UTC)
              * @example Europe/Paris

@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { RequestContext } from '../common/request-context.js';
+import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import { JobQueue } from '../jobs/job-queue.service.js';
+import { TenantConnection } from '../tenancy/tenant-connection.js';
+import { EventMails } from './event-mails.js';
+import { MailDeliveries } from './mail-deliveries.service.js';
+import { queueMail } from './mail-queue.js';
+import { reminderMail } from './mail-texts.js';
+
+export const BOOKING_REMINDERS_QUEUE = 'booking-reminders';
+
+interface UpcomingBooking {
+  id: string;
+  title: string;
+  starts_at: Date;
+  ends_at: Date;
+  access_code: string;
+  room_name: string;
+  client_name: string;
+  client_email: string | null;
+  engineer_ids: string[];
+}
+
+/**
+ * The reminder due for a session `minutesAhead` from now: the smallest configured offset already reached
+ * (a booking made 1 h ahead gets only the last reminder, not a stale "24 h" one). Null when none is reached.
+ */
+export function dueOffset(offsets: number[], minutesAhead: number): number | null {
+  const reached = offsets.filter((o) => minutesAhead <= o);
+  return reached.length ? Math.min(...reached) : null;
+}
+
+/**
+ * Issue 13, mailnotify: reminders before a session, to the client (its record's email) and the assigned
+ * engineers, at the studio's offsets (studio_settings.reminder_offsets_minutes; 24 h and 2 h by default);
+ * the last one (smallest offset) carries the access code.
+ *
+ * Every minute (pg-boss schedule, one run at a time across instances; also callable directly) each studio's
+ * confirmed upcoming bookings are read, and the due reminder is QUEUED in one tenant transaction
+ * (mail_deliveries, dedupe key per booking × start × offset × recipient): a sweep run twice, or two at
+ * once, queues it once (the unique key; the second insert waits for the first to commit, then does
+ * nothing). The key holds the booking's start, so a moved booking gets reminders for its new time, and the
+ * delivery worker re-checks the booking when it sends: cancelled or moved since → skipped, never sent.
+ */
+@Injectable()
+export class BookingReminders {
+  private readonly logger = new Logger('BookingReminders');
+
+  constructor(
+    queue: JobQueue,
+    private readonly context: RequestContext,
+    private readonly tenant: TenantConnection,
+    private readonly eventMails: EventMails,
+    private readonly deliveries: MailDeliveries,
+    @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
+  ) {
+    queue.register({
+      queue: { name: BOOKING_REMINDERS_QUEUE, policy: 'exclusive', retryLimit: 1, expireInSeconds: 600 },
+      cron: '* * * * *',
+      handler: async () => {
+        await this.sweep();
+      },
+    });
+  }
+
+  async sweep(): Promise<void> {
+    const studios = (await this.control.query(`SELECT t.organization_id FROM tenant_databases t JOIN organizations o ON o.id = t.organization_id WHERE o.suspended_at IS NULL`)) as Array<{ organization_id: string }>;
+    for (const { organization_id: tenantId } of studios) {
+      await this.plan(tenantId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Reminder planning failed (next sweep retries)'));
+    }
+  }
+
+  /** Queues one studio's due reminders; returns how many messages were queued. */
+  async plan(tenantId: string, now = new Date()): Promise<number> {
+    const [studio] = (await this.control.query(`SELECT name FROM organizations WHERE id = $1`, [tenantId])) as Array<{ name: string }>;
+    const members = new Map(
+      ((await this.control.query(`SELECT u.id, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1`, [tenantId])) as Array<{ id: string; name: string; email: string }>).map((u) => [u.id, u]),
+    );
+    const queued = await this.context.runForTenant(tenantId, () => this.tenant.transaction((m) => this.planIn(m, studio?.name ?? 'Your studio', members, now)));
+    if (queued) this.deliveries.kick(tenantId);
+    return queued;
+  }
+
+  private async planIn(m: EntityManager, studioName: string, members: Map<string, { name: string; email: string }>, now: Date): Promise<number> {
+    const [settings] = (await m.query(`SELECT time_zone, reminder_offsets_minutes FROM studio_settings WHERE id = 1`)) as Array<{ time_zone: string; reminder_offsets_minutes: number[] }>;
+    const offsets = settings.reminder_offsets_minutes;
+    if (!offsets.length) return 0;
+    const upcoming = (await m.query(
+      `SELECT b.id, b.title, b.starts_at, b.ends_at, b.access_code, r.name AS room_name, c.name AS client_name, c.email AS client_email,
+              COALESCE(array_agg(be.user_id::text) FILTER (WHERE be.user_id IS NOT NULL), '{}') AS engineer_ids
+         FROM bookings b JOIN rooms r ON r.id = b.room_id JOIN clients c ON c.id = b.client_id
+         LEFT JOIN booking_engineers be ON be.booking_id = b.id
+        WHERE b.status = 'confirmed' AND b.starts_at > $1 AND b.starts_at <= $1::timestamptz + make_interval(mins => $2)
+        GROUP BY b.id, r.name, c.name, c.email`,
+      [now, Math.max(...offsets)],
+    )) as UpcomingBooking[];
+    const last = Math.min(...offsets);
+    let queued = 0;
+    for (const b of upcoming) {
+      const startsAt = new Date(b.starts_at);
+      const offset = dueOffset(offsets, (startsAt.getTime() - now.getTime()) / 60_000);
+      if (offset === null) continue;
+      // A reminder at this offset or a later (smaller) one already went out for this start: nothing more to say.
+      const [done] = (await m.query(`SELECT 1 FROM mail_deliveries WHERE booking_id = $1 AND booking_starts_at = $2 AND reminder_offset_minutes <= $3 LIMIT 1`, [b.id, startsAt, offset])) as unknown[];
+      if (done) continue;
+      const session = { title: b.title, roomName: b.room_name, startsAt, endsAt: new Date(b.ends_at) };
+      const accessCode = offset === last ? b.access_code : null;
+      const recipients = [
+        ...(b.client_email ? [{ name: b.client_name, email: b.client_email, link: undefined }] : []),
+        ...b.engineer_ids.flatMap((id) => {
+          const u = members.get(id);
+          return u ? [{ name: u.name, email: u.email, link: `${this.eventMails.appOrigin}/calendar` }] : [];
+        }),
+      ];
+      for (const r of recipients) {
+        const mail = reminderMail({ name: r.name, studioName, timeZone: settings.time_zone, session, accessCode, link: r.link });
+        const dedupeKey = `reminder:${b.id}:${startsAt.toISOString()}:${offset}:${r.email.toLowerCase()}`;
+        const reminder = { bookingId: b.id, startsAt, offsetMinutes: offset };
+        if (await queueMail(m, { dedupeKey, kind: 'booking-reminder', to: r.email, senderName: studioName, mail, reminder })) queued++;
+      }
+    }
+    return queued;
+  }
+}

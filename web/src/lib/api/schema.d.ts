@@ -2020,6 +2020,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/portal/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's projects, and the versions awaiting the client's review
+         * @description Most recently updated first (at most 500).
+         */
+        get: operations["listPortalProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the client's projects: tracks, deliverables with their versions, rounds used and included
+         * @description The files the studio shares with the client are the deliverables' versions (download and peaks at each version's URLs). Another client's project or an unknown id is a 404.
+         */
+        get: operations["getPortalProject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/portal/quotes": {
         parameters: {
             query?: never;
@@ -2134,6 +2174,110 @@ export interface paths {
         get: operations["getPortalStatement"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/versions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a version: the deliverable is approved (closed)
+         * @description Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`, as for staff). Another client's version is a 404. Writes a `version.approved` event.
+         */
+        post: operations["approvePortalVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/versions/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's review comments (the studio's and the client's)
+         * @description Top-level comments by atSeconds, each with its replies oldest first.
+         */
+        get: operations["listPortalReviewComments"];
+        put?: never;
+        /**
+         * Comment on a version at a time position
+         * @description Written by the portal account (its name, else its email, as author). A range when `endSeconds` is given.
+         */
+        post: operations["createPortalReviewComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/versions/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download (or stream) a version's file
+         * @description As the staff download: ETag, Range (one byte range) → 206, past the end → 416, If-None-Match → 304; `disposition=inline` lets the player stream audio.
+         */
+        get: operations["downloadPortalVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/versions/{id}/peaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's waveform peaks
+         * @description As GET /files/{id}/peaks for the version's file.
+         */
+        get: operations["getPortalVersionPeaks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/versions/{id}/request-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request changes on a version: the next revision round
+         * @description Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`, as for staff). Another client's version is a 404. Rounds count against the project's included number; past it the round is an extra (billable) one (`extraRound`, a `revision.extra_round` event).
+         */
+        post: operations["requestPortalVersionChanges"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4747,6 +4891,23 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        PortalAwaitingReviewDto: {
+            /**
+             * Format: date-time
+             * @description When the version was uploaded
+             */
+            createdAt: string;
+            /** Format: uuid */
+            deliverableId: string;
+            deliverableTitle: string;
+            /** Format: int32 */
+            number: number;
+            /** Format: uuid */
+            projectId: string;
+            projectTitle: string;
+            /** Format: uuid */
+            versionId: string;
+        };
         PortalBalanceDto: {
             /**
              * Format: int64
@@ -4765,6 +4926,39 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+        };
+        PortalDecisionDto: {
+            /** @description What the client says with the decision ("vocals up in the chorus") */
+            comment?: string | null;
+        };
+        PortalDeliverableDto: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            /**
+             * Format: int32
+             * @description Rounds past the included ones (billable)
+             */
+            extraRounds: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description The project's included revision rounds (per deliverable)
+             */
+            includedRounds: number;
+            /**
+             * Format: int32
+             * @description "Changes requested" decisions so far
+             */
+            roundsUsed: number;
+            /** @description approved once a version is approved (closed) */
+            status: components["schemas"]["DeliverableStatus"];
+            /** @example Track 3 — mix */
+            title: string;
+            /** Format: uuid */
+            trackId: string | null;
+            /** @description Newest first; the first one is the one to review */
+            versions: components["schemas"]["PortalVersionDto"][];
         };
         PortalInvoiceDto: {
             /** Format: int64 */
@@ -4895,6 +5089,66 @@ export interface components {
             /** Format: date */
             receivedOn: string;
         };
+        PortalProjectDto: {
+            /**
+             * Format: int32
+             * @description Deliverables whose latest version awaits the client
+             */
+            awaitingReviewCount: number;
+            /** @description Oldest first */
+            deliverables: components["schemas"]["PortalDeliverableDto"][];
+            /**
+             * Format: date
+             * @example 2031-06-30
+             */
+            dueDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description Review rounds each deliverable includes before further ones are billable
+             */
+            includedRevisionRounds: number;
+            status: components["schemas"]["ProjectStatus"];
+            /** @example Night Flights (LP) */
+            title: string;
+            /** @description In project order */
+            tracks: components["schemas"]["PortalTrackDto"][];
+            type: components["schemas"]["ProjectType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PortalProjectListDto: {
+            /** @description Latest versions awaiting review, oldest first */
+            awaitingReview: components["schemas"]["PortalAwaitingReviewDto"][];
+            /** @description Most recently updated first */
+            items: components["schemas"]["PortalProjectSummaryDto"][];
+        };
+        PortalProjectSummaryDto: {
+            /**
+             * Format: int32
+             * @description Deliverables whose latest version awaits the client
+             */
+            awaitingReviewCount: number;
+            /**
+             * Format: date
+             * @example 2031-06-30
+             */
+            dueDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description Review rounds each deliverable includes before further ones are billable
+             */
+            includedRevisionRounds: number;
+            status: components["schemas"]["ProjectStatus"];
+            /** @example Night Flights (LP) */
+            title: string;
+            type: components["schemas"]["ProjectType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
         PortalQuoteDto: {
             /** Format: date-time */
             acceptedAt: string | null;
@@ -4956,6 +5210,85 @@ export interface components {
         PortalTokenDto: {
             /** @description The token from the emailed sign-in link */
             token: string;
+        };
+        PortalTrackDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description 1-based order in the project
+             */
+            position: number;
+            status: components["schemas"]["TrackStatus"];
+            /** @example Night Flight */
+            title: string;
+        };
+        PortalVersionDto: {
+            /**
+             * Format: int32
+             * @description Comment threads (top-level comments) on this version
+             */
+            commentCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            decidedBy: components["schemas"]["ReviewPersonDto"] | null;
+            /** @description The note the reviewer gave with the decision */
+            decisionNote: string | null;
+            /** Format: uuid */
+            deliverableId: string;
+            /** @description True when this round went past the project's included rounds (billable) */
+            extraRound: boolean;
+            file: components["schemas"]["PortalVersionFileDto"];
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            /**
+             * Format: int32
+             * @description v1, v2… in upload order
+             */
+            number: number;
+            /**
+             * Format: int32
+             * @description Threads not resolved yet
+             */
+            openCommentCount: number;
+            /**
+             * Format: int32
+             * @description Set when changes were requested: which revision round of the deliverable this was
+             */
+            revisionRound: number | null;
+            status: components["schemas"]["VersionStatus"];
+        };
+        PortalVersionFileDto: {
+            /**
+             * @description Sniffed from the bytes; application/octet-stream when unknown
+             * @example audio/wav
+             */
+            contentType: string;
+            /**
+             * @description The bytes (GET; Range supported; `?disposition=inline` to play in place)
+             * @example /api/v1/portal/versions/0b7e…/download
+             */
+            downloadUrl: string;
+            /**
+             * @description The original file name: display only, never a path
+             * @example Track 3 - mix v2.wav
+             */
+            name: string;
+            /** @description Waveform peaks: `none` for files that are not decodable audio */
+            peaksStatus: components["schemas"]["PeaksStatus"];
+            /**
+             * @description The waveform peaks for the player
+             * @example /api/v1/portal/versions/0b7e…/peaks
+             */
+            peaksUrl: string;
+            /**
+             * Format: int64
+             * @example 52428800
+             */
+            sizeBytes: number;
         };
         PreviewInvoiceDto: {
             currency: string;
@@ -9237,8 +9570,8 @@ export interface operations {
                 disposition?: "attachment" | "inline";
             };
             header?: {
-                "If-None-Match"?: string;
                 Range?: string;
+                "If-None-Match"?: string;
             };
             path: {
                 id: string;
@@ -10775,6 +11108,66 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listPortalProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalProjectListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalProjectDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listPortalQuotes: {
         parameters: {
             query?: never;
@@ -10973,6 +11366,249 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    approvePortalVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalVersionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPortalReviewComments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewCommentListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPortalReviewComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReviewCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewCommentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    downloadPortalVersion: {
+        parameters: {
+            query?: {
+                /** @description `inline` lets a browser play audio in place (types that cannot run script only; anything else stays an attachment) */
+                disposition?: "attachment" | "inline";
+            };
+            header?: {
+                Range?: string;
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The requested byte range */
+            206: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            416: components["responses"]["RangeNotSatisfiable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalVersionPeaks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilePeaksDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    requestPortalVersionChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalVersionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

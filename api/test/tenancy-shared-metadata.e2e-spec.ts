@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { Client } from '../src/clients/client.entity.js';
+import { parseServerVersion } from '../src/tenancy/tenant-metadata.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
@@ -82,6 +84,13 @@ describe('tenant DataSources share entity metadata, never a driver or pool', () 
       expect(again.driver).not.toBe(first.driver);
       expect(again.getMetadata(Client)).toBe(first.getMetadata(Client));
       expect((await again.getRepository(Client).find()).map((c) => c.name)).toEqual(['C client']);
+      // TypeORM's version/schema probes were answered from the earlier pools on this server: whatever was
+      // preset, the driver holds what this very connection reads (the verification query set it).
+      const driver = again.driver as PostgresDriver;
+      const [{ version, schema }] = await again.query('SELECT version() AS version, current_schema() AS schema');
+      expect(driver.version).toBe(parseServerVersion(version));
+      expect(driver.searchSchema).toBe(schema);
+      expect(driver.schema).toBe(schema);
     });
     const list = await t.http().get('/api/v1/clients').set('Cookie', b.cookie).expect(200);
     expect(list.body.items).toEqual([]);

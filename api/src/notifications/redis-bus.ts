@@ -52,8 +52,9 @@ export class RedisBus {
     this.subscriber.on('ready', () => void this.subscribe());
   }
 
+  /** Subscribed, and able to publish: the publishing connection reconnects on its own schedule. */
   get listening(): boolean {
-    return this.subscribed;
+    return this.subscribed && this.publisher.status === 'ready';
   }
 
   /** Connects both (the first attempt only: on failure ioredis keeps retrying in the background, as the LISTEN connection does). */

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { Client } from '../src/clients/client.entity.js';
@@ -94,5 +94,29 @@ describe('tenant DataSources share entity metadata, never a driver or pool', () 
     });
     const list = await t.http().get('/api/v1/clients').set('Cookie', b.cookie).expect(200);
     expect(list.body.items).toEqual([]);
+  });
+
+  it("opening a pool on a server already seen asks none of TypeORM's connect-time probes; the verification query still runs", async () => {
+    const pools = t.app.get(TenantDataSources);
+    const seen = await registerStudio(t, 'MetaF');
+    const fresh = await registerStudio(t, 'MetaG');
+    await pools.withTenant(seen.organizationId, async () => undefined); // a pool verified on this server
+    await pools.closeAll();
+    const sent: string[] = [];
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
+      if (text) sent.push(text);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      await pools.withTenant(fresh.organizationId, async (ds) => {
+        expect((await ds.getRepository(Client).find()).length).toBe(0);
+      });
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    expect(sent.filter((q) => /version\(\)|current_database\(\)|current_schema\(\)/.test(q) && !/shobj_description/.test(q))).toEqual([]);
+    expect(sent.filter((q) => /shobj_description/.test(q))).toHaveLength(1); // the verification, once
   });
 });

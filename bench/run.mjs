@@ -20,6 +20,7 @@ export const SCENARIOS = {
   'many-tenants': ['many-tenants/run.mjs', ['api'], '1,000 studios, requests uniform and Zipf-skewed, DB_CONNECTION_BUDGET=60, vs the hot tenant; pool evictions and cold starts/s'],
   'client-create': ['client-create/run.mjs', ['api'], 'write path: POST /api/v1/clients (client + audit entry) vs raw Fastify + pg'],
   'request-scope': ['request-scope/run.mjs', [], 'TenantConnection styles: durable request-scoped per tenant vs Scope.REQUEST vs singleton + AsyncLocalStorage, 1,000 tenants, memory per tenant'],
+  sse: ['sse/run.mjs', ['api'], 'notification streams: 5,000 held by one process, memory per stream, commit-to-delivery p50/p99 with 1,000 listeners of one studio'],
   bundle: ['bundle/run.mjs', ['web'], "the web app's first load, gzipped"],
   bookings: ['bookings/run.mjs', ['api'], 'bookings week query and POST /api/v1/bookings vs raw Fastify + pg'],
   migrate: ['migrate/run.mjs', ['api'], '`rsm migrate` of 1,000 tenants'],

@@ -5,7 +5,9 @@
 // (its connections closed and seen gone by PostgreSQL) and opens and verifies its own — a cold start each
 // time, counted from /metrics (rsm_tenant_pool_cold_starts_total, rsm_tenant_pool_evictions_total). The
 // warm figure is the same request with the pool open (one studio only). Replaces its section of
-// BENCHMARKS.md. Knobs: BENCH_COLD_REQUESTS (200), BENCH_OUTPUT, BENCH_VERBOSE=1. Target (issue 14): p50 ≤ 15 ms.
+// BENCHMARKS.md. Knobs: BENCH_COLD_REQUESTS (200 per round), BENCH_COLD_ROUNDS (3), BENCH_OUTPUT, BENCH_VERBOSE=1,
+// BENCH_BEFORE_APP_ENTRY (+ BENCH_BEFORE_LABEL): another build measured beside it in interleaved rounds.
+// Target (issue 14): p50 ≤ 15 ms.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,13 +15,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { call, registerStudio, runScenario, startApp } from '../lib/app.mjs';
-import { replaceSection } from '../lib/compare.mjs';
+import { replaceSection, roundOrder } from '../lib/compare.mjs';
+import { median } from '../lib/report.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
 import { killAllChildrenNow } from '../lib/proc.mjs';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rootDir = path.resolve(benchDir, '..');
 const REQUESTS = Number(process.env.BENCH_COLD_REQUESTS ?? 200);
+const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 3);
+const BEFORE_ENTRY = process.env.BENCH_BEFORE_APP_ENTRY ? path.resolve(process.env.BENCH_BEFORE_APP_ENTRY) : undefined;
+const BEFORE_LABEL = process.env.BENCH_BEFORE_LABEL ?? BEFORE_ENTRY;
 const output = path.resolve(rootDir, process.env.BENCH_OUTPUT ?? 'BENCHMARKS.md');
 const appEntry = path.resolve(rootDir, 'api/dist/main.js');
 const SECTION = '## Cold tenant: first request after the pool was evicted';
@@ -49,28 +55,39 @@ async function main() {
   const loadBefore = os.loadavg()[0];
   postgres = await startPostgres({ databaseUrl: process.env.DATABASE_URL });
   const controlUrl = process.env.DATABASE_URL ?? postgres.serverUrl('rsm_bench_cold_control');
-  const { base } = await startApp({
-    appEntry, cwd: rootDir, databaseUrl: controlUrl, verbose: process.env.BENCH_VERBOSE === '1',
-    env: { RATE_LIMIT_API_PER_IP_PER_MINUTE: '0', DB_CONNECTION_BUDGET: '3', TENANT_POOL_SIZE: '3', METRICS_TOKEN },
-  });
+  // Every build the same secret key: they share the studios (the tenant roles' passwords derive from it).
+  const env = { RATE_LIMIT_API_PER_IP_PER_MINUTE: '0', DB_CONNECTION_BUDGET: '3', TENANT_POOL_SIZE: '3', METRICS_TOKEN, RSM_SECRET_KEY: randomBytes(32).toString('base64url') };
+  const verbose = process.env.BENCH_VERBOSE === '1';
+  const targets = [{ key: 'app', label: 'this build', ...(await startApp({ appEntry, cwd: rootDir, databaseUrl: controlUrl, verbose, env })) }];
+  if (BEFORE_ENTRY) targets.push({ key: 'before', label: `before (${BEFORE_LABEL})`, ...(await startApp({ appEntry: BEFORE_ENTRY, cwd: rootDir, databaseUrl: controlUrl, verbose, env })) });
+  const { base } = targets[0];
   const cookies = [];
   for (const i of [1, 2]) {
     const { cookie } = await registerStudio(base, { studioPrefix: 'Cold', stamp: `${Date.now().toString(36)}${process.pid}${i}` });
     for (let c = 0; c < 20; c++) await call(base, 'POST', '/api/v1/clients', { cookie, expect: 201, body: { name: `Client ${c}` } });
     cookies.push(cookie);
   }
-  log(`two studios ready; ${REQUESTS} alternating requests (cold), then ${REQUESTS} to one studio (warm)`);
-  for (let i = 0; i < 10; i++) await timed(base, cookies[i % 2]); // warm the code paths
-  const before = await counters(base);
-  const cold = [];
-  for (let i = 0; i < REQUESTS; i++) cold.push(await timed(base, cookies[i % 2]));
-  const after = await counters(base);
-  const warm = [];
-  for (let i = 0; i < REQUESTS; i++) warm.push(await timed(base, cookies[0]));
-  const coldStarts = after.coldStarts - before.coldStarts;
-  const evictions = after.evictions - before.evictions;
-  if (coldStarts < REQUESTS * 0.95) throw new Error(`only ${coldStarts} cold starts for ${REQUESTS} alternating requests: the pools were not evicted`);
-  const seconds = cold.reduce((a, b) => a + b, 0) / 1000;
+  log(`two studios ready; ${ROUNDS} interleaved rounds of ${REQUESTS} alternating requests (cold) per build, then ${REQUESTS} to one studio (warm)`);
+  for (const t of targets) {
+    t.rounds = [];
+    for (let i = 0; i < 10; i++) await timed(t.base, cookies[i % 2]); // warm the code paths
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of roundOrder(targets, round)) {
+      const before = await counters(t.base);
+      const cold = [];
+      for (let i = 0; i < REQUESTS; i++) cold.push(await timed(t.base, cookies[i % 2]));
+      const after = await counters(t.base);
+      const r = { cold, coldStarts: after.coldStarts - before.coldStarts, evictions: after.evictions - before.evictions, seconds: cold.reduce((a, b) => a + b, 0) / 1000 };
+      if (r.coldStarts < REQUESTS * 0.95) throw new Error(`${t.key}: only ${r.coldStarts} cold starts for ${REQUESTS} alternating requests: the pools were not evicted`);
+      t.rounds.push(r);
+      log(`round ${round + 1} ${t.key}: cold p50 ${percentile(cold, 50).toFixed(1)} ms, p99 ${percentile(cold, 99).toFixed(1)} ms`);
+    }
+  }
+  for (const t of targets) {
+    t.warm = [];
+    for (let i = 0; i < REQUESTS; i++) t.warm.push(await timed(t.base, cookies[0]));
+  }
   let commit;
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: rootDir, encoding: 'utf8' }).trim();
@@ -78,27 +95,33 @@ async function main() {
     commit = undefined;
   }
   const ms = (x) => `${x.toFixed(1)} ms`;
-  const p50 = percentile(cold, 50);
+  const roundMedian = (t, p) => median(t.rounds.map((r) => percentile(r.cold, p)));
+  const [app] = targets;
+  const p50 = roundMedian(app, 50);
+  const total = (t, field) => t.rounds.reduce((n, r) => n + r[field], 0);
   const lines = [
     SECTION,
     '',
     `One app with room for a single tenant pool (DB_CONNECTION_BUDGET=3, TENANT_POOL_SIZE=3); two studios take turns, one GET /api/v1/clients?limit=20 ` +
       'at a time, so each request evicts the other studio\'s pool and opens and verifies its own (the registry read, a new connection as the ' +
-      'tenant\'s role, the current_database() and schema-version check). Warm: the same request, pool open.',
+      'tenant\'s role, the current_database(), stamp, role and schema-version check). Warm: the same request, pool open.' +
+      (BEFORE_ENTRY ? ` A second build (${BEFORE_LABEL}) runs beside it with the same settings on the same studios, its rounds interleaved with this one's.` : ''),
     '',
     `- Date: ${startedAt.toISOString()}; commit: ${commit ?? 'n/a'}; Node.js ${process.version}; PostgreSQL ${postgres.version}; ${os.availableParallelism?.() ?? os.cpus().length} cores`,
     `- Load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${os.loadavg()[0].toFixed(2)}`,
-    `- From /metrics during the cold requests: ${coldStarts} cold starts and ${evictions} evictions for ${REQUESTS} requests, ` +
-      `${(coldStarts / seconds).toFixed(1)} cold starts/s and ${(evictions / seconds).toFixed(1)} evictions/s (one request at a time).`,
+    `- ${ROUNDS} rounds of ${REQUESTS} cold requests per build (order rotated each round); p50 and p99 are the medians of the rounds' own. ` +
+      `From /metrics: ${targets.map((t) => `${t.key} ${total(t, 'coldStarts')} cold starts and ${total(t, 'evictions')} evictions for ${ROUNDS * REQUESTS} requests (${(total(t, 'coldStarts') / total(t, 'seconds')).toFixed(1)} cold starts/s)`).join('; ')}, one request at a time.`,
     '',
-    '| request | p50 | p99 | max |',
-    '| --- | ---: | ---: | ---: |',
-    `| cold (after eviction) | ${ms(p50)} | ${ms(percentile(cold, 99))} | ${ms(Math.max(...cold))} |`,
-    `| warm (pool open) | ${ms(percentile(warm, 50))} | ${ms(percentile(warm, 99))} | ${ms(Math.max(...warm))} |`,
-    '',
-    `Target (issue 14): cold p50 ≤ 15 ms — ${p50 <= 15 ? 'met' : '**MISSED**'} (${ms(p50)}).`,
-    '',
+    '| build | request | p50 | p99 | max |',
+    '| --- | --- | ---: | ---: | ---: |',
   ];
+  for (const t of targets) {
+    lines.push(`| ${t.label} | cold (after eviction) | ${ms(roundMedian(t, 50))} | ${ms(roundMedian(t, 99))} | ${ms(Math.max(...t.rounds.flatMap((r) => r.cold)))} |`);
+    lines.push(`| ${t.label} | warm (pool open) | ${ms(percentile(t.warm, 50))} | ${ms(percentile(t.warm, 99))} | ${ms(Math.max(...t.warm))} |`);
+  }
+  lines.push('');
+  if (BEFORE_ENTRY) lines.push(`Cold p50, this build ÷ before: ${(p50 / roundMedian(targets[1], 50)).toFixed(2)}× (rounds: ${targets.map((t) => `${t.key} ${t.rounds.map((r) => percentile(r.cold, 50).toFixed(1)).join(' / ')} ms`).join('; ')}).`, '');
+  lines.push(`Target (issue 14): cold p50 ≤ 15 ms — ${p50 <= 15 ? 'met' : '**MISSED**'} (${ms(p50)}).`, '');
   const existing = existsSync(output) ? readFileSync(output, 'utf8') : '';
   const log14 = '## Issue 14: profiles';
   // Kept above the hand-written issue-14 log when that is the last section.
@@ -108,7 +131,7 @@ async function main() {
     next = `${existing.slice(0, i)}${lines.join('\n')}\n${existing.slice(i)}`;
   }
   writeFileSync(output, next);
-  log(`cold p50 ${ms(p50)}, p99 ${ms(percentile(cold, 99))}; warm p50 ${ms(percentile(warm, 50))}; ${coldStarts} cold starts, ${evictions} evictions`);
+  log(`cold p50 ${ms(p50)}; warm p50 ${ms(percentile(app.warm, 50))}`);
 }
 
 await runScenario(main, { log, stopDatabase: () => postgres?.stop() });

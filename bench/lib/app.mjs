@@ -33,12 +33,12 @@ export function sessionCookie(headers) {
 
 /**
  * api/dist/main.js in production mode on a free port, with a fresh secret key and no per-user API rate limit
- * (the load would trip it); `env` adds or overrides settings. Resolves once /health/ready answers.
+ * (the load would trip it); `env` adds or overrides settings, `nodeArgs` go before the entry. Resolves once /health/ready answers.
  */
-export async function startApp({ appEntry, cwd, databaseUrl, verbose = false, env = {} }) {
+export async function startApp({ appEntry, cwd, databaseUrl, verbose = false, env = {}, nodeArgs = [] }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = startChild('app', process.execPath, [appEntry], {
+  const child = startChild('app', process.execPath, [...nodeArgs, appEntry], {
     cwd,
     echo: verbose,
     env: {

@@ -39,7 +39,19 @@ export async function runAutocannon({ bin, url, headers = {}, connections, durat
   } catch {
     throw new Error(`autocannon printed no JSON result: ${stdout.slice(0, 500)} ${stderr.slice(0, 500)}`);
   }
-  const run = {
+  const run = summarizeAutocannon(result);
+  if (run.requests === 0 || run.non2xx > 0 || run.errors > 0 || run.timeouts > 0) {
+    throw new Error(
+      `autocannon run against ${url} was not clean: ${run.requests} requests, ${run.non2xx} non-2xx, ` +
+        `${run.errors} errors, ${run.timeouts} timeouts`,
+    );
+  }
+  return run;
+}
+
+/** The figures the reports use from an autocannon result (the CLI's -j JSON, or the programmatic API's result). */
+export function summarizeAutocannon(result) {
+  return {
     requestsPerSec: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -51,11 +63,4 @@ export async function runAutocannon({ bin, url, headers = {}, connections, durat
     bytesPerSec: result.throughput.average,
     duration: result.duration,
   };
-  if (run.requests === 0 || run.non2xx > 0 || run.errors > 0 || run.timeouts > 0) {
-    throw new Error(
-      `autocannon run against ${url} was not clean: ${run.requests} requests, ${run.non2xx} non-2xx, ` +
-        `${run.errors} errors, ${run.timeouts} timeouts`,
-    );
-  }
-  return run;
 }

@@ -16,6 +16,7 @@
 // (the connection's context, one request in flight per connection).
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
+import { summarizeAutocannon } from './autocannon.mjs';
 import { tenantSampler } from './tenant-sampler.mjs';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -71,15 +72,7 @@ for (const c of touched) {
 }
 process.stdout.write(
   `${JSON.stringify({
-    requestsPerSec: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    latencyAvg: result.latency.average,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    duration: result.duration,
+    ...summarizeAutocannon(result),
     studiosTouched: distinct,
     busiestStudioShare: top / Math.max(1, touched.reduce((a, b) => a + b, 0)),
     ...check,

@@ -8,13 +8,16 @@
 // studio's own clients only. Replaces its section of BENCHMARKS.md.
 // Knobs: BENCH_TENANTS (1000), BENCH_CONNECTIONS (20), BENCH_DURATION (6 s), BENCH_RUNS (3),
 // BENCH_WARMUP (2 s), BENCH_ZIPF_S (1.1), BENCH_OUTPUT, BENCH_VERBOSE=1, BENCH_APP_ARGS (node flags for
-// the app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). Target: ≥ 0.5× the hot tenant.
+// the app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_BEFORE_APP_ENTRY (+ BENCH_BEFORE_LABEL): another
+// build of the API (an older commit's api/dist/main.js) started beside it on the same databases and measured
+// in the same interleaved rounds, for a before/after ratio. Target: ≥ 0.5× the hot tenant.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { call } from '../lib/app.mjs';
 import { replaceSection, roundOrder } from '../lib/compare.mjs';
 import { provisionStudios } from '../lib/many-studios.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
@@ -41,18 +44,6 @@ const SECTION = '## Many tenants: 1,000 studios, uniform and Zipf-skewed, DB_CON
 const METRICS_TOKEN = randomBytes(24).toString('base64url');
 const log = (msg) => process.stderr.write(`[bench:many-tenants] ${msg}\n`);
 process.on('exit', () => killAllChildrenNow());
-
-async function call(base, method, urlPath, { body, cookie, expect, headers = {} } = {}) {
-  const res = await fetch(new URL(urlPath, base), {
-    method,
-    headers: { accept: 'application/json', origin: base, ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  if (expect && res.status !== expect) throw new Error(`${method} ${urlPath} → ${res.status}: ${text.slice(0, 300)}`);
-  return { headers: res.headers, text };
-}
 
 async function poolCounters(base) {
   const { text } = await call(base, 'GET', '/metrics', { expect: 200, headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
@@ -92,20 +83,28 @@ async function main() {
   const prefix = `rsm_mt${run}_`;
   const names = { control: `${prefix}control`, template: `${prefix}template` };
   const secretKey = randomBytes(32).toString('base64url');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   const appArgs = (process.env.BENCH_APP_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const app = startChild('app', process.execPath, [...appArgs, appEntry], {
-    cwd: rootDir,
-    echo: process.env.BENCH_VERBOSE === '1',
-    env: {
-      ...process.env, NODE_ENV: 'production', PUBLIC_URL: base, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: postgres.serverUrl(names.control), LOG_LEVEL: 'warn',
-      RSM_SECRET_KEY: secretKey, TENANT_DATABASE_PREFIX: prefix, TENANT_TEMPLATE_DATABASE: names.template,
-      RATE_LIMIT_API_PER_USER_PER_MINUTE: '0', RATE_LIMIT_API_PER_IP_PER_MINUTE: '0',
-      DB_CONNECTION_BUDGET: String(config.budget), TENANT_POOL_SIZE: String(config.poolSize), METRICS_TOKEN,
-    },
-  });
-  await waitForHttp(`${base}/health/ready`, { timeoutMs: 120_000, child: app });
+  // Every build the same settings and secret key (the tenant roles' passwords derive from it).
+  const startBuild = async (name, entry) => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = startChild(name, process.execPath, [...appArgs, entry], {
+      cwd: rootDir,
+      echo: process.env.BENCH_VERBOSE === '1',
+      env: {
+        ...process.env, NODE_ENV: 'production', PUBLIC_URL: base, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: postgres.serverUrl(names.control), LOG_LEVEL: 'warn',
+        RSM_SECRET_KEY: secretKey, TENANT_DATABASE_PREFIX: prefix, TENANT_TEMPLATE_DATABASE: names.template,
+        RATE_LIMIT_API_PER_USER_PER_MINUTE: '0', RATE_LIMIT_API_PER_IP_PER_MINUTE: '0',
+        DB_CONNECTION_BUDGET: String(config.budget), TENANT_POOL_SIZE: String(config.poolSize), METRICS_TOKEN,
+      },
+    });
+    await waitForHttp(`${base}/health/ready`, { timeoutMs: 120_000, child });
+    return base;
+  };
+  const base = await startBuild('app', appEntry);
+  const beforeEntry = process.env.BENCH_BEFORE_APP_ENTRY ? path.resolve(process.env.BENCH_BEFORE_APP_ENTRY) : undefined;
+  const beforeBase = beforeEntry ? await startBuild('before', beforeEntry) : undefined;
+  const beforeLabel = process.env.BENCH_BEFORE_LABEL ?? beforeEntry;
 
   // One real sign-up: the session cookie's name as the app sets it, and proof the route answers.
   const stamp = `${Date.now().toString(36)}${process.pid}`;
@@ -128,39 +127,43 @@ async function main() {
   }
 
   workDir = mkdtempSync(path.join(os.tmpdir(), 'rsm-bench-many-'));
-  const specFile = (distribution, duration, seed) => {
-    const file = path.join(workDir, `${distribution}-${seed}.json`);
+  const specFile = (target, distribution, duration, seed) => {
+    const file = path.join(workDir, `${distribution}-${seed}-${target === base ? 'app' : 'before'}.json`);
     writeFileSync(file, JSON.stringify({
-      url: `${base}/api/v1/clients?limit=20`, cookies: studios.map((s) => s.cookie), namePrefixes: studios.map((s) => s.prefix),
+      url: `${target}/api/v1/clients?limit=20`, cookies: studios.map((s) => s.cookie), namePrefixes: studios.map((s) => s.prefix),
       distribution, s: config.s, seed, connections: config.connections, duration, checkEvery: 10,
     }));
     return file;
   };
-  const drive = async (distribution, duration, seed) => {
-    const before = await drained(base);
-    const { code, stdout, stderr } = await runToCompletion(process.execPath, [path.join(benchDir, 'lib/cookie-load.mjs'), specFile(distribution, duration, seed)], {
+  const drive = async (target, distribution, duration, seed, { warmUp = false } = {}) => {
+    const before = await drained(target);
+    const { code, stdout, stderr } = await runToCompletion(process.execPath, [path.join(benchDir, 'lib/cookie-load.mjs'), specFile(target, distribution, duration, seed)], {
       cwd: benchDir, env: process.env, timeoutMs: (duration + 60) * 1000,
     });
     if (code !== 0) throw new Error(`cookie-load exited ${code}: ${stderr.slice(-1500)}`);
     // Read at once: the counts of the run's own seconds (requests still in flight finish before the next run starts).
-    const after = await poolCounters(base);
+    const after = await poolCounters(target);
     const result = JSON.parse(stdout.trim().split('\n').pop());
     if (result.mismatches > 0) throw new Error(`${distribution}: ${result.mismatches} answers held another studio's rows: ${JSON.stringify(result.examples)}`);
-    if (result.requests === 0 || result.checked === 0) throw new Error(`${distribution}: no answers (${JSON.stringify(result)})`);
+    // A warm-up may end before any cold request is answered on a loaded machine; a measured run may not.
+    if (!warmUp && (result.requests === 0 || result.checked === 0)) throw new Error(`${distribution}: no answers (${JSON.stringify(result)})`);
     const seconds = result.duration;
     return { ...result, appCpuShare: (after.cpuSeconds - before.cpuSeconds) / seconds, appCpuPerRequest: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / result.requests, coldStartsPerSec: (after.coldStarts - before.coldStarts) / seconds, evictionsPerSec: (after.evictions - before.evictions) / seconds, coldStarts: after.coldStarts - before.coldStarts };
   };
 
-  const variants = [
-    { key: 'hot', label: 'hot tenant (one studio)', distribution: 'single', runs: [] },
-    { key: 'uniform', label: `uniform over ${config.tenants}`, distribution: 'uniform', runs: [] },
-    { key: 'zipf', label: `Zipf s=${config.s} over ${config.tenants}`, distribution: 'zipf', runs: [] },
+  const spreads = [
+    { key: 'hot', label: 'hot tenant (one studio)', distribution: 'single' },
+    { key: 'uniform', label: `uniform over ${config.tenants}`, distribution: 'uniform' },
+    { key: 'zipf', label: `Zipf s=${config.s} over ${config.tenants}`, distribution: 'zipf' },
   ];
+  const variants = spreads.map((v) => ({ ...v, base, runs: [] }));
+  const beforeVariants = beforeBase ? spreads.map((v) => ({ ...v, key: `${v.key} (before)`, label: `${v.label}, before (${beforeLabel})`, base: beforeBase, runs: [] })) : [];
+  const allVariants = [...variants, ...beforeVariants];
   log(`warm-up ${config.warmup} s each; then ${config.runs} interleaved rounds of ${config.duration} s × ${config.connections} connections`);
-  for (const v of variants) await drive(v.distribution, config.warmup, 999);
+  for (const v of allVariants) await drive(v.base, v.distribution, config.warmup, 999, { warmUp: true });
   for (let round = 0; round < config.runs; round++) {
-    for (const v of roundOrder(variants, round)) {
-      const r = await drive(v.distribution, config.duration, round + 1);
+    for (const v of roundOrder(allVariants, round)) {
+      const r = await drive(v.base, v.distribution, config.duration, round + 1);
       v.runs.push(r);
       log(`round ${round + 1} ${v.key}: ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.coldStartsPerSec.toFixed(1)} cold starts/s, ${r.evictionsPerSec.toFixed(1)} evictions/s, app CPU ${(r.appCpuShare * 100).toFixed(0)} % of a core, non-2xx ${r.non2xx}, checked ${r.checked}`);
     }
@@ -200,10 +203,11 @@ async function main() {
     '| requests spread | req/s (median) | p50 | p99 | ÷ hot tenant | cold starts/s | evictions/s | app CPU (of one core) | app CPU / request | non-2xx (all runs) | studios touched / run |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const v of variants) {
+  for (const v of allVariants) {
     const rps = med(v, 'requestsPerSec');
+    const ownHot = med(v.base === base ? variants[0] : beforeVariants[0], 'requestsPerSec');
     lines.push(
-      `| ${v.label} | ${fmt(rps)} | ${fmt(med(v, 'p50'))} ms | ${fmt(med(v, 'p99'))} ms | ${v.key === 'hot' ? '—' : `**${fmt(rps / hot, 2)}×**`} | ${fmt(med(v, 'coldStartsPerSec'), 1)} | ${fmt(med(v, 'evictionsPerSec'), 1)} | ${fmt(med(v, 'appCpuShare') * 100)} % | ${fmt(med(v, 'appCpuPerRequest') / 1000, 1)} ms | ${v.runs.reduce((n, r) => n + r.non2xx, 0)} | ${fmt(med(v, 'studiosTouched'))} |`,
+      `| ${v.label} | ${fmt(rps)} | ${fmt(med(v, 'p50'))} ms | ${fmt(med(v, 'p99'))} ms | ${v.distribution === 'single' ? '—' : `**${fmt(rps / ownHot, 2)}×**`} | ${fmt(med(v, 'coldStartsPerSec'), 1)} | ${fmt(med(v, 'evictionsPerSec'), 1)} | ${fmt(med(v, 'appCpuShare') * 100)} % | ${fmt(med(v, 'appCpuPerRequest') / 1000, 1)} ms | ${v.runs.reduce((n, r) => n + r.non2xx, 0)} | ${fmt(med(v, 'studiosTouched'))} |`,
     );
   }
   lines.push('', 'Targets (issue 14): ≥ 0.5× the hot tenant —', '');
@@ -211,7 +215,12 @@ async function main() {
     const ratio = med(v, 'requestsPerSec') / hot;
     lines.push(`- ${ratio >= 0.5 ? 'met' : '**MISSED**'}: ${v.label} ${fmt(ratio, 2)}×`);
   }
-  const checked = variants.reduce((n, v) => n + v.runs.reduce((m, r) => m + r.checked, 0), 0);
+  if (beforeBase) {
+    lines.push('', `Before/after in the same interleaved rounds (this build ÷ ${beforeLabel}, req/s medians): ` +
+      spreads.map((v, i) => `${v.key} ${fmt(med(variants[i], 'requestsPerSec') / med(beforeVariants[i], 'requestsPerSec'), 2)}×`).join(', ') +
+      '; app CPU per request: ' + spreads.map((v, i) => `${v.key} ${fmt(med(variants[i], 'appCpuPerRequest') / 1000, 1)} vs ${fmt(med(beforeVariants[i], 'appCpuPerRequest') / 1000, 1)} ms`).join(', ') + '.');
+  }
+  const checked = allVariants.reduce((n, v) => n + v.runs.reduce((m, r) => m + r.checked, 0), 0);
   lines.push(
     '',
     `Isolation under load: ${fmt(checked)} answers (every 10th) were parsed and every client name in them started with the prefix of the studio whose cookie ` +
@@ -222,7 +231,7 @@ async function main() {
     '| spread | run | req/s | p50 | p99 | requests | non-2xx | cold starts | cold starts/s | evictions/s | busiest studio\'s share |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
-  for (const v of variants) {
+  for (const v of allVariants) {
     v.runs.forEach((r, i) =>
       lines.push(`| ${v.key} | ${i + 1} | ${fmt(r.requestsPerSec, 1)} | ${r.p50} ms | ${r.p99} ms | ${fmt(r.requests)} | ${r.non2xx} | ${fmt(r.coldStarts)} | ${fmt(r.coldStartsPerSec, 1)} | ${fmt(r.evictionsPerSec, 1)} | ${fmt(r.busiestStudioShare * 100, 1)} % |`),
     );

@@ -134,6 +134,9 @@ const envSchema = z.object({
   SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
   SSE_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
   // --- end of realtime ---
+  // --- issue 13, perf: the notification bus over Redis pub/sub instead of LISTEN/NOTIFY when set ---
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+  // --- end of perf ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -348,6 +351,8 @@ export interface AppConfig {
    * this often; maxStreamsPerUser: open streams per user per instance (429 beyond); retryMs: the `retry:` hint.
    */
   sse: { keepaliveSeconds: number; maxStreamsPerUser: number; retryMs: number };
+  /** Issue 13, perf: Redis for the notification bus (pub/sub); undefined: LISTEN/NOTIFY on the control database. */
+  redisUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -468,6 +473,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     portal: portalConfig(env, secure),
     // Issue 13, realtime.
     sse: { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, maxStreamsPerUser: env.SSE_MAX_STREAMS_PER_USER, retryMs: env.SSE_RETRY_MS },
+    // Issue 13, perf.
+    redisUrl: env.REDIS_URL,
   };
 }
 

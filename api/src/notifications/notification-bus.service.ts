@@ -3,6 +3,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
+import { RedisBus } from './redis-bus.js'; // issue 13, perf
 
 /** The LISTEN/NOTIFY channel on the control database. */
 export const NOTIFICATION_CHANNEL = 'rsm_notifications';
@@ -20,6 +21,7 @@ type Listener = (message: BusMessage) => void;
  * "Notifications"). One dedicated listening connection per process, reconnected with backoff. NOTIFY may be
  * lost (a listener reconnecting, a crash): nothing depends on it but latency. Streams read the table after
  * their last id on every message, and `onResync` tells them to re-read after the listener reconnects.
+ * With REDIS_URL set, Redis pub/sub carries the same messages instead (redis-bus.ts), with the same contract.
  */
 @Injectable()
 export class NotificationBus implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,6 +32,8 @@ export class NotificationBus implements OnApplicationBootstrap, BeforeApplicatio
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private failures = 0;
+  /** Issue 13, perf: set when REDIS_URL is; then it carries every message and LISTEN/NOTIFY is not used. */
+  private redis: RedisBus | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -38,7 +42,9 @@ export class NotificationBus implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Announces new notifications of a studio to every instance (this one included, through its listener). */
   async publish(tenantId: string, notificationId: string): Promise<void> {
-    await this.control.query('SELECT pg_notify($1, $2)', [NOTIFICATION_CHANNEL, JSON.stringify({ t: tenantId, n: notificationId })]);
+    const payload = JSON.stringify({ t: tenantId, n: notificationId });
+    if (this.redis) return this.redis.publish(payload);
+    await this.control.query('SELECT pg_notify($1, $2)', [NOTIFICATION_CHANNEL, payload]);
   }
 
   onMessage(listener: Listener): () => void {
@@ -53,15 +59,27 @@ export class NotificationBus implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   get listening(): boolean {
-    return this.client !== undefined;
+    return this.redis ? this.redis.listening : this.client !== undefined;
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.redisUrl) {
+      this.redis = new RedisBus({
+        url: this.config.redisUrl,
+        channel: NOTIFICATION_CHANNEL,
+        logger: this.logger,
+        connectTimeoutMs: this.config.tenancy.connectTimeoutMs,
+        onPayload: (payload) => this.deliver(payload),
+        onSubscribed: () => this.resynced(),
+      });
+      return this.redis.start();
+    }
     await this.connect();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    await this.redis?.stop();
     clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = undefined;
@@ -70,6 +88,7 @@ export class NotificationBus implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Drops the listening connection as a network failure would (tests: the reconnect and its re-read). */
   disconnectForTest(): void {
+    this.redis?.dropSubscriberForTest();
     this.client?.emit('error', new Error('connection dropped (test)'));
   }
 
@@ -90,9 +109,7 @@ export class NotificationBus implements OnApplicationBootstrap, BeforeApplicatio
     client.on('error', onLost);
     client.on('end', () => onLost());
     client.on('notification', (msg) => {
-      if (msg.channel !== NOTIFICATION_CHANNEL || !msg.payload) return;
-      const parsed = parseMessage(msg.payload);
-      if (parsed) for (const listener of this.listeners) listener(parsed);
+      if (msg.channel === NOTIFICATION_CHANNEL && msg.payload) this.deliver(msg.payload);
     });
     try {
       await client.connect();
@@ -107,6 +124,15 @@ export class NotificationBus implements OnApplicationBootstrap, BeforeApplicatio
     }
     this.client = client;
     this.failures = 0;
+    this.resynced();
+  }
+
+  private deliver(payload: string): void {
+    const parsed = parseMessage(payload);
+    if (parsed) for (const listener of this.listeners) listener(parsed);
+  }
+
+  private resynced(): void {
     for (const listener of this.resyncListeners) listener();
   }
 

@@ -1,14 +1,23 @@
 import type { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable, pgErrorCode } from '../common/pg-errors.js';
-import { OutboxCommitSubscriber } from '../outbox/outbox-commits.js';
-import { TENANT_ENTITIES } from '../tenant-schema/tenant-entities.js';
-import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../tenant-schema/tenant-migrations.js';
+import { LATEST_TENANT_SCHEMA_VERSION } from '../tenant-schema/tenant-migrations.js';
 import { TenantUnavailableError } from './tenancy.errors.js';
 import { closeTenantPool, PoolSockets, trackPoolSockets } from './pool-sockets.js';
 import { tenantStamp } from './tenant-provisioner.service.js';
+import { parseServerVersion, type ServerFacts, TENANT_MAPPING_OPTIONS, TenantDataSource } from './tenant-metadata.js';
+
+/**
+ * Issue 14, perf: the server version and search schema TypeORM probes after connecting, per server
+ * (host:port of the URL), as the last verified pool there read them. Saves two round trips per cold start.
+ */
+const serverFacts = new Map<string, ServerFacts>();
+function serverOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.host}${parsed.searchParams.get('host') ?? ''}`; // a socket URL names its directory as ?host=
+}
 
 /** True when a registry or database schema version is newer than the newest tenant migration this code has (issue 8). */
 export const isSchemaAhead = (version: string | null | undefined) => version != null && BigInt(version) > BigInt(LATEST_TENANT_SCHEMA_VERSION);
@@ -37,18 +46,13 @@ export interface TenantPoolTarget {
 export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSource> {
   const { tenancy: t, tenantId, logger } = target;
   const sockets = new PoolSockets();
-  const dataSource = new DataSource({
-    type: 'postgres',
+  // Its own driver and pg pool; the entity metadata shared by every tenant pool (tenant-metadata.ts).
+  const dataSource = new TenantDataSource({
+    ...TENANT_MAPPING_OPTIONS,
     url: target.url,
-    entities: TENANT_ENTITIES,
-    subscribers: [OutboxCommitSubscriber], // issue 13, realtime: wakes the notification dispatcher after a commit
-    migrations: TENANT_MIGRATIONS,
-    uuidExtension: 'pgcrypto',
-    installExtensions: false,
     poolSize: t.poolSize,
     applicationName: `rsm:${tenantId}`,
     connectTimeoutMS: t.connectTimeoutMs,
-    logging: false,
     extra: {
       statement_timeout: t.statementTimeoutMs,
       idle_in_transaction_session_timeout: t.statementTimeoutMs,
@@ -58,6 +62,7 @@ export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSo
     poolErrorHandler: target.onPoolError,
   });
   trackPoolSockets(dataSource, sockets);
+  dataSource.presetServerFacts(serverFacts.get(serverOf(target.url)));
   try {
     await dataSource.initialize();
   } catch (err) {
@@ -77,8 +82,11 @@ export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSo
     const [row] = await dataSource.query(
       `SELECT current_database() AS database, current_user AS "user",
               shobj_description((SELECT oid FROM pg_database WHERE datname = current_database()), 'pg_database') AS stamp,
-              (SELECT max("timestamp")::text FROM "migrations") AS version`,
+              (SELECT max("timestamp")::text FROM "migrations") AS version,
+              version() AS server_version, current_schema() AS search_schema`,
     );
+    const facts = { version: parseServerVersion(row.server_version), searchSchema: row.search_schema };
+    dataSource.confirmServerFacts(facts);
     // The registry's name, and the owner stamped at provisioning: a mix-up anywhere (registry,
     // proxy, DNS) is refused instead of serving someone else's rows. And the tenant's own role: a
     // URL whose user got lost (a socket URL such as postgres:///db?host=/run/postgresql) signs in
@@ -95,6 +103,7 @@ export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSo
       logger.error({ tenantId, version: row.version, expected: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant schema version mismatch');
       throw new TenantUnavailableError('schema-mismatch', tenantId);
     }
+    serverFacts.set(serverOf(target.url), facts);
     return dataSource;
   } catch (err) {
     await closeTenantPool(dataSource, t.connectTimeoutMs + 1_000).catch(() => undefined);

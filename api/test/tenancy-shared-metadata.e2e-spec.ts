@@ -4,6 +4,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { Client } from '../src/clients/client.entity.js';
 import { parseServerVersion } from '../src/tenancy/tenant-metadata.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
+import { knownServerFacts } from '../src/tenancy/tenant-pool-verification.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -118,5 +119,24 @@ describe('tenant DataSources share entity metadata, never a driver or pool', () 
     }
     expect(sent.filter((q) => /version\(\)|current_database\(\)|current_schema\(\)/.test(q) && !/shobj_description/.test(q))).toEqual([]);
     expect(sent.filter((q) => /shobj_description/.test(q))).toHaveLength(1); // the verification, once
+  });
+  it('wrong server facts preset for the server are corrected by the verification query before the pool serves', async () => {
+    const pools = t.app.get(TenantDataSources);
+    const studio = await registerStudio(t, 'MetaH');
+    await pools.withTenant(studio.organizationId, async () => undefined); // a pool verified on this server
+    await pools.closeAll();
+    const server = new URL(t.config.databaseUrl!).host;
+    expect(knownServerFacts.has(server)).toBe(true);
+    knownServerFacts.set(server, { version: '9.0', searchSchema: 'elsewhere' });
+    await pools.withTenant(studio.organizationId, async (ds) => {
+      const driver = ds.driver as PostgresDriver;
+      const [{ version, schema }] = await ds.query('SELECT version() AS version, current_schema() AS schema');
+      expect(driver.version).toBe(parseServerVersion(version));
+      expect(driver.searchSchema).toBe(schema);
+      expect(driver.schema).toBe(schema);
+      expect(driver.isGeneratedColumnsSupported).toBe(true);
+    });
+    expect(knownServerFacts.get(server)).toEqual({ version: expect.not.stringMatching(/^9\.0$/), searchSchema: 'public' });
+    await t.http().get('/api/v1/clients').set('Cookie', studio.cookie).expect(200);
   });
 });

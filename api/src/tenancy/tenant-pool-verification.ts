@@ -13,8 +13,10 @@ import { parseServerVersion, type ServerFacts, TENANT_MAPPING_OPTIONS, TenantDat
  * Issue 14, perf: the server version and search schema TypeORM probes after connecting, per server
  * (host:port of the URL), as the last verified pool there read them. Saves two round trips per cold start.
  */
-const serverFacts = new Map<string, ServerFacts>();
-function serverOf(url: string): string {
+export const knownServerFacts = new Map<string, ServerFacts>(); // exported for a test that presets wrong facts
+function serverOf(url: string): string | undefined {
+  // A URL the WHATWG parser refuses (pg's own parser may still take it) only loses the preset.
+  if (!URL.canParse(url)) return undefined;
   const parsed = new URL(url);
   return `${parsed.host}${parsed.searchParams.get('host') ?? ''}`; // a socket URL names its directory as ?host=
 }
@@ -62,7 +64,8 @@ export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSo
     poolErrorHandler: target.onPoolError,
   });
   trackPoolSockets(dataSource, sockets);
-  dataSource.presetServerFacts(serverFacts.get(serverOf(target.url)));
+  const server = serverOf(target.url);
+  dataSource.presetServerFacts(server === undefined ? undefined : knownServerFacts.get(server));
   try {
     await dataSource.initialize();
   } catch (err) {
@@ -103,7 +106,7 @@ export async function openVerifiedPool(target: TenantPoolTarget): Promise<DataSo
       logger.error({ tenantId, version: row.version, expected: LATEST_TENANT_SCHEMA_VERSION }, 'Tenant schema version mismatch');
       throw new TenantUnavailableError('schema-mismatch', tenantId);
     }
-    serverFacts.set(serverOf(target.url), facts);
+    if (server !== undefined) knownServerFacts.set(server, facts);
     return dataSource;
   } catch (err) {
     await closeTenantPool(dataSource, t.connectTimeoutMs + 1_000).catch(() => undefined);

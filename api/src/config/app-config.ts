@@ -4,6 +4,7 @@ import { bool, limit, positiveInt } from './env-values.js';
 import { type FilesConfig, filesConfig, filesEnv, s3KeyPairRule } from './files-config.js';
 import { type StripeConfig, stripeConfig, stripeEnv } from './stripe-config.js';
 import { type PortalConfig, portalConfig, portalEnv } from './portal-config.js'; // issue 12, portal
+import { type WebhooksConfig, webhooksConfig, webhooksEnv } from './webhooks-config.js'; // issue 13, webhooks
 import { type SubscriptionConfig, subscriptionConfig, subscriptionEnv } from './subscription-config.js';
 
 // Importers keep reading these from app-config.js.
@@ -134,6 +135,9 @@ const envSchema = z.object({
   SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
   SSE_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
   // --- end of realtime ---
+  // --- issue 13, webhooks: outgoing webhook deliveries (webhooks-config.ts) ---
+  ...webhooksEnv,
+  // --- end of webhooks ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -348,6 +352,8 @@ export interface AppConfig {
    * this often; maxStreamsPerUser: open streams per user per instance (429 beyond); retryMs: the `retry:` hint.
    */
   sse: { keepaliveSeconds: number; maxStreamsPerUser: number; retryMs: number };
+  /** Issue 13, webhooks: see WebhooksConfig. */
+  webhooks: WebhooksConfig;
 }
 
 export class ConfigError extends Error {}
@@ -468,6 +474,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     portal: portalConfig(env, secure),
     // Issue 13, realtime.
     sse: { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, maxStreamsPerUser: env.SSE_MAX_STREAMS_PER_USER, retryMs: env.SSE_RETRY_MS },
+    // Issue 13, webhooks.
+    webhooks: webhooksConfig(env),
   };
 }
 

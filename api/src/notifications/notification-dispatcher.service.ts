@@ -11,6 +11,12 @@ import { DEFAULT_CHANNEL } from './notification-preference.entity.js';
 import { audienceOf, describeEvent, type OutboxRow } from './notification-rules.js';
 
 export const NOTIFICATIONS_SWEEP_QUEUE = 'notifications-sweep';
+
+/**
+ * Issue 13, webhooks: another effect of each claimed batch, written in the dispatcher's transaction (so it
+ * happens exactly once with it). It may return a function to run after that transaction commits.
+ */
+export type OutboxBatchConsumer = (manager: EntityManager, tenantId: string, events: OutboxRow[]) => Promise<(() => void) | void>;
 /** Events claimed per transaction. */
 const BATCH = 100;
 /**
@@ -36,6 +42,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private stopped = false;
+  private readonly batchConsumers: OutboxBatchConsumer[] = []; // issue 13, webhooks
   /** Tests: stops dispatching (kicks and sweeps): a dispatcher that died between the commit and the dispatch. */
   paused = false;
   /** The sweep started with the application (tests wait for it). */
@@ -60,6 +67,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
         await this.sweep();
       },
     });
+  }
+
+  /** Issue 13, webhooks: adds an effect to every batch (see OutboxBatchConsumer). */
+  onBatch(consumer: OutboxBatchConsumer): void {
+    this.batchConsumers.push(consumer);
   }
 
   onApplicationBootstrap(): void {
@@ -110,19 +122,20 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     let written = 0;
     for (;;) {
       const batch = await this.context.runForTenant(tenantId, () => this.tenant.transaction((m) => this.dispatchBatch(m, tenantId)));
+      for (const afterCommit of batch.afterCommit) afterCommit(); // issue 13, webhooks
       if (batch.lastId) await this.bus.publish(tenantId, batch.lastId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Bus publish failed (streams re-read on their next tick)'));
       written += batch.written;
       if (batch.events < BATCH) return written;
     }
   }
 
-  private async dispatchBatch(m: EntityManager, tenantId: string): Promise<{ events: number; written: number; lastId: string | null }> {
+  private async dispatchBatch(m: EntityManager, tenantId: string): Promise<{ events: number; written: number; lastId: string | null; afterCommit: Array<() => void> }> {
     await m.query('SELECT pg_advisory_xact_lock($1)', [NOTIFICATIONS_WRITE_LOCK]);
     const events = (await m.query(
       `SELECT id, type, subject_type, subject_id, payload, actor_id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [BATCH],
     )) as OutboxRow[];
-    if (!events.length) return { events: 0, written: 0, lastId: null };
+    if (!events.length) return { events: 0, written: 0, lastId: null, afterCommit: [] };
     const members = (await this.control.query(`SELECT user_id, role FROM memberships WHERE organization_id = $1`, [tenantId])) as Array<{ user_id: string; role: Role }>;
     const channels = new Map(
       ((await m.query(`SELECT user_id, category, channel FROM notification_preferences`)) as Array<{ user_id: string; category: string; channel: string }>).map((p) => [`${p.user_id}:${p.category}`, p.channel]),
@@ -151,8 +164,13 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       )) as Array<{ id: string }>;
       lastId = inserted.reduce<string | null>((max, r) => (max === null || BigInt(r.id) > BigInt(max) ? r.id : max), null);
     }
+    const afterCommit: Array<() => void> = []; // issue 13, webhooks
+    for (const consume of this.batchConsumers) {
+      const after = await consume(m, tenantId, events);
+      if (after) afterCommit.push(after);
+    }
     await m.query(`UPDATE outbox SET dispatched_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [events.map((e) => e.id)]);
-    return { events: events.length, written: rows.length, lastId };
+    return { events: events.length, written: rows.length, lastId, afterCommit };
   }
 
   /** The engineers assigned to the bookings these events are about (their current assignment). */

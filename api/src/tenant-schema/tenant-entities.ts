@@ -37,6 +37,9 @@ import { Quote } from '../quotes/quote.entity.js';
 import { PortalAccount } from '../portal/portal-account.entity.js';
 import { PortalSession } from '../portal/portal-session.entity.js';
 import { PortalToken } from '../portal/portal-token.entity.js';
+// Issue 13, webhooks.
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
 
 /** Every entity that lives in a tenant database. */
 export const TENANT_ENTITIES = [
@@ -51,4 +54,6 @@ export const TENANT_ENTITIES = [
   PortalAccount, PortalSession, PortalToken,
   // Issue 13, realtime: the notification centre.
   Notification, NotificationPreference,
+  // Issue 13, webhooks: integrators' endpoints and the delivery log.
+  WebhookEndpoint, WebhookDelivery,
 ];

@@ -34,7 +34,7 @@ describe('openapi.json bounds hold on the real API', () => {
     startsAt: '2030-01-07T10:00:00Z',
     endsAt: '2030-01-07T12:00:00Z',
   };
-  const validBodies: Record<string, () => Record<string, string>> = {
+  const validBodies: Record<string, () => Record<string, unknown>> = {
     register: () => newStudio(),
     login: () => credentials,
     createClient: () => ({ name: 'Bounded' }),
@@ -106,6 +106,8 @@ describe('openapi.json bounds hold on the real API', () => {
     verifyPortalMagicLink: () => ({ token: 'x'.repeat(43) }),
     acceptPortalInvite: () => ({ token: 'x'.repeat(43), password: 'a brand new passphrase' }),
     createAnnouncement: () => ({ title: 'Bounded' }), // issue 13, realtime
+    createWebhookEndpoint: () => ({ url: 'https://hooks.test/bounded', events: ['*'] }), // issue 13, webhooks
+    updateWebhookEndpoint: () => ({ description: 'Bounded' }),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

@@ -116,7 +116,6 @@ export const AUDIT_ACTIONS = [
   'webhook_endpoint.updated',
   'webhook_endpoint.deleted',
   'webhook_endpoint.secret_rolled',
-  'webhook_endpoint.secret_revealed',
   'webhook_endpoint.tested',
   'webhook_endpoint.disabled',
   'webhook_delivery.redelivered',

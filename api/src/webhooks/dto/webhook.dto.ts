@@ -31,7 +31,7 @@ export class CreateWebhookEndpointDto {
   @IsIn(EVENT_FILTER_VALUES, { each: true })
   events: string[];
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ type: Boolean, description: 'Absent on create: true' })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
@@ -58,19 +58,19 @@ export class WebhookEndpointDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 500 })
   description: string | null;
 
-  @ApiProperty({ type: [String], enum: EVENT_FILTER_VALUES })
+  @ApiProperty({ type: [String], enum: EVENT_FILTER_VALUES, maxItems: 50 })
   events: string[];
 
   @ApiProperty()
   enabled: boolean;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Set when the system disabled it (3 days of failures)' })
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Set when the system disabled it (3 days of failures)' })
   disabledReason: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Since when every attempt has failed; null after a success' })
   failingSince: string | null;
 
-  @ApiProperty({ example: 'whsec_…x9Qa', description: 'The last characters of the signing secret (the secret itself is shown only when created or rolled)' })
+  @ApiProperty({ maxLength: 20, example: 'whsec_…x9Qa', description: 'The last characters of the signing secret (the secret itself is shown only when created or rolled)' })
   secretHint: string;
 
   @ApiProperty({ format: 'date-time' })
@@ -81,7 +81,7 @@ export class WebhookEndpointDto {
 }
 
 export class WebhookEndpointWithSecretDto extends WebhookEndpointDto {
-  @ApiProperty({ pattern: '^whsec_[A-Za-z0-9_-]{43}$', description: 'The signing secret, shown in this answer only (docs/webhooks.md: verifying a delivery)' })
+  @ApiProperty({ minLength: 49, maxLength: 49, pattern: '^whsec_[A-Za-z0-9_-]{43}$', description: 'The signing secret, shown in this answer only (docs/webhooks.md: verifying a delivery)' })
   secret: string;
 }
 
@@ -95,10 +95,10 @@ export class WebhookDeliveryDto {
   @ApiProperty({ format: 'uuid' })
   endpointId: string;
 
-  @ApiProperty({ description: 'The body\'s `id`: `evt_<n>` for an event, `ping_<delivery id>` for a test' })
+  @ApiProperty({ maxLength: 60, description: 'The body\'s `id`: `evt_<n>` for an event, `ping_<delivery id>` for a test' })
   messageId: string;
 
-  @ApiProperty({ example: 'booking.created' })
+  @ApiProperty({ maxLength: 100, example: 'booking.created' })
   eventType: string;
 
   @ApiProperty({ enum: DELIVERY_STATUSES, enumName: 'WebhookDeliveryStatus' })
@@ -119,7 +119,7 @@ export class WebhookDeliveryDto {
   @ApiProperty({ type: Number, nullable: true })
   lastDurationMs: number | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, maxLength: 500 })
   lastError: string | null;
 
   @ApiProperty({ format: 'date-time' })

@@ -38,7 +38,7 @@ export class WebhooksController {
 
   @Get('webhook-endpoints')
   @Access('admin')
-  @ApiOperation({ summary: "The studio's webhook endpoints, newest first (never their secrets)" })
+  @ApiOperation({ summary: "The studio's webhook endpoints, newest first (never their secrets)", description: 'Cursor pagination: pass `nextCursor` back as `cursor`. `secretHint` shows the last characters of each secret.' })
   @ApiOkResponse({ type: WebhookEndpointListDto })
   @ApiProblems(400)
   listWebhookEndpoints(@Query() query: ListWebhookEndpointsQueryDto): Promise<WebhookEndpointListDto> {
@@ -47,7 +47,7 @@ export class WebhooksController {
 
   @Get('webhook-endpoints/:id')
   @Access('admin')
-  @ApiOperation({ summary: 'One webhook endpoint' })
+  @ApiOperation({ summary: 'One webhook endpoint', description: "Another studio's endpoint is a 404, like one that does not exist. Never its secret." })
   @ApiOkResponse({ type: WebhookEndpointDto })
   @ApiProblems(400, 404)
   getWebhookEndpoint(@Param('id', uuidParam) id: string): Promise<WebhookEndpointDto> {
@@ -66,7 +66,7 @@ export class WebhooksController {
   @Delete('webhook-endpoints/:id')
   @Access('admin')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete an endpoint and its delivery log' })
+  @ApiOperation({ summary: 'Delete an endpoint and its delivery log', description: 'Nothing more is sent to it, retries included.' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 404)
   deleteWebhookEndpoint(@Param('id', uuidParam) id: string): Promise<void> {

@@ -2783,7 +2783,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The studio's webhook endpoints, newest first (never their secrets) */
+        /**
+         * The studio's webhook endpoints, newest first (never their secrets)
+         * @description Cursor pagination: pass `nextCursor` back as `cursor`. `secretHint` shows the last characters of each secret.
+         */
         get: operations["listWebhookEndpoints"];
         put?: never;
         /**
@@ -2804,11 +2807,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One webhook endpoint */
+        /**
+         * One webhook endpoint
+         * @description Another studio's endpoint is a 404, like one that does not exist. Never its secret.
+         */
         get: operations["getWebhookEndpoint"];
         put?: never;
         post?: never;
-        /** Delete an endpoint and its delivery log */
+        /**
+         * Delete an endpoint and its delivery log
+         * @description Nothing more is sent to it, retries included.
+         */
         delete: operations["deleteWebhookEndpoint"];
         options?: never;
         head?: never;

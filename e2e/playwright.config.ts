@@ -24,7 +24,9 @@ const serverEnv: Record<string, string> = {
 	RATE_LIMIT_LOGIN_FAILURES_PER_IP: '1000',
 	RATE_LIMIT_API_PER_IP_PER_MINUTE: '10000',
 	// Scheduling (issue 9, calendar): background jobs looked for every second, so a short hold is released promptly.
-	JOBS_POLL_INTERVAL_SECONDS: '1'
+	JOBS_POLL_INTERVAL_SECONDS: '1',
+	// Issue 13, webhooks: the spec's receiver listens on 127.0.0.1 (refused in production).
+	WEBHOOKS_ALLOW_PRIVATE_URLS: 'true'
 };
 
 // Money (issue 11, money-web): the local Stripe server (tools/stripe-fake) stands in for Stripe. The

@@ -49,6 +49,7 @@ import { StripeModule } from './stripe/stripe.module.js';
 import { QuotesModule } from './quotes/quotes.module.js'; // issue 11, quotes
 import { PortalModule } from './portal/portal.module.js'; // issue 12, portal
 import { NotificationsModule } from './notifications/notifications.module.js'; // issue 13, realtime
+import { WebhooksModule } from './webhooks/webhooks.module.js'; // issue 13, webhooks
 
 @Global()
 @Module({})
@@ -108,6 +109,7 @@ export class AppModule {
         QuotesModule, // issue 11, quotes
         PortalModule, // issue 12, portal
         NotificationsModule, // issue 13, realtime
+        WebhooksModule, // issue 13, webhooks
       ],
       controllers: [HealthController],
       providers: [ShutdownState], // issue 8, ops-deploy: graceful shutdown (main.ts, health)

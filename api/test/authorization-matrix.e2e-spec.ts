@@ -73,6 +73,9 @@ const VALID_BODIES: Record<string, object> = {
   // Issue 13, realtime.
   'PUT /api/v1/notifications/preferences': { preferences: [{ category: 'bookings', channel: 'in_app' }] },
   'POST /api/v1/notifications': { title: 'Matrix announcement' },
+  // Issue 13, webhooks: the discard port on loopback (allowed under NODE_ENV=test): a ping there is refused at once.
+  'POST /api/v1/webhook-endpoints': { url: 'http://127.0.0.1:9/matrix', events: ['*'] },
+  'PATCH /api/v1/webhook-endpoints/:id': { description: 'Matrix' },
 };
 
 /** Issue 13, realtime: Server-Sent Events routes, probed over a real socket (an allowed caller's response never ends). */
@@ -331,6 +334,13 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/portal/:studioSlug/auth/branding': portalSlug,
     '/api/v1/portal/:studioSlug/auth/branding/logo': portalSlug,
     '/api/v1/clients/:id/portal-activity': async () => (await portalClient()).clientId,
+    // Issue 13, webhooks: a fresh endpoint of studio A (and a test ping's delivery).
+    '/api/v1/webhook-endpoints/:id': () => matrixWebhook(),
+    '/api/v1/webhook-endpoints/:id/roll-secret': () => matrixWebhook(),
+    '/api/v1/webhook-endpoints/:id/deliveries': () => matrixWebhook(),
+    '/api/v1/webhook-endpoints/:id/test': () => matrixWebhook(),
+    '/api/v1/webhook-deliveries/:id/redeliver': async () =>
+      (await t.http().post(`/api/v1/webhook-endpoints/${await matrixWebhook()}/test`).set('cookie', await ownerCookie()).expect(202)).body.id,
     // Issue 13, realtime: a notification of the caller (an API key's is its creator's, A's owner).
     '/api/v1/notifications/:notificationId/read': async (who) => {
       const recipient = who === 'viewer' || who === 'engineer' || who === 'admin' ? users[who]! : a.userId;
@@ -437,6 +447,9 @@ describe('authorization matrix: every route × every caller', () => {
       return { userId, id };
     },
   };
+  // Issue 13, webhooks.
+  const matrixWebhook = async () =>
+    (await t.http().post('/api/v1/webhook-endpoints').set('cookie', await ownerCookie()).send(VALID_BODIES['POST /api/v1/webhook-endpoints']).expect(201)).body.id as string;
   // Issue 10, projects.
   const matrixProject = async () => {
     const cookie = await ownerCookie();

@@ -105,6 +105,14 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
       [n],
     );
     await c.query(`UPDATE studio_settings SET reminder_offsets_minutes = '{60}'`);
+    // Issue 13, webhooks: an endpoint that has been failing, with a delivered event and a retried one.
+    const hook = (await c.query(`INSERT INTO webhook_endpoints (url, description, events, secret, failing_since) VALUES ('https://hooks.test/' || $1::int, 'Sync', '{booking.created,invoice.paid}', 'whsec_' || md5($1::text), now()) RETURNING id`, [n])).rows[0].id;
+    await c.query(
+      `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, data, event_created_at, status, attempt_count, next_attempt_at, give_up_at, last_attempt_at, last_response_code, last_duration_ms, last_error)
+       VALUES ($1, $2, 'version.changes_requested', '{"round": 1}', now(), 'succeeded', 1, NULL, now() + interval '3 days', now(), 200, 35, NULL),
+              ($1, NULL, 'ping', '{}', now(), 'failed', 2, now() + interval '4 minutes', now() + interval '3 days', now(), 500, 120, 'HTTP 500')`,
+      [hook, event],
+    );
   });
 }
 
@@ -168,6 +176,8 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
       'studio_settings',
       'tax_rates',
       'tracks',
+      'webhook_deliveries',
+      'webhook_endpoints',
     ]);
     expect(before.every((tables) => Object.values(tables).every((table) => table.rows > 0))).toBe(true);
 

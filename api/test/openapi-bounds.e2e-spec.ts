@@ -125,7 +125,9 @@ describe('openapi.json bounds hold on the real API', () => {
     createPortalReviewComment: () => ({ atSeconds: 1, body: 'Bounded' }),
     approvePortalVersion: () => ({}),
     requestPortalVersionChanges: () => ({}),
-    declinePortalQuote: () => ({}), // issue 12, portalquotes (a portal route: sent with a portal cookie, below)
+    declinePortalQuote: () => ({}), // issue 12, portalquotes (a portal route: sent with a portal cookie, below),
+    createWebhookEndpoint: () => ({ url: 'https://hooks.test/bounded', events: ['*'] }), // issue 13, webhooks
+    updateWebhookEndpoint: () => ({ description: 'Bounded' }),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

@@ -82,6 +82,9 @@ describe('openapi.json', () => {
         // Issue 13, realtime: the notification centre.
         'streamNotifications', 'listNotifications', 'unreadNotificationCount', 'readAllNotifications', 'getNotificationPreferences',
         'updateNotificationPreferences', 'readNotification', 'createAnnouncement',
+        // Issue 13, webhooks.
+        'createWebhookEndpoint', 'listWebhookEndpoints', 'getWebhookEndpoint', 'updateWebhookEndpoint', 'deleteWebhookEndpoint',
+        'rollWebhookSecret', 'listWebhookDeliveries', 'testWebhookEndpoint', 'redeliverWebhook',
       ].sort(),
     );
   });

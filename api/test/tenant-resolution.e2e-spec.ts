@@ -97,6 +97,8 @@ const CREATE_FIXTURES: Record<string, (t: TestApp, who: Studio, label: string) =
     const client = await t.http().post('/api/v1/clients').set('cookie', who.cookie).send({ name: `${label} client`, email: 'quote@client.test' }).expect(201);
     return { clientId: client.body.id, validUntil: '2099-12-31', deposit: { percent: '30' }, lines: [{ description: label, quantity: '1', unitPriceMinor: 1000 }] };
   },
+  // Issue 13, webhooks: an endpoint (nothing is sent: no event is raised).
+  '/api/v1/webhook-endpoints': async (_t, _who, label) => ({ url: 'http://127.0.0.1:9/tenancy', description: label, events: ['*'] }),
 };
 /** PATCH bodies where the first string property is not free text (rooms: colour; bookings: times). */
 const PATCH_FIXTURES: Record<string, Record<string, unknown>> = {
@@ -106,6 +108,7 @@ const PATCH_FIXTURES: Record<string, Record<string, unknown>> = {
   '/api/v1/tax-rates': { name: 'Changed by A' }, // issue 11, settlements
   '/api/v1/invoices': { poNumber: 'Changed by A' }, // issue 11
   '/api/v1/quotes': { notes: 'Changed by A' }, // issue 11, quotes
+  '/api/v1/webhook-endpoints': { description: 'Changed by A' }, // issue 13, webhooks
 };
 /** Path parameters other than the row's own id name the acting studio's own things (its owner as engineer). */
 const at = (path: string, who: Studio) => path.replace('{userId}', who.userId);
@@ -811,7 +814,10 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       ...Object.keys(spec.paths).filter((p) => p.startsWith('/api/v1/portal/')),
       // Issue 13, realtime: their own case above (the stream: test/notifications-stream.e2e-spec.ts).
       '/api/v1/notifications', '/api/v1/notifications/{notificationId}/read', '/api/v1/notifications/read-all', '/api/v1/notifications/unread-count',
-      '/api/v1/notifications/preferences', '/api/v1/notifications/stream'];
+      '/api/v1/notifications/preferences', '/api/v1/notifications/stream',
+      // Issue 13, webhooks: the collection above; its sub-routes and deliveries: test/webhooks-api.e2e-spec.ts ("another studio's … 404").
+      '/api/v1/webhook-endpoints/{id}/roll-secret', '/api/v1/webhook-endpoints/{id}/deliveries', '/api/v1/webhook-endpoints/{id}/test',
+      '/api/v1/webhook-deliveries/{id}/redeliver'];
     const uncovered = tenantRoutes().filter((r) => !covered.includes(r.split(' ')[1]));
     expect(uncovered).toEqual([]);
   });

@@ -113,6 +113,14 @@ export const AUDIT_ACTIONS = [
   // Issue 13, realtime.
   'notification.announced',
   'notification_preferences.updated',
+  // Issue 13, webhooks: endpoints, their secret, manual redelivery and test events; disabled after 3 days of failures (system).
+  'webhook_endpoint.created',
+  'webhook_endpoint.updated',
+  'webhook_endpoint.deleted',
+  'webhook_endpoint.secret_rolled',
+  'webhook_endpoint.tested',
+  'webhook_endpoint.disabled',
+  'webhook_delivery.redelivered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -153,6 +161,8 @@ export const AUDIT_TARGET_TYPES = [
   'portal_account', // issue 12, portal
   // Issue 13, realtime.
   'announcement',
+  'webhook_endpoint', // issue 13, webhooks
+  'webhook_delivery',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

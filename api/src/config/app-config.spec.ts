@@ -21,6 +21,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ COOKIE_SECURE: 'true' }).portal.cookieName).toBe('__Secure-rsm_portal');
   });
 
+  // Issue 13, webhooks (SSRF): private endpoint addresses are refused unless allowed, whatever NODE_ENV forgot to say.
+  it('refuses private webhook addresses by default outside the test suite; WEBHOOKS_ALLOW_PRIVATE_URLS decides when set', () => {
+    expect(loadConfig({}).webhooks.allowPrivateUrls).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).webhooks.allowPrivateUrls).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://studio.example.com' }).webhooks.allowPrivateUrls).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).webhooks.allowPrivateUrls).toBe(true);
+    expect(loadConfig({ WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' }).webhooks.allowPrivateUrls).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }).webhooks.allowPrivateUrls).toBe(false);
+  });
+
   it('requires PUBLIC_URL in production, so links in emails never follow a forged Host header', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL: is required in production/);
     expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://studio.example.com/' }).signup.publicUrl).toBe('https://studio.example.com');

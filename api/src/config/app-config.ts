@@ -4,6 +4,7 @@ import { bool, limit, positiveInt } from './env-values.js';
 import { type FilesConfig, filesConfig, filesEnv, s3KeyPairRule } from './files-config.js';
 import { type StripeConfig, stripeConfig, stripeEnv } from './stripe-config.js';
 import { type PortalConfig, portalConfig, portalEnv } from './portal-config.js'; // issue 12, portal
+import { type WebhooksConfig, webhooksConfig, webhooksEnv } from './webhooks-config.js'; // issue 13, webhooks
 import { type SubscriptionConfig, subscriptionConfig, subscriptionEnv } from './subscription-config.js';
 
 // Importers keep reading these from app-config.js.
@@ -137,6 +138,9 @@ const envSchema = z.object({
   // --- issue 13, perf: the notification bus over Redis pub/sub instead of LISTEN/NOTIFY when set ---
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
   // --- end of perf ---
+  // --- issue 13, webhooks: outgoing webhook deliveries (webhooks-config.ts) ---
+  ...webhooksEnv,
+  // --- end of webhooks ---
 }).refine((env) => env.DB_CONNECTION_BUDGET >= env.TENANT_POOL_SIZE, {
   path: ['DB_CONNECTION_BUDGET'],
   message: 'must be at least TENANT_POOL_SIZE (one tenant pool must fit in the budget)',
@@ -353,6 +357,8 @@ export interface AppConfig {
   sse: { keepaliveSeconds: number; maxStreamsPerUser: number; retryMs: number };
   /** Issue 13, perf: Redis for the notification bus (pub/sub); undefined: LISTEN/NOTIFY on the control database. */
   redisUrl: string | undefined;
+  /** Issue 13, webhooks: see WebhooksConfig. */
+  webhooks: WebhooksConfig;
 }
 
 export class ConfigError extends Error {}
@@ -475,6 +481,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     sse: { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, maxStreamsPerUser: env.SSE_MAX_STREAMS_PER_USER, retryMs: env.SSE_RETRY_MS },
     // Issue 13, perf.
     redisUrl: env.REDIS_URL,
+    // Issue 13, webhooks.
+    webhooks: webhooksConfig(env),
   };
 }
 

@@ -13,6 +13,12 @@ import { DEFAULT_CHANNEL } from './notification-preference.entity.js';
 import { audienceOf, describeEvent, type OutboxRow } from './notification-rules.js';
 
 export const NOTIFICATIONS_SWEEP_QUEUE = 'notifications-sweep';
+
+/**
+ * Issue 13, webhooks: another effect of each claimed batch, written in the dispatcher's transaction (so it
+ * happens exactly once with it). It may return a function to run after that transaction commits.
+ */
+export type OutboxBatchConsumer = (manager: EntityManager, tenantId: string, events: OutboxRow[]) => Promise<(() => void) | void>;
 /** Events claimed per transaction. */
 const BATCH = 100;
 /**
@@ -38,6 +44,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private stopped = false;
+  private readonly batchConsumers: OutboxBatchConsumer[] = []; // issue 13, webhooks
   /** Tests: stops dispatching (kicks and sweeps): a dispatcher that died between the commit and the dispatch. */
   paused = false;
   /** The sweep started with the application (tests wait for it). */
@@ -65,6 +72,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
         await this.sweep();
       },
     });
+  }
+
+  /** Issue 13, webhooks: adds an effect to every batch (see OutboxBatchConsumer). */
+  onBatch(consumer: OutboxBatchConsumer): void {
+    this.batchConsumers.push(consumer);
   }
 
   onApplicationBootstrap(): void {
@@ -115,6 +127,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     let written = 0;
     for (;;) {
       const batch = await this.context.runForTenant(tenantId, () => this.tenant.transaction((m) => this.dispatchBatch(m, tenantId)));
+      for (const afterCommit of batch.afterCommit) afterCommit(); // issue 13, webhooks
       if (batch.lastId) await this.bus.publish(tenantId, batch.lastId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Bus publish failed (streams re-read on their next tick)'));
       if (batch.mails) this.mailDeliveries.kick(tenantId); // issue 13, mailnotify
       written += batch.written;
@@ -122,13 +135,13 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     }
   }
 
-  private async dispatchBatch(m: EntityManager, tenantId: string): Promise<{ events: number; written: number; lastId: string | null; mails: number }> {
+  private async dispatchBatch(m: EntityManager, tenantId: string): Promise<{ events: number; written: number; lastId: string | null; mails: number; afterCommit: Array<() => void> }> {
     await m.query('SELECT pg_advisory_xact_lock($1)', [NOTIFICATIONS_WRITE_LOCK]);
     const events = (await m.query(
       `SELECT id, type, subject_type, subject_id, payload, actor_id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [BATCH],
     )) as OutboxRow[];
-    if (!events.length) return { events: 0, written: 0, lastId: null, mails: 0 };
+    if (!events.length) return { events: 0, written: 0, lastId: null, mails: 0, afterCommit: [] };
     const members = (await this.control.query(`SELECT m.user_id, m.role, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1`, [tenantId])) as Array<{
       user_id: string;
       role: Role;
@@ -166,8 +179,13 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     // Issue 13, mailnotify: staff emails and the client's booking mails, queued with the dispatch (exactly once).
     const [studio] = (await this.control.query(`SELECT name FROM organizations WHERE id = $1`, [tenantId])) as Array<{ name: string }>;
     const mails = await this.eventMails.plan(m, studio?.name ?? 'Your studio', events, emailTo);
+    const afterCommit: Array<() => void> = []; // issue 13, webhooks
+    for (const consume of this.batchConsumers) {
+      const after = await consume(m, tenantId, events);
+      if (after) afterCommit.push(after);
+    }
     await m.query(`UPDATE outbox SET dispatched_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [events.map((e) => e.id)]);
-    return { events: events.length, written: rows.length, lastId, mails };
+    return { events: events.length, written: rows.length, lastId, mails, afterCommit };
   }
 
   /** The engineers assigned to the bookings these events are about (their current assignment). */

@@ -66,6 +66,7 @@ export function describeEvent(e: OutboxRow): { title: string; body: string | nul
     'version.changes_requested': 'Changes requested on a version',
     'revision.extra_round': 'An extra revision round was used',
     announcement: text(p.title),
+    'webhook.endpoint_disabled': `Webhook endpoint ${text(p.url)} disabled after 3 days of failures`, // issue 13, webhooks
   };
   const title = (titles[e.type] || e.type).slice(0, 200);
   const body = e.type === 'announcement' ? text(p.body) || null : e.type.startsWith('booking.') && when ? `Starts${when}` : null;

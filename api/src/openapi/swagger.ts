@@ -44,6 +44,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('reports', 'Revenue by month, room and engineer, receivables with aging, room utilisation; JSON or CSV (issue 11)')
     // Issue 13, realtime.
     .addTag('notifications', 'The notification centre: your notifications as a Server-Sent Events stream or a list, read state, per-category preferences, announcements (issue 13)')
+    // Issue 13, webhooks.
+    .addTag('webhooks', 'Outgoing webhooks: endpoints with a signing secret and an event filter, the delivery log, test events and redelivery (issue 13; docs/webhooks.md)')
     // Issue 11, settlements.
     .addTag('tax-rates', "The studio's tax rates (inclusive or added), one of them the default")
     .addTag('billing-settings', 'What documents say about the studio (legal name, tax ids, bank details, logo) and how they are numbered')

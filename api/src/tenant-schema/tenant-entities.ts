@@ -39,6 +39,9 @@ import { PortalSession } from '../portal/portal-session.entity.js';
 import { PortalToken } from '../portal/portal-token.entity.js';
 // Issue 13, mailnotify.
 import { MailDelivery } from '../notification-mail/mail-delivery.entity.js';
+// Issue 13, webhooks.
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
 
 /** Every entity that lives in a tenant database. */
 export const TENANT_ENTITIES = [
@@ -55,4 +58,6 @@ export const TENANT_ENTITIES = [
   Notification, NotificationPreference,
   // Issue 13, mailnotify: the outgoing mail queue.
   MailDelivery,
+  // Issue 13, webhooks: integrators' endpoints and the delivery log.
+  WebhookEndpoint, WebhookDelivery,
 ];

@@ -13,7 +13,8 @@ import { SharesDetachOnDelete1796620000000 } from './migrations/1796620000000-Sh
 import { QuoteSentAt1796630000000 } from './migrations/1796630000000-QuoteSentAt.js';
 import { CreateNotifications1796800000000 } from './migrations/1796800000000-CreateNotifications.js'; // issue 13, realtime
 import { CreatePortal1796810000000 } from './migrations/1796810000000-CreatePortal.js'; // issue 12, portal
-import { CreateMailDeliveries1796930000000 } from './migrations/1796930000000-CreateMailDeliveries.js'; // issue 13, mailnotify
+import { CreateMailDeliveries1796930000000 } from './migrations/1796930000000-CreateMailDeliveries.js'; // issue 13, mailnotify,
+import { CreateWebhooks1796940000000 } from './migrations/1796940000000-CreateWebhooks.js'; // issue 13, webhooks
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -33,6 +34,7 @@ export const TENANT_MIGRATIONS = [
   CreateNotifications1796800000000, // issue 13, realtime
   CreatePortal1796810000000, // issue 12, portal
   CreateMailDeliveries1796930000000, // issue 13, mailnotify
+  CreateWebhooks1796940000000, // issue 13, webhooks
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

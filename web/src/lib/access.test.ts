@@ -21,6 +21,7 @@ describe('can', () => {
 		'members.remove': ['owner', 'admin'],
 		'invites.manage': ['owner', 'admin'],
 		'apiKeys.manage': ['owner', 'admin'],
+		'webhooks.manage': ['owner', 'admin'], // issue 13, webhooks
 		'audit.read': ['owner', 'admin'],
 		'bookings.write': ['owner', 'admin', 'engineer'],
 		'studio.write': ['owner', 'admin'],

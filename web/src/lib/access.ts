@@ -45,7 +45,9 @@ export const CAPABILITIES = {
 	// Issue 12, portal: who may invite a client's contacts to the portal and disable them.
 	'portal.manage': 'POST /api/v1/clients/{id}/portal-invites',
 	// Connecting the studio's own Stripe account is the owner's.
-	'stripe.connect': 'POST /api/v1/stripe/connection'
+	'stripe.connect': 'POST /api/v1/stripe/connection',
+	// Issue 13, webhooks: endpoints and their delivery log are admin work.
+	'webhooks.manage': 'POST /api/v1/webhook-endpoints'
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 

@@ -110,7 +110,15 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'portal_account.signed_in': m.audit_portal_account_signed_in, // issue 12, portalquotes
 	// Issue 13, realtime.
 	'notification.announced': m.audit_notification_announced,
-	'notification_preferences.updated': m.audit_notification_preferences_updated
+	'notification_preferences.updated': m.audit_notification_preferences_updated,
+	// Issue 13, webhooks.
+	'webhook_endpoint.created': m.audit_webhook_endpoint_created,
+	'webhook_endpoint.updated': m.audit_webhook_endpoint_updated,
+	'webhook_endpoint.deleted': m.audit_webhook_endpoint_deleted,
+	'webhook_endpoint.secret_rolled': m.audit_webhook_endpoint_secret_rolled,
+	'webhook_endpoint.tested': m.audit_webhook_endpoint_tested,
+	'webhook_endpoint.disabled': m.audit_webhook_endpoint_disabled,
+	'webhook_delivery.redelivered': m.audit_webhook_delivery_redelivered
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
@@ -151,7 +159,9 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	stripe_account: m.audit_target_stripe_account,
 	quote: m.audit_target_quote, // issue 11, quotes
 	portal_account: m.audit_target_portal_account, // issue 12, portal
-	announcement: m.audit_target_announcement // issue 13, realtime
+	announcement: m.audit_target_announcement, // issue 13, realtime
+	webhook_endpoint: m.audit_target_webhook_endpoint, // issue 13, webhooks
+	webhook_delivery: m.audit_target_webhook_delivery
 };
 
 /** The kind of record an entry is about, in words. */

@@ -78,3 +78,7 @@ export type Deliverable = JsonBody<operations['createDeliverable']['responses'][
 export type DeliverableDetail = JsonBody<operations['getDeliverable']['responses'][200]>;
 export type DeliverableVersion = JsonBody<operations['getVersion']['responses'][200]>;
 export type ReviewComment = JsonBody<operations['createReviewComment']['responses'][201]>;
+// Issue 13, webhooks.
+export type WebhookEndpoint = JsonBody<operations['listWebhookEndpoints']['responses'][200]>['items'][number];
+export type WebhookEndpointWithSecret = JsonBody<operations['createWebhookEndpoint']['responses'][201]>;
+export type WebhookDelivery = JsonBody<operations['listWebhookDeliveries']['responses'][200]>['items'][number];

@@ -37,6 +37,7 @@ import { Quote } from '../quotes/quote.entity.js';
 import { PortalAccount } from '../portal/portal-account.entity.js';
 import { PortalSession } from '../portal/portal-session.entity.js';
 import { PortalToken } from '../portal/portal-token.entity.js';
+import { BookingRequest } from '../booking-requests/booking-request.entity.js'; // issue 12, bookreq
 
 /** Every entity that lives in a tenant database. */
 export const TENANT_ENTITIES = [
@@ -49,6 +50,8 @@ export const TENANT_ENTITIES = [
   Quote, QuoteLine,
   // Issue 12, portal: client portal accounts, sessions and one-time links.
   PortalAccount, PortalSession, PortalToken,
+  // Issue 12, bookreq: booking requests from the portal.
+  BookingRequest,
   // Issue 13, realtime: the notification centre.
   Notification, NotificationPreference,
 ];

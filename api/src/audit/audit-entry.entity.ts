@@ -108,6 +108,11 @@ export const AUDIT_ACTIONS = [
   'portal_account.disabled',
   'portal_account.enabled',
   'portal_account.password_set',
+  // Issue 12, bookreq: a client asks for a session (or withdraws the request); staff approve or decline it.
+  'booking_request.created',
+  'booking_request.withdrawn',
+  'booking_request.approved',
+  'booking_request.declined',
   // Issue 13, realtime.
   'notification.announced',
   'notification_preferences.updated',
@@ -149,6 +154,7 @@ export const AUDIT_TARGET_TYPES = [
   // Issue 11, quotes.
   'quote',
   'portal_account', // issue 12, portal
+  'booking_request', // issue 12, bookreq
   // Issue 13, realtime.
   'announcement',
 ] as const;

@@ -107,6 +107,11 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'portal_account.disabled': m.audit_portal_account_disabled,
 	'portal_account.enabled': m.audit_portal_account_enabled,
 	'portal_account.password_set': m.audit_portal_account_password_set,
+	// Issue 12, bookreq.
+	'booking_request.created': m.audit_booking_request_created,
+	'booking_request.withdrawn': m.audit_booking_request_withdrawn,
+	'booking_request.approved': m.audit_booking_request_approved,
+	'booking_request.declined': m.audit_booking_request_declined,
 	// Issue 13, realtime.
 	'notification.announced': m.audit_notification_announced,
 	'notification_preferences.updated': m.audit_notification_preferences_updated
@@ -150,6 +155,7 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	stripe_account: m.audit_target_stripe_account,
 	quote: m.audit_target_quote, // issue 11, quotes
 	portal_account: m.audit_target_portal_account, // issue 12, portal
+	booking_request: m.audit_target_booking_request, // issue 12, bookreq
 	announcement: m.audit_target_announcement // issue 13, realtime
 };
 

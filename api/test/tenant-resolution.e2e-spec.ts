@@ -685,11 +685,25 @@ describe('the tenant comes only from the session, on every tenant route', () => 
           createHash('sha256').update(token).digest('hex'),
           accountId,
         ]);
-        return { clientId, accountId, invoiceId, cookie: `rsm_portal=${organizationId}.${token}`, slug: await slugOf(organizationId) };
+        // Issue 12, bookreq: a session and a pending booking request of the client.
+        const roomId = (await db.query(`INSERT INTO rooms (name, currency) VALUES ('Portal room', 'EUR') RETURNING id`)).rows[0].id as string;
+        const bookingId = (await db.query(
+          `INSERT INTO bookings (client_id, room_id, title, starts_at, ends_at, hourly_rate_minor, currency, access_code) VALUES ($1, $2, 'Portal session', '2031-04-01T10:00:00Z', '2031-04-01T12:00:00Z', 0, 'EUR', '11112222') RETURNING id`,
+          [clientId, roomId],
+        )).rows[0].id as string;
+        const requestId = (await db.query(
+          `INSERT INTO booking_requests (client_id, portal_account_id, room_id, preferred_slots, duration_minutes) VALUES ($1, $2, $3, '[{"startsAt": "2031-04-02T10:00:00.000Z", "endsAt": "2031-04-02T12:00:00.000Z"}]', 120) RETURNING id`,
+          [clientId, accountId, roomId],
+        )).rows[0].id as string;
+        return { clientId, accountId, invoiceId, bookingId, requestId, cookie: `rsm_portal=${organizationId}.${token}`, slug: await slugOf(organizationId) };
       };
       const pa = await portalOf(dbA, a.organizationId);
       const pb = await portalOf(dbB, b.organizationId);
-      const bState = async () => (await dbB.query(`SELECT (SELECT count(*) FROM client_portal_sessions)::int AS sessions, (SELECT count(*) FROM checkout_sessions)::int AS checkouts, (SELECT string_agg(status, ',') FROM invoices) AS invoices`)).rows[0];
+      const bState = async () =>
+        (await dbB.query(`SELECT (SELECT count(*) FROM client_portal_sessions)::int AS sessions, (SELECT count(*) FROM checkout_sessions)::int AS checkouts, (SELECT string_agg(status, ',') FROM invoices) AS invoices,
+          (SELECT string_agg(status, ',') FROM booking_requests) AS requests, (SELECT count(*) FROM bookings)::int AS bookings`)).rows[0];
+      // Each {id} names a row of its own kind (issue 12, bookreq: sessions and booking requests).
+      const idOf = (path: string, p: typeof pa) => (path.includes('/portal/bookings/') ? p.bookingId : path.includes('/booking-requests/') ? p.requestId : p.invoiceId);
       const before = await bState();
       const portalRoutes = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
@@ -699,14 +713,14 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       expect(portalRoutes.length).toBeGreaterThan(3);
       // Logout last: it ends A's session.
       for (const { method, path } of [...portalRoutes].sort((x, y) => Number(x.path.endsWith('/logout')) - Number(y.path.endsWith('/logout')))) {
-        const withB = path.replace('{id}', pb.invoiceId).replace('{studioSlug}', pb.slug);
+        const withB = path.replace('{id}', idOf(path, pb)).replace('{studioSlug}', pb.slug);
         const res = await spoof(t.http()[method as 'get' | 'post'](withTenantQuery(withB)), pa.cookie).send(method === 'get' ? undefined : {});
         if (path.includes('{')) {
           // B's id or slug under A's cookie: 404 (an id of no row of A's client) or 401 (another studio's slug); a tenant-looking query may be refused (400).
           expect([path, [400, 401, 404].includes(res.status)]).toEqual([path, true]);
-          const own = await t.http()[method as 'get' | 'post'](path.replace('{id}', pa.invoiceId).replace('{studioSlug}', pa.slug)).set('cookie', pa.cookie).send(method === 'get' ? undefined : {});
-          // A's own rows answer (a checkout is refused by this app's missing Stripe key: 409, never 404).
-          expect([path, own.status]).toEqual([path, method === 'post' ? 409 : 200]);
+          const own = await t.http()[method as 'get' | 'post'](path.replace('{id}', idOf(path, pa)).replace('{studioSlug}', pa.slug)).set('cookie', pa.cookie).send(method === 'get' ? undefined : {});
+          // A's own rows answer (a checkout is refused by this app's missing Stripe key: 409, never 404; a withdrawal succeeds).
+          expect([path, own.status]).toEqual([path, method === 'post' && !path.endsWith('/withdraw') ? 409 : 200]);
         } else {
           expect([path, res.status < 300 || res.status === 400]).toEqual([path, true]);
           expect(JSON.stringify(res.body)).not.toContain(pb.invoiceId);
@@ -723,6 +737,14 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       await spoof(t.http().post(`/api/v1/clients/${pa.clientId}/portal-accounts/${pb.accountId}/disable`), a.cookie).expect(404);
       expect((await spoof(t.http().get(`/api/v1/clients/${pa.clientId}/portal-accounts`), a.cookie).expect(200)).body.items).toHaveLength(1);
       expect((await dbB.query(`SELECT count(*)::int AS n FROM client_portal_accounts WHERE disabled_at IS NOT NULL`)).rows[0].n).toBe(0);
+      // Issue 12, bookreq: the staff queue of booking requests, naming B everywhere, holds only A's.
+      await spoof(t.http().get(withTenantQuery(`/api/v1/booking-requests/${pb.requestId}`)), a.cookie).expect((r) => expect([400, 404]).toContain(r.status));
+      await spoof(t.http().get(`/api/v1/booking-requests/${pb.requestId}`), a.cookie).expect(404);
+      await spoof(t.http().post(`/api/v1/booking-requests/${pb.requestId}/approve`), a.cookie).send({ slotIndex: 0, as: 'confirmed' }).expect(404);
+      await spoof(t.http().post(`/api/v1/booking-requests/${pb.requestId}/decline`), a.cookie).send({ reason: 'Spoofed' }).expect(404);
+      const queue = JSON.stringify((await spoof(t.http().get('/api/v1/booking-requests'), a.cookie).expect(200)).body);
+      expect(queue).not.toContain(pb.requestId);
+      expect(queue).toContain(pa.requestId);
       expect(await bState()).toEqual(before);
     } finally {
       await Promise.all([dbA.end(), dbB.end()]);
@@ -775,6 +797,8 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // a slug is public: its studio comes from the slug and the account is looked up in that studio alone (test/portal-isolation).
       '/api/v1/clients/{id}/portal-invites', '/api/v1/clients/{id}/portal-accounts', '/api/v1/clients/{id}/portal-accounts/{accountId}/disable',
       '/api/v1/clients/{id}/portal-accounts/{accountId}/enable',
+      // Issue 12, bookreq: the staff queue of booking requests has its own lines in the portal case above.
+      '/api/v1/booking-requests', '/api/v1/booking-requests/{id}', '/api/v1/booking-requests/{id}/approve', '/api/v1/booking-requests/{id}/decline',
       ...Object.keys(spec.paths).filter((p) => p.startsWith('/api/v1/portal/')),
       // Issue 13, realtime: their own case above (the stream: test/notifications-stream.e2e-spec.ts).
       '/api/v1/notifications', '/api/v1/notifications/{notificationId}/read', '/api/v1/notifications/read-all', '/api/v1/notifications/unread-count',

@@ -73,6 +73,9 @@ describe('openapi.json', () => {
         'invitePortalContact', 'listPortalAccounts', 'disablePortalAccount', 'enablePortalAccount',
         'portalLogin', 'requestPortalMagicLink', 'verifyPortalMagicLink', 'acceptPortalInvite', 'portalSession', 'portalMe', 'portalLogout',
         'listPortalInvoices', 'getPortalInvoice', 'getPortalInvoicePdf', 'payPortalInvoice',
+        // Issue 12, bookreq: the client's sessions and booking requests, the staff queue.
+        'listPortalBookings', 'getPortalBooking', 'listPortalRooms', 'createPortalBookingRequest', 'listPortalBookingRequests',
+        'withdrawPortalBookingRequest', 'listBookingRequests', 'getBookingRequest', 'approveBookingRequest', 'declineBookingRequest',
         // Issue 13, realtime: the notification centre.
         'streamNotifications', 'listNotifications', 'unreadNotificationCount', 'readAllNotifications', 'getNotificationPreferences',
         'updateNotificationPreferences', 'readNotification', 'createAnnouncement',

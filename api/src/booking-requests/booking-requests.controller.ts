@@ -39,7 +39,7 @@ export class BookingRequestsController {
 
   @Get(':id')
   @Access('engineer')
-  @ApiOperation({ summary: 'One booking request' })
+  @ApiOperation({ summary: 'One booking request', description: 'With the client, the asking contact, the preferred slots and, once decided, who decided and the booking made.' })
   @ApiOkResponse({ type: BookingRequestDto })
   @ApiProblems(400, 404)
   getBookingRequest(@Param('id', uuidParam) id: string): Promise<BookingRequestDto> {

@@ -43,7 +43,7 @@ export class PortalBookingsController {
   }
 
   @Get('rooms')
-  @ApiOperation({ summary: "The studio's rooms a client may ask for (id and name)" })
+  @ApiOperation({ summary: "The studio's rooms a client may ask for (id and name)", description: 'Active rooms only, by name: nothing else about them (rates, rules) is shown to clients.' })
   @ApiOkResponse({ type: PortalRoomListDto })
   listPortalRooms(): Promise<PortalRoomListDto> {
     return this.bookings.rooms();
@@ -67,7 +67,7 @@ export class PortalBookingsController {
   }
 
   @Get('booking-requests')
-  @ApiOperation({ summary: "The client's booking requests, newest first" })
+  @ApiOperation({ summary: "The client's booking requests, newest first", description: 'Each with its status, the decline reason or the session booked. Cursor pagination.' })
   @ApiOkResponse({ type: PortalBookingRequestListDto })
   @ApiProblems(400)
   listPortalBookingRequests(@CurrentPortalPrincipal() principal: PortalPrincipal, @Query() query: PageQueryDto): Promise<PortalBookingRequestListDto> {

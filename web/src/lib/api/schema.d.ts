@@ -507,7 +507,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One booking request */
+        /**
+         * One booking request
+         * @description With the client, the asking contact, the preferred slots and, once decided, who decided and the booking made.
+         */
         get: operations["getBookingRequest"];
         put?: never;
         post?: never;
@@ -1964,7 +1967,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The client's booking requests, newest first */
+        /**
+         * The client's booking requests, newest first
+         * @description Each with its status, the decline reason or the session booked. Cursor pagination.
+         */
         get: operations["listPortalBookingRequests"];
         put?: never;
         /**
@@ -2145,7 +2151,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The studio's rooms a client may ask for (id and name) */
+        /**
+         * The studio's rooms a client may ask for (id and name)
+         * @description Active rooms only, by name: nothing else about them (rates, rules) is shown to clients.
+         */
         get: operations["listPortalRooms"];
         put?: never;
         post?: never;

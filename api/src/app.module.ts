@@ -48,6 +48,7 @@ import { InvoicesModule } from './invoices/invoices.module.js';
 import { StripeModule } from './stripe/stripe.module.js';
 import { QuotesModule } from './quotes/quotes.module.js'; // issue 11, quotes
 import { PortalModule } from './portal/portal.module.js'; // issue 12, portal
+import { BookingRequestsModule } from './booking-requests/booking-requests.module.js'; // issue 12, bookreq
 import { NotificationsModule } from './notifications/notifications.module.js'; // issue 13, realtime
 import { WebhooksModule } from './webhooks/webhooks.module.js'; // issue 13, webhooks
 
@@ -108,6 +109,7 @@ export class AppModule {
         StripeModule, // issue 11, stripe
         QuotesModule, // issue 11, quotes
         PortalModule, // issue 12, portal
+        BookingRequestsModule, // issue 12, bookreq: booking requests and the portal's sessions
         NotificationsModule, // issue 13, realtime
         WebhooksModule, // issue 13, webhooks
       ],

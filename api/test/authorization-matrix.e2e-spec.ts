@@ -66,6 +66,10 @@ const PRINCIPALS: Principal[] = [
 const VALID_BODIES: Record<string, object> = {
   // Issue 12, portal reviews.
   'POST /api/v1/portal/versions/:id/comments': { atSeconds: 1, body: 'Matrix' },
+  // Issue 12, bookreq.
+  'POST /api/v1/booking-requests/:id/approve': { slotIndex: 0, as: 'confirmed' },
+  'POST /api/v1/booking-requests/:id/decline': { reason: 'Matrix' },
+  'POST /api/v1/portal/booking-requests': { preferredSlots: [{ startsAt: '2031-09-01T10:00:00Z', endsAt: '2031-09-01T14:00:00Z' }], durationMinutes: 60 },
   'PATCH /api/v1/members/:id': { role: 'viewer' },
   // Issue 11, invoices: the actions on an issued invoice (fixtures below).
   'POST /api/v1/invoices/:id/void': { reason: 'Matrix' },
@@ -301,6 +305,26 @@ describe('authorization matrix: every route × every caller', () => {
     const share = await (await reviews()).query(`INSERT INTO invoice_shares (invoice_id, position, payer_name, payer_email, amount_minor) VALUES ($1, 1, 'Matrix', 'portal@client.test', 100) RETURNING id`, [id]);
     return { id, shareId: share.rows[0].id as string };
   };
+  // Issue 12, bookreq: a fresh pending request of the portal client (deciding spends it), each in its own hour of a
+  // matrix room so approvals never conflict; a session of the portal client.
+  let requestRoom: Promise<string> | undefined;
+  let requestHour = 0;
+  const matrixRequestRoom = () =>
+    (requestRoom ??= (async () => (await (await reviews()).query(`INSERT INTO rooms (name, currency) VALUES ('Matrix request room', 'EUR') RETURNING id`)).rows[0].id as string)());
+  const portalRequest = async () => {
+    const { clientId, accountId } = await portalClient();
+    const start = Date.UTC(2032, 0, 5) + ++requestHour * 3 * 3_600_000;
+    const slots = JSON.stringify([{ startsAt: new Date(start).toISOString(), endsAt: new Date(start + 2 * 3_600_000).toISOString() }]);
+    return (await (await reviews()).query(
+      `INSERT INTO booking_requests (client_id, portal_account_id, room_id, preferred_slots, duration_minutes) VALUES ($1, $2, $3, $4, 120) RETURNING id`,
+      [clientId, accountId, await matrixRequestRoom(), slots],
+    )).rows[0].id as string;
+  };
+  const portalBooking = async () =>
+    (await (await reviews()).query(
+      `INSERT INTO bookings (client_id, room_id, title, starts_at, ends_at, status, hourly_rate_minor, currency, access_code) VALUES ($1, $2, 'Matrix session', '2031-06-01T10:00:00Z', '2031-06-01T12:00:00Z', 'cancelled', 0, 'EUR', '12345678') RETURNING id`,
+      [(await portalClient()).clientId, await matrixRequestRoom()],
+    )).rows[0].id as string;
   let notificationIdsRaised = false; // issue 13
 
   const FIXTURES: Record<string, (who: Principal) => Promise<string | Record<string, string>>> = {
@@ -341,6 +365,12 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/webhook-endpoints/:id/test': () => matrixWebhook(),
     '/api/v1/webhook-deliveries/:id/redeliver': async () =>
       (await t.http().post(`/api/v1/webhook-endpoints/${await matrixWebhook()}/test`).set('cookie', await ownerCookie()).expect(202)).body.id,
+    // Issue 12, bookreq.
+    '/api/v1/portal/bookings/:id': () => portalBooking(),
+    '/api/v1/portal/booking-requests/:id/withdraw': () => portalRequest(),
+    '/api/v1/booking-requests/:id': () => portalRequest(),
+    '/api/v1/booking-requests/:id/approve': () => portalRequest(),
+    '/api/v1/booking-requests/:id/decline': () => portalRequest(),
     // Issue 13, realtime: a notification of the caller (an API key's is its creator's, A's owner).
     '/api/v1/notifications/:notificationId/read': async (who) => {
       const recipient = who === 'viewer' || who === 'engineer' || who === 'admin' ? users[who]! : a.userId;

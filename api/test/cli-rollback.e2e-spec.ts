@@ -90,6 +90,15 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
     const account = (await c.query(`INSERT INTO client_portal_accounts (client_id, email, name, password_hash, last_login_at) VALUES ($1, 'contact-' || $2::int || '@client.test', 'Ana', 'not-a-hash', now()) RETURNING id`, [client, n])).rows[0].id;
     await c.query(`INSERT INTO client_portal_sessions (token_hash, account_id, last_seen_at, idle_expires_at, expires_at, user_agent) VALUES (repeat(md5('s' || $2::text), 2), $1, now(), now() + interval '1 hour', now() + interval '1 day', 'Phone')`, [account, n]);
     await c.query(`INSERT INTO client_portal_tokens (token_hash, account_id, purpose, expires_at) VALUES (repeat(md5('t' || $2::text), 2), $1, 'magic-link', now() + interval '15 minutes')`, [account, n]);
+    // Issue 12, bookreq: a pending request and an approved one that made the booking above.
+    await c.query(
+      `INSERT INTO booking_requests (client_id, portal_account_id, room_id, preferred_slots, duration_minutes, notes) VALUES ($1, $2, $3, '[{"startsAt": "2031-05-01T10:00:00.000Z", "endsAt": "2031-05-01T14:00:00.000Z"}]', 240, 'Vocals')`,
+      [client, account, rows[0].id],
+    );
+    await c.query(
+      `INSERT INTO booking_requests (client_id, portal_account_id, preferred_slots, duration_minutes, status, decided_by, decided_at, booking_id) VALUES ($1, $2, '[{"startsAt": "2031-05-02T10:00:00.000Z", "endsAt": "2031-05-02T12:00:00.000Z"}]', 120, 'approved', gen_random_uuid(), now(), $3)`,
+      [client, account, booking],
+    );
     // Issue 13, realtime: a notification (read) and a preference.
     const event = (await c.query(`SELECT id FROM outbox ORDER BY id LIMIT 1`)).rows[0].id;
     await c.query(
@@ -142,6 +151,7 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
       'booking_engineers',
       'booking_equipment',
       'booking_recall_sheets',
+      'booking_requests',
       'bookings',
       'calendar_feeds',
       'checkout_sessions',

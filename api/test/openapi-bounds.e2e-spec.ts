@@ -125,9 +125,13 @@ describe('openapi.json bounds hold on the real API', () => {
     createPortalReviewComment: () => ({ atSeconds: 1, body: 'Bounded' }),
     approvePortalVersion: () => ({}),
     requestPortalVersionChanges: () => ({}),
-    declinePortalQuote: () => ({}), // issue 12, portalquotes (a portal route: sent with a portal cookie, below),
+    declinePortalQuote: () => ({}), // issue 12, portalquotes (a portal route: sent with a portal cookie, below)
     createWebhookEndpoint: () => ({ url: 'https://hooks.test/bounded', events: ['*'] }), // issue 13, webhooks
     updateWebhookEndpoint: () => ({ description: 'Bounded' }),
+    // Issue 12, bookreq (a request id that does not exist: the body is refused before any lookup).
+    createPortalBookingRequest: () => ({ preferredSlots: [{ startsAt: '2031-01-07T10:00:00Z', endsAt: '2031-01-07T14:00:00Z' }], durationMinutes: 60 }),
+    approveBookingRequest: () => ({ slotIndex: 0, as: 'confirmed' }),
+    declineBookingRequest: () => ({ reason: 'Bounded' }),
   };
   const bodyStrings = operations.flatMap((op) =>
     Object.entries(op.body?.properties ?? {})

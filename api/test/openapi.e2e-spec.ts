@@ -79,6 +79,9 @@ describe('openapi.json', () => {
         // Issue 12, portalquotes: quotes, my share, statement, branding; the staff client page's portal activity.
         'listPortalQuotes', 'getPortalQuote', 'getPortalQuotePdf', 'acceptPortalQuote', 'declinePortalQuote', 'payPortalInvoiceShare', 'getPortalStatement',
         'getPortalBranding', 'getPortalLogo', 'listClientPortalActivity',
+        // Issue 12, bookreq: the client's sessions and booking requests, the staff queue.
+        'listPortalBookings', 'getPortalBooking', 'listPortalRooms', 'createPortalBookingRequest', 'listPortalBookingRequests',
+        'withdrawPortalBookingRequest', 'listBookingRequests', 'getBookingRequest', 'approveBookingRequest', 'declineBookingRequest',
         // Issue 13, realtime: the notification centre.
         'streamNotifications', 'listNotifications', 'unreadNotificationCount', 'readAllNotifications', 'getNotificationPreferences',
         'updateNotificationPreferences', 'readNotification', 'createAnnouncement',

@@ -24,7 +24,14 @@ const BAD_BODIES: Record<string, object[]> = {
   '/api/v1/portal/{studioSlug}/auth/magic-link/verify': [{ token: 'short' }, { token: 'x'.repeat(44) }],
   '/api/v1/portal/{studioSlug}/auth/accept-invite': [{ token: 'x'.repeat(43), password: 'short' }, { token: 'x'.repeat(43), password: 'password1234' }, { token: 'bad', password: 'a long enough password' }],
   '/api/v1/clients/{id}/portal-invites': [{ email: 'not an email' }, { email: 'a@b.test', name: 'x'.repeat(201) }],
-  '/api/v1/portal/quotes/{id}/decline': [{ reason: 'x'.repeat(501) }, { reason: 42 }], // issue 12, portalquotes
+  '/api/v1/portal/quotes/{id}/decline': [{ reason: 'x'.repeat(501) }, { reason: 42 }], // issue 12, portalquotes,
+  // Issue 12, bookreq (every case: test/booking-requests.e2e-spec.ts).
+  '/api/v1/portal/booking-requests': [
+    { preferredSlots: [], durationMinutes: 60 },
+    { preferredSlots: [{ startsAt: '2020-01-01T10:00:00Z', endsAt: '2020-01-01T12:00:00Z' }], durationMinutes: 60 },
+    { preferredSlots: [{ startsAt: '2031-01-01T12:00:00Z', endsAt: '2031-01-01T10:00:00Z' }], durationMinutes: 60 },
+    { preferredSlots: [{ startsAt: '2031-01-01T10:00:00Z', endsAt: '2031-01-01T12:00:00Z' }], durationMinutes: 5 },
+  ],
 };
 
 describe('portal: bad input is a 400 problem that writes nothing', () => {
@@ -54,7 +61,7 @@ describe('portal: bad input is a 400 problem that writes nothing', () => {
     (
       await db.query(`SELECT (SELECT count(*) FROM client_portal_accounts)::int AS accounts, (SELECT count(*) FROM client_portal_sessions)::int AS sessions,
                              (SELECT count(*) FROM client_portal_tokens)::int AS tokens, (SELECT count(*) FROM checkout_sessions)::int AS checkouts,
-                             (SELECT count(*) FROM audit_log)::int AS audit,
+                             (SELECT count(*) FROM audit_log)::int AS audit, (SELECT count(*) FROM booking_requests)::int AS booking_requests,
                              (SELECT string_agg(coalesce(password_hash, '-') || coalesce(disabled_at::text, '-'), ',' ORDER BY id) FROM client_portal_accounts) AS accounts_state`)
     ).rows[0];
 

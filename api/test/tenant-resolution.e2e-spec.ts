@@ -698,17 +698,34 @@ describe('the tenant comes only from the session, on every tenant route', () => 
           ])
         ).rows[0].id as string;
         const shareId = (await db.query(`INSERT INTO invoice_shares (invoice_id, position, payer_name, payer_email, amount_minor) VALUES ($1, 1, 'Portal client', 'portal@tenant.test', 100) RETURNING id`, [invoiceId])).rows[0].id as string;
-        return { clientId, accountId, invoiceId, ...chain, quoteId, shareId, cookie: `rsm_portal=${organizationId}.${token}`, slug: await slugOf(organizationId) };
+        // Issue 12, bookreq: a session and a pending booking request of the client.
+        const roomId = (await db.query(`INSERT INTO rooms (name, currency) VALUES ('Portal room', 'EUR') RETURNING id`)).rows[0].id as string;
+        const bookingId = (await db.query(
+          `INSERT INTO bookings (client_id, room_id, title, starts_at, ends_at, hourly_rate_minor, currency, access_code) VALUES ($1, $2, 'Portal session', '2031-04-01T10:00:00Z', '2031-04-01T12:00:00Z', 0, 'EUR', '11112222') RETURNING id`,
+          [clientId, roomId],
+        )).rows[0].id as string;
+        const requestId = (await db.query(
+          `INSERT INTO booking_requests (client_id, portal_account_id, room_id, preferred_slots, duration_minutes) VALUES ($1, $2, $3, '[{"startsAt": "2031-04-02T10:00:00.000Z", "endsAt": "2031-04-02T12:00:00.000Z"}]', 120) RETURNING id`,
+          [clientId, accountId, roomId],
+        )).rows[0].id as string;
+        return { clientId, accountId, invoiceId, ...chain, quoteId, shareId, bookingId, requestId, cookie: `rsm_portal=${organizationId}.${token}`, slug: await slugOf(organizationId) };
       };
       const pa = await portalOf(dbA, a.organizationId);
       const pb = await portalOf(dbB, b.organizationId);
       const bState = async () => (await dbB.query(`SELECT (SELECT count(*) FROM client_portal_sessions)::int AS sessions, (SELECT count(*) FROM checkout_sessions)::int AS checkouts, (SELECT string_agg(status, ',') FROM invoices) AS invoices,
-        (SELECT count(*) FROM review_comments)::int AS comments, (SELECT string_agg(status, ',') FROM deliverable_versions) AS versions, (SELECT string_agg(status, ',') FROM quotes) AS quotes`)).rows[0];
+        (SELECT count(*) FROM review_comments)::int AS comments, (SELECT string_agg(status, ',') FROM deliverable_versions) AS versions, (SELECT string_agg(status, ',') FROM quotes) AS quotes,
+        (SELECT string_agg(status, ',') FROM booking_requests) AS requests, (SELECT count(*) FROM bookings)::int AS bookings`)).rows[0];
       const before = await bState();
       // Issue 12, portal reviews: which of a portal client's rows a route's {id} names.
-      // Issue 12, portalquotes: a quote route names a quote (a share route's {id} is the invoice, {shareId} its share).
+      // Each {id} names a row of its own kind: a project, a version, a quote, a session or a booking request
+      // (issue 12, portal reviews, portalquotes, bookreq); else the invoice ({shareId}: a share of it).
       const idOf = (p: typeof pa, path: string) =>
-        path.includes('/projects/') ? p.projectId : path.includes('/versions/') ? p.versionId : path.startsWith('/api/v1/portal/quotes/') ? p.quoteId : p.invoiceId;
+        path.includes('/projects/') ? p.projectId
+        : path.includes('/versions/') ? p.versionId
+        : path.startsWith('/api/v1/portal/quotes/') ? p.quoteId
+        : path.includes('/portal/bookings/') ? p.bookingId
+        : path.includes('/booking-requests/') ? p.requestId
+        : p.invoiceId;
       const freshVersionOf = async (db: import('pg').Client, clientId: string) => {
         const { projectId, versionId } = await insertClientReviewChain(db, clientId);
         const fileId = (await t.http().post(`/api/v1/projects/${projectId}/files`).set('cookie', a.cookie).attach('file', Buffer.from('tenant'), 'tenant.txt').expect(201)).body.id as string;
@@ -732,10 +749,12 @@ describe('the tenant comes only from the session, on every tenant route', () => 
           const ownId = path.includes('/versions/') ? await freshVersionOf(dbA, pa.clientId) : idOf(pa, path);
           const own = await t.http()[method as 'get' | 'post'](path.replace('{id}', ownId).replace('{shareId}', pa.shareId).replace('{studioSlug}', pa.slug)).set('cookie', pa.cookie).send(method === 'get' ? undefined : {});
           // A's own rows answer (a checkout is refused by this app's missing Stripe key: 409, never 404; a comment needs a
-          // body: 400; of a quote's accept and decline, the first decides and the second finds it decided: 200 or 409).
+          // body: 400; of a quote's accept and decline, the first decides and the second finds it decided: 200 or 409;
+          // a booking request's withdrawal succeeds).
           const answers =
             path.endsWith('/versions/{id}/comments') && method === 'post' ? [400]
             : path.startsWith('/api/v1/portal/quotes/') && method === 'post' ? [200, 409]
+            : path.endsWith('/withdraw') ? [200]
             : method === 'post' && !path.includes('/versions/') ? [409]
             : [200];
           expect([path, own.status, answers.includes(own.status)]).toEqual([path, own.status, true]);
@@ -759,6 +778,14 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // Issue 12, portalquotes: B's client's portal activity is out of A's staff's reach.
       await spoof(t.http().get(withTenantQuery(`/api/v1/clients/${pb.clientId}/portal-activity`)), a.cookie).expect((r) => expect([400, 404]).toContain(r.status));
       await spoof(t.http().get(`/api/v1/clients/${pa.clientId}/portal-activity`), a.cookie).expect(200);
+      // Issue 12, bookreq: the staff queue of booking requests, naming B everywhere, holds only A's.
+      await spoof(t.http().get(withTenantQuery(`/api/v1/booking-requests/${pb.requestId}`)), a.cookie).expect((r) => expect([400, 404]).toContain(r.status));
+      await spoof(t.http().get(`/api/v1/booking-requests/${pb.requestId}`), a.cookie).expect(404);
+      await spoof(t.http().post(`/api/v1/booking-requests/${pb.requestId}/approve`), a.cookie).send({ slotIndex: 0, as: 'confirmed' }).expect(404);
+      await spoof(t.http().post(`/api/v1/booking-requests/${pb.requestId}/decline`), a.cookie).send({ reason: 'Spoofed' }).expect(404);
+      const queue = JSON.stringify((await spoof(t.http().get('/api/v1/booking-requests'), a.cookie).expect(200)).body);
+      expect(queue).not.toContain(pb.requestId);
+      expect(queue).toContain(pa.requestId);
       expect(await bState()).toEqual(before);
     } finally {
       await Promise.all([dbA.end(), dbB.end()]);
@@ -811,6 +838,8 @@ describe('the tenant comes only from the session, on every tenant route', () => 
       // a slug is public: its studio comes from the slug and the account is looked up in that studio alone (test/portal-isolation).
       '/api/v1/clients/{id}/portal-invites', '/api/v1/clients/{id}/portal-accounts', '/api/v1/clients/{id}/portal-accounts/{accountId}/disable',
       '/api/v1/clients/{id}/portal-accounts/{accountId}/enable', '/api/v1/clients/{id}/portal-activity',
+      // Issue 12, bookreq: the staff queue of booking requests has its own lines in the portal case above.
+      '/api/v1/booking-requests', '/api/v1/booking-requests/{id}', '/api/v1/booking-requests/{id}/approve', '/api/v1/booking-requests/{id}/decline',
       ...Object.keys(spec.paths).filter((p) => p.startsWith('/api/v1/portal/')),
       // Issue 13, realtime: their own case above (the stream: test/notifications-stream.e2e-spec.ts).
       '/api/v1/notifications', '/api/v1/notifications/{notificationId}/read', '/api/v1/notifications/read-all', '/api/v1/notifications/unread-count',

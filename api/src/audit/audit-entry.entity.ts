@@ -110,6 +110,11 @@ export const AUDIT_ACTIONS = [
   'portal_account.password_set',
   // Issue 12, portalquotes: a sign-in to the portal (password, magic link, invitation): the client page's portal activity.
   'portal_account.signed_in',
+  // Issue 12, bookreq: a client asks for a session (or withdraws the request); staff approve or decline it.
+  'booking_request.created',
+  'booking_request.withdrawn',
+  'booking_request.approved',
+  'booking_request.declined',
   // Issue 13, realtime.
   'notification.announced',
   'notification_preferences.updated',
@@ -159,6 +164,7 @@ export const AUDIT_TARGET_TYPES = [
   // Issue 11, quotes.
   'quote',
   'portal_account', // issue 12, portal
+  'booking_request', // issue 12, bookreq
   // Issue 13, realtime.
   'announcement',
   'webhook_endpoint', // issue 13, webhooks

@@ -12,5 +12,6 @@ import { HoldExpiryJob } from './hold-expiry.job.js';
   imports: [JobsModule],
   controllers: [BookingsController],
   providers: [BookingsService, BookingChangesService, BookingWrites, BookingReferences, HoldExpiryJob],
+  exports: [BookingsService], // issue 12, bookreq: approving a booking request makes its booking
 })
 export class BookingsModule {}

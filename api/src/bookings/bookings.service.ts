@@ -17,6 +17,12 @@ import { type CalendarQueryDto, type CreateBookingDto, type CreateBookingSeriesD
 
 const DAY = 86_400_000;
 
+/** Issue 12, bookreq: work of another write that shares a booking's transaction (see createWith). */
+export interface BookingWriteHooks {
+  before?: (m: EntityManager) => Promise<void>;
+  after?: (m: EntityManager, bookingIds: string[]) => Promise<void>;
+}
+
 /** Bookings: the calendar query, reads, and creating one booking or a recurring series (all or nothing). */
 @Injectable()
 export class BookingsService {
@@ -70,6 +76,17 @@ export class BookingsService {
     return this.get(id);
   }
 
+  /**
+   * Issue 12, bookreq: one booking made by another write (approving a booking request) in the same
+   * transaction: `before` runs first (it takes that write's row lock and checks it), `after` runs once the
+   * booking is inserted. Same checks and conflicts as create; anything thrown writes nothing of either.
+   */
+  async createWith(dto: CreateBookingDto, hooks: BookingWriteHooks): Promise<BookingDto> {
+    const occurrence = { startsAt: new Date(dto.startsAt), endsAt: new Date(dto.endsAt) };
+    const [id] = await this.createAll(dto, [occurrence], null, hooks);
+    return this.get(id);
+  }
+
   async createSeries(dto: CreateBookingSeriesDto): Promise<BookingSeriesDto> {
     const first = { startsAt: new Date(dto.startsAt), endsAt: new Date(dto.endsAt) };
     assertOrder(first.startsAt, first.endsAt);
@@ -89,7 +106,7 @@ export class BookingsService {
    * Creates every occurrence in one transaction: checks (references, rules, holds, conflicts) first,
    * then the rows. Any failure writes nothing; a conflict lists every conflicting occurrence.
    */
-  private async createAll(dto: CreateBookingDto, occurrences: Occurrence[], seriesId: string | null): Promise<string[]> {
+  private async createAll(dto: CreateBookingDto, occurrences: Occurrence[], seriesId: string | null, hooks: BookingWriteHooks = {}): Promise<string[]> {
     for (const o of occurrences) assertOrder(o.startsAt, o.endsAt);
     const status = dto.status ?? 'confirmed';
     const holdExpiresAt = this.holdExpiry.validExpiry(status, dto.holdExpiresAt);
@@ -103,6 +120,7 @@ export class BookingsService {
       () => occupancies, // filled in below, before any write
       [],
       async (m: EntityManager) => {
+        await hooks.before?.(m);
         const studio = await this.references.studio(m);
         await this.references.client(m, dto.clientId);
         if (dto.projectId) await this.references.project(m, dto.projectId, dto.clientId);
@@ -170,6 +188,7 @@ export class BookingsService {
           });
           await recordEvent(m, { type: 'booking.series_created', subjectType: 'booking_series', subjectId: seriesId, payload: { title: dto.title, roomId: room.id, occurrences: created.length, firstBookingId: created[0], startsAt: occurrences[0].startsAt.toISOString(), engineerIds }, actorId: caller.userId }); // issue 13
         }
+        await hooks.after?.(m, created);
         return created;
       },
     );

@@ -126,6 +126,9 @@ const envSchema = z.object({
   // --- issue 12, portal: client portal sessions, links and limits (portal-config.ts) ---
   ...portalEnv,
   // --- end of portal ---
+  // --- issue 12, bookreq: a session's door code shows in the client portal from this many hours before its start (0: at the start) ---
+  PORTAL_ACCESS_CODE_RELEASE_HOURS: limit(24),
+  // --- end of bookreq ---
   // --- issue 14, perf: the hot reads (session lookup, clients list) as named prepared statements; false for a
   // pooler that cannot keep them (PgBouncer transaction mode before 1.21, or without max_prepared_statements) ---
   DB_PREPARED_STATEMENTS: bool.default(true),
@@ -350,6 +353,8 @@ export interface AppConfig {
   stripe: StripeConfig;
   /** Issue 12: the client portal, see PortalConfig. */
   portal: PortalConfig;
+  /** Issue 12, bookreq: how long before a session its door code shows in the portal. */
+  portalBookings: { accessCodeReleaseMs: number };
   /**
    * Issue 13, realtime: notification streams. keepaliveSeconds: a comment (and a session re-check and re-read)
    * this often; maxStreamsPerUser: open streams per user per instance (429 beyond); retryMs: the `retry:` hint.
@@ -477,6 +482,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     stripe: stripeConfig(env),
     // Issue 12, portal.
     portal: portalConfig(env, secure),
+    // Issue 12, bookreq.
+    portalBookings: { accessCodeReleaseMs: env.PORTAL_ACCESS_CODE_RELEASE_HOURS * 3_600_000 },
     // Issue 13, realtime.
     sse: { keepaliveSeconds: env.SSE_KEEPALIVE_SECONDS, maxStreamsPerUser: env.SSE_MAX_STREAMS_PER_USER, retryMs: env.SSE_RETRY_MS },
     // Issue 13, perf.

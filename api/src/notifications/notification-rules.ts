@@ -33,6 +33,7 @@ const EVERYONE: Role[] = ['viewer', 'engineer', 'admin', 'owner'];
 export function audienceOf(type: string): Audience {
   if (type === 'announcement') return { category: 'announcements', roles: EVERYONE };
   if (type.startsWith('booking.')) return { category: 'bookings', roles: MANAGERS, assigned: true };
+  if (type.startsWith('booking_request.')) return { category: 'bookings', roles: MANAGERS }; // issue 12, bookreq: the portal's requests, for those who decide them
   if (type === 'member.joined') return { category: 'members', roles: MANAGERS };
   if (type.startsWith('version.') || type.startsWith('revision.')) return { category: 'reviews', roles: STAFF };
   return { category: 'money', roles: MANAGERS };
@@ -51,6 +52,11 @@ export function describeEvent(e: OutboxRow): { title: string; body: string | nul
     'booking.confirmed': `Booking confirmed: ${text(p.title)}`,
     'booking.cancelled': `Booking cancelled: ${text(p.title)}`,
     'booking.hold_expired': 'A hold expired and was released',
+    // Issue 12, bookreq.
+    'booking_request.received': `New booking request from ${text(p.clientName)}`,
+    'booking_request.approved': `Booking request approved: ${text(p.clientName)}`,
+    'booking_request.declined': 'Booking request declined',
+    'booking_request.withdrawn': 'A booking request was withdrawn',
     'member.joined': `${text(p.email)} joined the studio`,
     'quote.accepted': `Quote ${text(p.number)} accepted`,
     'quote.declined': `Quote ${text(p.number)} declined`,
@@ -69,6 +75,6 @@ export function describeEvent(e: OutboxRow): { title: string; body: string | nul
     'webhook.endpoint_disabled': `Webhook endpoint ${text(p.url)} disabled after 3 days of failures`, // issue 13, webhooks
   };
   const title = (titles[e.type] || e.type).slice(0, 200);
-  const body = e.type === 'announcement' ? text(p.body) || null : e.type.startsWith('booking.') && when ? `Starts${when}` : null;
+  const body = e.type === 'announcement' ? text(p.body) || null : (e.type.startsWith('booking.') || e.type === 'booking_request.received') && when ? `Starts${when}` : null;
   return { title, body };
 }

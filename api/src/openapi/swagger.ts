@@ -57,6 +57,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     // Issue 12, portal.
     .addTag('portal', "The client portal: a client's contact signs in under the studio's slug and sees only their client's rows")
     .addTag('portal-accounts', "Staff side of the client portal: invite a client's contacts, see their last login, disable them")
+    .addTag('booking-requests', 'Sessions clients ask for in the client portal: the staff queue, approve (a hold or a confirmed booking) or decline (issue 12)')
     .addCookieAuth('rsm_portal', { type: 'apiKey', in: 'cookie', name: 'rsm_portal', description: 'The portal session (`<studio id>.<token>`, Path /api/v1/portal); `__Secure-rsm_portal` over HTTPS' }, 'portal')
     .addCookieAuth('rsm_session', { type: 'apiKey', in: 'cookie', name: 'rsm_session', description: '`__Host-rsm_session` when served over HTTPS' })
     .addApiKey(

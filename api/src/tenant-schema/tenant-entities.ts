@@ -42,6 +42,7 @@ import { MailDelivery } from '../notification-mail/mail-delivery.entity.js';
 // Issue 13, webhooks.
 import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
+import { BookingRequest } from '../booking-requests/booking-request.entity.js'; // issue 12, bookreq
 
 /** Every entity that lives in a tenant database. */
 export const TENANT_ENTITIES = [
@@ -54,6 +55,8 @@ export const TENANT_ENTITIES = [
   Quote, QuoteLine,
   // Issue 12, portal: client portal accounts, sessions and one-time links.
   PortalAccount, PortalSession, PortalToken,
+  // Issue 12, bookreq: booking requests from the portal.
+  BookingRequest,
   // Issue 13, realtime: the notification centre.
   Notification, NotificationPreference,
   // Issue 13, mailnotify: the outgoing mail queue.

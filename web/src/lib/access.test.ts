@@ -48,7 +48,9 @@ describe('can', () => {
 		'money.manage': ['owner', 'admin'],
 		'billing.manage': ['owner', 'admin'],
 		'stripe.connect': ['owner'],
-		'portal.manage': ['owner', 'admin'] // issue 12, portal
+		'portal.manage': ['owner', 'admin'], // issue 12, portal
+		'bookingRequests.read': ['owner', 'admin', 'engineer'], // issue 12, bookreq
+		'bookingRequests.decide': ['owner', 'admin']
 	};
 
 	it('follows the levels the API declares', () => {

@@ -44,6 +44,9 @@ export const CAPABILITIES = {
 	'billing.manage': 'PATCH /api/v1/billing-settings',
 	// Issue 12, portal: who may invite a client's contacts to the portal and disable them.
 	'portal.manage': 'POST /api/v1/clients/{id}/portal-invites',
+	// Issue 12, bookreq: engineers read the portal's booking requests; admins and owners decide them.
+	'bookingRequests.read': 'GET /api/v1/booking-requests',
+	'bookingRequests.decide': 'POST /api/v1/booking-requests/{id}/approve',
 	// Connecting the studio's own Stripe account is the owner's.
 	'stripe.connect': 'POST /api/v1/stripe/connection',
 	// Issue 13, webhooks: endpoints and their delivery log are admin work.

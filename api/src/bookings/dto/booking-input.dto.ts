@@ -34,7 +34,7 @@ export const BOOKING_SCOPES = ['this', 'following'] as const;
 export type BookingScope = (typeof BOOKING_SCOPES)[number];
 
 /** An instant, never a bare local time: a server's time zone must not decide when a session starts. */
-function Instant(): PropertyDecorator {
+export function Instant(): PropertyDecorator {
   return (target, key) => {
     IsISO8601({ strict: true, strictSeparator: true })(target, key);
     Matches(/T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/, { message: `${String(key)} must be a date-time with Z or a UTC offset` })(target, key);

@@ -108,6 +108,11 @@ const ACTION_LABELS: Record<AuditAction, () => string> = {
 	'portal_account.enabled': m.audit_portal_account_enabled,
 	'portal_account.password_set': m.audit_portal_account_password_set,
 	'portal_account.signed_in': m.audit_portal_account_signed_in, // issue 12, portalquotes
+	// Issue 12, bookreq.
+	'booking_request.created': m.audit_booking_request_created,
+	'booking_request.withdrawn': m.audit_booking_request_withdrawn,
+	'booking_request.approved': m.audit_booking_request_approved,
+	'booking_request.declined': m.audit_booking_request_declined,
 	// Issue 13, realtime.
 	'notification.announced': m.audit_notification_announced,
 	'notification_preferences.updated': m.audit_notification_preferences_updated,
@@ -162,6 +167,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	announcement: m.audit_target_announcement, // issue 13, realtime
 	webhook_endpoint: m.audit_target_webhook_endpoint, // issue 13, webhooks
 	webhook_delivery: m.audit_target_webhook_delivery
+	booking_request: m.audit_target_booking_request, // issue 12, bookreq
+	announcement: m.audit_target_announcement // issue 13, realtime
 };
 
 /** The kind of record an entry is about, in words. */

@@ -480,6 +480,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/booking-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The queue of booking requests from the client portal
+         * @description Newest first; `status` filters (the queue: `pending`). Cursor pagination.
+         */
+        get: operations["listBookingRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/booking-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One booking request
+         * @description With the client, the asking contact, the preferred slots and, once decided, who decided and the booking made.
+         */
+        get: operations["getBookingRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/booking-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve: book the session (a hold or confirmed) and tell the client
+         * @description Books `slotIndex` (the session starts at that preferred slot, durationMinutes long) or `startsAt`/`endsAt`, in `roomId` (default: the requested room), through the bookings rules and conflicts: a `booking-conflict` 409 (or a `booking-rule` 400) writes nothing and leaves the request pending. The booking, the status change, the audit entry and the `booking_request.approved` event commit together; the client is emailed after. A request no longer pending: 409 `booking-request-decided`.
+         */
+        post: operations["approveBookingRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/booking-requests/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline with a reason, emailed to the client
+         * @description A request no longer pending: 409 `booking-request-decided`.
+         */
+        post: operations["declineBookingRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bookings": {
         parameters: {
             query?: never;
@@ -1880,6 +1960,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/portal/booking-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's booking requests, newest first
+         * @description Each with its status, the decline reason or the session booked. Cursor pagination.
+         */
+        get: operations["listPortalBookingRequests"];
+        put?: never;
+        /**
+         * Ask the studio for a session
+         * @description 1 to 3 preferred slots (windows in the future, each at least durationMinutes long, at most 7 days), a room or any, notes. Staff approve or decline it; the client is emailed.
+         */
+        post: operations["createPortalBookingRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/booking-requests/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a pending request
+         * @description Another client's request is a 404; one already decided: 409 `booking-request-decided`.
+         */
+        post: operations["withdrawPortalBookingRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's sessions, upcoming or past
+         * @description upcoming: not ended, soonest first; past: ended, latest first. The door code is null until `accessCodeReleasesAt` (see docs/portal.md).
+         */
+        get: operations["listPortalBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/bookings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the client's sessions
+         * @description Another client's session or an unknown id is a 404.
+         */
+        get: operations["getPortalBooking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/portal/invoices": {
         parameters: {
             query?: never;
@@ -1972,6 +2136,26 @@ export interface paths {
          * @description A 401 when the portal cookie is missing or its session ended (logout, expiry, a disabled account).
          */
         get: operations["portalMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's rooms a client may ask for (id and name)
+         * @description Active rooms only, by name: nothing else about them (rates, rules) is shown to clients.
+         */
+        get: operations["listPortalRooms"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2756,138 +2940,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/webhook-deliveries/{id}/redeliver": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a delivery again now
-         * @description Same `Webhook-Id` and body, a fresh signature; retried again for up to 3 days if it fails. 409 while its endpoint is disabled.
-         */
-        post: operations["redeliverWebhook"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhook-endpoints": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The studio's webhook endpoints, newest first (never their secrets)
-         * @description Cursor pagination: pass `nextCursor` back as `cursor`. `secretHint` shows the last characters of each secret.
-         */
-        get: operations["listWebhookEndpoints"];
-        put?: never;
-        /**
-         * Add a webhook endpoint; its signing secret is in this answer only
-         * @description The URL must be http(s); in production it may not be, or resolve to, a private, loopback or link-local address (checked again at every send). See docs/webhooks.md.
-         */
-        post: operations["createWebhookEndpoint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhook-endpoints/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One webhook endpoint
-         * @description Another studio's endpoint is a 404, like one that does not exist. Never its secret.
-         */
-        get: operations["getWebhookEndpoint"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete an endpoint and its delivery log
-         * @description Nothing more is sent to it, retries included.
-         */
-        delete: operations["deleteWebhookEndpoint"];
-        options?: never;
-        head?: never;
-        /**
-         * Change an endpoint (URL, description, event filter, enabled)
-         * @description Only the fields sent change. Enabling a disabled endpoint clears its failure record.
-         */
-        patch: operations["updateWebhookEndpoint"];
-        trace?: never;
-    };
-    "/api/v1/webhook-endpoints/{id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * An endpoint's delivery log, newest first
-         * @description Status, attempts, the last response code, duration and error.
-         */
-        get: operations["listWebhookDeliveries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhook-endpoints/{id}/roll-secret": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Replace the signing secret; the new one is in this answer only
-         * @description Deliveries from now on are signed with the new secret only.
-         */
-        post: operations["rollWebhookSecret"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhook-endpoints/{id}/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a `ping` event to the endpoint now
-         * @description Whatever its event filter; the delivery appears in its log.
-         */
-        post: operations["testWebhookEndpoint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -3027,8 +3079,46 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        ApproveBookingRequestDto: {
+            /**
+             * @description A hold is released at holdExpiresAt (default: 48 hours from now, or the session start if sooner)
+             * @enum {string}
+             */
+            as: "hold" | "confirmed";
+            /**
+             * Format: date-time
+             * @description After startsAt
+             * @example 2031-03-02T10:00:00Z
+             */
+            endsAt?: string;
+            engineerIds?: string[];
+            /**
+             * Format: date-time
+             * @description For a hold, in the future
+             * @example 2031-03-02T10:00:00Z
+             */
+            holdExpiresAt?: string;
+            /**
+             * Format: uuid
+             * @description Default: the requested room (required when the client asked for any room)
+             */
+            roomId?: string;
+            /**
+             * Format: int32
+             * @description Book the session at the start of this preferred slot (or give startsAt and endsAt)
+             */
+            slotIndex?: number;
+            /**
+             * Format: date-time
+             * @description With endsAt, instead of slotIndex
+             * @example 2031-03-02T10:00:00Z
+             */
+            startsAt?: string;
+            /** @description The booking's title (default: the client's name) */
+            title?: string;
+        };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "quote.created" | "quote.updated" | "quote.deleted" | "quote.issued" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "portal_account.invited" | "portal_account.disabled" | "portal_account.enabled" | "portal_account.password_set" | "notification.announced" | "notification_preferences.updated" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rolled" | "webhook_endpoint.tested" | "webhook_endpoint.disabled" | "webhook_delivery.redelivered";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "quote.created" | "quote.updated" | "quote.deleted" | "quote.issued" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "portal_account.invited" | "portal_account.disabled" | "portal_account.enabled" | "portal_account.password_set" | "booking_request.created" | "booking_request.withdrawn" | "booking_request.approved" | "booking_request.declined" | "notification.announced" | "notification_preferences.updated";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -3066,7 +3156,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "invoice" | "tax_rate" | "billing_settings" | "payment" | "stripe_account" | "quote" | "portal_account" | "announcement" | "webhook_endpoint" | "webhook_delivery";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "invoice" | "tax_rate" | "billing_settings" | "payment" | "stripe_account" | "quote" | "portal_account" | "booking_request" | "announcement";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
@@ -3248,6 +3338,73 @@ export interface components {
             /** Format: int32 */
             hourlyRateMinor: number;
         };
+        BookingRequestDecisionDto: {
+            /**
+             * Format: uuid
+             * @description The booking approving it made
+             */
+            bookingId: string | null;
+            client: components["schemas"]["NamedRefDto"];
+            /** @description Whether the email to the client went out (the decision stands either way) */
+            clientNotified: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The member who approved or declined it
+             */
+            decidedBy: string | null;
+            declineReason: string | null;
+            /** Format: int32 */
+            durationMinutes: number;
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            preferredSlots: components["schemas"]["PreferredSlotDto"][];
+            /** @description The portal contact who asked (null once the account is gone) */
+            requestedBy: string | null;
+            /** @description null: any room */
+            room: components["schemas"]["NamedRefDto"] | null;
+            status: components["schemas"]["BookingRequestStatus"];
+        };
+        BookingRequestDto: {
+            /**
+             * Format: uuid
+             * @description The booking approving it made
+             */
+            bookingId: string | null;
+            client: components["schemas"]["NamedRefDto"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The member who approved or declined it
+             */
+            decidedBy: string | null;
+            declineReason: string | null;
+            /** Format: int32 */
+            durationMinutes: number;
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            preferredSlots: components["schemas"]["PreferredSlotDto"][];
+            /** @description The portal contact who asked (null once the account is gone) */
+            requestedBy: string | null;
+            /** @description null: any room */
+            room: components["schemas"]["NamedRefDto"] | null;
+            status: components["schemas"]["BookingRequestStatus"];
+        };
+        BookingRequestListDto: {
+            items: components["schemas"]["BookingRequestDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        BookingRequestStatus: "pending" | "approved" | "declined" | "withdrawn";
         BookingSeriesDto: {
             items: components["schemas"]["BookingDto"][];
             /** Format: uuid */
@@ -3598,6 +3755,20 @@ export interface components {
             projectId?: string | null;
             terms?: string | null;
         };
+        CreatePortalBookingRequestDto: {
+            /**
+             * Format: int32
+             * @description Length of the session, in minutes
+             */
+            durationMinutes: number;
+            notes?: string | null;
+            preferredSlots: components["schemas"]["PreferredSlotDto"][];
+            /**
+             * Format: uuid
+             * @description One of the studio rooms (GET /portal/rooms); null or left out: any room
+             */
+            roomId?: string | null;
+        };
         CreatePortalInviteDto: {
             /**
              * Format: email
@@ -3776,19 +3947,6 @@ export interface components {
             /** @description What changed in this version */
             notes?: string | null;
         };
-        CreateWebhookEndpointDto: {
-            description?: string | null;
-            /** @description Absent on create: true */
-            enabled?: boolean;
-            /** @description The event types to send, or `*` for all of them */
-            events: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
-            /**
-             * Format: uri
-             * @description http or https; not a private, loopback or link-local address in production
-             * @example https://hooks.example.com/rsm
-             */
-            url: string;
-        };
         CreatedApiKeyDto: {
             /** Format: date-time */
             createdAt: string;
@@ -3851,6 +4009,10 @@ export interface components {
         DecideVersionDto: {
             /** @description Kept with the decision (the version's decisionNote), and in its event and audit entry */
             note?: string | null;
+        };
+        DeclineBookingRequestDto: {
+            /** @description Shown to the client and emailed to them */
+            reason: string;
         };
         DeclineQuoteDto: {
             reason?: string | null;
@@ -4428,6 +4590,11 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        NamedRefDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         NextNumbersDto: {
             /** @example CN-2026-0003 */
             creditNote: string;
@@ -4671,9 +4838,68 @@ export interface components {
             balanceMinor: number;
             currency: string;
         };
+        PortalBookingDto: {
+            /** @description The door code, from accessCodeReleasesAt until the session ends; null otherwise */
+            accessCode: string | null;
+            /**
+             * Format: date-time
+             * @description When the door code is shown (PORTAL_ACCESS_CODE_RELEASE_HOURS before the start); null for a hold, a cancelled or a no-show session
+             */
+            accessCodeReleasesAt: string | null;
+            /** Format: date-time */
+            endsAt: string;
+            engineers: components["schemas"]["PortalEngineerDto"][];
+            /** Format: uuid */
+            id: string;
+            project: components["schemas"]["PortalProjectRefDto"] | null;
+            room: components["schemas"]["NamedRefDto"];
+            /** Format: date-time */
+            startsAt: string;
+            status: components["schemas"]["BookingStatus"];
+            title: string;
+        };
+        PortalBookingListDto: {
+            items: components["schemas"]["PortalBookingDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        PortalBookingRequestBookingDto: {
+            /** Format: date-time */
+            endsAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            startsAt: string;
+        };
+        PortalBookingRequestDto: {
+            /** @description The session booked when approved */
+            booking: components["schemas"]["PortalBookingRequestBookingDto"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            declineReason: string | null;
+            /** Format: int32 */
+            durationMinutes: number;
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            preferredSlots: components["schemas"]["PreferredSlotDto"][];
+            /** @description null: any room */
+            room: components["schemas"]["NamedRefDto"] | null;
+            status: components["schemas"]["BookingRequestStatus"];
+        };
+        PortalBookingRequestListDto: {
+            items: components["schemas"]["PortalBookingRequestDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         PortalClientRefDto: {
             /** Format: uuid */
             id: string;
+            name: string;
+        };
+        PortalEngineerDto: {
             name: string;
         };
         PortalInvoiceDto: {
@@ -4789,6 +5015,15 @@ export interface components {
             /** Format: date */
             receivedOn: string;
         };
+        PortalProjectRefDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+        };
+        PortalRoomListDto: {
+            /** @description The studio's active rooms, by name */
+            items: components["schemas"]["NamedRefDto"][];
+        };
         PortalStudioDto: {
             name: string;
             slug: string;
@@ -4796,6 +5031,20 @@ export interface components {
         PortalTokenDto: {
             /** @description The token from the emailed sign-in link */
             token: string;
+        };
+        PreferredSlotDto: {
+            /**
+             * Format: date-time
+             * @description At least durationMinutes after startsAt, at most 7 days
+             * @example 2031-03-02T10:00:00Z
+             */
+            endsAt: string;
+            /**
+             * Format: date-time
+             * @description In the future
+             * @example 2031-03-02T10:00:00Z
+             */
+            startsAt: string;
         };
         PreviewInvoiceDto: {
             currency: string;
@@ -5933,19 +6182,6 @@ export interface components {
             status: components["schemas"]["TrackStatus"];
             title?: string;
         };
-        UpdateWebhookEndpointDto: {
-            description?: string | null;
-            /** @description Absent on create: true */
-            enabled?: boolean;
-            /** @description The event types to send, or `*` for all of them */
-            events?: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
-            /**
-             * Format: uri
-             * @description http or https; not a private, loopback or link-local address in production
-             * @example https://hooks.example.com/rsm
-             */
-            url?: string;
-        };
         UserDto: {
             /**
              * Format: email
@@ -6035,95 +6271,6 @@ export interface components {
         VersionStatus: "awaiting_review" | "changes_requested" | "approved";
         VoidInvoiceDto: {
             reason: string;
-        };
-        WebhookDeliveryDto: {
-            attemptCount: number;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: uuid */
-            endpointId: string;
-            /** @example booking.created */
-            eventType: string;
-            /**
-             * Format: uuid
-             * @description Also the `Webhook-Id` header: the same on every attempt
-             */
-            id: string;
-            /** Format: date-time */
-            lastAttemptAt: string | null;
-            lastDurationMs: number | null;
-            lastError: string | null;
-            /** @description The receiver's status code; null when none came */
-            lastResponseCode: number | null;
-            /** @description The body's `id`: `evt_<n>` for an event, `ping_<delivery id>` for a test */
-            messageId: string;
-            /** Format: date-time */
-            nextAttemptAt: string | null;
-            status: components["schemas"]["WebhookDeliveryStatus"];
-        };
-        WebhookDeliveryListDto: {
-            items: components["schemas"]["WebhookDeliveryDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
-        };
-        /** @enum {string} */
-        WebhookDeliveryStatus: "pending" | "succeeded" | "failed" | "abandoned";
-        WebhookEndpointDto: {
-            /** Format: date-time */
-            createdAt: string;
-            description: string | null;
-            /** @description Set when the system disabled it (3 days of failures) */
-            disabledReason: string | null;
-            enabled: boolean;
-            events: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
-            /**
-             * Format: date-time
-             * @description Since when every attempt has failed; null after a success
-             */
-            failingSince: string | null;
-            /** Format: uuid */
-            id: string;
-            /**
-             * @description The last characters of the signing secret (the secret itself is shown only when created or rolled)
-             * @example whsec_…x9Qa
-             */
-            secretHint: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: uri */
-            url: string;
-        };
-        WebhookEndpointListDto: {
-            items: components["schemas"]["WebhookEndpointDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
-        };
-        WebhookEndpointWithSecretDto: {
-            /** Format: date-time */
-            createdAt: string;
-            description: string | null;
-            /** @description Set when the system disabled it (3 days of failures) */
-            disabledReason: string | null;
-            enabled: boolean;
-            events: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
-            /**
-             * Format: date-time
-             * @description Since when every attempt has failed; null after a success
-             */
-            failingSince: string | null;
-            /** Format: uuid */
-            id: string;
-            /** @description The signing secret, shown in this answer only (docs/webhooks.md: verifying a delivery) */
-            secret: string;
-            /**
-             * @description The last characters of the signing secret (the secret itself is shown only when created or rolled)
-             * @example whsec_…x9Qa
-             */
-            secretHint: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: uri */
-            url: string;
         };
         WebhookReceivedDto: {
             /** @description The event was verified; its effect is recorded (or it was already, or it needs none) */
@@ -7198,6 +7345,152 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listBookingRequests: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Default: every status */
+                status?: components["schemas"]["BookingRequestStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingRequestListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBookingRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingRequestDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    approveBookingRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveBookingRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingRequestDecisionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    declineBookingRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineBookingRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingRequestDecisionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -10469,6 +10762,180 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listPortalBookingRequests: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBookingRequestListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPortalBookingRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) up to 255 characters: a retry with the same key and body returns the first answer instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePortalBookingRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBookingRequestDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    withdrawPortalBookingRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBookingRequestDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPortalBookings: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description upcoming: not yet ended, soonest first; past: ended, latest first */
+                scope?: "upcoming" | "past";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBookingListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBookingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listPortalInvoices: {
         parameters: {
             query?: never;
@@ -10617,6 +11084,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PortalMeDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPortalRooms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalRoomListDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -12545,321 +13040,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    redeliverWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookDeliveryDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listWebhookEndpoints: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    createWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateWebhookEndpointDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointWithSecretDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    deleteWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted */
-            204: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    updateWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateWebhookEndpointDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listWebhookDeliveries: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookDeliveryListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    rollWebhookSecret: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointWithSecretDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    testWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookDeliveryDto"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -9,6 +9,7 @@ import Headphones from '@lucide/svelte/icons/headphones';
 import FolderKanban from '@lucide/svelte/icons/folder-kanban';
 import FileText from '@lucide/svelte/icons/file-text';
 import FilePen from '@lucide/svelte/icons/file-pen';
+import Inbox from '@lucide/svelte/icons/inbox'; // issue 12, bookreq
 import type { Capability } from '#lib/access.ts';
 import { m } from '#lib/paraglide/messages.js';
 
@@ -34,6 +35,8 @@ export const NAV: NavSection[] = [
 			{ href: '/', label: () => m.nav_dashboard(), icon: LayoutDashboard, matches: (p) => p === '/' },
 			// Scheduling (issue 9): the week calendar of bookings.
 			{ href: '/calendar', label: () => m.nav_calendar(), icon: CalendarDays, matches: (p) => p === '/calendar' },
+			// Issue 12, bookreq: session requests from the client portal.
+			{ href: '/booking-requests', label: () => m.nav_booking_requests(), icon: Inbox, matches: (p) => p === '/booking-requests', needs: 'bookingRequests.read' },
 			{ href: '/clients', label: () => m.nav_clients(), icon: Users, matches: (p) => p === '/clients' || p.startsWith('/clients/') },
 			// Projects (issue 10).
 			{ href: '/projects', label: () => m.nav_projects(), icon: FolderKanban, matches: (p) => p === '/projects' || p.startsWith('/projects/') },

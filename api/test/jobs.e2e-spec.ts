@@ -6,6 +6,7 @@ import { LATE_NOTICES_QUEUE } from '../src/invoices/late-notice.job.js';
 import { NOTIFICATIONS_SWEEP_QUEUE } from '../src/notifications/notification-dispatcher.service.js';
 import { BOOKING_REMINDERS_QUEUE } from '../src/notification-mail/booking-reminders.job.js'; // issue 13, mailnotify
 import { MAIL_DELIVERY_QUEUE } from '../src/notification-mail/mail-deliveries.service.js'; // issue 13, mailnotify
+import { WEBHOOKS_SWEEP_QUEUE } from '../src/webhooks/webhook-delivery.worker.js'; // issue 13, webhooks
 
 const DAY = 86_400_000;
 
@@ -131,13 +132,15 @@ describe('maintenance job', () => {
   it('runs through pg-boss: the queue is scheduled, and a job sent to it does the work', async () => {
     const { rows: schedules } = await t.control.query(`SELECT name, cron FROM ${JOBS_SCHEMA}.schedule ORDER BY name`);
     // Issue 11, invoices: the daily late-notice fan-out is scheduled too.
-    // Issue 13, realtime: the notification sweep, every minute; mailnotify: reminders and the mail queue, every minute.
+    // Issue 13, realtime: the notification sweep, every minute; mailnotify: reminders and the mail queue, every minute;
+    // webhooks: the delivery sweep, every minute.
     expect(schedules).toEqual([
       { name: BOOKING_REMINDERS_QUEUE, cron: '* * * * *' },
       { name: LATE_NOTICES_QUEUE, cron: '0 7 * * *' },
       { name: MAIL_DELIVERY_QUEUE, cron: '* * * * *' },
       { name: MAINTENANCE_QUEUE, cron: t.config.jobs.maintenanceCron },
       { name: NOTIFICATIONS_SWEEP_QUEUE, cron: '* * * * *' },
+      { name: WEBHOOKS_SWEEP_QUEUE, cron: '* * * * *' },
     ]);
 
     const studio = await registerStudio(t);
@@ -169,7 +172,7 @@ describe('two instances on one control database', () => {
       const { rows: queues } = await t.control.query(`SELECT name, policy FROM ${JOBS_SCHEMA}.queue WHERE name = $1`, [MAINTENANCE_QUEUE]);
       expect(queues).toEqual([{ name: MAINTENANCE_QUEUE, policy: 'exclusive' }]);
       const { rows: schedules } = await t.control.query(`SELECT count(*)::int AS n FROM ${JOBS_SCHEMA}.schedule`);
-      expect(schedules[0].n).toBe(5); // maintenance, (issue 11) invoice late notices, (issue 13) the notification sweep, reminders and the mail queue
+      expect(schedules[0].n).toBe(6); // maintenance, (issue 11) invoice late notices, (issue 13) the notification sweep, reminders, the mail queue and webhooks
     } finally {
       await second.close();
     }

@@ -39,6 +39,7 @@ export class NotificationsController {
       'Each event: `id:` the notification id (increasing within the studio), `event:` its type, `data:` the notification as JSON. ' +
       'Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get what you missed, in order; without it the stream starts with what comes next. ' +
       'A `: keep-alive` comment every SSE_KEEPALIVE_SECONDS; `event: session-ended` then the end of the stream when the session is over. ' +
+      'Also `event: board.changed` (no `id:`, data `{ roomId, bookingId, type }`) when a booking changes: re-fetch GET /api/v1/rooms/board. ' +
       'At most SSE_MAX_STREAMS_PER_USER open at once (429 beyond). See docs/notifications.md.',
   })
   @ApiProduces('text/event-stream')
@@ -51,12 +52,12 @@ export class NotificationsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const lastEventId = lastEventIdHeader !== undefined ? validId('Last-Event-ID', lastEventIdHeader.trim()) : query.lastEventId;
-    const ticket = this.streams.reserve({ tenantId: principal.organizationId, userId: principal.userId, sessionId: principal.sessionId });
+    const ticket = this.streams.reserve({ tenantId: principal.organizationId, userId: principal.userId, sessionId: principal.sessionId, kind: 'staff' });
     try {
-      const after = await this.streams.startingPoint(principal.userId, lastEventId);
+      const start = await this.streams.startingPoint(ticket.owner, lastEventId);
       reply.hijack(); // from here the response is the stream's, not Fastify's
       const sse = SseStream.open(reply.raw, { retryMs: this.config.sse.retryMs, extraHeaders: reply.getHeaders() });
-      this.streams.attach(ticket, sse, after);
+      this.streams.attach(ticket, sse, start);
     } catch (err) {
       ticket.release();
       throw err;

@@ -13,6 +13,7 @@ import { SharesDetachOnDelete1796620000000 } from './migrations/1796620000000-Sh
 import { QuoteSentAt1796630000000 } from './migrations/1796630000000-QuoteSentAt.js';
 import { CreateNotifications1796800000000 } from './migrations/1796800000000-CreateNotifications.js'; // issue 13, realtime
 import { CreatePortal1796810000000 } from './migrations/1796810000000-CreatePortal.js'; // issue 12, portal
+import { CreatePortalNotifications1796950000000 } from './migrations/1796950000000-CreatePortalNotifications.js'; // issue 13, board
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -31,6 +32,7 @@ export const TENANT_MIGRATIONS = [
   QuoteSentAt1796630000000,
   CreateNotifications1796800000000, // issue 13, realtime
   CreatePortal1796810000000, // issue 12, portal
+  CreatePortalNotifications1796950000000, // issue 13, board
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

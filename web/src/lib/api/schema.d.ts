@@ -1769,7 +1769,7 @@ export interface paths {
         };
         /**
          * Your notifications as Server-Sent Events (staff session)
-         * @description Each event: `id:` the notification id (increasing within the studio), `event:` its type, `data:` the notification as JSON. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get what you missed, in order; without it the stream starts with what comes next. A `: keep-alive` comment every SSE_KEEPALIVE_SECONDS; `event: session-ended` then the end of the stream when the session is over. At most SSE_MAX_STREAMS_PER_USER open at once (429 beyond). See docs/notifications.md.
+         * @description Each event: `id:` the notification id (increasing within the studio), `event:` its type, `data:` the notification as JSON. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get what you missed, in order; without it the stream starts with what comes next. A `: keep-alive` comment every SSE_KEEPALIVE_SECONDS; `event: session-ended` then the end of the stream when the session is over. Also `event: board.changed` (no `id:`, data `{ roomId, bookingId, type }`) when a booking changes: re-fetch GET /api/v1/rooms/board. At most SSE_MAX_STREAMS_PER_USER open at once (429 beyond). See docs/notifications.md.
          */
         get: operations["streamNotifications"];
         put?: never;
@@ -1974,6 +1974,106 @@ export interface paths {
         get: operations["portalMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your portal notifications, newest first
+         * @description Pass the newest id you have as `since` to poll; `nextCursor` pages back in time; `unread=true` for unread only.
+         */
+        get: operations["listPortalNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark all your portal notifications read
+         * @description Only yours, only what exists now. Answers how many were marked.
+         */
+        post: operations["readAllPortalNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your portal notifications as Server-Sent Events
+         * @description As the staff stream: `id:` (increasing), `event:` the type, `data:` the notification; `Last-Event-ID` (or `?lastEventId=`) replays what you missed; keep-alive comments; `event: session-ended` then the end after logout or when the account is disabled; at most SSE_MAX_STREAMS_PER_USER open (429).
+         */
+        get: operations["streamPortalNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many of your portal notifications are unread
+         * @description The number on the portal bell.
+         */
+        get: operations["portalUnreadNotificationCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/notifications/{notificationId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of your portal notifications read
+         * @description Again changes nothing; another account's notification is a 404.
+         */
+        post: operations["readPortalNotification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2474,6 +2574,26 @@ export interface paths {
          * @description Only `name` is required. `currency` defaults to the studio's. A name another room has (whatever the case) is a 409.
          */
         post: operations["createRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live room board: what each room is doing now and next
+         * @description Each active room: its state (free, occupied, hold), the current session (client, engineers, scheduled and actual start, elapsed, remaining, overtime) and the next booking. Figures are at `serverTime`: tick them from it. Staff streams (GET /api/v1/notifications/stream) send `board.changed` when a booking changes: fetch the board again then.
+         */
+        get: operations["getRoomBoard"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3020,6 +3140,68 @@ export interface components {
             taxId: string | null;
             /** Format: date-time */
             updatedAt: string;
+        };
+        BoardEngineerDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The engineer's name (empty when they have left the studio) */
+            name: string;
+        };
+        BoardNextBookingDto: {
+            /** Format: uuid */
+            bookingId: string;
+            clientName: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** @enum {string} */
+            status: "hold" | "confirmed";
+            title: string;
+        };
+        BoardSessionDto: {
+            /**
+             * Format: date-time
+             * @description Check-in time; null when not checked in
+             */
+            actualStartAt: string | null;
+            /** Format: uuid */
+            bookingId: string;
+            clientName: string;
+            /**
+             * Format: int32
+             * @description Seconds since the check-in (else the scheduled start), at `serverTime`
+             */
+            elapsedSeconds: number;
+            /**
+             * Format: date-time
+             * @description Scheduled end
+             */
+            endsAt: string;
+            engineers: components["schemas"]["BoardEngineerDto"][];
+            /** @description Checked in, past the scheduled end and not checked out */
+            overtime: boolean;
+            /**
+             * Format: int32
+             * @description Seconds past the scheduled end while in overtime, else 0
+             */
+            overtimeSeconds: number;
+            /**
+             * Format: int32
+             * @description Seconds until the scheduled end, at `serverTime` (0 once past it)
+             */
+            remainingSeconds: number;
+            /**
+             * Format: date-time
+             * @description Scheduled start
+             */
+            startsAt: string;
+            /**
+             * @description `in_progress`: checked in
+             * @enum {string}
+             */
+            status: "hold" | "confirmed" | "in_progress";
+            title: string;
         };
         BookingClientDto: {
             /** Format: uuid */
@@ -4635,6 +4817,39 @@ export interface components {
             client: components["schemas"]["PortalClientRefDto"];
             studio: components["schemas"]["PortalStudioDto"];
         };
+        PortalNotificationDto: {
+            body: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description Increasing within the studio's portal notifications: the stream's event id (`Last-Event-ID`)
+             * @example 7
+             */
+            id: string;
+            /** @description What the client may see of the event (title and times of a booking, a document number, the project and version of a review) */
+            payload: Record<string, never>;
+            /** Format: date-time */
+            readAt: string | null;
+            /** Format: uuid */
+            subjectId: string;
+            /**
+             * @description `booking`, `invoice`, `quote` or `deliverable_version`
+             * @example booking
+             */
+            subjectType: string;
+            /** @example Session confirmed: Album tracking */
+            title: string;
+            /**
+             * @description The event: `booking.confirmed`, `booking.changed`, `booking.cancelled`, `booking.created`, `invoice.sent`, `quote.sent`, `version.uploaded`
+             * @example booking.confirmed
+             */
+            type: string;
+        };
+        PortalNotificationListDto: {
+            items: components["schemas"]["PortalNotificationDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         PortalPaymentDto: {
             /** Format: int64 */
             amountMinor: number;
@@ -5135,6 +5350,32 @@ export interface components {
         ReviewPersonKind: "staff" | "client";
         /** @enum {string} */
         Role: "owner" | "admin" | "engineer" | "viewer";
+        RoomBoardDto: {
+            /** @description Active rooms by name */
+            rooms: components["schemas"]["RoomBoardEntryDto"][];
+            /**
+             * Format: date-time
+             * @description The server clock the figures are computed at: tick elapsed/remaining from it, not from the device clock
+             */
+            serverTime: string;
+        };
+        RoomBoardEntryDto: {
+            colour: string;
+            /** @description The session in the room now */
+            current: components["schemas"]["BoardSessionDto"] | null;
+            name: string;
+            /** @description The next booking (hold or confirmed) starting after now */
+            next: components["schemas"]["BoardNextBookingDto"] | null;
+            /** Format: uuid */
+            roomId: string;
+            /** @description `occupied`: checked in, or a confirmed booking's time; `hold`: a hold's time; `free`: neither */
+            state: components["schemas"]["RoomBoardState"];
+        };
+        /**
+         * @description `occupied`: checked in, or a confirmed booking's time; `hold`: a hold's time; `free`: neither
+         * @enum {string}
+         */
+        RoomBoardState: "free" | "occupied" | "hold";
         RoomDto: {
             /** @description Inactive rooms keep their history but take no new bookings */
             active: boolean;
@@ -10380,6 +10621,168 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listPortalNotifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Only notifications after this id (the last one you have) */
+                since?: string;
+                /** @description true: unread only; false or left out: all */
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalNotificationListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readAllPortalNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResultDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    streamPortalNotifications: {
+        parameters: {
+            query?: {
+                /** @description For EventSource polyfills that cannot send the `Last-Event-ID` header (the header wins) */
+                lastEventId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream (text/event-stream) that stays open */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    portalUnreadNotificationCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCountDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readPortalNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A portal notification id (the stream's increasing event id) */
+                notificationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     acceptPortalInvite: {
         parameters: {
             query?: never;
@@ -11582,6 +11985,34 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRoomBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomBoardDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

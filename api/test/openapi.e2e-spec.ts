@@ -76,6 +76,8 @@ describe('openapi.json', () => {
         // Issue 13, realtime: the notification centre.
         'streamNotifications', 'listNotifications', 'unreadNotificationCount', 'readAllNotifications', 'getNotificationPreferences',
         'updateNotificationPreferences', 'readNotification', 'createAnnouncement',
+        // Issue 13, board: the live room board and the portal's notifications.
+        'getRoomBoard', 'streamPortalNotifications', 'listPortalNotifications', 'portalUnreadNotificationCount', 'readAllPortalNotifications', 'readPortalNotification',
       ].sort(),
     );
   });

@@ -111,12 +111,15 @@ describe('room board', () => {
     await t.http().get('/api/v1/rooms/board').expect(401);
   });
 
-  it('a change to a booking sends board.changed (room id, no event id) on the staff stream; a check-in notifies nobody', async () => {
+  it('a change to a booking sends board.changed (room id, no event id) on a staff stream that asks (?board=true); a check-in notifies nobody', async () => {
     const room = await s.room();
     const id = await booking(room, -15, 45);
     const engineerId = await s.member('engineer');
-    const live = await openStream(`${await baseUrl(t.app)}/api/v1/notifications/stream`, { cookie: await s.cookieOf(engineerId) });
-    open.push(live); // its board starting point was taken before its headers were sent
+    const cookie = await s.cookieOf(engineerId);
+    await eventually('the booking dispatched', async () => Number((await s.db.query(`SELECT count(*) FROM outbox WHERE dispatched_at IS NULL`)).rows[0].count) === 0);
+    const plain = await openStream(`${await baseUrl(t.app)}/api/v1/notifications/stream`, { cookie }); // not asked: no board events
+    const live = await openStream(`${await baseUrl(t.app)}/api/v1/notifications/stream?board=true`, { cookie });
+    open.push(plain, live); // its board starting point was taken before its headers were sent
     const before = Number((await s.db.query(`SELECT count(*) FROM notifications`)).rows[0].count);
     await s.api.post(`/api/v1/bookings/${id}/check-in`).send({}).expect(200);
     await eventually('board.changed', () => live.events.some((e) => e.event === 'board.changed'));
@@ -130,5 +133,6 @@ describe('room board', () => {
     await s.api.patch(`/api/v1/bookings/${id}`).send({ title: 'Renamed' }).expect(200);
     await eventually('a second board.changed', () => live.events.filter((e) => e.event === 'board.changed').length === 2);
     expect(live.events.filter((e) => e.event === 'board.changed')[1].data).toMatchObject({ roomId: room, type: 'booking.changed' });
+    expect(plain.events.filter((e) => e.event === 'board.changed')).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, invalidCursor } from '../common/pagination.js';
-import { ProblemException } from '../common/problem.js';
+import { ProblemException, ValidationProblem } from '../common/problem.js';
+import { NOTIFICATION_ID_PATTERN } from './dto/notification.dto.js';
 import { NOTIFICATION_COLUMNS, type NotificationRow, PORTAL_NOTIFICATION_COLUMNS, type PortalNotificationRow, toNotificationDto, toPortalNotificationDto } from './notification-rows.js';
 
 /**
@@ -17,6 +18,14 @@ export const PORTAL_MAILBOX = { table: 'portal_notifications', recipient: 'porta
 export type AnyMailbox = typeof STAFF_MAILBOX | typeof PORTAL_MAILBOX;
 type Row<B> = B extends { toDto(row: infer R): unknown } ? R : never;
 type DtoOf<B> = B extends { toDto(row: never): infer D } ? D : never;
+
+const ID = new RegExp(NOTIFICATION_ID_PATTERN);
+
+/** A notification id from the path or the Last-Event-ID header (a bigint as digits), or a 400 naming `field`. */
+export function validNotificationId(field: string, value: string): string {
+  if (!ID.test(value)) throw new ValidationProblem([{ field, messages: [`${field} must be a notification id`] }]);
+  return value;
+}
 
 export const notificationNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No notification with this id for you.');
 

@@ -43,7 +43,7 @@ interface LiveStream {
   reading: boolean;
   again: boolean;
   timer: NodeJS.Timeout;
-  /** Staff streams: the dispatch time (as text, microseconds kept) of the last booking event seen for the board; null for portal streams. */
+  /** Staff streams asked for the board: the dispatch time (as text, microseconds kept) of the last booking event seen; else null. */
   boardSince: string | null;
 }
 
@@ -107,11 +107,11 @@ export class NotificationStreams implements OnModuleDestroy {
   }
 
   /** Where a new stream starts: after `lastEventId` when the client names one, else after the user's newest row. Runs in the request's context. */
-  async startingPoint(owner: StreamOwner, lastEventId: string | undefined): Promise<StreamStart> {
+  async startingPoint(owner: StreamOwner, lastEventId: string | undefined, options: { board?: boolean } = {}): Promise<StreamStart> {
     return this.tenant.run(async (m) => ({
       after: lastEventId !== undefined ? BigInt(lastEventId) : await newestId(m, mailboxOf(owner), owner.userId),
       // Issue 13, board: taken before the response starts, so a change after the client sees the stream open is always sent.
-      boardSince: owner.kind === 'staff' ? await boardCursorNow(m) : null,
+      boardSince: owner.kind === 'staff' && options.board ? await boardCursorNow(m) : null,
     }));
   }
 
@@ -202,7 +202,7 @@ export class NotificationStreams implements OnModuleDestroy {
           stream.lastId = BigInt(row.id);
         }
         if (rows.length === PAGE) stream.again = true;
-        if (stream.owner.kind === 'staff') await this.sendBoardChanges(stream);
+        await this.sendBoardChanges(stream);
       } while (stream.again);
     } catch (err) {
       this.logger.warn({ tenantId: stream.owner.tenantId, err: String(err) }, 'Notification stream read failed (retried on the next tick)');

@@ -4,22 +4,16 @@ import type { FastifyReply } from 'fastify';
 import { PortalAccess } from '../auth/access.decorator.js';
 import type { PortalPrincipal } from '../auth/auth.types.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
-import { ValidationProblem } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CurrentPortalPrincipal } from '../portal/current-portal-principal.decorator.js';
 import { NOTIFICATION_ID_PATTERN, ReadAllResultDto, UnreadCountDto } from './dto/notification.dto.js';
 import { ListNotificationsQueryDto, StreamQueryDto } from './dto/notification-input.dto.js';
 import { PortalNotificationListDto } from './dto/portal-notification.dto.js';
-import { listMailbox, markRead, PORTAL_MAILBOX, readAll, unreadCount } from './notification-mailbox.js';
+import { listMailbox, markRead, PORTAL_MAILBOX, readAll, unreadCount, validNotificationId } from './notification-mailbox.js';
 import { NotificationStreams } from './notification-streams.service.js';
 import { SseStream } from './sse-stream.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 
-const ID = new RegExp(NOTIFICATION_ID_PATTERN);
-const validId = (field: string, value: string) => {
-  if (!ID.test(value)) throw new ValidationProblem([{ field, messages: [`${field} must be a notification id`] }]);
-  return value;
-};
 
 /**
  * Issue 13 (board helper): the signed-in portal client's own notifications, as a stream and as a list —
@@ -54,7 +48,7 @@ export class PortalNotificationsController {
     @CurrentPortalPrincipal() principal: PortalPrincipal,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const lastEventId = lastEventIdHeader !== undefined ? validId('Last-Event-ID', lastEventIdHeader.trim()) : query.lastEventId;
+    const lastEventId = lastEventIdHeader !== undefined ? validNotificationId('Last-Event-ID', lastEventIdHeader.trim()) : query.lastEventId;
     const ticket = this.streams.reserve({ tenantId: principal.organizationId, userId: principal.accountId, sessionId: principal.sessionId, kind: 'portal' });
     try {
       const start = await this.streams.startingPoint(ticket.owner, lastEventId);
@@ -97,6 +91,6 @@ export class PortalNotificationsController {
   @ApiNoContentResponse({ description: 'Read' })
   @ApiProblems(400, 404)
   async readPortalNotification(@CurrentPortalPrincipal() principal: PortalPrincipal, @Param('notificationId') id: string): Promise<void> {
-    await this.tenant.run((m) => markRead(m, PORTAL_MAILBOX, principal.accountId, validId('notificationId', id)));
+    await this.tenant.run((m) => markRead(m, PORTAL_MAILBOX, principal.accountId, validNotificationId('notificationId', id)));
   }
 }

@@ -51,7 +51,7 @@ export class RoomsController {
     summary: 'The live room board: what each room is doing now and next',
     description:
       'Each active room: its state (free, occupied, hold), the current session (client, engineers, scheduled and actual start, elapsed, remaining, overtime) and the next booking. ' +
-      'Figures are at `serverTime`: tick them from it. Staff streams (GET /api/v1/notifications/stream) send `board.changed` when a booking changes: fetch the board again then.',
+      'Figures are at `serverTime`: tick them from it. Staff streams opened with `?board=true` (GET /api/v1/notifications/stream) send `board.changed` when a booking changes: fetch the board again then.',
   })
   @ApiOkResponse({ type: RoomBoardDto })
   getRoomBoard(): Promise<RoomBoardDto> {

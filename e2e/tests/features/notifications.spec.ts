@@ -5,7 +5,7 @@ import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot }
 /**
  * Issue 13, realtime: two members of one studio in two browser contexts. The owner makes a booking; the
  * admin, with the notification centre open, sees it arrive and the bell's badge change without a reload
- * (EventSource on /api/v1/notifications/stream) and a toast, marks all read; an axe check of the page.
+ * (EventSource on /api/v1/notifications/stream?board=true) and a toast, marks all read; an axe check of the page.
  * Issue 13, board: the room board shows a session checked in through the API, live, its elapsed time
  * ticking; the TV layout (screenshots).
  */

@@ -1769,7 +1769,7 @@ export interface paths {
         };
         /**
          * Your notifications as Server-Sent Events (staff session)
-         * @description Each event: `id:` the notification id (increasing within the studio), `event:` its type, `data:` the notification as JSON. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get what you missed, in order; without it the stream starts with what comes next. A `: keep-alive` comment every SSE_KEEPALIVE_SECONDS; `event: session-ended` then the end of the stream when the session is over. Also `event: board.changed` (no `id:`, data `{ roomId, bookingId, type }`) when a booking changes: re-fetch GET /api/v1/rooms/board. At most SSE_MAX_STREAMS_PER_USER open at once (429 beyond). See docs/notifications.md.
+         * @description Each event: `id:` the notification id (increasing within the studio), `event:` its type, `data:` the notification as JSON. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get what you missed, in order; without it the stream starts with what comes next. A `: keep-alive` comment every SSE_KEEPALIVE_SECONDS; `event: session-ended` then the end of the stream when the session is over. With `?board=true`, also `event: board.changed` (no `id:`, data `{ roomId, bookingId, type }`) when a booking changes: re-fetch GET /api/v1/rooms/board. At most SSE_MAX_STREAMS_PER_USER open at once (429 beyond). See docs/notifications.md.
          */
         get: operations["streamNotifications"];
         put?: never;
@@ -2589,7 +2589,7 @@ export interface paths {
         };
         /**
          * The live room board: what each room is doing now and next
-         * @description Each active room: its state (free, occupied, hold), the current session (client, engineers, scheduled and actual start, elapsed, remaining, overtime) and the next booking. Figures are at `serverTime`: tick them from it. Staff streams (GET /api/v1/notifications/stream) send `board.changed` when a booking changes: fetch the board again then.
+         * @description Each active room: its state (free, occupied, hold), the current session (client, engineers, scheduled and actual start, elapsed, remaining, overtime) and the next booking. Figures are at `serverTime`: tick them from it. Staff streams opened with `?board=true` (GET /api/v1/notifications/stream) send `board.changed` when a booking changes: fetch the board again then.
          */
         get: operations["getRoomBoard"];
         put?: never;
@@ -10271,6 +10271,8 @@ export interface operations {
             query?: {
                 /** @description For EventSource polyfills that cannot send the `Last-Event-ID` header (the header wins) */
                 lastEventId?: string;
+                /** @description true: also send `board.changed` (no `id:`) when a booking changes, for the live room board */
+                board?: "true" | "false";
             };
             header?: never;
             path?: never;

@@ -32,7 +32,7 @@ class LiveNotifications {
 		this.users++;
 		if (!this.source) {
 			void this.refreshCount();
-			const source = new EventSource('/api/v1/notifications/stream', { withCredentials: true });
+			const source = new EventSource('/api/v1/notifications/stream?board=true', { withCredentials: true }); // board: the room board listens on this one stream
 			const onEvent = (e: MessageEvent<string>) => {
 				const n = JSON.parse(e.data) as Notification;
 				if (this.arrived.some((a) => a.id === n.id)) return;

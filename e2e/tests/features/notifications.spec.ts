@@ -79,3 +79,34 @@ test('the room board shows a running session: checked in through the API, live, 
 	await page.setViewportSize({ width: 1920, height: 1080 });
 	await screenshot(page, 'room-board-tv-1080p');
 });
+
+test("the client portal's bell counts a booking of theirs live, from the portal stream", async ({ page, browser, baseURL }) => {
+	const owner = newOwner('portalbell');
+	await registerViaApi(page.request, owner);
+	const slug = ((await (await page.request.get('/api/v1/auth/me')).json()) as { organization: { slug: string } }).organization.slug;
+	const room = (await (await page.request.post('/api/v1/rooms', { data: { name: 'Studio B' } })).json()) as { id: string };
+	const client = await createClientViaApi(page.request, { name: 'The Larks', email: 'band@larks.test' });
+	const contact = owner.email.replace('portalbell', 'portalbell-contact');
+	expect((await page.request.post(`/api/v1/clients/${client.id}/portal-invites`, { data: { email: contact } })).status()).toBeLessThan(300);
+
+	const phone = await browser.newContext({ baseURL });
+	const them = await phone.newPage();
+	await them.goto(await mailLinkFor(contact, 'portal-invite', `/portal/${slug}/accept-invite`));
+	await them.getByLabel('New password').fill('larks at dawn 2031');
+	await them.getByRole('button', { name: 'Set password and sign in' }).click();
+	await expect(them).toHaveURL(new RegExp(`/portal/${slug}$`));
+	await expect(them.getByTestId('portal-notification-bell')).toBeVisible();
+	await expect(them.getByTestId('portal-notification-badge')).toHaveCount(0);
+
+	const startsAt = new Date(Date.now() + 12 * 86_400_000);
+	startsAt.setUTCHours(10, 0, 0, 0);
+	const created = await page.request.post('/api/v1/bookings', {
+		data: { clientId: client.id, roomId: room.id, title: 'Larks demo', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString() }
+	});
+	expect(created.status(), await created.text()).toBe(201);
+	await expect(them.getByTestId('portal-notification-badge')).toHaveText('1');
+	await them.getByTestId('portal-notification-bell').click();
+	await expect(them.getByText('New session booked: Larks demo')).toBeVisible();
+	expect((await new AxeBuilder({ page: them }).withTags(WCAG_21_AA).analyze()).violations).toEqual([]);
+	await phone.close();
+});

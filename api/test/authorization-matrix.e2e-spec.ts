@@ -83,7 +83,7 @@ const VALID_BODIES: Record<string, object> = {
 };
 
 /** Issue 13, realtime: Server-Sent Events routes, probed over a real socket (an allowed caller's response never ends). */
-const STREAM_ROUTES = new Set(['/api/v1/notifications/stream']);
+const STREAM_ROUTES = new Set(['/api/v1/notifications/stream', '/api/v1/portal/notifications/stream' /* issue 13, board */]);
 
 /** Issue 10, files: routes whose POST body is a multipart upload. */
 const MULTIPART_ROUTES = new Set(['/api/v1/projects/:id/files', '/api/v1/bookings/:id/files']);
@@ -387,6 +387,18 @@ describe('authorization matrix: every route × every caller', () => {
         )
       ).rows[0].id as string;
     },
+    // Issue 13, board: a portal notification of the portal client.
+    '/api/v1/portal/notifications/:notificationId/read': async () => {
+      const { accountId } = await portalClient();
+      const db = await reviews();
+      const event = (await db.query(`INSERT INTO outbox (type, subject_type, subject_id, payload, dispatched_at) VALUES ('booking.confirmed', 'booking', gen_random_uuid(), '{}', now()) RETURNING id`)).rows[0].id;
+      return (
+        await db.query(
+          `INSERT INTO portal_notifications (portal_account_id, event_id, type, title, payload, subject_type, subject_id) VALUES ($1, $2, 'booking.confirmed', 'Matrix', '{}', 'booking', gen_random_uuid()) RETURNING id::text`,
+          [accountId, event],
+        )
+      ).rows[0].id as string;
+    },
     // Issue 11, documents.
     '/api/v1/invoices/:id/pdf': () => matrixInvoice(),
     '/api/v1/invoices/:id/send': () => matrixInvoice(),
@@ -505,6 +517,7 @@ describe('authorization matrix: every route × every caller', () => {
     if (who === 'viewer' || who === 'engineer' || who === 'admin' || who === 'owner') headers.cookie = `rsm_session=${await mintSession(users[who]!, a.organizationId)}`;
     else if (who === 'owner of another studio') headers.cookie = `rsm_session=${await mintSession(b.userId, b.organizationId)}`;
     else if (who === 'expired session') headers.cookie = `rsm_session=${await mintSession(a.userId, a.organizationId, true)}`;
+    else if (who === 'portal client') headers.cookie = await mintPortalSession(); // issue 13, board: the portal stream
     else if (who !== 'anonymous') headers.authorization = `Bearer ${keys[who]}`;
     const stream = await openStream(`${await baseUrl(t.app)}${path}`, headers);
     if (stream.status === 200) stream.close();

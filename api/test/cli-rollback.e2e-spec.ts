@@ -122,6 +122,11 @@ async function fillWithData(t: TestApp, database: string, n: number): Promise<vo
               ($1, NULL, 'ping', '{}', now(), 'failed', 2, now() + interval '4 minutes', now() + interval '3 days', now(), 500, 120, 'HTTP 500')`,
       [hook, event],
     );
+    // Issue 13, board: a portal notification (unread) of the client's portal account.
+    await c.query(
+      `INSERT INTO portal_notifications (portal_account_id, event_id, type, title, payload, subject_type, subject_id) VALUES ($1, $2, 'version.uploaded', 'A new version is ready', '{"number": 1}', 'deliverable_version', gen_random_uuid())`,
+      [account, event],
+    );
   });
 }
 
@@ -177,6 +182,7 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
       'notifications',
       'outbox',
       'payments',
+      'portal_notifications',
       'projects',
       'quote_lines',
       'quotes',

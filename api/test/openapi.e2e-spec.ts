@@ -88,6 +88,8 @@ describe('openapi.json', () => {
         // Issue 13, webhooks.
         'createWebhookEndpoint', 'listWebhookEndpoints', 'getWebhookEndpoint', 'updateWebhookEndpoint', 'deleteWebhookEndpoint',
         'rollWebhookSecret', 'listWebhookDeliveries', 'testWebhookEndpoint', 'redeliverWebhook',
+        // Issue 13, board: the live room board and the portal's notifications.
+        'getRoomBoard', 'streamPortalNotifications', 'listPortalNotifications', 'portalUnreadNotificationCount', 'readAllPortalNotifications', 'readPortalNotification',
       ].sort(),
     );
   });

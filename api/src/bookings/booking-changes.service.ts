@@ -197,6 +197,8 @@ export class BookingChangesService {
         .where('id = :id', { id })
         .execute();
       await this.writes.audit.record(m, { action: step === 'in' ? 'booking.checked_in' : 'booking.checked_out', targetType: 'booking', targetId: id });
+      // Issue 13, board: the room board follows check-in and check-out (notification-rules: nobody is notified).
+      await recordEvent(m, { type: step === 'in' ? 'booking.checked_in' : 'booking.checked_out', subjectType: 'booking', subjectId: id, payload: { title: booking.title, roomId: booking.roomId }, actorId: this.writes.caller.userId });
     });
     return this.view(id);
   }

@@ -11,6 +11,7 @@ import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { NotificationBus } from './notification-bus.service.js';
 import { DEFAULT_CHANNEL } from './notification-preference.entity.js';
 import { audienceOf, describeEvent, type OutboxRow } from './notification-rules.js';
+import { writePortalNotifications } from './portal-notification-rules.js'; // issue 13, board
 
 export const NOTIFICATIONS_SWEEP_QUEUE = 'notifications-sweep';
 
@@ -176,6 +177,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       )) as Array<{ id: string }>;
       lastId = inserted.reduce<string | null>((max, r) => (max === null || BigInt(r.id) > BigInt(max) ? r.id : max), null);
     }
+    // Issue 13, board: the client portal's notifications (same transaction and lock: ids commit in order
+    // there too), and a bus wake-up for the room board when a booking event was dispatched even if nobody
+    // was notified (a check-in): staff streams then read the board changes (NotificationStreams).
+    const portalLastId = await writePortalNotifications(m, events);
+    lastId ??= portalLastId ?? (events.some((e) => e.subject_type === 'booking' || e.subject_type === 'booking_series') ? events[events.length - 1].id : null);
     // Issue 13, mailnotify: staff emails and the client's booking mails, queued with the dispatch (exactly once).
     const [studio] = (await this.control.query(`SELECT name FROM organizations WHERE id = $1`, [tenantId])) as Array<{ name: string }>;
     const mails = await this.eventMails.plan(m, studio?.name ?? 'Your studio', events, emailTo);

@@ -1,4 +1,5 @@
 import type { NotificationDto } from './dto/notification.dto.js';
+import type { PortalNotificationDto } from './dto/portal-notification.dto.js';
 
 /**
  * The columns every notification read selects (the id as text: a bigint survives JSON). Order by `notifications.id`,
@@ -31,6 +32,25 @@ export function toNotificationDto(r: NotificationRow): NotificationDto {
     subjectType: r.subject_type,
     subjectId: r.subject_id,
     actorId: r.actor_id,
+    createdAt: new Date(r.created_at).toISOString(),
+    readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
+  };
+}
+
+/** Issue 13, board: the same for a client portal account's notifications (no category, no actor: a client sees neither). */
+export const PORTAL_NOTIFICATION_COLUMNS = `id::text AS id, type, title, body, payload, subject_type, subject_id, created_at, read_at`;
+
+export type PortalNotificationRow = Omit<NotificationRow, 'category' | 'actor_id'>;
+
+export function toPortalNotificationDto(r: PortalNotificationRow): PortalNotificationDto {
+  return {
+    id: r.id,
+    type: r.type,
+    title: r.title,
+    body: r.body,
+    payload: r.payload,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
     createdAt: new Date(r.created_at).toISOString(),
     readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
   };

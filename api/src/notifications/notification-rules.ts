@@ -32,6 +32,7 @@ const EVERYONE: Role[] = ['viewer', 'engineer', 'admin', 'owner'];
  */
 export function audienceOf(type: string): Audience {
   if (type === 'announcement') return { category: 'announcements', roles: EVERYONE };
+  if (type === 'booking.checked_in' || type === 'booking.checked_out') return { category: 'bookings', roles: [] }; // issue 13, board: for the room board only
   if (type.startsWith('booking.')) return { category: 'bookings', roles: MANAGERS, assigned: true };
   if (type.startsWith('booking_request.')) return { category: 'bookings', roles: MANAGERS }; // issue 12, bookreq: the portal's requests, for those who decide them
   if (type === 'member.joined') return { category: 'members', roles: MANAGERS };

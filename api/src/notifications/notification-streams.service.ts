@@ -8,18 +8,26 @@ import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { NotificationBus } from './notification-bus.service.js';
-import { NOTIFICATION_COLUMNS, type NotificationRow, toNotificationDto } from './notification-rows.js';
+import { type AnyMailbox, newestId, PORTAL_MAILBOX, rowsAfter, STAFF_MAILBOX } from './notification-mailbox.js';
+import { boardChangesSince, boardCursorNow } from './room-board-changes.js';
 import type { SseStream } from './sse-stream.js';
 
 /** Rows read per lease of the tenant pool while catching a stream up. */
 const PAGE = 200;
 
-/** Who a stream is for. `sessionId` is re-checked on each keep-alive tick: the stream ends with the session. */
+/**
+ * Who a stream is for. `sessionId` is re-checked on each keep-alive tick: the stream ends with the session.
+ * Issue 13, board: `kind` portal is a client portal account (`userId` is then the account id, `sessionId`
+ * its portal session); a staff stream also carries the room board's `board.changed` events.
+ */
 export interface StreamOwner {
   tenantId: string;
   userId: string;
   sessionId: string;
+  kind: 'staff' | 'portal';
 }
+
+const mailboxOf = (owner: StreamOwner): AnyMailbox => (owner.kind === 'portal' ? PORTAL_MAILBOX : STAFF_MAILBOX);
 
 /** A reserved place under the per-user cap, taken before the response starts (so the refusal is a plain 429). */
 export interface StreamTicket {
@@ -35,6 +43,14 @@ interface LiveStream {
   reading: boolean;
   again: boolean;
   timer: NodeJS.Timeout;
+  /** Staff streams asked for the board: the dispatch time (as text, microseconds kept) of the last booking event seen; else null. */
+  boardSince: string | null;
+}
+
+/** Where a stream starts: after notification id `after`; for the board, after booking events dispatched at `boardSince`. */
+export interface StreamStart {
+  after: bigint;
+  boardSince: string | null;
 }
 
 /**
@@ -91,15 +107,17 @@ export class NotificationStreams implements OnModuleDestroy {
   }
 
   /** Where a new stream starts: after `lastEventId` when the client names one, else after the user's newest row. Runs in the request's context. */
-  async startingPoint(userId: string, lastEventId: string | undefined): Promise<bigint> {
-    if (lastEventId !== undefined) return BigInt(lastEventId);
-    const [row] = (await this.tenant.run((m) => m.query(`SELECT COALESCE(max(id), 0)::text AS id FROM notifications WHERE recipient_user_id = $1`, [userId]))) as Array<{ id: string }>;
-    return BigInt(row.id);
+  async startingPoint(owner: StreamOwner, lastEventId: string | undefined, options: { board?: boolean } = {}): Promise<StreamStart> {
+    return this.tenant.run(async (m) => ({
+      after: lastEventId !== undefined ? BigInt(lastEventId) : await newestId(m, mailboxOf(owner), owner.userId),
+      // Issue 13, board: taken before the response starts, so a change after the client sees the stream open is always sent.
+      boardSince: owner.kind === 'staff' && options.board ? await boardCursorNow(m) : null,
+    }));
   }
 
   /** Serves `sse` until the client leaves, the session ends or the app stops; replays what follows `after` at once. */
-  attach(ticket: StreamTicket, sse: SseStream, after: bigint): void {
-    const stream: LiveStream = { owner: ticket.owner, sse, lastId: after, reading: false, again: false, timer: undefined as unknown as NodeJS.Timeout };
+  attach(ticket: StreamTicket, sse: SseStream, start: StreamStart): void {
+    const stream: LiveStream = { owner: ticket.owner, sse, lastId: start.after, reading: false, again: false, timer: undefined as unknown as NodeJS.Timeout, boardSince: start.boardSince };
     stream.timer = setInterval(() => void this.tick(stream), this.config.sse.keepaliveSeconds * 1000);
     stream.timer.unref();
     const streams = this.byTenant.get(ticket.owner.tenantId) ?? new Set<LiveStream>();
@@ -144,6 +162,19 @@ export class NotificationStreams implements OnModuleDestroy {
   }
 
   private async sessionAlive(owner: StreamOwner): Promise<boolean> {
+    if (owner.kind === 'portal') {
+      // Issue 13, board: a portal session lives in the studio's database; logout deletes it, disabling the account ends it.
+      const rows = (await this.context.runForTenant(owner.tenantId, () =>
+        this.tenant.run((m) =>
+          m.query(
+            `SELECT 1 FROM client_portal_sessions s JOIN client_portal_accounts a ON a.id = s.account_id
+              WHERE s.id = $1 AND s.account_id = $2 AND s.expires_at > now() AND s.idle_expires_at > now() AND a.disabled_at IS NULL`,
+            [owner.sessionId, owner.userId],
+          ),
+        ),
+      )) as unknown[];
+      return rows.length > 0;
+    }
     const rows = (await this.control.query(
       `SELECT 1 FROM sessions s JOIN memberships m ON m.user_id = s.user_id AND m.organization_id = s.organization_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.organization_id = $3 AND s.expires_at > now() AND s.idle_expires_at > now()`,
@@ -163,23 +194,38 @@ export class NotificationStreams implements OnModuleDestroy {
       do {
         stream.again = false;
         if (stream.sse.isClosed || stream.sse.isBackedUp) return; // a drained stream comes back through onDrain
-        const rows = await this.context.runForTenant(stream.owner.tenantId, () =>
-          this.tenant.run(
-            (m) =>
-              m.query(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE recipient_user_id = $1 AND id > $2 ORDER BY notifications.id LIMIT $3`, [stream.owner.userId, String(stream.lastId), PAGE]) as Promise<NotificationRow[]>,
-          ),
-        );
+        const box = mailboxOf(stream.owner);
+        const rows = await this.context.runForTenant(stream.owner.tenantId, () => this.tenant.run((m) => rowsAfter(m, box, stream.owner.userId, stream.lastId, PAGE)));
         for (const row of rows) {
           if (stream.sse.isClosed) return;
-          stream.sse.send({ id: row.id, event: row.type, data: toNotificationDto(row) });
+          stream.sse.send({ id: row.id, event: row.type, data: (box.toDto as (r: unknown) => unknown)(row) });
           stream.lastId = BigInt(row.id);
         }
         if (rows.length === PAGE) stream.again = true;
+        await this.sendBoardChanges(stream);
       } while (stream.again);
     } catch (err) {
       this.logger.warn({ tenantId: stream.owner.tenantId, err: String(err) }, 'Notification stream read failed (retried on the next tick)');
     } finally {
       stream.reading = false;
     }
+  }
+
+  /**
+   * Issue 13, board: one `board.changed` event per room whose bookings changed since the stream last looked,
+   * without an `id:` (the browser keeps the last notification id for Last-Event-ID; a reconnecting board
+   * re-fetches the whole board, so these need no replay).
+   */
+  private async sendBoardChanges(stream: LiveStream): Promise<void> {
+    const tenantId = stream.owner.tenantId;
+    const since = stream.boardSince;
+    if (since === null) return;
+    const changes = await this.context.runForTenant(tenantId, () => this.tenant.run((m) => boardChangesSince(m, since)));
+    if (!changes.cursor) return;
+    for (const change of changes.rooms) {
+      if (stream.sse.isClosed) return;
+      stream.sse.send({ event: 'board.changed', data: change });
+    }
+    stream.boardSince = changes.cursor;
   }
 }

@@ -5,19 +5,14 @@ import { Access } from '../auth/access.decorator.js';
 import type { Principal } from '../auth/auth.types.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
-import { ValidationProblem } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AnnouncementDto, NOTIFICATION_ID_PATTERN, NotificationListDto, NotificationPreferencesDto, ReadAllResultDto, UnreadCountDto } from './dto/notification.dto.js';
-import { CreateAnnouncementDto, ListNotificationsQueryDto, StreamQueryDto, UpdatePreferencesDto } from './dto/notification-input.dto.js';
+import { CreateAnnouncementDto, ListNotificationsQueryDto, StaffStreamQueryDto, UpdatePreferencesDto } from './dto/notification-input.dto.js';
+import { validNotificationId } from './notification-mailbox.js';
 import { NotificationStreams } from './notification-streams.service.js';
 import { NotificationsService } from './notifications.service.js';
 import { SseStream } from './sse-stream.js';
 
-const ID = new RegExp(NOTIFICATION_ID_PATTERN);
-const validId = (field: string, value: string) => {
-  if (!ID.test(value)) throw new ValidationProblem([{ field, messages: [`${field} must be a notification id`] }]);
-  return value;
-};
 
 // Issue 13: everyone reads their own notifications; admins and owners announce to the whole studio.
 @ApiTags('notifications')
@@ -39,24 +34,25 @@ export class NotificationsController {
       'Each event: `id:` the notification id (increasing within the studio), `event:` its type, `data:` the notification as JSON. ' +
       'Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get what you missed, in order; without it the stream starts with what comes next. ' +
       'A `: keep-alive` comment every SSE_KEEPALIVE_SECONDS; `event: session-ended` then the end of the stream when the session is over. ' +
+      'With `?board=true`, also `event: board.changed` (no `id:`, data `{ roomId, bookingId, type }`) when a booking changes: re-fetch GET /api/v1/rooms/board. ' +
       'At most SSE_MAX_STREAMS_PER_USER open at once (429 beyond). See docs/notifications.md.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream (text/event-stream) that stays open', content: { 'text/event-stream': { schema: { type: 'string', maxLength: 0 } } } })
   @ApiProblems(400, 429)
   async streamNotifications(
-    @Query() query: StreamQueryDto,
+    @Query() query: StaffStreamQueryDto,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const lastEventId = lastEventIdHeader !== undefined ? validId('Last-Event-ID', lastEventIdHeader.trim()) : query.lastEventId;
-    const ticket = this.streams.reserve({ tenantId: principal.organizationId, userId: principal.userId, sessionId: principal.sessionId });
+    const lastEventId = lastEventIdHeader !== undefined ? validNotificationId('Last-Event-ID', lastEventIdHeader.trim()) : query.lastEventId;
+    const ticket = this.streams.reserve({ tenantId: principal.organizationId, userId: principal.userId, sessionId: principal.sessionId, kind: 'staff' });
     try {
-      const after = await this.streams.startingPoint(principal.userId, lastEventId);
+      const start = await this.streams.startingPoint(ticket.owner, lastEventId, { board: query.board === 'true' });
       reply.hijack(); // from here the response is the stream's, not Fastify's
       const sse = SseStream.open(reply.raw, { retryMs: this.config.sse.retryMs, extraHeaders: reply.getHeaders() });
-      this.streams.attach(ticket, sse, after);
+      this.streams.attach(ticket, sse, start);
     } catch (err) {
       ticket.release();
       throw err;
@@ -114,7 +110,7 @@ export class NotificationsController {
   @ApiNoContentResponse({ description: 'Read' })
   @ApiProblems(400, 404)
   readNotification(@Param('notificationId') id: string): Promise<void> {
-    return this.notifications.markRead(validId('notificationId', id));
+    return this.notifications.markRead(validNotificationId('notificationId', id));
   }
 
   @Post()

@@ -1,17 +1,13 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditLog } from '../audit/audit-log.service.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, invalidCursor } from '../common/pagination.js';
-import { ProblemException } from '../common/problem.js';
 import { RequestContext } from '../common/request-context.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { AnnouncementDto, NotificationListDto, NotificationPreferencesDto, ReadAllResultDto, UnreadCountDto } from './dto/notification.dto.js';
 import type { CreateAnnouncementDto, ListNotificationsQueryDto, UpdatePreferencesDto } from './dto/notification-input.dto.js';
 import { DEFAULT_CHANNEL, NOTIFICATION_CATEGORIES, type NotificationChannel } from './notification-preference.entity.js';
-import { NOTIFICATION_COLUMNS, type NotificationRow, toNotificationDto } from './notification-rows.js';
-
-const notFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No notification with this id for you.');
+import { listMailbox, markRead, readAll, STAFF_MAILBOX, unreadCount } from './notification-mailbox.js';
 
 /**
  * Issue 13: the caller's own notification centre (list, unread count, mark read, preferences) and admin
@@ -34,36 +30,20 @@ export class NotificationsService {
 
   /** Newest first, keyset paged by id; `since`: only newer than that id; `unread`: unread only. */
   async list(query: ListNotificationsQueryDto): Promise<NotificationListDto> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const before = query.cursor ? decodeIdCursor(query.cursor) : null;
-    const rows = (await this.tenant.run((m) =>
-      m.query(
-        `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
-          WHERE recipient_user_id = $1 AND ($2::bigint IS NULL OR id > $2) AND ($3::bigint IS NULL OR id < $3) AND (NOT $4 OR read_at IS NULL)
-          ORDER BY notifications.id DESC LIMIT $5`,
-        [this.userId, query.since ?? null, before, query.unread === 'true', limit + 1],
-      ),
-    )) as NotificationRow[];
-    const shown = rows.slice(0, limit);
-    return { items: shown.map(toNotificationDto), nextCursor: rows.length > limit ? encodeCursor([shown[shown.length - 1].id]) : null };
+    return this.tenant.run((m) => listMailbox(m, STAFF_MAILBOX, this.userId, query));
   }
 
   async unreadCount(): Promise<UnreadCountDto> {
-    const [row] = (await this.tenant.run((m) => m.query(`SELECT count(*)::int AS count FROM notifications WHERE recipient_user_id = $1 AND read_at IS NULL`, [this.userId]))) as Array<{ count: number }>;
-    return { count: row.count };
+    return this.tenant.run((m) => unreadCount(m, STAFF_MAILBOX, this.userId));
   }
 
   /** Idempotent: a notification already read keeps its first read time. */
   async markRead(id: string): Promise<void> {
-    const rows = (await this.tenant.run((m) =>
-      m.query(`UPDATE notifications SET read_at = COALESCE(read_at, clock_timestamp()) WHERE id = $1 AND recipient_user_id = $2 RETURNING id`, [id, this.userId]),
-    )) as [unknown[], number];
-    if (!rows[1]) throw notFound();
+    await this.tenant.run((m) => markRead(m, STAFF_MAILBOX, this.userId, id));
   }
 
   async readAll(): Promise<ReadAllResultDto> {
-    const result = (await this.tenant.run((m) => m.query(`UPDATE notifications SET read_at = clock_timestamp() WHERE recipient_user_id = $1 AND read_at IS NULL`, [this.userId]))) as [unknown[], number];
-    return { marked: result[1] };
+    return this.tenant.run((m) => readAll(m, STAFF_MAILBOX, this.userId));
   }
 
   async preferences(): Promise<NotificationPreferencesDto> {
@@ -99,10 +79,4 @@ export class NotificationsService {
       return { eventId: event.id };
     });
   }
-}
-
-function decodeIdCursor(cursor: string): string {
-  const [id] = decodeCursor(cursor, ['string']) as [string];
-  if (!/^[0-9]{1,18}$/.test(id)) throw invalidCursor();
-  return id;
 }

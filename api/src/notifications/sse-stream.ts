@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 
 /** One Server-Sent Event. */
 export interface SseEvent {
-  id: string;
+  /** Left out for events that must not move the client's Last-Event-ID (issue 13, board: `board.changed`). */
+  id?: string;
   event: string;
   data: unknown;
 }
@@ -56,7 +57,7 @@ export class SseStream {
   /** Writes one event; false when the client is backed up (or gone). */
   send(event: SseEvent): boolean {
     const data = JSON.stringify(event.data).replace(/\n/g, '\\n'); // JSON has no raw newline; belt and braces
-    return this.write(`id: ${event.id}\nevent: ${event.event.replace(/[\r\n]/g, '')}\ndata: ${data}\n\n`);
+    return this.write(`${event.id === undefined ? '' : `id: ${event.id}\n`}event: ${event.event.replace(/[\r\n]/g, '')}\ndata: ${data}\n\n`);
   }
 
   /** A comment line: keeps proxies and the client's connection alive, never shown as an event. */

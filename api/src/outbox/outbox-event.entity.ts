@@ -7,6 +7,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 @Entity('outbox')
 @Index('idx_outbox_undispatched', { synchronize: false }) // partial (id) WHERE dispatched_at IS NULL: created by migration
+@Index('idx_outbox_board', { synchronize: false }) // partial (dispatched_at) WHERE subject_type IN ('booking', 'booking_series'): the room board's read (issue 13, board)
 export class OutboxEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

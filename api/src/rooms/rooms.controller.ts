@@ -4,7 +4,9 @@ import { Access } from '../auth/access.decorator.js';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { uuidParam } from '../common/uuid-param.js';
 import { CreateRoomDto, ListRoomsQueryDto, UpdateRoomDto } from './dto/room-input.dto.js';
+import { RoomBoardDto } from './dto/room-board.dto.js';
 import { RoomDto, RoomListDto } from './dto/room.dto.js';
+import { RoomBoardService } from './room-board.service.js';
 import { RoomsService } from './rooms.service.js';
 
 // Issue 9 (resources): everyone reads the rooms; admins set them up (rates and rules are the studio's business).
@@ -13,7 +15,10 @@ import { RoomsService } from './rooms.service.js';
 @ApiProblems(401, 503)
 @Controller('api/v1/rooms')
 export class RoomsController {
-  constructor(private readonly rooms: RoomsService) {}
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly roomBoard: RoomBoardService, // issue 13, board
+  ) {}
 
   @Post()
   @Access('admin')
@@ -37,6 +42,20 @@ export class RoomsController {
   @ApiProblems(400)
   listRooms(@Query() query: ListRoomsQueryDto): Promise<RoomListDto> {
     return this.rooms.list(query);
+  }
+
+  // Issue 13, board: declared before `:id` so "board" is never read as a room id.
+  @Get('board')
+  @Access('viewer')
+  @ApiOperation({
+    summary: 'The live room board: what each room is doing now and next',
+    description:
+      'Each active room: its state (free, occupied, hold), the current session (client, engineers, scheduled and actual start, elapsed, remaining, overtime) and the next booking. ' +
+      'Figures are at `serverTime`: tick them from it. Staff streams opened with `?board=true` (GET /api/v1/notifications/stream) send `board.changed` when a booking changes: fetch the board again then.',
+  })
+  @ApiOkResponse({ type: RoomBoardDto })
+  getRoomBoard(): Promise<RoomBoardDto> {
+    return this.roomBoard.board();
   }
 
   @Get(':id')

@@ -31,6 +31,7 @@ import { TaxRate } from '../tax-rates/tax-rate.entity.js';
 import { StudioSettings } from '../studio/studio-settings.entity.js';
 import { NotificationPreference } from '../notifications/notification-preference.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
+import { PortalNotification } from '../notifications/portal-notification.entity.js'; // issue 13, board
 import { QuoteLine } from '../quotes/quote-line.entity.js';
 import { Quote } from '../quotes/quote.entity.js';
 // Issue 12, portal.
@@ -63,4 +64,5 @@ export const TENANT_ENTITIES = [
   MailDelivery,
   // Issue 13, webhooks: integrators' endpoints and the delivery log.
   WebhookEndpoint, WebhookDelivery,
+  PortalNotification, // issue 13, board
 ];

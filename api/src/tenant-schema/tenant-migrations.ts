@@ -14,8 +14,9 @@ import { QuoteSentAt1796630000000 } from './migrations/1796630000000-QuoteSentAt
 import { CreateNotifications1796800000000 } from './migrations/1796800000000-CreateNotifications.js'; // issue 13, realtime
 import { CreatePortal1796810000000 } from './migrations/1796810000000-CreatePortal.js'; // issue 12, portal
 import { CreateMailDeliveries1796930000000 } from './migrations/1796930000000-CreateMailDeliveries.js'; // issue 13, mailnotify
-import { CreateWebhooks1796940000000 } from './migrations/1796940000000-CreateWebhooks.js'; // issue 13, webhooks,
+import { CreateWebhooks1796940000000 } from './migrations/1796940000000-CreateWebhooks.js'; // issue 13, webhooks
 import { CreateBookingRequests1796900000000 } from './migrations/1796900000000-CreateBookingRequests.js'; // issue 12, bookreq
+import { CreatePortalNotifications1796950000000 } from './migrations/1796950000000-CreatePortalNotifications.js'; // issue 13, board
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -37,6 +38,7 @@ export const TENANT_MIGRATIONS = [
   CreateBookingRequests1796900000000, // issue 12, bookreq
   CreateMailDeliveries1796930000000, // issue 13, mailnotify
   CreateWebhooks1796940000000, // issue 13, webhooks
+  CreatePortalNotifications1796950000000, // issue 13, board
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

@@ -29,6 +29,14 @@ export class StreamQueryDto {
   lastEventId?: string;
 }
 
+/** Issue 13, board: the staff stream's query — also the room board's changes when asked. */
+export class StaffStreamQueryDto extends StreamQueryDto {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: also send `board.changed` (no `id:`) when a booking changes, for the live room board' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  board?: 'true' | 'false';
+}
+
 export class NotificationPreferenceInputDto {
   @ApiProperty({ enum: NOTIFICATION_CATEGORIES, enumName: 'NotificationCategory' })
   @IsIn(NOTIFICATION_CATEGORIES)

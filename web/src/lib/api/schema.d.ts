@@ -480,86 +480,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/booking-requests": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The queue of booking requests from the client portal
-         * @description Newest first; `status` filters (the queue: `pending`). Cursor pagination.
-         */
-        get: operations["listBookingRequests"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/booking-requests/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One booking request
-         * @description With the client, the asking contact, the preferred slots and, once decided, who decided and the booking made.
-         */
-        get: operations["getBookingRequest"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/booking-requests/{id}/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Approve: book the session (a hold or confirmed) and tell the client
-         * @description Books `slotIndex` (the session starts at that preferred slot, durationMinutes long) or `startsAt`/`endsAt`, in `roomId` (default: the requested room), through the bookings rules and conflicts: a `booking-conflict` 409 (or a `booking-rule` 400) writes nothing and leaves the request pending. The booking, the status change, the audit entry and the `booking_request.approved` event commit together; the client is emailed after. A request no longer pending: 409 `booking-request-decided`.
-         */
-        post: operations["approveBookingRequest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/booking-requests/{id}/decline": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Decline with a reason, emailed to the client
-         * @description A request no longer pending: 409 `booking-request-decided`.
-         */
-        post: operations["declineBookingRequest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/bookings": {
         parameters: {
             query?: never;
@@ -942,26 +862,6 @@ export interface paths {
          * @description It signs in again with its password or a new link; ended sessions stay ended.
          */
         post: operations["enablePortalAccount"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/clients/{id}/portal-activity": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * What the client's portal accounts did, newest first
-         * @description Sign-ins, quote decisions, checkouts started and everything else written from the portal (from the audit log), and payments received online on the client’s invoices. Cursor paged.
-         */
-        get: operations["listClientPortalActivity"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1869,7 +1769,7 @@ export interface paths {
         };
         /**
          * Your notifications as Server-Sent Events (staff session)
-         * @description Each event: `id:` the notification id (increasing within the studio), `event:` its type, `data:` the notification as JSON. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get what you missed, in order; without it the stream starts with what comes next. A `: keep-alive` comment every SSE_KEEPALIVE_SECONDS; `event: session-ended` then the end of the stream when the session is over. At most SSE_MAX_STREAMS_PER_USER open at once (429 beyond). See docs/notifications.md.
+         * @description Each event: `id:` the notification id (increasing within the studio), `event:` its type, `data:` the notification as JSON. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get what you missed, in order; without it the stream starts with what comes next. A `: keep-alive` comment every SSE_KEEPALIVE_SECONDS; `event: session-ended` then the end of the stream when the session is over. With `?board=true`, also `event: board.changed` (no `id:`, data `{ roomId, bookingId, type }`) when a booking changes: re-fetch GET /api/v1/rooms/board. At most SSE_MAX_STREAMS_PER_USER open at once (429 beyond). See docs/notifications.md.
          */
         get: operations["streamNotifications"];
         put?: never;
@@ -1980,90 +1880,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/portal/booking-requests": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The client's booking requests, newest first
-         * @description Each with its status, the decline reason or the session booked. Cursor pagination.
-         */
-        get: operations["listPortalBookingRequests"];
-        put?: never;
-        /**
-         * Ask the studio for a session
-         * @description 1 to 3 preferred slots (windows in the future, each at least durationMinutes long, at most 7 days), a room or any, notes. Staff approve or decline it; the client is emailed.
-         */
-        post: operations["createPortalBookingRequest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/booking-requests/{id}/withdraw": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Withdraw a pending request
-         * @description Another client's request is a 404; one already decided: 409 `booking-request-decided`.
-         */
-        post: operations["withdrawPortalBookingRequest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/bookings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The client's sessions, upcoming or past
-         * @description upcoming: not ended, soonest first; past: ended, latest first. The door code is null until `accessCodeReleasesAt` (see docs/portal.md).
-         */
-        get: operations["listPortalBookings"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/bookings/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One of the client's sessions
-         * @description Another client's session or an unknown id is a 404.
-         */
-        get: operations["getPortalBooking"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/portal/invoices": {
         parameters: {
             query?: never;
@@ -2144,26 +1960,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/portal/invoices/{id}/shares/{shareId}/checkout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Pay one's own share of a split invoice: a Stripe Checkout link
-         * @description For the share whose payer email is the signed-in account's (`mine` in the invoice's shares): a Checkout Session for the share's open amount, the same one a staff link for that share hands out. 403 `share-not-yours` (another payer's share); 409 `online-payment-off`, `stripe-not-connected`, `invoice-not-payable` (also: the share is paid).
-         */
-        post: operations["payPortalInvoiceShare"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/portal/me": {
         parameters: {
             query?: never;
@@ -2184,7 +1980,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/portal/projects": {
+    "/api/v1/portal/notifications": {
         parameters: {
             query?: never;
             header?: never;
@@ -2192,10 +1988,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The client's projects, and the versions awaiting the client's review
-         * @description Most recently updated first (at most 500).
+         * Your portal notifications, newest first
+         * @description Pass the newest id you have as `since` to poll; `nextCursor` pages back in time; `unread=true` for unread only.
          */
-        get: operations["listPortalProjects"];
+        get: operations["listPortalNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2204,67 +2000,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/portal/projects/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One of the client's projects: tracks, deliverables with their versions, rounds used and included
-         * @description The files the studio shares with the client are the deliverables' versions (download and peaks at each version's URLs). Another client's project or an unknown id is a 404.
-         */
-        get: operations["getPortalProject"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/quotes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The client's quotes
-         * @description Sent quotes and those already answered, newest first; drafts are not shown. A sent quote past validUntil is `expired`.
-         */
-        get: operations["listPortalQuotes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/quotes/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One of the client's quotes, with its lines
-         * @description Another client's quote, a draft or an unknown id is a 404.
-         */
-        get: operations["getPortalQuote"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/quotes/{id}/accept": {
+    "/api/v1/portal/notifications/read-all": {
         parameters: {
             query?: never;
             header?: never;
@@ -2274,17 +2010,57 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Accept a sent quote
-         * @description As when the studio records it: the invoice is prepared, or a deposit invoice first when the quote asks for a deposit. 409 `quote-not-sent` (declined), `quote-expired`, `quote-already-accepted`.
+         * Mark all your portal notifications read
+         * @description Only yours, only what exists now. Answers how many were marked.
          */
-        post: operations["acceptPortalQuote"];
+        post: operations["readAllPortalNotifications"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/portal/quotes/{id}/decline": {
+    "/api/v1/portal/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your portal notifications as Server-Sent Events
+         * @description As the staff stream: `id:` (increasing), `event:` the type, `data:` the notification; `Last-Event-ID` (or `?lastEventId=`) replays what you missed; keep-alive comments; `event: session-ended` then the end after logout or when the account is disabled; at most SSE_MAX_STREAMS_PER_USER open (429).
+         */
+        get: operations["streamPortalNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many of your portal notifications are unread
+         * @description The number on the portal bell.
+         */
+        get: operations["portalUnreadNotificationCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/notifications/{notificationId}/read": {
         parameters: {
             query?: never;
             header?: never;
@@ -2294,174 +2070,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Decline a sent (or expired) quote
-         * @description `reason` is shown to the studio. 409 `quote-not-sent` (already declined), `quote-already-accepted`.
+         * Mark one of your portal notifications read
+         * @description Again changes nothing; another account's notification is a 404.
          */
-        post: operations["declinePortalQuote"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/quotes/{id}/pdf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One of the client's quotes as a PDF
-         * @description The same document staff send.
-         */
-        get: operations["getPortalQuotePdf"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/rooms": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The studio's rooms a client may ask for (id and name)
-         * @description Active rooms only, by name: nothing else about them (rates, rules) is shown to clients.
-         */
-        get: operations["listPortalRooms"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/statement": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The client's statement of account as a PDF
-         * @description Invoices, credit notes and payments between `from` and `to` (default: from the start, up to today in the studio time zone).
-         */
-        get: operations["getPortalStatement"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/versions/{id}/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Approve a version: the deliverable is approved (closed)
-         * @description Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`, as for staff). Another client's version is a 404. Writes a `version.approved` event.
-         */
-        post: operations["approvePortalVersion"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/versions/{id}/comments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A version's review comments (the studio's and the client's)
-         * @description Top-level comments by atSeconds, each with its replies oldest first.
-         */
-        get: operations["listPortalReviewComments"];
-        put?: never;
-        /**
-         * Comment on a version at a time position
-         * @description Written by the portal account (its name, else its email, as author). A range when `endSeconds` is given.
-         */
-        post: operations["createPortalReviewComment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/versions/{id}/download": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Download (or stream) a version's file
-         * @description As the staff download: ETag, Range (one byte range) → 206, past the end → 416, If-None-Match → 304; `disposition=inline` lets the player stream audio.
-         */
-        get: operations["downloadPortalVersion"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/versions/{id}/peaks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A version's waveform peaks
-         * @description As GET /files/{id}/peaks for the version's file.
-         */
-        get: operations["getPortalVersionPeaks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/versions/{id}/request-changes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Request changes on a version: the next revision round
-         * @description Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`, as for staff). Another client's version is a 404. Rounds count against the project's included number; past it the round is an extra (billable) one (`extraRound`, a `revision.extra_round` event).
-         */
-        post: operations["requestPortalVersionChanges"];
+        post: operations["readPortalNotification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2482,46 +2094,6 @@ export interface paths {
          * @description The token comes from the invitation email and works once. A used, replaced or expired one is a 410.
          */
         post: operations["acceptPortalInvite"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/{studioSlug}/auth/branding": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The studio's name and logo for the portal
-         * @description Public. An unknown studio is a 404.
-         */
-        get: operations["getPortalBranding"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/portal/{studioSlug}/auth/branding/logo": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The studio's logo, for the portal's header
-         * @description Public. PNG or JPEG; 404 when the studio or its logo does not exist.
-         */
-        get: operations["getPortalLogo"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3008,6 +2580,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rooms/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live room board: what each room is doing now and next
+         * @description Each active room: its state (free, occupied, hold), the current session (client, engineers, scheduled and actual start, elapsed, remaining, overtime) and the next booking. Figures are at `serverTime`: tick them from it. Staff streams opened with `?board=true` (GET /api/v1/notifications/stream) send `board.changed` when a booking changes: fetch the board again then.
+         */
+        get: operations["getRoomBoard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rooms/{id}": {
         parameters: {
             query?: never;
@@ -3284,138 +2876,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/webhook-deliveries/{id}/redeliver": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a delivery again now
-         * @description Same `Webhook-Id` and body, a fresh signature; retried again for up to 3 days if it fails. 409 while its endpoint is disabled.
-         */
-        post: operations["redeliverWebhook"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhook-endpoints": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The studio's webhook endpoints, newest first (never their secrets)
-         * @description Cursor pagination: pass `nextCursor` back as `cursor`. `secretHint` shows the last characters of each secret.
-         */
-        get: operations["listWebhookEndpoints"];
-        put?: never;
-        /**
-         * Add a webhook endpoint; its signing secret is in this answer only
-         * @description The URL must be http(s); in production it may not be, or resolve to, a private, loopback or link-local address (checked again at every send). See docs/webhooks.md.
-         */
-        post: operations["createWebhookEndpoint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhook-endpoints/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * One webhook endpoint
-         * @description Another studio's endpoint is a 404, like one that does not exist. Never its secret.
-         */
-        get: operations["getWebhookEndpoint"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete an endpoint and its delivery log
-         * @description Nothing more is sent to it, retries included.
-         */
-        delete: operations["deleteWebhookEndpoint"];
-        options?: never;
-        head?: never;
-        /**
-         * Change an endpoint (URL, description, event filter, enabled)
-         * @description Only the fields sent change. Enabling a disabled endpoint clears its failure record.
-         */
-        patch: operations["updateWebhookEndpoint"];
-        trace?: never;
-    };
-    "/api/v1/webhook-endpoints/{id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * An endpoint's delivery log, newest first
-         * @description Status, attempts, the last response code, duration and error.
-         */
-        get: operations["listWebhookDeliveries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhook-endpoints/{id}/roll-secret": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Replace the signing secret; the new one is in this answer only
-         * @description Deliveries from now on are signed with the new secret only.
-         */
-        post: operations["rollWebhookSecret"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhook-endpoints/{id}/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a `ping` event to the endpoint now
-         * @description Whatever its event filter; the delivery appears in its log.
-         */
-        post: operations["testWebhookEndpoint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -3555,46 +3015,8 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
-        ApproveBookingRequestDto: {
-            /**
-             * @description A hold is released at holdExpiresAt (default: 48 hours from now, or the session start if sooner)
-             * @enum {string}
-             */
-            as: "hold" | "confirmed";
-            /**
-             * Format: date-time
-             * @description After startsAt
-             * @example 2031-03-02T10:00:00Z
-             */
-            endsAt?: string;
-            engineerIds?: string[];
-            /**
-             * Format: date-time
-             * @description For a hold, in the future
-             * @example 2031-03-02T10:00:00Z
-             */
-            holdExpiresAt?: string;
-            /**
-             * Format: uuid
-             * @description Default: the requested room (required when the client asked for any room)
-             */
-            roomId?: string;
-            /**
-             * Format: int32
-             * @description Book the session at the start of this preferred slot (or give startsAt and endsAt)
-             */
-            slotIndex?: number;
-            /**
-             * Format: date-time
-             * @description With endsAt, instead of slotIndex
-             * @example 2031-03-02T10:00:00Z
-             */
-            startsAt?: string;
-            /** @description The booking's title (default: the client's name) */
-            title?: string;
-        };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "quote.created" | "quote.updated" | "quote.deleted" | "quote.issued" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "portal_account.invited" | "portal_account.disabled" | "portal_account.enabled" | "portal_account.password_set" | "portal_account.signed_in" | "booking_request.created" | "booking_request.withdrawn" | "booking_request.approved" | "booking_request.declined" | "notification.announced" | "notification_preferences.updated" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rolled" | "webhook_endpoint.tested" | "webhook_endpoint.disabled" | "webhook_delivery.redelivered";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "quote.created" | "quote.updated" | "quote.deleted" | "quote.issued" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "portal_account.invited" | "portal_account.disabled" | "portal_account.enabled" | "portal_account.password_set" | "notification.announced" | "notification_preferences.updated";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -3632,7 +3054,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "invoice" | "tax_rate" | "billing_settings" | "payment" | "stripe_account" | "quote" | "portal_account" | "booking_request" | "announcement" | "webhook_endpoint" | "webhook_delivery";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "invoice" | "tax_rate" | "billing_settings" | "payment" | "stripe_account" | "quote" | "portal_account" | "announcement";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
@@ -3718,6 +3140,68 @@ export interface components {
             taxId: string | null;
             /** Format: date-time */
             updatedAt: string;
+        };
+        BoardEngineerDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The engineer's name (empty when they have left the studio) */
+            name: string;
+        };
+        BoardNextBookingDto: {
+            /** Format: uuid */
+            bookingId: string;
+            clientName: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** @enum {string} */
+            status: "hold" | "confirmed";
+            title: string;
+        };
+        BoardSessionDto: {
+            /**
+             * Format: date-time
+             * @description Check-in time; null when not checked in
+             */
+            actualStartAt: string | null;
+            /** Format: uuid */
+            bookingId: string;
+            clientName: string;
+            /**
+             * Format: int32
+             * @description Seconds since the check-in (else the scheduled start), at `serverTime`
+             */
+            elapsedSeconds: number;
+            /**
+             * Format: date-time
+             * @description Scheduled end
+             */
+            endsAt: string;
+            engineers: components["schemas"]["BoardEngineerDto"][];
+            /** @description Checked in, past the scheduled end and not checked out */
+            overtime: boolean;
+            /**
+             * Format: int32
+             * @description Seconds past the scheduled end while in overtime, else 0
+             */
+            overtimeSeconds: number;
+            /**
+             * Format: int32
+             * @description Seconds until the scheduled end, at `serverTime` (0 once past it)
+             */
+            remainingSeconds: number;
+            /**
+             * Format: date-time
+             * @description Scheduled start
+             */
+            startsAt: string;
+            /**
+             * @description `in_progress`: checked in
+             * @enum {string}
+             */
+            status: "hold" | "confirmed" | "in_progress";
+            title: string;
         };
         BookingClientDto: {
             /** Format: uuid */
@@ -3814,73 +3298,6 @@ export interface components {
             /** Format: int32 */
             hourlyRateMinor: number;
         };
-        BookingRequestDecisionDto: {
-            /**
-             * Format: uuid
-             * @description The booking approving it made
-             */
-            bookingId: string | null;
-            client: components["schemas"]["NamedRefDto"];
-            /** @description Whether the email to the client went out (the decision stands either way) */
-            clientNotified: boolean;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            decidedAt: string | null;
-            /**
-             * Format: uuid
-             * @description The member who approved or declined it
-             */
-            decidedBy: string | null;
-            declineReason: string | null;
-            /** Format: int32 */
-            durationMinutes: number;
-            /** Format: uuid */
-            id: string;
-            notes: string | null;
-            preferredSlots: components["schemas"]["PreferredSlotDto"][];
-            /** @description The portal contact who asked (null once the account is gone) */
-            requestedBy: string | null;
-            /** @description null: any room */
-            room: components["schemas"]["NamedRefDto"] | null;
-            status: components["schemas"]["BookingRequestStatus"];
-        };
-        BookingRequestDto: {
-            /**
-             * Format: uuid
-             * @description The booking approving it made
-             */
-            bookingId: string | null;
-            client: components["schemas"]["NamedRefDto"];
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            decidedAt: string | null;
-            /**
-             * Format: uuid
-             * @description The member who approved or declined it
-             */
-            decidedBy: string | null;
-            declineReason: string | null;
-            /** Format: int32 */
-            durationMinutes: number;
-            /** Format: uuid */
-            id: string;
-            notes: string | null;
-            preferredSlots: components["schemas"]["PreferredSlotDto"][];
-            /** @description The portal contact who asked (null once the account is gone) */
-            requestedBy: string | null;
-            /** @description null: any room */
-            room: components["schemas"]["NamedRefDto"] | null;
-            status: components["schemas"]["BookingRequestStatus"];
-        };
-        BookingRequestListDto: {
-            items: components["schemas"]["BookingRequestDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
-        };
-        /** @enum {string} */
-        BookingRequestStatus: "pending" | "approved" | "declined" | "withdrawn";
         BookingSeriesDto: {
             items: components["schemas"]["BookingDto"][];
             /** Format: uuid */
@@ -4231,20 +3648,6 @@ export interface components {
             projectId?: string | null;
             terms?: string | null;
         };
-        CreatePortalBookingRequestDto: {
-            /**
-             * Format: int32
-             * @description Length of the session, in minutes
-             */
-            durationMinutes: number;
-            notes?: string | null;
-            preferredSlots: components["schemas"]["PreferredSlotDto"][];
-            /**
-             * Format: uuid
-             * @description One of the studio rooms (GET /portal/rooms); null or left out: any room
-             */
-            roomId?: string | null;
-        };
         CreatePortalInviteDto: {
             /**
              * Format: email
@@ -4423,19 +3826,6 @@ export interface components {
             /** @description What changed in this version */
             notes?: string | null;
         };
-        CreateWebhookEndpointDto: {
-            description?: string | null;
-            /** @description Absent on create: true */
-            enabled?: boolean;
-            /** @description The event types to send, or `*` for all of them */
-            events: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
-            /**
-             * Format: uri
-             * @description http or https; not a private, loopback or link-local address in production
-             * @example https://hooks.example.com/rsm
-             */
-            url: string;
-        };
         CreatedApiKeyDto: {
             /** Format: date-time */
             createdAt: string;
@@ -4498,10 +3888,6 @@ export interface components {
         DecideVersionDto: {
             /** @description Kept with the decision (the version's decisionNote), and in its event and audit entry */
             note?: string | null;
-        };
-        DeclineBookingRequestDto: {
-            /** @description Shown to the client and emailed to them */
-            reason: string;
         };
         DeclineQuoteDto: {
             reason?: string | null;
@@ -5079,11 +4465,6 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
-        NamedRefDto: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-        };
         NextNumbersDto: {
             /** @example CN-2026-0003 */
             creditNote: string;
@@ -5319,52 +4700,6 @@ export interface components {
             id: string;
             name: string | null;
         };
-        PortalActivityAccountDto: {
-            /** @description The address at the time */
-            email: string | null;
-            /** Format: uuid */
-            id: string;
-        };
-        PortalActivityDto: {
-            /** @description The portal account acting; null for a payment (Stripe reports it) */
-            account: components["schemas"]["PortalActivityAccountDto"] | null;
-            /** Format: int64 */
-            amountMinor: number | null;
-            /** Format: date-time */
-            at: string;
-            currency: string | null;
-            /** Format: uuid */
-            id: string;
-            /** @example quote.accepted */
-            kind: string;
-            /** @description The quote or invoice number, when there is one */
-            number: string | null;
-            targetId: string | null;
-            /** @example quote */
-            targetType: string;
-        };
-        PortalActivityListDto: {
-            items: components["schemas"]["PortalActivityDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
-        };
-        PortalAwaitingReviewDto: {
-            /**
-             * Format: date-time
-             * @description When the version was uploaded
-             */
-            createdAt: string;
-            /** Format: uuid */
-            deliverableId: string;
-            deliverableTitle: string;
-            /** Format: int32 */
-            number: number;
-            /** Format: uuid */
-            projectId: string;
-            projectTitle: string;
-            /** Format: uuid */
-            versionId: string;
-        };
         PortalBalanceDto: {
             /**
              * Format: int64
@@ -5373,107 +4708,9 @@ export interface components {
             balanceMinor: number;
             currency: string;
         };
-        PortalBookingDto: {
-            /** @description The door code, from accessCodeReleasesAt until the session ends; null otherwise */
-            accessCode: string | null;
-            /**
-             * Format: date-time
-             * @description When the door code is shown (PORTAL_ACCESS_CODE_RELEASE_HOURS before the start); null for a hold, a cancelled or a no-show session
-             */
-            accessCodeReleasesAt: string | null;
-            /** Format: date-time */
-            endsAt: string;
-            engineers: components["schemas"]["PortalEngineerDto"][];
-            /** Format: uuid */
-            id: string;
-            project: components["schemas"]["PortalProjectRefDto"] | null;
-            room: components["schemas"]["NamedRefDto"];
-            /** Format: date-time */
-            startsAt: string;
-            status: components["schemas"]["BookingStatus"];
-            title: string;
-        };
-        PortalBookingListDto: {
-            items: components["schemas"]["PortalBookingDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
-        };
-        PortalBookingRequestBookingDto: {
-            /** Format: date-time */
-            endsAt: string;
-            /** Format: uuid */
-            id: string;
-            /** Format: date-time */
-            startsAt: string;
-        };
-        PortalBookingRequestDto: {
-            /** @description The session booked when approved */
-            booking: components["schemas"]["PortalBookingRequestBookingDto"] | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            decidedAt: string | null;
-            declineReason: string | null;
-            /** Format: int32 */
-            durationMinutes: number;
-            /** Format: uuid */
-            id: string;
-            notes: string | null;
-            preferredSlots: components["schemas"]["PreferredSlotDto"][];
-            /** @description null: any room */
-            room: components["schemas"]["NamedRefDto"] | null;
-            status: components["schemas"]["BookingRequestStatus"];
-        };
-        PortalBookingRequestListDto: {
-            items: components["schemas"]["PortalBookingRequestDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
-        };
-        PortalBrandingDto: {
-            /** @description Path of the studio logo (public), or null when the studio has none: show the name only */
-            logoUrl: string | null;
-            name: string;
-            slug: string;
-        };
         PortalClientRefDto: {
             /** Format: uuid */
             id: string;
-            name: string;
-        };
-        PortalDecisionDto: {
-            /** @description What the client says with the decision ("vocals up in the chorus") */
-            comment?: string | null;
-        };
-        PortalDeliverableDto: {
-            /** Format: date-time */
-            approvedAt: string | null;
-            /**
-             * Format: int32
-             * @description Rounds past the included ones (billable)
-             */
-            extraRounds: number;
-            /** Format: uuid */
-            id: string;
-            /**
-             * Format: int32
-             * @description The project's included revision rounds (per deliverable)
-             */
-            includedRounds: number;
-            /**
-             * Format: int32
-             * @description "Changes requested" decisions so far
-             */
-            roundsUsed: number;
-            /** @description approved once a version is approved (closed) */
-            status: components["schemas"]["DeliverableStatus"];
-            /** @example Track 3 — mix */
-            title: string;
-            /** Format: uuid */
-            trackId: string | null;
-            /** @description Newest first; the first one is the one to review */
-            versions: components["schemas"]["PortalVersionDto"][];
-        };
-        PortalEngineerDto: {
             name: string;
         };
         PortalInvoiceDto: {
@@ -5506,8 +4743,6 @@ export interface components {
             /** Format: int64 */
             paidMinor: number;
             payments: components["schemas"]["PortalPaymentDto"][];
-            /** @description The payers of a split invoice (empty when not split) */
-            shares: components["schemas"]["PortalInvoiceShareDto"][];
             /** @enum {string} */
             status: "draft" | "sent" | "partially_paid" | "paid" | "void";
             /** Format: int64 */
@@ -5540,20 +4775,6 @@ export interface components {
             balances: components["schemas"]["PortalBalanceDto"][];
             /** @description Issued invoices, newest first (the 500 latest) */
             items: components["schemas"]["PortalInvoiceSummaryDto"][];
-        };
-        PortalInvoiceShareDto: {
-            /** Format: int64 */
-            amountMinor: number;
-            /** Format: uuid */
-            id: string;
-            /** @description The share's payer email is the signed-in account's: it can be paid from the portal (Pay my share) */
-            mine: boolean;
-            paid: boolean;
-            /** Format: int64 */
-            paidMinor: number;
-            payerName: string;
-            /** Format: int32 */
-            position: number;
         };
         PortalInvoiceSummaryDto: {
             /** Format: int64 */
@@ -5596,6 +4817,39 @@ export interface components {
             client: components["schemas"]["PortalClientRefDto"];
             studio: components["schemas"]["PortalStudioDto"];
         };
+        PortalNotificationDto: {
+            body: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description Increasing within the studio's portal notifications: the stream's event id (`Last-Event-ID`)
+             * @example 7
+             */
+            id: string;
+            /** @description What the client may see of the event (title and times of a booking, a document number, the project and version of a review) */
+            payload: Record<string, never>;
+            /** Format: date-time */
+            readAt: string | null;
+            /** Format: uuid */
+            subjectId: string;
+            /**
+             * @description `booking`, `invoice`, `quote` or `deliverable_version`
+             * @example booking
+             */
+            subjectType: string;
+            /** @example Session confirmed: Album tracking */
+            title: string;
+            /**
+             * @description The event: `booking.confirmed`, `booking.changed`, `booking.cancelled`, `booking.created`, `invoice.sent`, `quote.sent`, `version.uploaded`
+             * @example booking.confirmed
+             */
+            type: string;
+        };
+        PortalNotificationListDto: {
+            items: components["schemas"]["PortalNotificationDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         PortalPaymentDto: {
             /** Format: int64 */
             amountMinor: number;
@@ -5605,129 +4859,6 @@ export interface components {
             /** Format: date */
             receivedOn: string;
         };
-        PortalProjectDto: {
-            /**
-             * Format: int32
-             * @description Deliverables whose latest version awaits the client
-             */
-            awaitingReviewCount: number;
-            /** @description Oldest first */
-            deliverables: components["schemas"]["PortalDeliverableDto"][];
-            /**
-             * Format: date
-             * @example 2031-06-30
-             */
-            dueDate: string | null;
-            /** Format: uuid */
-            id: string;
-            /**
-             * Format: int32
-             * @description Review rounds each deliverable includes before further ones are billable
-             */
-            includedRevisionRounds: number;
-            status: components["schemas"]["ProjectStatus"];
-            /** @example Night Flights (LP) */
-            title: string;
-            /** @description In project order */
-            tracks: components["schemas"]["PortalTrackDto"][];
-            type: components["schemas"]["ProjectType"];
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        PortalProjectListDto: {
-            /** @description Latest versions awaiting review, oldest first */
-            awaitingReview: components["schemas"]["PortalAwaitingReviewDto"][];
-            /** @description Most recently updated first */
-            items: components["schemas"]["PortalProjectSummaryDto"][];
-        };
-        PortalProjectRefDto: {
-            /** Format: uuid */
-            id: string;
-            title: string;
-        };
-        PortalProjectSummaryDto: {
-            /**
-             * Format: int32
-             * @description Deliverables whose latest version awaits the client
-             */
-            awaitingReviewCount: number;
-            /**
-             * Format: date
-             * @example 2031-06-30
-             */
-            dueDate: string | null;
-            /** Format: uuid */
-            id: string;
-            /**
-             * Format: int32
-             * @description Review rounds each deliverable includes before further ones are billable
-             */
-            includedRevisionRounds: number;
-            status: components["schemas"]["ProjectStatus"];
-            /** @example Night Flights (LP) */
-            title: string;
-            type: components["schemas"]["ProjectType"];
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        PortalQuoteDto: {
-            /** Format: date-time */
-            acceptedAt: string | null;
-            billTo: components["schemas"]["BillToDto"];
-            byRate: components["schemas"]["TaxBreakdownDto"][];
-            currency: string;
-            declineReason: string | null;
-            /** Format: date-time */
-            declinedAt: string | null;
-            /** @description The deposit accepting asks for (a deposit invoice comes first) */
-            deposit: components["schemas"]["QuoteDepositDto"] | null;
-            /** Format: uuid */
-            id: string;
-            /** Format: date */
-            issueDate: string | null;
-            lines: components["schemas"]["PortalInvoiceLineDto"][];
-            notes: string | null;
-            number: string;
-            /**
-             * @description `expired`: sent, and validUntil is before today (studio time zone)
-             * @enum {string}
-             */
-            status: "draft" | "sent" | "accepted" | "declined" | "expired";
-            /** Format: int64 */
-            subtotalMinor: number;
-            /** Format: int64 */
-            taxMinor: number;
-            terms: string | null;
-            /** Format: int64 */
-            totalMinor: number;
-            /** Format: date */
-            validUntil: string | null;
-        };
-        PortalQuoteListDto: {
-            /** @description Sent quotes (and those accepted or declined), newest first (the 500 latest) */
-            items: components["schemas"]["PortalQuoteSummaryDto"][];
-        };
-        PortalQuoteSummaryDto: {
-            currency: string;
-            /** Format: uuid */
-            id: string;
-            /** Format: date */
-            issueDate: string | null;
-            number: string;
-            /**
-             * @description `expired`: sent, and validUntil is before today (studio time zone)
-             * @enum {string}
-             */
-            status: "draft" | "sent" | "accepted" | "declined" | "expired";
-            /** Format: int64 */
-            totalMinor: number;
-            /** Format: date */
-            validUntil: string | null;
-        };
-        PortalRoomListDto: {
-            /** @description The studio's active rooms, by name */
-            items: components["schemas"]["NamedRefDto"][];
-        };
         PortalStudioDto: {
             name: string;
             slug: string;
@@ -5735,99 +4866,6 @@ export interface components {
         PortalTokenDto: {
             /** @description The token from the emailed sign-in link */
             token: string;
-        };
-        PortalTrackDto: {
-            /** Format: uuid */
-            id: string;
-            /**
-             * Format: int32
-             * @description 1-based order in the project
-             */
-            position: number;
-            status: components["schemas"]["TrackStatus"];
-            /** @example Night Flight */
-            title: string;
-        };
-        PortalVersionDto: {
-            /**
-             * Format: int32
-             * @description Comment threads (top-level comments) on this version
-             */
-            commentCount: number;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            decidedAt: string | null;
-            decidedBy: components["schemas"]["ReviewPersonDto"] | null;
-            /** @description The note the reviewer gave with the decision */
-            decisionNote: string | null;
-            /** Format: uuid */
-            deliverableId: string;
-            /** @description True when this round went past the project's included rounds (billable) */
-            extraRound: boolean;
-            file: components["schemas"]["PortalVersionFileDto"];
-            /** Format: uuid */
-            id: string;
-            notes: string | null;
-            /**
-             * Format: int32
-             * @description v1, v2… in upload order
-             */
-            number: number;
-            /**
-             * Format: int32
-             * @description Threads not resolved yet
-             */
-            openCommentCount: number;
-            /**
-             * Format: int32
-             * @description Set when changes were requested: which revision round of the deliverable this was
-             */
-            revisionRound: number | null;
-            status: components["schemas"]["VersionStatus"];
-        };
-        PortalVersionFileDto: {
-            /**
-             * @description Sniffed from the bytes; application/octet-stream when unknown
-             * @example audio/wav
-             */
-            contentType: string;
-            /**
-             * @description The bytes (GET; Range supported; `?disposition=inline` to play in place)
-             * @example /api/v1/portal/versions/0b7e…/download
-             */
-            downloadUrl: string;
-            /**
-             * @description The original file name: display only, never a path
-             * @example Track 3 - mix v2.wav
-             */
-            name: string;
-            /** @description Waveform peaks: `none` for files that are not decodable audio */
-            peaksStatus: components["schemas"]["PeaksStatus"];
-            /**
-             * @description The waveform peaks for the player
-             * @example /api/v1/portal/versions/0b7e…/peaks
-             */
-            peaksUrl: string;
-            /**
-             * Format: int64
-             * @example 52428800
-             */
-            sizeBytes: number;
-        };
-        PreferredSlotDto: {
-            /**
-             * Format: date-time
-             * @description At least durationMinutes after startsAt, at most 7 days
-             * @example 2031-03-02T10:00:00Z
-             */
-            endsAt: string;
-            /**
-             * Format: date-time
-             * @description In the future
-             * @example 2031-03-02T10:00:00Z
-             */
-            startsAt: string;
         };
         PreviewInvoiceDto: {
             currency: string;
@@ -6312,6 +5350,32 @@ export interface components {
         ReviewPersonKind: "staff" | "client";
         /** @enum {string} */
         Role: "owner" | "admin" | "engineer" | "viewer";
+        RoomBoardDto: {
+            /** @description Active rooms by name */
+            rooms: components["schemas"]["RoomBoardEntryDto"][];
+            /**
+             * Format: date-time
+             * @description The server clock the figures are computed at: tick elapsed/remaining from it, not from the device clock
+             */
+            serverTime: string;
+        };
+        RoomBoardEntryDto: {
+            colour: string;
+            /** @description The session in the room now */
+            current: components["schemas"]["BoardSessionDto"] | null;
+            name: string;
+            /** @description The next booking (hold or confirmed) starting after now */
+            next: components["schemas"]["BoardNextBookingDto"] | null;
+            /** Format: uuid */
+            roomId: string;
+            /** @description `occupied`: checked in, or a confirmed booking's time; `hold`: a hold's time; `free`: neither */
+            state: components["schemas"]["RoomBoardState"];
+        };
+        /**
+         * @description `occupied`: checked in, or a confirmed booking's time; `hold`: a hold's time; `free`: neither
+         * @enum {string}
+         */
+        RoomBoardState: "free" | "occupied" | "hold";
         RoomDto: {
             /** @description Inactive rooms keep their history but take no new bookings */
             active: boolean;
@@ -6523,14 +5587,6 @@ export interface components {
             defaultTeardownMinutes: number;
             /** @description Sorted by weekday; a weekday absent is closed; empty = no opening-hours rule */
             openingHours: components["schemas"]["DailyHoursDto"][];
-            /**
-             * @description Minutes before a session when reminders are emailed (largest first); the last one carries the access code
-             * @example [
-             *       1440,
-             *       120
-             *     ]
-             */
-            reminderOffsetsMinutes: number[];
             /**
              * @description IANA time zone: bookings are entered and shown in it
              * @example Europe/Paris
@@ -6943,14 +5999,6 @@ export interface components {
             /** @description The whole week (replaces the stored one): one entry per open weekday */
             openingHours?: components["schemas"]["DailyHoursDto"][];
             /**
-             * @description The whole list (replaces the stored one): 0 to 4 distinct offsets, 15 minutes to 14 days; [] = no reminders
-             * @example [
-             *       1440,
-             *       120
-             *     ]
-             */
-            reminderOffsetsMinutes?: number[];
-            /**
              * @description Exactly as listed by the IANA database (e.g. Europe/Paris, America/New_York, UTC)
              * @example Europe/Paris
              */
@@ -6980,19 +6028,6 @@ export interface components {
             /** @default recording */
             status: components["schemas"]["TrackStatus"];
             title?: string;
-        };
-        UpdateWebhookEndpointDto: {
-            description?: string | null;
-            /** @description Absent on create: true */
-            enabled?: boolean;
-            /** @description The event types to send, or `*` for all of them */
-            events?: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
-            /**
-             * Format: uri
-             * @description http or https; not a private, loopback or link-local address in production
-             * @example https://hooks.example.com/rsm
-             */
-            url?: string;
         };
         UserDto: {
             /**
@@ -7083,95 +6118,6 @@ export interface components {
         VersionStatus: "awaiting_review" | "changes_requested" | "approved";
         VoidInvoiceDto: {
             reason: string;
-        };
-        WebhookDeliveryDto: {
-            attemptCount: number;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: uuid */
-            endpointId: string;
-            /** @example booking.created */
-            eventType: string;
-            /**
-             * Format: uuid
-             * @description Also the `Webhook-Id` header: the same on every attempt
-             */
-            id: string;
-            /** Format: date-time */
-            lastAttemptAt: string | null;
-            lastDurationMs: number | null;
-            lastError: string | null;
-            /** @description The receiver's status code; null when none came */
-            lastResponseCode: number | null;
-            /** @description The body's `id`: `evt_<n>` for an event, `ping_<delivery id>` for a test */
-            messageId: string;
-            /** Format: date-time */
-            nextAttemptAt: string | null;
-            status: components["schemas"]["WebhookDeliveryStatus"];
-        };
-        WebhookDeliveryListDto: {
-            items: components["schemas"]["WebhookDeliveryDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
-        };
-        /** @enum {string} */
-        WebhookDeliveryStatus: "pending" | "succeeded" | "failed" | "abandoned";
-        WebhookEndpointDto: {
-            /** Format: date-time */
-            createdAt: string;
-            description: string | null;
-            /** @description Set when the system disabled it (3 days of failures) */
-            disabledReason: string | null;
-            enabled: boolean;
-            events: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
-            /**
-             * Format: date-time
-             * @description Since when every attempt has failed; null after a success
-             */
-            failingSince: string | null;
-            /** Format: uuid */
-            id: string;
-            /**
-             * @description The last characters of the signing secret (the secret itself is shown only when created or rolled)
-             * @example whsec_…x9Qa
-             */
-            secretHint: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: uri */
-            url: string;
-        };
-        WebhookEndpointListDto: {
-            items: components["schemas"]["WebhookEndpointDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
-        };
-        WebhookEndpointWithSecretDto: {
-            /** Format: date-time */
-            createdAt: string;
-            description: string | null;
-            /** @description Set when the system disabled it (3 days of failures) */
-            disabledReason: string | null;
-            enabled: boolean;
-            events: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
-            /**
-             * Format: date-time
-             * @description Since when every attempt has failed; null after a success
-             */
-            failingSince: string | null;
-            /** Format: uuid */
-            id: string;
-            /** @description The signing secret, shown in this answer only (docs/webhooks.md: verifying a delivery) */
-            secret: string;
-            /**
-             * @description The last characters of the signing secret (the secret itself is shown only when created or rolled)
-             * @example whsec_…x9Qa
-             */
-            secretHint: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: uri */
-            url: string;
         };
         WebhookReceivedDto: {
             /** @description The event was verified; its effect is recorded (or it was already, or it needs none) */
@@ -8249,152 +7195,6 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    listBookingRequests: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-                /** @description Default: every status */
-                status?: components["schemas"]["BookingRequestStatus"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BookingRequestListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getBookingRequest: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BookingRequestDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    approveBookingRequest: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ApproveBookingRequestDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BookingRequestDecisionDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    declineBookingRequest: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DeclineBookingRequestDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BookingRequestDecisionDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
     listBookings: {
         parameters: {
             query: {
@@ -9308,42 +8108,6 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listClientPortalActivity: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalActivityListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -10357,8 +9121,8 @@ export interface operations {
                 disposition?: "attachment" | "inline";
             };
             header?: {
-                Range?: string;
                 "If-None-Match"?: string;
+                Range?: string;
             };
             path: {
                 id: string;
@@ -11507,6 +10271,8 @@ export interface operations {
             query?: {
                 /** @description For EventSource polyfills that cannot send the `Last-Event-ID` header (the header wins) */
                 lastEventId?: string;
+                /** @description true: also send `board.changed` (no `id:`) when a booking changes, for the live room board */
+                board?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -11699,180 +10465,6 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    listPortalBookingRequests: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalBookingRequestListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    createPortalBookingRequest: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Any unique string (a UUID) up to 255 characters: a retry with the same key and body returns the first answer instead of doing it again. */
-                "Idempotency-Key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreatePortalBookingRequestDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalBookingRequestDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    withdrawPortalBookingRequest: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalBookingRequestDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listPortalBookings: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-                /** @description upcoming: not yet ended, soonest first; past: ended, latest first */
-                scope?: "upcoming" | "past";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalBookingListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getPortalBooking: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalBookingDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
     listPortalInvoices: {
         parameters: {
             query?: never;
@@ -12003,44 +10595,6 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    payPortalInvoiceShare: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                shareId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CheckoutDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            502: components["responses"]["BadGateway"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
     portalMe: {
         parameters: {
             query?: never;
@@ -12069,270 +10623,16 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    listPortalProjects: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalProjectListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getPortalProject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalProjectDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listPortalQuotes: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalQuoteListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getPortalQuote: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalQuoteDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    acceptPortalQuote: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalQuoteDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    declinePortalQuote: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DeclineQuoteDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalQuoteDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getPortalQuotePdf: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The PDF */
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": string;
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listPortalRooms: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalRoomListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getPortalStatement: {
+    listPortalNotifications: {
         parameters: {
             query?: {
-                /** @description First day (inclusive) */
-                from?: string;
-                /** @description Last day (inclusive); not before `from` */
-                to?: string;
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Only notifications after this id (the last one you have) */
+                since?: string;
+                /** @description true: unread only; false or left out: all */
+                unread?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -12340,7 +10640,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The PDF */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -12349,7 +10648,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": string;
+                    "application/json": components["schemas"]["PortalNotificationListDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -12360,53 +10659,11 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    approvePortalVersion: {
+    readAllPortalNotifications: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PortalDecisionDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalVersionDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listPortalReviewComments: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -12419,77 +10676,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReviewCommentListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    createPortalReviewComment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateReviewCommentDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReviewCommentDto"];
+                    "application/json": components["schemas"]["ReadAllResultDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    downloadPortalVersion: {
+    streamPortalNotifications: {
         parameters: {
             query?: {
-                /** @description `inline` lets a browser play audio in place (types that cannot run script only; anything else stays an attachment) */
-                disposition?: "attachment" | "inline";
+                /** @description For EventSource polyfills that cannot send the `Last-Event-ID` header (the header wins) */
+                lastEventId?: string;
             };
-            header?: {
-                Range?: string;
-                "If-None-Match"?: string;
-            };
-            path: {
-                id: string;
-            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The whole file */
+            /** @description An event stream (text/event-stream) that stays open */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -12498,11 +10711,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "text/event-stream": string;
                 };
             };
-            /** @description The requested byte range */
-            206: {
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    portalUnreadNotificationCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
@@ -12510,91 +10739,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/json": components["schemas"]["UnreadCountDto"];
                 };
             };
-            /** @description Not modified (If-None-Match matched the ETag) */
-            304: {
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readPortalNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A portal notification id (the stream's increasing event id) */
+                notificationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read */
+            204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            416: components["responses"]["RangeNotSatisfiable"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getPortalVersionPeaks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FilePeaksDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    requestPortalVersionChanges: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PortalDecisionDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalVersionDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
             402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -12640,66 +10822,6 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getPortalBranding: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                studioSlug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalBrandingDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-        };
-    };
-    getPortalLogo: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                studioSlug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The image */
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/jpeg": string;
-                    "image/png": string;
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
         };
     };
     portalLogin: {
@@ -13870,6 +11992,34 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getRoomBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomBoardDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getRoom: {
         parameters: {
             query?: never;
@@ -14581,321 +12731,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    redeliverWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookDeliveryDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listWebhookEndpoints: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    createWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateWebhookEndpointDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointWithSecretDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    deleteWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted */
-            204: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    updateWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateWebhookEndpointDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listWebhookDeliveries: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookDeliveryListDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            414: components["responses"]["UriTooLong"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    rollWebhookSecret: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookEndpointWithSecretDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            402: components["responses"]["PaymentRequired"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            414: components["responses"]["UriTooLong"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    testWebhookEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookDeliveryDto"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -10,6 +10,7 @@ import FolderKanban from '@lucide/svelte/icons/folder-kanban';
 import FileText from '@lucide/svelte/icons/file-text';
 import FilePen from '@lucide/svelte/icons/file-pen';
 import Inbox from '@lucide/svelte/icons/inbox'; // issue 12, bookreq
+import MonitorPlay from '@lucide/svelte/icons/monitor-play';
 import type { Capability } from '#lib/access.ts';
 import { m } from '#lib/paraglide/messages.js';
 
@@ -45,6 +46,8 @@ export const NAV: NavSection[] = [
 			{ href: '/quotes', label: () => m.nav_quotes(), icon: FilePen, matches: (p) => p === '/quotes' || p.startsWith('/quotes/'), needs: 'money.manage' },
 			// Scheduling resources (issue 9).
 			{ href: '/rooms', label: () => m.nav_rooms(), icon: DoorOpen, matches: (p) => p === '/rooms' },
+			// Issue 13, board: the live room board.
+			{ href: '/rooms/board', label: () => m.nav_room_board(), icon: MonitorPlay, matches: (p) => p === '/rooms/board' },
 			{ href: '/equipment', label: () => m.nav_equipment(), icon: Mic, matches: (p) => p === '/equipment' },
 			{ href: '/engineers', label: () => m.nav_engineers(), icon: Headphones, matches: (p) => p === '/engineers' }
 		]

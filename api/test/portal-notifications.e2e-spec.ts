@@ -103,6 +103,22 @@ describe('portal notifications', () => {
     expect(await idsOf(cid.accountId)).toHaveLength(1);
   });
 
+  it("a hold (made, moved, released) and a title-only change never reach the client; a change of time does", async () => {
+    const cid = await portalClient(s, 'Pencilled Band');
+    slot++;
+    const hold = await s.api.post('/api/v1/bookings').send({ clientId: cid.clientId, roomId, title: 'Pencil', status: 'hold', holdExpiresAt: new Date(Date.now() + 3_600_000).toISOString(), startsAt: at(200 + slot * 3), endsAt: at(201 + slot * 3) });
+    expect(hold.status).toBe(201);
+    await s.api.patch(`/api/v1/bookings/${hold.body.id}`).send({ startsAt: at(200 + slot * 3 + 1), endsAt: at(201 + slot * 3 + 1) }).expect(200);
+    await s.api.post(`/api/v1/bookings/${hold.body.id}/cancel`).send({}).expect(200);
+    const confirmed = await book(s, roomId, cid.clientId);
+    await s.api.patch(`/api/v1/bookings/${confirmed}`).send({ title: 'Renamed by the studio' }).expect(200);
+    slot++;
+    await s.api.patch(`/api/v1/bookings/${confirmed}`).send({ startsAt: at(200 + slot * 3), endsAt: at(201 + slot * 3) }).expect(200);
+    await eventually('dispatched', async () => Number((await s.db.query(`SELECT count(*) FROM outbox WHERE dispatched_at IS NULL`)).rows[0].count) === 0);
+    const types = (await s.db.query(`SELECT type FROM portal_notifications WHERE portal_account_id = $1 ORDER BY id`, [cid.accountId])).rows.map((r: { type: string }) => r.type);
+    expect(types).toEqual(['booking.created', 'booking.changed']);
+  });
+
   it('reconnecting with Last-Event-ID (header or query) replays exactly the missed ones, in order, then goes live', async () => {
     const cid = await portalClient(s, 'Replay Band');
     const first = await stream(cid.cookie);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { OutboxRow } from '../notifications/notification-rules.js';
+import { clientHearsOfBookingEvent, type OutboxRow } from '../notifications/notification-rules.js';
 import { bookingIcs } from './booking-ics.js';
 import { queueMail } from './mail-queue.js';
 import { bookingMail, notificationMail, type SessionFacts } from './mail-texts.js';
@@ -25,9 +25,6 @@ interface BookingRow {
   client_name: string;
   client_email: string | null;
 }
-
-/** Changes of a booking the client's calendar must follow; a note or an engineer change is the studio's business. */
-const CLIENT_VISIBLE_FIELDS = ['startsAt', 'endsAt', 'roomId'];
 
 /**
  * Issue 13, mailnotify: decides the emails an outbox batch causes and queues them (mail_deliveries) in the
@@ -96,22 +93,20 @@ export class EventMails {
     });
   }
 
-  /** Which client mail an event is, if any (holds: none). */
+  /** Which client mail an event is, if any (holds and studio-only changes: none; notification-rules.ts decides). */
   private clientMailKind(e: OutboxRow): 'booking-confirmed' | 'booking-changed' | 'booking-cancelled' | null {
+    if (!clientHearsOfBookingEvent(e)) return null;
     switch (e.type) {
       case 'booking.created':
-        return e.payload.status === 'confirmed' ? 'booking-confirmed' : null;
       case 'booking.series_created':
       case 'booking.confirmed':
         return 'booking-confirmed';
-      case 'booking.changed': {
-        const fields = (e.payload.fields as string[] | undefined) ?? [];
-        return fields.some((f) => CLIENT_VISIBLE_FIELDS.includes(f)) ? 'booking-changed' : null;
-      }
+      case 'booking.changed':
+        return 'booking-changed';
       case 'booking.cancelled':
-        return e.payload.previousStatus === 'hold' ? null : 'booking-cancelled';
+        return 'booking-cancelled';
       default:
-        return null; // booking.hold_expired: a hold
+        return null;
     }
   }
 

@@ -12,6 +12,34 @@ export interface OutboxRow {
 }
 
 /**
+ * The booking fields whose change a client hears of (mail with .ics, portal notification): the time and the
+ * room. A changed title, note or engineer is the studio's business.
+ */
+export const CLIENT_VISIBLE_BOOKING_FIELDS: readonly string[] = ['startsAt', 'endsAt', 'roomId'];
+
+/**
+ * Whether a booking event concerns the client at all: holds are the studio's pencil marks (never shown to the
+ * client: not when made, moved or released), and a change only when its time or room changed.
+ */
+export function clientHearsOfBookingEvent(e: Pick<OutboxRow, 'type' | 'payload'>): boolean {
+  switch (e.type) {
+    case 'booking.created':
+      return e.payload.status === 'confirmed';
+    case 'booking.changed': {
+      const fields = (e.payload.fields as string[] | undefined) ?? [];
+      return fields.some((f) => CLIENT_VISIBLE_BOOKING_FIELDS.includes(f));
+    }
+    case 'booking.cancelled':
+      return e.payload.previousStatus !== 'hold';
+    case 'booking.confirmed':
+    case 'booking.series_created':
+      return true;
+    default:
+      return false; // hold expiry, check-in/out
+  }
+}
+
+/**
  * Who hears of an event: members with one of `roles`, plus (`assigned`) the engineers assigned to the
  * booking it is about. The actor is never told of their own action.
  */

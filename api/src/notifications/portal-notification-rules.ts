@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { OutboxRow } from './notification-rules.js';
+import { clientHearsOfBookingEvent, type OutboxRow } from './notification-rules.js';
 
 /**
  * Issue 13 (board helper): which events a client's portal accounts hear of, and what of them they see. Only
@@ -29,7 +29,7 @@ export const PORTAL_RULES: Readonly<Record<string, PortalRule>> = {
 
 /** The client each subject belongs to, per subject kind (one query per kind present in the batch). */
 const CLIENT_OF: Record<PortalRule['subject'], string> = {
-  booking: `SELECT id, client_id FROM bookings WHERE id = ANY($1::uuid[])`,
+  booking: `SELECT id, client_id, status = 'hold' AS hold FROM bookings WHERE id = ANY($1::uuid[])`,
   invoice: `SELECT id, client_id FROM invoices WHERE id = ANY($1::uuid[])`,
   quote: `SELECT id, client_id FROM quotes WHERE id = ANY($1::uuid[])`,
   deliverable_version: `SELECT v.id, p.client_id FROM deliverable_versions v JOIN deliverables d ON d.id = v.deliverable_id JOIN projects p ON p.id = d.project_id WHERE v.id = ANY($1::uuid[])`,
@@ -41,18 +41,24 @@ const CLIENT_OF: Record<PortalRule['subject'], string> = {
  * id written, or null.
  */
 export async function writePortalNotifications(m: EntityManager, events: OutboxRow[]): Promise<string | null> {
-  const routed = events.filter((e) => PORTAL_RULES[e.type]?.subject === e.subject_type);
+  // A booking event reaches the client only as the booking mails do (no holds, no studio-only changes).
+  const routed = events.filter((e) => PORTAL_RULES[e.type]?.subject === e.subject_type && (e.subject_type !== 'booking' || clientHearsOfBookingEvent(e)));
   if (!routed.length) return null;
   const clientOf = new Map<string, string>();
+  const holds = new Set<string>(); // bookings still on hold: the client hears of them once confirmed
   for (const subject of new Set(routed.map((e) => PORTAL_RULES[e.type].subject))) {
     const ids = [...new Set(routed.filter((e) => PORTAL_RULES[e.type].subject === subject).map((e) => e.subject_id))];
-    for (const r of (await m.query(CLIENT_OF[subject], [ids])) as Array<{ id: string; client_id: string }>) clientOf.set(r.id, r.client_id);
+    for (const r of (await m.query(CLIENT_OF[subject], [ids])) as Array<{ id: string; client_id: string; hold?: boolean }>) {
+      clientOf.set(r.id, r.client_id);
+      if (r.hold) holds.add(r.id);
+    }
   }
   const clients = [...new Set(clientOf.values())];
   if (!clients.length) return null;
   const accounts = (await m.query(`SELECT id, client_id FROM client_portal_accounts WHERE client_id = ANY($1::uuid[]) AND disabled_at IS NULL`, [clients])) as Array<{ id: string; client_id: string }>;
   const rows: unknown[][] = [];
   for (const e of routed) {
+    if (holds.has(e.subject_id)) continue;
     const rule = PORTAL_RULES[e.type];
     const clientId = clientOf.get(e.subject_id);
     const payload = Object.fromEntries(rule.keep.filter((k) => e.payload[k] !== undefined).map((k) => [k, e.payload[k]]));

@@ -480,6 +480,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/booking-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The queue of booking requests from the client portal
+         * @description Newest first; `status` filters (the queue: `pending`). Cursor pagination.
+         */
+        get: operations["listBookingRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/booking-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One booking request
+         * @description With the client, the asking contact, the preferred slots and, once decided, who decided and the booking made.
+         */
+        get: operations["getBookingRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/booking-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve: book the session (a hold or confirmed) and tell the client
+         * @description Books `slotIndex` (the session starts at that preferred slot, durationMinutes long) or `startsAt`/`endsAt`, in `roomId` (default: the requested room), through the bookings rules and conflicts: a `booking-conflict` 409 (or a `booking-rule` 400) writes nothing and leaves the request pending. The booking, the status change, the audit entry and the `booking_request.approved` event commit together; the client is emailed after. A request no longer pending: 409 `booking-request-decided`.
+         */
+        post: operations["approveBookingRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/booking-requests/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline with a reason, emailed to the client
+         * @description A request no longer pending: 409 `booking-request-decided`.
+         */
+        post: operations["declineBookingRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bookings": {
         parameters: {
             query?: never;
@@ -862,6 +942,26 @@ export interface paths {
          * @description It signs in again with its password or a new link; ended sessions stay ended.
          */
         post: operations["enablePortalAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/portal-activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the client's portal accounts did, newest first
+         * @description Sign-ins, quote decisions, checkouts started and everything else written from the portal (from the audit log), and payments received online on the client’s invoices. Cursor paged.
+         */
+        get: operations["listClientPortalActivity"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1880,6 +1980,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/portal/booking-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's booking requests, newest first
+         * @description Each with its status, the decline reason or the session booked. Cursor pagination.
+         */
+        get: operations["listPortalBookingRequests"];
+        put?: never;
+        /**
+         * Ask the studio for a session
+         * @description 1 to 3 preferred slots (windows in the future, each at least durationMinutes long, at most 7 days), a room or any, notes. Staff approve or decline it; the client is emailed.
+         */
+        post: operations["createPortalBookingRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/booking-requests/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a pending request
+         * @description Another client's request is a 404; one already decided: 409 `booking-request-decided`.
+         */
+        post: operations["withdrawPortalBookingRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's sessions, upcoming or past
+         * @description upcoming: not ended, soonest first; past: ended, latest first. The door code is null until `accessCodeReleasesAt` (see docs/portal.md).
+         */
+        get: operations["listPortalBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/bookings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the client's sessions
+         * @description Another client's session or an unknown id is a 404.
+         */
+        get: operations["getPortalBooking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/portal/invoices": {
         parameters: {
             query?: never;
@@ -1954,6 +2138,26 @@ export interface paths {
         get: operations["getPortalInvoicePdf"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/invoices/{id}/shares/{shareId}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay one's own share of a split invoice: a Stripe Checkout link
+         * @description For the share whose payer email is the signed-in account's (`mine` in the invoice's shares): a Checkout Session for the share's open amount, the same one a staff link for that share hands out. 403 `share-not-yours` (another payer's share); 409 `online-payment-off`, `stripe-not-connected`, `invoice-not-payable` (also: the share is paid).
+         */
+        post: operations["payPortalInvoiceShare"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2080,6 +2284,290 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/portal/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's projects, and the versions awaiting the client's review
+         * @description Most recently updated first (at most 500).
+         */
+        get: operations["listPortalProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the client's projects: tracks, deliverables with their versions, rounds used and included
+         * @description The files the studio shares with the client are the deliverables' versions (download and peaks at each version's URLs). Another client's project or an unknown id is a 404.
+         */
+        get: operations["getPortalProject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's quotes
+         * @description Sent quotes and those already answered, newest first; drafts are not shown. A sent quote past validUntil is `expired`.
+         */
+        get: operations["listPortalQuotes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the client's quotes, with its lines
+         * @description Another client's quote, a draft or an unknown id is a 404.
+         */
+        get: operations["getPortalQuote"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a sent quote
+         * @description As when the studio records it: the invoice is prepared, or a deposit invoice first when the quote asks for a deposit. 409 `quote-not-sent` (declined), `quote-expired`, `quote-already-accepted`.
+         */
+        post: operations["acceptPortalQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a sent (or expired) quote
+         * @description `reason` is shown to the studio. 409 `quote-not-sent` (already declined), `quote-already-accepted`.
+         */
+        post: operations["declinePortalQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/quotes/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the client's quotes as a PDF
+         * @description The same document staff send.
+         */
+        get: operations["getPortalQuotePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's rooms a client may ask for (id and name)
+         * @description Active rooms only, by name: nothing else about them (rates, rules) is shown to clients.
+         */
+        get: operations["listPortalRooms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The client's statement of account as a PDF
+         * @description Invoices, credit notes and payments between `from` and `to` (default: from the start, up to today in the studio time zone).
+         */
+        get: operations["getPortalStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/versions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a version: the deliverable is approved (closed)
+         * @description Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`, as for staff). Another client's version is a 404. Writes a `version.approved` event.
+         */
+        post: operations["approvePortalVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/versions/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's review comments (the studio's and the client's)
+         * @description Top-level comments by atSeconds, each with its replies oldest first.
+         */
+        get: operations["listPortalReviewComments"];
+        put?: never;
+        /**
+         * Comment on a version at a time position
+         * @description Written by the portal account (its name, else its email, as author). A range when `endSeconds` is given.
+         */
+        post: operations["createPortalReviewComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/versions/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download (or stream) a version's file
+         * @description As the staff download: ETag, Range (one byte range) → 206, past the end → 416, If-None-Match → 304; `disposition=inline` lets the player stream audio.
+         */
+        get: operations["downloadPortalVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/versions/{id}/peaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's waveform peaks
+         * @description As GET /files/{id}/peaks for the version's file.
+         */
+        get: operations["getPortalVersionPeaks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/versions/{id}/request-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request changes on a version: the next revision round
+         * @description Only the latest version of the deliverable, only while it awaits review (409 `not-latest-version` / `version-decided`, as for staff). Another client's version is a 404. Rounds count against the project's included number; past it the round is an extra (billable) one (`extraRound`, a `revision.extra_round` event).
+         */
+        post: operations["requestPortalVersionChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/portal/{studioSlug}/auth/accept-invite": {
         parameters: {
             query?: never;
@@ -2094,6 +2582,46 @@ export interface paths {
          * @description The token comes from the invitation email and works once. A used, replaced or expired one is a 410.
          */
         post: operations["acceptPortalInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/{studioSlug}/auth/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's name and logo for the portal
+         * @description Public. An unknown studio is a 404.
+         */
+        get: operations["getPortalBranding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/{studioSlug}/auth/branding/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's logo, for the portal's header
+         * @description Public. PNG or JPEG; 404 when the studio or its logo does not exist.
+         */
+        get: operations["getPortalLogo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2876,6 +3404,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhook-deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again now
+         * @description Same `Webhook-Id` and body, a fresh signature; retried again for up to 3 days if it fails. 409 while its endpoint is disabled.
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The studio's webhook endpoints, newest first (never their secrets)
+         * @description Cursor pagination: pass `nextCursor` back as `cursor`. `secretHint` shows the last characters of each secret.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Add a webhook endpoint; its signing secret is in this answer only
+         * @description The URL must be http(s); in production it may not be, or resolve to, a private, loopback or link-local address (checked again at every send). See docs/webhooks.md.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook endpoint
+         * @description Another studio's endpoint is a 404, like one that does not exist. Never its secret.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an endpoint and its delivery log
+         * @description Nothing more is sent to it, retries included.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint (URL, description, event filter, enabled)
+         * @description Only the fields sent change. Enabling a disabled endpoint clears its failure record.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An endpoint's delivery log, newest first
+         * @description Status, attempts, the last response code, duration and error.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/roll-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the signing secret; the new one is in this answer only
+         * @description Deliveries from now on are signed with the new secret only.
+         */
+        post: operations["rollWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a `ping` event to the endpoint now
+         * @description Whatever its event filter; the delivery appears in its log.
+         */
+        post: operations["testWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -3015,8 +3675,46 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        ApproveBookingRequestDto: {
+            /**
+             * @description A hold is released at holdExpiresAt (default: 48 hours from now, or the session start if sooner)
+             * @enum {string}
+             */
+            as: "hold" | "confirmed";
+            /**
+             * Format: date-time
+             * @description After startsAt
+             * @example 2031-03-02T10:00:00Z
+             */
+            endsAt?: string;
+            engineerIds?: string[];
+            /**
+             * Format: date-time
+             * @description For a hold, in the future
+             * @example 2031-03-02T10:00:00Z
+             */
+            holdExpiresAt?: string;
+            /**
+             * Format: uuid
+             * @description Default: the requested room (required when the client asked for any room)
+             */
+            roomId?: string;
+            /**
+             * Format: int32
+             * @description Book the session at the start of this preferred slot (or give startsAt and endsAt)
+             */
+            slotIndex?: number;
+            /**
+             * Format: date-time
+             * @description With endsAt, instead of slotIndex
+             * @example 2031-03-02T10:00:00Z
+             */
+            startsAt?: string;
+            /** @description The booking's title (default: the client's name) */
+            title?: string;
+        };
         /** @enum {string} */
-        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "quote.created" | "quote.updated" | "quote.deleted" | "quote.issued" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "portal_account.invited" | "portal_account.disabled" | "portal_account.enabled" | "portal_account.password_set" | "notification.announced" | "notification_preferences.updated";
+        AuditAction: "member.role_changed" | "member.removed" | "invite.created" | "invite.revoked" | "invite.accepted" | "api_key.created" | "api_key.revoked" | "password.changed" | "password.reset" | "session.ended" | "session.others_signed_out" | "client.created" | "client.updated" | "client.deleted" | "booking.created" | "booking.updated" | "booking.cancelled" | "booking.confirmed" | "booking.checked_in" | "booking.checked_out" | "booking.hold_expired" | "booking.series_created" | "studio.updated" | "room.created" | "room.updated" | "room.deleted" | "equipment.created" | "equipment.updated" | "equipment.deleted" | "engineer.working_hours_set" | "engineer.time_off_added" | "engineer.time_off_removed" | "booking.recall_sheet_saved" | "calendar_feed.created" | "calendar_feed.revoked" | "project.created" | "project.updated" | "project.deleted" | "project.tracks_reordered" | "track.created" | "track.updated" | "track.deleted" | "deliverable.created" | "deliverable.updated" | "deliverable.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "review_comment.created" | "review_comment.updated" | "review_comment.deleted" | "file.uploaded" | "file.deleted" | "invoice.sent" | "tax_rate.created" | "tax_rate.updated" | "billing_settings.updated" | "billing_settings.logo_set" | "billing_settings.logo_removed" | "payment.recorded" | "payment.deleted" | "invoice.shares_set" | "invoice.shares_removed" | "invoice.created" | "invoice.updated" | "invoice.deleted" | "invoice.finalized" | "invoice.voided" | "invoice.late_notice_sent" | "stripe.connection_started" | "stripe.disconnected" | "stripe.checkout_created" | "stripe.payment_received" | "stripe.refund_recorded" | "stripe.dispute_opened" | "quote.created" | "quote.updated" | "quote.deleted" | "quote.issued" | "quote.sent" | "quote.accepted" | "quote.declined" | "quote.invoiced" | "portal_account.invited" | "portal_account.disabled" | "portal_account.enabled" | "portal_account.password_set" | "portal_account.signed_in" | "booking_request.created" | "booking_request.withdrawn" | "booking_request.approved" | "booking_request.declined" | "notification.announced" | "notification_preferences.updated" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rolled" | "webhook_endpoint.tested" | "webhook_endpoint.disabled" | "webhook_delivery.redelivered";
         AuditActorDto: {
             /**
              * Format: uuid
@@ -3054,7 +3752,7 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "invoice" | "tax_rate" | "billing_settings" | "payment" | "stripe_account" | "quote" | "portal_account" | "announcement";
+        AuditTargetType: "member" | "invite" | "api_key" | "user" | "session" | "client" | "booking" | "studio" | "room" | "equipment" | "engineer" | "calendar_feed" | "project" | "track" | "deliverable" | "deliverable_version" | "review_comment" | "file" | "invoice" | "tax_rate" | "billing_settings" | "payment" | "stripe_account" | "quote" | "portal_account" | "booking_request" | "announcement" | "webhook_endpoint" | "webhook_delivery";
         AuthSessionDto: {
             organization: components["schemas"]["OrganizationDto"];
             user: components["schemas"]["UserDto"];
@@ -3298,6 +3996,73 @@ export interface components {
             /** Format: int32 */
             hourlyRateMinor: number;
         };
+        BookingRequestDecisionDto: {
+            /**
+             * Format: uuid
+             * @description The booking approving it made
+             */
+            bookingId: string | null;
+            client: components["schemas"]["NamedRefDto"];
+            /** @description Whether the email to the client went out (the decision stands either way) */
+            clientNotified: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The member who approved or declined it
+             */
+            decidedBy: string | null;
+            declineReason: string | null;
+            /** Format: int32 */
+            durationMinutes: number;
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            preferredSlots: components["schemas"]["PreferredSlotDto"][];
+            /** @description The portal contact who asked (null once the account is gone) */
+            requestedBy: string | null;
+            /** @description null: any room */
+            room: components["schemas"]["NamedRefDto"] | null;
+            status: components["schemas"]["BookingRequestStatus"];
+        };
+        BookingRequestDto: {
+            /**
+             * Format: uuid
+             * @description The booking approving it made
+             */
+            bookingId: string | null;
+            client: components["schemas"]["NamedRefDto"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The member who approved or declined it
+             */
+            decidedBy: string | null;
+            declineReason: string | null;
+            /** Format: int32 */
+            durationMinutes: number;
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            preferredSlots: components["schemas"]["PreferredSlotDto"][];
+            /** @description The portal contact who asked (null once the account is gone) */
+            requestedBy: string | null;
+            /** @description null: any room */
+            room: components["schemas"]["NamedRefDto"] | null;
+            status: components["schemas"]["BookingRequestStatus"];
+        };
+        BookingRequestListDto: {
+            items: components["schemas"]["BookingRequestDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        BookingRequestStatus: "pending" | "approved" | "declined" | "withdrawn";
         BookingSeriesDto: {
             items: components["schemas"]["BookingDto"][];
             /** Format: uuid */
@@ -3648,6 +4413,20 @@ export interface components {
             projectId?: string | null;
             terms?: string | null;
         };
+        CreatePortalBookingRequestDto: {
+            /**
+             * Format: int32
+             * @description Length of the session, in minutes
+             */
+            durationMinutes: number;
+            notes?: string | null;
+            preferredSlots: components["schemas"]["PreferredSlotDto"][];
+            /**
+             * Format: uuid
+             * @description One of the studio rooms (GET /portal/rooms); null or left out: any room
+             */
+            roomId?: string | null;
+        };
         CreatePortalInviteDto: {
             /**
              * Format: email
@@ -3826,6 +4605,19 @@ export interface components {
             /** @description What changed in this version */
             notes?: string | null;
         };
+        CreateWebhookEndpointDto: {
+            description?: string | null;
+            /** @description Absent on create: true */
+            enabled?: boolean;
+            /** @description The event types to send, or `*` for all of them */
+            events: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
+            /**
+             * Format: uri
+             * @description http or https; not a private, loopback or link-local address in production
+             * @example https://hooks.example.com/rsm
+             */
+            url: string;
+        };
         CreatedApiKeyDto: {
             /** Format: date-time */
             createdAt: string;
@@ -3888,6 +4680,10 @@ export interface components {
         DecideVersionDto: {
             /** @description Kept with the decision (the version's decisionNote), and in its event and audit entry */
             note?: string | null;
+        };
+        DeclineBookingRequestDto: {
+            /** @description Shown to the client and emailed to them */
+            reason: string;
         };
         DeclineQuoteDto: {
             reason?: string | null;
@@ -4465,6 +5261,11 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        NamedRefDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         NextNumbersDto: {
             /** @example CN-2026-0003 */
             creditNote: string;
@@ -4700,6 +5501,52 @@ export interface components {
             id: string;
             name: string | null;
         };
+        PortalActivityAccountDto: {
+            /** @description The address at the time */
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+        };
+        PortalActivityDto: {
+            /** @description The portal account acting; null for a payment (Stripe reports it) */
+            account: components["schemas"]["PortalActivityAccountDto"] | null;
+            /** Format: int64 */
+            amountMinor: number | null;
+            /** Format: date-time */
+            at: string;
+            currency: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @example quote.accepted */
+            kind: string;
+            /** @description The quote or invoice number, when there is one */
+            number: string | null;
+            targetId: string | null;
+            /** @example quote */
+            targetType: string;
+        };
+        PortalActivityListDto: {
+            items: components["schemas"]["PortalActivityDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        PortalAwaitingReviewDto: {
+            /**
+             * Format: date-time
+             * @description When the version was uploaded
+             */
+            createdAt: string;
+            /** Format: uuid */
+            deliverableId: string;
+            deliverableTitle: string;
+            /** Format: int32 */
+            number: number;
+            /** Format: uuid */
+            projectId: string;
+            projectTitle: string;
+            /** Format: uuid */
+            versionId: string;
+        };
         PortalBalanceDto: {
             /**
              * Format: int64
@@ -4708,9 +5555,107 @@ export interface components {
             balanceMinor: number;
             currency: string;
         };
+        PortalBookingDto: {
+            /** @description The door code, from accessCodeReleasesAt until the session ends; null otherwise */
+            accessCode: string | null;
+            /**
+             * Format: date-time
+             * @description When the door code is shown (PORTAL_ACCESS_CODE_RELEASE_HOURS before the start); null for a hold, a cancelled or a no-show session
+             */
+            accessCodeReleasesAt: string | null;
+            /** Format: date-time */
+            endsAt: string;
+            engineers: components["schemas"]["PortalEngineerDto"][];
+            /** Format: uuid */
+            id: string;
+            project: components["schemas"]["PortalProjectRefDto"] | null;
+            room: components["schemas"]["NamedRefDto"];
+            /** Format: date-time */
+            startsAt: string;
+            status: components["schemas"]["BookingStatus"];
+            title: string;
+        };
+        PortalBookingListDto: {
+            items: components["schemas"]["PortalBookingDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        PortalBookingRequestBookingDto: {
+            /** Format: date-time */
+            endsAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            startsAt: string;
+        };
+        PortalBookingRequestDto: {
+            /** @description The session booked when approved */
+            booking: components["schemas"]["PortalBookingRequestBookingDto"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            declineReason: string | null;
+            /** Format: int32 */
+            durationMinutes: number;
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            preferredSlots: components["schemas"]["PreferredSlotDto"][];
+            /** @description null: any room */
+            room: components["schemas"]["NamedRefDto"] | null;
+            status: components["schemas"]["BookingRequestStatus"];
+        };
+        PortalBookingRequestListDto: {
+            items: components["schemas"]["PortalBookingRequestDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        PortalBrandingDto: {
+            /** @description Path of the studio logo (public), or null when the studio has none: show the name only */
+            logoUrl: string | null;
+            name: string;
+            slug: string;
+        };
         PortalClientRefDto: {
             /** Format: uuid */
             id: string;
+            name: string;
+        };
+        PortalDecisionDto: {
+            /** @description What the client says with the decision ("vocals up in the chorus") */
+            comment?: string | null;
+        };
+        PortalDeliverableDto: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            /**
+             * Format: int32
+             * @description Rounds past the included ones (billable)
+             */
+            extraRounds: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description The project's included revision rounds (per deliverable)
+             */
+            includedRounds: number;
+            /**
+             * Format: int32
+             * @description "Changes requested" decisions so far
+             */
+            roundsUsed: number;
+            /** @description approved once a version is approved (closed) */
+            status: components["schemas"]["DeliverableStatus"];
+            /** @example Track 3 — mix */
+            title: string;
+            /** Format: uuid */
+            trackId: string | null;
+            /** @description Newest first; the first one is the one to review */
+            versions: components["schemas"]["PortalVersionDto"][];
+        };
+        PortalEngineerDto: {
             name: string;
         };
         PortalInvoiceDto: {
@@ -4743,6 +5688,8 @@ export interface components {
             /** Format: int64 */
             paidMinor: number;
             payments: components["schemas"]["PortalPaymentDto"][];
+            /** @description The payers of a split invoice (empty when not split) */
+            shares: components["schemas"]["PortalInvoiceShareDto"][];
             /** @enum {string} */
             status: "draft" | "sent" | "partially_paid" | "paid" | "void";
             /** Format: int64 */
@@ -4775,6 +5722,20 @@ export interface components {
             balances: components["schemas"]["PortalBalanceDto"][];
             /** @description Issued invoices, newest first (the 500 latest) */
             items: components["schemas"]["PortalInvoiceSummaryDto"][];
+        };
+        PortalInvoiceShareDto: {
+            /** Format: int64 */
+            amountMinor: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The share's payer email is the signed-in account's: it can be paid from the portal (Pay my share) */
+            mine: boolean;
+            paid: boolean;
+            /** Format: int64 */
+            paidMinor: number;
+            payerName: string;
+            /** Format: int32 */
+            position: number;
         };
         PortalInvoiceSummaryDto: {
             /** Format: int64 */
@@ -4859,6 +5820,129 @@ export interface components {
             /** Format: date */
             receivedOn: string;
         };
+        PortalProjectDto: {
+            /**
+             * Format: int32
+             * @description Deliverables whose latest version awaits the client
+             */
+            awaitingReviewCount: number;
+            /** @description Oldest first */
+            deliverables: components["schemas"]["PortalDeliverableDto"][];
+            /**
+             * Format: date
+             * @example 2031-06-30
+             */
+            dueDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description Review rounds each deliverable includes before further ones are billable
+             */
+            includedRevisionRounds: number;
+            status: components["schemas"]["ProjectStatus"];
+            /** @example Night Flights (LP) */
+            title: string;
+            /** @description In project order */
+            tracks: components["schemas"]["PortalTrackDto"][];
+            type: components["schemas"]["ProjectType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PortalProjectListDto: {
+            /** @description Latest versions awaiting review, oldest first */
+            awaitingReview: components["schemas"]["PortalAwaitingReviewDto"][];
+            /** @description Most recently updated first */
+            items: components["schemas"]["PortalProjectSummaryDto"][];
+        };
+        PortalProjectRefDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+        };
+        PortalProjectSummaryDto: {
+            /**
+             * Format: int32
+             * @description Deliverables whose latest version awaits the client
+             */
+            awaitingReviewCount: number;
+            /**
+             * Format: date
+             * @example 2031-06-30
+             */
+            dueDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description Review rounds each deliverable includes before further ones are billable
+             */
+            includedRevisionRounds: number;
+            status: components["schemas"]["ProjectStatus"];
+            /** @example Night Flights (LP) */
+            title: string;
+            type: components["schemas"]["ProjectType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PortalQuoteDto: {
+            /** Format: date-time */
+            acceptedAt: string | null;
+            billTo: components["schemas"]["BillToDto"];
+            byRate: components["schemas"]["TaxBreakdownDto"][];
+            currency: string;
+            declineReason: string | null;
+            /** Format: date-time */
+            declinedAt: string | null;
+            /** @description The deposit accepting asks for (a deposit invoice comes first) */
+            deposit: components["schemas"]["QuoteDepositDto"] | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issueDate: string | null;
+            lines: components["schemas"]["PortalInvoiceLineDto"][];
+            notes: string | null;
+            number: string;
+            /**
+             * @description `expired`: sent, and validUntil is before today (studio time zone)
+             * @enum {string}
+             */
+            status: "draft" | "sent" | "accepted" | "declined" | "expired";
+            /** Format: int64 */
+            subtotalMinor: number;
+            /** Format: int64 */
+            taxMinor: number;
+            terms: string | null;
+            /** Format: int64 */
+            totalMinor: number;
+            /** Format: date */
+            validUntil: string | null;
+        };
+        PortalQuoteListDto: {
+            /** @description Sent quotes (and those accepted or declined), newest first (the 500 latest) */
+            items: components["schemas"]["PortalQuoteSummaryDto"][];
+        };
+        PortalQuoteSummaryDto: {
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issueDate: string | null;
+            number: string;
+            /**
+             * @description `expired`: sent, and validUntil is before today (studio time zone)
+             * @enum {string}
+             */
+            status: "draft" | "sent" | "accepted" | "declined" | "expired";
+            /** Format: int64 */
+            totalMinor: number;
+            /** Format: date */
+            validUntil: string | null;
+        };
+        PortalRoomListDto: {
+            /** @description The studio's active rooms, by name */
+            items: components["schemas"]["NamedRefDto"][];
+        };
         PortalStudioDto: {
             name: string;
             slug: string;
@@ -4866,6 +5950,99 @@ export interface components {
         PortalTokenDto: {
             /** @description The token from the emailed sign-in link */
             token: string;
+        };
+        PortalTrackDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description 1-based order in the project
+             */
+            position: number;
+            status: components["schemas"]["TrackStatus"];
+            /** @example Night Flight */
+            title: string;
+        };
+        PortalVersionDto: {
+            /**
+             * Format: int32
+             * @description Comment threads (top-level comments) on this version
+             */
+            commentCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt: string | null;
+            decidedBy: components["schemas"]["ReviewPersonDto"] | null;
+            /** @description The note the reviewer gave with the decision */
+            decisionNote: string | null;
+            /** Format: uuid */
+            deliverableId: string;
+            /** @description True when this round went past the project's included rounds (billable) */
+            extraRound: boolean;
+            file: components["schemas"]["PortalVersionFileDto"];
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            /**
+             * Format: int32
+             * @description v1, v2… in upload order
+             */
+            number: number;
+            /**
+             * Format: int32
+             * @description Threads not resolved yet
+             */
+            openCommentCount: number;
+            /**
+             * Format: int32
+             * @description Set when changes were requested: which revision round of the deliverable this was
+             */
+            revisionRound: number | null;
+            status: components["schemas"]["VersionStatus"];
+        };
+        PortalVersionFileDto: {
+            /**
+             * @description Sniffed from the bytes; application/octet-stream when unknown
+             * @example audio/wav
+             */
+            contentType: string;
+            /**
+             * @description The bytes (GET; Range supported; `?disposition=inline` to play in place)
+             * @example /api/v1/portal/versions/0b7e…/download
+             */
+            downloadUrl: string;
+            /**
+             * @description The original file name: display only, never a path
+             * @example Track 3 - mix v2.wav
+             */
+            name: string;
+            /** @description Waveform peaks: `none` for files that are not decodable audio */
+            peaksStatus: components["schemas"]["PeaksStatus"];
+            /**
+             * @description The waveform peaks for the player
+             * @example /api/v1/portal/versions/0b7e…/peaks
+             */
+            peaksUrl: string;
+            /**
+             * Format: int64
+             * @example 52428800
+             */
+            sizeBytes: number;
+        };
+        PreferredSlotDto: {
+            /**
+             * Format: date-time
+             * @description At least durationMinutes after startsAt, at most 7 days
+             * @example 2031-03-02T10:00:00Z
+             */
+            endsAt: string;
+            /**
+             * Format: date-time
+             * @description In the future
+             * @example 2031-03-02T10:00:00Z
+             */
+            startsAt: string;
         };
         PreviewInvoiceDto: {
             currency: string;
@@ -5588,6 +6765,14 @@ export interface components {
             /** @description Sorted by weekday; a weekday absent is closed; empty = no opening-hours rule */
             openingHours: components["schemas"]["DailyHoursDto"][];
             /**
+             * @description Minutes before a session when reminders are emailed (largest first); the last one carries the access code
+             * @example [
+             *       1440,
+             *       120
+             *     ]
+             */
+            reminderOffsetsMinutes: number[];
+            /**
              * @description IANA time zone: bookings are entered and shown in it
              * @example Europe/Paris
              */
@@ -5999,6 +7184,14 @@ export interface components {
             /** @description The whole week (replaces the stored one): one entry per open weekday */
             openingHours?: components["schemas"]["DailyHoursDto"][];
             /**
+             * @description The whole list (replaces the stored one): 0 to 4 distinct offsets, 15 minutes to 14 days; [] = no reminders
+             * @example [
+             *       1440,
+             *       120
+             *     ]
+             */
+            reminderOffsetsMinutes?: number[];
+            /**
              * @description Exactly as listed by the IANA database (e.g. Europe/Paris, America/New_York, UTC)
              * @example Europe/Paris
              */
@@ -6028,6 +7221,19 @@ export interface components {
             /** @default recording */
             status: components["schemas"]["TrackStatus"];
             title?: string;
+        };
+        UpdateWebhookEndpointDto: {
+            description?: string | null;
+            /** @description Absent on create: true */
+            enabled?: boolean;
+            /** @description The event types to send, or `*` for all of them */
+            events?: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
+            /**
+             * Format: uri
+             * @description http or https; not a private, loopback or link-local address in production
+             * @example https://hooks.example.com/rsm
+             */
+            url?: string;
         };
         UserDto: {
             /**
@@ -6118,6 +7324,95 @@ export interface components {
         VersionStatus: "awaiting_review" | "changes_requested" | "approved";
         VoidInvoiceDto: {
             reason: string;
+        };
+        WebhookDeliveryDto: {
+            attemptCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            endpointId: string;
+            /** @example booking.created */
+            eventType: string;
+            /**
+             * Format: uuid
+             * @description Also the `Webhook-Id` header: the same on every attempt
+             */
+            id: string;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            lastDurationMs: number | null;
+            lastError: string | null;
+            /** @description The receiver's status code; null when none came */
+            lastResponseCode: number | null;
+            /** @description The body's `id`: `evt_<n>` for an event, `ping_<delivery id>` for a test */
+            messageId: string;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            status: components["schemas"]["WebhookDeliveryStatus"];
+        };
+        WebhookDeliveryListDto: {
+            items: components["schemas"]["WebhookDeliveryDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        WebhookDeliveryStatus: "pending" | "succeeded" | "failed" | "abandoned";
+        WebhookEndpointDto: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** @description Set when the system disabled it (3 days of failures) */
+            disabledReason: string | null;
+            enabled: boolean;
+            events: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
+            /**
+             * Format: date-time
+             * @description Since when every attempt has failed; null after a success
+             */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The last characters of the signing secret (the secret itself is shown only when created or rolled)
+             * @example whsec_…x9Qa
+             */
+            secretHint: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uri */
+            url: string;
+        };
+        WebhookEndpointListDto: {
+            items: components["schemas"]["WebhookEndpointDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        WebhookEndpointWithSecretDto: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** @description Set when the system disabled it (3 days of failures) */
+            disabledReason: string | null;
+            enabled: boolean;
+            events: ("*" | "booking.created" | "booking.series_created" | "booking.changed" | "booking.confirmed" | "booking.cancelled" | "booking.hold_expired" | "member.joined" | "quote.sent" | "quote.accepted" | "quote.declined" | "invoice.finalized" | "invoice.sent" | "invoice.paid" | "invoice.voided" | "invoice.late_notice" | "credit_note.issued" | "payment.recorded" | "payment.refunded" | "payment.disputed" | "payment.overpaid" | "payment.deleted" | "version.uploaded" | "version.approved" | "version.changes_requested" | "revision.extra_round" | "webhook.endpoint_disabled")[];
+            /**
+             * Format: date-time
+             * @description Since when every attempt has failed; null after a success
+             */
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The signing secret, shown in this answer only (docs/webhooks.md: verifying a delivery) */
+            secret: string;
+            /**
+             * @description The last characters of the signing secret (the secret itself is shown only when created or rolled)
+             * @example whsec_…x9Qa
+             */
+            secretHint: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uri */
+            url: string;
         };
         WebhookReceivedDto: {
             /** @description The event was verified; its effect is recorded (or it was already, or it needs none) */
@@ -7195,6 +8490,152 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listBookingRequests: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Default: every status */
+                status?: components["schemas"]["BookingRequestStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingRequestListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBookingRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingRequestDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    approveBookingRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveBookingRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingRequestDecisionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    declineBookingRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineBookingRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingRequestDecisionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listBookings: {
         parameters: {
             query: {
@@ -8108,6 +9549,42 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listClientPortalActivity: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalActivityListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -9121,8 +10598,8 @@ export interface operations {
                 disposition?: "attachment" | "inline";
             };
             header?: {
-                "If-None-Match"?: string;
                 Range?: string;
+                "If-None-Match"?: string;
             };
             path: {
                 id: string;
@@ -10465,6 +11942,180 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listPortalBookingRequests: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBookingRequestListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPortalBookingRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) up to 255 characters: a retry with the same key and body returns the first answer instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePortalBookingRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBookingRequestDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    withdrawPortalBookingRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBookingRequestDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPortalBookings: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description upcoming: not yet ended, soonest first; past: ended, latest first */
+                scope?: "upcoming" | "past";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBookingListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBookingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listPortalInvoices: {
         parameters: {
             query?: never;
@@ -10592,6 +12243,44 @@ export interface operations {
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    payPortalInvoiceShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                shareId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -10785,6 +12474,540 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listPortalProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalProjectListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalProjectDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPortalQuotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuoteListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuoteDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    acceptPortalQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuoteDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    declinePortalQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineQuoteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuoteDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalQuotePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPortalRooms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalRoomListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalStatement: {
+        parameters: {
+            query?: {
+                /** @description First day (inclusive) */
+                from?: string;
+                /** @description Last day (inclusive); not before `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    approvePortalVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalVersionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPortalReviewComments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewCommentListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPortalReviewComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReviewCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewCommentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    downloadPortalVersion: {
+        parameters: {
+            query?: {
+                /** @description `inline` lets a browser play audio in place (types that cannot run script only; anything else stays an attachment) */
+                disposition?: "attachment" | "inline";
+            };
+            header?: {
+                Range?: string;
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The requested byte range */
+            206: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            416: components["responses"]["RangeNotSatisfiable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalVersionPeaks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilePeaksDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    requestPortalVersionChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalVersionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     acceptPortalInvite: {
         parameters: {
             query?: never;
@@ -10822,6 +13045,66 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPortalBranding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                studioSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBrandingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getPortalLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                studioSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     portalLogin: {
@@ -12731,6 +15014,321 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rollWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    testWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
                 };
             };
             400: components["responses"]["BadRequest"];

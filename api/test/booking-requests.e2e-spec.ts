@@ -1,3 +1,4 @@
+import { waitForLockWaiters } from './support/review-fixtures.js';
 import { insertPortalAccount, insertPortalSession } from './support/portal-fixtures.js';
 import { bookingStudio, type BookingStudio } from './support/booking-fixtures.js';
 import { SmtpSink } from './support/smtp-sink.js';
@@ -172,7 +173,8 @@ describe('booking requests', () => {
       decline(req.id, { reason: 'Fully booked' }).then((r) => r),
       t.http().post(`/api/v1/portal/booking-requests/${req.id}/withdraw`).set('cookie', me.cookie).then((r) => r),
     ];
-    await new Promise((r) => setTimeout(r, 300)); // each waits on the lock
+    // Each waits on the lock (or the test fails rather than let them run one after another).
+    await waitForLockWaiters(t, (await locker.query('SELECT current_database() AS d')).rows[0].d as string, 3);
     await locker.query('COMMIT');
     await locker.end();
     const statuses = (await Promise.all(pending)).map((r) => r.status);

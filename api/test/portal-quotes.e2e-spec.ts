@@ -1,3 +1,4 @@
+import { waitForLockWaiters } from './support/review-fixtures.js';
 import { PasswordHasher } from '../src/auth/password-hasher.service.js';
 import { bookingStudio, type BookingStudio } from './support/booking-fixtures.js';
 import { line, taxRate } from './support/invoice-fixtures.js';
@@ -147,12 +148,9 @@ describe('portal quotes', () => {
       await locker.query('BEGIN');
       await locker.query('SELECT 1 FROM quotes WHERE id = $1 FOR UPDATE', [q.id]);
       const pending = [portal('post', `/api/v1/portal/quotes/${q.id}/accept`).send(), portal('post', `/api/v1/portal/quotes/${q.id}/decline`).send({ reason: 'No' })].map((r) => r.then((x) => x));
-      // Both requests now wait on the quote's row lock.
-      for (let i = 0; i < 200; i++) {
-        const waiting = (await locker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0].n as number;
-        if (waiting >= 2) break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      // Both requests now wait on the quote's row lock (seen from the server's maintenance connection: the
+      // control role cannot see the tenant role's wait events), or the test fails rather than race nothing.
+      await waitForLockWaiters(t, (await locker.query('SELECT current_database() AS d')).rows[0].d as string, 2);
       await locker.query('COMMIT');
       await locker.end();
       const [accept, decline] = await Promise.all(pending);

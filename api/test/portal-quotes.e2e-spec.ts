@@ -59,14 +59,19 @@ describe('portal quotes', () => {
     expect((await portal('get', `/api/v1/portal/quotes/${draft.id}`).expect(404)).body.type).toBe(problemType('not-found'));
   });
 
-  it("another client's quote, a draft and another studio's quote are 404 on every route, and nothing is written", async () => {
+  it("another client's quote, a draft, an unmailed one and another studio's quote are 404 on every route, and nothing is written", async () => {
     const theirs = await sentQuote(neighbour.clientId);
     const draft = await quote(s, { clientId: mine.clientId, lines: [line()] });
     const elsewhereClient = (await other.api.post('/api/v1/clients').send({ name: 'Elsewhere Band', email: 'elsewhere@band.test' }).expect(201)).body.id as string;
     const elsewhere = await send(other, (await quote(other, { clientId: elsewhereClient, validUntil: FUTURE, lines: [line()] })).id);
+    // Numbered but its mail refused (or still being mailed): not in the client's hands yet.
+    const unmailed = await sentQuote(mine.clientId);
+    await s.db.query(`UPDATE quotes SET sent_at = NULL WHERE id = $1`, [unmailed.id]);
     const before = await quoteRows(s.db);
     const otherBefore = await quoteRows(other.db);
-    for (const id of [theirs.id, draft.id, elsewhere.id]) {
+    const listed = (await portal('get', '/api/v1/portal/quotes').expect(200)).body.items.map((q: { id: string }) => q.id);
+    expect(listed).not.toContain(unmailed.id);
+    for (const id of [theirs.id, draft.id, elsewhere.id, unmailed.id]) {
       for (const [method, path] of [['get', ''], ['get', '/pdf'], ['post', '/accept'], ['post', '/decline']] as const) {
         const res = await portal(method, `/api/v1/portal/quotes/${id}${path}`).send(method === 'post' ? {} : undefined);
         expect({ id, path, status: res.status }).toEqual({ id, path, status: 404 });

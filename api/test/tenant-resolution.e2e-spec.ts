@@ -692,7 +692,7 @@ describe('the tenant comes only from the session, on every tenant route', () => 
         const chain = await insertClientReviewChain(db, clientId); // issue 12, portal reviews
         // Issue 12, portalquotes: a sent quote of the client, and a share of its invoice that is the client's.
         const quoteId = (
-          await db.query(`INSERT INTO quotes (number, status, client_id, currency, issue_date, valid_until, bill_to_name) VALUES ($1, 'sent', $2, 'EUR', '2031-01-01', '2099-12-31', 'Portal client') RETURNING id`, [
+          await db.query(`INSERT INTO quotes (number, status, client_id, currency, issue_date, valid_until, bill_to_name, sent_at) VALUES ($1, 'sent', $2, 'EUR', '2031-01-01', '2099-12-31', 'Portal client', now()) RETURNING id`, [
             `PQ-${organizationId.slice(0, 8)}`,
             clientId,
           ])

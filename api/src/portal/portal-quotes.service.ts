@@ -11,8 +11,12 @@ import { Quote } from '../quotes/quote.entity.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { PortalQuoteDto, PortalQuoteListDto, PortalQuoteSummaryDto } from './dto/portal-quotes.dto.js';
 
-/** Statuses a client sees: a quote once sent (never a draft). */
+/**
+ * What a client sees: a quote once the studio mailed it (`sent_at`: a numbered quote whose mail was refused,
+ * or is being mailed, is not in the client's hands yet), and any quote decided (accepted, declined). Never a draft.
+ */
 const VISIBLE = ['sent', 'accepted', 'declined'];
+export const visibleToClient = (q: Pick<Quote, 'status' | 'sentAt'>) => VISIBLE.includes(q.status) && (q.status !== 'sent' || q.sentAt !== null);
 
 /**
  * Issue 12, portal: the signed-in client's quotes. Reads start from the principal's client (another
@@ -34,7 +38,7 @@ export class PortalQuotesService {
       const quotes = await m
         .getRepository(Quote)
         .createQueryBuilder('q')
-        .where('q.client_id = :client AND q.status IN (:...visible)', { client: principal.clientId, visible: VISIBLE })
+        .where("q.client_id = :client AND q.status IN (:...visible) AND (q.status <> 'sent' OR q.sent_at IS NOT NULL)", { client: principal.clientId, visible: VISIBLE })
         .orderBy('q.issue_date', 'DESC')
         .addOrderBy('q.created_at', 'DESC')
         .addOrderBy('q.id', 'DESC')
@@ -68,7 +72,7 @@ export class PortalQuotesService {
 /** The client's own sent quote, else a 404 (another client's, a draft, or none). */
 async function ownQuote(m: EntityManager, principal: PortalPrincipal, quoteId: string): Promise<Quote> {
   const quote = await m.getRepository(Quote).findOneBy({ id: quoteId, clientId: principal.clientId });
-  if (!quote || !VISIBLE.includes(quote.status)) throw quoteNotFound();
+  if (!quote || !visibleToClient(quote)) throw quoteNotFound();
   return quote;
 }
 

@@ -143,10 +143,11 @@ export class QuoteLifecycleService {
     });
   }
 
-  /** The quote under its row lock, when `decider` may see it (a client: their own, not a draft); else 404. */
+  /** The quote under its row lock, when `decider` may see it (a client: their own, not a draft, mailed); else 404. */
   private async lockFor(m: EntityManager, id: string, decider: QuoteDecider | undefined): Promise<Quote> {
     const quote = await lockQuote(m, id);
-    if (decider && (quote.clientId !== decider.clientId || quote.status === 'draft')) throw quoteNotFound();
+    // A client decides only on a quote in their hands: theirs, not a draft, and mailed if merely sent (portal-quotes.service).
+    if (decider && (quote.clientId !== decider.clientId || quote.status === 'draft' || (quote.status === 'sent' && quote.sentAt === null))) throw quoteNotFound();
     return quote;
   }
 

@@ -2,6 +2,8 @@ import { waitForLockWaiters } from './support/review-fixtures.js';
 import { insertPortalAccount, insertPortalSession } from './support/portal-fixtures.js';
 import { bookingStudio, type BookingStudio } from './support/booking-fixtures.js';
 import { SmtpSink } from './support/smtp-sink.js';
+import { eventually } from './support/sse-client.js';
+import { MailDeliveries } from '../src/notification-mail/mail-deliveries.service.js';
 import { connectTenantDatabase, createTestApp, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
@@ -183,6 +185,21 @@ describe('booking requests', () => {
     const [row] = (await s.db.query(`SELECT status, booking_id FROM booking_requests WHERE id = $1`, [req.id])).rows;
     expect(row.status).toBe(['approved', 'declined', 'withdrawn'][statuses.indexOf(200)]);
     expect((await s.db.query(`SELECT count(*)::int AS n FROM outbox WHERE subject_id = $1 AND type <> 'booking_request.received'`, [req.id])).rows[0].n).toBe(1);
+  });
+
+  it("a contact whose address is the client's own gets one mail for a confirmed approval: the booking confirmation with its .ics", async () => {
+    const same = await insertPortalAccount(s.db, { clientName: 'Same Address Band', email: 'same@band.test' });
+    await s.db.query(`UPDATE clients SET email = 'Same@Band.test' WHERE id = $1`, [same.clientId]); // as staff typed it
+    const cookie = await insertPortalSession(s.db, s.organizationId, same.accountId);
+    const req = (await ask({ roomId, preferredSlots: [fresh()], durationMinutes: 120 }, cookie).expect(201)).body;
+    const res = await approve(req.id, { slotIndex: 0, as: 'confirmed' }).expect(200);
+    expect(res.body.clientNotified).toBe(true);
+    await eventually('events dispatched', async () => Number((await s.db.query(`SELECT count(*) FROM outbox WHERE dispatched_at IS NULL`)).rows[0].count) === 0);
+    await t.app.get(MailDeliveries).deliver(s.organizationId);
+    const mail = await sink.waitFor('same@band.test', { subject: /Booking confirmed/ });
+    expect(mail.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(true);
+    // The decision's own "is booked" mail stays unsent: one mail, not two.
+    expect(sink.messagesTo('same@band.test').map((m) => m.parsed.subject)).toEqual([mail.subject]);
   });
 
   it('declining records the reason, emails it to the client, and the client sees it', async () => {

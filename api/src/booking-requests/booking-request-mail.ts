@@ -12,6 +12,11 @@ export interface DecisionNotice {
   to: string | null;
   timeZone: string;
   outcome: { approved: { startsAt: Date; endsAt: Date; roomName: string; hold: boolean } } | { declined: { reason: string } };
+  /**
+   * A confirmed booking for a contact whose address is the client's own: the booking confirmation (with its
+   * .ics, queued with the booking's event: notification-mail/event-mails.ts) already tells them, once.
+   */
+  coveredByBookingMail: boolean;
 }
 
 /**
@@ -29,6 +34,7 @@ export class BookingRequestMail {
   ) {}
 
   async send(notice: DecisionNotice, publicUrl: string): Promise<boolean> {
+    if (notice.coveredByBookingMail) return true;
     if (!notice.to) return false;
     const [studio] = (await this.control.query(`SELECT name, slug FROM organizations WHERE id = $1`, [notice.organizationId])) as Array<{ name: string; slug: string }>;
     const link = `${publicUrl}/portal/${studio.slug}/${'approved' in notice.outcome ? 'sessions' : 'requests'}`;

@@ -124,12 +124,19 @@ export class BookingRequestsService {
     };
   }
 
-  /** Who is told, read in the decision's transaction: the asking contact, if still enabled. */
+  /**
+   * Who is told, read in the decision's transaction: the asking contact, if still enabled — unless the booking
+   * confirmation already goes to that very address (one mail, not two).
+   */
   private async notice(m: EntityManager, id: string, outcome: DecisionNotice['outcome']): Promise<DecisionNotice> {
     const request = await m.getRepository(BookingRequest).findOneByOrFail({ id });
     const account = request.portalAccountId ? await m.getRepository(PortalAccount).findOneBy({ id: request.portalAccountId }) : null;
     const { timeZone } = await m.getRepository(StudioSettings).findOneByOrFail({ id: 1 });
-    return { organizationId: this.tenant.tenantId, requestId: id, to: account && !account.disabledAt ? account.email : null, timeZone, outcome };
+    const to = account && !account.disabledAt ? account.email : null;
+    // Portal emails are stored lower-case; the client's own address as typed.
+    const [client] = (await m.query(`SELECT lower(btrim(email)) AS email FROM clients WHERE id = $1`, [request.clientId])) as Array<{ email: string | null }>;
+    const coveredByBookingMail = 'approved' in outcome && !outcome.approved.hold && to !== null && client?.email === to;
+    return { organizationId: this.tenant.tenantId, requestId: id, to, timeZone, outcome, coveredByBookingMail };
   }
 
   /** After the commit: the email, then the request as it now stands. */

@@ -58,6 +58,8 @@ describe('webhooks: admin API', () => {
     expect((await s.db.query(`SELECT secret FROM webhook_endpoints WHERE id = $1`, [created.id])).rows[0].secret).toBe(rolled.body.secret);
     expect(await audits('webhook_endpoint.secret_rolled', created.id)).toBe(1);
     expect(JSON.stringify((await s.db.query(`SELECT details FROM audit_log WHERE target_id = $1`, [created.id])).rows)).not.toContain('whsec_');
+    // Audit entries keep the URL's origin, never its path or query (where receivers put tokens).
+    expect(JSON.stringify((await s.db.query(`SELECT details FROM audit_log WHERE target_id = $1`, [created.id])).rows)).not.toContain(new URL(r.url).pathname);
     await s.api.delete(`/api/v1/webhook-endpoints/${created.id}`).expect(204);
     await s.api.get(`/api/v1/webhook-endpoints/${created.id}`).expect(404);
     expect(await audits('webhook_endpoint.deleted', created.id)).toBe(1);

@@ -11,6 +11,7 @@ import { recordEvent } from '../outbox/record-event.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { PING_EVENT, RETRY_WINDOW_MS, retryDelayMs, signatureHeader, WEBHOOK_EVENT_TYPES, type WebhookMessage } from './webhook-events.js';
 import { sendWebhook, type SendResult } from './webhook-sender.js';
+import { urlForRecords } from './webhook-url-guard.js';
 
 export const WEBHOOKS_SWEEP_QUEUE = 'webhooks-sweep';
 const WEBHOOK_ACTOR = { type: 'system' as const, id: null, label: 'webhooks' };
@@ -210,8 +211,8 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
     const reason = `Failing since ${failingSince.toISOString()}`;
     await m.query(`UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, updated_at = clock_timestamp() WHERE id = $1`, [endpointId, reason]);
     await m.query(`UPDATE webhook_deliveries SET status = 'abandoned', next_attempt_at = NULL, updated_at = clock_timestamp() WHERE endpoint_id = $1 AND status IN ('pending', 'failed')`, [endpointId]);
-    await this.audit.record(m, { action: 'webhook_endpoint.disabled', targetType: 'webhook_endpoint', targetId: endpointId, details: { url, reason } }, WEBHOOK_ACTOR);
-    await recordEvent(m, { type: 'webhook.endpoint_disabled', subjectType: 'webhook_endpoint', subjectId: endpointId, payload: { url, failingSince: failingSince.toISOString() } });
+    await this.audit.record(m, { action: 'webhook_endpoint.disabled', targetType: 'webhook_endpoint', targetId: endpointId, details: { url: urlForRecords(url), reason } }, WEBHOOK_ACTOR);
+    await recordEvent(m, { type: 'webhook.endpoint_disabled', subjectType: 'webhook_endpoint', subjectId: endpointId, payload: { url: urlForRecords(url), failingSince: failingSince.toISOString() } });
     this.logger.warn({ endpointId, failingSince }, 'Webhook endpoint disabled after 3 days of failures');
   }
 }

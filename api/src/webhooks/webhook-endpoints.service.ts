@@ -15,7 +15,7 @@ import type {
 import type { DeliveryStatus } from './webhook-delivery.entity.js';
 import { messageId, WebhookDeliveryWorker } from './webhook-delivery.worker.js';
 import { newWebhookSecret, PING_EVENT, RETRY_WINDOW_MS } from './webhook-events.js';
-import { assertPublicUrl } from './webhook-url-guard.js';
+import { assertPublicUrl, urlForRecords } from './webhook-url-guard.js';
 
 interface EndpointRow {
   id: string;
@@ -115,7 +115,7 @@ export class WebhookEndpointsService {
         secret,
         dto.enabled ?? true,
       ])) as EndpointRow[];
-      await this.audit.record(m, { action: 'webhook_endpoint.created', targetType: 'webhook_endpoint', targetId: created.id, details: { url: created.url, events: created.events } });
+      await this.audit.record(m, { action: 'webhook_endpoint.created', targetType: 'webhook_endpoint', targetId: created.id, details: { url: urlForRecords(created.url), events: created.events } });
       return created;
     });
     return { ...toEndpointDto(row), secret };
@@ -173,7 +173,7 @@ export class WebhookEndpointsService {
     await this.tenant.transaction(async (m) => {
       const [deleted] = (await m.query(`DELETE FROM webhook_endpoints WHERE id = $1 RETURNING url`, [id])) as [Array<{ url: string }>, number];
       if (!deleted.length) throw endpointNotFound();
-      await this.audit.record(m, { action: 'webhook_endpoint.deleted', targetType: 'webhook_endpoint', targetId: id, details: { url: deleted[0].url } });
+      await this.audit.record(m, { action: 'webhook_endpoint.deleted', targetType: 'webhook_endpoint', targetId: id, details: { url: urlForRecords(deleted[0].url) } });
     });
   }
 

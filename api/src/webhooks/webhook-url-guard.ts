@@ -76,3 +76,12 @@ export function literalHostRefused(url: URL): string | null {
   const host = hostOf(url);
   return isIP(host) && isPrivateAddress(host) ? host : null;
 }
+
+/**
+ * An endpoint URL as records keep it (audit details, the outbox event and notification of a disabled endpoint):
+ * its origin only. Receivers often carry a token in the path or query (Slack-style URLs); the full URL stays in
+ * the endpoint row alone, shown to the studio's admins.
+ */
+export function urlForRecords(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : '(invalid URL)';
+}

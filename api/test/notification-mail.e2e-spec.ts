@@ -252,6 +252,11 @@ describe('notification emails, booking mails and reminders', () => {
       const code = (await s.db.query(`SELECT access_code FROM bookings WHERE id = $1`, [id])).rows[0].access_code as string;
       expect(reminderCount(address)).toBe(1);
       expect(sink.messagesTo(address).find((m) => /^Reminder:/.test(m.parsed.subject ?? ''))!.parsed.text).toContain(`Access code: ${code}`);
+      // Sent: the queue keeps who and when, not the text: the door code is not kept in the database.
+      const kept = (await s.db.query(`SELECT body_text, body_html, attachments FROM mail_deliveries WHERE to_address = $1 AND sent_at IS NOT NULL`, [address])).rows;
+      expect(kept.length).toBeGreaterThan(0);
+      expect(JSON.stringify(kept)).not.toContain(code);
+      expect(kept.every((r: { body_text: string; attachments: unknown[] }) => r.body_text === '' && r.attachments.length === 0)).toBe(true);
     });
 
     it('a cancelled booking gets none, even when it was cancelled after the reminder was queued', async () => {

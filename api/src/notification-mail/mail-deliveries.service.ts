@@ -8,6 +8,13 @@ import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { StoredAttachment } from './mail-delivery.entity.js';
 
 export const MAIL_DELIVERY_QUEUE = 'mail-delivery';
+
+/**
+ * A message's content is kept only while it may still be sent: once sent or skipped, the row keeps who, what
+ * kind and when (the dedupe key still refuses a second one), not the text or .ics — a reminder's door code
+ * must not sit in the studio's database for good.
+ */
+const FORGET_CONTENT = `body_text = '', body_html = NULL, attachments = '[]'::jsonb`;
 /** Attempts before a message is given up (failed_at); with the backoff below that spans about two days. */
 export const MAX_MAIL_ATTEMPTS = 10;
 /**
@@ -138,7 +145,7 @@ export class MailDeliveries implements OnApplicationBootstrap, OnModuleDestroy {
         )) as Array<{ id: string; stale: boolean }>;
         if (!row) return null;
         if (row.stale) {
-          await m.query(`UPDATE mail_deliveries SET skipped_at = clock_timestamp() WHERE id = $1`, [row.id]);
+          await m.query(`UPDATE mail_deliveries SET skipped_at = clock_timestamp(), ${FORGET_CONTENT} WHERE id = $1`, [row.id]);
           continue;
         }
         const [claimed] = (await m.query(
@@ -173,7 +180,7 @@ export class MailDeliveries implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn({ tenantId: this.tenant.tenantId, mailId: mail.id, kind: mail.kind, attempts: mail.attempts, giveUp, ...mailErrorForLog(err, false) }, giveUp ? 'Mail given up' : 'Mail failed, will retry');
       return false;
     }
-    await this.tenant.run((m) => m.query(`UPDATE mail_deliveries SET sent_at = clock_timestamp(), last_error = NULL WHERE id = $1`, [mail.id]));
+    await this.tenant.run((m) => m.query(`UPDATE mail_deliveries SET sent_at = clock_timestamp(), last_error = NULL, ${FORGET_CONTENT} WHERE id = $1`, [mail.id]));
     return true;
   }
 }

@@ -166,9 +166,8 @@ const TARGET_LABELS: Record<AuditTargetType, () => string> = {
 	portal_account: m.audit_target_portal_account, // issue 12, portal
 	announcement: m.audit_target_announcement, // issue 13, realtime
 	webhook_endpoint: m.audit_target_webhook_endpoint, // issue 13, webhooks
-	webhook_delivery: m.audit_target_webhook_delivery
-	booking_request: m.audit_target_booking_request, // issue 12, bookreq
-	announcement: m.audit_target_announcement // issue 13, realtime
+	webhook_delivery: m.audit_target_webhook_delivery,
+	booking_request: m.audit_target_booking_request // issue 12, bookreq
 };
 
 /** The kind of record an entry is about, in words. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { anyFreePort } from '../src/database/embedded-preflight.js';
+import { childPort } from './support/child-port.js';
 import { withCredentials, withDatabase } from '../src/database/postgres-url.js';
 import { valueOf } from './support/prometheus.js';
 import { ShutdownState } from '../src/common/graceful-shutdown.js';
@@ -72,7 +72,7 @@ async function startServer(env: Record<string, string> = {}): Promise<Server> {
     await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const port = await anyFreePort();
+  const port = await childPort(); // bound later by the child: outside the ephemeral range
   const controlUrl = withCredentials(withDatabase(serverUrl, `${id}_control`), role, password);
   const { EMBEDDED_PG_PORT: _port, ...inherited } = process.env;
   const child = spawn(process.execPath, [main], {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { anyFreePort } from '../src/database/embedded-preflight.js';
+import { childPort } from './support/child-port.js';
 
 /** `npm start`'s entry point, built (like start.e2e-spec.ts): issue 8, a first run offers the demo studio. */
 const main = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
@@ -35,7 +35,7 @@ afterAll(() => {
 });
 
 async function run(env: Record<string, string>, during: (base: string, output: string) => Promise<void>) {
-  const [port, pgPort] = [await anyFreePort(), await anyFreePort()];
+  const [port, pgPort] = [await childPort(), await childPort()]; // bound later by the child: outside the ephemeral range
   const proc = start({ PORT: String(port), RSM_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), ...env });
   running.push(proc.child);
   await proc.ready;

@@ -10,12 +10,13 @@ import { DataSource } from 'typeorm';
 import { controlDataSourceOptions } from '../src/control/control-database.js';
 import { ensureDatabaseExists } from '../src/database/postgres-url.js';
 import { TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
-import { anyFreePort } from '../src/database/embedded-preflight.js';
+import { childPort } from './support/child-port.js';
 
 /** `npm start`'s entry point, for real: built code, embedded PostgreSQL, a real port, real signals. */
 const main = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
 
-const freePort = anyFreePort;
+/** Ports the started process binds later: outside the kernel's ephemeral range (support/child-port.ts). */
+const freePort = childPort;
 
 const portIsOpen = (port: number) =>
   new Promise<boolean>((res) => {

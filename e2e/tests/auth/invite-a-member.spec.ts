@@ -25,7 +25,7 @@ test('invite a member by email, accept in another browser, log in as that engine
 	await page.goto('/');
 	await page.getByRole('navigation', { name: 'Main' }).first().getByRole('link', { name: 'Settings' }).click();
 	await expect(page).toHaveURL(/\/settings\/profile$/);
-	await expect(settingsNav(page).getByRole('link')).toHaveText(['Profile & security', 'Notifications', 'Members', 'Studio', 'Billing', 'Tax rates', 'API keys', 'Audit log', 'Subscription']);
+	await expect(settingsNav(page).getByRole('link')).toHaveText(['Profile & security', 'Notifications', 'Members', 'Studio', 'Billing', 'Tax rates', 'API keys', 'Webhooks', 'Audit log', 'Subscription']);
 	await settingsNav(page).getByRole('link', { name: 'Members' }).click();
 	await expect(page.getByRole('table', { name: 'Members' }).getByText(owner.email)).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'No pending invitations' })).toBeVisible();

@@ -107,7 +107,14 @@ export default defineConfig({
 			]
 		}
 	},
-	projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+	// The accessibility spec is the longest (axe on every page, in both colour schemes, on two screens):
+	// its own project, listed first, so one worker starts on it while the other takes the rest. In the
+	// one project it came last (ui/ sorts last), and one worker ran it alone for the suite's last ~5
+	// minutes. Its two tests stay in one worker: two axe crawls at once on 2 cores each ran past 5 min.
+	projects: [
+		{ name: 'ui', testMatch: 'ui/**/*.spec.ts', use: { browserName: 'chromium' } },
+		{ name: 'chromium', testIgnore: 'ui/**', use: { browserName: 'chromium' } }
+	],
 	webServer: [
 		{
 			command: 'node ../tools/stripe-fake/src/cli.mjs',

@@ -11,6 +11,8 @@ declare module 'virtual:api-constraints' {
 		minimum?: number;
 		maximum?: number;
 		enum?: unknown[];
+		/** An array field whose items are one of these values. */
+		items?: { enum: unknown[] };
 	}
 	export interface BodyConstraints {
 		required: string[];

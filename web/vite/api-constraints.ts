@@ -3,7 +3,8 @@
  * of every request body in openapi.json (required fields, type, format, min/max length, pattern),
  * read at build time. WHY: the browser checks a form with the very rules the API enforces (the DTOs
  * generate openapi.json), so `a@b` is refused before sending and the two can never drift apart.
- * Only request bodies are included, to keep the bundle small.
+ * Only request bodies are included, to keep the bundle small. An array field keeps its items' enum:
+ * the choices a form offers come from the API too (e.g. the webhook event types).
  */
 import { openApiModule, type OpenApiModulePlugin } from './openapi-module.ts';
 
@@ -30,7 +31,11 @@ export function extractConstraints(spec: Spec) {
 		const schema = spec.components.schemas[name];
 		const properties: Record<string, Record<string, unknown>> = {};
 		for (const [field, property] of Object.entries(schema.properties ?? {})) {
-			properties[field] = Object.fromEntries(KEPT.filter((k) => k in property).map((k) => [k, property[k]]));
+			const kept: Record<string, unknown> = Object.fromEntries(KEPT.filter((k) => k in property).map((k) => [k, property[k]]));
+			// An array of allowed values (e.g. a webhook endpoint's event types): the choices a form offers.
+			const items = property.items as { enum?: unknown[] } | undefined;
+			if (items?.enum) kept.items = { enum: items.enum };
+			properties[field] = kept;
 		}
 		out[name] = { required: schema.required ?? [], properties };
 	}

@@ -1,34 +1,16 @@
 import type { WebhookEndpoint } from '#lib/api/client.ts';
+import { bodyConstraints } from '#lib/validation.ts';
 
 /** Issue 13, webhooks: the filter value meaning "every event type". */
 export const ALL_EVENTS = '*';
 
-/** The event types an endpoint can choose (docs/webhooks.md), typed against openapi.json's enum. */
-export const WEBHOOK_EVENTS: Exclude<WebhookEndpoint['events'][number], '*'>[] = [
-	'booking.created',
-	'booking.series_created',
-	'booking.changed',
-	'booking.confirmed',
-	'booking.cancelled',
-	'booking.hold_expired',
-	'member.joined',
-	'quote.sent',
-	'quote.accepted',
-	'quote.declined',
-	'invoice.finalized',
-	'invoice.sent',
-	'invoice.paid',
-	'invoice.voided',
-	'invoice.late_notice',
-	'credit_note.issued',
-	'payment.recorded',
-	'payment.refunded',
-	'payment.disputed',
-	'payment.overpaid',
-	'payment.deleted',
-	'version.uploaded',
-	'version.approved',
-	'version.changes_requested',
-	'revision.extra_round',
-	'webhook.endpoint_disabled'
-];
+type EventType = Exclude<WebhookEndpoint['events'][number], '*'>;
+
+/**
+ * The event types an endpoint can choose (docs/webhooks.md), in the API's order: read at build time from
+ * openapi.json's enum for an endpoint's `events` (the API's WEBHOOK_EVENT_TYPES), so a type the API adds
+ * is offered here without a second list to keep in step.
+ */
+export const WEBHOOK_EVENTS = (bodyConstraints('CreateWebhookEndpointDto').properties.events.items?.enum ?? []).filter(
+	(type): type is EventType => type !== ALL_EVENTS
+);

@@ -22,6 +22,11 @@ export interface AuditActor {
   label: string | null;
 }
 
+/** A client acting in the portal: its portal account, labelled with the account's email (issue 12). */
+export function portalAccountActor(account: { id: string; email: string }): AuditActor {
+  return { type: 'portal-account', id: account.id, label: account.email };
+}
+
 /**
  * The one way anything is written to a studio's audit log (DESIGN.md: every write through one helper).
  *
@@ -92,7 +97,7 @@ export class AuditLog {
     const caller = this.context.principal();
     // Issue 12: a portal client acts as its portal account (e.g. a checkout started from the portal).
     const portal = this.context.portalPrincipal();
-    if (!caller && portal) return { type: 'portal-account', id: portal.accountId, label: portal.email };
+    if (!caller && portal) return portalAccountActor({ id: portal.accountId, email: portal.email });
     if (!caller) throw new Error('AuditLog needs an authenticated caller or an explicit actor');
     if (isApiKeyCaller(caller)) {
       if (caller.label !== undefined) return { type: 'api-key', id: caller.apiKeyId, label: caller.label };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditLog, type AuditActor } from '../audit/audit-log.service.js';
+import { AuditLog, portalAccountActor } from '../audit/audit-log.service.js';
 import type { PortalPrincipal } from '../auth/auth.types.js';
 import { DEFAULT_PAGE_SIZE, type PageQueryDto } from '../common/pagination.js';
 import { ValidationProblem } from '../common/problem.js';
@@ -17,7 +17,7 @@ const MINUTE = 60_000;
 /** A preferred slot is a window of at most a week ("any time that week"). */
 const MAX_WINDOW_MS = 7 * 24 * 60 * MINUTE;
 
-const portalActor = (p: PortalPrincipal): AuditActor => ({ type: 'portal-account', id: p.accountId, label: p.email });
+const portalActor = (p: PortalPrincipal) => portalAccountActor({ id: p.accountId, email: p.email });
 
 /**
  * Issue 12, portal: the signed-in client's booking requests. Every read and write starts from the

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditLog, type AuditActor } from '../audit/audit-log.service.js';
+import { AuditLog, portalAccountActor } from '../audit/audit-log.service.js';
 import { invalidCredentials, unauthenticated } from '../auth/auth.errors.js';
 import { normalizeEmail } from '../auth/auth.service.js';
 import { PasswordHasher } from '../auth/password-hasher.service.js';
@@ -29,7 +29,6 @@ export interface PortalSignedIn {
   body: PortalMeDto;
 }
 
-const portalActor = (a: PortalAccount): AuditActor => ({ type: 'portal-account', id: a.id, label: a.email });
 
 /**
  * Issue 12, portal: signing in to a studio's client portal, under the studio's slug. The studio comes
@@ -114,7 +113,7 @@ export class PortalAuthService {
       // with the old password), in this transaction: the only session afterwards is the one created below.
       await m.query(`DELETE FROM client_portal_sessions WHERE account_id = $1`, [accountId]);
       const account = await m.getRepository(PortalAccount).findOneByOrFail({ id: accountId });
-      await this.audit.record(m, { action: 'portal_account.password_set', targetType: 'portal_account', targetId: accountId, details: { clientId: account.clientId } }, portalActor(account));
+      await this.audit.record(m, { action: 'portal_account.password_set', targetType: 'portal_account', targetId: accountId, details: { clientId: account.clientId } }, portalAccountActor(account));
       return accountId;
     });
   }
@@ -150,7 +149,7 @@ export class PortalAuthService {
         await this.sessions.revokeCookie(signIn.presentedCookie, studio.id, m);
         const cookie = await this.sessions.create(m, studio.id, accountId, signIn.userAgent);
         const body = await this.me(m, studio, accountId);
-        const actor: AuditActor = { type: 'portal-account', id: accountId, label: body.account.email };
+        const actor = portalAccountActor({ id: accountId, email: body.account.email });
         await this.audit.record(m, { action: 'portal_account.signed_in', targetType: 'portal_account', targetId: accountId, details: { clientId: body.client.id, method } }, actor);
         return { cookie, body };
       }),

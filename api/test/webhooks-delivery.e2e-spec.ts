@@ -140,6 +140,31 @@ describe('webhooks: delivery', () => {
     expect((await deliveriesOf(slow.id)).map((d) => d.status)).toEqual(['succeeded', 'succeeded']);
   });
 
+  it('a redelivery while an attempt is in flight is a 409 and sends nothing more; after the answer it sends again', async () => {
+    const held = await receiver((n) => (n === 1 ? 'hang' : 200));
+    const ep = await endpoint(held.url);
+    await raise();
+    await dispatcher.dispatch(s.organizationId);
+    await eventually('the receiver holds the first request', () => held.open === 1);
+    const [{ id }] = (await s.db.query(`SELECT id FROM webhook_deliveries WHERE endpoint_id = $1`, [ep.id])).rows;
+    const before = await s.db.query(`SELECT status, attempt_count, next_attempt_at, leased_until FROM webhook_deliveries WHERE id = $1`, [id]);
+    const refused = await s.api.post(`/api/v1/webhook-deliveries/${id}/redeliver`).expect(409);
+    expect(refused.body).toMatchObject({ type: expect.stringMatching(/webhook-delivery-in-flight$/), status: 409 });
+    // Nothing written, and no second request while the first is held (the worker is woken to try).
+    expect((await s.db.query(`SELECT status, attempt_count, next_attempt_at, leased_until FROM webhook_deliveries WHERE id = $1`, [id])).rows).toEqual(before.rows);
+    worker.kick(s.organizationId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(held.received).toHaveLength(1);
+    held.release();
+    await worker.drain();
+    expect(await deliveriesOf(ep.id)).toMatchObject([{ status: 'succeeded', attempt_count: 1 }]);
+    expect((await s.db.query(`SELECT leased_until FROM webhook_deliveries WHERE id = $1`, [id])).rows).toEqual([{ leased_until: null }]);
+    // Its outcome recorded, the delivery may be sent again: same Webhook-Id.
+    await s.api.post(`/api/v1/webhook-deliveries/${id}/redeliver`).expect(202);
+    await worker.drain();
+    expect(held.received.map((r) => r.headers['webhook-id'])).toEqual([id, id]);
+  });
+
   it('exactly one delivery per event and endpoint, with two dispatch runs at once and after a re-dispatch', async () => {
     const r = await receiver();
     const one = await endpoint(r.url);

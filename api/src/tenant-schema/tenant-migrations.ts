@@ -17,6 +17,7 @@ import { CreateMailDeliveries1796930000000 } from './migrations/1796930000000-Cr
 import { CreateWebhooks1796940000000 } from './migrations/1796940000000-CreateWebhooks.js'; // issue 13, webhooks
 import { CreateBookingRequests1796900000000 } from './migrations/1796900000000-CreateBookingRequests.js'; // issue 12, bookreq
 import { CreatePortalNotifications1796950000000 } from './migrations/1796950000000-CreatePortalNotifications.js'; // issue 13, board
+import { WebhookDeliveryLease1796960000000 } from './migrations/1796960000000-WebhookDeliveryLease.js'; // issue 13, webhooks
 
 /** Every tenant database's migrations, oldest first. The last one's timestamp is the schema version. */
 export const TENANT_MIGRATIONS = [
@@ -39,6 +40,7 @@ export const TENANT_MIGRATIONS = [
   CreateMailDeliveries1796930000000, // issue 13, mailnotify
   CreateWebhooks1796940000000, // issue 13, webhooks
   CreatePortalNotifications1796950000000, // issue 13, board
+  WebhookDeliveryLease1796960000000, // issue 13, webhooks: redelivery while in flight
 ];
 
 /** Timestamp of the newest tenant migration: what a tenant database must be at to be served. */

@@ -49,6 +49,10 @@ export class WebhookDelivery {
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt: Date | null;
 
+  /** Set while an attempt is in flight (claimed, outcome not recorded yet); a redelivery then is a 409. */
+  @Column({ name: 'leased_until', type: 'timestamptz', nullable: true })
+  leasedUntil: Date | null;
+
   /** Retries stop after this (3 days after the event, or after a manual redelivery). */
   @Column({ name: 'give_up_at', type: 'timestamptz' })
   giveUpAt: Date;

@@ -42,7 +42,9 @@ export const messageId = (d: { id: string; event_id: string | null }) => (d.even
  *
  * Sending: a short transaction claims due deliveries (`FOR UPDATE SKIP LOCKED`) and pushes their
  * `next_attempt_at` past the attempt's timeout, which makes it a lease: no other instance takes them, no
- * connection is held during the HTTP call, and a crash mid-attempt only delays a retry. Each attempt is
+ * connection is held during the HTTP call, and a crash mid-attempt only delays a retry. `leased_until`
+ * says the same for the redelivery route, which refuses a delivery in flight (it would move
+ * `next_attempt_at` back to now, and another claim would send it a second time at once). Each attempt is
  * its own promise, at most WEBHOOKS_CONCURRENCY at once per instance: a slow endpoint holds one slot for
  * at most the timeout and never stops the others. Woken after fan-out, redelivery and test pings, and
  * every minute for every studio (pg-boss `webhooks-sweep`), which is what runs the retries.
@@ -161,7 +163,7 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
          SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id AND w.enabled
           WHERE d.status IN ('pending', 'failed') AND d.next_attempt_at <= clock_timestamp()
           ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED)
-       UPDATE webhook_deliveries d SET attempt_count = d.attempt_count + 1, next_attempt_at = clock_timestamp() + $2 * interval '1 millisecond', updated_at = clock_timestamp()
+       UPDATE webhook_deliveries d SET attempt_count = d.attempt_count + 1, next_attempt_at = clock_timestamp() + $2 * interval '1 millisecond', leased_until = clock_timestamp() + $2 * interval '1 millisecond', updated_at = clock_timestamp()
          FROM due, webhook_endpoints w WHERE d.id = due.id AND w.id = d.endpoint_id
        RETURNING d.id, d.endpoint_id, d.event_id, d.event_type, d.data, d.event_created_at, d.attempt_count, d.give_up_at, w.url, w.secret`,
       [slots, leaseMs],
@@ -190,7 +192,7 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
     const status = ok ? 'succeeded' : nextAttempt > new Date(d.give_up_at) ? 'abandoned' : 'failed';
     // Only the attempt that holds the lease writes (a redelivery or a later claim may have moved on).
     await m.query(
-      `UPDATE webhook_deliveries SET status = $3, next_attempt_at = $4, last_attempt_at = clock_timestamp(), last_response_code = $5, last_duration_ms = $6, last_error = $7, updated_at = clock_timestamp()
+      `UPDATE webhook_deliveries SET status = $3, next_attempt_at = $4, leased_until = NULL, last_attempt_at = clock_timestamp(), last_response_code = $5, last_duration_ms = $6, last_error = $7, updated_at = clock_timestamp()
         WHERE id = $1 AND attempt_count = $2`,
       [d.id, d.attempt_count, status, status === 'failed' ? nextAttempt : null, result.status, result.durationMs, error],
     );

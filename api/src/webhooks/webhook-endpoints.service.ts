@@ -82,6 +82,8 @@ export const toDeliveryDto = (r: DeliveryRow): WebhookDeliveryDto => ({
 const endpointNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No webhook endpoint with this id in your studio.');
 const deliveryNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'No webhook delivery with this id in your studio.');
 const endpointDisabled = () => new ProblemException(HttpStatus.CONFLICT, 'webhook-endpoint-disabled', 'The endpoint is disabled: enable it first.');
+const deliveryInFlight = () =>
+  new ProblemException(HttpStatus.CONFLICT, 'webhook-delivery-in-flight', 'An attempt of this delivery is waiting for the receiver right now: its outcome will show in the log. Redeliver after that.');
 const credentialsInUrl = () => new ValidationProblem([{ field: 'url', messages: ['url must not contain a user name or password (use the signature to authenticate deliveries)'] }]);
 
 /**
@@ -225,11 +227,14 @@ export class WebhookEndpointsService {
   async redeliver(deliveryId: string): Promise<WebhookDeliveryDto> {
     const row = await this.tenant.transaction(async (m) => {
       const [found] = (await m.query(
-        `SELECT d.id, w.enabled FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.id = $1 FOR UPDATE OF d, w`,
+        `SELECT d.id, w.enabled, d.leased_until > clock_timestamp() AS in_flight
+           FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.id = $1 FOR UPDATE OF d, w`,
         [deliveryId],
-      )) as Array<{ id: string; enabled: boolean }>;
+      )) as Array<{ id: string; enabled: boolean; in_flight: boolean | null }>;
       if (!found) throw deliveryNotFound();
       if (!found.enabled) throw endpointDisabled();
+      // Made due now, it would be claimed and sent again while the receiver still holds the first request.
+      if (found.in_flight) throw deliveryInFlight();
       const [updated] = (await m.query(
         `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = clock_timestamp(), give_up_at = clock_timestamp() + $2 * interval '1 millisecond', updated_at = clock_timestamp()
           WHERE id = $1 RETURNING ${DELIVERY_COLUMNS}`,

@@ -105,7 +105,7 @@ export class WebhooksController {
   @Post('webhook-deliveries/:id/redeliver')
   @Access('admin')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Send a delivery again now', description: 'Same `Webhook-Id` and body, a fresh signature; retried again for up to 3 days if it fails. 409 while its endpoint is disabled.' })
+  @ApiOperation({ summary: 'Send a delivery again now', description: 'Same `Webhook-Id` and body, a fresh signature; retried again for up to 3 days if it fails. 409 while its endpoint is disabled, or while an attempt of it is still waiting for the receiver (`webhook-delivery-in-flight`).' })
   @ApiAcceptedResponse({ type: WebhookDeliveryDto })
   @ApiProblems(400, 404, 409)
   redeliverWebhook(@Param('id', uuidParam) id: string): Promise<WebhookDeliveryDto> {

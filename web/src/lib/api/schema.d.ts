@@ -3415,7 +3415,7 @@ export interface paths {
         put?: never;
         /**
          * Send a delivery again now
-         * @description Same `Webhook-Id` and body, a fresh signature; retried again for up to 3 days if it fails. 409 while its endpoint is disabled.
+         * @description Same `Webhook-Id` and body, a fresh signature; retried again for up to 3 days if it fails. 409 while its endpoint is disabled, or while an attempt of it is still waiting for the receiver (`webhook-delivery-in-flight`).
          */
         post: operations["redeliverWebhook"];
         delete?: never;

@@ -61,8 +61,9 @@ async function check(page: Page, path: string, nameFor: (scheme: (typeof SCHEMES
 
 for (const [screen, size] of Object.entries(SCREENS)) {
 	test(`no WCAG 2.1 AA violation on any page: light and dark theme, ${screen} (${size.width}×${size.height})`, async ({ page }) => {
-		// Every page the navigation reaches, axe and a full-page screenshot in each scheme: this grows with the app.
-		test.setTimeout(300_000);
+		// Every page the navigation reaches, axe and a full-page screenshot in each scheme: this grows with the
+		// app. About 2.6 min on the 2-core CI machine; more than twice that on a slower or busier one.
+		test.setTimeout(600_000);
 		const namers = Object.fromEntries(SCHEMES.map((scheme) => [scheme, namer(`${scheme}-${screen}`)])) as Record<(typeof SCHEMES)[number], (path: string) => string>;
 		const names = (path: string) => {
 			const byScheme = Object.fromEntries(SCHEMES.map((scheme) => [scheme, namers[scheme](path)]));

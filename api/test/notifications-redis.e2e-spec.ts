@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
 import { createApp } from '../src/app.factory.js';
 import { NotificationBus } from '../src/notifications/notification-bus.service.js';
 import { NotificationDispatcher } from '../src/notifications/notification-dispatcher.service.js';
@@ -74,6 +75,22 @@ describe('notifications: the bus over Redis', () => {
     await eventually('the booking on B', () => live.events.length === 1);
     expect(live.events[0].event).toBe('booking.created');
     expect(live.events.map((e) => e.id)).toEqual(await adminIds(before));
+  });
+
+  it("the channel is this deployment's own, named after its control database: deployments sharing one Redis never wake each other", async () => {
+    const { rows } = await t.control.query(`SELECT system_identifier::text AS cluster, current_database() AS db FROM pg_control_system()`);
+    const watcher = new Redis(redis.url, { lazyConnect: true });
+    const channels: string[] = [];
+    watcher.on('pmessage', (_pattern: string, channel: string) => channels.push(channel));
+    try {
+      await watcher.connect();
+      await watcher.psubscribe('rsm_notifications*');
+      await book();
+      await eventually("the booking's message crossed Redis", () => channels.length > 0);
+    } finally {
+      watcher.disconnect();
+    }
+    expect([...new Set(channels)]).toEqual([`rsm_notifications:${rows[0].cluster}:${rows[0].db}`]);
   });
 
   it('a message dropped while Redis is away loses nothing: B re-reads once it is subscribed again', async () => {

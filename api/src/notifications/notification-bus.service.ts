@@ -66,7 +66,7 @@ export class NotificationBus implements OnApplicationBootstrap, BeforeApplicatio
     if (this.config.redisUrl) {
       this.redis = new RedisBus({
         url: this.config.redisUrl,
-        channel: NOTIFICATION_CHANNEL,
+        channel: await this.redisChannel(),
         logger: this.logger,
         connectTimeoutMs: this.config.tenancy.connectTimeoutMs,
         onPayload: (payload) => this.deliver(payload),
@@ -75,6 +75,18 @@ export class NotificationBus implements OnApplicationBootstrap, BeforeApplicatio
       return this.redis.start();
     }
     await this.connect();
+  }
+
+  /**
+   * One Redis may serve several deployments (staging and production, two regions): each publishes and
+   * listens on a channel named after its own control database — the PostgreSQL cluster's identifier
+   * (the same through any host name, pooler or replica) and the database's name — so a deployment's
+   * streams are never woken by another's events. LISTEN/NOTIFY needs none of this: it is scoped to the
+   * control database already.
+   */
+  private async redisChannel(): Promise<string> {
+    const [row] = (await this.control.query(`SELECT system_identifier::text AS cluster, current_database() AS db FROM pg_control_system()`)) as Array<{ cluster: string; db: string }>;
+    return `${NOTIFICATION_CHANNEL}:${row.cluster}:${row.db}`;
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -67,6 +67,31 @@ describe('clients', () => {
     expect((await api().get(`/api/v1/clients/${created.id}`)).body).toMatchObject({ name: 'Patched', phone: null, notes: 'keep' });
   });
 
+  // Survivors of `npm run mutate -- clients` (RELIABILITY.md): a field dropped at creation, a PATCH without
+  // its WHERE, and the audit entries' details all passed the suite before these tests.
+  it('stores every field given at creation (billing address and tax id too) and audits the creation with the name', async () => {
+    const input = { name: 'Full Fields', email: 'full@fields.test', phone: '+33 1 23 45 67 89', company: 'Fields SARL', notes: 'n', billingAddress: '1 rue X\n75001 Paris', taxId: 'FR40123456789' };
+    const { body } = await api().post('/api/v1/clients').send(input).expect(201);
+    expect(body).toMatchObject(input);
+    expect((await api().get(`/api/v1/clients/${body.id}`).expect(200)).body).toMatchObject(input);
+    const stored = await tenantDb.query('SELECT email, phone, company, notes, billing_address, tax_id FROM clients WHERE id = $1', [body.id]);
+    expect(stored.rows).toEqual([{ email: input.email, phone: input.phone, company: input.company, notes: 'n', billing_address: input.billingAddress, tax_id: input.taxId }]);
+    const audit = await tenantDb.query(`SELECT details FROM audit_log WHERE action = 'client.created' AND target_id = $1`, [body.id]);
+    expect(audit.rows).toEqual([{ details: { name: 'Full Fields' } }]);
+  });
+
+  it('a PATCH writes its own client only, and audits the fields it changed (sorted)', async () => {
+    const { body: target } = await api().post('/api/v1/clients').send({ name: 'Target', phone: '1' }).expect(201);
+    const { body: bystander } = await api().post('/api/v1/clients').send({ name: 'Bystander', phone: '2', notes: 'mine' }).expect(201);
+    const rowOf = async (id: string) => (await tenantDb.query('SELECT * FROM clients WHERE id = $1', [id])).rows;
+    const before = await rowOf(bystander.id);
+    await api().patch(`/api/v1/clients/${target.id}`).send({ phone: '3', name: 'Target 2', notes: null }).expect(200);
+    expect(await rowOf(bystander.id)).toEqual(before);
+    expect((await rowOf(target.id))[0]).toMatchObject({ name: 'Target 2', phone: '3', notes: null });
+    const audit = await tenantDb.query(`SELECT details FROM audit_log WHERE action = 'client.updated' AND target_id = $1`, [target.id]);
+    expect(audit.rows).toEqual([{ details: { fields: ['name', 'notes', 'phone'] } }]);
+  });
+
   it('deletes a client: 204, then 404', async () => {
     const { body } = await api().post('/api/v1/clients').send({ name: 'Delete Me' }).expect(201);
     await api().delete(`/api/v1/clients/${body.id}`).expect(204);
@@ -135,6 +160,19 @@ describe('clients', () => {
       }
       expect(seen).toHaveLength(names.length);
       expect(new Set(seen).size).toBe(names.length);
+    });
+
+    it('a page that holds the last client has no next cursor; total counts every match on every page', async () => {
+      const all = await get('?limit=45').expect(200);
+      expect(all.body.items).toHaveLength(45);
+      expect(all.body.nextCursor).toBeNull();
+      expect(all.body.total).toBe(45);
+      const first = await get('?limit=44').expect(200);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      expect(first.body.total).toBe(45);
+      const last = await get(`?limit=44&cursor=${encodeURIComponent(first.body.nextCursor)}`).expect(200);
+      expect(last.body).toMatchObject({ nextCursor: null, total: 45 });
+      expect(last.body.items).toHaveLength(1);
     });
 
     it('uses 20 as the default page size', async () => {

@@ -15,6 +15,7 @@ import { insertClientReviewChain } from './support/portal-review-fixtures.js'; /
 import { insertIssuedInvoice } from './support/stripe-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 import { baseUrl, openStream } from './support/sse-client.js'; // issue 13, realtime
+import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker.js'; // issue 13, webhooks
 
 /**
  * The authorization matrix (issue 7), generated from the app's route table (Nest's router metadata,
@@ -363,8 +364,13 @@ describe('authorization matrix: every route × every caller', () => {
     '/api/v1/webhook-endpoints/:id/roll-secret': () => matrixWebhook(),
     '/api/v1/webhook-endpoints/:id/deliveries': () => matrixWebhook(),
     '/api/v1/webhook-endpoints/:id/test': () => matrixWebhook(),
-    '/api/v1/webhook-deliveries/:id/redeliver': async () =>
-      (await t.http().post(`/api/v1/webhook-endpoints/${await matrixWebhook()}/test`).set('cookie', await ownerCookie()).expect(202)).body.id,
+    '/api/v1/webhook-deliveries/:id/redeliver': async () => {
+      const { id } = (await t.http().post(`/api/v1/webhook-endpoints/${await matrixWebhook()}/test`).set('cookie', await ownerCookie()).expect(202)).body;
+      // The ping's own attempt (the discard port refuses it) must be over: redelivering a delivery still in
+      // flight is a 409 webhook-delivery-in-flight, whoever asks.
+      await t.app.get(WebhookDeliveryWorker).drain();
+      return id;
+    },
     // Issue 12, bookreq.
     '/api/v1/portal/bookings/:id': () => portalBooking(),
     '/api/v1/portal/booking-requests/:id/withdraw': () => portalRequest(),

@@ -114,7 +114,11 @@ export class NotificationBus implements OnApplicationBootstrap, BeforeApplicatio
       if (this.client === client) this.client = undefined;
       client.end().catch(() => undefined);
       if (!this.stopped) {
-        this.logger.warn({ err: err ? String(err) : 'ended' }, 'Notification bus connection lost; reconnecting');
+        // One warning per outage: the retries that fail while it lasts (every 250 ms, doubling to 30 s) are
+        // debug lines, and the reconnection is an info line. A control database that is down is reported by
+        // the request path already (dependency-outage.e2e-spec counts the loud lines).
+        if (this.failures === 0) this.logger.warn({ err: err ? String(err) : 'ended' }, 'Notification bus connection lost; reconnecting');
+        else this.logger.debug({ err: err ? String(err) : 'ended', failures: this.failures }, 'Notification bus still not connected; retrying');
         this.scheduleReconnect();
       }
     };
@@ -135,6 +139,7 @@ export class NotificationBus implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
     this.client = client;
+    if (this.failures > 0) this.logger.log({ failures: this.failures }, 'Notification bus reconnected');
     this.failures = 0;
     this.resynced();
   }

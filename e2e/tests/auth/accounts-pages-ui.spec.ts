@@ -21,6 +21,9 @@ async function check(page: Page, name: string) {
 
 for (const scheme of ['light', 'dark'] as const) {
 	test(`accounts pages at 390 px, ${scheme}: accessible and no sideways scrolling`, async ({ page, browser }) => {
+		// Seven pages, each with axe and a full-page screenshot: past the default minute on a slower 2-core
+		// machine while the other worker runs the ui/ crawl.
+		test.setTimeout(180_000);
 		await page.emulateMedia({ colorScheme: scheme });
 		await page.setViewportSize({ width: 390, height: 844 });
 		const owner = newOwner(`ui-${scheme}`);

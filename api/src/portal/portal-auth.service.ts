@@ -29,7 +29,6 @@ export interface PortalSignedIn {
   body: PortalMeDto;
 }
 
-
 /**
  * Issue 12, portal: signing in to a studio's client portal, under the studio's slug. The studio comes
  * from the slug (public), the account from its email in that studio's database only; the session goes

@@ -3,10 +3,9 @@ import { JOBS_SCHEMA, JobQueue } from '../src/jobs/job-queue.service.js';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from '../src/jobs/maintenance.job.js';
 import { createTestApp, registerStudio, tenantDatabases, type TestApp } from './support/test-app.js';
 import { LATE_NOTICES_QUEUE } from '../src/invoices/late-notice.job.js';
-import { NOTIFICATIONS_SWEEP_QUEUE } from '../src/notifications/notification-dispatcher.service.js';
-import { BOOKING_REMINDERS_QUEUE } from '../src/notification-mail/booking-reminders.job.js'; // issue 13, mailnotify
-import { MAIL_DELIVERY_QUEUE } from '../src/notification-mail/mail-deliveries.service.js'; // issue 13, mailnotify
-import { WEBHOOKS_SWEEP_QUEUE } from '../src/webhooks/webhook-delivery.worker.js'; // issue 13, webhooks
+import { STUDIO_SWEEP_QUEUE } from '../src/jobs/studio-sweep.service.js'; // issue 14
+import { RETIRED_QUEUES } from '../src/jobs/job-queue.service.js';
+import { PgBoss } from 'pg-boss';
 
 const DAY = 86_400_000;
 
@@ -132,15 +131,12 @@ describe('maintenance job', () => {
   it('runs through pg-boss: the queue is scheduled, and a job sent to it does the work', async () => {
     const { rows: schedules } = await t.control.query(`SELECT name, cron FROM ${JOBS_SCHEMA}.schedule ORDER BY name`);
     // Issue 11, invoices: the daily late-notice fan-out is scheduled too.
-    // Issue 13, realtime: the notification sweep, every minute; mailnotify: reminders and the mail queue, every minute;
-    // webhooks: the delivery sweep, every minute.
+    // Issue 14: one per-minute sweep of the studios with background work due (notifications, reminders, mail,
+    // webhooks), in place of the four that each visited every studio.
     expect(schedules).toEqual([
-      { name: BOOKING_REMINDERS_QUEUE, cron: '* * * * *' },
       { name: LATE_NOTICES_QUEUE, cron: '0 7 * * *' },
-      { name: MAIL_DELIVERY_QUEUE, cron: '* * * * *' },
       { name: MAINTENANCE_QUEUE, cron: t.config.jobs.maintenanceCron },
-      { name: NOTIFICATIONS_SWEEP_QUEUE, cron: '* * * * *' },
-      { name: WEBHOOKS_SWEEP_QUEUE, cron: '* * * * *' },
+      { name: STUDIO_SWEEP_QUEUE, cron: '* * * * *' },
     ]);
 
     const studio = await registerStudio(t);
@@ -165,6 +161,16 @@ describe('two instances on one control database', () => {
   });
 
   it('a second instance (or a restart) starts on the existing queue and schedule, and keeps one of each', async () => {
+    // Issue 14: what an earlier version left (its per-minute sweeps, scheduled, a job waiting) is deleted at start.
+    const earlier = new PgBoss({ connectionString: t.config.databaseUrl!, schema: JOBS_SCHEMA });
+    earlier.on('error', () => undefined);
+    await earlier.start();
+    for (const name of RETIRED_QUEUES) {
+      await earlier.createQueue(name, { policy: 'exclusive' });
+      await earlier.schedule(name, '* * * * *', {}, { tz: 'UTC' });
+    }
+    await earlier.send(RETIRED_QUEUES[0], {});
+    await earlier.stop({ graceful: false });
     const second = await createApp({ ...t.config });
     try {
       await second.init();
@@ -172,7 +178,11 @@ describe('two instances on one control database', () => {
       const { rows: queues } = await t.control.query(`SELECT name, policy FROM ${JOBS_SCHEMA}.queue WHERE name = $1`, [MAINTENANCE_QUEUE]);
       expect(queues).toEqual([{ name: MAINTENANCE_QUEUE, policy: 'exclusive' }]);
       const { rows: schedules } = await t.control.query(`SELECT count(*)::int AS n FROM ${JOBS_SCHEMA}.schedule`);
-      expect(schedules[0].n).toBe(6); // maintenance, (issue 11) invoice late notices, (issue 13) the notification sweep, reminders, the mail queue and webhooks
+      expect(schedules[0].n).toBe(3); // maintenance, (issue 11) invoice late notices, (issue 14) the studio sweep
+      const { rows: retired } = await t.control.query(`SELECT name FROM ${JOBS_SCHEMA}.queue WHERE name = ANY($1::text[])`, [RETIRED_QUEUES]);
+      expect(retired).toEqual([]);
+      const { rows: jobs } = await t.control.query(`SELECT count(*)::int AS n FROM ${JOBS_SCHEMA}.job WHERE name = ANY($1::text[])`, [RETIRED_QUEUES]);
+      expect(jobs[0].n).toBe(0);
     } finally {
       await second.close();
     }

@@ -4,6 +4,7 @@ import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker.j
 import { at, bookingStudio, type BookingStudio } from './support/booking-fixtures.js';
 import { eventually } from './support/sse-client.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { StudioSweep } from '../src/jobs/studio-sweep.service.js';
 import { type Receiver, startReceiver } from './support/webhook-receiver.js';
 
 /**
@@ -118,6 +119,25 @@ describe('webhooks: delivery', () => {
     expect(r.received).toHaveLength(3);
     expect(new Set(r.received.map((x) => x.headers['webhook-id'])).size).toBe(1);
     expect(new Set(r.received.map((x) => x.body)).size).toBe(1);
+  });
+
+  it('a failed attempt wakes its studio for the retry time; the studio sweep then retries it (issue 14)', async () => {
+    const r = await receiver((n) => (n <= 1 ? 500 : 204));
+    const hook = await endpoint(r.url);
+    await t.control.query(`DELETE FROM studio_wakeups WHERE organization_id = $1`, [s.organizationId]);
+    await raise('quote.sent', { number: 'Q-2026-0001' }); // not a booking event: only the failure wakes the studio
+    await deliver();
+    const [d] = await deliveriesOf(hook.id);
+    expect(d).toMatchObject({ status: 'failed', attempt_count: 1 });
+    const [wake] = (await t.control.query(`SELECT due_at FROM studio_wakeups WHERE organization_id = $1`, [s.organizationId])).rows;
+    expect(Math.abs(new Date(wake.due_at).getTime() - new Date(d.next_attempt_at).getTime())).toBeLessThan(2_000);
+    // Time passes: the retry and the studio's hint come due; the per-minute sweep sends it.
+    await s.db.query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1`, [hook.id]);
+    await t.control.query(`UPDATE studio_wakeups SET due_at = now() WHERE organization_id = $1`, [s.organizationId]);
+    await t.app.get(StudioSweep).run();
+    await worker.drain();
+    expect((await deliveriesOf(hook.id))[0]).toMatchObject({ status: 'succeeded', attempt_count: 2 });
+    expect(r.received).toHaveLength(2);
   });
 
   it('a receiver that never answers does not delay a healthy one, nor the events after it', async () => {

@@ -8,6 +8,7 @@ import { TenantMigrationStatus1796300000000 } from './migrations/1796300000000-T
 import { TenantServers1796400000000 } from './migrations/1796400000000-TenantServers.js'; // issue 8, ops-servers
 import { StripeBilling1796600000000 } from './migrations/1796600000000-StripeBilling.js'; // issue 11, money
 import { StripeCustomerIndex1796700000000 } from './migrations/1796700000000-StripeCustomerIndex.js'; // issue 11, money
+import { StudioWakeups1797000000000 } from './migrations/1797000000000-StudioWakeups.js'; // issue 14, sweeps
 
 /** The control database's migrations, oldest first. */
 export const CONTROL_MIGRATIONS = [
@@ -20,4 +21,5 @@ export const CONTROL_MIGRATIONS = [
   TenantServers1796400000000, // issue 8, ops-servers
   StripeBilling1796600000000, // issue 11, money
   StripeCustomerIndex1796700000000, // issue 11, money: webhooks find the studio by customer
+  StudioWakeups1797000000000, // issue 14: background sweeps visit only studios with work due
 ];

@@ -14,6 +14,13 @@ interface Registration {
 }
 
 /**
+ * Queues earlier versions scheduled and this one no longer has: deleted at start (with their schedules and
+ * jobs), or pg-boss would keep sending them jobs that no worker takes. Issue 14: the four per-minute
+ * sweeps that each visited every studio became one, StudioSweep (studio-sweep.service.ts).
+ */
+export const RETIRED_QUEUES = ['notifications-sweep', 'mail-delivery', 'booking-reminders', 'webhooks-sweep'];
+
+/**
  * The PostgreSQL-backed job queue (pg-boss) on the control database. Feature services register
  * their queues while modules initialise; once the application is bootstrapped the queue starts, creates
  * the queues, installs their schedules and starts their workers. JOBS_ENABLED=false starts nothing
@@ -95,6 +102,10 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     const boss = this.newBoss();
     await boss.start();
     this.boss = boss;
+    for (const name of RETIRED_QUEUES) {
+      await boss.unschedule(name);
+      await boss.deleteQueue(name);
+    }
     for (const { queue, handler, cron } of this.registrations) {
       const { name, policy, partition, ...settings } = queue;
       // createQueue does nothing when the queue exists (another instance, an earlier start); its

@@ -1,15 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from '../common/request-context.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
-import { JobQueue } from '../jobs/job-queue.service.js';
+import { StudioSweep } from '../jobs/studio-sweep.service.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { EventMails } from './event-mails.js';
 import { MailDeliveries } from './mail-deliveries.service.js';
 import { queueMail } from './mail-queue.js';
 import { reminderMail } from './mail-texts.js';
-
-export const BOOKING_REMINDERS_QUEUE = 'booking-reminders';
 
 interface UpcomingBooking {
   id: string;
@@ -37,37 +35,47 @@ export function dueOffset(offsets: number[], minutesAhead: number): number | nul
  * engineers, at the studio's offsets (studio_settings.reminder_offsets_minutes; 24 h and 2 h by default);
  * the last one (smallest offset) carries the access code.
  *
- * Every minute (pg-boss schedule, one run at a time across instances; also callable directly) each studio's
- * confirmed upcoming bookings are read, and the due reminder is QUEUED in one tenant transaction
+ * In the per-minute StudioSweep (one run at a time across instances), for each studio whose next reminder
+ * is due (its hint; a dispatched booking event wakes the studio), its confirmed upcoming bookings are read, and the due reminder is QUEUED in one tenant transaction
  * (mail_deliveries, dedupe key per booking × start × offset × recipient): a sweep run twice, or two at
  * once, queues it once (the unique key; the second insert waits for the first to commit, then does
  * nothing). The key holds the booking's start, so a moved booking gets reminders for its new time, and the
  * delivery worker re-checks the booking when it sends: cancelled or moved since → skipped, never sent.
  */
 @Injectable()
-export class BookingReminders {
+export class BookingReminders implements OnModuleDestroy {
   private readonly logger = new Logger('BookingReminders');
+  private stopped = false;
 
   constructor(
-    queue: JobQueue,
+    sweeps: StudioSweep,
     private readonly context: RequestContext,
     private readonly tenant: TenantConnection,
     private readonly eventMails: EventMails,
     private readonly deliveries: MailDeliveries,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
   ) {
-    queue.register({
-      queue: { name: BOOKING_REMINDERS_QUEUE, policy: 'exclusive', retryLimit: 1, expireInSeconds: 600 },
-      cron: '* * * * *',
-      handler: async () => {
-        await this.sweep();
+    sweeps.register({
+      name: 'reminders',
+      stage: 1,
+      visit: async (tenantId) => {
+        await this.plan(tenantId);
       },
+      nextDueAt: (m) => this.nextReminderAt(m),
+      // A booking created, moved, confirmed or cancelled: its reminders may be due sooner than the studio's hint.
+      wakesOn: (eventType) => eventType.startsWith('booking.'),
     });
   }
 
+  onModuleDestroy(): void {
+    this.stopped = true;
+  }
+
+  /** Plans every studio's reminders (tests; the schedule visits only the studios with one due: StudioSweep). */
   async sweep(): Promise<void> {
     const studios = (await this.control.query(`SELECT t.organization_id FROM tenant_databases t JOIN organizations o ON o.id = t.organization_id WHERE o.suspended_at IS NULL`)) as Array<{ organization_id: string }>;
     for (const { organization_id: tenantId } of studios) {
+      if (this.stopped) return;
       await this.plan(tenantId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Reminder planning failed (next sweep retries)'));
     }
   }
@@ -81,6 +89,17 @@ export class BookingReminders {
     const queued = await this.context.runForTenant(tenantId, () => this.tenant.transaction((m) => this.planIn(m, studio?.name ?? 'Your studio', members, now)));
     if (queued) this.deliveries.kick(tenantId);
     return queued;
+  }
+
+  /** When the current studio's next reminder falls due (a confirmed booking's start less an offset, after now). */
+  private async nextReminderAt(m: EntityManager): Promise<Date | null> {
+    const [row] = (await m.query(
+      `SELECT min(b.starts_at - make_interval(mins => o.minutes)) AS due
+         FROM studio_settings s CROSS JOIN LATERAL unnest(s.reminder_offsets_minutes) AS o(minutes)
+         JOIN bookings b ON b.status = 'confirmed' AND b.starts_at > now() AND b.starts_at - make_interval(mins => o.minutes) > now()
+        WHERE s.id = 1`,
+    )) as Array<{ due: Date | null }>;
+    return row?.due ?? null;
   }
 
   private async planIn(m: EntityManager, studioName: string, members: Map<string, { name: string; email: string }>, now: Date): Promise<number> {

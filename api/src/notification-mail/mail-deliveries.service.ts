@@ -2,12 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { DataSource } from 'typeorm';
 import { RequestContext } from '../common/request-context.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
-import { JobQueue } from '../jobs/job-queue.service.js';
+import { StudioSweep } from '../jobs/studio-sweep.service.js';
 import { mailErrorForLog, MailOutbox } from '../mail/mail-outbox.service.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { StoredAttachment } from './mail-delivery.entity.js';
-
-export const MAIL_DELIVERY_QUEUE = 'mail-delivery';
 
 /**
  * A message's content is kept only while it may still be sent: once sent or skipped, the row keeps who, what
@@ -49,8 +47,9 @@ interface ClaimedMail {
  * Reminders are re-checked at their claim: a booking cancelled or moved since is skipped, not sent.
  *
  * Sending never runs in the dispatcher's transaction: a slow or refusing SMTP server delays mail, never
- * in-app notifications. Runs after a commit that queued mail (kick), at start-up, and every minute on the
- * job queue (the sweep: retries that became due, what a crashed process left).
+ * in-app notifications. Runs after a commit that queued mail (kick), at start-up, and in the per-minute
+ * StudioSweep of each studio with a message due (retries that became due, what a crashed process left): a
+ * failure wakes the studio for its retry time.
  */
 @Injectable()
 export class MailDeliveries implements OnApplicationBootstrap, OnModuleDestroy {
@@ -64,18 +63,20 @@ export class MailDeliveries implements OnApplicationBootstrap, OnModuleDestroy {
   private startupSweep: Promise<void> = Promise.resolve();
 
   constructor(
-    queue: JobQueue,
+    private readonly sweeps: StudioSweep,
     private readonly context: RequestContext,
     private readonly tenant: TenantConnection,
     private readonly outbox: MailOutbox,
     @Inject(CONTROL_DATA_SOURCE) private readonly control: DataSource,
   ) {
-    queue.register({
-      queue: { name: MAIL_DELIVERY_QUEUE, policy: 'exclusive', retryLimit: 1, expireInSeconds: 900 },
-      cron: '* * * * *',
-      handler: async () => {
-        await this.sweep();
+    sweeps.register({
+      name: 'mail',
+      stage: 2,
+      visit: async (tenantId) => {
+        if (!this.paused) await this.deliver(tenantId);
       },
+      nextDueAt: async (m) =>
+        ((await m.query(`SELECT min(next_attempt_at) AS due FROM mail_deliveries WHERE sent_at IS NULL AND skipped_at IS NULL AND failed_at IS NULL`)) as Array<{ due: Date | null }>)[0].due,
     });
   }
 
@@ -171,6 +172,8 @@ export class MailDeliveries implements OnApplicationBootstrap, OnModuleDestroy {
       });
     } catch (err) {
       const giveUp = mail.attempts >= MAX_MAIL_ATTEMPTS;
+      // Announced before it is stored: a wake for a retry that then fails to store costs one idle visit.
+      if (!giveUp) await this.sweeps.wake(this.tenant.tenantId, retryDelaySeconds(mail.attempts) * 1000);
       await this.tenant.run((m) =>
         m.query(
           `UPDATE mail_deliveries SET next_attempt_at = clock_timestamp() + make_interval(secs => $2), last_error = $3, failed_at = CASE WHEN $4 THEN clock_timestamp() END WHERE id = $1`,

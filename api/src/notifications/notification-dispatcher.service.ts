@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from '../common/request-context.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
 import type { Role } from '../control/membership.entity.js';
-import { JobQueue } from '../jobs/job-queue.service.js';
+import { StudioSweep } from '../jobs/studio-sweep.service.js';
 import { EventMails, type EmailRecipient } from '../notification-mail/event-mails.js'; // issue 13, mailnotify
 import { MailDeliveries } from '../notification-mail/mail-deliveries.service.js'; // issue 13, mailnotify
 import { outboxCommits } from '../outbox/outbox-commits.js';
@@ -12,8 +12,6 @@ import { NotificationBus } from './notification-bus.service.js';
 import { DEFAULT_CHANNEL } from './notification-preference.entity.js';
 import { audienceOf, describeEvent, type OutboxRow } from './notification-rules.js';
 import { writePortalNotifications } from './portal-notification-rules.js'; // issue 13, board
-
-export const NOTIFICATIONS_SWEEP_QUEUE = 'notifications-sweep';
 
 /**
  * Issue 13, webhooks: another effect of each claimed batch, written in the dispatcher's transaction (so it
@@ -36,8 +34,8 @@ const NOTIFICATIONS_WRITE_LOCK = 0x72736d13;
  * before the commit leaves the events undispatched for the next run; after it, they are done.
  *
  * When it runs: right after a commit that recorded events (outboxCommits, in the committing process), for
- * every studio at start-up, and every minute on the job queue (the sweep), which catches what a crashed
- * process never dispatched. After a batch commits it publishes on the bus for the streams.
+ * every studio at start-up, and in the per-minute StudioSweep of each studio with undispatched events,
+ * which catches what a crashed process never dispatched. After a batch commits it publishes on the bus for the streams.
  */
 @Injectable()
 export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -56,7 +54,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
   };
 
   constructor(
-    queue: JobQueue,
+    private readonly sweeps: StudioSweep,
     private readonly context: RequestContext,
     private readonly tenant: TenantConnection,
     private readonly bus: NotificationBus,
@@ -66,12 +64,13 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     private readonly mailDeliveries: MailDeliveries,
   ) {
     outboxCommits.on('committed', this.onCommit);
-    queue.register({
-      queue: { name: NOTIFICATIONS_SWEEP_QUEUE, policy: 'exclusive', retryLimit: 1, expireInSeconds: 300 },
-      cron: '* * * * *',
-      handler: async () => {
-        await this.sweep();
+    sweeps.register({
+      name: 'notifications',
+      stage: 0,
+      visit: async (tenantId) => {
+        if (!this.paused) await this.dispatch(tenantId);
       },
+      nextDueAt: async (m) => ((await m.query(`SELECT now() AS due WHERE EXISTS (SELECT 1 FROM outbox WHERE dispatched_at IS NULL)`)) as Array<{ due: Date }>)[0]?.due ?? null,
     });
   }
 
@@ -131,18 +130,20 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       for (const afterCommit of batch.afterCommit) afterCommit(); // issue 13, webhooks
       if (batch.lastId) await this.bus.publish(tenantId, batch.lastId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Bus publish failed (streams re-read on their next tick)'));
       if (batch.mails) this.mailDeliveries.kick(tenantId); // issue 13, mailnotify
+      // Issue 14: a sweeper with work from these events (a booking's reminders) gets the studio visited.
+      if (batch.types.length) await this.sweeps.dispatched(tenantId, batch.types).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Studio wake-up failed (its next visit is at most 15 min away)'));
       written += batch.written;
       if (batch.events < BATCH) return written;
     }
   }
 
-  private async dispatchBatch(m: EntityManager, tenantId: string): Promise<{ events: number; written: number; lastId: string | null; mails: number; afterCommit: Array<() => void> }> {
+  private async dispatchBatch(m: EntityManager, tenantId: string): Promise<{ events: number; types: string[]; written: number; lastId: string | null; mails: number; afterCommit: Array<() => void> }> {
     await m.query('SELECT pg_advisory_xact_lock($1)', [NOTIFICATIONS_WRITE_LOCK]);
     const events = (await m.query(
       `SELECT id, type, subject_type, subject_id, payload, actor_id FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [BATCH],
     )) as OutboxRow[];
-    if (!events.length) return { events: 0, written: 0, lastId: null, mails: 0, afterCommit: [] };
+    if (!events.length) return { events: 0, types: [], written: 0, lastId: null, mails: 0, afterCommit: [] };
     const members = (await this.control.query(`SELECT m.user_id, m.role, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1`, [tenantId])) as Array<{
       user_id: string;
       role: Role;
@@ -191,7 +192,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       if (after) afterCommit.push(after);
     }
     await m.query(`UPDATE outbox SET dispatched_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [events.map((e) => e.id)]);
-    return { events: events.length, written: rows.length, lastId, mails, afterCommit };
+    return { events: events.length, types: [...new Set(events.map((e) => e.type))], written: rows.length, lastId, mails, afterCommit };
   }
 
   /** The engineers assigned to the bookings these events are about (their current assignment). */

@@ -4,7 +4,7 @@ import { AuditLog } from '../audit/audit-log.service.js';
 import { RequestContext } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE } from '../control/control-database.js';
-import { JobQueue } from '../jobs/job-queue.service.js';
+import { StudioSweep } from '../jobs/studio-sweep.service.js';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.service.js';
 import type { OutboxRow } from '../notifications/notification-rules.js';
 import { recordEvent } from '../outbox/record-event.js';
@@ -13,7 +13,6 @@ import { PING_EVENT, RETRY_WINDOW_MS, retryDelayMs, signatureHeader, WEBHOOK_EVE
 import { sendWebhook, type SendResult } from './webhook-sender.js';
 import { urlForRecords } from './webhook-url-guard.js';
 
-export const WEBHOOKS_SWEEP_QUEUE = 'webhooks-sweep';
 const WEBHOOK_ACTOR = { type: 'system' as const, id: null, label: 'webhooks' };
 
 /** A delivery claimed for one attempt, with what it takes to send it. */
@@ -46,8 +45,9 @@ export const messageId = (d: { id: string; event_id: string | null }) => (d.even
  * says the same for the redelivery route, which refuses a delivery in flight (it would move
  * `next_attempt_at` back to now, and another claim would send it a second time at once). Each attempt is
  * its own promise, at most WEBHOOKS_CONCURRENCY at once per instance: a slow endpoint holds one slot for
- * at most the timeout and never stops the others. Woken after fan-out, redelivery and test pings, and
- * every minute for every studio (pg-boss `webhooks-sweep`), which is what runs the retries.
+ * at most the timeout and never stops the others. Woken after fan-out, redelivery and test pings, and by
+ * the per-minute StudioSweep of each studio with a delivery due, which is what runs the retries (a failed
+ * attempt wakes its studio for the retry time; an expired lease is due at its end).
  */
 @Injectable()
 export class WebhookDeliveryWorker implements OnModuleDestroy {
@@ -62,7 +62,7 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     dispatcher: NotificationDispatcher,
-    queue: JobQueue,
+    private readonly sweeps: StudioSweep,
     private readonly context: RequestContext,
     private readonly tenant: TenantConnection,
     private readonly audit: AuditLog,
@@ -70,12 +70,12 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
   ) {
     this.limit = config.webhooks.concurrency;
     dispatcher.onBatch((m, tenantId, events) => this.fanOut(m, tenantId, events));
-    queue.register({
-      queue: { name: WEBHOOKS_SWEEP_QUEUE, policy: 'exclusive', retryLimit: 1, expireInSeconds: 300 },
-      cron: '* * * * *',
-      handler: async () => {
-        await this.sweep();
-      },
+    sweeps.register({
+      name: 'webhooks',
+      stage: 2,
+      visit: async (tenantId) => this.kick(tenantId),
+      // A claimed delivery's next_attempt_at is its lease's end: due again only if its attempt never recorded.
+      nextDueAt: async (m) => ((await m.query(`SELECT min(next_attempt_at) AS due FROM webhook_deliveries WHERE status IN ('pending', 'failed')`)) as Array<{ due: Date | null }>)[0].due,
     });
   }
 
@@ -97,7 +97,7 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
     if (inserted.length) return () => this.kick(tenantId);
   }
 
-  /** Every studio's due deliveries (the retries); the job queue runs it every minute on one instance. */
+  /** Every studio's due deliveries (tests; the schedule visits only the studios with one due: StudioSweep). */
   async sweep(): Promise<void> {
     const studios = (await this.control.query(`SELECT t.organization_id FROM tenant_databases t JOIN organizations o ON o.id = t.organization_id WHERE o.suspended_at IS NULL`)) as Array<{ organization_id: string }>;
     for (const { organization_id: tenantId } of studios) this.kick(tenantId);
@@ -190,6 +190,8 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
     const error = ok ? null : (result.error ?? `HTTP ${result.status}`);
     const nextAttempt = new Date(Date.now() + retryDelayMs(d.attempt_count));
     const status = ok ? 'succeeded' : nextAttempt > new Date(d.give_up_at) ? 'abandoned' : 'failed';
+    // Announced before it is stored: a wake for a retry that then fails to store costs one idle visit.
+    if (status === 'failed') await this.sweeps.wake(this.tenant.tenantId, nextAttempt.getTime() - Date.now());
     // Only the attempt that holds the lease writes (a redelivery or a later claim may have moved on).
     await m.query(
       `UPDATE webhook_deliveries SET status = $3, next_attempt_at = $4, leased_until = NULL, last_attempt_at = clock_timestamp(), last_response_code = $5, last_duration_ms = $6, last_error = $7, updated_at = clock_timestamp()

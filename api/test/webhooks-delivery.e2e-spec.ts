@@ -124,20 +124,46 @@ describe('webhooks: delivery', () => {
   it('a failed attempt wakes its studio for the retry time; the studio sweep then retries it (issue 14)', async () => {
     const r = await receiver((n) => (n <= 1 ? 500 : 204));
     const hook = await endpoint(r.url);
-    await t.control.query(`DELETE FROM studio_wakeups WHERE organization_id = $1`, [s.organizationId]);
+    const sweep = t.app.get(StudioSweep);
+    const hintVsRetry = async (retryAt: Date) => {
+      const [wake] = (await t.control.query(`SELECT due_at FROM studio_wakeups WHERE organization_id = $1`, [s.organizationId])).rows;
+      return Math.abs(new Date(wake.due_at).getTime() - retryAt.getTime());
+    };
+    await sweep.run(); // the studio's hint: nothing due for a while
     await raise('quote.sent', { number: 'Q-2026-0001' }); // not a booking event: only the failure wakes the studio
     await deliver();
     const [d] = await deliveriesOf(hook.id);
     expect(d).toMatchObject({ status: 'failed', attempt_count: 1 });
-    const [wake] = (await t.control.query(`SELECT due_at FROM studio_wakeups WHERE organization_id = $1`, [s.organizationId])).rows;
-    expect(Math.abs(new Date(wake.due_at).getTime() - new Date(d.next_attempt_at).getTime())).toBeLessThan(2_000);
+    expect(await hintVsRetry(new Date(d.next_attempt_at))).toBeLessThan(2_000);
+    // A visit for another reason reads the retry time back as the studio's next work.
+    await t.control.query(`UPDATE studio_wakeups SET due_at = now() WHERE organization_id = $1`, [s.organizationId]);
+    await sweep.run();
+    expect(await hintVsRetry(new Date(d.next_attempt_at))).toBeLessThan(2_000);
     // Time passes: the retry and the studio's hint come due; the per-minute sweep sends it.
     await s.db.query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1`, [hook.id]);
     await t.control.query(`UPDATE studio_wakeups SET due_at = now() WHERE organization_id = $1`, [s.organizationId]);
-    await t.app.get(StudioSweep).run();
+    await sweep.run();
     await worker.drain();
     expect((await deliveriesOf(hook.id))[0]).toMatchObject({ status: 'succeeded', attempt_count: 2 });
     expect(r.received).toHaveLength(2);
+  });
+
+  it('a disabled endpoint\'s waiting deliveries do not keep its studio due; enabling it again sends them at once (issue 14)', async () => {
+    const r = await receiver(() => 500);
+    const hook = await endpoint(r.url);
+    const sweep = t.app.get(StudioSweep);
+    await raise('quote.sent', { number: 'Q-2026-0002' });
+    await deliver();
+    await s.api.patch(`/api/v1/webhook-endpoints/${hook.id}`).send({ enabled: false }).expect(200);
+    await s.db.query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1`, [hook.id]);
+    await t.control.query(`UPDATE studio_wakeups SET due_at = now() WHERE organization_id = $1`, [s.organizationId]);
+    await sweep.run();
+    await worker.drain();
+    const [wake] = (await t.control.query(`SELECT extract(epoch FROM due_at - now())::float AS in_seconds FROM studio_wakeups WHERE organization_id = $1`, [s.organizationId])).rows;
+    expect(wake.in_seconds).toBeGreaterThan(60); // not due every minute for good
+    expect(r.received).toHaveLength(1);
+    await s.api.patch(`/api/v1/webhook-endpoints/${hook.id}`).send({ enabled: true }).expect(200);
+    await eventually('the waiting delivery sent', () => r.received.length === 2);
   });
 
   it('a receiver that never answers does not delay a healthy one, nor the events after it', async () => {

@@ -18,10 +18,13 @@ export interface StudioSweeper {
   readonly name: string;
   /** Visit order, smallest first: work that queues other work (notifications queue mail, reminders are mail) goes first. */
   readonly stage: number;
-  /** Does the studio's due work of this kind. */
+  /** Does (or starts, in the background) the studio's due work of this kind. */
   visit(tenantId: string): Promise<void>;
-  /** When work of this kind is next due, read in the current studio's database; null: none. */
-  nextDueAt(m: EntityManager): Promise<Date | null>;
+  /**
+   * When work of this kind is next due, read in the current studio's database; null: none. `since` is when
+   * the visit began: work that came due after it (while the visit ran) is returned as due, not skipped.
+   */
+  nextDueAt(m: EntityManager, since: Date): Promise<Date | null>;
   /** Whether dispatching these outbox event types may have made work of this kind due (e.g. a booking → a reminder). */
   wakesOn?(eventType: string): boolean;
 }
@@ -74,14 +77,23 @@ export class StudioSweep implements OnModuleDestroy {
     this.stopped = true;
   }
 
-  /** Announces work due in a studio in `delayMs` (now by default): the first sweep after that visits it. */
+  /**
+   * Announces work due in a studio in `delayMs` (now by default): the first sweep after that visits it.
+   * Call it once the work is stored (a visit reading the studio before that would not see it). Never
+   * throws: a wake that cannot be stored (the control database unreachable) is logged, and the backstop
+   * visit finds the work instead, so the caller's own write is never undone by it.
+   */
   async wake(tenantId: string, delayMs = 0): Promise<void> {
-    // INSERT … SELECT: a studio deleted meanwhile gets no row (rather than a foreign-key error).
-    await this.control.query(
-      `INSERT INTO studio_wakeups (organization_id, due_at) SELECT id, now() + $2 * interval '1 millisecond' FROM organizations WHERE id = $1
-       ON CONFLICT (organization_id) DO UPDATE SET due_at = LEAST(studio_wakeups.due_at, EXCLUDED.due_at), version = studio_wakeups.version + 1`,
-      [tenantId, Math.max(0, Math.round(delayMs))],
-    );
+    // A studio without a row is due now (never visited since this table came): its first row says so too,
+    // whatever the delay, or a far retry would hide everything else it has due. INSERT … SELECT: a studio
+    // deleted meanwhile gets no row (rather than a foreign-key error).
+    await this.control
+      .query(
+        `INSERT INTO studio_wakeups (organization_id, due_at) SELECT id, now() FROM organizations WHERE id = $1
+         ON CONFLICT (organization_id) DO UPDATE SET due_at = LEAST(studio_wakeups.due_at, now() + $2 * interval '1 millisecond'), version = studio_wakeups.version + 1`,
+        [tenantId, Math.max(0, Math.round(delayMs))],
+      )
+      .catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Studio wake-up not stored (the studio is visited within 15 min anyway)'));
   }
 
   /** After the dispatcher committed these events in a studio: wakes it if a sweeper has work from them. */
@@ -108,14 +120,22 @@ export class StudioSweep implements OnModuleDestroy {
     return visited;
   }
 
-  /** Does one studio's due work, then records when it next has some (unless a wake came in meanwhile). */
+  /**
+   * Does one studio's due work, then records when it next has some (unless a wake came in meanwhile).
+   * Every kind runs even when one fails (a poisoned event must not stop the mail); then the studio stays due.
+   */
   private async visit(tenantId: string, seenVersion: string): Promise<void> {
-    for (const sweeper of this.sweepers) await sweeper.visit(tenantId);
+    const since = new Date();
+    const failed: string[] = [];
+    for (const sweeper of this.sweepers) {
+      await sweeper.visit(tenantId).catch((err: unknown) => failed.push(`${sweeper.name}: ${String(err)}`));
+    }
+    if (failed.length) throw new Error(failed.join('; '));
     const next = await this.context.runForTenant(tenantId, () =>
       this.tenant.run(async (m) => {
         let earliest: Date | null = null;
         for (const sweeper of this.sweepers) {
-          const due = await sweeper.nextDueAt(m);
+          const due = await sweeper.nextDueAt(m, since);
           if (due && (!earliest || due < earliest)) earliest = due;
         }
         return earliest;

@@ -36,8 +36,8 @@ export function dueOffset(offsets: number[], minutesAhead: number): number | nul
  * the last one (smallest offset) carries the access code.
  *
  * In the per-minute StudioSweep (one run at a time across instances), for each studio whose next reminder
- * is due (its hint; a dispatched booking event wakes the studio), its confirmed upcoming bookings are read, and the due reminder is QUEUED in one tenant transaction
- * (mail_deliveries, dedupe key per booking × start × offset × recipient): a sweep run twice, or two at
+ * is due (its hint; a dispatched booking event wakes the studio), its confirmed upcoming bookings are read,
+ * and the due reminder is QUEUED in one tenant transaction (mail_deliveries, dedupe key per booking × start × offset × recipient): a sweep run twice, or two at
  * once, queues it once (the unique key; the second insert waits for the first to commit, then does
  * nothing). The key holds the booking's start, so a moved booking gets reminders for its new time, and the
  * delivery worker re-checks the booking when it sends: cancelled or moved since → skipped, never sent.
@@ -61,7 +61,7 @@ export class BookingReminders implements OnModuleDestroy {
       visit: async (tenantId) => {
         await this.plan(tenantId);
       },
-      nextDueAt: (m) => this.nextReminderAt(m),
+      nextDueAt: (m, since) => this.nextReminderAt(m, since),
       // A booking created, moved, confirmed or cancelled: its reminders may be due sooner than the studio's hint.
       wakesOn: (eventType) => eventType.startsWith('booking.'),
     });
@@ -91,13 +91,17 @@ export class BookingReminders implements OnModuleDestroy {
     return queued;
   }
 
-  /** When the current studio's next reminder falls due (a confirmed booking's start less an offset, after now). */
-  private async nextReminderAt(m: EntityManager): Promise<Date | null> {
+  /**
+   * When the current studio's next reminder falls due: a confirmed booking's start less an offset, after
+   * `since` — the start of the visit, which planned everything due by then (`plan` reads the clock later).
+   */
+  private async nextReminderAt(m: EntityManager, since: Date): Promise<Date | null> {
     const [row] = (await m.query(
       `SELECT min(b.starts_at - make_interval(mins => o.minutes)) AS due
          FROM studio_settings s CROSS JOIN LATERAL unnest(s.reminder_offsets_minutes) AS o(minutes)
-         JOIN bookings b ON b.status = 'confirmed' AND b.starts_at > now() AND b.starts_at - make_interval(mins => o.minutes) > now()
+         JOIN bookings b ON b.status = 'confirmed' AND b.starts_at > $1 AND b.starts_at - make_interval(mins => o.minutes) > $1
         WHERE s.id = 1`,
+      [since],
     )) as Array<{ due: Date | null }>;
     return row?.due ?? null;
   }

@@ -21,6 +21,9 @@ export const MAX_MAIL_ATTEMPTS = 10;
  */
 const CLAIM_LEASE_SECONDS = 900;
 
+/** How long the studio sweep waits for one studio's sending before it goes on to the next studio. */
+const VISIT_WAIT_MS = 10_000;
+
 /** Retry delay after the n-th failed attempt: 1, 2, 4 … minutes, at most 12 hours. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(60 * 2 ** Math.max(0, attempts - 1), 12 * 3600);
@@ -72,8 +75,11 @@ export class MailDeliveries implements OnApplicationBootstrap, OnModuleDestroy {
     sweeps.register({
       name: 'mail',
       stage: 2,
+      // Waited for at most VISIT_WAIT_MS: a slow SMTP server must not hold up the other studios' sweep (a
+      // message still being sent is due at its lease's end; a refused one wakes the studio for its retry).
       visit: async (tenantId) => {
-        if (!this.paused) await this.deliver(tenantId);
+        this.kick(tenantId);
+        await Promise.race([this.running.get(tenantId), new Promise((resolve) => setTimeout(resolve, VISIT_WAIT_MS).unref())]);
       },
       nextDueAt: async (m) =>
         ((await m.query(`SELECT min(next_attempt_at) AS due FROM mail_deliveries WHERE sent_at IS NULL AND skipped_at IS NULL AND failed_at IS NULL`)) as Array<{ due: Date | null }>)[0].due,
@@ -172,14 +178,14 @@ export class MailDeliveries implements OnApplicationBootstrap, OnModuleDestroy {
       });
     } catch (err) {
       const giveUp = mail.attempts >= MAX_MAIL_ATTEMPTS;
-      // Announced before it is stored: a wake for a retry that then fails to store costs one idle visit.
-      if (!giveUp) await this.sweeps.wake(this.tenant.tenantId, retryDelaySeconds(mail.attempts) * 1000);
       await this.tenant.run((m) =>
         m.query(
           `UPDATE mail_deliveries SET next_attempt_at = clock_timestamp() + make_interval(secs => $2), last_error = $3, failed_at = CASE WHEN $4 THEN clock_timestamp() END WHERE id = $1`,
           [mail.id, retryDelaySeconds(mail.attempts), String((err as Error).message ?? err).slice(0, 500), giveUp],
         ),
       );
+      // Once the retry is stored (a process dying in between leaves the claim's lease: due within 15 min).
+      if (!giveUp) await this.sweeps.wake(this.tenant.tenantId, retryDelaySeconds(mail.attempts) * 1000);
       this.logger.warn({ tenantId: this.tenant.tenantId, mailId: mail.id, kind: mail.kind, attempts: mail.attempts, giveUp, ...mailErrorForLog(err, false) }, giveUp ? 'Mail given up' : 'Mail failed, will retry');
       return false;
     }

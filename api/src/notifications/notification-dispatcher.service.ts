@@ -131,7 +131,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
       if (batch.lastId) await this.bus.publish(tenantId, batch.lastId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Bus publish failed (streams re-read on their next tick)'));
       if (batch.mails) this.mailDeliveries.kick(tenantId); // issue 13, mailnotify
       // Issue 14: a sweeper with work from these events (a booking's reminders) gets the studio visited.
-      if (batch.types.length) await this.sweeps.dispatched(tenantId, batch.types).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Studio wake-up failed (its next visit is at most 15 min away)'));
+      if (batch.types.length) await this.sweeps.dispatched(tenantId, batch.types);
       written += batch.written;
       if (batch.events < BATCH) return written;
     }

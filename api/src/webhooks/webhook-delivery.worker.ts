@@ -75,7 +75,11 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
       stage: 2,
       visit: async (tenantId) => this.kick(tenantId),
       // A claimed delivery's next_attempt_at is its lease's end: due again only if its attempt never recorded.
-      nextDueAt: async (m) => ((await m.query(`SELECT min(next_attempt_at) AS due FROM webhook_deliveries WHERE status IN ('pending', 'failed')`)) as Array<{ due: Date | null }>)[0].due,
+      // Deliveries of a disabled endpoint wait for it to be enabled again (which kicks them), not for a sweep.
+      nextDueAt: async (m) =>
+        ((await m.query(`SELECT min(d.next_attempt_at) AS due FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id AND w.enabled WHERE d.status IN ('pending', 'failed')`)) as Array<{
+          due: Date | null;
+        }>)[0].due,
     });
   }
 
@@ -182,16 +186,17 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
       { 'webhook-id': d.id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signatureHeader(d.secret, timestamp, body) },
       { timeoutMs: this.config.webhooks.timeoutMs, allowPrivate: this.config.webhooks.allowPrivateUrls },
     );
-    await this.context.runForTenant(tenantId, () => this.tenant.transaction((m) => this.record(m, d, result)));
+    const retryAt = await this.context.runForTenant(tenantId, () => this.tenant.transaction((m) => this.record(m, d, result)));
+    // Once the retry is committed (a process dying in between leaves the claim's lease: due when it ends).
+    if (retryAt) await this.sweeps.wake(tenantId, retryAt.getTime() - Date.now());
   }
 
-  private async record(m: EntityManager, d: ClaimedDelivery, result: SendResult): Promise<void> {
+  /** Stores the attempt's outcome; returns when it is retried (null: succeeded or given up). */
+  private async record(m: EntityManager, d: ClaimedDelivery, result: SendResult): Promise<Date | null> {
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
     const error = ok ? null : (result.error ?? `HTTP ${result.status}`);
     const nextAttempt = new Date(Date.now() + retryDelayMs(d.attempt_count));
     const status = ok ? 'succeeded' : nextAttempt > new Date(d.give_up_at) ? 'abandoned' : 'failed';
-    // Announced before it is stored: a wake for a retry that then fails to store costs one idle visit.
-    if (status === 'failed') await this.sweeps.wake(this.tenant.tenantId, nextAttempt.getTime() - Date.now());
     // Only the attempt that holds the lease writes (a redelivery or a later claim may have moved on).
     await m.query(
       `UPDATE webhook_deliveries SET status = $3, next_attempt_at = $4, leased_until = NULL, last_attempt_at = clock_timestamp(), last_response_code = $5, last_duration_ms = $6, last_error = $7, updated_at = clock_timestamp()
@@ -200,14 +205,18 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
     );
     if (ok) {
       await m.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [d.endpoint_id]);
-      return;
+      return null;
     }
     const [[endpoint]] = (await m.query(
       `UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, clock_timestamp()) WHERE id = $1
        RETURNING url, enabled, failing_since, failing_since <= clock_timestamp() - $2 * interval '1 millisecond' AS failed_too_long`,
       [d.endpoint_id, RETRY_WINDOW_MS],
     )) as [Array<{ url: string; enabled: boolean; failing_since: Date; failed_too_long: boolean }>, number];
-    if (endpoint?.enabled && endpoint.failed_too_long) await this.disable(m, d.endpoint_id, endpoint.url, new Date(endpoint.failing_since));
+    if (endpoint?.enabled && endpoint.failed_too_long) {
+      await this.disable(m, d.endpoint_id, endpoint.url, new Date(endpoint.failing_since));
+      return null;
+    }
+    return status === 'failed' ? nextAttempt : null;
   }
 
   /** Failing for 3 days: disabled, its queued deliveries abandoned, and the studio's managers told (outbox → notification). */

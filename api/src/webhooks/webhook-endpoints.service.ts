@@ -168,6 +168,8 @@ export class WebhookEndpointsService {
       await this.audit.record(m, { action: 'webhook_endpoint.updated', targetType: 'webhook_endpoint', targetId: id, details: { fields: Object.entries(dto).filter(([, v]) => v !== undefined).map(([k]) => k).sort() } });
       return updated[0];
     });
+    // Enabled again: its waiting deliveries go now (the sweep leaves a disabled endpoint's alone).
+    if (dto.enabled === true) this.worker.kick(this.tenant.tenantId);
     return toEndpointDto(row);
   }
 

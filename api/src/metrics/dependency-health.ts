@@ -58,6 +58,17 @@ export class DependencyHealth {
     this.logger.warn({ dependency, tenantId, ...detail }, 'A studio database is unreachable; its requests get 503 until it is back');
   }
 
+  /**
+   * Background work (no request) met the control database unreachable: the same outage as the requests
+   * meet, logged once with theirs (whichever comes first), and not counted as a failed request.
+   */
+  backgroundFailed(detail: Record<string, unknown>): void {
+    if (this.controlDown) return;
+    this.controlDown = true;
+    this.up.set({ dependency: 'control' }, 0);
+    this.logger.error({ dependency: 'control', ...detail }, 'The control database is unreachable; requests get 503 until it is back (counted in rsm_dependency_errors_total)');
+  }
+
   /** `dependency` answered a request: ends an outage if there was one. */
   succeeded(dependency: Dependency, tenantId?: string): void {
     if (dependency === 'control') {

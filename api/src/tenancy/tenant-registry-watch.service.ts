@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
+import { isDatabaseUnavailable } from '../common/pg-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DependencyHealth } from '../metrics/dependency-health.js';
 import { TenantDataSources } from './tenant-data-sources.service.js';
 import { TenantRegistry } from './tenant-registry.service.js';
 
@@ -30,17 +32,22 @@ export class TenantRegistryWatch implements OnApplicationBootstrap, OnApplicatio
   private listener?: pg.Client;
   private stopped = false;
   private checking?: Promise<number>;
+  /** The last check failed: the next failures are not warned again (see checkNow). */
+  private failing = false;
+  /** The last LISTEN attempt failed: likewise. */
+  private listenFailing = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: TenantRegistry,
     private readonly dataSources: TenantDataSources,
+    private readonly health: DependencyHealth,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const every = this.config.tenantServers.registryWatchMs;
     if (!every) return;
-    this.timer = setInterval(() => void this.checkNow().catch((err) => this.logger.warn({ err: String(err) }, 'Tenant registry check failed')), every);
+    this.timer = setInterval(() => void this.checkNow().catch(() => undefined), every);
     this.timer.unref();
     await this.listen();
   }
@@ -57,7 +64,26 @@ export class TenantRegistryWatch implements OnApplicationBootstrap, OnApplicatio
    */
   checkNow(tenantIds?: string[]): Promise<number> {
     // One check at a time; a call during a check waits for it and then runs its own (fresh rows).
-    const run = (this.checking ?? Promise.resolve(0)).catch(() => 0).then(() => this.check(tenantIds));
+    const run = (this.checking ?? Promise.resolve(0))
+      .catch(() => 0)
+      .then(() => this.check(tenantIds))
+      .then(
+        (retired) => {
+          if (this.failing) this.logger.log('Tenant registry checks work again');
+          this.failing = false;
+          return retired;
+        },
+        (err: unknown) => {
+          // The control database unreachable is its outage, logged once by DependencyHealth (with the
+          // requests' own); another failure is warned once, and the checks failing after it, every few
+          // seconds until it clears, are debug lines.
+          if (isDatabaseUnavailable(err)) this.health.backgroundFailed({ source: 'tenant registry check', err: String(err) });
+          if (this.failing || isDatabaseUnavailable(err)) this.logger.debug({ err: String(err) }, 'Tenant registry check failed');
+          else this.logger.warn({ err: String(err) }, 'Tenant registry check failed');
+          this.failing = true;
+          throw err;
+        },
+      );
     this.checking = run;
     return run;
   }
@@ -66,6 +92,7 @@ export class TenantRegistryWatch implements OnApplicationBootstrap, OnApplicatio
     const open = this.dataSources.openPools().filter((p) => !tenantIds || tenantIds.includes(p.tenantId));
     if (!open.length) return 0;
     const rows = new Map((await this.registry.findMany([...new Set(open.map((p) => p.tenantId))])).map((r) => [r.organizationId, r]));
+    this.health.succeeded('control'); // it answered: ends an outage that background work or requests met
     const retired = new Set<string>();
     for (const pool of open) {
       const row = rows.get(pool.tenantId);
@@ -100,14 +127,18 @@ export class TenantRegistryWatch implements OnApplicationBootstrap, OnApplicatio
     client.on('end', retry);
     client.on('notification', (message) => {
       if (message.channel !== TENANT_REGISTRY_CHANNEL || !message.payload) return;
-      void this.checkNow([message.payload]).catch((err) => this.logger.warn({ err: String(err) }, 'Tenant registry check failed'));
+      void this.checkNow([message.payload]).catch(() => undefined); // logged by checkNow
     });
     this.listener = client;
     try {
       await client.connect();
       await client.query(`LISTEN ${TENANT_REGISTRY_CHANNEL}`);
+      if (this.listenFailing) this.logger.log('Listening for tenant registry changes again');
+      this.listenFailing = false;
     } catch (err) {
-      this.logger.warn({ err: String(err) }, 'Could not LISTEN for tenant registry changes; relying on the interval');
+      if (this.listenFailing) this.logger.debug({ err: String(err) }, 'Could not LISTEN for tenant registry changes again');
+      else this.logger.warn({ err: String(err) }, 'Could not LISTEN for tenant registry changes; relying on the interval');
+      this.listenFailing = true;
       retry();
     }
   }

@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CONTROL_DATA_SOURCE, openControlDatabase } from '../control/control-database.js';
+import { DependencyHealth } from '../metrics/dependency-health.js';
 import { METRICS_REGISTRY } from '../metrics/metrics.registry.js';
 import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { TENANT_MIGRATION_OPTIONS, type TenantMigrationOptions } from '../tenancy/tenant-migrator.service.js';
@@ -12,7 +13,8 @@ import { TenantAdmin } from './tenant-admin.service.js';
 /**
  * What the CLI needs besides the API's own modules: the control database opened WITHOUT migrating it
  * (a dry run changes nothing; `rsm migrate` migrates it as its first step), tenancy told not to
- * migrate at start-up, and a metrics registry of its own (TenantDataSources records into one).
+ * migrate at start-up, and a metrics registry of its own (TenantDataSources records into one) with the
+ * outage tracking tenancy reports to (DependencyHealth: TenantRegistryWatch).
  */
 @Global()
 @Module({})
@@ -24,8 +26,9 @@ class CliInfrastructureModule implements OnApplicationShutdown {
       { provide: CONTROL_DATA_SOURCE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openControlDatabase(config, { migrate: false }) },
       { provide: TENANT_MIGRATION_OPTIONS, useValue: { ...migrationOptions, skipStartup: true } },
       { provide: METRICS_REGISTRY, useFactory: () => new Registry() },
+      DependencyHealth,
     ];
-    return { module: CliInfrastructureModule, providers, exports: providers.map((p) => p.provide) };
+    return { module: CliInfrastructureModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
   }
 
   async onApplicationShutdown(): Promise<void> {

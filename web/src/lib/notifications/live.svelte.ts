@@ -1,11 +1,13 @@
 /**
  * Issue 13, realtime: the signed-in member's live notifications. One EventSource per tab on
  * /api/v1/notifications/stream; the browser resends Last-Event-ID when it reconnects, so nothing is missed.
- * The unread count comes from the API at start, then moves with each event and each mark-read.
+ * The unread count comes from the API at start, then moves with each event and each mark-read
+ * (UnreadCounter: a read that raced an event is asked again).
  */
 import { toasts } from '#lib/components/toasts.svelte.ts';
 import { m } from '#lib/paraglide/messages.js';
 import { notificationsApi, STREAM_EVENTS, type Notification } from './api.ts';
+import { UnreadCounter } from './unread-counter.svelte.ts';
 
 /** Issue 13, board: what a `board.changed` event says (the room board re-fetches on it). */
 export interface BoardChange {
@@ -18,7 +20,7 @@ export interface BoardChange {
 const TOAST_FRESH_MS = 5 * 60_000;
 
 class LiveNotifications {
-	unread = $state(0);
+	private readonly counter = new UnreadCounter(() => notificationsApi.unreadCount());
 	/** Arrived since the page loaded, newest first (the notifications page merges them into its list). */
 	arrived = $state<Notification[]>([]);
 	private source: EventSource | undefined;
@@ -37,7 +39,7 @@ class LiveNotifications {
 				const n = JSON.parse(e.data) as Notification;
 				if (this.arrived.some((a) => a.id === n.id)) return;
 				this.arrived = [n, ...this.arrived].slice(0, 100);
-				if (!n.readAt) this.unread++;
+				if (!n.readAt) this.counter.arrived();
 				// Issue 13, board: every notification is one that concerns this member (the dispatcher decides); say it as a toast too.
 				if (!n.readAt && Date.now() - Date.parse(n.createdAt) < TOAST_FRESH_MS) {
 					toasts.show(n.title, { tone: 'info', action: { label: m.notifications_toast_open(), href: '/notifications' } });
@@ -70,13 +72,17 @@ class LiveNotifications {
 		return () => this.openListeners.delete(listener);
 	}
 
-	async refreshCount(): Promise<void> {
-		const result = await notificationsApi.unreadCount();
-		if (result.ok) this.unread = result.data.count;
+	/** The unread count the bell shows. */
+	get unread(): number {
+		return this.counter.count;
+	}
+
+	refreshCount(): Promise<void> {
+		return this.counter.refresh();
 	}
 
 	markedRead(count = 1): void {
-		this.unread = Math.max(0, this.unread - count);
+		this.counter.read(count);
 	}
 
 	private stop(force = false): void {

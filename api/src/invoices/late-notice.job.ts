@@ -12,6 +12,7 @@ import { formatMinor } from '../money/money.js';
 import { recordEvent } from '../outbox/record-event.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { studioSettings, todayIn } from './invoice-pricing.js';
+import { activeStudioIds } from '../control/active-studios.js';
 
 /** Once a day (UTC) one job fans out to one job per studio: a slow or failing studio never holds up another. */
 export const LATE_NOTICES_QUEUE = 'invoice-late-notices';
@@ -53,8 +54,8 @@ export class LateNoticeJob {
       queue: { name: LATE_NOTICES_QUEUE, policy: 'exclusive', retryLimit: 2, retryDelay: 60, expireInSeconds: 600 },
       cron: DAILY_AT_SEVEN,
       handler: async () => {
-        const studios = (await this.control.query(`SELECT t.organization_id FROM tenant_databases t JOIN organizations o ON o.id = t.organization_id WHERE o.suspended_at IS NULL`)) as Array<{ organization_id: string }>;
-        for (const s of studios) await this.queue.send(LATE_NOTICES_STUDIO_QUEUE, { organizationId: s.organization_id });
+        const studios = await activeStudioIds(this.control);
+        for (const organizationId of studios) await this.queue.send(LATE_NOTICES_STUDIO_QUEUE, { organizationId });
       },
     });
     queue.register({

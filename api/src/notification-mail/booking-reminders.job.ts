@@ -8,6 +8,7 @@ import { EventMails } from './event-mails.js';
 import { MailDeliveries } from './mail-deliveries.service.js';
 import { queueMail } from './mail-queue.js';
 import { reminderMail } from './mail-texts.js';
+import { activeStudioIds } from '../control/active-studios.js';
 
 interface UpcomingBooking {
   id: string;
@@ -73,8 +74,8 @@ export class BookingReminders implements OnModuleDestroy {
 
   /** Plans every studio's reminders (tests; the schedule visits only the studios with one due: StudioSweep). */
   async sweep(): Promise<void> {
-    const studios = (await this.control.query(`SELECT t.organization_id FROM tenant_databases t JOIN organizations o ON o.id = t.organization_id WHERE o.suspended_at IS NULL`)) as Array<{ organization_id: string }>;
-    for (const { organization_id: tenantId } of studios) {
+    const studios = await activeStudioIds(this.control);
+    for (const tenantId of studios) {
       if (this.stopped) return;
       await this.plan(tenantId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Reminder planning failed (next sweep retries)'));
     }

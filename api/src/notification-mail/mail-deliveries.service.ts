@@ -6,6 +6,7 @@ import { StudioSweep } from '../jobs/studio-sweep.service.js';
 import { mailErrorForLog, MailOutbox } from '../mail/mail-outbox.service.js';
 import { TenantConnection } from '../tenancy/tenant-connection.js';
 import type { StoredAttachment } from './mail-delivery.entity.js';
+import { activeStudioIds } from '../control/active-studios.js';
 
 /**
  * A message's content is kept only while it may still be sent: once sent or skipped, the row keeps who, what
@@ -98,8 +99,8 @@ export class MailDeliveries implements OnApplicationBootstrap, OnModuleDestroy {
 
   async sweep(): Promise<void> {
     if (this.paused) return;
-    const studios = (await this.control.query(`SELECT t.organization_id FROM tenant_databases t JOIN organizations o ON o.id = t.organization_id WHERE o.suspended_at IS NULL`)) as Array<{ organization_id: string }>;
-    for (const { organization_id: tenantId } of studios) {
+    const studios = await activeStudioIds(this.control);
+    for (const tenantId of studios) {
       if (this.stopped) return;
       await this.deliver(tenantId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Mail delivery failed (next sweep retries)'));
     }

@@ -18,6 +18,7 @@ import { writePortalNotifications } from './portal-notification-rules.js'; // is
  * happens exactly once with it). It may return a function to run after that transaction commits.
  */
 export type OutboxBatchConsumer = (manager: EntityManager, tenantId: string, events: OutboxRow[]) => Promise<(() => void) | void>;
+import { activeStudioIds } from '../control/active-studios.js';
 /** Events claimed per transaction. */
 const BATCH = 100;
 /**
@@ -93,8 +94,8 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
   /** Dispatches every studio's pending events (one studio failing does not stop the others). */
   async sweep(): Promise<void> {
     if (this.paused) return;
-    const studios = (await this.control.query(`SELECT t.organization_id FROM tenant_databases t JOIN organizations o ON o.id = t.organization_id WHERE o.suspended_at IS NULL`)) as Array<{ organization_id: string }>;
-    for (const { organization_id: tenantId } of studios) {
+    const studios = await activeStudioIds(this.control);
+    for (const tenantId of studios) {
       if (this.stopped) return;
       await this.dispatch(tenantId).catch((err: unknown) => this.logger.warn({ tenantId, err: String(err) }, 'Notification dispatch failed (next sweep retries)'));
     }

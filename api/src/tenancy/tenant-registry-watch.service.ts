@@ -77,8 +77,9 @@ export class TenantRegistryWatch implements OnApplicationBootstrap, OnApplicatio
           // The control database unreachable is its outage, logged once by DependencyHealth (with the
           // requests' own); another failure is warned once, and the checks failing after it, every few
           // seconds until it clears, are debug lines.
-          if (isDatabaseUnavailable(err)) this.health.backgroundFailed({ source: 'tenant registry check', err: String(err) });
-          if (this.failing || isDatabaseUnavailable(err)) this.logger.debug({ err: String(err) }, 'Tenant registry check failed');
+          const controlOutage = isDatabaseUnavailable(err);
+          if (controlOutage) this.health.backgroundFailed({ source: 'tenant registry check', err: String(err) });
+          if (this.failing || controlOutage) this.logger.debug({ err: String(err) }, 'Tenant registry check failed');
           else this.logger.warn({ err: String(err) }, 'Tenant registry check failed');
           this.failing = true;
           throw err;

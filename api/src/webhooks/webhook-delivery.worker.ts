@@ -12,6 +12,7 @@ import { TenantConnection } from '../tenancy/tenant-connection.js';
 import { PING_EVENT, RETRY_WINDOW_MS, retryDelayMs, signatureHeader, WEBHOOK_EVENT_TYPES, type WebhookMessage } from './webhook-events.js';
 import { sendWebhook, type SendResult } from './webhook-sender.js';
 import { urlForRecords } from './webhook-url-guard.js';
+import { activeStudioIds } from '../control/active-studios.js';
 
 const WEBHOOK_ACTOR = { type: 'system' as const, id: null, label: 'webhooks' };
 
@@ -103,8 +104,8 @@ export class WebhookDeliveryWorker implements OnModuleDestroy {
 
   /** Every studio's due deliveries (tests; the schedule visits only the studios with one due: StudioSweep). */
   async sweep(): Promise<void> {
-    const studios = (await this.control.query(`SELECT t.organization_id FROM tenant_databases t JOIN organizations o ON o.id = t.organization_id WHERE o.suspended_at IS NULL`)) as Array<{ organization_id: string }>;
-    for (const { organization_id: tenantId } of studios) this.kick(tenantId);
+    const studios = await activeStudioIds(this.control);
+    for (const tenantId of studios) this.kick(tenantId);
   }
 
   /** Sends this studio's due deliveries (as slots allow); kicks of the same studio coalesce. */

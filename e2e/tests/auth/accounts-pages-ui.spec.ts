@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { expectNoHorizontalOverflow, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -7,15 +7,12 @@ import { expectNoHorizontalOverflow, mailLinkFor, newOwner, registerViaApi, scre
  * reach): no WCAG 2.1 AA violation, light and dark, and nothing wider than a 390 px phone.
  */
 
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
 async function check(page: Page, name: string) {
 	await page.waitForLoadState('networkidle');
 	await page.evaluate(() => document.fonts.ready);
 	await expectNoHorizontalOverflow(page);
 	await screenshot(page, name);
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	const found = results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ')}`));
+	const found = await axeViolations(page);
 	expect.soft(found, `axe on ${name}`).toEqual([]);
 }
 

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -7,8 +7,6 @@ import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../hel
  * history, a save that lost the race keeps the typed text), and a room's ICS calendar feed shown
  * once, served as text/calendar, then revoked. Axe checks and screenshots like the other specs.
  */
-
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 async function send<T>(request: APIRequestContext, method: 'post' | 'patch' | 'put', path: string, data: unknown): Promise<T> {
 	const res = await request[method](path, { data });
@@ -39,8 +37,7 @@ async function studioWithBooking(page: Page, label: string) {
 }
 
 async function axe(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 }
 
 test('a recall sheet is saved, edited into v2, and a save that lost the race keeps what was typed', async ({ page }) => {

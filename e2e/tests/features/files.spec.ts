@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { readFileSync } from 'node:fs';
 import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaApi, screenshot } from '../helpers';
 
@@ -9,11 +9,8 @@ import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaAp
  * storage usage on Settings → Studio. Axe on each state, screenshots for review.
  */
 
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
 async function expectNoAxeViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	expect(results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 }
 
 /** A project of a new client, through the projects API (issue 10, `projects`). */

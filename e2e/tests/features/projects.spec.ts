@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -7,11 +7,8 @@ import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaAp
  * dragging, the status edited, and the summary of its sessions — in Chromium, with axe on each page.
  */
 
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
 async function expectNoAxeViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	expect(results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 }
 
 const trackTitles = (page: Page) => page.getByTestId('track-row').locator('.title').allTextContents();

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { readFileSync } from 'node:fs';
 import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
@@ -10,11 +10,8 @@ import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot }
  * and axe on both views. The money figures themselves are proved in api/test/reports*.e2e-spec.ts.
  */
 
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
 async function expectNoAxeViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	expect(results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 }
 
 /** YYYY-MM-DD of today + `days` (UTC). */

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -8,11 +8,8 @@ import { mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
  * off — in Chromium, with axe on each page and screenshots of the main states.
  */
 
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
 async function expectNoAxeViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	expect(results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 }
 
 test('set up a room, equipment in it, the studio time zone and an engineer’s time off', async ({ page }) => {

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -8,11 +8,8 @@ import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaAp
  * changes, followed by v2, which is approved. Axe checks and screenshots like the other specs.
  */
 
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
 async function axe(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 }
 
 async function send<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {

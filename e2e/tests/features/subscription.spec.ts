@@ -1,8 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { newOwner, registerViaApi, screenshot } from '../helpers';
-
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 // Issue 11: the studio's own subscription. The read-only state itself (402 on every write, reads kept)
 // and the webhook rules are proven against the real API in api/test/subscription-*.e2e-spec.ts; here the
@@ -26,8 +24,7 @@ test('a new studio is on a 14-day trial, shown to its owner in Settings → Subs
 	// No notice while the trial runs.
 	await expect(page.getByRole('region', { name: 'Subscription notice' })).toHaveCount(0);
 	await screenshot(page, 'settings-subscription');
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 });
 
 test('the owner subscribes on the hosted checkout page and sees the subscription active, then opens the billing portal', async ({ page }) => {
@@ -48,8 +45,7 @@ test('the owner subscribes on the hosted checkout page and sees the subscription
 	await expect(card.getByText('Read-only from')).toHaveCount(0);
 	await expect(card.getByRole('button', { name: 'Subscribe' })).toHaveCount(0);
 	await screenshot(page, 'settings-subscription-active');
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 
 	// Manage billing: the portal lists the subscription and links back.
 	await card.getByRole('button', { name: 'Manage billing' }).click();

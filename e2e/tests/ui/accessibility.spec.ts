@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { dirname, join } from 'node:path';
 import { createClientViaApi } from '../helpers';
 import { discoverAppPages, discoverPublicPages, routeShape, settled, signIn, slugOf } from '../support/site';
@@ -12,7 +12,6 @@ import { discoverAppPages, discoverPublicPages, routeShape, settled, signIn, slu
  * full-page screenshot in e2e/screenshots/ (git-ignored) for people to review.
  */
 
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const SCREENS = {
 	desktop: { width: 1280, height: 800 },
 	phone: { width: 390, height: 844 }
@@ -20,14 +19,6 @@ const SCREENS = {
 const SCHEMES = ['light', 'dark'] as const;
 
 const screenshotDir = () => join(dirname(test.info().config.configFile ?? join(process.cwd(), 'playwright.config.ts')), 'screenshots');
-
-/** One line per violation and element: enough to find and fix it from the test output. */
-async function violationsOn(page: Page): Promise<string[]> {
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	return results.violations.flatMap((v) =>
-		v.nodes.map((node) => `${v.id} (${v.impact}): ${node.target.join(' ')} — ${node.failureSummary?.replace(/\s+/g, ' ') ?? v.help}`)
-	);
-}
 
 /** Screenshot names that stay the same from run to run (ids replaced), and unique. */
 function namer(suffix: string) {
@@ -55,9 +46,22 @@ async function check(page: Page, path: string, nameFor: (scheme: (typeof SCHEMES
 		// Let transitions settle before measuring contrast and taking the picture.
 		await page.waitForTimeout(200);
 		await page.screenshot({ path: join(screenshotDir(), `${nameFor(scheme)}.png`), fullPage: true });
-		expect.soft(await violationsOn(page), `axe on ${path} (${nameFor(scheme)})`).toEqual([]);
+		expect.soft(await axeViolations(page), `axe on ${path} (${nameFor(scheme)})`).toEqual([]);
 	}
 }
+
+// The checker itself (tests/support/axe.ts runs axe-core in the page): it must be able to fail. Planted
+// violations — an image without a text alternative, grey on grey, an unnamed button — each come back.
+test('the axe check reports planted violations, and a part of the page on its own', async ({ page }) => {
+	await page.setContent(
+		'<html lang="en"><head><title>Planted</title></head><body><main><h1>Planted</h1>' +
+			'<section id="bad"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><p style="color:#999;background:#aaa">Faint</p><button></button></section>' +
+			'<section id="good"><p>Fine</p></section></main></body></html>'
+	);
+	const found = await axeViolations(page);
+	expect(found.map((line) => line.split(' ')[0]).sort()).toEqual(['button-name', 'color-contrast', 'image-alt']);
+	expect(await axeViolations(page, { include: '#good' })).toEqual([]);
+});
 
 for (const [screen, size] of Object.entries(SCREENS)) {
 	test(`no WCAG 2.1 AA violation on any page: light and dark theme, ${screen} (${size.width}×${size.height})`, async ({ page }) => {

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -11,11 +11,6 @@ async function send<T>(request: APIRequestContext, method: 'post' | 'patch', pat
 	const res = await request[method](path, { data });
 	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
 	return (await res.json()) as T;
-}
-
-async function violationsOn(page: Page): Promise<string[]> {
-	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-	return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** `days` from now at 10:00, as a datetime-local value (the browser's zone, as the form reads it). */
@@ -57,14 +52,14 @@ test('a client asks for a session on their phone → staff approve it in the que
 	await form.getByRole('button', { name: 'Send request' }).click();
 	await expect(them.getByTestId('portal-request').first()).toContainText('Waiting');
 	await screenshot(them, 'portal-request-sent-phone');
-	expect(await violationsOn(them)).toEqual([]);
+	expect(await axeViolations(them)).toEqual([]);
 
 	// Staff: the queue, approve the second time as confirmed.
 	await page.goto('/booking-requests');
 	const item = page.getByTestId('booking-request').filter({ hasText: 'The Night Larks' });
 	await expect(item).toContainText('Vocals and two guitars');
 	await screenshot(page, 'booking-request-queue');
-	expect(await violationsOn(page)).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 	await item.getByRole('button', { name: 'Approve' }).click();
 	const dialog = page.getByRole('dialog');
 	await dialog.getByLabel('Time').selectOption({ index: 1 });
@@ -80,7 +75,7 @@ test('a client asks for a session on their phone → staff approve it in the que
 	await expect(session).toContainText('Studio A');
 	await expect(session.getByTestId('access-code-later')).toBeVisible();
 	await screenshot(them, 'portal-sessions-phone');
-	expect(await violationsOn(them)).toEqual([]);
+	expect(await axeViolations(them)).toEqual([]);
 	await them.goto(`/portal/${slug}/requests`);
 	await expect(them.getByTestId('portal-request').first()).toContainText('Approved');
 	await them.goto(`/portal/${slug}`);

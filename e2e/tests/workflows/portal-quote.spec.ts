@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -12,11 +12,6 @@ async function post<T>(request: APIRequestContext, path: string, data: unknown):
 	const res = await request.post(path, { data });
 	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
 	return (await res.json()) as T;
-}
-
-async function violationsOn(page: Page): Promise<string[]> {
-	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-	return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 test('staff send a quote → the client accepts it in the portal on a phone → staff see it accepted with its invoice', async ({ page, browser }) => {
@@ -44,20 +39,20 @@ test('staff send a quote → the client accepts it in the portal on a phone → 
 	await them.getByRole('link', { name: 'Quotes' }).click();
 	await expect(them).toHaveURL(new RegExp(`/portal/${slug}/quotes$`));
 	await expect(them.getByRole('listitem')).toContainText('Awaiting your answer');
-	expect(await violationsOn(them)).toEqual([]);
+	expect(await axeViolations(them)).toEqual([]);
 	await screenshot(them, 'portal-quotes-phone');
 
 	await them.getByRole('link', { name: sent.number }).click();
 	await expect(them.getByRole('heading', { level: 1 })).toContainText(`Quote ${sent.number}`);
 	await expect(them.getByRole('main')).toContainText('Album mixing, 10 songs');
-	expect(await violationsOn(them)).toEqual([]);
+	expect(await axeViolations(them)).toEqual([]);
 	await screenshot(them, 'portal-quote-phone');
 
 	// Accept, confirmed in a dialog.
 	await them.getByRole('button', { name: 'Accept quote' }).click();
 	const confirm = them.getByRole('alertdialog', { name: 'Accept quote' });
 	await expect(confirm).toContainText('The studio will prepare the invoice.');
-	expect(await violationsOn(them)).toEqual([]);
+	expect(await axeViolations(them)).toEqual([]);
 	await confirm.getByRole('button', { name: 'Accept quote' }).click();
 	await expect(them.getByTestId('portal-quote-answer')).toHaveText('You accepted this quote. Thank you!');
 	await expect(them.getByRole('button', { name: 'Accept quote' })).toHaveCount(0);

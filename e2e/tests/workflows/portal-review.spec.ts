@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { createClientViaApi, expectNoHorizontalOverflow, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -16,8 +16,7 @@ async function send<T>(request: APIRequestContext, path: string, data: unknown):
 }
 
 async function axe(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-	expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 }
 
 /** A mono 16-bit PCM WAV of a sine tone (8 kHz), made here rather than checked in. */

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { axeViolations } from '../support/axe';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
@@ -10,11 +10,8 @@ import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../hel
  * → accepted → the deposit invoice is created and opened → the quote's PDF is a PDF. axe on each page.
  */
 
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
 async function expectNoAxeViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-	expect(results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([]);
+	expect(await axeViolations(page)).toEqual([]);
 }
 
 async function post<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expectNoAxeViolations } from '../support/axe';
 import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -36,10 +36,6 @@ async function studioWithBooking(page: Page, label: string) {
 	return { owner, room, booking, day };
 }
 
-async function axe(page: Page) {
-	expect(await axeViolations(page)).toEqual([]);
-}
-
 test('a recall sheet is saved, edited into v2, and a save that lost the race keeps what was typed', async ({ page }) => {
 	test.setTimeout(90_000);
 	const { booking, day } = await studioWithBooking(page, 'recall');
@@ -60,7 +56,7 @@ test('a recall sheet is saved, edited into v2, and a save that lost the race kee
 	await drawer.getByLabel('Value 1', { exact: true }).fill('U87, cardioid, pad off');
 	await drawer.getByRole('textbox', { name: /^Notes/ }).fill('Capo on 2 for Night Drive.');
 	await screenshot(page, 'recall-sheet-editing');
-	await axe(page);
+	await expectNoAxeViolations(page);
 	await drawer.getByRole('button', { name: 'Save the sheet' }).click();
 	await expect(drawer.getByTestId('recall-version')).toContainText('v1 · saved');
 	await expect(drawer.getByRole('listitem').filter({ hasText: 'Night Drive' })).toBeVisible();
@@ -77,7 +73,7 @@ test('a recall sheet is saved, edited into v2, and a save that lost the race kee
 	await expect(drawer).toContainText('Earlier version, read-only');
 	await expect(drawer.getByRole('listitem').filter({ hasText: /^Night Drive$/ })).toBeVisible();
 	await screenshot(page, 'recall-sheet-history');
-	await axe(page);
+	await expectNoAxeViolations(page);
 	await drawer.getByRole('button', { name: /^v2 · saved/ }).click();
 	await expect(drawer.getByTestId('recall-version')).toContainText('v2 · saved');
 
@@ -117,7 +113,7 @@ test("a room's calendar feed is shown once, serves text/calendar, and stops when
 	await expect(field).toHaveValue(/\/api\/v1\/calendar-feeds\/.+\.ics$/);
 	await expect(dialog).toContainText('Google Calendar, Apple Calendar or Outlook');
 	await screenshot(page, 'calendar-feed-created');
-	await axe(page);
+	await expectNoAxeViolations(page);
 	const url = await field.inputValue();
 
 	const feed = await page.request.get(url);

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expectNoAxeViolations } from '../support/axe';
 import { readFileSync } from 'node:fs';
 import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaApi, screenshot } from '../helpers';
 
@@ -8,10 +8,6 @@ import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaAp
  * showing, see it listed, download it (the same bytes), delete it; cancel an upload; the studio's
  * storage usage on Settings → Studio. Axe on each state, screenshots for review.
  */
-
-async function expectNoAxeViolations(page: Page) {
-	expect(await axeViolations(page)).toEqual([]);
-}
 
 /** A project of a new client, through the projects API (issue 10, `projects`). */
 export async function createProjectViaApi(request: APIRequestContext, title: string): Promise<string> {

@@ -1,15 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expectNoAxeViolations } from '../support/axe';
 import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Issue 10, projects: a project for a client, three tracks reordered with the keyboard buttons and by
  * dragging, the status edited, and the summary of its sessions — in Chromium, with axe on each page.
  */
-
-async function expectNoAxeViolations(page: Page) {
-	expect(await axeViolations(page)).toEqual([]);
-}
 
 const trackTitles = (page: Page) => page.getByTestId('track-row').locator('.title').allTextContents();
 

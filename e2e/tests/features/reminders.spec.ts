@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expectNoAxeViolations } from '../support/axe';
 import { newOwner, registerViaApi } from '../helpers';
 
 /**
@@ -14,7 +14,7 @@ test('session reminders: the defaults, a refused list, a saved one', async ({ pa
 	const section = page.getByRole('region', { name: 'Session reminders' });
 	const field = section.getByLabel('Hours before the session');
 	await expect(field).toHaveValue('24, 2');
-	expect(await axeViolations(page, { include: '[aria-labelledby="reminders-heading"]' })).toEqual([]);
+	await expectNoAxeViolations(page, { include: '[aria-labelledby="reminders-heading"]' });
 
 	await field.fill('1, 2, 3, 4, 5');
 	await section.getByRole('button', { name: 'Save reminders' }).click();

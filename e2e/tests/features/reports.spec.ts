@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations } from '../support/axe';
 import { readFileSync } from 'node:fs';
 import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
@@ -9,10 +9,6 @@ import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot }
  * table alternative, CSV download), the money reports' empty states, the range control's validation,
  * and axe on both views. The money figures themselves are proved in api/test/reports*.e2e-spec.ts.
  */
-
-async function expectNoAxeViolations(page: Page) {
-	expect(await axeViolations(page)).toEqual([]);
-}
 
 /** YYYY-MM-DD of today + `days` (UTC). */
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations } from '../support/axe';
 import { mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -7,10 +7,6 @@ import { mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
  * rules contradict each other), equipment kept in it, the studio's time zone, and an engineer's time
  * off — in Chromium, with axe on each page and screenshots of the main states.
  */
-
-async function expectNoAxeViolations(page: Page) {
-	expect(await axeViolations(page)).toEqual([]);
-}
 
 test('set up a room, equipment in it, the studio time zone and an engineer’s time off', async ({ page }) => {
 	test.setTimeout(120_000);

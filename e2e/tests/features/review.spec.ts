@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expectNoAxeViolations } from '../support/axe';
 import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -7,10 +7,6 @@ import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaAp
  * progress bar showing, played, commented at 0:03 by clicking the timeline there, sent back for
  * changes, followed by v2, which is approved. Axe checks and screenshots like the other specs.
  */
-
-async function axe(page: Page) {
-	expect(await axeViolations(page)).toEqual([]);
-}
 
 async function send<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
 	const res = await request.post(path, { data });
@@ -75,7 +71,7 @@ test('a mix is uploaded, played, commented at 0:03 on the timeline, sent back, a
 	const create = page.getByRole('dialog', { name: 'New deliverable' });
 	await create.getByLabel('Title').fill('Night Drive — mix');
 	await screenshot(page, 'deliverable-create');
-	await axe(page);
+	await expectNoAxeViolations(page);
 	await create.getByRole('button', { name: 'Create deliverable' }).click();
 	await expect(page).toHaveURL(new RegExp(`/projects/${project.id}/deliverables/[0-9a-f-]+$`));
 	await expect(page.getByRole('heading', { level: 2, name: 'Night Drive — mix' })).toBeVisible();
@@ -105,7 +101,7 @@ test('a mix is uploaded, played, commented at 0:03 on the timeline, sent back, a
 	const composer = page.getByTestId('comment-composer');
 	await composer.getByLabel('New comment at 0:03').fill('The kick drowns the bass here.');
 	await screenshot(page, 'review-commenting');
-	await axe(page);
+	await expectNoAxeViolations(page);
 	await composer.getByRole('button', { name: 'Add comment' }).click();
 	const marker = player.getByRole('button', { name: /^Comment 1 at 0:03 by Ada review: The kick drowns the bass here\.$/ });
 	await expect(marker).toBeVisible();
@@ -132,7 +128,7 @@ test('a mix is uploaded, played, commented at 0:03 on the timeline, sent back, a
 	await expect(page.getByRole('heading', { name: 'Version 2' })).toBeVisible();
 	await expect(page.getByRole('region', { name: 'Comments' })).toContainText('No comments on this version');
 	await screenshot(page, 'review-v2');
-	await axe(page);
+	await expectNoAxeViolations(page);
 	await decision.getByRole('button', { name: 'Approve' }).click();
 	await expect(decision).toContainText('Approved: this deliverable is closed.');
 	await expect(page.getByRole('button', { name: /Upload version/ })).toBeHidden();
@@ -144,7 +140,7 @@ test('a mix is uploaded, played, commented at 0:03 on the timeline, sent back, a
 	await expect(row).toContainText('Approved');
 	await expect(row).toContainText('1 of 2 used');
 	await screenshot(page, 'deliverables-list');
-	await axe(page);
+	await expectNoAxeViolations(page);
 });
 
 test('with no included rounds the next request is flagged billable first; the timeline works from the keyboard; replies and resolve', async ({ page }) => {
@@ -207,11 +203,11 @@ test('with no included rounds the next request is flagged billable first; the ti
 	const decision = page.getByRole('region', { name: 'Decision' });
 	await expect(decision).toContainText('No revision rounds are included in this project: requesting changes starts an extra round (billable).');
 	await screenshot(page, 'review-extra-round-warning');
-	await axe(page);
+	await expectNoAxeViolations(page);
 	// Dark theme (the waveform's colours follow it) and a phone's width: still readable, nothing sideways.
 	await page.emulateMedia({ colorScheme: 'dark' });
 	await screenshot(page, 'review-dark');
-	await axe(page);
+	await expectNoAxeViolations(page);
 	await page.emulateMedia({ colorScheme: 'light' });
 	await page.setViewportSize({ width: 390, height: 844 });
 	await expect(timeline).toBeVisible();

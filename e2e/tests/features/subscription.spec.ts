@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expectNoAxeViolations } from '../support/axe';
 import { newOwner, registerViaApi, screenshot } from '../helpers';
 
 // Issue 11: the studio's own subscription. The read-only state itself (402 on every write, reads kept)
@@ -24,7 +24,7 @@ test('a new studio is on a 14-day trial, shown to its owner in Settings → Subs
 	// No notice while the trial runs.
 	await expect(page.getByRole('region', { name: 'Subscription notice' })).toHaveCount(0);
 	await screenshot(page, 'settings-subscription');
-	expect(await axeViolations(page)).toEqual([]);
+	await expectNoAxeViolations(page);
 });
 
 test('the owner subscribes on the hosted checkout page and sees the subscription active, then opens the billing portal', async ({ page }) => {
@@ -45,7 +45,7 @@ test('the owner subscribes on the hosted checkout page and sees the subscription
 	await expect(card.getByText('Read-only from')).toHaveCount(0);
 	await expect(card.getByRole('button', { name: 'Subscribe' })).toHaveCount(0);
 	await screenshot(page, 'settings-subscription-active');
-	expect(await axeViolations(page)).toEqual([]);
+	await expectNoAxeViolations(page);
 
 	// Manage billing: the portal lists the subscription and links back.
 	await card.getByRole('button', { name: 'Manage billing' }).click();

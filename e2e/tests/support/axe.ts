@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import type { AxeResults, RunOptions } from 'axe-core';
 import { readFileSync } from 'node:fs';
 
@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
  */
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-export const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 declare global {
 	interface Window {
@@ -31,4 +31,9 @@ export async function axeViolations(page: Page, { include }: { include?: string 
 	return results.violations.flatMap((v) =>
 		v.nodes.map((node) => `${v.id} (${v.impact}): ${node.target.join(' ')} — ${node.failureSummary?.replace(/\s+/g, ' ') ?? v.help}`)
 	);
+}
+
+/** Fails the test with one line per violation; `include` narrows the check to one part of the page. */
+export async function expectNoAxeViolations(page: Page, { include, message }: { include?: string; message?: string } = {}): Promise<void> {
+	expect(await axeViolations(page, { include }), message).toEqual([]);
 }

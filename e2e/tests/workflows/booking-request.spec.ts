@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expectNoAxeViolations } from '../support/axe';
 import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -52,14 +52,14 @@ test('a client asks for a session on their phone → staff approve it in the que
 	await form.getByRole('button', { name: 'Send request' }).click();
 	await expect(them.getByTestId('portal-request').first()).toContainText('Waiting');
 	await screenshot(them, 'portal-request-sent-phone');
-	expect(await axeViolations(them)).toEqual([]);
+	await expectNoAxeViolations(them);
 
 	// Staff: the queue, approve the second time as confirmed.
 	await page.goto('/booking-requests');
 	const item = page.getByTestId('booking-request').filter({ hasText: 'The Night Larks' });
 	await expect(item).toContainText('Vocals and two guitars');
 	await screenshot(page, 'booking-request-queue');
-	expect(await axeViolations(page)).toEqual([]);
+	await expectNoAxeViolations(page);
 	await item.getByRole('button', { name: 'Approve' }).click();
 	const dialog = page.getByRole('dialog');
 	await dialog.getByLabel('Time').selectOption({ index: 1 });
@@ -75,7 +75,7 @@ test('a client asks for a session on their phone → staff approve it in the que
 	await expect(session).toContainText('Studio A');
 	await expect(session.getByTestId('access-code-later')).toBeVisible();
 	await screenshot(them, 'portal-sessions-phone');
-	expect(await axeViolations(them)).toEqual([]);
+	await expectNoAxeViolations(them);
 	await them.goto(`/portal/${slug}/requests`);
 	await expect(them.getByTestId('portal-request').first()).toContainText('Approved');
 	await them.goto(`/portal/${slug}`);

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expectNoAxeViolations } from '../support/axe';
 import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -51,19 +51,19 @@ test('staff invite a client → the client sets a password from the email, sees 
 	await them.goto(link);
 	await expect(them.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
 	await expect(them).toHaveURL(/\/accept-invite$/); // the token left the address bar
-	expect(await axeViolations(them)).toEqual([]);
+	await expectNoAxeViolations(them);
 	await them.getByLabel('New password').fill('owls at midnight 2031');
 	await them.getByRole('button', { name: 'Set password and sign in' }).click();
 	await expect(them).toHaveURL(new RegExp(`/portal/${slug}$`));
 	await expect(them.getByRole('banner')).toContainText(owner.studioName);
 	await expect(them.getByTestId('portal-balance')).toContainText('€150.00');
 	await screenshot(them, 'portal-dashboard-phone');
-	expect(await axeViolations(them)).toEqual([]);
+	await expectNoAxeViolations(them);
 
 	// The invoice, then Pay on the local Stripe page, back to the portal.
 	await them.getByRole('link', { name: /^INV-/ }).click();
 	await expect(them.getByTestId('portal-invoice-balance')).toContainText('€150.00');
-	expect(await axeViolations(them)).toEqual([]);
+	await expectNoAxeViolations(them);
 	await them.getByRole('button', { name: /^Pay/ }).click();
 	await expect(them.getByRole('heading', { name: /Pay €150\.00/ })).toBeVisible();
 	await them.getByRole('button', { name: /^Pay / }).click();
@@ -104,7 +104,7 @@ test('staff invite a client → the client sets a password from the email, sees 
 	await expect(them.getByRole('button', { name: 'Sign in' })).toBeVisible();
 	await expect(them).toHaveURL(/\/magic-link$/); // the token left the address bar
 	expect((await them.request.get(`/api/v1/portal/${slug}/auth/session`)).status()).toBe(401);
-	expect(await axeViolations(them)).toEqual([]);
+	await expectNoAxeViolations(them);
 	await them.getByRole('button', { name: 'Sign in' }).click();
 	await expect(them).toHaveURL(new RegExp(`/portal/${slug}$`));
 	await expect(them.getByTestId('portal-balance')).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expectNoAxeViolations } from '../support/axe';
 import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -39,20 +39,20 @@ test('staff send a quote → the client accepts it in the portal on a phone → 
 	await them.getByRole('link', { name: 'Quotes' }).click();
 	await expect(them).toHaveURL(new RegExp(`/portal/${slug}/quotes$`));
 	await expect(them.getByRole('listitem')).toContainText('Awaiting your answer');
-	expect(await axeViolations(them)).toEqual([]);
+	await expectNoAxeViolations(them);
 	await screenshot(them, 'portal-quotes-phone');
 
 	await them.getByRole('link', { name: sent.number }).click();
 	await expect(them.getByRole('heading', { level: 1 })).toContainText(`Quote ${sent.number}`);
 	await expect(them.getByRole('main')).toContainText('Album mixing, 10 songs');
-	expect(await axeViolations(them)).toEqual([]);
+	await expectNoAxeViolations(them);
 	await screenshot(them, 'portal-quote-phone');
 
 	// Accept, confirmed in a dialog.
 	await them.getByRole('button', { name: 'Accept quote' }).click();
 	const confirm = them.getByRole('alertdialog', { name: 'Accept quote' });
 	await expect(confirm).toContainText('The studio will prepare the invoice.');
-	expect(await axeViolations(them)).toEqual([]);
+	await expectNoAxeViolations(them);
 	await confirm.getByRole('button', { name: 'Accept quote' }).click();
 	await expect(them.getByTestId('portal-quote-answer')).toHaveText('You accepted this quote. Thank you!');
 	await expect(them.getByRole('button', { name: 'Accept quote' })).toHaveCount(0);

@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expectNoAxeViolations } from '../support/axe';
 import { createClientViaApi, expectNoHorizontalOverflow, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
@@ -13,10 +13,6 @@ async function send<T>(request: APIRequestContext, path: string, data: unknown):
 	const res = await request.post(path, { data });
 	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
 	return (await res.json()) as T;
-}
-
-async function axe(page: Page) {
-	expect(await axeViolations(page)).toEqual([]);
 }
 
 /** A mono 16-bit PCM WAV of a sine tone (8 kHz), made here rather than checked in. */
@@ -73,7 +69,7 @@ test('staff upload a mix → the client, on a phone, comments at 0:03 and reques
 	await expect(awaiting).toContainText('Night Drive — mix');
 	await expect(awaiting).toContainText('v1');
 	await screenshot(them, 'portal-review-dashboard-phone');
-	await axe(them);
+	await expectNoAxeViolations(them);
 	await awaiting.getByRole('link', { name: 'Night Drive — mix' }).click();
 	await expect(them).toHaveURL(new RegExp(`/portal/${slug}/projects/${project.id}\\?deliverable=${deliverable.id}$`));
 	await expect(them.getByRole('heading', { level: 1, name: 'Night Drive' })).toBeVisible();
@@ -95,7 +91,7 @@ test('staff upload a mix → the client, on a phone, comments at 0:03 and reques
 	await player.getByRole('button', { name: 'Comment at 0:03' }).click();
 	await them.getByLabel('New comment at 0:03').fill('The kick drowns the bass here.');
 	await screenshot(them, 'portal-review-commenting-phone');
-	await axe(them);
+	await expectNoAxeViolations(them);
 	await them.getByRole('button', { name: 'Add comment' }).click();
 	const comment = them.getByTestId('portal-comment');
 	await expect(comment).toContainText('0:03');
@@ -112,7 +108,7 @@ test('staff upload a mix → the client, on a phone, comments at 0:03 and reques
 	await expect(them.getByText('Changes requested').first()).toBeVisible();
 	await expectNoHorizontalOverflow(them);
 	await screenshot(them, 'portal-review-changes-requested-phone');
-	await axe(them);
+	await expectNoAxeViolations(them);
 	await phone.close();
 
 	// Staff: the client's comment and decision on the staff review page.

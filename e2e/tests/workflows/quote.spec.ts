@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { axeViolations } from '../support/axe';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expectNoAxeViolations } from '../support/axe';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
@@ -9,10 +9,6 @@ import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../hel
  * API's preview → "Save and send" (numbered and mailed with its PDF: the .eml in the e2e mail outbox)
  * → accepted → the deposit invoice is created and opened → the quote's PDF is a PDF. axe on each page.
  */
-
-async function expectNoAxeViolations(page: Page) {
-	expect(await axeViolations(page)).toEqual([]);
-}
 
 async function post<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
 	const res = await request.post(path, { data });

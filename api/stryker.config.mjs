@@ -57,6 +57,7 @@ export const scopes = {
       'test/tenancy-failures.e2e-spec.ts',
       'test/tenant-resolution.e2e-spec.ts',
       'test/tenancy-roles.e2e-spec.ts',
+      'test/tenancy-provisioning.e2e-spec.ts',
       'test/tenancy-schema-version.e2e-spec.ts',
       'test/cli-rollback.e2e-spec.ts',
       'test/signup-verification.e2e-spec.ts',
@@ -83,6 +84,7 @@ export const scopes = {
     mutate: ['src/tenancy/tenant-roles.ts', 'src/tenancy/tenant-provisioner.service.ts', 'src/tenancy/tenant-registry.service.ts', 'src/tenancy/tenancy.module.ts'],
     tests: [
       'test/tenancy-roles.e2e-spec.ts',
+      'test/tenancy-provisioning.e2e-spec.ts', // the survivors of 2026-11-27: migrations rights, existing roles, a busy template, registry filters
       'test/tenancy-failures.e2e-spec.ts',
       'test/tenant-resolution.e2e-spec.ts',
       'test/signup-verification.e2e-spec.ts', // unverified studios' databases dropped (provisioner.drop)

@@ -18,7 +18,7 @@ describe('API keys', () => {
     other = await registerStudio(t, 'Keys other');
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 

@@ -12,7 +12,7 @@ describe('audit log', () => {
     studio = await registerStudio(t, 'Audited');
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const audit = (query = '') => t.http().get(`/api/v1/audit${query}`).set('cookie', studio.cookie);

@@ -15,7 +15,7 @@ describe('login does the same work for an unknown email and a wrong password', (
     hasher = t.app.get(PasswordHasher);
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('verifies a password (against a real argon2id decoy) for an unknown email, and for a wrong one', async () => {

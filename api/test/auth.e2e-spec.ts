@@ -6,7 +6,7 @@ describe('auth (staff sign-up, login, logout, me)', () => {
     t = await createTestApp();
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const count = async (table: string) => Number((await t.control.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
@@ -179,7 +179,7 @@ describe('session cookie in production', () => {
     t = await createTestApp({ COOKIE_SECURE: 'true' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('is __Host- prefixed, Secure, HttpOnly and SameSite=Lax', async () => {
@@ -202,7 +202,7 @@ describe('concurrent sign-ups', () => {
     t = await createTestApp();
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('same studio name at once: all succeed with distinct slugs; same email at once: exactly one wins', async () => {

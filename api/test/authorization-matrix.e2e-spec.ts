@@ -569,7 +569,7 @@ describe('authorization matrix: every route × every caller', () => {
   afterAll(async () => {
     await (await bookingRefs)?.db.end();
     await (await reviewDb)?.end();
-    await t.close();
+    await t?.close();
   });
 
   it('reads the route table: every route declares a rule, and openapi.json shows the same rule on each operation', () => {

@@ -17,7 +17,7 @@ describe('billing settings', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
   });
 
   const get = async () => (await t.http().get('/api/v1/billing-settings').set('cookie', studio.cookie).expect(200)).body;

@@ -54,7 +54,7 @@ describe('booking requests', () => {
   afterAll(async () => {
     await s.close();
     await other.close();
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 

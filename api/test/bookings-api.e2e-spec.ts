@@ -20,7 +20,7 @@ describe('bookings: API', () => {
   afterAll(async () => {
     await s.close();
     await other.close();
-    await t.close();
+    await t?.close();
   });
 
   const body = (extra: Record<string, unknown> = {}) => ({ clientId, roomId, title: 'Tracking', startsAt: at(10), endsAt: at(14), ...extra });

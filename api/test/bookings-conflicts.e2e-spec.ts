@@ -18,7 +18,7 @@ describe('bookings: conflicts', () => {
   });
   afterAll(async () => {
     await s.close();
-    await t.close();
+    await t?.close();
   });
 
   const book = (body: Record<string, unknown>) => s.api.post('/api/v1/bookings').send({ clientId, title: 'Session', ...body });

@@ -41,7 +41,7 @@ describe('bookings: holds expire on the job queue', () => {
   afterAll(async () => {
     for (const app of instances) await app.close();
     await s.close();
-    await t.close();
+    await t?.close();
   });
 
   const statusOf = async (id: string) => (await s.db.query(`SELECT status, cancellation_reason FROM bookings WHERE id = $1`, [id])).rows[0];

@@ -28,7 +28,7 @@ describe('bookings: projectId', () => {
   afterAll(async () => {
     await s.close();
     await other.close();
-    await t.close();
+    await t?.close();
   });
 
   let hour = 10;

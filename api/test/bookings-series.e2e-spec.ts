@@ -19,7 +19,7 @@ describe('bookings: recurring series and time zones', () => {
   });
   afterAll(async () => {
     await s.close();
-    await t.close();
+    await t?.close();
   });
 
   const series = (roomId: string, rrule: string, startsAt: string, endsAt: string, extra: Record<string, unknown> = {}) =>

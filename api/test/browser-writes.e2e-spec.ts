@@ -14,7 +14,7 @@ describe('browser writes', () => {
     t = await createTestApp({ TRUSTED_ORIGINS: `${TRUSTED}, https://other.example` });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const clientCount = async (studio: { cookie: string }) =>

@@ -22,7 +22,7 @@ describe('calendar feeds (ICS)', () => {
   afterAll(async () => {
     await s.close();
     await other.close();
-    await t.close();
+    await t?.close();
   });
 
   /** An instant from a wall-clock time in Paris (the studio's zone). */
@@ -187,7 +187,7 @@ describe('calendar feeds: rate limit', () => {
       for (let i = 0; i < 5; i++) statuses.push((await t.http().get('/api/v1/calendar-feeds/not-a-feed')).status);
       expect(statuses).toEqual([404, 404, 404, 429, 429]);
     } finally {
-      await t.close();
+      await t?.close();
     }
   });
 });

@@ -19,7 +19,7 @@ describe('clients: concurrent edits and literal search', () => {
   });
   afterAll(async () => {
     await tenantDb.end();
-    await t.close();
+    await t?.close();
   });
 
   const create = async (body: Record<string, unknown>) =>

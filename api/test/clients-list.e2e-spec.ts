@@ -25,7 +25,7 @@ describe('clients list: sort and total', () => {
   });
   afterAll(async () => {
     await tenantDb.end();
-    await t.close();
+    await t?.close();
   });
 
   type Page = { items: Array<{ id: string; name: string }>; nextCursor: string | null; total: number };

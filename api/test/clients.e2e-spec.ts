@@ -15,7 +15,7 @@ describe('clients', () => {
   });
   afterAll(async () => {
     await tenantDb.end();
-    await t.close();
+    await t?.close();
   });
 
   const api = () => {

@@ -34,7 +34,7 @@ describe('deliverables, versions and revision rounds', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
   });
 
   const http = () => t.http();

@@ -14,7 +14,7 @@ describe('a dependency outage is logged once, and counted', () => {
     t = await createTestApp({ LOG_LEVEL: 'info' }, { logDestination: logs });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const metrics = async () => (await t.http().get('/metrics').expect(200)).text;

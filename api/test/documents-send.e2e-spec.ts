@@ -36,7 +36,7 @@ describe('sending an invoice by email (issue 11)', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 

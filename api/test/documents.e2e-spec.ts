@@ -48,7 +48,7 @@ describe('documents: invoice, credit note and statement PDFs, CSV exports (issue
   afterAll(async () => {
     await db.end();
     await dbB.end();
-    await t.close();
+    await t?.close();
   });
 
   it('an invoice PDF holds its number, lines, totals, tax per rate, each deducted deposit, the amount due, payments, balance and the non-Latin client name', async () => {

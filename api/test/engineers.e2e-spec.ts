@@ -24,7 +24,7 @@ describe('engineers', () => {
   });
   afterAll(async () => {
     await tenantDb.end();
-    await t.close();
+    await t?.close();
   });
 
   const as = (cookie: string) => ({

@@ -35,7 +35,7 @@ describe('files: downloads (Range, ETag), roles, other studios, delete', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
   });
 
   const get = (url: string, cookie = studio.cookie) => t.http().get(url).set('cookie', cookie).buffer(true).parse(binary);

@@ -45,7 +45,7 @@ describe('files: upload and download', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 

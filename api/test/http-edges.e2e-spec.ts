@@ -44,7 +44,7 @@ describe('HTTP edges: inputs that used to answer 500', () => {
   });
   afterAll(async () => {
     await tenantDb.end();
-    await t.close();
+    await t?.close();
   });
 
   const clientRows = async () => Number((await tenantDb.query('SELECT count(*) FROM clients')).rows[0].count);
@@ -112,7 +112,7 @@ describe('HTTP edges: every error is a problem, whoever raises it', () => {
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('414 for a 5,000-character id', async () => {
@@ -203,7 +203,7 @@ describe('HTTP edges: a statement over DB_STATEMENT_TIMEOUT_MS', () => {
   });
   afterAll(async () => {
     await busy.close();
-    await t.close();
+    await t?.close();
   });
 
   it('is a 503 busy problem with Retry-After, and writes nothing', async () => {

@@ -12,7 +12,7 @@ describe('HTTP shell', () => {
     t = await createTestApp();
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('reports liveness and readiness', async () => {

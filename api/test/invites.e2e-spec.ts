@@ -20,7 +20,7 @@ describe('invites', () => {
     other = await registerStudio(t, 'Inviting other');
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 
@@ -227,7 +227,7 @@ describe('invite rate limits', () => {
     });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 
@@ -260,7 +260,7 @@ describe('accepting with an existing account is no password oracle', () => {
     t = await createTestApp({ SMTP_URL: sink.url, RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_IP: '2', RATE_LIMIT_LOGIN_DELAY_SECONDS: '60' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 

@@ -38,7 +38,7 @@ describe('invoices from bookings', () => {
   });
   afterAll(async () => {
     await s.close();
-    await t.close();
+    await t?.close();
   });
 
   let slot = 0;

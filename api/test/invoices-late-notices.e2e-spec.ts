@@ -24,7 +24,7 @@ describe('invoice late notices', () => {
   });
   afterAll(async () => {
     await s.close();
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 

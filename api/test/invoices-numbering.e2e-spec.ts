@@ -19,7 +19,7 @@ describe('invoice numbering: gapless under concurrency', () => {
   });
   afterAll(async () => {
     await s.close();
-    await t.close();
+    await t?.close();
   });
 
   const seq = (n: string) => Number(n.split('-').pop());

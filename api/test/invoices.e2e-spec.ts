@@ -26,7 +26,7 @@ describe('invoices: drafts, totals, void, credit notes, deposits', () => {
   });
   afterAll(async () => {
     await s.close();
-    await t.close();
+    await t?.close();
   });
 
   it('clients carry billingAddress and taxId, and a draft copies them as billTo', async () => {

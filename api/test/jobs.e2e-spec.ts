@@ -27,7 +27,7 @@ describe('maintenance job', () => {
     maintenance = t.app.get(MaintenanceJob);
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const sessionIds = async (userId: string) =>
@@ -157,7 +157,7 @@ describe('two instances on one control database', () => {
     t = await createTestApp({ JOBS_ENABLED: 'true' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('a second instance (or a restart) starts on the existing queue and schedule, and keeps one of each', async () => {
@@ -195,7 +195,7 @@ describe('job queue turned off (JOBS_ENABLED=false)', () => {
     t = await createTestApp({ JOBS_ENABLED: 'false' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('starts no queue and installs nothing, while the maintenance steps stay callable', async () => {

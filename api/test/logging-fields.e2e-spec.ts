@@ -17,7 +17,7 @@ describe('request log lines keep their fields', () => {
     t = await createTestApp({ LOG_LEVEL: 'debug' }, { logDestination: logs });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const accessLine = (id: string) => logs.lines().find((l) => l.res && (l.req as { id?: string } | undefined)?.id === id);

@@ -23,7 +23,7 @@ describe('logs keep secrets and personal data out', () => {
     t = await createTestApp({ LOG_LEVEL: 'debug', WEB_DIST_DIR: web, REQUEST_TIMEOUT_MS: '1500', HEADERS_TIMEOUT_MS: '1500' }, { logDestination: logs });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('a sign-up that fails in the database logs neither the password, nor its hash, nor the email', async () => {

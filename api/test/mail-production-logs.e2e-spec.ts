@@ -19,7 +19,7 @@ describe('email log lines', () => {
       t = await createTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://studio.example', MAIL_OUTBOX_DIR: outbox, LOG_LEVEL: 'info' }, { logDestination: logs });
     });
     afterAll(async () => {
-      await t.close();
+      await t?.close();
       rmSync(outbox, { recursive: true, force: true });
     });
 

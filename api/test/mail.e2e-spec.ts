@@ -22,7 +22,7 @@ describe('email', () => {
       t = await createTestApp({ MAIL_OUTBOX_DIR: outbox, LOG_LEVEL: 'info' }, { logDestination: logs });
     });
     afterAll(async () => {
-      await t.close();
+      await t?.close();
       rmSync(outbox, { recursive: true, force: true });
     });
 
@@ -46,7 +46,7 @@ describe('email', () => {
       t = await createTestApp({ SMTP_URL: sink.url });
     });
     afterAll(async () => {
-      await t.close();
+      await t?.close();
       await sink.close();
     });
 

@@ -16,7 +16,7 @@ describe('members', () => {
     other = await registerStudio(t, 'Members other');
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 

@@ -32,7 +32,7 @@ describe('metrics after real traffic', () => {
     t = await createTestApp();
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
   const scrape = async (app = t) => (await app.http().get('/metrics').expect(200)).text;
 
@@ -139,7 +139,7 @@ describe('job queue metrics', () => {
     t = await createTestApp({ JOBS_ENABLED: 'true', JOBS_MONITOR_INTERVAL_SECONDS: '1', JOBS_MAINTENANCE_CRON: '0 0 1 1 *' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
   const scrape = async () => (await t.http().get('/metrics').expect(200)).text;
   const attempts = async (result: string) => valueOf(await scrape(), 'rsm_jobs_processed_total', { queue: MAINTENANCE_QUEUE, result });

@@ -27,7 +27,7 @@ describe('openapi.json bounds hold on the real API', () => {
     credentials = { email: studio.credentials.email, password: studio.credentials.password };
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
   // Issue 12, portalquotes: a portal client of the studio, for the portal routes with a body.
   let portal: Promise<string> | undefined;

@@ -121,7 +121,7 @@ describe('operations files lint clean', () => {
       await t.http().get('/health/live').expect(200); // so the HTTP series (and their labels) exist
       text = (await t.http().get('/metrics').expect(200)).text;
     } finally {
-      await t.close();
+      await t?.close();
     }
     const exported = exportedNames(text);
     const labelsOf = new Map<string, Set<string>>();

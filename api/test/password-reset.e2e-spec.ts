@@ -25,7 +25,7 @@ describe('password reset and change', () => {
     passwords = t.app.get(AccountPasswords);
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 

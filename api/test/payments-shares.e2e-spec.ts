@@ -19,7 +19,7 @@ describe('split payments (shares)', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
   });
 
   const split = (invoiceId: string, body: Record<string, unknown>) => t.http().put(`/api/v1/invoices/${invoiceId}/shares`).set('cookie', studio.cookie).send(body);

@@ -20,7 +20,7 @@ describe('manual payments', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
   });
 
   const pay = (invoiceId: string, body: Record<string, unknown>, key?: string) => {

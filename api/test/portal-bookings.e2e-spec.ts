@@ -44,7 +44,7 @@ describe('portal sessions (bookings)', () => {
   afterAll(async () => {
     await s.close();
     await other.close();
-    await t.close();
+    await t?.close();
   });
 
   it('lists upcoming sessions soonest first and past ones latest first, with room, engineers and project; pages with a cursor', async () => {

@@ -53,7 +53,7 @@ describe('portal: bad input is a 400 problem that writes nothing', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
   });
 
   /** Every row a portal endpoint could write. */

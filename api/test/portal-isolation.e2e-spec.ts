@@ -45,7 +45,7 @@ describe('portal isolation', () => {
   afterAll(async () => {
     await aDb.end();
     await bDb.end();
-    await t.close();
+    await t?.close();
   });
 
   it("lists only the client's own issued invoices, with what is due", async () => {

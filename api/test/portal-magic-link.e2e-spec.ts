@@ -26,7 +26,7 @@ describe('portal magic links', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 
@@ -98,7 +98,7 @@ describe('portal sign-in rate limits', () => {
     slug = await slugOf(t, studio.organizationId);
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('magic links per email (known or not): the 4th request for one address in the hour is a 429 with Retry-After', async () => {
@@ -137,7 +137,7 @@ describe('portal login brute-force limits', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
   });
 
   it('ten wrong passwords from other IPs slow them down, but the client still gets in from an IP they used before; magic links stay limited per address', async () => {

@@ -41,7 +41,7 @@ describe('portal quotes', () => {
   afterAll(async () => {
     await s.close();
     await other.close();
-    await t.close();
+    await t?.close();
   });
 
   it('lists and shows only the client’s own sent quotes, with the PDF; drafts are not there', async () => {

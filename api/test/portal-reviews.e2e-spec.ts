@@ -41,7 +41,7 @@ describe('portal reviews', () => {
   afterAll(async () => {
     await aDb.end();
     await bDb.end();
-    await t.close();
+    await t?.close();
   });
 
   const portal = {

@@ -31,7 +31,7 @@ describe('portal sessions live in the studio database', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 

@@ -20,7 +20,7 @@ describe('projects: API', () => {
   afterAll(async () => {
     await s.close();
     await other.close();
-    await t.close();
+    await t?.close();
   });
 
   const create = async (extra: Record<string, unknown> = {}, studio: BookingStudio = s) =>

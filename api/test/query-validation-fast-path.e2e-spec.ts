@@ -24,7 +24,7 @@ describe('query validation fast path', () => {
     for (const path of BAD) fresh.push(await problem(path)); // before any valid query was remembered
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('the same valid query, again and again, gets the transformed values (a page of 5, then the rest through its cursor)', async () => {

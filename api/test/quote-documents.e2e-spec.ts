@@ -80,7 +80,7 @@ describe('quote PDF and sending a quote by email (issue 11)', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 

@@ -28,7 +28,7 @@ describe('quotes: bad input is refused and writes nothing', () => {
   });
   afterAll(async () => {
     await s.close();
-    await t.close();
+    await t?.close();
   });
 
   const refused = async (request: () => Promise<{ status: number; body: { type?: string; errors?: Array<{ field: string }> } }>, status: number, type: RegExp | string) => {

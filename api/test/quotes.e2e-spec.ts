@@ -26,7 +26,7 @@ describe('quotes: lifecycle, numbering, accepting into invoices, deposits', () =
   });
   afterAll(async () => {
     await s.close();
-    await t.close();
+    await t?.close();
   });
 
   it('draft → sent (number, issue date, bill-to) → declined; drafts are listed, read, patched and deleted; sent ones are not', async () => {

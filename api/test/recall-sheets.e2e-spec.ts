@@ -20,7 +20,7 @@ describe('recall sheets', () => {
   afterAll(async () => {
     await s.close();
     await other.close();
-    await t.close();
+    await t?.close();
   });
 
   const newBooking = async () => (await s.api.post('/api/v1/bookings').send({ clientId, roomId, title: 'Tracking', startsAt: at(hour), endsAt: at((hour += 2)) }).expect(201)).body.id as string;

@@ -43,7 +43,7 @@ describe('the previous release\'s queries run on the latest tenant schema', () =
     t = await createTestApp();
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const record = async (label: string) => {

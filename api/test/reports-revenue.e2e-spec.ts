@@ -21,7 +21,7 @@ describe('GET /reports/revenue', () => {
   });
   afterAll(async () => {
     await s.close();
-    await t.close();
+    await t?.close();
   });
 
   it('by month: invoiced net of tax by issue date (deposits once, credit notes subtracted, no drafts or void), paid less refunds by day received, per currency', async () => {

@@ -41,7 +41,7 @@ describe('GET /reports/receivables and /reports/utilisation', () => {
   });
   afterAll(async () => {
     await Promise.all([a.close(), u.close(), b.close()]);
-    await t.close();
+    await t?.close();
   });
 
   const aging = (currentMinor: number, days1To30Minor: number, days31To60Minor: number, days61To90Minor: number, over90Minor: number) => ({ currentMinor, days1To30Minor, days31To60Minor, days61To90Minor, over90Minor });

@@ -28,7 +28,7 @@ describe('review comments', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
   });
 
   const as = (cookie: string) => ({

@@ -11,7 +11,7 @@ describe('schema drift', () => {
     t = await createTestApp();
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const pendingSchemaChanges = async (url: string, entities: Function[]) => {

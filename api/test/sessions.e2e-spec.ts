@@ -28,7 +28,7 @@ describe('sessions', () => {
   });
   afterEach(() => jest.restoreAllMocks());
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 

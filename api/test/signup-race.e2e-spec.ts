@@ -9,7 +9,7 @@ describe('sign-up under concurrency and its timing', () => {
     t = await createTestApp();
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('24 parallel sign-ups with the same studio name all succeed, each with its own slug', async () => {

@@ -29,7 +29,7 @@ describe('email verification of the studio owner', () => {
     });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     rmSync(outbox, { recursive: true, force: true });
   });
 
@@ -228,7 +228,7 @@ describe('verification links with PUBLIC_URL', () => {
     jest.spyOn(t.app.get(MailOutbox), 'send').mockImplementation(async (m) => void sent.push(m));
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('point at the configured origin, whatever Host the request named', async () => {

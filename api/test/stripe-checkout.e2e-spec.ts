@@ -251,7 +251,7 @@ describe('online payment off (no STRIPE_SECRET_KEY)', () => {
     t = await createTestApp();
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('every online-payment route answers 409 online-payment-off, the connection says enabled: false, and nothing is written', async () => {

@@ -26,7 +26,7 @@ describe('studio switch', () => {
       .expect(200);
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await sink.close();
   });
 
@@ -97,7 +97,7 @@ describe('studio switch rate limits', () => {
     t = await createTestApp({ RATE_LIMIT_SWITCH_PER_USER_PER_HOUR: '2', RATE_LIMIT_SWITCH_PER_IP_PER_HOUR: '3' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('per user and per IP: 429 problem with Retry-After', async () => {

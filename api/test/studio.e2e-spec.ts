@@ -15,7 +15,7 @@ describe('studio settings', () => {
   });
   afterAll(async () => {
     await tenantDb.end();
-    await t.close();
+    await t?.close();
   });
 
   const patch = (body: unknown, cookie = studio.cookie) => t.http().patch('/api/v1/studio').set('cookie', cookie).send(body as object);

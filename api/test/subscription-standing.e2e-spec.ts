@@ -11,7 +11,7 @@ describe('subscription standing', () => {
     t = await createTestApp({ SUBSCRIPTION_GRACE_DAYS: '7' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const setStanding = (organizationId: string, sql: string) => t.control.query(`UPDATE organizations SET ${sql} WHERE id = $1`, [organizationId]);

@@ -14,7 +14,7 @@ describe('tax rates', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
   });
 
   const create = (body: Record<string, unknown>) => t.http().post('/api/v1/tax-rates').set('cookie', studio.cookie).send(body);

@@ -14,7 +14,7 @@ describe('tenancy under saturation', () => {
     t = await createTestApp({ DB_CONNECTION_BUDGET: '1', TENANT_POOL_SIZE: '1', TENANT_ACQUIRE_TIMEOUT_MS: '400', DB_CONNECT_TIMEOUT_MS: '400' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   /** Locks one client row from outside, so a PATCH of it holds its tenant's only connection. */

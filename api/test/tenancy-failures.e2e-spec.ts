@@ -14,7 +14,7 @@ describe('tenancy failure modes', () => {
     t = await createTestApp();
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const databaseOf = (organizationId: string) => tenantDatabaseOf(t, organizationId);

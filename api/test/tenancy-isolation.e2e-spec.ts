@@ -22,7 +22,7 @@ describe('tenant isolation under concurrency and pool eviction', () => {
     base = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   it('serves every studio only its own rows, and every 201 is readable afterwards', async () => {

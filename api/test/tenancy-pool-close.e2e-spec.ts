@@ -27,7 +27,7 @@ describe('closing a tenant pool', () => {
     }
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await proxy.close();
   });
 

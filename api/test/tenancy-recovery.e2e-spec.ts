@@ -14,7 +14,7 @@ describe('tenant pools: recovery and leases', () => {
     t = await createTestApp({ DB_CONNECTION_BUDGET: '1', TENANT_POOL_SIZE: '1', TENANT_ACQUIRE_TIMEOUT_MS: '400', DB_CONNECT_TIMEOUT_MS: '2000' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);

@@ -19,7 +19,7 @@ describe('a tenant migrated ahead by a newer release', () => {
     t = await createTestApp({ TENANT_REGISTRY_WATCH_MS: '3600000' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const databaseOf = async (organizationId: string) =>

@@ -20,7 +20,7 @@ describe('tenant DataSources share entity metadata, never a driver or pool', () 
     t = await createTestApp({ DB_CONNECTION_BUDGET: '4', TENANT_POOL_SIZE: '2' });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   const poolOf = (ds: DataSource) => (ds.driver as unknown as { master: Pool }).master;

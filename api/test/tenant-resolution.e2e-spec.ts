@@ -124,7 +124,7 @@ describe('the tenant comes only from the session, on every tenant route', () => 
     b = await registerStudio(t, 'Resolver B');
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
   });
 
   /** Every place a careless resolver might read a tenant from, all naming studio B. */

@@ -18,7 +18,7 @@ describe('tracks: API', () => {
   afterAll(async () => {
     await s.close();
     await other.close();
-    await t.close();
+    await t?.close();
   });
 
   const project = async (studio: BookingStudio = s) =>

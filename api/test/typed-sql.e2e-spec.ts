@@ -51,7 +51,7 @@ describe('TypedSql', () => {
       const res = await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
       expect(res.body).toMatchObject({ items: [{ name: 'Ada' }], nextCursor: null, total: 1 });
     } finally {
-      await t.close();
+      await t?.close();
     }
   });
 });

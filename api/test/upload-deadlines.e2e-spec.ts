@@ -35,7 +35,7 @@ describe('upload deadlines', () => {
   });
   afterAll(async () => {
     await db.end();
-    await t.close();
+    await t?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 

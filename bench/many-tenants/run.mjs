@@ -10,13 +10,14 @@
 // BENCH_WARMUP (2 s), BENCH_ZIPF_S (1.1), BENCH_OUTPUT, BENCH_VERBOSE=1, BENCH_APP_ARGS (node flags for
 // the app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_BEFORE_APP_ENTRY (+ BENCH_BEFORE_LABEL): another
 // build of the API (an older commit's api/dist/main.js) started beside it on the same databases and measured
-// in the same interleaved rounds, for a before/after ratio. Target: ≥ 0.5× the hot tenant.
+// in the same interleaved rounds, for a before/after ratio. Target: ≥ 0.5× the hot tenant. PostgreSQL's own
+// ceiling (new connections per second with no app, bench/lib/connect-rate.mjs) is measured in the same rounds.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { call } from '../lib/app.mjs';
 import { replaceSection, roundOrder } from '../lib/compare.mjs';
 import { provisionStudios } from '../lib/many-studios.mjs';
@@ -135,6 +136,21 @@ async function main() {
     }));
     return file;
   };
+  // PostgreSQL's own ceiling for cold starts: each studio's role on its own database, as the app's pools connect.
+  const { TenantRoles } = await import(pathToFileURL(path.join(rootDir, 'api/dist/tenancy/tenant-roles.js')).href);
+  const roles = new TenantRoles({ tenancy: { databasePrefix: prefix }, secretKey, databaseUrl: postgres.serverUrl(names.control) });
+  const studioUrls = studios.map((s) => roles.connectionUrl(s.database, s.id));
+  const measureCeiling = async (duration, seed) => {
+    const file = path.join(workDir, `ceiling-${seed}.json`);
+    writeFileSync(file, JSON.stringify({ urls: studioUrls, distribution: 'uniform', seed, connections: config.connections, duration }));
+    const { code, stdout, stderr } = await runToCompletion(process.execPath, [path.join(benchDir, 'lib/connect-rate.mjs'), file], {
+      cwd: benchDir, env: process.env, timeoutMs: (duration + 60) * 1000,
+    });
+    if (code !== 0) throw new Error(`connect-rate exited ${code}: ${stderr.slice(-1500)}`);
+    const result = JSON.parse(stdout.trim().split('\n').pop());
+    if (result.failures > 0 || result.operations === 0) throw new Error(`connect-rate: ${JSON.stringify(result)}`);
+    return result;
+  };
   const drive = async (target, distribution, duration, seed, { warmUp = false } = {}) => {
     const before = await drained(target);
     const { code, stdout, stderr } = await runToCompletion(process.execPath, [path.join(benchDir, 'lib/cookie-load.mjs'), specFile(target, distribution, duration, seed)], {
@@ -159,10 +175,17 @@ async function main() {
   const variants = spreads.map((v) => ({ ...v, base, runs: [] }));
   const beforeVariants = beforeBase ? spreads.map((v) => ({ ...v, key: `${v.key} (before)`, label: `${v.label}, before (${beforeLabel})`, base: beforeBase, runs: [] })) : [];
   const allVariants = [...variants, ...beforeVariants];
+  const ceiling = { key: 'ceiling', runs: [] };
   log(`warm-up ${config.warmup} s each; then ${config.runs} interleaved rounds of ${config.duration} s × ${config.connections} connections`);
   for (const v of allVariants) await drive(v.base, v.distribution, config.warmup, 999, { warmUp: true });
   for (let round = 0; round < config.runs; round++) {
-    for (const v of roundOrder(allVariants, round)) {
+    for (const v of roundOrder([...allVariants, ceiling], round)) {
+      if (v === ceiling) {
+        const r = await measureCeiling(config.duration, round + 1);
+        ceiling.runs.push(r);
+        log(`round ${round + 1} PostgreSQL ceiling: ${r.perSec.toFixed(1)} new connections/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
+        continue;
+      }
       const r = await drive(v.base, v.distribution, config.duration, round + 1);
       v.runs.push(r);
       log(`round ${round + 1} ${v.key}: ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.coldStartsPerSec.toFixed(1)} cold starts/s, ${r.evictionsPerSec.toFixed(1)} evictions/s, app CPU ${(r.appCpuShare * 100).toFixed(0)} % of a core, non-2xx ${r.non2xx}, checked ${r.checked}`);
@@ -210,6 +233,18 @@ async function main() {
       `| ${v.label} | ${fmt(rps)} | ${fmt(med(v, 'p50'))} ms | ${fmt(med(v, 'p99'))} ms | ${v.distribution === 'single' ? '—' : `**${fmt(rps / ownHot, 2)}×**`} | ${fmt(med(v, 'coldStartsPerSec'), 1)} | ${fmt(med(v, 'evictionsPerSec'), 1)} | ${fmt(med(v, 'appCpuShare') * 100)} % | ${fmt(med(v, 'appCpuPerRequest') / 1000, 1)} ms | ${v.runs.reduce((n, r) => n + r.non2xx, 0)} | ${fmt(med(v, 'studiosTouched'))} |`,
     );
   }
+  const ceilingRate = med(ceiling, 'perSec');
+  const uniformColdStarts = med(variants[1], 'coldStartsPerSec');
+  lines.push(
+    '',
+    `PostgreSQL's own ceiling, measured in the same rounds (bench/lib/connect-rate.mjs in its own process, ${config.connections} at a time, studios drawn uniformly): ` +
+      `a new connection as the studio's role to its database, \`SELECT 1\`, and the close — **${fmt(ceilingRate, 1)} connections/s** ` +
+      `(p50 ${fmt(med(ceiling, 'p50'))} ms, p99 ${fmt(med(ceiling, 'p99'))} ms), with no app at all. With room for ${capacity} pools, uniform traffic over ` +
+      `${config.tenants} studios makes almost every request a cold start, so even an app that added nothing to a cold start could serve about ` +
+      `${fmt(ceilingRate, 1)} req/s there: **${fmt(ceilingRate / hot, 2)}× the hot tenant**, the most this machine allows against the 0.5× target. ` +
+      `The app's uniform runs made ${fmt(uniformColdStarts, 1)} cold starts/s, ${fmt((uniformColdStarts / ceilingRate) * 100)} % of that ceiling ` +
+      '(each of its cold starts also reads the registry, verifies the pool and runs the request\'s two statements on the new backend).',
+  );
   lines.push('', 'Targets (issue 14): ≥ 0.5× the hot tenant —', '');
   for (const v of variants.slice(1)) {
     const ratio = med(v, 'requestsPerSec') / hot;
@@ -236,6 +271,7 @@ async function main() {
       lines.push(`| ${v.key} | ${i + 1} | ${fmt(r.requestsPerSec, 1)} | ${r.p50} ms | ${r.p99} ms | ${fmt(r.requests)} | ${r.non2xx} | ${fmt(r.coldStarts)} | ${fmt(r.coldStartsPerSec, 1)} | ${fmt(r.evictionsPerSec, 1)} | ${fmt(r.busiestStudioShare * 100, 1)} % |`),
     );
   }
+  ceiling.runs.forEach((r, i) => lines.push(`| PostgreSQL ceiling (new connections) | ${i + 1} | ${fmt(r.perSec, 1)} | ${r.p50} ms | ${r.p99} ms | ${fmt(r.operations)} | ${r.failures} | — | — | — | — |`));
   lines.push('', '</details>', '');
   const existing = existsSync(output) ? readFileSync(output, 'utf8') : '';
   const log14 = '## Issue 14: profiles';
@@ -245,6 +281,7 @@ async function main() {
     next = `${existing.slice(0, i)}${lines.join('\n')}\n${existing.slice(i)}`; // kept above the hand-written log
   }
   writeFileSync(output, next);
+  log(`PostgreSQL ceiling ${fmt(ceilingRate, 1)} new connections/s (${fmt(ceilingRate / hot, 2)}× hot)`);
   log(`hot ${fmt(hot)} req/s; uniform ${fmt(med(variants[1], 'requestsPerSec'))} (${fmt(med(variants[1], 'requestsPerSec') / hot, 2)}×); zipf ${fmt(med(variants[2], 'requestsPerSec'))} (${fmt(med(variants[2], 'requestsPerSec') / hot, 2)}×)`);
 }
 

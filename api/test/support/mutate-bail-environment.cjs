@@ -12,10 +12,15 @@ const { TestEnvironment } = require('jest-environment-node');
 let failedRun;
 const currentRun = () => process.env.__STRYKER_ACTIVE_MUTANT__ ?? 'no-mutant';
 
+// Skipping starts only once a *test* has been reported failed. A failed hook alone must not start it:
+// after a failed beforeAll (a mutant that breaks createTestApp) Jest fails that block's tests with the
+// hook's error, unless they are skipped first — which reported the run as "2 skipped, 0 failed" and
+// let Stryker count the mutant as survived (found 2026-11-27: `groupRole` → "" survived while every
+// test of the scope fails with it planted by hand).
 class MutateBailEnvironment extends TestEnvironment {
   async handleTestEvent(event) {
     const failed = failedRun !== undefined && failedRun === currentRun();
-    if ((event.name === 'test_done' && event.test.errors.length) || event.name === 'hook_failure') failedRun = currentRun();
+    if (event.name === 'test_done' && event.test.errors.length) failedRun = currentRun();
     else if (failed && event.name === 'run_describe_start') event.describeBlock.mode = 'skip';
     else if (failed && event.name === 'test_start') event.test.mode = 'skip';
   }

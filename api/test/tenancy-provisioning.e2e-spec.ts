@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { withDatabase } from '../src/database/postgres-url.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
@@ -6,7 +6,7 @@ import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js'
 import { TenantRegistry } from '../src/tenancy/tenant-registry.service.js';
 import { TenantRoles } from '../src/tenancy/tenant-roles.js';
 import { DEFAULT_SERVER, TenantServers } from '../src/tenancy/tenant-servers.service.js';
-import { createTestApp, registerStudio, type TestApp, tenantDatabaseOf } from './support/test-app.js';
+import { createTestApp, registerStudio, type TestApp, tenantDatabaseOf, tenantRoleUrl } from './support/test-app.js';
 
 /**
  * Provisioning's edges that the tenancy-setup mutation run found untested (RELIABILITY.md): the
@@ -22,12 +22,8 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
     await t?.close();
   });
 
-  /** A client signed in as `organizationId`'s own tenant role on `database` (the credentials README documents). */
-  const tenantClient = async (organizationId: string, database: string) => {
-    const url = new URL(withDatabase(t.config.databaseUrl!, database));
-    url.username = encodeURIComponent(database);
-    url.password = encodeURIComponent(createHmac('sha256', t.config.secretKey!).update(`tenant-role:${organizationId}`).digest('base64url'));
-    const client = new pg.Client({ connectionString: url.toString() });
+  const tenantClient = async (organizationId: string) => {
+    const client = new pg.Client({ connectionString: await tenantRoleUrl(t, organizationId) });
     await client.connect();
     return client;
   };
@@ -35,8 +31,7 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
 
   it("the tenant role reads which migrations ran but cannot rewrite them (a studio's credentials cannot fake its schema version)", async () => {
     const studio = await registerStudio(t, 'History');
-    const database = await tenantDatabaseOf(t, studio.organizationId);
-    const client = await tenantClient(studio.organizationId, database);
+    const client = await tenantClient(studio.organizationId);
     try {
       const { rows } = await client.query(`SELECT count(*)::int AS n, max("timestamp")::text AS latest FROM migrations`);
       expect(rows[0].n).toBeGreaterThan(0);
@@ -62,11 +57,11 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
     await t.admin.query(`ALTER ROLE "${database}" PASSWORD 'left-behind-password'`);
     await t.admin.query(`REVOKE "${group}" FROM "${database}"`);
     await t.admin.query(`REVOKE CONNECT ON DATABASE "${database}" FROM "${database}"`);
-    expect(await sqlState(tenantClient(studio.organizationId, database).then((c) => c.end()))).toMatch(/^(28P01|42501)$/);
+    expect(await sqlState(tenantClient(studio.organizationId).then((c) => c.end()))).toMatch(/^(28P01|42501)$/);
 
     await t.app.get(TenantRoles).ensureTenantRole(t.app.get(TenantServers).sql(DEFAULT_SERVER), database, studio.organizationId);
 
-    const client = await tenantClient(studio.organizationId, database);
+    const client = await tenantClient(studio.organizationId);
     try {
       const { rows } = await client.query(`SELECT pg_has_role(current_user, $1, 'USAGE') AS member, (SELECT count(*)::int FROM clients) AS clients`, [group]);
       expect(rows[0]).toEqual({ member: true, clients: 0 });

@@ -1,12 +1,11 @@
 import { jest } from '@jest/globals';
-import { createHmac } from 'node:crypto';
 import pg from 'pg';
 import { SessionsService } from '../src/auth/sessions.service.js';
 import { withDatabase } from '../src/database/postgres-url.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TenantMigrator } from '../src/tenancy/tenant-migrator.service.js';
 import { TenantRoles } from '../src/tenancy/tenant-roles.js';
-import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp, tenantDatabaseOf } from './support/test-app.js';
+import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp, tenantDatabaseOf, tenantRoleUrl } from './support/test-app.js';
 
 /**
  * Each studio database has its own login role that may connect to that database only, so a
@@ -23,18 +22,9 @@ describe('per-tenant database roles', () => {
 
   const databaseOf = (organizationId: string) => tenantDatabaseOf(t, organizationId);
 
-  /** The credentials README documents: role = database name, password = HMAC-SHA256(key, "tenant-role:" + id), base64url. */
-  const tenantCredentials = async (organizationId: string) => ({
-    user: await databaseOf(organizationId),
-    password: createHmac('sha256', t.config.secretKey!).update(`tenant-role:${organizationId}`).digest('base64url'),
-  });
   /** Connects to `database` as `organizationId`'s tenant role; resolves with the SQLSTATE of a refusal, or 'connected'. */
   const connectAs = async (organizationId: string, database: string) => {
-    const { user, password } = await tenantCredentials(organizationId);
-    const url = new URL(withDatabase(t.config.databaseUrl!, database));
-    url.username = encodeURIComponent(user);
-    url.password = encodeURIComponent(password);
-    const client = new pg.Client({ connectionString: url.toString() });
+    const client = new pg.Client({ connectionString: await tenantRoleUrl(t, organizationId, database) });
     try {
       await client.connect();
       const { rows } = await client.query(`SELECT current_user AS "user", (SELECT count(*)::int FROM clients) AS clients`);

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -144,4 +144,15 @@ export async function connectTenantDatabase(t: TestApp, organizationId: string):
   const client = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, await tenantDatabaseOf(t, organizationId)) });
   await client.connect();
   return client;
+}
+
+/**
+ * A URL for `database` (default: the studio's own) signed in as `organizationId`'s tenant role, from
+ * the credentials README documents — role = the studio's database name, password =
+ * HMAC-SHA256(RSM_SECRET_KEY, "tenant-role:" + id), base64url — not from the app's own code.
+ */
+export async function tenantRoleUrl(t: TestApp, organizationId: string, database?: string): Promise<string> {
+  const role = await tenantDatabaseOf(t, organizationId);
+  const password = createHmac('sha256', t.config.secretKey!).update(`tenant-role:${organizationId}`).digest('base64url');
+  return withCredentials(withDatabase(t.config.databaseUrl!, database ?? role), role, password);
 }

@@ -11,15 +11,16 @@
 // a time, bench/lib/connect-rate.mjs), is measured in the same run.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { call, registerStudio, runScenario, startApp } from '../lib/app.mjs';
+import { bareConnectionRate, tenantRoleUrls } from '../lib/bare-connections.mjs';
 import { replaceSection, roundOrder } from '../lib/compare.mjs';
 import { median } from '../lib/report.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
-import { killAllChildrenNow, runToCompletion } from '../lib/proc.mjs';
+import { killAllChildrenNow } from '../lib/proc.mjs';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rootDir = path.resolve(benchDir, '..');
@@ -51,24 +52,6 @@ async function timed(base, cookie) {
 
 const PREFIX = 'rsm_tenant_';
 const FLOOR_SECONDS = 4;
-
-/** PostgreSQL's floor for a cold start: a bare connection as each studio's role, one at a time (bench/lib/connect-rate.mjs). */
-async function connectionFloor(controlUrl, secretKey, studioIds) {
-  const { TenantRoles } = await import(pathToFileURL(path.join(rootDir, 'api/dist/tenancy/tenant-roles.js')).href);
-  const roles = new TenantRoles({ tenancy: { databasePrefix: PREFIX }, secretKey, databaseUrl: controlUrl });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rsm-bench-cold-'));
-  try {
-    const spec = path.join(dir, 'floor.json');
-    writeFileSync(spec, JSON.stringify({ urls: studioIds.map((id) => roles.connectionUrl(roles.roleFor(id), id)), distribution: 'uniform', seed: 1, connections: 1, duration: FLOOR_SECONDS }));
-    const { code, stdout, stderr } = await runToCompletion(process.execPath, [path.join(benchDir, 'lib/connect-rate.mjs'), spec], { cwd: benchDir, env: process.env, timeoutMs: (FLOOR_SECONDS + 60) * 1000 });
-    if (code !== 0) throw new Error(`connect-rate exited ${code}: ${stderr.slice(-1500)}`);
-    const result = JSON.parse(stdout.trim().split('\n').pop());
-    if (result.failures > 0 || result.operations === 0) throw new Error(`connect-rate: ${JSON.stringify(result)}`);
-    return result;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 let postgres;
 async function main() {
@@ -109,7 +92,8 @@ async function main() {
       log(`round ${round + 1} ${t.key}: cold p50 ${percentile(cold, 50).toFixed(1)} ms, p99 ${percentile(cold, 99).toFixed(1)} ms`);
     }
   }
-  const floor = await connectionFloor(controlUrl, secretKey, studioIds);
+  const urls = await tenantRoleUrls({ prefix: PREFIX, secretKey, controlUrl, organizationIds: studioIds });
+  const floor = await bareConnectionRate({ urls, connections: 1, duration: FLOOR_SECONDS });
   log(`a bare connection, one at a time: p50 ${floor.p50} ms, p99 ${floor.p99} ms`);
   for (const t of targets) {
     t.warm = [];

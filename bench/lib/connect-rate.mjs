@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// PostgreSQL's own ceiling for cold starts (issue 14, many-tenants and cold-tenant), run as its own
+// PostgreSQL's own ceiling for cold starts (issue 14, many-tenants and cold-tenant; started through lib/bare-connections.mjs), run as its own
 // process like the load generator:
 //   node connect-rate.mjs <spec.json>   → one JSON line on stdout
 // spec: { urls: [a studio's own role on its own database, per studio], distribution: 'uniform' or

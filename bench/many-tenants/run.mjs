@@ -17,8 +17,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { call } from '../lib/app.mjs';
+import { bareConnectionRate, tenantRoleUrls } from '../lib/bare-connections.mjs';
 import { replaceSection, roundOrder } from '../lib/compare.mjs';
 import { provisionStudios } from '../lib/many-studios.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
@@ -137,20 +138,7 @@ async function main() {
     return file;
   };
   // PostgreSQL's own ceiling for cold starts: each studio's role on its own database, as the app's pools connect.
-  const { TenantRoles } = await import(pathToFileURL(path.join(rootDir, 'api/dist/tenancy/tenant-roles.js')).href);
-  const roles = new TenantRoles({ tenancy: { databasePrefix: prefix }, secretKey, databaseUrl: postgres.serverUrl(names.control) });
-  const studioUrls = studios.map((s) => roles.connectionUrl(s.database, s.id));
-  const measureCeiling = async (duration, seed) => {
-    const file = path.join(workDir, `ceiling-${seed}.json`);
-    writeFileSync(file, JSON.stringify({ urls: studioUrls, distribution: 'uniform', seed, connections: config.connections, duration }));
-    const { code, stdout, stderr } = await runToCompletion(process.execPath, [path.join(benchDir, 'lib/connect-rate.mjs'), file], {
-      cwd: benchDir, env: process.env, timeoutMs: (duration + 60) * 1000,
-    });
-    if (code !== 0) throw new Error(`connect-rate exited ${code}: ${stderr.slice(-1500)}`);
-    const result = JSON.parse(stdout.trim().split('\n').pop());
-    if (result.failures > 0 || result.operations === 0) throw new Error(`connect-rate: ${JSON.stringify(result)}`);
-    return result;
-  };
+  const studioUrls = await tenantRoleUrls({ prefix, secretKey, controlUrl: postgres.serverUrl(names.control), organizationIds: studios.map((s) => s.id) });
   const drive = async (target, distribution, duration, seed, { warmUp = false } = {}) => {
     const before = await drained(target);
     const { code, stdout, stderr } = await runToCompletion(process.execPath, [path.join(benchDir, 'lib/cookie-load.mjs'), specFile(target, distribution, duration, seed)], {
@@ -181,7 +169,7 @@ async function main() {
   for (let round = 0; round < config.runs; round++) {
     for (const v of roundOrder([...allVariants, ceiling], round)) {
       if (v === ceiling) {
-        const r = await measureCeiling(config.duration, round + 1);
+        const r = await bareConnectionRate({ urls: studioUrls, connections: config.connections, duration: config.duration, seed: round + 1 });
         ceiling.runs.push(r);
         log(`round ${round + 1} PostgreSQL ceiling: ${r.perSec.toFixed(1)} new connections/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
         continue;

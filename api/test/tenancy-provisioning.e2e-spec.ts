@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { withDatabase } from '../src/database/postgres-url.js';
@@ -6,17 +7,20 @@ import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js'
 import { TenantRegistry } from '../src/tenancy/tenant-registry.service.js';
 import { TenantRoles } from '../src/tenancy/tenant-roles.js';
 import { DEFAULT_SERVER, TenantServers } from '../src/tenancy/tenant-servers.service.js';
+import { LogCapture, settle } from './support/log-capture.js';
 import { createTestApp, registerStudio, type TestApp, tenantDatabaseOf, tenantRoleUrl } from './support/test-app.js';
 
 /**
  * Provisioning's edges that the tenancy-setup mutation run found untested (RELIABILITY.md): the
  * tenant role's rights on its migration history, a role that already exists, a template someone is
- * connected to, and which registry rows the registry hands out.
+ * connected to, which registry rows the registry hands out, a copy or drop that fails, and which
+ * role errors count as "already done". Each test was checked by planting the bug it names.
  */
 describe('tenant provisioning: rights, existing roles, a busy template, the registry', () => {
   let t: TestApp;
+  const logs = new LogCapture();
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ LOG_LEVEL: 'error' }, { logDestination: logs });
   });
   afterAll(async () => {
     await t?.close();
@@ -27,6 +31,16 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
     await client.connect();
     return client;
   };
+  /** The server SQL runner of `server`, recording each statement it is given. */
+  const recordingSql = (server = DEFAULT_SERVER) => {
+    const statements: string[] = [];
+    const real = t.app.get(TenantServers).sql(server);
+    const sql = (statement: string, parameters?: unknown[]) => (statements.push(statement), real(statement, parameters));
+    return { sql, statements };
+  };
+  const databaseExists = async (name: string) =>
+    (await t.admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1;
+  const roleExists = async (name: string) => (await t.admin.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [name])).rowCount === 1;
   const sqlState = (promise: Promise<unknown>) => promise.then(() => 'ok', (err: { code?: string }) => err.code ?? String(err));
 
   it("the tenant role reads which migrations ran but cannot rewrite them (a studio's credentials cannot fake its schema version)", async () => {
@@ -110,5 +124,93 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
     } finally {
       await setRow(b.organizationId, 'ready', new Date().toISOString());
     }
+  });
+
+  it('a copy that fails for another reason than a busy template fails at once, with no retry and nothing left behind', async () => {
+    const studio = await registerStudio(t, 'Taken');
+    const taken = await tenantDatabaseOf(t, studio.organizationId);
+    const servers = t.app.get(TenantServers);
+    const statements: string[] = [];
+    const sql = servers.sql.bind(servers);
+    const spy = jest.spyOn(servers, 'sql').mockImplementation((server) => {
+      const real = sql(server);
+      return (statement, parameters) => (statements.push(statement), real(statement, parameters));
+    });
+    try {
+      // 42P04 duplicate_database: the name is in use (here by a studio of its own).
+      const started = Date.now();
+      await expect(t.app.get(TenantProvisioner).createDatabase(taken, randomUUID())).rejects.toMatchObject({ code: '42P04' });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(statements.filter((s) => s.startsWith('CREATE DATABASE'))).toHaveLength(1);
+      expect(statements.some((s) => /^(COMMENT|CREATE ROLE|ALTER ROLE)/.test(s))).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
+    // The studio that owns the name is untouched.
+    await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+  });
+
+  it("dropping a database without naming its server uses the registry's server, and a drop that fails is logged and thrown", async () => {
+    const studio = await registerStudio(t, 'Dropped');
+    const database = await tenantDatabaseOf(t, studio.organizationId);
+    const provisioner = t.app.get(TenantProvisioner);
+    await t.app.get(TenantDataSources).closeAll();
+    // The registry says the database lives on a server another instance has and this one does not
+    // (TENANT_SERVERS differs): nothing is dropped here.
+    await t.control.query(`INSERT INTO tenant_servers (name, status) VALUES ('elsewhere', 'active') ON CONFLICT DO NOTHING`);
+    await t.control.query(`UPDATE tenant_databases SET server = 'elsewhere' WHERE organization_id = $1`, [studio.organizationId]);
+    logs.clear();
+    await expect(provisioner.dropDatabase(database)).rejects.toThrow(/elsewhere/);
+    await settle();
+    expect(logs.lines().filter((l) => l.msg === 'Could not drop tenant database')).toEqual([
+      expect.objectContaining({ databaseName: database, err: expect.stringMatching(/elsewhere/) }),
+    ]);
+    expect(await databaseExists(database)).toBe(true);
+    expect(await roleExists(database)).toBe(true);
+
+    await t.control.query(`UPDATE tenant_databases SET server = 'default' WHERE organization_id = $1`, [studio.organizationId]);
+    await t.control.query(`DELETE FROM tenant_servers WHERE name = 'elsewhere'`);
+    await provisioner.dropDatabase(database);
+    expect(await databaseExists(database)).toBe(false);
+    expect(await roleExists(database)).toBe(false);
+  });
+
+  describe('roles: what counts as already done', () => {
+    const failing = (pattern: RegExp, code: string) => {
+      const { sql, statements } = recordingSql();
+      return {
+        statements,
+        sql: (statement: string, parameters?: unknown[]) =>
+          pattern.test(statement) ? (statements.push(statement), Promise.reject(Object.assign(new Error(`injected ${code}`), { code }))) : sql(statement, parameters),
+      };
+    };
+
+    it('a tenant role whose CREATE fails for another reason than "exists" fails, and nothing else is run', async () => {
+      const organizationId = randomUUID();
+      const roles = t.app.get(TenantRoles);
+      const { sql, statements } = failing(/^CREATE ROLE/, '53300');
+      await expect(roles.ensureTenantRole(sql, 'postgres', organizationId)).rejects.toMatchObject({ code: '53300' });
+      expect(statements).toEqual([expect.stringMatching(/^CREATE ROLE/)]);
+      expect(await roleExists(roles.roleFor(organizationId))).toBe(false);
+    });
+
+    it('the group role made by another instance between the check and the CREATE (42710) is accepted; another error is not', async () => {
+      const roles = t.app.get(TenantRoles);
+      const { sql } = recordingSql();
+      // The check sees no group yet (another instance is about to make it); the real CREATE then meets 42710.
+      const unseen = (statement: string, parameters?: unknown[]) => (/FROM pg_roles/.test(statement) ? Promise.resolve([]) : sql(statement, parameters));
+      await expect(roles.ensureGroup(unseen)).resolves.toBeUndefined();
+      const broken = (statement: string, parameters?: unknown[]) =>
+        /^CREATE ROLE/.test(statement) ? Promise.reject(Object.assign(new Error('injected 53300'), { code: '53300' })) : unseen(statement, parameters);
+      await expect(roles.ensureGroup(broken)).rejects.toMatchObject({ code: '53300' });
+    });
+
+    it("resetting the password of a role that does not exist changes nothing (a studio whose role was never made)", async () => {
+      const { sql, statements } = recordingSql();
+      const organizationId = randomUUID();
+      await expect(t.app.get(TenantRoles).resetPassword(sql, organizationId)).resolves.toBeUndefined();
+      expect(statements.filter((s) => s.startsWith('ALTER ROLE'))).toEqual([]);
+      expect(await roleExists(t.app.get(TenantRoles).roleFor(organizationId))).toBe(false);
+    });
   });
 });

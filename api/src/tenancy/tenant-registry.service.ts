@@ -32,8 +32,4 @@ export class TenantRegistry {
     if (!organizationIds.length) return Promise.resolve([]);
     return this.control.getRepository(TenantDatabase).findBy({ organizationId: In(organizationIds) });
   }
-
-  async setSchemaVersion(organizationId: string, schemaVersion: string): Promise<void> {
-    await this.control.getRepository(TenantDatabase).update({ organizationId }, { schemaVersion });
-  }
 }

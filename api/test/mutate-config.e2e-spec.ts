@@ -1,12 +1,16 @@
-import { readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 /**
  * `npm run mutate` copies api/ into a sandbox minus Stryker's ignorePatterns (gitignore-style). An
  * unanchored pattern matches a file or folder of that name at any depth: 'reports' (meant for
  * api/reports, Stryker's own output) once dropped src/reports, and every mutation run failed before
- * testing a single mutant. No database; it only reads the config and the tree.
+ * testing a single mutant. And the bail environment it runs the tests in: a mutant that breaks
+ * start-up must count as killed. No database.
  */
 describe('mutation testing config (npm run mutate)', () => {
   const api = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,4 +24,41 @@ describe('mutation testing config (npm run mutate)', () => {
     const dropping = config.ignorePatterns.filter((p) => !p.startsWith('/') && names.has(p.replace(/\/$/, '')));
     expect(dropping).toEqual([]);
   });
+
+  /** Runs Jest on `files` (plain JS) under the mutation bail environment, as Stryker's runner would. */
+  const runUnderBail = async (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rsm-bail-'));
+    try {
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      const config = { rootDir: dir, testEnvironment: join(api, 'test/support/mutate-bail-environment.cjs'), transform: {} };
+      const jest = join(api, '../node_modules/jest/bin/jest.js');
+      const run = promisify(execFile)(process.execPath, [jest, '--config', JSON.stringify(config), '--runInBand', '--json', '--ci'], {
+        cwd: dir,
+        env: { ...process.env, __STRYKER_ACTIVE_MUTANT__: '7' },
+      });
+      // Jest exits 1 when a test failed: the report on stdout is what counts.
+      const { stdout } = await run.catch((err: { stdout: string }) => err);
+      const report = JSON.parse(stdout) as { numFailedTests: number; numPassedTests: number; numPendingTests: number };
+      return { failed: report.numFailedTests, passed: report.numPassedTests, skipped: report.numPendingTests };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('the bail environment reports a failed beforeAll as failed tests (a mutant that breaks start-up is killed, not survived)', async () => {
+    const counts = await runUnderBail({
+      'start.test.js': `describe('app', () => { beforeAll(() => { throw new Error('start-up broken'); }); it('a', () => {}); it('b', () => {}); });`,
+    });
+    // The first test fails with the hook's error; from then on the run bails (the bug gave 0 failed, 2 skipped).
+    expect(counts).toEqual({ failed: 1, passed: 0, skipped: 1 });
+  }, 60_000);
+
+  it('the bail environment skips what follows the first failed test, and runs what comes before it', async () => {
+    const counts = await runUnderBail({
+      'order.test.js': `
+        describe('first', () => { it('passes', () => {}); it('fails', () => { throw new Error('killed'); }); it('after', () => {}); });
+        describe('second', () => { it('skipped', () => {}); });`,
+    });
+    expect(counts).toEqual({ failed: 1, passed: 1, skipped: 2 });
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-// Used only by `npm run mutate` (api/stryker.config.mjs), never by `npm test`.
+// Used only by `npm run mutate` (api/stryker.config.mjs); npm test checks it on fixtures (mutate-config.e2e-spec.ts).
 //
 // Stryker runs a scope's whole test selection in one in-band Jest run per mutant, and Jest's `bail`
 // cannot be set through the API Stryker uses. Once a test has failed the mutant is killed, and the

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bool, positiveInt } from './env-values.js';
 
-/** Issue 10, files: upload limit and the optional S3-compatible store (part of app-config's envSchema). */
+/** Issue 10, files: upload limit and the optional S3-compatible store (part of envSchema in env-schema.ts). */
 const filesEnvSchema = z.object({
   MAX_UPLOAD_MB: positiveInt(2048),
   UPLOAD_TIMEOUT_MS: positiveInt(3 * 60 * 60 * 1000),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { limit, positiveInt } from './env-values.js';
 
-/** Issue 12, portal: client portal sessions, links and limits (part of app-config's envSchema). */
+/** Issue 12, portal: client portal sessions, links and limits (part of envSchema in env-schema.ts). */
 const portalEnvSchema = z.object({
   PORTAL_SESSION_IDLE_TIMEOUT_MINUTES: positiveInt(12 * 60),
   PORTAL_SESSION_ABSOLUTE_TIMEOUT_HOURS: positiveInt(7 * 24),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Issue 11, stripe: Connect payments through the official SDK; unset key: online payment is off (part of app-config's envSchema). */
+/** Issue 11, stripe: Connect payments through the official SDK; unset key: online payment is off (part of envSchema in env-schema.ts). */
 const stripeEnvSchema = z.object({
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
   STRIPE_API_BASE: z

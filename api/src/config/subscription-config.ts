@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { positiveInt } from './env-values.js';
 import type { StripeEnv } from './stripe-config.js';
 
-/** Issue 11, the studio's own subscription (part of app-config's envSchema; its price, STRIPE_PRICE_ID, is in stripe-config.ts). */
+/** Issue 11, the studio's own subscription (part of envSchema in env-schema.ts; its price, STRIPE_PRICE_ID, is in stripe-config.ts). */
 const subscriptionEnvSchema = z.object({
   SUBSCRIPTION_TRIAL_DAYS: positiveInt(14),
   SUBSCRIPTION_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),

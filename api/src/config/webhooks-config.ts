@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bool, positiveInt } from './env-values.js';
 
-/** Issue 13, webhooks: outgoing webhook deliveries (part of app-config's envSchema). */
+/** Issue 13, webhooks: outgoing webhook deliveries (part of envSchema in env-schema.ts). */
 const webhooksEnvSchema = z.object({
   /** Endpoints may point at private, loopback or link-local addresses (default: outside production only). */
   WEBHOOKS_ALLOW_PRIVATE_URLS: bool.optional(),

@@ -95,6 +95,9 @@ export const scopes = {
     mutate: ['src/tenancy/tenant-migrator.service.ts'],
     tests: [
       'test/tenancy-schema-version.e2e-spec.ts',
+      // ensureTenantAccess (roles for tenants made before them, a registry mix-up, a changed key): without
+      // it, 2026-11-27's partial run left lines 133–161 without coverage.
+      'test/tenancy-roles.e2e-spec.ts',
       'test/cli-rollback.e2e-spec.ts',
       'test/schema-drift.e2e-spec.ts',
       'test/cli-migrate.e2e-spec.ts', // ~2 min: last, so only survivors pay for it

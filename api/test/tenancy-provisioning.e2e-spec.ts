@@ -138,9 +138,7 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
     });
     try {
       // 42P04 duplicate_database: the name is in use (here by a studio of its own).
-      const started = Date.now();
       await expect(t.app.get(TenantProvisioner).createDatabase(taken, randomUUID())).rejects.toMatchObject({ code: '42P04' });
-      expect(Date.now() - started).toBeLessThan(2_000);
       expect(statements.filter((s) => s.startsWith('CREATE DATABASE'))).toHaveLength(1);
       expect(statements.some((s) => /^(COMMENT|CREATE ROLE|ALTER ROLE)/.test(s))).toBe(false);
     } finally {

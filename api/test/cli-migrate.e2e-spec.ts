@@ -155,6 +155,23 @@ describe('rsm migrate: canary, resume, only; MIGRATE_ON_START', () => {
     expect((await rsm(t, ['migrate', '--to', LATEST_TENANT_SCHEMA_VERSION], { migrations: NEXT })).code).toBe(EXIT.OK);
   });
 
+  it('--dry-run before the template exists lists every migration up to the target for it, and creates nothing', async () => {
+    // A fresh install, before the first start or `rsm migrate`: the template is not there yet.
+    const missing = `${t.config.tenancy.templateDatabase}_not_yet`;
+    const onFreshInstall = { ...t, config: { ...t.config, tenancy: { ...t.config.tenancy, templateDatabase: missing } } };
+    const steps = (migrations: typeof NEXT) => migrations.map((m) => ({ version: /(\d{13})$/.exec(m.name)![1], direction: 'up', name: m.name }));
+    const all = await rsm(onFreshInstall, ['migrate', '--dry-run', '--json'], { migrations: NEXT });
+    expect(all.code).toBe(EXIT.OK);
+    expect(all.json<MigrateJson>().template).toEqual(steps(NEXT));
+    // With --to, the steps stop at that version, the target itself included.
+    const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+    const upTo = await rsm(onFreshInstall, ['migrate', '--dry-run', '--to', previous, '--json'], { migrations: NEXT });
+    expect(upTo.code).toBe(EXIT.OK);
+    expect(upTo.json<MigrateJson>().template).toEqual(steps(TENANT_MIGRATIONS.slice(0, -1)));
+    const exists = await t.control.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [missing]);
+    expect(exists.rowCount).toBe(0);
+  });
+
   it('a first rsm migrate on a new server creates the control database and migrates it', async () => {
     const fresh = databaseNameOf(t.config.databaseUrl!).replace(/_control$/, '_fresh'); // dropped with the test app
     const run = await rsm({ ...t, config: { ...t.config, databaseUrl: withDatabase(t.config.databaseUrl!, fresh) } }, ['migrate', '--json']);

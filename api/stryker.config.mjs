@@ -70,10 +70,13 @@ export const scopes = {
   'tenancy-pools': {
     mutate: ['src/tenancy/tenant-data-sources.service.ts', 'src/tenancy/tenant-connection.ts', 'src/tenancy/tenancy.errors.ts'],
     tests: [
+      'src/tenancy/tenant-connection.spec.ts', // the tenant only from the request or tenant work (a unit test: 1 s)
       'test/tenancy-busy.e2e-spec.ts',
       'test/tenancy-recovery.e2e-spec.ts',
       'test/tenancy-failures.e2e-spec.ts',
       'test/tenant-resolution.e2e-spec.ts',
+      // retireTenant (the registry watch retiring a pool): without it, 2026-11-27's partial run left it without coverage.
+      'test/tenancy-schema-version.e2e-spec.ts',
       'test/tenancy-isolation.e2e-spec.ts', // 30 s: last, so only survivors pay for it
     ],
   },

@@ -1,7 +1,28 @@
 import pg from 'pg';
-import { withDatabase } from '../src/database/postgres-url.js';
+import { quoteIdent, withDatabase } from '../src/database/postgres-url.js';
+import { TenantRoles } from '../src/tenancy/tenant-roles.js';
 import { metricValue } from './support/http-load.js';
 import { connectTenantDatabase, createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
+
+/** Locks a client row from outside, then starts a PATCH of it that holds one of the tenant's connections. */
+async function holdTenantConnection(t: TestApp, studio: Awaited<ReturnType<typeof registerStudio>>) {
+  const { body: client } = await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Locked' }).expect(201);
+  const locker = await connectTenantDatabase(t, studio.organizationId);
+  await locker.query('BEGIN');
+  await locker.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [client.id]);
+  const patch = t.http().patch(`/api/v1/clients/${client.id}`).set('cookie', studio.cookie).send({ notes: 'after the lock' }).then((r) => r);
+  await new Promise((r) => setTimeout(r, 250)); // the PATCH now waits on the row lock
+  return {
+    patch,
+    locker,
+    async release() {
+      await locker.query('COMMIT').catch(() => undefined);
+      await locker.end().catch(() => undefined);
+    },
+  };
+}
+
+const metricOf = async (t: TestApp, name: string) => metricValue((await t.http().get('/metrics')).text, name);
 
 /**
  * A pool that lost a connection mid-query must be re-verified before it serves again, and a pool that
@@ -17,30 +38,12 @@ describe('tenant pools: recovery and leases', () => {
     await t?.close();
   });
 
-  const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
+  const metric = (name: string) => metricOf(t, name);
   const databaseOf = (organizationId: string) => tenantDatabaseOf(t, organizationId);
-
-  /** Locks a client row from outside, then starts a PATCH of it that holds the tenant's only connection. */
-  async function holdTenantConnection(studio: Awaited<ReturnType<typeof registerStudio>>) {
-    const { body: client } = await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Locked' }).expect(201);
-    const locker = await connectTenantDatabase(t, studio.organizationId);
-    await locker.query('BEGIN');
-    await locker.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [client.id]);
-    const patch = t.http().patch(`/api/v1/clients/${client.id}`).set('cookie', studio.cookie).send({ notes: 'after the lock' }).then((r) => r);
-    await new Promise((r) => setTimeout(r, 250)); // the PATCH now waits on the row lock
-    return {
-      patch,
-      locker,
-      async release() {
-        await locker.query('COMMIT').catch(() => undefined);
-        await locker.end().catch(() => undefined);
-      },
-    };
-  }
 
   it('a backend killed mid-query → 503; the pool is rebuilt and re-verified, so a schema now behind is a 503, never a 500', async () => {
     const studio = await registerStudio(t, 'Killed');
-    const held = await holdTenantConnection(studio);
+    const held = await holdTenantConnection(t, studio);
     const database = await databaseOf(studio.organizationId);
     // Kill the app's connection (application_name rsm:<org id>), not the test's locker.
     const killed = await t.admin.query(
@@ -71,7 +74,7 @@ describe('tenant pools: recovery and leases', () => {
     const a = await registerStudio(t, 'Holder');
     const b = await registerStudio(t, 'Turned away');
     await t.http().get('/api/v1/clients').set('cookie', a.cookie).expect(200); // A's pool is open
-    const held = await holdTenantConnection(a);
+    const held = await holdTenantConnection(t, a);
     const [evictionsBefore, coldBefore] = [await metric('rsm_tenant_pool_evictions_total'), await metric('rsm_tenant_pool_cold_starts_total')];
 
     const refused = await t.http().get('/api/v1/clients').set('cookie', b.cookie);
@@ -84,5 +87,43 @@ describe('tenant pools: recovery and leases', () => {
     // Nothing was evicted or reopened for A while it was leased.
     expect(await metric('rsm_tenant_pool_evictions_total')).toBe(evictionsBefore);
     expect(await metric('rsm_tenant_pool_cold_starts_total')).toBe(coldBefore);
+  });
+});
+
+/**
+ * A verified pool whose next new connection is refused CONNECT: what a pool on an old copy meets once a
+ * move fenced it (TenantMover) before this instance heard of the move. 503 "moving", and the pool is retired,
+ * so the next request builds and verifies a new one.
+ */
+describe('tenant pools: a new connection refused CONNECT', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ TENANT_POOL_SIZE: '2' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('→ 503 tenant-moving for that request, and the pool is replaced once CONNECT is back', async () => {
+    const studio = await registerStudio(t, 'Fenced');
+    await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200); // the pool is open and verified
+    const held = await holdTenantConnection(t, studio); // its one connection, busy in a PATCH
+    const database = await tenantDatabaseOf(t, studio.organizationId);
+    const role = t.app.get(TenantRoles).roleFor(studio.organizationId);
+    await t.admin.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM ${quoteIdent(role)}`);
+    try {
+      const refused = await t.http().get('/api/v1/clients').set('cookie', studio.cookie); // needs a second connection
+      expect(refused.status).toBe(503);
+      expect(refused.body.type).toMatch(/tenant-moving$/);
+      expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+    } finally {
+      await t.admin.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)}`);
+      await held.release();
+    }
+    expect((await held.patch).status).toBe(200); // the request already under way finishes on the retired pool
+
+    const coldBefore = await metricOf(t, 'rsm_tenant_pool_cold_starts_total');
+    await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+    expect(await metricOf(t, 'rsm_tenant_pool_cold_starts_total')).toBe(coldBefore + 1); // a new pool, not the fenced one
   });
 });

@@ -148,6 +148,52 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
     await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
   });
 
+  it('a template busy through every attempt: five CREATE DATABASE, backing off, then the 55006 is thrown and nothing else runs', async () => {
+    const servers = t.app.get(TenantServers);
+    const statements: string[] = [];
+    const sql = servers.sql.bind(servers);
+    // Injected: PostgreSQL's own ~5 s wait per attempt would make this a 25 s test.
+    const spy = jest.spyOn(servers, 'sql').mockImplementation((server) => {
+      const real = sql(server);
+      return (statement, parameters) =>
+        statement.startsWith('CREATE DATABASE')
+          ? (statements.push(statement), Promise.reject(Object.assign(new Error('injected 55006: source database is being accessed by other users'), { code: '55006' })))
+          : (statements.push(statement), real(statement, parameters));
+    });
+    const organizationId = randomUUID();
+    const provisioner = t.app.get(TenantProvisioner);
+    const database = provisioner.databaseNameFor(organizationId);
+    try {
+      await expect(provisioner.createDatabase(database, organizationId)).rejects.toMatchObject({ code: '55006' });
+      expect(statements).toEqual(Array(5).fill(`CREATE DATABASE "${database}" TEMPLATE "${t.config.tenancy.templateDatabase}"`));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await databaseExists(database)).toBe(false);
+    expect(await roleExists(database)).toBe(false);
+  });
+
+  it('dropping a database on a named server goes to that server, whatever the registry says; with no server and no row, to the default one', async () => {
+    const studio = await registerStudio(t, 'Named server');
+    const database = await tenantDatabaseOf(t, studio.organizationId);
+    const provisioner = t.app.get(TenantProvisioner);
+    logs.clear();
+    // The registry says 'default'; the caller names a server this instance does not have: refused, nothing dropped.
+    await expect(provisioner.dropDatabase(database, 'nowhere')).rejects.toThrow(/nowhere/);
+    await settle();
+    expect(await databaseExists(database)).toBe(true);
+    await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+
+    // A sign-up undone before its registry row was written: no row, no server named.
+    const organizationId = randomUUID();
+    const unregistered = provisioner.databaseNameFor(organizationId);
+    await provisioner.createDatabase(unregistered, organizationId);
+    expect(await databaseExists(unregistered)).toBe(true);
+    await provisioner.dropDatabase(unregistered);
+    expect(await databaseExists(unregistered)).toBe(false);
+    expect(await roleExists(unregistered)).toBe(false);
+  });
+
   it("dropping a database without naming its server uses the registry's server, and a drop that fails is logged and thrown", async () => {
     const studio = await registerStudio(t, 'Dropped');
     const database = await tenantDatabaseOf(t, studio.organizationId);

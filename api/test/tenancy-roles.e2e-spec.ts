@@ -182,7 +182,9 @@ describe('per-tenant database roles', () => {
     const group = `${t.config.tenancy.databasePrefix}app`;
     await t.admin.query(`ALTER ROLE "${group}" LOGIN`);
     try {
-      await expect(t.app.get(TenantMigrator).migrateOnStart()).rejects.toThrow(`The role ${group} (TENANT_DATABASE_PREFIX + "app") exists and can log in`);
+      await expect(t.app.get(TenantMigrator).migrateOnStart()).rejects.toThrow(
+        `The role ${group} (TENANT_DATABASE_PREFIX + "app") exists and can log in: it would give its rights to every tenant role. Make it NOLOGIN, or choose another TENANT_DATABASE_PREFIX`,
+      );
     } finally {
       await t.admin.query(`ALTER ROLE "${group}" NOLOGIN`);
     }
@@ -202,6 +204,41 @@ describe('per-tenant database roles', () => {
       t.config.secretKey = oldKey;
       await t.app.get(TenantDataSources).closeAll();
       await t.app.get(TenantMigrator).migrateOnStart(); // back to the run's key for the tests after this one
+    }
+  });
+
+  it('start-up sets tenant passwords again only when the key changed; the group role keeps a fingerprint of the key, never the key', async () => {
+    const studio = await registerStudio(t, 'Fingerprint');
+    const roles = t.app.get(TenantRoles);
+    const migrator = t.app.get(TenantMigrator);
+    const reset = jest.spyOn(roles, 'resetPassword');
+    const oldKey = t.config.secretKey;
+    const fingerprint = async () =>
+      (await t.admin.query(`SELECT shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = $1`, [roles.groupRole])).rows[0].comment as string;
+    try {
+      await migrator.migrateOnStart(); // whatever the tests before left, the run's key is now the remembered one
+      reset.mockClear();
+      await migrator.migrateOnStart();
+      expect(reset).not.toHaveBeenCalled(); // same key: no ALTER ROLE for every tenant on every start
+      const remembered = await fingerprint();
+      // 16 characters of an HMAC of the key: it tells keys apart, and is neither the key nor any role's password.
+      expect(remembered).toMatch(/^rsm:key:[A-Za-z0-9_-]{16}$/);
+      expect(remembered).not.toContain(oldKey!.slice(0, 8));
+
+      t.config.secretKey = 'a-third-test-only-secret-key-0123456789';
+      await t.app.get(TenantDataSources).closeAll();
+      await migrator.migrateOnStart();
+      expect(reset.mock.calls.map(([, organizationId]) => organizationId)).toContain(studio.organizationId);
+      expect(await fingerprint()).not.toBe(remembered);
+      reset.mockClear();
+      await migrator.migrateOnStart(); // the new key is remembered: nothing to do again
+      expect(reset).not.toHaveBeenCalled();
+      await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+    } finally {
+      reset.mockRestore();
+      t.config.secretKey = oldKey;
+      await t.app.get(TenantDataSources).closeAll();
+      await migrator.migrateOnStart(); // back to the run's key for the tests after this one
     }
   });
 

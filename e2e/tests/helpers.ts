@@ -37,8 +37,17 @@ export async function createClientViaApi(
 /** Where screenshots go for review: e2e/screenshots/ (git-ignored). */
 export const SCREENSHOT_DIR = join(__dirname, '..', 'screenshots');
 
-/** Full-page screenshot into e2e/screenshots/NAME.png, for people to look at. */
+/**
+ * Whether the suites save screenshots. They are for people to look at and assert nothing, and a
+ * full-page picture costs ~1–2 s on the 2-core CI machine (over 200 of them per run), so: taken on a
+ * developer's machine, skipped in CI (`CI` set; nobody keeps them there). `E2E_SCREENSHOTS=1` or `=0`
+ * decides either way.
+ */
+export const SCREENSHOTS = process.env.E2E_SCREENSHOTS ? process.env.E2E_SCREENSHOTS !== '0' : !process.env.CI;
+
+/** Full-page screenshot into e2e/screenshots/NAME.png, for people to look at (see SCREENSHOTS). */
 export async function screenshot(page: Page, name: string) {
+	if (!SCREENSHOTS) return;
 	// Let transitions and focus rings settle.
 	await page.waitForTimeout(200);
 	const path = join(SCREENSHOT_DIR, `${name}.png`);

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { axeViolations, expectNoAxeViolations } from '../support/axe';
 import { dirname, join } from 'node:path';
-import { createClientViaApi } from '../helpers';
+import { createClientViaApi, SCREENSHOTS } from '../helpers';
 import { discoverAppPages, discoverPublicPages, routeShape, settled, signIn, slugOf } from '../support/site';
 
 /**
@@ -9,7 +9,7 @@ import { discoverAppPages, discoverPublicPages, routeShape, settled, signIn, slu
  * the dark theme (the app follows the system's colour scheme by default), on a desktop and a phone
  * screen. Pages are found at run time as in the navigation suite (one of each kind of page the
  * content links to as well, e.g. a client's page), plus the not-found page. Each state is also saved as a
- * full-page screenshot in e2e/screenshots/ (git-ignored) for people to review.
+ * full-page screenshot in e2e/screenshots/ (git-ignored) for people to review, except in CI (SCREENSHOTS in helpers.ts).
  */
 
 const SCREENS = {
@@ -45,7 +45,7 @@ async function check(page: Page, path: string, nameFor: (scheme: (typeof SCHEMES
 		await page.emulateMedia({ colorScheme: scheme });
 		// Let transitions settle before measuring contrast and taking the picture.
 		await page.waitForTimeout(200);
-		await page.screenshot({ path: join(screenshotDir(), `${nameFor(scheme)}.png`), fullPage: true });
+		if (SCREENSHOTS) await page.screenshot({ path: join(screenshotDir(), `${nameFor(scheme)}.png`), fullPage: true });
 		expect.soft(await axeViolations(page), `axe on ${path} (${nameFor(scheme)})`).toEqual([]);
 	}
 }
@@ -65,8 +65,8 @@ test('the axe check reports planted violations, and a part of the page on its ow
 
 for (const [screen, size] of Object.entries(SCREENS)) {
 	test(`no WCAG 2.1 AA violation on any page: light and dark theme, ${screen} (${size.width}×${size.height})`, async ({ page }) => {
-		// Every page the navigation reaches, axe and a full-page screenshot in each scheme: this grows with the
-		// app. About 2.6 min on the 2-core CI machine; more than twice that on a slower or busier one.
+		// Every page the navigation reaches, axe (and a full-page screenshot, outside CI) in each scheme: this grows
+		// with the app. With screenshots, 4–6 min on the 2-core CI machine beside the other worker.
 		test.setTimeout(600_000);
 		const namers = Object.fromEntries(SCHEMES.map((scheme) => [scheme, namer(`${scheme}-${screen}`)])) as Record<(typeof SCHEMES)[number], (path: string) => string>;
 		const names = (path: string) => {

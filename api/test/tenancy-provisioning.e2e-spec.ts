@@ -5,7 +5,7 @@ import { withDatabase } from '../src/database/postgres-url.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js';
 import { TenantRegistry } from '../src/tenancy/tenant-registry.service.js';
-import { TenantRoles } from '../src/tenancy/tenant-roles.js';
+import { type Sql, TenantRoles } from '../src/tenancy/tenant-roles.js';
 import { DEFAULT_SERVER, TenantServers } from '../src/tenancy/tenant-servers.service.js';
 import { LogCapture, settle } from './support/log-capture.js';
 import { createTestApp, registerStudio, type TestApp, tenantDatabaseOf, tenantRoleUrl } from './support/test-app.js';
@@ -38,6 +38,22 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
     const sql = (statement: string, parameters?: unknown[]) => (statements.push(statement), real(statement, parameters));
     return { sql, statements };
   };
+  /**
+   * Every SQL runner the app takes from TenantServers from now on goes through `answer` (given the statement
+   * and the real runner), recording each statement. The spy's mockRestore() ends it.
+   */
+  const interceptServerSql = (answer: (statement: string, parameters: unknown[] | undefined, real: Sql) => Promise<unknown>) => {
+    const servers = t.app.get(TenantServers);
+    const statements: string[] = [];
+    const sql = servers.sql.bind(servers);
+    const spy = jest.spyOn(servers, 'sql').mockImplementation((server) => {
+      const real = sql(server);
+      return (statement, parameters) => (statements.push(statement), answer(statement, parameters, real));
+    });
+    return { statements, spy };
+  };
+  /** A PostgreSQL error with SQLSTATE `code`, as pg rejects with. */
+  const pgError = (code: string, message = `injected ${code}`) => Object.assign(new Error(message), { code });
   const databaseExists = async (name: string) =>
     (await t.admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1;
   const roleExists = async (name: string) => (await t.admin.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [name])).rowCount === 1;
@@ -129,13 +145,7 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
   it('a copy that fails for another reason than a busy template fails at once, with no retry and nothing left behind', async () => {
     const studio = await registerStudio(t, 'Taken');
     const taken = await tenantDatabaseOf(t, studio.organizationId);
-    const servers = t.app.get(TenantServers);
-    const statements: string[] = [];
-    const sql = servers.sql.bind(servers);
-    const spy = jest.spyOn(servers, 'sql').mockImplementation((server) => {
-      const real = sql(server);
-      return (statement, parameters) => (statements.push(statement), real(statement, parameters));
-    });
+    const { statements, spy } = interceptServerSql((statement, parameters, real) => real(statement, parameters));
     try {
       // 42P04 duplicate_database: the name is in use (here by a studio of its own).
       await expect(t.app.get(TenantProvisioner).createDatabase(taken, randomUUID())).rejects.toMatchObject({ code: '42P04' });
@@ -149,17 +159,10 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
   });
 
   it('a template busy through every attempt: five CREATE DATABASE, backing off, then the 55006 is thrown and nothing else runs', async () => {
-    const servers = t.app.get(TenantServers);
-    const statements: string[] = [];
-    const sql = servers.sql.bind(servers);
     // Injected: PostgreSQL's own ~5 s wait per attempt would make this a 25 s test.
-    const spy = jest.spyOn(servers, 'sql').mockImplementation((server) => {
-      const real = sql(server);
-      return (statement, parameters) =>
-        statement.startsWith('CREATE DATABASE')
-          ? (statements.push(statement), Promise.reject(Object.assign(new Error('injected 55006: source database is being accessed by other users'), { code: '55006' })))
-          : (statements.push(statement), real(statement, parameters));
-    });
+    const { statements, spy } = interceptServerSql((statement, parameters, real) =>
+      statement.startsWith('CREATE DATABASE') ? Promise.reject(pgError('55006', 'source database is being accessed by other users')) : real(statement, parameters),
+    );
     const organizationId = randomUUID();
     const provisioner = t.app.get(TenantProvisioner);
     const database = provisioner.databaseNameFor(organizationId);
@@ -177,10 +180,8 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
     const studio = await registerStudio(t, 'Named server');
     const database = await tenantDatabaseOf(t, studio.organizationId);
     const provisioner = t.app.get(TenantProvisioner);
-    logs.clear();
     // The registry says 'default'; the caller names a server this instance does not have: refused, nothing dropped.
     await expect(provisioner.dropDatabase(database, 'nowhere')).rejects.toThrow(/nowhere/);
-    await settle();
     expect(await databaseExists(database)).toBe(true);
     await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
 
@@ -225,7 +226,7 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
       return {
         statements,
         sql: (statement: string, parameters?: unknown[]) =>
-          pattern.test(statement) ? (statements.push(statement), Promise.reject(Object.assign(new Error(`injected ${code}`), { code }))) : sql(statement, parameters),
+          pattern.test(statement) ? (statements.push(statement), Promise.reject(pgError(code))) : sql(statement, parameters),
       };
     };
 
@@ -245,7 +246,7 @@ describe('tenant provisioning: rights, existing roles, a busy template, the regi
       const unseen = (statement: string, parameters?: unknown[]) => (/FROM pg_roles/.test(statement) ? Promise.resolve([]) : sql(statement, parameters));
       await expect(roles.ensureGroup(unseen)).resolves.toBeUndefined();
       const broken = (statement: string, parameters?: unknown[]) =>
-        /^CREATE ROLE/.test(statement) ? Promise.reject(Object.assign(new Error('injected 53300'), { code: '53300' })) : unseen(statement, parameters);
+        /^CREATE ROLE/.test(statement) ? Promise.reject(pgError('53300')) : unseen(statement, parameters);
       await expect(roles.ensureGroup(broken)).rejects.toMatchObject({ code: '53300' });
     });
 

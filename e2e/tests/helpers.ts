@@ -47,9 +47,9 @@ export const SCREENSHOTS = process.env.E2E_SCREENSHOTS ? process.env.E2E_SCREENS
 
 /** Full-page screenshot into e2e/screenshots/NAME.png, for people to look at (see SCREENSHOTS). */
 export async function screenshot(page: Page, name: string) {
-	if (!SCREENSHOTS) return;
-	// Let transitions and focus rings settle.
+	// Let transitions and focus rings settle, picture or not: specs check the page right after this.
 	await page.waitForTimeout(200);
+	if (!SCREENSHOTS) return;
 	const path = join(SCREENSHOT_DIR, `${name}.png`);
 	mkdirSync(dirname(path), { recursive: true });
 	await page.screenshot({ path, fullPage: true });

@@ -26,6 +26,21 @@ declare global {
 
 export async function axeViolations(page: Page, { include }: { include?: string } = {}): Promise<string[]> {
 	if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+	// Colours are measured as they end up, not mid-transition: right after a colour-scheme switch a button's
+	// background was seen half-way (contrast 1.08, CI of 3b188a6). getAnimations() flushes styles first, so it
+	// includes transitions the switch just started; endless ones (spinners) are not waited for, nor a paused one
+	// for more than 2 s.
+	await page.evaluate(() =>
+		Promise.race([
+			Promise.all(
+				document
+					.getAnimations()
+					.filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)))
+					.map((animation) => animation.finished.catch(() => undefined))
+			),
+			new Promise((resolve) => setTimeout(resolve, 2_000))
+		])
+	);
 	const options: RunOptions = { runOnly: { type: 'tag', values: WCAG_21_AA }, resultTypes: ['violations'], iframes: false };
 	const results = await page.evaluate(([selector, opts]) => window.axe!.run(selector ? { include: [selector] } : document, opts), [include ?? null, options] as const);
 	return results.violations.flatMap((v) =>

@@ -38,10 +38,9 @@ export async function createClientViaApi(
 export const SCREENSHOT_DIR = join(__dirname, '..', 'screenshots');
 
 /**
- * Whether the suites save screenshots. They are for people to look at and assert nothing, and a
- * full-page picture costs ~1–2 s on the 2-core CI machine (over 200 of them per run), so: taken on a
- * developer's machine, skipped in CI (`CI` set; nobody keeps them there). `E2E_SCREENSHOTS=1` or `=0`
- * decides either way.
+ * Whether the suites save screenshots. They are for people to look at and assert nothing (over 200 full-page
+ * pictures per run, a few tenths of a second each), so: taken on a developer's machine, skipped in CI (`CI`
+ * set; nobody keeps them there). `E2E_SCREENSHOTS=1` or `=0` decides either way.
  */
 export const SCREENSHOTS = process.env.E2E_SCREENSHOTS ? process.env.E2E_SCREENSHOTS !== '0' : !process.env.CI;
 

@@ -1,7 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { axeViolations, expectNoAxeViolations } from '../support/axe';
-import { dirname, join } from 'node:path';
-import { createClientViaApi, SCREENSHOTS } from '../helpers';
+import { createClientViaApi, screenshot } from '../helpers';
 import { discoverAppPages, discoverPublicPages, routeShape, settled, signIn, slugOf } from '../support/site';
 
 /**
@@ -9,7 +8,7 @@ import { discoverAppPages, discoverPublicPages, routeShape, settled, signIn, slu
  * the dark theme (the app follows the system's colour scheme by default), on a desktop and a phone
  * screen. Pages are found at run time as in the navigation suite (one of each kind of page the
  * content links to as well, e.g. a client's page), plus the not-found page. Each state is also saved as a
- * full-page screenshot in e2e/screenshots/ (git-ignored) for people to review, except in CI (SCREENSHOTS in helpers.ts).
+ * full-page screenshot in e2e/screenshots/ (git-ignored) for people to review, except in CI (screenshot() in helpers.ts).
  */
 
 const SCREENS = {
@@ -17,8 +16,6 @@ const SCREENS = {
 	phone: { width: 390, height: 844 }
 } as const;
 const SCHEMES = ['light', 'dark'] as const;
-
-const screenshotDir = () => join(dirname(test.info().config.configFile ?? join(process.cwd(), 'playwright.config.ts')), 'screenshots');
 
 /** Screenshot names that stay the same from run to run (ids replaced), and unique. */
 function namer(suffix: string) {
@@ -43,9 +40,8 @@ async function check(page: Page, path: string, nameFor: (scheme: (typeof SCHEMES
 	await page.evaluate(() => document.fonts.ready);
 	for (const scheme of SCHEMES) {
 		await page.emulateMedia({ colorScheme: scheme });
-		// Let transitions settle before measuring contrast and taking the picture.
-		await page.waitForTimeout(200);
-		if (SCREENSHOTS) await page.screenshot({ path: join(screenshotDir(), `${nameFor(scheme)}.png`), fullPage: true });
+		// Waits for transitions to settle, then takes the picture (outside CI; see helpers.ts).
+		await screenshot(page, nameFor(scheme));
 		expect.soft(await axeViolations(page), `axe on ${path} (${nameFor(scheme)})`).toEqual([]);
 	}
 }

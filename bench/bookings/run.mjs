@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { call, registerStudio, runScenario, startApp } from '../lib/app.mjs';
+import { replaceSection } from '../lib/compare.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
 import { freePort, killAllChildrenNow, startChild, waitForHttp } from '../lib/proc.mjs';
 
@@ -155,10 +156,7 @@ async function main() {
     '',
   ];
   const existing = existsSync(config.output) ? readFileSync(config.output, 'utf8') : '';
-  const start = existing.indexOf(SECTION);
-  const rest = start < 0 ? '' : existing.slice(start + SECTION.length).replace(/^[\s\S]*?(?=\n## |$)/, '');
-  const before = start < 0 ? existing.replace(/\s*$/, '\n\n') : existing.slice(0, start);
-  writeFileSync(config.output, before + lines.join('\n') + rest);
+  writeFileSync(config.output, replaceSection(existing, SECTION, lines.join('\n')));
   log(`wrote ${path.relative(rootDir, config.output)}`);
 }
 

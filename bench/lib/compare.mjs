@@ -59,15 +59,18 @@ export function renderComparison({ heading, intro = [], machine, method = [], ta
 }
 
 /**
- * `document` with the section starting at `heading` (up to the next `## ` heading) replaced by
- * `section`, or `section` appended when there is none. Other sections are kept as they are.
+ * `document` with the section starting at `heading` (up to the next `## ` heading, or the next
+ * `<!-- bench:…:start -->` marker of a section that keeps its own markers) replaced by `section`, or
+ * `section` appended when there is none. Other sections are kept as they are: a section that ran over the
+ * next one's start marker lost it, and that scenario then appended a second copy of itself at the end.
  */
 export function replaceSection(document, heading, section) {
   const base = document || '# Benchmarks\n';
   const start = base.indexOf(`${heading}\n`);
   const body = section.endsWith('\n') ? section : `${section}\n`;
   if (start < 0) return `${base.trimEnd()}\n\n${body}`;
-  const next = base.indexOf('\n## ', start + heading.length);
+  const ends = ['\n## ', '\n<!-- bench:'].map((mark) => base.indexOf(mark, start + heading.length)).filter((at) => at >= 0);
+  const next = ends.length ? Math.min(...ends) : -1;
   const rest = next < 0 ? '' : base.slice(next + 1);
   return `${base.slice(0, start)}${body}${rest ? `\n${rest}` : ''}`;
 }

@@ -47,6 +47,9 @@ test('replaceSection swaps only its own section, or appends it', () => {
   assert.equal(replaceSection(doc, '## B', '## B\n\nnew b\n'), '# Benchmarks\n\n## A\n\nold a\n\n## B\n\nnew b\n');
   assert.equal(replaceSection(doc, '## C', '## C\n\nc\n'), `${doc}\n## C\n\nc\n`);
   assert.equal(replaceSection('', '## C', '## C\n'), '# Benchmarks\n\n## C\n');
+  // A section followed by one that keeps its own markers stops before the next one's start marker.
+  const marked = '# Benchmarks\n\n## A\n\nold a\n\n<!-- bench:m:start -->\n## M\n\nm\n<!-- bench:m:end -->\n';
+  assert.equal(replaceSection(marked, '## A', '## A\n\nnew a\n'), '# Benchmarks\n\n## A\n\nnew a\n\n<!-- bench:m:start -->\n## M\n\nm\n<!-- bench:m:end -->\n');
 });
 
 test('the runner selects every scenario by default, the named ones otherwise, and refuses unknown names', () => {

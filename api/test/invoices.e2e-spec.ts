@@ -198,6 +198,12 @@ describe('invoices: drafts, totals, void, credit notes, deposits', () => {
     const after1 = (await s.api.get(`/api/v1/invoices/${inv.id}`).expect(200)).body;
     expect(after1).toMatchObject({ status: 'sent', creditedMinor: 10000, balanceMinor: inv.totalMinor - 10000, amountDueMinor: inv.totalMinor - 10000 });
     expect(after1.creditNotes).toEqual(expect.arrayContaining([expect.objectContaining({ id: part1.id, number: issued1.number, totalMinor: 10000 })]));
+    // After a partial credit note, a full copy is still drafted (the studio lowers its lines there), but cannot be
+    // issued over what is left.
+    const rest = (await s.api.post(`/api/v1/invoices/${inv.id}/credit-notes`).send({ full: true }).expect(201)).body;
+    expect(rest).toMatchObject({ status: 'draft', totalMinor: inv.totalMinor });
+    expect((await s.api.post(`/api/v1/invoices/${rest.id}/finalize`).send({}).expect(409)).body.type).toMatch(/credit-exceeds-invoice$/);
+    await s.api.delete(`/api/v1/invoices/${rest.id}`).expect(204);
     // Both partial drafts fitted alone; issued together they exceed the invoice: the second is refused, and consumes no number.
     await s.api.patch(`/api/v1/invoices/${part2.id}`).send({ lines: [line({ unitPriceMinor: inv.totalMinor - 10000 + 1 })] }).expect(200);
     const before = await moneyRows(s.db);
@@ -209,6 +215,9 @@ describe('invoices: drafts, totals, void, credit notes, deposits', () => {
     await finalize(s, part2.id);
     const settled = (await s.api.get(`/api/v1/invoices/${inv.id}`).expect(200)).body;
     expect(settled).toMatchObject({ status: 'paid', balanceMinor: 0, creditedMinor: inv.totalMinor, amountDueMinor: 0 });
+    // Nothing left to credit: not even a draft.
+    const nothingLeft = await s.api.post(`/api/v1/invoices/${inv.id}/credit-notes`).send({ full: true }).expect(409);
+    expect(nothingLeft.body).toMatchObject({ type: expect.stringMatching(/credit-exceeds-invoice$/), detail: 'Nothing is left to credit on this invoice.' });
     // An issued credit note is not voided.
     expect((await s.api.post(`/api/v1/invoices/${part1.id}/void`).send({ reason: 'x' }).expect(409)).body.type).toMatch(/credit-note-not-voidable$/);
   });
@@ -234,8 +243,13 @@ describe('invoices: drafts, totals, void, credit notes, deposits', () => {
     expect((await s.api.post('/api/v1/invoices').send({ clientId, lines: [line()], depositInvoiceIds: [dep1.id] }).expect(409)).body.type).toMatch(/deposit-not-deductible$/);
     expect((await s.api.post(`/api/v1/invoices/${dep1.id}/void`).send({ reason: 'x' }).expect(409)).body.type).toMatch(/deposit-in-use$/);
     expect(await moneyRows(s.db)).toEqual(before);
-    // A credit note may credit at most total − deposits.
-    expect((await s.api.post(`/api/v1/invoices/${issued.id}/credit-notes`).send({ full: true }).expect(409)).body.type).toMatch(/credit-exceeds-invoice$/);
+    // A credit note may credit at most total − deposits: the full copy is drafted, and refused at finalization
+    // (nothing written) until its lines are lowered.
+    const copy = (await s.api.post(`/api/v1/invoices/${issued.id}/credit-notes`).send({ full: true }).expect(201)).body;
+    expect(copy).toMatchObject({ kind: 'credit_note', status: 'draft', totalMinor: 120000 });
+    const beforeCredit = await moneyRows(s.db);
+    expect((await s.api.post(`/api/v1/invoices/${copy.id}/finalize`).send({}).expect(409)).body.type).toMatch(/credit-exceeds-invoice$/);
+    expect(await moneyRows(s.db)).toEqual(beforeCredit);
   });
 
   it('a deducted deposit cannot be credited; a credit note keeps its invoice\u2019s client and currency; an invoice with credit notes is not voided', async () => {

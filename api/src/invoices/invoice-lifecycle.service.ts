@@ -191,7 +191,13 @@ export class InvoiceLifecycleService {
         priced = await priceLines(m, dto.lines);
       }
       const open = await creditableMinor(m, invoice, null);
-      if (priced.totals.totalMinor > open) throw conflict('credit-exceeds-invoice', `This credit note (${priced.totals.totalMinor}) exceeds what is left to credit on the invoice (${open}).`);
+      if (open <= 0) throw conflict('credit-exceeds-invoice', 'Nothing is left to credit on this invoice.');
+      // A full copy is a starting point: after a partial credit note, or on an invoice with deposits deducted,
+      // it exceeds what is left, and the studio lowers its lines in the draft. Finalizing enforces the limit.
+      // Lines given here are what the caller means to credit, so they are held to it at once.
+      if (dto.full !== true && priced.totals.totalMinor > open) {
+        throw conflict('credit-exceeds-invoice', `This credit note (${priced.totals.totalMinor}) exceeds what is left to credit on the invoice (${open}).`);
+      }
       const repo = m.getRepository(Invoice);
       const note = repo.create({
         kind: 'credit_note',

@@ -138,7 +138,6 @@ export async function invoiceView(m: EntityManager, invoice: Invoice, today: str
       amountMinor: s.amountMinor,
       paidMinor: s.paidMinor,
       paid: s.paidMinor >= s.amountMinor,
-      checkoutAvailable: false,
     })),
     finalizedAt: iso(invoice.finalizedAt),
     sentAt: iso(invoice.sentAt),

@@ -83,6 +83,7 @@ export class InvoicePaymentDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
+/** A payer's share as the invoice shows it; whether it can be paid online now is answered by `GET /invoices/{id}/shares` (it needs the studio's Stripe account). */
 export class InvoiceShareDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 20 }) position: number;
@@ -91,7 +92,6 @@ export class InvoiceShareDto {
   @ApiProperty(money()) amountMinor: number;
   @ApiProperty(money()) paidMinor: number;
   @ApiProperty() paid: boolean;
-  @ApiProperty({ description: 'Online payment of this share is possible (decided by the Stripe part; false here)' }) checkoutAvailable: boolean;
 }
 
 export class InvoiceSummaryDto {

@@ -5136,8 +5136,6 @@ export interface components {
         InvoiceShareDto: {
             /** Format: int64 */
             amountMinor: number;
-            /** @description Online payment of this share is possible (decided by the Stripe part; false here) */
-            checkoutAvailable: boolean;
             /** Format: uuid */
             id: string;
             paid: boolean;

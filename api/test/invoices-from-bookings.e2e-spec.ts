@@ -155,4 +155,27 @@ describe('invoices from bookings', () => {
     const final = await finalize(s, inv.id);
     expect(final).toMatchObject({ subtotalMinor: 20000, taxMinor: 4000, totalMinor: 24000, depositsMinor: 7200, amountDueMinor: 24000 - 7200, balanceMinor: 16800 });
   });
+
+  it('a room billed by day rate: "(day rate)" in the description, quantity in started days, the day rate as unit price', async () => {
+    // 300.00 a day or 50.00 an hour: 10 h (500.00) and 30 h (1500.00) bill cheaper by the day, 2 h (100.00) by the hour.
+    const dayRoom = await s.room({ hourlyRateMinor: 5000, dayRateMinor: 30000 });
+    await s.db.query(`UPDATE rooms SET name = 'Studio D' WHERE id = $1`, [dayRoom]);
+    // In time order, the 30-hour session last: it runs into the next day's slot.
+    const oneDay = await book({ roomId: dayRoom }, 10);
+    const short = await book({ roomId: dayRoom }, 2);
+    const twoDays = await book({ roomId: dayRoom }, 30);
+    expect((await s.api.get(`/api/v1/bookings/${oneDay.id}/summary`).expect(200)).body.lines[0]).toMatchObject({ unit: 'day', quantity: 1, unitPriceMinor: 30000, amountMinor: 30000 });
+    const inv = (await s.api.post('/api/v1/invoices/from-bookings').send({ bookingIds: [oneDay.id, short.id, twoDays.id], taxRateId: vat20 }).expect(201)).body;
+    const [dayLine, hourLine, twoDayLine] = inv.lines;
+    const day = new Date(oneDay.startsAt).getUTCDate();
+    expect(dayLine).toMatchObject({ kind: 'room', bookingId: oneDay.id, description: `${day} Mar 2030, 10:00\u201320:00 \u00b7 Studio D (day rate)`, quantity: '1', unit: 'day', unitPriceMinor: 30000, netMinor: 30000, taxMinor: 6000, grossMinor: 36000 });
+    // 30 hours are two started days; the session runs over midnight, so its end names its own date (its hours
+    // depend on the day the slot lands on, which may be after the switch to summer time: only their shape is checked).
+    expect(twoDayLine).toMatchObject({ kind: 'room', bookingId: twoDays.id, quantity: '2', unit: 'day', unitPriceMinor: 30000, netMinor: 60000, taxMinor: 12000, grossMinor: 72000 });
+    expect(twoDayLine.description).toMatch(/^\d+ Mar 2030, \d\d:00\u2013\d+ (Mar|Apr) 2030, \d\d:00 \u00b7 Studio D \(day rate\)$/);
+    // The same room for a short session is billed by the hour, without the day-rate mark.
+    expect(hourLine).toMatchObject({ kind: 'room', bookingId: short.id, quantity: '2', unit: 'hour', unitPriceMinor: 5000, netMinor: 10000 });
+    expect(hourLine.description).not.toContain('day rate');
+    expect(inv).toMatchObject({ subtotalMinor: 100000, taxMinor: 20000, totalMinor: 120000 });
+  });
 });

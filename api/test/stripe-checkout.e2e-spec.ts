@@ -1,5 +1,7 @@
 import type { StripeFake } from '@rsm/stripe-fake';
 import type pg from 'pg';
+import { percentOf } from '../src/money/money.js';
+import { taxRate } from './support/invoice-fixtures.js';
 import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 import { connectStripe, createStripeTestApp, insertIssuedInvoice, insertShares, payOnHostedPage } from './support/stripe-fixtures.js';
 
@@ -98,6 +100,56 @@ describe('Stripe Connect checkout (against the local Stripe server)', () => {
     // Paid: no further checkout.
     const again = await t.http().post(`/api/v1/invoices/${invoiceId}/checkout`).set('cookie', a.cookie).send({}).expect(409);
     expect(again.body.type).toBe('https://rsm.dev/problems/invoice-not-payable');
+  });
+
+  it('pays a deposit invoice online: quote with a 30 % deposit accepted → deposit issued → checkout → paid; the final invoice deducts it and its checkout asks only the rest', async () => {
+    // Everything through the API, as a studio does it: the deposit invoice is the one accepting the quote made.
+    const api = (path: string, body: object = {}) => t.http().post(path).set('cookie', a.cookie).send(body);
+    const vat20 = await taxRate(db, { ratePercent: '20' });
+    const clientId = (await api('/api/v1/clients', { name: 'Deposit Band', email: 'deposit@band.test' }).expect(201)).body.id;
+    const lines = [{ description: 'Album mix', quantity: '3', unitPriceMinor: 33_333, taxRateId: vat20 }];
+    const draftQuote = (await api('/api/v1/quotes', { clientId, validUntil: '2099-12-31', lines, deposit: { percent: '30' } }).expect(201)).body;
+    const q = (await api(`/api/v1/quotes/${draftQuote.id}/send`).expect(200)).body;
+    const depositMinor = percentOf(q.totalMinor, '30');
+    const { invoiceId: depositId } = (await api(`/api/v1/quotes/${q.id}/accept`).expect(200)).body;
+    const deposit = (await api(`/api/v1/invoices/${depositId}/finalize`).expect(200)).body;
+    expect(deposit).toMatchObject({ kind: 'deposit', status: 'sent', totalMinor: depositMinor, balanceMinor: depositMinor });
+
+    const res = (await api(`/api/v1/invoices/${depositId}/checkout`).expect(201)).body;
+    expect(res.amountMinor).toBe(depositMinor);
+    // The payer sees what they pay: the deposit invoice by its number.
+    expect(await (await fetch(res.url)).text()).toContain(`Deposit invoice ${deposit.number}`);
+    const eventsBefore = fake.events.length;
+    expect((await payOnHostedPage(res.url)).status).toBe(303);
+    const delivered = fake.deliveries.filter((d) => fake.events.slice(eventsBefore).some((e) => e.id === d.eventId));
+    expect(delivered.map((d) => [d.type, d.status])).toEqual([
+      ['checkout.session.completed', 200],
+      ['payment_intent.succeeded', 200],
+    ]);
+
+    // The deposit invoice is paid by its own payment; the quote shows it.
+    expect(await invoiceRow(depositId)).toMatchObject({ status: 'paid', paid_minor: String(depositMinor), balance_minor: '0', paid_at: expect.any(Date) });
+    const intent = fake.events.find((e) => e.type === 'payment_intent.succeeded' && e.data.object.metadata.invoiceId === depositId)!.data.object;
+    expect((await db.query(`SELECT amount_minor, currency, method, stripe_payment_intent_id, share_id FROM payments WHERE invoice_id = $1`, [depositId])).rows).toEqual([
+      { amount_minor: String(depositMinor), currency: 'EUR', method: 'stripe', stripe_payment_intent_id: intent.id, share_id: null },
+    ]);
+    // Accepting the quote named the deposit invoice too (quote.accepted); then the payment and the invoice paid.
+    expect((await db.query(`SELECT type FROM outbox WHERE payload->>'invoiceId' = $1 ORDER BY id`, [depositId])).rows.map((r) => r.type)).toEqual(['quote.accepted', 'payment.recorded', 'invoice.paid']);
+    const quoteNow = (await t.http().get(`/api/v1/quotes/${q.id}`).set('cookie', a.cookie).expect(200)).body;
+    expect(quoteNow.invoices).toEqual([expect.objectContaining({ id: depositId, kind: 'deposit', status: 'paid', totalMinor: depositMinor })]);
+
+    // The final invoice ("facture de solde") bills the whole quote and deducts the paid deposit; online it asks only the rest.
+    const final = (await api(`/api/v1/quotes/${q.id}/invoice`).expect(201)).body;
+    expect(final.deposits).toEqual([expect.objectContaining({ depositInvoiceId: depositId, number: deposit.number, grossMinor: depositMinor })]);
+    const issued = (await api(`/api/v1/invoices/${final.id}/finalize`).expect(200)).body;
+    const rest = q.totalMinor - depositMinor;
+    expect(issued).toMatchObject({ kind: 'invoice', status: 'sent', totalMinor: q.totalMinor, depositsMinor: depositMinor, balanceMinor: rest });
+    const finalCheckout = (await api(`/api/v1/invoices/${final.id}/checkout`).expect(201)).body;
+    expect(finalCheckout.amountMinor).toBe(rest);
+    expect((await payOnHostedPage(finalCheckout.url)).status).toBe(303);
+    expect(await invoiceRow(final.id)).toMatchObject({ status: 'paid', paid_minor: String(rest), balance_minor: '0' });
+    // The deposit stays paid and is not paid again by the final invoice.
+    expect(await invoiceRow(depositId)).toMatchObject({ status: 'paid', paid_minor: String(depositMinor) });
   });
 
   it('pays a split invoice share by share: each share paid, the invoice partially paid, then paid', async () => {

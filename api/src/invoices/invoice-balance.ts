@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { splitEvenly, splitInProportion } from '../money/money.js';
 import { Invoice, type InvoiceStatus } from './invoice.entity.js';
+import { resplitPlan, settlementOf } from './invoice-settlement.js';
 
 export interface Settlement {
   invoice: Invoice;
@@ -10,12 +10,10 @@ export interface Settlement {
 /**
  * Recomputes an issued invoice's (or deposit invoice's) deposits, credits, payments, balance and status
  * from its rows, under its row lock, in the caller's transaction (a payment, refund or credit note
- * writes its row and calls this before committing, so the invoice never disagrees with them):
- *
- *   due     = total − deposits deducted − issued credit notes
- *   paid    = payments − their refunds
- *   balance = max(0, due − paid)
- *   status  = paid when nothing is left to pay, partially_paid when something was paid, else sent.
+ * writes its row and calls this before committing, so the invoice never disagrees with them). The
+ * arithmetic is settlementOf (invoice-settlement.ts): balance = max(0, total − deposits deducted −
+ * issued credit notes − (payments − their refunds)); paid when nothing is left, partially_paid when
+ * something was paid, else sent.
  *
  * Drafts, void invoices and credit notes are returned unchanged. Returns the status it had before,
  * so the caller can record an event (e.g. `invoice.paid`) only when it changed.
@@ -38,13 +36,13 @@ export async function settleInvoice(manager: EntityManager, invoiceId: string): 
   const deposits = Number(sums.deposits);
   const credited = Number(sums.credited);
   const paid = Number(sums.paid);
-  const open = invoice.totalMinor - deposits - credited - paid;
+  const { balance, status } = settlementOf({ total: invoice.totalMinor, deposits, credited, paid });
 
   invoice.depositsMinor = deposits;
   invoice.creditedMinor = credited;
   invoice.paidMinor = paid;
-  invoice.balanceMinor = Math.max(0, open);
-  invoice.status = open <= 0 ? 'paid' : paid > 0 ? 'partially_paid' : 'sent';
+  invoice.balanceMinor = balance;
+  invoice.status = status;
   if (invoice.status === 'paid' && previousStatus !== 'paid') invoice.paidAt = new Date();
   if (invoice.status !== 'paid') invoice.paidAt = null;
   await repo.save(invoice);
@@ -55,33 +53,24 @@ export async function settleInvoice(manager: EntityManager, invoiceId: string): 
 /**
  * A split invoice's shares always sum to its balance (what each payer still owes = what the invoice
  * still asks). A payment on a share keeps that by itself; a credit note, a refund of a payment made
- * before the split, or a payment beyond a share's amount does not. Then, in the same transaction:
- *
- *  - what each share has paid is never touched: a paid share stays paid;
- *  - the balance is re-split over the shares still open, in proportion to what each had open
- *    (splitInProportion: a 20 % credit lowers each open share by 20 %), or evenly over every share
- *    when none was open (a refund re-opening a fully paid split);
- *  - a share left with nothing paid and nothing to pay is removed: a fully refunded payment or a
- *    checkout link that named it keeps its amounts and stops naming it (ON DELETE SET NULL, migration
- *    1796620000000).
+ * before the split, or a payment beyond a share's amount does not. Then, in the same transaction, the
+ * shares are changed as resplitPlan (invoice-settlement.ts) says: paid parts untouched, the balance
+ * re-split over the open parts (splitInProportion: a 20 % credit lowers each open share by 20 %), or
+ * evenly when none was open; a share left with nothing paid and nothing to pay is removed: a fully
+ * refunded payment or a checkout link that named it keeps its amounts and stops naming it (ON DELETE
+ * SET NULL, migration 1796620000000).
  */
 async function resplitShares(m: EntityManager, invoiceId: string, balance: number): Promise<void> {
   const shares = ((await m.query(
     `SELECT id, amount_minor::bigint AS amount, paid_minor::bigint AS paid FROM invoice_shares WHERE invoice_id = $1 ORDER BY position FOR UPDATE`,
     [invoiceId],
   )) as Array<{ id: string; amount: string; paid: string }>).map((s) => ({ id: s.id, amount: Number(s.amount), paid: Number(s.paid) }));
-  if (!shares.length) return;
-  const open = shares.map((s) => s.amount - s.paid);
-  const stillOpen = open.reduce((a, b) => a + b, 0);
-  if (stillOpen === balance) return;
-  const parts = stillOpen > 0 ? splitInProportion(balance, open) : splitEvenly(balance, shares.length);
-  for (const [i, share] of shares.entries()) {
-    const amount = share.paid + parts[i];
-    if (amount === share.amount) continue;
-    if (amount > 0) {
-      await m.query(`UPDATE invoice_shares SET amount_minor = $2 WHERE id = $1`, [share.id, amount]);
-    } else {
+  for (const change of resplitPlan(shares, balance)) {
+    const share = shares[change.index];
+    if ('delete' in change) {
       await m.query(`DELETE FROM invoice_shares WHERE id = $1`, [share.id]);
+    } else {
+      await m.query(`UPDATE invoice_shares SET amount_minor = $2 WHERE id = $1`, [share.id, change.amount]);
     }
   }
 }

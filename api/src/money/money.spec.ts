@@ -14,12 +14,15 @@ const quantity = decimalText(10_000, 3);
 /** 0 to 100 % with up to 4 decimals (100 itself included). */
 const rate = fc.oneof(decimalText(99, 4), fc.constant('100'), fc.constantFrom('0', '5.5', '20', '7.7', '19.6'));
 
-const line: fc.Arbitrary<LineInput> = fc
-  .record({ quantity, unitPriceMinor: fc.integer({ min: 0, max: 10_000_000 }), taxRatePercent: rate, taxInclusive: fc.boolean(), discountShare: fc.double({ min: 0, max: 1, noNaN: true }) })
-  .map(({ discountShare, ...l }) => {
-    const amount = Number(divideRounded(BigInt(Math.round(Number(l.quantity) * 1000)) * BigInt(l.unitPriceMinor), 1000n));
-    return { ...l, discountMinor: Math.floor(amount * discountShare) };
-  });
+/** A line at unit prices drawn by `unitPriceMinor`, with a discount of up to its whole amount. */
+const lineWith = (unitPriceMinor: fc.Arbitrary<number>): fc.Arbitrary<LineInput> =>
+  fc
+    .record({ quantity, unitPriceMinor, taxRatePercent: rate, taxInclusive: fc.boolean(), discountShare: fc.double({ min: 0, max: 1, noNaN: true }) })
+    .map(({ discountShare, ...l }) => {
+      const amount = Number(divideRounded(BigInt(Math.round(Number(l.quantity) * 1000)) * BigInt(l.unitPriceMinor), 1000n));
+      return { ...l, discountMinor: Math.floor(amount * discountShare) };
+    });
+const line = lineWith(fc.integer({ min: 0, max: 10_000_000 }));
 const lines = fc.array(line, { maxLength: 30 });
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -115,6 +118,39 @@ describe('money: properties', () => {
       { numRuns: 2000 },
     );
     for (const code of codes) expect(parseMinor(formatMinor(1, code), code)).toBe(1);
+  });
+
+  it('documents in currencies of exponent 0, 2 and 3: lines sum to the total, tax per rate to the tax, and every figure formats and parses back', () => {
+    const byExponent = new Map([0, 2, 3].map((e) => [e, currencyCodes.codes().filter((c) => currencyExponent(c) === e)]));
+    for (const [e, codes] of byExponent) expect({ e, some: codes.length > 0 }).toEqual({ e, some: true });
+    // Prices are drawn in major units plus a fraction of the currency's minor units (JPY 1 234, EUR 12.34,
+    // BHD 1.234), so each exponent sees prices of its own scale; at most 10 000 major units × 10 000 × 10
+    // lines, doubled by tax, stays under MAX_MINOR.
+    const document = fc
+      .constantFrom(0, 2, 3)
+      .chain((e) =>
+        fc.tuple(
+          fc.constantFrom(...byExponent.get(e)!),
+          fc.array(lineWith(fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10 ** e - 1 })).map(([major, minor]) => major * 10 ** e + minor)), { maxLength: 10 }),
+        ),
+      );
+    fc.assert(
+      fc.property(document, ([code, ls]) => {
+        const exponent = currencyExponent(code);
+        const totals = documentTotals(ls);
+        expect(sum(totals.lines.map((l) => l.grossMinor))).toBe(totals.totalMinor);
+        expect(sum(totals.byRate.map((r) => r.taxMinor))).toBe(totals.taxMinor);
+        expect(sum(totals.byRate.map((r) => r.netMinor))).toBe(totals.subtotalMinor);
+        // As printed on the document: each line's gross, written in the currency and read back, adds up to the
+        // printed total, which reads back to the total.
+        const printed = formatMinor(totals.totalMinor, code);
+        expect(printed).toMatch(exponent === 0 ? /^\d+$/ : new RegExp(`^\\d+\\.\\d{${exponent}}$`));
+        expect(parseMinor(printed, code)).toBe(totals.totalMinor);
+        expect(sum(totals.lines.map((l) => parseMinor(formatMinor(l.grossMinor, code), code)))).toBe(parseMinor(printed, code));
+        for (const r of totals.byRate) expect(parseMinor(formatMinor(r.taxMinor, code), code)).toBe(r.taxMinor);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -34,6 +34,44 @@ export async function createClientViaApi(
 	return (await res.json()) as { id: string; name: string; createdAt: string };
 }
 
+/**
+ * A JSON call through the API that must succeed (2xx), e.g. set-up with `page.request` (the page's
+ * session); answers the parsed body. The failure names the path and shows the API's problem.
+ */
+export async function apiJson<T = unknown>(
+	request: APIRequestContext,
+	method: 'post' | 'patch' | 'put',
+	path: string,
+	data: unknown = {},
+	headers?: Record<string, string>
+): Promise<T> {
+	const res = await request[method](path, { data, headers });
+	const text = await res.text();
+	expect(res.status(), `${method.toUpperCase()} ${path}: ${text}`).toBeLessThan(300);
+	return (text ? JSON.parse(text) : null) as T;
+}
+
+/** The day `days` from today (negative: before), as YYYY-MM-DD in UTC (set the studio's time zone to UTC to match). */
+export function isoDay(days = 0): string {
+	return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Money (issue 11): connects the studio's Stripe account on the local Stripe server (tools/stripe-fake) without
+ * its pages — the API's connect, the fake's "complete onboarding" control (which also sends the signed
+ * account.updated webhook), the API's refresh. The onboarding page itself is driven in workflows/invoice.spec.ts.
+ */
+export async function connectStripeViaApi(request: APIRequestContext): Promise<void> {
+	const fake = process.env.E2E_STRIPE_FAKE_URL;
+	if (!fake) throw new Error('E2E_STRIPE_FAKE_URL is not set (see playwright.config.ts)');
+	await apiJson(request, 'post', '/api/v1/stripe/connection');
+	const { accountId } = (await (await request.get('/api/v1/stripe/connection')).json()) as { accountId: string };
+	const done = await request.post(`${fake}/_fake/accounts/${accountId}/complete`, { data: {} });
+	expect(done.status(), await done.text()).toBe(200);
+	const connection = await apiJson<{ status: string; chargesEnabled: boolean }>(request, 'post', '/api/v1/stripe/connection/refresh');
+	expect(connection).toMatchObject({ status: 'active', chargesEnabled: true });
+}
+
 /** Where screenshots go for review: e2e/screenshots/ (git-ignored). */
 export const SCREENSHOT_DIR = join(__dirname, '..', 'screenshots');
 

@@ -127,7 +127,7 @@ export class InvoicesController {
 
   @Post(':id/credit-notes')
   @Access('admin')
-  @ApiOperation({ summary: 'Create a draft credit note for an issued invoice (full or some lines)', description: '409 `invoice-not-creditable` for a draft, void invoice or credit note; `credit-exceeds-invoice` above total − deposits − issued credit notes.' })
+  @ApiOperation({ summary: 'Create a draft credit note for an issued invoice (full or some lines)', description: '409 `invoice-not-creditable` for a draft, void invoice or credit note; `credit-exceeds-invoice` when nothing is left to credit (total − deposits − issued credit notes), or when the lines given exceed it. A full copy is drafted even when it exceeds what is left: lower its lines before finalizing, which enforces the limit.' })
   @ApiCreatedResponse({ type: InvoiceDto })
   @ApiProblems(400, 404, 409)
   createCreditNote(@Param('id', uuidParam) id: string, @Body() dto: CreateCreditNoteDto): Promise<InvoiceDto> {

@@ -1615,7 +1615,7 @@ export interface paths {
         put?: never;
         /**
          * Create a draft credit note for an issued invoice (full or some lines)
-         * @description 409 `invoice-not-creditable` for a draft, void invoice or credit note; `credit-exceeds-invoice` above total − deposits − issued credit notes.
+         * @description 409 `invoice-not-creditable` for a draft, void invoice or credit note; `credit-exceeds-invoice` when nothing is left to credit (total − deposits − issued credit notes), or when the lines given exceed it. A full copy is drafted even when it exceeds what is left: lower its lines before finalizing, which enforces the limit.
          */
         post: operations["createCreditNote"];
         delete?: never;

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { replaceMarkedSection, sectionMarkers } from './compare.mjs';
 
 /** The budget from issue 6: the HTML, JS and CSS of the first load, gzipped, at most 150 kB. */
 export const FIRST_LOAD_BUDGET_BYTES = 150_000;
@@ -144,13 +145,9 @@ export function renderBundleSection({ date, commit, page, measured, wholeBuild, 
   return `${lines.join('\n')}\n`;
 }
 
-export const BUNDLE_START = '<!-- bench:bundle:start -->';
-export const BUNDLE_END = '<!-- bench:bundle:end -->';
+export const { start: BUNDLE_START, end: BUNDLE_END } = sectionMarkers('bundle');
 
 /** BENCHMARKS.md with the bundle section replaced (or appended when there is none yet). */
 export function withBundleSection(markdown, section) {
-  const start = markdown.indexOf(BUNDLE_START);
-  const end = markdown.indexOf(BUNDLE_END);
-  if (start !== -1 && end > start) return markdown.slice(0, start) + section + markdown.slice(end + BUNDLE_END.length).replace(/^\n/, '');
-  return `${markdown.replace(/\n*$/, '\n\n')}${section}`;
+  return replaceMarkedSection(markdown, 'bundle', section);
 }

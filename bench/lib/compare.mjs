@@ -74,3 +74,19 @@ export function replaceSection(document, heading, section) {
   const rest = next < 0 ? '' : base.slice(next + 1);
   return `${base.slice(0, start)}${body}${rest ? `\n${rest}` : ''}`;
 }
+
+/** The start and end markers of a section that keeps its own markers (`<!-- bench:NAME:start -->` … `:end -->`). */
+export const sectionMarkers = (name) => ({ start: `<!-- bench:${name}:start -->`, end: `<!-- bench:${name}:end -->` });
+
+/**
+ * `document` with the section between `name`'s markers replaced by `section` (which carries the markers
+ * itself), or `section` appended after a blank line when the document has none yet.
+ */
+export function replaceMarkedSection(document, name, section) {
+  const base = document || '# Benchmarks\n';
+  const { start: START, end: END } = sectionMarkers(name);
+  const start = base.indexOf(START);
+  const end = base.indexOf(END);
+  if (start !== -1 && end > start) return base.slice(0, start) + section + base.slice(end + END.length).replace(/^\n/, '');
+  return `${base.replace(/\n*$/, '\n\n')}${section}`;
+}

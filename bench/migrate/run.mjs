@@ -18,6 +18,7 @@ import pg from 'pg';
 import { median } from '../lib/report.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
 import { killAllChildrenNow, runToCompletion, stopAllChildren } from '../lib/proc.mjs';
+import { replaceMarkedSection, sectionMarkers } from '../lib/compare.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rootDir = path.resolve(here, '..', '..');
@@ -26,8 +27,7 @@ const rsmBin = path.join(rootDir, 'api/dist/cli/rsm.js');
 const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 const config = { tenants: num('BENCH_MIGRATE_TENANTS', 1000), concurrency: num('BENCH_MIGRATE_CONCURRENCY', 4), rounds: num('BENCH_MIGRATE_ROUNDS', 2) };
 const log = (msg) => process.stderr.write(`[bench:migrate] ${msg}\n`);
-const START = '<!-- bench:migrate:start -->';
-const END = '<!-- bench:migrate:end -->';
+const { start: START, end: END } = sectionMarkers('migrate');
 
 let postgres;
 const cleanup = async () => {
@@ -174,10 +174,7 @@ async function main() {
     '',
   ].join('\n');
   const markdown = existsSync(output) ? readFileSync(output, 'utf8') : '# Benchmarks\n';
-  const start = markdown.indexOf(START);
-  const end = markdown.indexOf(END);
-  const next = start !== -1 && end > start ? markdown.slice(0, start) + section + markdown.slice(end + END.length).replace(/^\n/, '') : `${markdown.replace(/\n*$/, '\n\n')}${section}`;
-  writeFileSync(output, next);
+  writeFileSync(output, replaceMarkedSection(markdown, 'migrate', section));
   log(`rsm ${(r / 1000).toFixed(1)} s, baseline ${(b / 1000).toFixed(1)} s, ratio ${(r / b).toFixed(2)}× → ${path.relative(rootDir, output)}`);
 
   if (process.env.DATABASE_URL) {

@@ -12,14 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from '../lib/report.mjs';
+import { replaceMarkedSection, sectionMarkers } from '../lib/compare.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rootDir = path.resolve(here, '..', '..');
 const output = path.resolve(rootDir, process.env.BENCH_OUTPUT ?? 'BENCHMARKS.md');
 const lengths = (process.env.BENCH_PEAKS_MINUTES ?? '10,30').split(',').map(Number);
 const rounds = Number(process.env.BENCH_PEAKS_ROUNDS ?? 3);
-const START = '<!-- bench:peaks:start -->';
-const END = '<!-- bench:peaks:end -->';
+const { start: START, end: END } = sectionMarkers('peaks');
 const log = (msg) => process.stderr.write(`[bench:peaks] ${msg}\n`);
 
 /** Writes a 16-bit stereo WAV of a 440 Hz sine whose level rises over the file, one second at a time. */
@@ -109,10 +109,7 @@ function write(results) {
     '',
   ].join('\n');
   const markdown = readFileSync(output, 'utf8');
-  const start = markdown.indexOf(START);
-  const end = markdown.indexOf(END);
-  const next = start !== -1 && end > start ? markdown.slice(0, start) + section + markdown.slice(end + END.length).replace(/^\n/, '') : `${markdown.replace(/\n*$/, '\n\n')}${section}`;
-  writeFileSync(output, next);
+  writeFileSync(output, replaceMarkedSection(markdown, 'peaks', section));
   log(`wrote ${path.relative(rootDir, output)}`);
 }
 

@@ -193,22 +193,10 @@ async function main() {
   let existing = existsSync(output) ? readFileSync(output, 'utf8') : '';
   // The section of before (two variants) had another heading: replace it in place.
   if (!existing.includes(SECTION) && existing.includes(OLD_SECTION)) existing = existing.replace(OLD_SECTION, SECTION);
-  writeFileSync(output, replaceKeepingMarkers(existing, SECTION, lines.join('\n')));
+  writeFileSync(output, replaceSection(existing, SECTION, lines.join('\n')));
   log(`durable ÷ ALS ${ratio(durable).toFixed(2)}× req/s, ${cpu(durable).toFixed(2)}× CPU/request; request ÷ ALS ${ratio(request).toFixed(2)}×, ${cpu(request).toFixed(2)}× CPU/request; durable ${kib(durable.memory.heapPerTenant)} heap/tenant; wrote ${path.relative(process.cwd(), output)}`);
 }
 
-/**
- * replaceSection, but the section also ends at the next `<!-- bench:…` marker line: the bundle section
- * that follows this one opens with its marker, which a plain replace up to the next heading would eat.
- */
-function replaceKeepingMarkers(document, heading, section) {
-  const start = document.indexOf(`${heading}\n`);
-  const marker = start < 0 ? -1 : document.indexOf('\n<!-- bench:', start);
-  const heading2 = start < 0 ? -1 : document.indexOf('\n## ', start + heading.length);
-  if (marker < 0 || (heading2 >= 0 && heading2 < marker)) return replaceSection(document, heading, section);
-  const body = section.endsWith('\n') ? section : `${section}\n`;
-  return `${document.slice(0, start)}${body}${document.slice(marker)}`;
-}
 
 let exitCode = 0;
 try {

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startPostgres } from '../lib/postgres.mjs';
 import { freePort, killAllChildrenNow, startChild, stopAllChildren, waitForHttp } from '../lib/proc.mjs';
+import { replaceMarkedSection, sectionMarkers } from '../lib/compare.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rootDir = path.resolve(here, '..', '..');
@@ -29,8 +30,7 @@ const config = {
   concurrency: num('BENCH_SIGNUP_CONCURRENCY', 4),
 };
 const log = (msg) => process.stderr.write(`[bench:signup] ${msg}\n`);
-const START = '<!-- bench:signup:start -->';
-const END = '<!-- bench:signup:end -->';
+const { start: START, end: END } = sectionMarkers('signup');
 
 let postgres;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rsm-bench-signup-'));
@@ -182,10 +182,7 @@ async function main() {
     '',
   ].join('\n');
   const markdown = existsSync(output) ? readFileSync(output, 'utf8') : '# Benchmarks\n';
-  const start = markdown.indexOf(START);
-  const end = markdown.indexOf(END);
-  const next = start !== -1 && end > start ? markdown.slice(0, start) + section + markdown.slice(end + END.length).replace(/^\n/, '') : `${markdown.replace(/\n*$/, '\n\n')}${section}`;
-  writeFileSync(output, next);
+  writeFileSync(output, replaceMarkedSection(markdown, 'signup', section));
   log(`sign-up p50 ${ms(appP50)} p95 ${ms(percentile(sequential.app, 95))}; baseline p50 ${ms(baseP50)} → ${path.relative(rootDir, output)}`);
 
   await stopAllChildren();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareTargets, renderComparison, replaceSection, roundOrder } from '../lib/compare.mjs';
+import { compareTargets, renderComparison, replaceMarkedSection, replaceSection, roundOrder, sectionMarkers } from '../lib/compare.mjs';
 import { selectScenarios } from '../run.mjs';
 
 const run = (requestsPerSec, p50 = 5, p99 = 20) => ({ requestsPerSec, p50, p99, requests: requestsPerSec * 5 });
@@ -56,4 +56,16 @@ test('the runner selects every scenario by default, the named ones otherwise, an
   assert.ok(selectScenarios([]).includes('hot') && selectScenarios([]).includes('peaks'));
   assert.deepEqual(selectScenarios(['hot', '--no-build']), ['hot']);
   assert.throws(() => selectScenarios(['nope']), /unknown scenario/);
+});
+
+test('replaceMarkedSection swaps only the text between its own markers, or appends it', () => {
+  const { start, end } = sectionMarkers('m');
+  const doc = `# Benchmarks\n\n${start}\n## M\n\nold\n${end}\n\n## After\n\nkept\n`;
+  const fresh = `${start}\n## M\n\nnew\n${end}\n`;
+  assert.equal(replaceMarkedSection(doc, 'm', fresh), `# Benchmarks\n\n${fresh}\n## After\n\nkept\n`);
+  assert.equal(replaceMarkedSection('# Benchmarks\n\n## Other\n', 'm', fresh), `# Benchmarks\n\n## Other\n\n${fresh}`);
+  // Another section's markers are not this one's.
+  const other = sectionMarkers('n');
+  const withOther = `# Benchmarks\n\n${other.start}\nn\n${other.end}\n`;
+  assert.equal(replaceMarkedSection(withOther, 'm', fresh), `${withOther}\n${fresh}`);
 });

@@ -5,8 +5,8 @@
 // the owner-stamp check, the registry status writes, the re-grant of table rights, progress.
 //
 // "One new migration" is the newest tenant migration of the build: every tenant is first rolled back
-// one version (itself measured: `rsm migrate --to <previous>`), then brought forward. Rounds
-// alternate rsm and baseline. Writes (or replaces) its section of BENCHMARKS.md.
+// one version (before rsm by `rsm migrate --to <previous>`, itself measured; before the baseline by the
+// plain loop running the migration's `down`), then brought forward. Rounds alternate rsm and baseline. Writes (or replaces) its section of BENCHMARKS.md.
 // Needs the api build (npm run build). Env: DATABASE_URL (else embedded PostgreSQL),
 // BENCH_MIGRATE_TENANTS (1000), BENCH_MIGRATE_CONCURRENCY (4), BENCH_MIGRATE_ROUNDS (2), BENCH_OUTPUT.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -19,6 +19,7 @@ import { median } from '../lib/report.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
 import { killAllChildrenNow, runToCompletion, stopAllChildren } from '../lib/proc.mjs';
 import { replaceMarkedSection, sectionMarkers } from '../lib/compare.mjs';
+import { copyDatabaseSql, durability } from '../lib/many-studios.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rootDir = path.resolve(here, '..', '..');
@@ -85,6 +86,8 @@ async function main() {
     const id = randomUUID();
     return { id, database: prefix + id.replaceAll('-', '') };
   });
+  // fsync off for the copies on the bench's own server only (back on, checkpointed and synced before any run).
+  if (postgres.embedded) await durability(postgres.serverUrl('postgres'), false);
   const admins = await Promise.all(Array.from({ length: 4 }, async () => {
     const c = new pg.Client({ connectionString: postgres.serverUrl('postgres') });
     await c.connect();
@@ -92,10 +95,11 @@ async function main() {
   }));
   await pool(tenants, admins.length, async (t, worker) => {
     const admin = admins[worker];
-    await admin.query(`CREATE DATABASE "${t.database}" TEMPLATE "${names.template}"`);
+    await admin.query(copyDatabaseSql(t.database, names.template));
     await admin.query(`COMMENT ON DATABASE "${t.database}" IS 'rsm:tenant:${t.id}'`);
   });
   await Promise.all(admins.map((c) => c.end()));
+  if (postgres.embedded) await durability(postgres.serverUrl('postgres'), true);
   await control.query(`INSERT INTO organizations (id, name, slug) SELECT id, 'Bench ' || id, 'bench-' || id FROM unnest($1::uuid[]) id`, [tenants.map((t) => t.id)]);
   await control.query(
     `INSERT INTO tenant_databases (organization_id, database_name, server, schema_version, status)
@@ -105,41 +109,50 @@ async function main() {
   const createMs = performance.now() - createStarted;
   log(`created in ${(createMs / 1000).toFixed(1)} s`);
 
-  /** The baseline: the newest migration's own `up`, on plain pg clients, one transaction per tenant. */
-  const baseline = async () => {
+  /**
+   * The plain loop over every tenant: the newest migration's own `up` (the baseline) or `down` (the
+   * untimed rollback before it), on plain pg clients, one transaction per tenant, its migrations row
+   * written or deleted as TypeORM does; then the registry says so (rsm skips tenants the registry has at
+   * the target already).
+   */
+  const plainLoop = async (direction) => {
     const started = performance.now();
     await pool(tenants, config.concurrency, async (t) => {
       const client = new pg.Client({ connectionString: postgres.serverUrl(t.database) });
       await client.connect();
       try {
         await client.query('BEGIN');
-        await new newest().up({ query: async (sql, params) => (await client.query(sql, params)).rows });
-        await client.query(`INSERT INTO migrations ("timestamp", name) VALUES ($1, $2)`, [Number(LATEST_TENANT_SCHEMA_VERSION), newest.name]);
+        await new newest()[direction]({ query: async (sql, params) => (await client.query(sql, params)).rows });
+        if (direction === 'up') await client.query(`INSERT INTO migrations ("timestamp", name) VALUES ($1, $2)`, [Number(LATEST_TENANT_SCHEMA_VERSION), newest.name]);
+        else await client.query(`DELETE FROM migrations WHERE "timestamp" = $1`, [Number(LATEST_TENANT_SCHEMA_VERSION)]);
         await client.query('COMMIT');
       } finally {
         await client.end();
       }
     });
-    await control.query(`UPDATE tenant_databases SET schema_version = $1`, [LATEST_TENANT_SCHEMA_VERSION]);
+    await control.query(`UPDATE tenant_databases SET schema_version = $1`, [direction === 'up' ? LATEST_TENANT_SCHEMA_VERSION : previous]);
     return performance.now() - started;
   };
 
+  // Each round rolls every tenant back once per variant: through `rsm migrate --to` before rsm (timed: the
+  // rollback row of the table), through the plain loop before the baseline (untimed; half the time).
   const results = { rsm: [], baseline: [], rollback: [] };
   for (let round = 0; round < config.rounds; round++) {
     for (const variant of round % 2 ? ['baseline', 'rsm'] : ['rsm', 'baseline']) {
-      const back = await rsm('migrate', '--to', previous, '--concurrency', String(config.concurrency));
-      if (back.report.summary.migrated !== config.tenants) throw new Error(`rollback migrated ${back.report.summary.migrated}`);
-      results.rollback.push(back.ms);
       let ms;
       if (variant === 'rsm') {
+        const back = await rsm('migrate', '--to', previous, '--concurrency', String(config.concurrency));
+        if (back.report.summary.migrated !== config.tenants) throw new Error(`rollback migrated ${back.report.summary.migrated}`);
+        results.rollback.push(back.ms);
         const forward = await rsm('migrate', '--concurrency', String(config.concurrency));
         if (forward.report.summary.migrated !== config.tenants || forward.report.summary.failed) throw new Error(`rsm migrate: ${JSON.stringify(forward.report.summary)}`);
         ms = forward.ms;
       } else {
-        ms = await baseline();
+        await plainLoop('down');
+        ms = await plainLoop('up');
       }
       results[variant].push(ms);
-      log(`round ${round + 1}/${config.rounds} ${variant}: ${(ms / 1000).toFixed(1)} s (rollback before it: ${(back.ms / 1000).toFixed(1)} s)`);
+      log(`round ${round + 1}/${config.rounds} ${variant}: ${(ms / 1000).toFixed(1)} s`);
     }
   }
   // Every registry row is at the newest version (rsm writes each database's own version there).
@@ -157,7 +170,7 @@ async function main() {
     '',
     `${config.tenants} tenant databases (copies of the template) on one PostgreSQL ${postgres.version} (${os.cpus().length} CPUs, shared with the`,
     `CLI). The new migration is the newest tenant migration (\`${newest.name}\`): every tenant is rolled back one`,
-    `version first (\`rsm migrate --to ${previous}\`), then brought forward. Baseline in the same run: that migration's own \`up\``,
+    `version first (\`rsm migrate --to ${previous}\` before rsm, timed; the plain loop below running \`down\` before the baseline), then brought forward. Baseline in the same run: that migration's own \`up\``,
     'applied by a plain loop of pg clients (connect, BEGIN, up, record it, COMMIT; no stamp check, no registry',
     `status, no re-grant, no progress). Both at concurrency ${config.concurrency}, ${config.rounds} alternating round(s); medians. The rsm time`,
     'includes the process start, the control and template steps and the summary.',
@@ -168,7 +181,7 @@ async function main() {
     `| baseline (plain pg loop) | ${(b / 1000).toFixed(1)} s | ${per(b)} | ${(config.tenants / (b / 1000)).toFixed(0)} |`,
     `| \`rsm migrate --to ${previous}\` (rollback) | ${(back / 1000).toFixed(1)} s | ${per(back)} | ${(config.tenants / (back / 1000)).toFixed(0)} |`,
     '',
-    `rsm / baseline: ${(r / b).toFixed(2)}×. Creating the ${config.tenants} databases from the template took ${(createMs / 1000).toFixed(1)} s (4 at a time).`,
+    `rsm / baseline: ${(r / b).toFixed(2)}×. Creating the ${config.tenants} databases from the template took ${(createMs / 1000).toFixed(1)} s (4 at a time, FILE_COPY${postgres.embedded ? ', fsync off on this throw-away server, then back on, checkpointed and synced' : ''}).`,
     `Raw: rsm ${results.rsm.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; baseline ${results.baseline.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; rollback ${results.rollback.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s.`,
     END,
     '',

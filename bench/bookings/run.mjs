@@ -5,7 +5,7 @@
 //      rules, expired-hold release, conflict pre-check, exclusion constraints and audit entry, against
 //      the baseline's bare INSERT under the same constraints.
 // Appends (or replaces) its section of BENCHMARKS.md. Expects api/dist/main.js (npm run build -w api).
-// Knobs: BENCH_CONNECTIONS (10), BENCH_DURATION (8 s), BENCH_RUNS (3), BENCH_WARMUP (3 s), BENCH_OUTPUT, BENCH_VERBOSE=1.
+// Knobs: BENCH_CONNECTIONS (10), BENCH_DURATION (5 s), BENCH_RUNS (3), BENCH_WARMUP (2 s), BENCH_OUTPUT, BENCH_VERBOSE=1.
 import autocannon from 'autocannon';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,9 +22,9 @@ const rootDir = path.resolve(benchDir, '..');
 const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 const config = {
   connections: num('BENCH_CONNECTIONS', 10),
-  duration: num('BENCH_DURATION', 8),
+  duration: num('BENCH_DURATION', 5),
   runs: num('BENCH_RUNS', 3),
-  warmup: num('BENCH_WARMUP', 3),
+  warmup: num('BENCH_WARMUP', 2),
   rooms: 10,
   perRoom: 500,
   output: path.resolve(rootDir, process.env.BENCH_OUTPUT ?? 'BENCHMARKS.md'),

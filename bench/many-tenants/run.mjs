@@ -6,7 +6,7 @@
 // load generator (bench/lib/cookie-load.mjs). Pool evictions and cold starts per second are read from
 // /metrics before and after each run. Under load, a sample of the answers is checked to hold the asking
 // studio's own clients only. Replaces its section of BENCHMARKS.md.
-// Knobs: BENCH_TENANTS (1000), BENCH_CONNECTIONS (20), BENCH_DURATION (6 s), BENCH_RUNS (3),
+// Knobs: BENCH_TENANTS (1000), BENCH_CONNECTIONS (20), BENCH_DURATION (5 s), BENCH_RUNS (3),
 // BENCH_WARMUP (2 s), BENCH_ZIPF_S (1.1), BENCH_OUTPUT, BENCH_VERBOSE=1, BENCH_APP_ARGS (node flags for
 // the app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_BEFORE_APP_ENTRY (+ BENCH_BEFORE_LABEL): another
 // build of the API (an older commit's api/dist/main.js) started beside it on the same databases and measured
@@ -33,7 +33,7 @@ const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) :
 const config = {
   tenants: num('BENCH_TENANTS', 1000),
   connections: num('BENCH_CONNECTIONS', 20),
-  duration: num('BENCH_DURATION', 6),
+  duration: num('BENCH_DURATION', 5),
   runs: num('BENCH_RUNS', 3),
   warmup: num('BENCH_WARMUP', 2),
   s: num('BENCH_ZIPF_S', 1.1),

@@ -209,7 +209,7 @@ async function main() {
       `${config.connections} connections, ${config.duration} s per run, ${config.runs} rounds with the order rotated, after a ${config.warmup} s warm-up each; medians. ` +
       'Evictions and cold starts per second: `rsm_tenant_pool_evictions_total` / `rsm_tenant_pool_cold_starts_total` from /metrics before and after each run ' +
       '(after the previous run\'s requests are done); app CPU: `process_cpu_seconds_total` over the run (the app process only; PostgreSQL\'s backends are not in it).',
-    `- Provisioning the ${config.tenants} studios took ${fmt(provisionMs / 1000, 1)} s (6 at a time; fsync off during the set-up on the bench's own server, back on and checkpointed before the runs).`,
+    `- Provisioning the ${config.tenants} studios took ${fmt(provisionMs / 1000, 1)} s (6 at a time, FILE_COPY; fsync off during the set-up on the bench's own server, back on, checkpointed and synced before the runs).`,
     '',
     '| requests spread | req/s (median) | p50 | p99 | ÷ hot tenant | cold starts/s | evictions/s | app CPU (of one core) | app CPU / request | non-2xx (all runs) | studios touched / run |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -6,7 +6,8 @@
 //
 // "One new migration" is the newest tenant migration of the build: every tenant is first rolled back
 // one version (before rsm by `rsm migrate --to <previous>`, itself measured; before the baseline by the
-// plain loop running the migration's `down`), then brought forward. Rounds alternate rsm and baseline. Writes (or replaces) its section of BENCHMARKS.md.
+// plain loop running the migration's `down`), then brought forward. Rounds alternate rsm and baseline.
+// Writes (or replaces) its section of BENCHMARKS.md.
 // Needs the api build (npm run build). Env: DATABASE_URL (else embedded PostgreSQL),
 // BENCH_MIGRATE_TENANTS (1000), BENCH_MIGRATE_CONCURRENCY (4), BENCH_MIGRATE_ROUNDS (2), BENCH_OUTPUT.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -135,7 +136,8 @@ async function main() {
   };
 
   // Each round rolls every tenant back once per variant: through `rsm migrate --to` before rsm (timed: the
-  // rollback row of the table), through the plain loop before the baseline (untimed; half the time).
+  // rollback row of the table), through the plain loop's `down` before the baseline (untimed, and about half
+  // as long as the rsm rollback it replaces there).
   const results = { rsm: [], baseline: [], rollback: [] };
   for (let round = 0; round < config.rounds; round++) {
     for (const variant of round % 2 ? ['baseline', 'rsm'] : ['rsm', 'baseline']) {

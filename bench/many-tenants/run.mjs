@@ -12,7 +12,7 @@
 // build of the API (an older commit's api/dist/main.js) started beside it on the same databases and measured
 // in the same interleaved rounds, for a before/after ratio. Target: ≥ 0.5× the hot tenant. PostgreSQL's own
 // ceiling (new connections per second with no app, bench/lib/connect-rate.mjs) is measured in the same rounds.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -271,6 +271,23 @@ async function main() {
   writeFileSync(output, next);
   log(`PostgreSQL ceiling ${fmt(ceilingRate, 1)} new connections/s (${fmt(ceilingRate / hot, 2)}× hot)`);
   log(`hot ${fmt(hot)} req/s; uniform ${fmt(med(variants[1], 'requestsPerSec'))} (${fmt(med(variants[1], 'requestsPerSec') / hot, 2)}×); zipf ${fmt(med(variants[2], 'requestsPerSec'))} (${fmt(med(variants[2], 'requestsPerSec') / hot, 2)}×)`);
+
+  if (process.env.BENCH_MANY_TENANTS_THEN_MIGRATE === '1') {
+    // `npm run bench` with migrate too (bench/run.mjs): the migrate scenario on these studios, on this server,
+    // instead of a second server and 1,000 more copies. The apps are stopped first; nothing else runs beside it.
+    await stopAllChildren();
+    const fleet = { serverUrl: postgres.serverUrl('postgres'), control: names.control, template: names.template, prefix, secretKey };
+    const code = await runInherited(process.execPath, [path.join(benchDir, 'migrate/run.mjs')], { ...process.env, BENCH_MIGRATE_FLEET: JSON.stringify(fleet) });
+    if (code !== 0) throw new Error(`migrate on the many-tenants studios exited ${code}`);
+  }
+}
+
+/** Runs a command with this process's stdio; resolves its exit code. */
+function runInherited(command, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: benchDir, stdio: 'inherit', env });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
 }
 
 let code = 0;

@@ -47,40 +47,8 @@ async function pool(items, concurrency, fn) {
   }));
 }
 
-async function main() {
-  if (!existsSync(rsmBin)) throw new Error(`${rsmBin} is missing: run npm run build first`);
-  const { TENANT_MIGRATIONS, LATEST_TENANT_SCHEMA_VERSION } = await import(pathToFileURL(path.join(rootDir, 'api/dist/tenant-schema/tenant-migrations.js')).href);
-  const newest = TENANT_MIGRATIONS.at(-1);
-  const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2).name)[1];
-
-  postgres = await startPostgres({ databaseUrl: process.env.DATABASE_URL });
-  const run = randomBytes(3).toString('hex');
-  const prefix = `rsm_bm${run}_`;
-  const names = { control: `${prefix}control`, template: `${prefix}template` };
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    PUBLIC_URL: 'https://bench.example.com', // production configuration, as the API's (unused by migrations)
-    RSM_SECRET_KEY: randomBytes(24).toString('base64url'),
-    DATABASE_URL: postgres.serverUrl(names.control),
-    TENANT_TEMPLATE_DATABASE: names.template,
-    TENANT_DATABASE_PREFIX: prefix,
-  };
-  const rsm = async (...args) => {
-    const started = performance.now();
-    const result = await runToCompletion(process.execPath, [rsmBin, ...args, '--json'], { cwd: rootDir, env, timeoutMs: 30 * 60_000 });
-    const ms = performance.now() - started;
-    if (result.code !== 0) throw new Error(`rsm ${args.join(' ')} exited ${result.code}:\n${result.stderr.slice(-2000)}`);
-    return { ms, report: JSON.parse(result.stdout) };
-  };
-
-  log(`PostgreSQL ${postgres.version}; setting up the control database and template (rsm migrate)`);
-  await rsm('migrate');
-  const control = new pg.Client({ connectionString: env.DATABASE_URL });
-  control.on('error', () => undefined); // the server going away on Ctrl-C must not crash the cleanup
-  await control.connect();
-
+/** `config.tenants` copies of the template, stamped and registered `ready` at the latest version, as `rsm migrate` expects. */
+async function createTenants({ control, prefix, names, latest }) {
   log(`creating ${config.tenants} tenant databases from the template`);
   const createStarted = performance.now();
   const tenants = Array.from({ length: config.tenants }, () => {
@@ -105,10 +73,58 @@ async function main() {
   await control.query(
     `INSERT INTO tenant_databases (organization_id, database_name, server, schema_version, status)
      SELECT id, db, 'default', $3, 'ready' FROM unnest($1::uuid[], $2::text[]) AS x(id, db)`,
-    [tenants.map((t) => t.id), tenants.map((t) => t.database), LATEST_TENANT_SCHEMA_VERSION],
+    [tenants.map((t) => t.id), tenants.map((t) => t.database), latest],
   );
-  const createMs = performance.now() - createStarted;
-  log(`created in ${(createMs / 1000).toFixed(1)} s`);
+  return { tenants, createMs: performance.now() - createStarted };
+}
+
+async function main() {
+  if (!existsSync(rsmBin)) throw new Error(`${rsmBin} is missing: run npm run build first`);
+  const { TENANT_MIGRATIONS, LATEST_TENANT_SCHEMA_VERSION } = await import(pathToFileURL(path.join(rootDir, 'api/dist/tenant-schema/tenant-migrations.js')).href);
+  const newest = TENANT_MIGRATIONS.at(-1);
+  const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2).name)[1];
+
+  // BENCH_MIGRATE_FLEET (set by many-tenants when `npm run bench` runs both): that scenario's server and its
+  // studios, already provisioned, instead of a server and 1,000 copies of our own.
+  const fleet = process.env.BENCH_MIGRATE_FLEET ? JSON.parse(process.env.BENCH_MIGRATE_FLEET) : undefined;
+  postgres = await startPostgres({ databaseUrl: fleet?.serverUrl ?? process.env.DATABASE_URL });
+  const prefix = fleet?.prefix ?? `rsm_bm${randomBytes(3).toString('hex')}_`;
+  const names = { control: fleet?.control ?? `${prefix}control`, template: fleet?.template ?? `${prefix}template` };
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: 'https://bench.example.com', // production configuration, as the API's (unused by migrations)
+    RSM_SECRET_KEY: fleet?.secretKey ?? randomBytes(24).toString('base64url'),
+    DATABASE_URL: postgres.serverUrl(names.control),
+    TENANT_TEMPLATE_DATABASE: names.template,
+    TENANT_DATABASE_PREFIX: prefix,
+  };
+  const rsm = async (...args) => {
+    const started = performance.now();
+    const result = await runToCompletion(process.execPath, [rsmBin, ...args, '--json'], { cwd: rootDir, env, timeoutMs: 30 * 60_000 });
+    const ms = performance.now() - started;
+    if (result.code !== 0) throw new Error(`rsm ${args.join(' ')} exited ${result.code}:\n${result.stderr.slice(-2000)}`);
+    return { ms, report: JSON.parse(result.stdout) };
+  };
+
+  log(`PostgreSQL ${postgres.version}; setting up the control database and template (rsm migrate)`);
+  await rsm('migrate');
+  const control = new pg.Client({ connectionString: env.DATABASE_URL });
+  control.on('error', () => undefined); // the server going away on Ctrl-C must not crash the cleanup
+  await control.connect();
+
+  let tenants;
+  let createMs;
+  if (fleet) {
+    tenants = (await control.query(`SELECT organization_id AS id, database_name AS database FROM tenant_databases WHERE status = 'ready'`)).rows;
+    config.tenants = tenants.length;
+    log(`the many-tenants scenario's ${tenants.length} studios, already provisioned`);
+  } else {
+    ({ tenants, createMs } = await createTenants({ control, prefix, names, latest: LATEST_TENANT_SCHEMA_VERSION }));
+    log(`created in ${(createMs / 1000).toFixed(1)} s`);
+  }
+
 
   /**
    * The plain loop over every tenant: the newest migration's own `up` (the baseline) or `down` (the
@@ -183,7 +199,10 @@ async function main() {
     `| baseline (plain pg loop) | ${(b / 1000).toFixed(1)} s | ${per(b)} | ${(config.tenants / (b / 1000)).toFixed(0)} |`,
     `| \`rsm migrate --to ${previous}\` (rollback) | ${(back / 1000).toFixed(1)} s | ${per(back)} | ${(config.tenants / (back / 1000)).toFixed(0)} |`,
     '',
-    `rsm / baseline: ${(r / b).toFixed(2)}×. Creating the ${config.tenants} databases from the template took ${(createMs / 1000).toFixed(1)} s (4 at a time, FILE_COPY${postgres.embedded ? ', fsync off on this throw-away server, then back on, checkpointed and synced' : ''}).`,
+    `rsm / baseline: ${(r / b).toFixed(2)}×. ` +
+      (fleet
+        ? `The databases are the many-tenants scenario's studios (its ${(config.tenants - 1).toLocaleString('en-US')} and its one real sign-up; 20 clients and a role each), on its server, measured right after it.`
+        : `Creating the ${config.tenants} databases from the template took ${(createMs / 1000).toFixed(1)} s (4 at a time, FILE_COPY${postgres.embedded ? ', fsync off on this throw-away server, then back on, checkpointed and synced' : ''}).`),
     `Raw: rsm ${results.rsm.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; baseline ${results.baseline.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; rollback ${results.rollback.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s.`,
     END,
     '',
@@ -192,8 +211,8 @@ async function main() {
   writeFileSync(output, replaceMarkedSection(markdown, 'migrate', section));
   log(`rsm ${(r / 1000).toFixed(1)} s, baseline ${(b / 1000).toFixed(1)} s, ratio ${(r / b).toFixed(2)}× → ${path.relative(rootDir, output)}`);
 
-  if (process.env.DATABASE_URL) {
-    // A shared server: leave nothing behind.
+  if (process.env.DATABASE_URL && !fleet) {
+    // A shared server: leave nothing behind (a fleet's server is its owner's to clear).
     const admin = new pg.Client({ connectionString: postgres.serverUrl('postgres') });
     await admin.connect();
     const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix}%`]);

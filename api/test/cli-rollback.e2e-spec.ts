@@ -236,6 +236,29 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
     expect(await Promise.all(databases.map((db) => tableChecksums(t, db)))).toEqual(before);
   }, 120_000);
 
+  it('a database recording a migration this release does not know refuses its rollback alone, changed in nothing; the others roll back', async () => {
+    const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+    const [victim, ...others] = databases;
+    const newer = 'FromANewerRelease1999999999999';
+    await onDatabase(t, victim, (c) => c.query(`INSERT INTO migrations ("timestamp", name) VALUES (1999999999999, $1)`, [newer]));
+    const before = await tableChecksums(t, victim);
+    try {
+      const down = await rsm(t, ['migrate', '--to', previous]);
+      expect(down.code).toBe(EXIT.TENANTS_FAILED);
+      expect(down.stdout).toMatch(/failed\s+1\b/);
+      const { rows } = await t.control.query(`SELECT migration_error AS error FROM tenant_databases WHERE database_name = $1`, [victim]);
+      expect(rows[0].error).toMatch(new RegExp(`Migration ${newer} is applied in this database but not known to this release`));
+      // Refused before any step: the database and its migrations rows are as they were.
+      expect(await tableChecksums(t, victim)).toEqual(before);
+      await onDatabase(t, victim, async (c) => expect((await c.query(`SELECT count(*)::int AS n FROM migrations WHERE name = $1`, [newer])).rows[0].n).toBe(1));
+      for (const db of others) expect(await versionOf(t, db)).toBe(previous);
+    } finally {
+      await onDatabase(t, victim, (c) => c.query(`DELETE FROM migrations WHERE name = $1`, [newer]));
+      expect((await rsm(t, ['migrate'])).code).toBe(EXIT.OK);
+    }
+    for (const db of databases) expect(await versionOf(t, db)).toBe(LATEST_TENANT_SCHEMA_VERSION);
+  }, 120_000);
+
   it('an unknown --to version is a usage error that changes nothing', async () => {
     const run = await rsm(t, ['migrate', '--to', '1234567890123']);
     expect(run.code).toBe(EXIT.USAGE);

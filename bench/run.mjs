@@ -4,9 +4,9 @@
 // two at once). Each scenario replaces its own section of BENCHMARKS.md. `npm run bench -- --list`
 // prints the names. A failing scenario is reported and the next one still runs; the exit code says
 // whether all passed.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runInherited } from './lib/proc.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -43,20 +43,7 @@ export function selectScenarios(args) {
  */
 const runScenario = (name, env = process.env) => run(process.execPath, [path.join(benchDir, SCENARIOS[name][0])], benchDir, env);
 
-/** Runs a command with inherited stdio, forwarding Ctrl-C; resolves its exit code. */
-function run(command, args, cwd, env = process.env) {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, stdio: 'inherit', env });
-    const forward = (signal) => child.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('exit', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
-      resolve(code === 0 ? 0 : (code ?? (signal ? 1 : 0)));
-    });
-  });
-}
+const run = (command, args, cwd, env = process.env) => runInherited(command, args, { cwd, env });
 
 async function main() {
   const args = process.argv.slice(2);

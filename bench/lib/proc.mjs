@@ -130,3 +130,18 @@ export function runToCompletion(command, args, { cwd, env, timeoutMs }) {
     });
   });
 }
+
+/** Runs a command with this process's stdio, forwarding Ctrl-C and SIGTERM to it; resolves its exit code. */
+export function runInherited(command, args, { cwd, env = process.env }) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, stdio: 'inherit', env });
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code === 0 ? 0 : (code ?? (signal ? 1 : 0)));
+    });
+  });
+}

@@ -12,7 +12,7 @@
 // build of the API (an older commit's api/dist/main.js) started beside it on the same databases and measured
 // in the same interleaved rounds, for a before/after ratio. Target: ≥ 0.5× the hot tenant. PostgreSQL's own
 // ceiling (new connections per second with no app, bench/lib/connect-rate.mjs) is measured in the same rounds.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,7 +23,7 @@ import { bareConnectionRate, tenantRoleUrls } from '../lib/bare-connections.mjs'
 import { replaceSection, roundOrder } from '../lib/compare.mjs';
 import { provisionStudios } from '../lib/many-studios.mjs';
 import { startPostgres } from '../lib/postgres.mjs';
-import { freePort, killAllChildrenNow, runToCompletion, startChild, stopAllChildren, waitForHttp } from '../lib/proc.mjs';
+import { freePort, killAllChildrenNow, runInherited, runToCompletion, startChild, stopAllChildren, waitForHttp } from '../lib/proc.mjs';
 import { median } from '../lib/report.mjs';
 import { studiosHoldingShare } from '../lib/tenant-sampler.mjs';
 
@@ -277,18 +277,11 @@ async function main() {
     // instead of a second server and 1,000 more copies. The apps are stopped first; nothing else runs beside it.
     await stopAllChildren();
     const fleet = { serverUrl: postgres.serverUrl('postgres'), control: names.control, template: names.template, prefix, secretKey };
-    const code = await runInherited(process.execPath, [path.join(benchDir, 'migrate/run.mjs')], { ...process.env, BENCH_MIGRATE_FLEET: JSON.stringify(fleet) });
+    const code = await runInherited(process.execPath, [path.join(benchDir, 'migrate/run.mjs')], { cwd: benchDir, env: { ...process.env, BENCH_MIGRATE_FLEET: JSON.stringify(fleet) } });
     if (code !== 0) throw new Error(`migrate on the many-tenants studios exited ${code}`);
   }
 }
 
-/** Runs a command with this process's stdio; resolves its exit code. */
-function runInherited(command, args, env) {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: benchDir, stdio: 'inherit', env });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
-}
 
 let code = 0;
 try {

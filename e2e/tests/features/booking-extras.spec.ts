@@ -1,6 +1,6 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/axe';
-import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
+import { apiJson, createClientViaApi, isoDay, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Booking extras (issue 9, web): the recall sheet tab of the calendar's booking drawer (save, edit,
@@ -8,25 +8,14 @@ import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../hel
  * once, served as text/calendar, then revoked. Axe checks and screenshots like the other specs.
  */
 
-async function send<T>(request: APIRequestContext, method: 'post' | 'patch' | 'put', path: string, data: unknown): Promise<T> {
-	const res = await request[method](path, { data });
-	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-	return (await res.json()) as T;
-}
-
-/** A date a week or more ahead (clear of any minimum-notice rule), as YYYY-MM-DD. */
-function daysAhead(days: number): string {
-	return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 async function studioWithBooking(page: Page, label: string) {
 	const owner = newOwner(label);
 	await registerViaApi(page.request, owner);
-	await send(page.request, 'patch', '/api/v1/studio', { timeZone: 'UTC' });
-	const room = await send<{ id: string }>(page.request, 'post', '/api/v1/rooms', { name: 'Studio A', colour: '#4f46e5' });
+	await apiJson(page.request, 'patch', '/api/v1/studio', { timeZone: 'UTC' });
+	const room = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/rooms', { name: 'Studio A', colour: '#4f46e5' });
 	const client = await createClientViaApi(page.request, { name: 'The Midnight Owls' });
-	const day = daysAhead(8);
-	const booking = await send<{ id: string }>(page.request, 'post', '/api/v1/bookings', {
+	const day = isoDay(8);
+	const booking = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/bookings', {
 		clientId: client.id,
 		roomId: room.id,
 		title: 'Vocal overdubs',
@@ -80,7 +69,7 @@ test('a recall sheet is saved, edited into v2, and a save that lost the race kee
 	// Someone else saves v3 while this editor works from v2: the page's save is refused, the draft stays.
 	await drawer.getByRole('button', { name: 'Edit' }).click();
 	await drawer.getByRole('textbox', { name: /^Notes/ }).fill('My notes, typed while someone else saved.');
-	await send(page.request, 'put', `/api/v1/bookings/${booking.id}/recall-sheet`, {
+	await apiJson(page.request, 'put', `/api/v1/bookings/${booking.id}/recall-sheet`, {
 		baseVersion: 2,
 		tracks: ['Intro', 'Night Drive (take 2)', 'Outro'],
 		settings: [{ label: 'Vocal mic', value: 'U87' }],

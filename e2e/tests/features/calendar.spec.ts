@@ -1,6 +1,6 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/axe';
-import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
+import { apiJson, createClientViaApi, isoDay, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * The week calendar (issue 9): bookings made by dragging across slots, moved by dragging, refused
@@ -9,17 +9,6 @@ import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot }
  */
 
 const ZONE = 'Europe/Paris';
-
-async function post<T>(request: APIRequestContext, path: string, data: unknown, method: 'post' | 'patch' = 'post'): Promise<T> {
-	const res = await request[method](path, { data });
-	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-	return (await res.json()) as T;
-}
-
-/** A date a week or more ahead (clear of any minimum-notice rule), as YYYY-MM-DD. */
-function daysAhead(days: number): string {
-	return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** A wall-clock time in Paris on `date` as an instant (offset from the zone's rules, via Intl). */
 function parisInstant(date: string, time: string): string {
@@ -31,9 +20,9 @@ function parisInstant(date: string, time: string): string {
 
 async function studioWithRooms(page: Page, label: string) {
 	await registerViaApi(page.request, newOwner(label));
-	await post(page.request, '/api/v1/studio', { timeZone: ZONE }, 'patch');
-	const studioA = await post<{ id: string }>(page.request, '/api/v1/rooms', { name: 'Studio A', colour: '#4f46e5' });
-	const studioB = await post<{ id: string }>(page.request, '/api/v1/rooms', { name: 'Studio B', colour: '#0d9488' });
+	await apiJson(page.request, 'patch', '/api/v1/studio', { timeZone: ZONE });
+	const studioA = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/rooms', { name: 'Studio A', colour: '#4f46e5' });
+	const studioB = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/rooms', { name: 'Studio B', colour: '#0d9488' });
 	const client = await createClientViaApi(page.request, { name: 'The Midnight Owls' });
 	return { studioA, studioB, client };
 }
@@ -65,9 +54,9 @@ function eventNamed(page: Page, title: string): Locator {
 test('create a booking by dragging, move it, and see a drop onto another booking refused with the conflict', async ({ page }) => {
 	test.setTimeout(90_000);
 	const { studioA, client } = await studioWithRooms(page, 'calendar');
-	const day = daysAhead(8);
+	const day = isoDay(8);
 	// Already there: another client's session in Studio A, 15:00–17:00.
-	await post(page.request, '/api/v1/bookings', {
+	await apiJson(page.request, 'post', '/api/v1/bookings', {
 		clientId: (await createClientViaApi(page.request, { name: 'Echo Chamber' })).id,
 		roomId: studioA.id,
 		title: 'Drum tracking',
@@ -95,7 +84,7 @@ test('create a booking by dragging, move it, and see a drop onto another booking
 	await expect(eventNamed(page, 'Vocal overdubs')).toBeVisible();
 
 	const listed = async () => {
-		const res = await page.request.get(`/api/v1/bookings?from=${parisInstant(day, '00:00')}&to=${parisInstant(daysAhead(9), '00:00')}`);
+		const res = await page.request.get(`/api/v1/bookings?from=${parisInstant(day, '00:00')}&to=${parisInstant(isoDay(9), '00:00')}`);
 		const { items } = (await res.json()) as { items: { title: string; clientId: string; roomId: string; startsAt: string; endsAt: string }[] };
 		return items.find((b) => b.title === 'Vocal overdubs');
 	};
@@ -144,8 +133,8 @@ test('create a booking by dragging, move it, and see a drop onto another booking
 test('a hold shows its countdown and disappears when the server releases it', async ({ page }) => {
 	test.setTimeout(90_000);
 	const { studioB, client } = await studioWithRooms(page, 'calendarhold');
-	const day = daysAhead(8);
-	const hold = await post<{ id: string }>(page.request, '/api/v1/bookings', {
+	const day = isoDay(8);
+	const hold = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/bookings', {
 		clientId: client.id,
 		roomId: studioB.id,
 		title: 'Pencilled mix session',
@@ -176,8 +165,8 @@ test('a hold shows its countdown and disappears when the server releases it', as
 
 test('the "New booking" button makes a booking without a mouse drag; a conflict keeps what was typed', async ({ page }) => {
 	const { studioA, client } = await studioWithRooms(page, 'calendarkeys');
-	const day = daysAhead(9);
-	await post(page.request, '/api/v1/bookings', {
+	const day = isoDay(9);
+	await apiJson(page.request, 'post', '/api/v1/bookings', {
 		clientId: client.id,
 		roomId: studioA.id,
 		title: 'Strings',
@@ -207,8 +196,8 @@ test('the "New booking" button makes a booking without a mouse drag; a conflict 
 
 test('a viewer reads the calendar but cannot create, drag or change bookings', async ({ page, browser, baseURL }) => {
 	const { studioA, client } = await studioWithRooms(page, 'calendarowner');
-	const day = daysAhead(10);
-	const booking = await post<{ id: string; startsAt: string }>(page.request, '/api/v1/bookings', {
+	const day = isoDay(10);
+	const booking = await apiJson<{ id: string; startsAt: string }>(page.request, 'post', '/api/v1/bookings', {
 		clientId: client.id,
 		roomId: studioA.id,
 		title: 'Piano session',

@@ -1,27 +1,21 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
-import { createClientViaApi, newOwner, registerViaApi } from '../helpers';
+import { expect, test } from '@playwright/test';
+import { apiJson, createClientViaApi, isoDay, newOwner, registerViaApi } from '../helpers';
 
 /**
  * The quote and invoice pages' shared pieces (dedup): the PDF preview, the reason dialog (declining a
  * quote, voiding an invoice), the list filters kept in the address and the search box.
  */
 
-async function post<T>(request: APIRequestContext, path: string, data: unknown, headers?: Record<string, string>): Promise<T> {
-	const res = await request.post(path, { data, headers });
-	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-	return (await res.json()) as T;
-}
-
 /** A month ahead: a quote is sent with a validity date. */
-const VALID_UNTIL = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+const VALID_UNTIL = isoDay(30);
 const LINES = [{ description: 'Mixing', quantity: '2', unit: 'hour', unitPriceMinor: 5000, taxRateId: null }];
 
 test('a sent quote: preview its PDF, decline it with a reason; the quotes list filters by status and search in the address', async ({ page }) => {
 	await registerViaApi(page.request, newOwner('doc-quote'));
 	await page.request.patch('/api/v1/studio', { data: { defaultCurrency: 'EUR' } });
 	const client = await createClientViaApi(page.request, { name: 'The Declining Owls', email: 'owls@decline.test' });
-	const draft = await post<{ id: string }>(page.request, '/api/v1/quotes', { clientId: client.id, currency: 'EUR', validUntil: VALID_UNTIL, lines: LINES });
-	const sent = await post<{ number: string }>(page.request, `/api/v1/quotes/${draft.id}/send`, {}, { 'Idempotency-Key': `send-${draft.id}` });
+	const draft = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/quotes', { clientId: client.id, currency: 'EUR', validUntil: VALID_UNTIL, lines: LINES });
+	const sent = await apiJson<{ number: string }>(page.request, 'post', `/api/v1/quotes/${draft.id}/send`, {}, { 'Idempotency-Key': `send-${draft.id}` });
 
 	await page.goto(`/quotes/${draft.id}`);
 	const toolbar = page.getByRole('toolbar', { name: 'Quote actions' });
@@ -70,8 +64,8 @@ test('an issued invoice: voiding asks for a reason, then the invoice says it is 
 	await registerViaApi(page.request, newOwner('doc-void'));
 	await page.request.patch('/api/v1/studio', { data: { defaultCurrency: 'EUR' } });
 	const client = await createClientViaApi(page.request, { name: 'The Void Owls', email: 'owls@void.test' });
-	const invoice = await post<{ id: string }>(page.request, '/api/v1/invoices', { clientId: client.id, lines: LINES });
-	const issued = await post<{ number: string }>(page.request, `/api/v1/invoices/${invoice.id}/finalize`, {});
+	const invoice = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/invoices', { clientId: client.id, lines: LINES });
+	const issued = await apiJson<{ number: string }>(page.request, 'post', `/api/v1/invoices/${invoice.id}/finalize`, {});
 
 	await page.goto(`/invoices/${invoice.id}`);
 	const toolbar = page.getByRole('toolbar', { name: 'Invoice actions' });

@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaApi, screenshot } from '../helpers';
+import { expect, test, type Page } from '@playwright/test';
+import { apiJson, createClientViaApi, expectNoHorizontalOverflow, isoDay, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Money pages (issue 11, money-web): the invoice editor's live totals and tax breakdown come from
@@ -7,17 +7,11 @@ import { createClientViaApi, expectNoHorizontalOverflow, newOwner, registerViaAp
  * and the billing and tax-rate settings pages work with the keyboard and on a phone.
  */
 
-async function post<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
-	const res = await request.post(path, { data });
-	expect(res.status(), await res.text()).toBeLessThan(300);
-	return (await res.json()) as T;
-}
-
 async function studioWithRates(page: Page, label: string) {
 	await registerViaApi(page.request, newOwner(label));
 	await page.request.patch('/api/v1/studio', { data: { defaultCurrency: 'EUR' } });
-	await post(page.request, '/api/v1/tax-rates', { name: 'VAT', ratePercent: '20', isDefault: true });
-	await post(page.request, '/api/v1/tax-rates', { name: 'Reduced', ratePercent: '5.5' });
+	await apiJson(page.request, 'post', '/api/v1/tax-rates', { name: 'VAT', ratePercent: '20', isDefault: true });
+	await apiJson(page.request, 'post', '/api/v1/tax-rates', { name: 'Reduced', ratePercent: '5.5' });
 	return createClientViaApi(page.request, { name: 'The Midnight Owls', email: 'band@owls.test' });
 }
 
@@ -139,15 +133,15 @@ test('past-due warning at booking time: the booking dialog and drawer, and the c
 	const client = await studioWithRates(page, 'inv-past-due');
 	await page.request.patch('/api/v1/studio', { data: { timeZone: 'UTC' } });
 	// An invoice issued in January, due a fortnight later: overdue now.
-	const invoice = await post<{ id: string }>(page.request, '/api/v1/invoices', {
+	const invoice = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/invoices', {
 		clientId: client.id,
 		dueDate: '2026-01-20',
 		lines: [{ description: 'Tracking', quantity: '3', unit: 'hour', unitPriceMinor: 5000, taxRateId: null }]
 	});
-	await post(page.request, `/api/v1/invoices/${invoice.id}/finalize`, { issueDate: '2026-01-05' });
-	const room = await post<{ id: string }>(page.request, '/api/v1/rooms', { name: 'Studio A', colour: '#4f46e5' });
-	const day = new Date(Date.now() + 9 * 86_400_000).toISOString().slice(0, 10);
-	await post(page.request, '/api/v1/bookings', { clientId: client.id, roomId: room.id, title: 'Vocal overdubs', startsAt: `${day}T10:00:00Z`, endsAt: `${day}T12:00:00Z` });
+	await apiJson(page.request, 'post', `/api/v1/invoices/${invoice.id}/finalize`, { issueDate: '2026-01-05' });
+	const room = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/rooms', { name: 'Studio A', colour: '#4f46e5' });
+	const day = isoDay(9);
+	await apiJson(page.request, 'post', '/api/v1/bookings', { clientId: client.id, roomId: room.id, title: 'Vocal overdubs', startsAt: `${day}T10:00:00Z`, endsAt: `${day}T12:00:00Z` });
 
 	await page.goto(`/calendar?date=${day}&view=day`);
 	// Creating a booking: the warning appears as soon as the client is chosen.
@@ -174,7 +168,7 @@ test('past-due warning at booking time: the booking dialog and drawer, and the c
 	await screenshot(page, 'client-past-due');
 
 	// Paid in full: no Void on offer (a paid invoice is corrected by a credit note), units read as words.
-	await post(page.request, `/api/v1/invoices/${invoice.id}/payments`, { amountMinor: 15000, method: 'bank_transfer', receivedOn: '2026-02-01' });
+	await apiJson(page.request, 'post', `/api/v1/invoices/${invoice.id}/payments`, { amountMinor: 15000, method: 'bank_transfer', receivedOn: '2026-02-01' });
 	await page.goto(`/invoices/${invoice.id}`);
 	await expect(page.getByRole('toolbar', { name: 'Invoice actions' }).getByRole('button', { name: 'Credit note' })).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Void' })).toHaveCount(0);

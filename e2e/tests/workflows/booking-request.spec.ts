@@ -1,17 +1,11 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/axe';
-import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
+import { apiJson, createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Issue 12, bookreq: booking requests in two browsers. The client, on a phone (390×844), asks for a
  * session in the portal → staff approve it in the booking-request queue → the client sees it in Sessions.
  */
-
-async function send<T>(request: APIRequestContext, method: 'post' | 'patch', path: string, data: unknown): Promise<T> {
-	const res = await request[method](path, { data });
-	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-	return (await res.json()) as T;
-}
 
 /** `days` from now at 10:00, as a datetime-local value (the browser's zone, as the form reads it). */
 function localStart(days: number): string {
@@ -24,12 +18,12 @@ test('a client asks for a session on their phone → staff approve it in the que
 	test.setTimeout(120_000);
 	const owner = newOwner('booking-request');
 	await registerViaApi(page.request, owner);
-	await send(page.request, 'patch', '/api/v1/studio', { timeZone: 'UTC', defaultCurrency: 'EUR' });
+	await apiJson(page.request, 'patch', '/api/v1/studio', { timeZone: 'UTC', defaultCurrency: 'EUR' });
 	const slug = ((await (await page.request.get('/api/v1/auth/me')).json()) as { organization: { slug: string } }).organization.slug;
-	await send(page.request, 'post', '/api/v1/rooms', { name: 'Studio A', hourlyRateMinor: 5000, currency: 'EUR' });
+	await apiJson(page.request, 'post', '/api/v1/rooms', { name: 'Studio A', hourlyRateMinor: 5000, currency: 'EUR' });
 	const client = await createClientViaApi(page.request, { name: 'The Night Larks' });
 	const contact = owner.email.replace('booking-request', 'larks-contact');
-	await send(page.request, 'post', `/api/v1/clients/${client.id}/portal-invites`, { email: contact });
+	await apiJson(page.request, 'post', `/api/v1/clients/${client.id}/portal-invites`, { email: contact });
 
 	// The client, on a phone: sets a password from the emailed link, then asks for a session.
 	const link = await mailLinkFor(contact, 'portal-invite', `/portal/${slug}/accept-invite`);

@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
-import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
+import { expect, test } from '@playwright/test';
+import { apiJson, createClientViaApi, isoDay, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Issue 11's whole money flow in the browser, against the local Stripe server the e2e config starts
@@ -8,24 +8,15 @@ import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../hel
  * the invoice paid.
  */
 
-async function send<T>(request: APIRequestContext, method: 'post' | 'patch', path: string, data: unknown): Promise<T> {
-	const res = await request[method](path, { data });
-	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-	return (await res.json()) as T;
-}
-
-/** A date a week or more ahead (clear of any minimum-notice rule), as YYYY-MM-DD. */
-const daysAhead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
 test('client → session → invoice from bookings → finalize → send → partial payment → Stripe checkout → paid', async ({ page }) => {
 	test.setTimeout(120_000);
 	await registerViaApi(page.request, newOwner('invoice-flow'));
-	await send(page.request, 'patch', '/api/v1/studio', { timeZone: 'UTC', defaultCurrency: 'EUR' });
-	await send(page.request, 'post', '/api/v1/tax-rates', { name: 'VAT', ratePercent: '20', isDefault: true });
-	const room = await send<{ id: string }>(page.request, 'post', '/api/v1/rooms', { name: 'Studio A', colour: '#4f46e5', hourlyRateMinor: 5000, currency: 'EUR' });
+	await apiJson(page.request, 'patch', '/api/v1/studio', { timeZone: 'UTC', defaultCurrency: 'EUR' });
+	await apiJson(page.request, 'post', '/api/v1/tax-rates', { name: 'VAT', ratePercent: '20', isDefault: true });
+	const room = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/rooms', { name: 'Studio A', colour: '#4f46e5', hourlyRateMinor: 5000, currency: 'EUR' });
 	const client = await createClientViaApi(page.request, { name: 'The Midnight Owls', email: 'band@owls.test' });
-	const day = daysAhead(8);
-	await send(page.request, 'post', '/api/v1/bookings', { clientId: client.id, roomId: room.id, title: 'Vocal overdubs', startsAt: `${day}T10:00:00.000Z`, endsAt: `${day}T13:00:00.000Z` });
+	const day = isoDay(8);
+	await apiJson(page.request, 'post', '/api/v1/bookings', { clientId: client.id, roomId: room.id, title: 'Vocal overdubs', startsAt: `${day}T10:00:00.000Z`, endsAt: `${day}T13:00:00.000Z` });
 
 	// The owner connects the studio's Stripe account on the local server's onboarding page.
 	await page.goto('/settings/billing');

@@ -1,6 +1,6 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/axe';
-import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
+import { apiJson, createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Issue 12, portal: the Phase 17 flow in two browsers. Staff invite a client's contact from the client
@@ -8,17 +8,11 @@ import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot }
  * on the local Stripe page → the signed webhook marks it paid → the staff page shows it paid.
  */
 
-async function send<T>(request: APIRequestContext, method: 'post' | 'patch', path: string, data: unknown): Promise<T> {
-	const res = await request[method](path, { data });
-	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-	return (await res.json()) as T;
-}
-
 test('staff invite a client → the client sets a password from the email, sees the invoice and pays on Stripe → staff see it paid', async ({ page, browser }) => {
 	test.setTimeout(120_000);
 	const owner = newOwner('portal-flow');
 	await registerViaApi(page.request, owner);
-	await send(page.request, 'patch', '/api/v1/studio', { timeZone: 'UTC', defaultCurrency: 'EUR' });
+	await apiJson(page.request, 'patch', '/api/v1/studio', { timeZone: 'UTC', defaultCurrency: 'EUR' });
 	const slug = ((await (await page.request.get('/api/v1/auth/me')).json()) as { organization: { slug: string } }).organization.slug;
 
 	// The studio's Stripe account, on the local server's onboarding page.
@@ -30,8 +24,8 @@ test('staff invite a client → the client sets a password from the email, sees 
 
 	// A client with an issued invoice.
 	const client = await createClientViaApi(page.request, { name: 'The Midnight Owls', email: 'band@owls.test' });
-	const invoice = await send<{ id: string }>(page.request, 'post', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Mixing, 3 songs', quantity: '3', unitPriceMinor: 5000 }] });
-	await send(page.request, 'post', `/api/v1/invoices/${invoice.id}/finalize`, {});
+	const invoice = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/invoices', { clientId: client.id, lines: [{ description: 'Mixing, 3 songs', quantity: '3', unitPriceMinor: 5000 }] });
+	await apiJson(page.request, 'post', `/api/v1/invoices/${invoice.id}/finalize`, {});
 
 	// Staff: the client page's Portal tab, invite the contact.
 	const contact = owner.email.replace('portal-flow', 'portal-contact');

@@ -1,18 +1,12 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/axe';
-import { createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
+import { apiJson, createClientViaApi, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Issue 12, portalquotes: staff send a quote → the client, on a phone (390×844), opens it in the portal
  * and accepts it (confirmed) → staff see the quote accepted and the invoice it made. Screenshots and axe
  * on the client's pages.
  */
-
-async function post<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
-	const res = await request.post(path, { data });
-	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-	return (await res.json()) as T;
-}
 
 test('staff send a quote → the client accepts it in the portal on a phone → staff see it accepted with its invoice', async ({ page, browser }) => {
 	test.setTimeout(120_000);
@@ -24,9 +18,9 @@ test('staff send a quote → the client accepts it in the portal on a phone → 
 	// Staff: a client, a quote sent to them, and an invitation to the portal.
 	const contact = owner.email.replace('portal-quote', 'portal-quote-contact');
 	const client = await createClientViaApi(page.request, { name: 'The Night Herons', email: contact });
-	const draft = await post<{ id: string }>(page.request, '/api/v1/quotes', { clientId: client.id, validUntil: '2099-12-31', lines: [{ description: 'Album mixing, 10 songs', quantity: '10', unitPriceMinor: 20_000 }] });
-	const sent = await post<{ number: string }>(page.request, `/api/v1/quotes/${draft.id}/send`, {});
-	await post(page.request, `/api/v1/clients/${client.id}/portal-invites`, { email: contact });
+	const draft = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/quotes', { clientId: client.id, validUntil: '2099-12-31', lines: [{ description: 'Album mixing, 10 songs', quantity: '10', unitPriceMinor: 20_000 }] });
+	const sent = await apiJson<{ number: string }>(page.request, 'post', `/api/v1/quotes/${draft.id}/send`, {});
+	await apiJson(page.request, 'post', `/api/v1/clients/${client.id}/portal-invites`, { email: contact });
 
 	// The client, on a phone: the emailed link, a password, the dashboard, the quote.
 	const link = await mailLinkFor(contact, 'portal-invite', `/portal/${slug}/accept-invite`);

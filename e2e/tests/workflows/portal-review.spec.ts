@@ -1,6 +1,6 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/axe';
-import { createClientViaApi, expectNoHorizontalOverflow, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
+import { apiJson, createClientViaApi, expectNoHorizontalOverflow, mailLinkFor, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Issue 12, portal: the review flow from the client's side, on a phone (390×844). Staff upload a mix
@@ -8,12 +8,6 @@ import { createClientViaApi, expectNoHorizontalOverflow, mailLinkFor, newOwner, 
  * from the emailed link, sees the mix awaiting review on the dashboard, opens it, comments at 0:03 from
  * the timeline and requests changes → staff see the client's comment and decision on their review page.
  */
-
-async function send<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
-	const res = await request.post(path, { data });
-	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-	return (await res.json()) as T;
-}
 
 /** A mono 16-bit PCM WAV of a sine tone (8 kHz), made here rather than checked in. */
 function sineWav(seconds: number, frequency: number, sampleRate = 8000): Buffer {
@@ -47,15 +41,15 @@ test('staff upload a mix → the client, on a phone, comments at 0:03 and reques
 
 	// Staff: a client's project with a deliverable and its v1 (a 6 s generated WAV).
 	const client = await createClientViaApi(page.request, { name: 'The Midnight Owls' });
-	const project = await send<{ id: string }>(page.request, '/api/v1/projects', { clientId: client.id, title: 'Night Drive', type: 'single', includedRevisionRounds: 2 });
-	const deliverable = await send<{ id: string }>(page.request, `/api/v1/projects/${project.id}/deliverables`, { title: 'Night Drive — mix' });
+	const project = await apiJson<{ id: string }>(page.request, 'post', '/api/v1/projects', { clientId: client.id, title: 'Night Drive', type: 'single', includedRevisionRounds: 2 });
+	const deliverable = await apiJson<{ id: string }>(page.request, 'post', `/api/v1/projects/${project.id}/deliverables`, { title: 'Night Drive — mix' });
 	const upload = await page.request.post(`/api/v1/projects/${project.id}/files`, { multipart: { file: { name: 'night-drive-v1.wav', mimeType: 'audio/wav', buffer: sineWav(6, 220) } } });
 	expect(upload.status(), await upload.text()).toBe(201);
-	await send(page.request, `/api/v1/deliverables/${deliverable.id}/versions`, { fileId: ((await upload.json()) as { id: string }).id, notes: 'First full mix.' });
+	await apiJson(page.request, 'post', `/api/v1/deliverables/${deliverable.id}/versions`, { fileId: ((await upload.json()) as { id: string }).id, notes: 'First full mix.' });
 
 	// The client's contact is invited and signs in from the emailed link, on a phone.
 	const contact = owner.email.replace('portal-review', 'portal-review-contact');
-	await send(page.request, `/api/v1/clients/${client.id}/portal-invites`, { email: contact, name: 'Robin Owl' });
+	await apiJson(page.request, 'post', `/api/v1/clients/${client.id}/portal-invites`, { email: contact, name: 'Robin Owl' });
 	const link = await mailLinkFor(contact, 'portal-invite', `/portal/${slug}/accept-invite`);
 	const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 	const them = await phone.newPage();

@@ -1,20 +1,14 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/axe';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
+import { apiJson, createClientViaApi, newOwner, registerViaApi, screenshot } from '../helpers';
 
 /**
  * Issue 11, quotes in the browser: a quote with lines and a 30 % deposit → the live totals from the
  * API's preview → "Save and send" (numbered and mailed with its PDF: the .eml in the e2e mail outbox)
  * → accepted → the deposit invoice is created and opened → the quote's PDF is a PDF. axe on each page.
  */
-
-async function post<T>(request: APIRequestContext, path: string, data: unknown): Promise<T> {
-	const res = await request.post(path, { data });
-	expect(res.status(), `${path}: ${await res.text()}`).toBeLessThan(300);
-	return (await res.json()) as T;
-}
 
 /** The newest quote email to `email` in the e2e mail outbox (the server writes .eml files there, see playwright.config.ts). */
 async function quoteMailTo(email: string): Promise<string> {
@@ -35,7 +29,7 @@ test('quote with a deposit → live totals → save and send (mailed) → accept
 	test.setTimeout(120_000);
 	await registerViaApi(page.request, newOwner('quote-flow'));
 	await page.request.patch('/api/v1/studio', { data: { timeZone: 'UTC', defaultCurrency: 'EUR' } });
-	await post(page.request, '/api/v1/tax-rates', { name: 'VAT', ratePercent: '20', isDefault: true });
+	await apiJson(page.request, 'post', '/api/v1/tax-rates', { name: 'VAT', ratePercent: '20', isDefault: true });
 	await createClientViaApi(page.request, { name: 'The Midnight Owls', email: 'quotes@owls.test' });
 
 	// The list, from the navigation, empty at first.

@@ -112,6 +112,43 @@ export const scopes = {
     mutate: ['src/clients/clients.service.ts'],
     tests: ['test/clients.e2e-spec.ts', 'test/clients-integrity.e2e-spec.ts'],
   },
+  // Feature services (issue 15: "each feature's service"), each with the suites that drive it, the most
+  // targeted first. Not in the default run (`npm run mutate` with no scope): name them.
+  bookings: {
+    // The double-booking guard (conflict checks under the lock), edits and moves, holds, series.
+    mutate: ['src/bookings/bookings.service.ts', 'src/bookings/booking-changes.service.ts', 'src/bookings/booking-conflicts.ts'],
+    tests: [
+      'test/bookings-conflicts.e2e-spec.ts',
+      'test/bookings-api.e2e-spec.ts',
+      'test/bookings-holds.e2e-spec.ts',
+      'test/bookings-series.e2e-spec.ts',
+      'test/bookings-projects.e2e-spec.ts',
+    ],
+  },
+  invoices: {
+    mutate: [
+      'src/invoices/invoices.service.ts',
+      'src/invoices/invoice-lifecycle.service.ts',
+      'src/invoices/invoice-from-bookings.service.ts',
+      'src/invoices/invoice-settlement.ts',
+    ],
+    tests: [
+      'src/invoices/invoice-settlement.spec.ts', // properties of the settlement arithmetic: no database, first
+      'test/invoices.e2e-spec.ts',
+      'test/invoices-numbering.e2e-spec.ts',
+      'test/invoices-from-bookings.e2e-spec.ts',
+      'test/payments.e2e-spec.ts',
+      'test/payments-shares.e2e-spec.ts',
+    ],
+  },
+  quotes: {
+    mutate: ['src/quotes/quotes.service.ts', 'src/quotes/quote-lifecycle.service.ts'],
+    tests: ['test/quotes-input.e2e-spec.ts', 'test/quotes.e2e-spec.ts', 'test/quote-documents.e2e-spec.ts', 'test/portal-quotes.e2e-spec.ts'],
+  },
+  projects: {
+    mutate: ['src/projects/projects.service.ts', 'src/projects/tracks.service.ts'],
+    tests: ['test/projects.e2e-spec.ts', 'test/tracks.e2e-spec.ts', 'test/bookings-projects.e2e-spec.ts'],
+  },
   // The smallest useful run, for trying the setup: `npm run mutate -- smoke`.
   smoke: {
     mutate: ['src/common/pagination.ts'],

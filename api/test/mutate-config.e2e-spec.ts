@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { globSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,17 @@ describe('mutation testing config (npm run mutate)', () => {
     const names = new Set([...namesUnder(join(api, 'src')), ...namesUnder(join(api, 'test'))]);
     const dropping = config.ignorePatterns.filter((p) => !p.startsWith('/') && names.has(p.replace(/\/$/, '')));
     expect(dropping).toEqual([]);
+  });
+
+  it('every scope mutates existing files and runs existing tests: a renamed file cannot leave a scope empty', async () => {
+    const { scopes } = (await import(join(api, 'stryker.config.mjs'))) as { scopes: Record<string, { mutate: string[]; tests: string[] }> };
+    const unmatched = Object.entries(scopes).flatMap(([name, scope]) =>
+      [...scope.mutate, ...scope.tests]
+        .filter((pattern) => !pattern.startsWith('!') && globSync(pattern, { cwd: api }).length === 0)
+        .map((pattern) => `${name}: ${pattern}`),
+    );
+    expect(unmatched).toEqual([]);
+    expect(Object.keys(scopes)).toEqual(expect.arrayContaining(['common', 'auth', 'tenancy', 'clients', 'bookings', 'invoices', 'quotes', 'projects']));
   });
 
   /** Runs Jest on `files` (plain JS) under the mutation bail environment, as Stryker's runner would. */

@@ -59,6 +59,7 @@ export const scopes = {
       'test/tenancy-roles.e2e-spec.ts',
       'test/tenancy-provisioning.e2e-spec.ts',
       'test/tenancy-schema-version.e2e-spec.ts',
+      'test/tenant-schema-steps.e2e-spec.ts',
       'test/cli-rollback.e2e-spec.ts',
       'test/signup-verification.e2e-spec.ts',
       'test/tenancy-servers.e2e-spec.ts',
@@ -99,12 +100,15 @@ export const scopes = {
     // directly since the ninth session, issue 14), exercised by the same tests.
     mutate: ['src/tenancy/tenant-migrator.service.ts', 'src/tenancy/tenant-schema-steps.ts'],
     tests: [
+      // The steps' order, the --to bound and a failed step's rollback, without the app (~10 s): first.
+      'test/tenant-schema-steps.e2e-spec.ts',
       'test/tenancy-schema-version.e2e-spec.ts',
       // ensureTenantAccess (roles for tenants made before them, a registry mix-up, a changed key): without
       // it, 2026-11-27's partial run left lines 133–161 without coverage.
       'test/tenancy-roles.e2e-spec.ts',
       'test/cli-rollback.e2e-spec.ts',
       'test/schema-drift.e2e-spec.ts',
+      'test/cli-tenants.e2e-spec.ts', // databaseVersionOf: the version `rsm tenants check` reads from a database
       'test/cli-migrate.e2e-spec.ts', // ~2 min: last, so only survivors pay for it
     ],
   },

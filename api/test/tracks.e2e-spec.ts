@@ -92,8 +92,15 @@ describe('tracks: API', () => {
   it('patches the fields given, clears with null, normalises the ISRC; bad input changes nothing', async () => {
     const id = await project();
     const track = await add(id, { title: 'Song', artist: 'Owls', bpm: 120, key: 'C' });
+    await add(id, { title: 'Interlude', artist: 'Owls', bpm: 90 });
+    await add(await project(), { title: 'Elsewhere', artist: 'Owls' });
+    const others = async () => (await s.db.query(`SELECT * FROM tracks WHERE id <> $1 ORDER BY id`, [track.id])).rows;
+    const othersBefore = await others();
     const res = await s.api.patch(`/api/v1/tracks/${track.id}`).send({ isrc: 'fr-z03-14-00123', artist: null, status: 'mastering' }).expect(200);
     expect(res.body).toMatchObject({ title: 'Song', artist: null, isrc: 'FRZ031400123', bpm: 120, key: 'C', status: 'mastering', position: 1 });
+    // Only that track: its neighbour in the project and a track of another project are untouched (tenth session's
+    // Stryker run: the UPDATE's WHERE emptied survived, i.e. a PATCH could rewrite every track of the studio).
+    expect(await others()).toEqual(othersBefore);
     expect(new Date(res.body.updatedAt).getTime()).toBeGreaterThan(new Date(track.updatedAt).getTime());
     const audit = await s.db.query(`SELECT details FROM audit_log WHERE target_id = $1 AND action = 'track.updated'`, [track.id]);
     expect(audit.rows).toEqual([{ details: { projectId: id, fields: ['artist', 'isrc', 'status'] } }]);

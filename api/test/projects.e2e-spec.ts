@@ -67,6 +67,8 @@ describe('projects: API', () => {
     });
     const audit = await s.db.query(`SELECT action, details FROM audit_log WHERE target_id = $1`, [res.body.id]);
     expect(audit.rows).toEqual([{ action: 'project.created', details: { title: 'Night Flights', clientId } }]);
+    // Who made it (eleventh session's Stryker survivor: created_by always null passed).
+    expect((await s.db.query(`SELECT created_by FROM projects WHERE id = $1`, [res.body.id])).rows).toEqual([{ created_by: s.userId }]);
   });
 
   it('stores every field given: budget, due date, status, rounds, notes', async () => {
@@ -186,6 +188,19 @@ describe('projects: API', () => {
       expect(audit.rows.map((r) => r.details.fields)).toEqual([['budget', 'dueDate', 'status'], ['budget', 'notes']]);
     });
 
+    it('a PATCH that does not name the budget keeps it, and changes no other project', async () => {
+      const kept = await create({ budget: { amountMinor: 90_000, currency: 'GBP' }, dueDate: '2031-03-01', notes: 'neighbour' });
+      const { id } = await create({ budget: { amountMinor: 500_000, currency: 'EUR' } });
+      const others = async () => (await s.db.query(`SELECT * FROM projects WHERE id <> $1 ORDER BY id`, [id])).rows;
+      const othersBefore = await others();
+      const res = await s.api.patch(`/api/v1/projects/${id}`).send({ title: 'Renamed' }).expect(200);
+      expect(res.body).toMatchObject({ title: 'Renamed', budget: { amountMinor: 500_000, currency: 'EUR' } });
+      // Eleventh session's Stryker survivors: the budget cleared by any PATCH, and the UPDATE's WHERE emptied
+      // (every project of the studio renamed) both passed.
+      expect(await others()).toEqual(othersBefore);
+      expect((await s.api.get(`/api/v1/projects/${kept.id}`).expect(200)).body).toMatchObject({ title: 'Night Flights', notes: 'neighbour' });
+    });
+
     it.each([
       ['a null title', { title: null }, 'title'],
       ['a null type', { type: null }, 'type'],
@@ -278,7 +293,7 @@ describe('projects: API', () => {
       // Bookings and files keep their project: 409, and it is all still there.
       const before = await snapshot();
       const res = await s.api.delete(`/api/v1/projects/${project.id}`).expect(409);
-      expect(res.body).toMatchObject({ type: 'https://rsm.dev/problems/project-in-use', status: 409 });
+      expect(res.body).toMatchObject({ type: 'https://rsm.dev/problems/project-in-use', status: 409, detail: 'Bookings or files refer to this project: archive it instead.' });
       expect(await snapshot()).toEqual(before);
       expect(await s.count('tracks', `project_id = '${project.id}'`)).toBe(2);
     });

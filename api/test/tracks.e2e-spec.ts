@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MAX_TRACKS } from '../src/projects/dto/track.dto.js';
 import { bookingStudio, type BookingStudio } from './support/booking-fixtures.js';
 import { connectTenantDatabase, createTestApp, type TestApp } from './support/test-app.js';
 
@@ -51,12 +52,15 @@ describe('tracks: API', () => {
     await add(id, { title: 'Night Flight', isrc: 'GB AAA 01 00001', status: 'mixing' });
     await add(id, { title: 'Outro', isrc: '' });
     const list = await s.api.get(`/api/v1/projects/${id}/tracks`).expect(200);
-    expect(list.body.items.map((x: { title: string; position: number; isrc: string | null }) => [x.position, x.title, x.isrc])).toEqual([
-      [1, 'Intro', 'USS1Z9900001'],
-      [2, 'Night Flight', 'GBAAA0100001'],
-      [3, 'Outro', null],
+    expect(list.body.items.map((x: { title: string; position: number; isrc: string | null; status: string }) => [x.position, x.title, x.isrc, x.status])).toEqual([
+      [1, 'Intro', 'USS1Z9900001', 'recording'],
+      [2, 'Night Flight', 'GBAAA0100001', 'mixing'],
+      [3, 'Outro', null, 'recording'],
     ]);
-    expect(await s.count('audit_log', `action = 'track.created' AND details->>'projectId' = '${id}'`)).toBe(3);
+    const audit = await s.db.query(`SELECT target_id, details FROM audit_log WHERE action = 'track.created' AND details->>'projectId' = $1 ORDER BY details->'position'`, [id]);
+    expect(audit.rows).toEqual(
+      list.body.items.map((x: { id: string; title: string; position: number }) => ({ target_id: x.id, details: { projectId: id, title: x.title, position: x.position } })),
+    );
   });
 
   it.each([
@@ -79,6 +83,16 @@ describe('tracks: API', () => {
     const res = await s.api.post(`/api/v1/projects/${id}/tracks`).send({ title: 'Bad', ...change }).expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it(`holds at most ${MAX_TRACKS} tracks: the next one is a 409 and writes nothing`, async () => {
+    const id = await project();
+    await s.db.query(`INSERT INTO tracks (project_id, title, position) SELECT $1, 'Take ' || n, n FROM generate_series(1, $2::int) AS n`, [id, MAX_TRACKS - 1]);
+    expect((await add(id, { title: 'The last one' })).position).toBe(MAX_TRACKS);
+    const before = await snapshot();
+    const res = await s.api.post(`/api/v1/projects/${id}/tracks`).send({ title: 'One too many' }).expect(409);
+    expect(res.body).toMatchObject({ type: 'https://rsm.dev/problems/too-many-tracks', status: 409, detail: `A project holds at most ${MAX_TRACKS} tracks.` });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -135,22 +149,38 @@ describe('tracks: API', () => {
       const res = await put(id, [c.id, a.id, b.id]).expect(200);
       expect(res.body.items.map((x: { title: string; position: number }) => `${x.position}:${x.title}`)).toEqual(['1:C', '2:A', '3:B']);
       expect(await order(id)).toEqual(['1:C', '2:A', '3:B']);
-      expect(await s.count('audit_log', `action = 'project.tracks_reordered' AND target_id = '${id}'`)).toBe(1);
+      const audit = await s.db.query(`SELECT details FROM audit_log WHERE action = 'project.tracks_reordered' AND target_id = $1`, [id]);
+      expect(audit.rows).toEqual([{ details: { trackIds: [c.id, a.id, b.id] } }]);
     });
 
+    it('answers and lists by position when only some tracks move', async () => {
+      const id = await project();
+      const [a, b, c, d] = [await add(id, { title: 'A' }), await add(id, { title: 'B' }), await add(id, { title: 'C' }), await add(id, { title: 'D' })];
+      const res = await put(id, [a.id, c.id, b.id, d.id]).expect(200);
+      const titles = (items: Array<{ title: string; position: number }>) => items.map((x) => `${x.position}:${x.title}`);
+      expect(titles(res.body.items)).toEqual(['1:A', '2:C', '3:B', '4:D']);
+      expect(titles((await s.api.get(`/api/v1/projects/${id}/tracks`).expect(200)).body.items)).toEqual(['1:A', '2:C', '3:B', '4:D']);
+    });
+
+    // The message names every problem of the list, by track id (T0…T2 stand for the project's three, X for an unknown id).
     it.each([
-      ['one track left out', (ids: string[]) => ids.slice(0, 2)],
-      ['a track named twice', (ids: string[]) => [ids[0], ids[1], ids[1]]],
-      ['a track twice in place of another', (ids: string[]) => [ids[0], ids[0], ids[2]]],
-      ['an unknown id', (ids: string[]) => [...ids, randomUUID()]],
-      ['an unknown id in place of a track', (ids: string[]) => [ids[0], ids[1], randomUUID()]],
-      ['an empty list', () => []],
-    ])('%s is a 400 naming trackIds, and nothing moves', async (_label, make) => {
+      ['one track left out', ['T0', 'T1'], 'missing: T2'],
+      ['a track named twice', ['T0', 'T1', 'T1'], 'named more than once: T1; missing: T2'],
+      ['a track named three times', ['T0', 'T0', 'T0'], 'named more than once: T0; missing: T1, T2'],
+      ['a track twice in place of another', ['T0', 'T0', 'T2'], 'named more than once: T0; missing: T1'],
+      ['an unknown id', ['T0', 'T1', 'T2', 'X'], 'not tracks of this project: X'],
+      ['an unknown id in place of a track', ['T0', 'T1', 'X'], 'not tracks of this project: X; missing: T2'],
+      ['an empty list', [], 'missing: T0, T1, T2'],
+    ])('%s is a 400 naming trackIds and the problem, and nothing moves', async (_label, list, problems) => {
       const id = await project();
       const ids = [(await add(id, { title: 'A' })).id, (await add(id, { title: 'B' })).id, (await add(id, { title: 'C' })).id];
+      const unknown = randomUUID();
+      const idOf = (name: string) => (name === 'X' ? unknown : ids[Number(name.slice(1))]);
       const before = await snapshot();
-      const res = await put(id, make(ids)).expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['trackIds']);
+      const res = await put(id, list.map(idOf)).expect(400);
+      expect(res.body.errors).toEqual([
+        { field: 'trackIds', messages: [`trackIds must list every track of the project exactly once (${problems.replace(/T\d|X/g, idOf)})`] },
+      ]);
       expect(await snapshot()).toEqual(before);
     });
 
@@ -205,7 +235,8 @@ describe('tracks: API', () => {
     await s.api.delete(`/api/v1/tracks/${tracks[1].id}`).expect(404);
     await add(id, { title: 'E' });
     expect(await order(id)).toEqual(['1:A', '2:C', '3:D', '4:E']);
-    expect(await s.count('audit_log', `action = 'track.deleted' AND target_id = '${tracks[1].id}'`)).toBe(1);
+    const audit = await s.db.query(`SELECT details FROM audit_log WHERE action = 'track.deleted' AND target_id = $1`, [tracks[1].id]);
+    expect(audit.rows).toEqual([{ details: { projectId: id, title: 'B' } }]);
   });
 
   it("another studio's project and tracks are 404 on every route; malformed ids are 400", async () => {
@@ -217,9 +248,10 @@ describe('tracks: API', () => {
       await s.api.post(`/api/v1/projects/${projectId}/tracks`).send({ title: 'Mine' }).expect(404);
       await put(projectId, [theirTrack.id]).expect(404);
     }
+    const trackNotFound = { status: 404, type: 'https://rsm.dev/problems/not-found', detail: 'No track with this id in your studio.' };
     for (const trackId of [theirTrack.id, randomUUID()]) {
-      await s.api.patch(`/api/v1/tracks/${trackId}`).send({ title: 'Mine' }).expect(404);
-      await s.api.delete(`/api/v1/tracks/${trackId}`).expect(404);
+      expect((await s.api.patch(`/api/v1/tracks/${trackId}`).send({ title: 'Mine' }).expect(404)).body).toMatchObject(trackNotFound);
+      expect((await s.api.delete(`/api/v1/tracks/${trackId}`).expect(404)).body).toMatchObject(trackNotFound);
     }
     expect((await other.api.get(`/api/v1/projects/${theirs}/tracks`).expect(200)).body).toEqual(before);
     expect((await s.api.get('/api/v1/projects/x/tracks').expect(400)).body.errors[0].field).toBe('id');

@@ -7,6 +7,7 @@ import { TenantMigrator, type TenantMigrationResult } from '../src/tenancy/tenan
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
 import { createTenants, onDatabase, rsm, versionOf } from './support/cli.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { versionOf as migrationVersion } from '../src/tenancy/tenant-schema-steps.js';
 
 /**
  * A test-only next migration (its timestamp far ahead of any real one), given to the migrator as the code's list plus one (the one code path
@@ -159,12 +160,12 @@ describe('rsm migrate: canary, resume, only; MIGRATE_ON_START', () => {
     // A fresh install, before the first start or `rsm migrate`: the template is not there yet.
     const missing = `${t.config.tenancy.templateDatabase}_not_yet`;
     const onFreshInstall = { ...t, config: { ...t.config, tenancy: { ...t.config.tenancy, templateDatabase: missing } } };
-    const steps = (migrations: typeof NEXT) => migrations.map((m) => ({ version: /(\d{13})$/.exec(m.name)![1], direction: 'up', name: m.name }));
+    const steps = (migrations: typeof NEXT) => migrations.map((m) => ({ version: migrationVersion(m), direction: 'up', name: m.name }));
     const all = await rsm(onFreshInstall, ['migrate', '--dry-run', '--json'], { migrations: NEXT });
     expect(all.code).toBe(EXIT.OK);
     expect(all.json<MigrateJson>().template).toEqual(steps(NEXT));
     // With --to, the steps stop at that version, the target itself included.
-    const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+    const previous = migrationVersion(TENANT_MIGRATIONS.at(-2)!);
     const upTo = await rsm(onFreshInstall, ['migrate', '--dry-run', '--to', previous, '--json'], { migrations: NEXT });
     expect(upTo.code).toBe(EXIT.OK);
     expect(upTo.json<MigrateJson>().template).toEqual(steps(TENANT_MIGRATIONS.slice(0, -1)));
@@ -181,7 +182,7 @@ describe('rsm migrate: canary, resume, only; MIGRATE_ON_START', () => {
   });
 
   it('MIGRATE_ON_START=false: start-up leaves tenants that are behind to rsm migrate; true (the default) migrates them', async () => {
-    const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+    const previous = migrationVersion(TENANT_MIGRATIONS.at(-2)!);
     expect((await rsm(t, ['migrate', '--to', previous, '--only', ids[0]])).code).toBe(EXIT.OK);
     const migrator = t.app.get(TenantMigrator);
     const config = t.config as { migrateOnStart: boolean };

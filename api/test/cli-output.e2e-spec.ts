@@ -6,11 +6,12 @@ import { EXIT } from '../src/cli/exit-codes.js';
 import { TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
 import { createTenants, rsm } from './support/cli.js';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from './support/test-app.js';
+import { versionOf as migrationVersion } from '../src/tenancy/tenant-schema-steps.js';
 
 /** The built `rsm` (the api package's bin; `npm test` builds first, like test/start.e2e-spec.ts). */
 const apiDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = resolve(apiDir, JSON.parse(readFileSync(resolve(apiDir, 'package.json'), 'utf8')).bin.rsm);
-const PREVIOUS = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+const PREVIOUS = migrationVersion(TENANT_MIGRATIONS.at(-2)!);
 
 /** Runs the built rsm in a child process: piped, or under util-linux `script` (a pseudo-terminal). */
 function spawnRsm(t: TestApp, args: string[], { tty = false } = {}) {

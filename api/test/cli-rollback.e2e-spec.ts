@@ -3,8 +3,9 @@ import type { TenantMigrationResult } from '../src/tenancy/tenant-migrator.servi
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
 import { createTenants, onDatabase, rsm, tableChecksums, versionOf } from './support/cli.js';
 import { createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
+import { versionOf as migrationVersion } from '../src/tenancy/tenant-schema-steps.js';
 
-const FIRST = /(\d{13})$/.exec(TENANT_MIGRATIONS[0].name)![1];
+const FIRST = migrationVersion(TENANT_MIGRATIONS[0]);
 
 /** Writes rows into every tenant table, as a studio that has been in use would have. */
 async function fillWithData(t: TestApp, database: string, n: number): Promise<void> {
@@ -226,7 +227,7 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
   }, 120_000);
 
   it('one step back (the previous release) and forward again, on the registry and the databases', async () => {
-    const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+    const previous = migrationVersion(TENANT_MIGRATIONS.at(-2)!);
     const before = await Promise.all(databases.map((db) => tableChecksums(t, db)));
     const down = await rsm(t, ['migrate', '--to', previous]);
     expect(down.code).toBe(EXIT.OK);
@@ -237,7 +238,7 @@ describe('rsm migrate --to: rollback and forward keep every row', () => {
   }, 120_000);
 
   it('a database recording a migration this release does not know refuses its rollback alone, changed in nothing; the others roll back', async () => {
-    const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+    const previous = migrationVersion(TENANT_MIGRATIONS.at(-2)!);
     const [victim, ...others] = databases;
     const newer = 'FromANewerRelease1999999999999';
     await onDatabase(t, victim, (c) => c.query(`INSERT INTO migrations ("timestamp", name) VALUES (1999999999999, $1)`, [newer]));

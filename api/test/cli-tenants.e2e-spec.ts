@@ -4,8 +4,9 @@ import type { OrphanDatabase, TenantCheck, TenantRow } from '../src/cli/tenant-a
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
 import { rsm, versionOf } from './support/cli.js';
 import { createTestApp, registerStudio, tenantDatabaseOf, tenantDatabases, type TestApp } from './support/test-app.js';
+import { versionOf as migrationVersion } from '../src/tenancy/tenant-schema-steps.js';
 
-const PREVIOUS = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+const PREVIOUS = migrationVersion(TENANT_MIGRATIONS.at(-2)!);
 
 /** Issue 8: `rsm tenants list|show|check|archive|restore|sweep`. */
 describe('rsm tenants', () => {

@@ -13,6 +13,7 @@ import { TenantMigrator } from '../src/tenancy/tenant-migrator.service.js';
 import { LATEST_TENANT_SCHEMA_VERSION, TENANT_MIGRATIONS } from '../src/tenant-schema/tenant-migrations.js';
 import { startSecondServer, type SecondServer } from './support/second-postgres.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { versionOf as migrationVersion } from '../src/tenancy/tenant-schema-steps.js';
 
 /**
  * Issue 8, ops-servers: tenants on two real PostgreSQL servers (the run's and a second embedded one),
@@ -105,7 +106,7 @@ describe('tenants on several PostgreSQL servers', () => {
     const registry = t.app.get<DataSource>(CONTROL_DATA_SOURCE).getRepository(TenantDatabase);
     const rowOf = (organizationId: string) => registry.findOneByOrFail({ organizationId });
     const far = (await registry.findOneByOrFail({ server: 'second', status: 'ready' })).organizationId;
-    const previous = /(\d{13})$/.exec(TENANT_MIGRATIONS.at(-2)!.name)![1];
+    const previous = migrationVersion(TENANT_MIGRATIONS.at(-2)!);
     const newest = async () => {
       const c = await connect('second', (await rowOf(far)).databaseName);
       try {

@@ -162,7 +162,7 @@ describe('tracks: API', () => {
       expect(titles((await s.api.get(`/api/v1/projects/${id}/tracks`).expect(200)).body.items)).toEqual(['1:A', '2:C', '3:B', '4:D']);
     });
 
-    // The message names every problem of the list, by track id (T0…T2 stand for the project's three, X for an unknown id).
+    // The message names every problem of the list, by track id (T0…T2 stand for the project's three, X and Y for unknown ids).
     it.each([
       ['one track left out', ['T0', 'T1'], 'missing: T2'],
       ['a track named twice', ['T0', 'T1', 'T1'], 'named more than once: T1; missing: T2'],
@@ -171,15 +171,16 @@ describe('tracks: API', () => {
       ['an unknown id', ['T0', 'T1', 'T2', 'X'], 'not tracks of this project: X'],
       ['an unknown id in place of a track', ['T0', 'T1', 'X'], 'not tracks of this project: X; missing: T2'],
       ['an empty list', [], 'missing: T0, T1, T2'],
+      ['two tracks twice and two unknown ids', ['T0', 'T0', 'T1', 'T1', 'X', 'Y'], 'named more than once: T0, T1; not tracks of this project: X, Y; missing: T2'],
     ])('%s is a 400 naming trackIds and the problem, and nothing moves', async (_label, list, problems) => {
       const id = await project();
       const ids = [(await add(id, { title: 'A' })).id, (await add(id, { title: 'B' })).id, (await add(id, { title: 'C' })).id];
-      const unknown = randomUUID();
-      const idOf = (name: string) => (name === 'X' ? unknown : ids[Number(name.slice(1))]);
+      const unknown: Record<string, string> = { X: randomUUID(), Y: randomUUID() };
+      const idOf = (name: string) => unknown[name] ?? ids[Number(name.slice(1))];
       const before = await snapshot();
       const res = await put(id, list.map(idOf)).expect(400);
       expect(res.body.errors).toEqual([
-        { field: 'trackIds', messages: [`trackIds must list every track of the project exactly once (${problems.replace(/T\d|X/g, idOf)})`] },
+        { field: 'trackIds', messages: [`trackIds must list every track of the project exactly once (${problems.replace(/T\d|X|Y/g, idOf)})`] },
       ]);
       expect(await snapshot()).toEqual(before);
     });
@@ -237,6 +238,24 @@ describe('tracks: API', () => {
     expect(await order(id)).toEqual(['1:A', '2:C', '3:D', '4:E']);
     const audit = await s.db.query(`SELECT details FROM audit_log WHERE action = 'track.deleted' AND target_id = $1`, [tracks[1].id]);
     expect(audit.rows).toEqual([{ details: { projectId: id, title: 'B' } }]);
+  });
+
+  it("a delete waits on its project's row lock, as appends and reorders do, so positions stay 1..n (issue 15)", async () => {
+    await add(await project(), { title: 'In another project' }); // what a lookup that lost its WHERE would find first
+    const id = await project();
+    const [, b] = [await add(id, { title: 'A' }), await add(id, { title: 'B' }), await add(id, { title: 'C' })];
+    const locker = await connectTenantDatabase(t, s.organizationId);
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE', [id]);
+    let done = false;
+    const pending = s.api.delete(`/api/v1/tracks/${b.id}`).then((r) => ((done = true), r));
+    await new Promise((r) => setTimeout(r, 300));
+    // Eleventh session's Stryker survivor: the track's lookup with its WHERE emptied locked some other project.
+    expect(done).toBe(false);
+    await locker.query('COMMIT');
+    await locker.end();
+    expect((await pending).status).toBe(204);
+    expect(await order(id)).toEqual(['1:A', '2:C']);
   });
 
   it("another studio's project and tracks are 404 on every route; malformed ids are 400", async () => {

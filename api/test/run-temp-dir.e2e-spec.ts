@@ -69,8 +69,7 @@ describe('the run temp dir (test harness)', () => {
     const run = harness(
       systemTemp,
       `import { mkdirSync } from 'node:fs';
-       import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+       import { join } from 'node:path';
        import { enterRunTempDir, leaveRunTempDir } from './run-temp-dir.mjs';
        enterRunTempDir();
        mkdirSync(join(process.env.TMPDIR, 'rsm-inside-the-run-dir'));

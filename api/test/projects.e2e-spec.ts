@@ -67,7 +67,7 @@ describe('projects: API', () => {
     });
     const audit = await s.db.query(`SELECT action, details FROM audit_log WHERE target_id = $1`, [res.body.id]);
     expect(audit.rows).toEqual([{ action: 'project.created', details: { title: 'Night Flights', clientId } }]);
-    // Who made it (eleventh session's Stryker survivor: created_by always null passed).
+    // Who made it (the tenth session's Stryker run: created_by always null survived).
     expect((await s.db.query(`SELECT created_by FROM projects WHERE id = $1`, [res.body.id])).rows).toEqual([{ created_by: s.userId }]);
   });
 
@@ -195,8 +195,8 @@ describe('projects: API', () => {
       const othersBefore = await others();
       const res = await s.api.patch(`/api/v1/projects/${id}`).send({ title: 'Renamed' }).expect(200);
       expect(res.body).toMatchObject({ title: 'Renamed', budget: { amountMinor: 500_000, currency: 'EUR' } });
-      // Eleventh session's Stryker survivors: the budget cleared by any PATCH, and the UPDATE's WHERE emptied
-      // (every project of the studio renamed) both passed.
+      // The tenth session's Stryker run: the budget cleared by any PATCH, and the UPDATE's WHERE emptied
+      // (every project of the studio renamed), both survived.
       expect(await others()).toEqual(othersBefore);
       expect((await s.api.get(`/api/v1/projects/${kept.id}`).expect(200)).body).toMatchObject({ title: 'Night Flights', notes: 'neighbour' });
     });

@@ -69,6 +69,15 @@ describe('quotes: bad input is refused and writes nothing', () => {
     await refused(() => s.api.patch(`/api/v1/quotes/${draftId}`).send(withClient(body)), 400, field);
   });
 
+  it.each([
+    ['both deposit forms', { percent: '30', amountMinor: 100 }, 'deposit', 'give exactly one of deposit.percent and deposit.amountMinor'],
+    ['a deposit over 100 %', { percent: '100.01' }, 'deposit.percent', 'percent must be more than 0 and at most 100'],
+    ['a deposit over the total', { amountMinor: 10001 }, 'deposit.amountMinor', 'the deposit is larger than the quote\u2019s total'],
+  ])('%s: the problem names the field and says what is wrong', async (_, deposit, field, message) => {
+    const res = await s.api.post('/api/v1/quotes').send({ clientId, lines: [line()], deposit }).expect(400);
+    expect(res.body.errors).toEqual([{ field, messages: [message] }]);
+  });
+
   it('a project of another client → 400; an unknown or malformed id → 404 / 400 on every route', async () => {
     const project = (await s.api.post('/api/v1/projects').send({ clientId: otherClient, title: 'Not theirs', type: 'single' })).body.id as string | undefined;
     if (project) await refused(() => s.api.post('/api/v1/quotes').send({ clientId, projectId: project }), 400, 'projectId');

@@ -41,7 +41,10 @@ describe('quotes: lifecycle, numbering, accepting into invoices, deposits', () =
     expect(sent.issueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const outbox = await s.db.query(`SELECT type FROM outbox WHERE subject_id = $1`, [draft.id]);
     expect(outbox.rows.map((r) => r.type)).toEqual(['quote.sent']);
-    expect((await s.api.patch(`/api/v1/quotes/${draft.id}`).send({ notes: 'x' }).expect(409)).body.type).toMatch(/quote-not-draft$/);
+    expect((await s.api.patch(`/api/v1/quotes/${draft.id}`).send({ notes: 'x' }).expect(409)).body).toMatchObject({
+      type: expect.stringMatching(/quote-not-draft$/),
+      detail: 'Only a draft quote can be changed, sent or deleted.',
+    });
     expect((await s.api.delete(`/api/v1/quotes/${draft.id}`).expect(409)).body.type).toMatch(/quote-not-draft$/);
     expect((await s.api.post(`/api/v1/quotes/${draft.id}/send`).expect(409)).body.type).toMatch(/quote-not-draft$/);
     const declined = (await s.api.post(`/api/v1/quotes/${draft.id}/decline`).send({ reason: 'Too expensive' }).expect(200)).body;
@@ -122,6 +125,30 @@ describe('quotes: lifecycle, numbering, accepting into invoices, deposits', () =
     const finalIssued = await finalize(s, final.id);
     expect(finalIssued).toMatchObject({ balanceMinor: q.totalMinor - depositMinor, amountDueMinor: q.totalMinor - depositMinor });
     expect((await s.api.post(`/api/v1/quotes/${q.id}/invoice`).expect(409)).body.type).toMatch(/quote-already-invoiced$/);
+  });
+
+  it("the deposit invoice's tax is the rate carrying most of the quote's net (ties: the higher rate), named as on the lines", async () => {
+    const depositOf = async (lines: unknown[], deposit: Record<string, unknown>) => {
+      const q = await send(s, (await quote(s, { clientId, validUntil: FUTURE, lines, deposit })).id);
+      const accepted = (await s.api.post(`/api/v1/quotes/${q.id}/accept`).expect(200)).body;
+      return { number: q.number as string, invoice: (await s.api.get(`/api/v1/invoices/${accepted.invoiceId}`).expect(200)).body };
+    };
+    // The lower rate carries more net, and comes second: neither the first line's rate nor the highest rate.
+    const mostNet = await depositOf([line({ unitPriceMinor: 1000, taxRateId: vat20 }), line({ unitPriceMinor: 50000, taxRateId: vat55 })], { percent: '30' });
+    expect(mostNet.invoice.lines).toEqual([
+      expect.objectContaining({ kind: 'deposit', description: `Deposit for quote ${mostNet.number}, 30 %`, taxRateId: vat55, taxName: 'VAT 5.5', taxRatePercent: '5.5', taxInclusive: true }),
+    ]);
+    // Equal nets, the lower rate first: the higher rate. A fixed amount: no percentage in the description.
+    const tie = await depositOf([line({ taxRateId: vat55 }), line({ taxRateId: vat20 })], { amountMinor: 5000 });
+    expect(tie.invoice.lines).toEqual([expect.objectContaining({ description: `Deposit for quote ${tie.number}`, taxRateId: vat20, taxName: 'VAT 20', taxRatePercent: '20' })]);
+    expect(tie.invoice.totalMinor).toBe(5000);
+  });
+
+  it('a deposit of 100 % is allowed: the deposit invoice is the whole total', async () => {
+    const q = await send(s, (await quote(s, { clientId, validUntil: FUTURE, lines: [line({ taxRateId: vat20 })], deposit: { percent: '100' } })).id);
+    expect(q.deposit).toEqual({ percent: '100', amountMinor: null, depositMinor: q.totalMinor });
+    const accepted = (await s.api.post(`/api/v1/quotes/${q.id}/accept`).expect(200)).body;
+    expect((await s.api.get(`/api/v1/invoices/${accepted.invoiceId}`).expect(200)).body).toMatchObject({ kind: 'deposit', totalMinor: q.totalMinor });
   });
 
   it('a deposit draft deleted (or voided) does not block the final invoice: it bills the whole quote with nothing to deduct', async () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_TRACKS } from '../src/projects/dto/track.dto.js';
 import { bookingStudio, type BookingStudio } from './support/booking-fixtures.js';
-import { connectTenantDatabase, createTestApp, type TestApp } from './support/test-app.js';
+import { holdRowLock, waitForLockWaiters } from './support/review-fixtures.js';
+import { connectTenantDatabase, createTestApp, tenantDatabaseOf, type TestApp } from './support/test-app.js';
 
 /** Issue 10: a project's tracks: append, edit, ISRC normalisation, reorder in one call, delete closing the gap. */
 describe('tracks: API', () => {
@@ -244,16 +245,13 @@ describe('tracks: API', () => {
     await add(await project(), { title: 'In another project' }); // what a lookup that lost its WHERE would find first
     const id = await project();
     const [, b] = [await add(id, { title: 'A' }), await add(id, { title: 'B' }), await add(id, { title: 'C' })];
-    const locker = await connectTenantDatabase(t, s.organizationId);
-    await locker.query('BEGIN');
-    await locker.query('SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE', [id]);
+    const lock = await holdRowLock(t, s.organizationId, 'projects', id);
     let done = false;
     const pending = s.api.delete(`/api/v1/tracks/${b.id}`).then((r) => ((done = true), r));
-    await new Promise((r) => setTimeout(r, 300));
     // Eleventh session's Stryker survivor: the track's lookup with its WHERE emptied locked some other project.
+    await waitForLockWaiters(t, await tenantDatabaseOf(t, s.organizationId), 1);
     expect(done).toBe(false);
-    await locker.query('COMMIT');
-    await locker.end();
+    await lock.release();
     expect((await pending).status).toBe(204);
     expect(await order(id)).toEqual(['1:A', '2:C']);
   });

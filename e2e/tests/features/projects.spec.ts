@@ -59,6 +59,9 @@ test('create a project, add and reorder its tracks, change its status and see it
 	expect(await trackTitles(page)).toEqual(['First', 'Third', 'Second']);
 	await page.getByRole('button', { name: 'Move “First” down' }).click();
 	await expect.poll(() => trackTitles(page)).toEqual(['Third', 'First', 'Second']);
+	// The rows move before the server answers; the announcement comes with its answer, so the drag below starts
+	// from a saved order.
+	await expect(page.getByRole('status').filter({ hasText: '“First” is now number 2.' })).toBeAttached();
 
 	// Reorder by dragging "Second" (last) above "Third" (first).
 	const handle = page.getByLabel('Drag “Second” to reorder');
@@ -87,6 +90,9 @@ test('create a project, add and reorder its tracks, change its status and see it
 		.toBe('Second');
 	await page.mouse.up();
 	await expect.poll(() => trackTitles(page)).toEqual(['Second', 'Third', 'First']);
+	// Wait for the save's answer (its announcement) before reading the order back: the rows above are the optimistic
+	// order, and a read sent while the PUT is in flight sees the old one (CI failed on exactly that).
+	await expect(page.getByRole('status').filter({ hasText: '“Second” is now number 1.' })).toBeAttached();
 	// The server has the same order (a reload reads it back).
 	const stored = await page.request.get(`/api/v1/projects/${projectId}/tracks`);
 	expect(((await stored.json()).items as Array<{ title: string; position: number }>).map((t) => `${t.position}:${t.title}`)).toEqual(['1:Second', '2:Third', '3:First']);

@@ -56,7 +56,10 @@ describe('a dependency outage is logged once, and counted', () => {
     await settle();
     const loud = logs.lines().filter((l) => l.level >= 40);
     expect(loud.slice(2)).toEqual([]); // at most two: the outage, and the pool retired once by TenantDataSources
-    expect(loud.filter((l) => l.dependency === 'tenant')).toEqual([expect.objectContaining({ tenantId: victim.organizationId })]);
+    // The warning says why (the 503's cause: PostgreSQL's "database does not exist"), or an operator has nothing to go on.
+    expect(loud.filter((l) => l.dependency === 'tenant')).toEqual([
+      expect.objectContaining({ tenantId: victim.organizationId, error: expect.objectContaining({ code: '3D000' }) }),
+    ]);
     expect(logs.text()).not.toMatch(/"stack"/);
     const after = await metrics();
     expect(metricValue(after, 'rsm_dependency_errors_total{dependency="tenant"}')).toBe(errorsBefore + N);

@@ -1,7 +1,31 @@
 import pg from 'pg';
 import { withDatabase } from '../src/database/postgres-url.js';
 import { metricValue } from './support/http-load.js';
+import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
+import { waitForLockWaiters } from './support/review-fixtures.js';
+import { eventually } from './support/sse-client.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+
+type Studio = Awaited<ReturnType<typeof registerStudio>>;
+
+/** Locks one client row from outside, so a PATCH of it holds its tenant's only connection. */
+async function holdTenantConnection(t: TestApp, studio: Studio) {
+  const { body: client } = await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Locked' }).expect(201);
+  const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [studio.organizationId]);
+  const locker = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, rows[0].database_name) });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [client.id]);
+  const patch = t.http().patch(`/api/v1/clients/${client.id}`).set('cookie', studio.cookie).send({ notes: 'after the lock' }).then((r) => r);
+  await waitForLockWaiters(t, rows[0].database_name, 1); // the PATCH holds the connection, waiting on the row lock
+  return {
+    patch,
+    async release() {
+      await locker.query('COMMIT');
+      await locker.end();
+    },
+  };
+}
 
 /**
  * Saturation: a request that cannot get a slot waits a bounded time and gets a 503 "busy" problem,
@@ -17,31 +41,12 @@ describe('tenancy under saturation', () => {
     await t?.close();
   });
 
-  /** Locks one client row from outside, so a PATCH of it holds its tenant's only connection. */
-  async function holdTenantConnection(studio: Awaited<ReturnType<typeof registerStudio>>) {
-    const { body: client } = await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Locked' }).expect(201);
-    const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [studio.organizationId]);
-    const locker = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, rows[0].database_name) });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [client.id]);
-    const patch = t.http().patch(`/api/v1/clients/${client.id}`).set('cookie', studio.cookie).send({ notes: 'after the lock' }).then((r) => r);
-    await new Promise((r) => setTimeout(r, 200)); // the PATCH is now waiting on the row lock
-    return {
-      patch,
-      async release() {
-        await locker.query('COMMIT');
-        await locker.end();
-      },
-    };
-  }
-
   const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
 
   it('another studio waits for the only slot, then gets a 503 busy problem; both work once it frees', async () => {
     const a = await registerStudio(t, 'HoldsSlot');
     const b = await registerStudio(t, 'Waits');
-    const held = await holdTenantConnection(a);
+    const held = await holdTenantConnection(t, a);
 
     const started = Date.now();
     const res = await t.http().get('/api/v1/clients').set('cookie', b.cookie);
@@ -64,7 +69,7 @@ describe('tenancy under saturation', () => {
 
   it('a pool whose connections are all busy answers 503 busy and is kept, not retired as dead', async () => {
     const a = await registerStudio(t, 'BusyPool');
-    const held = await holdTenantConnection(a);
+    const held = await holdTenantConnection(t, a);
     const coldBefore = await metric('rsm_tenant_pool_cold_starts_total');
 
     const res = await t.http().get('/api/v1/clients').set('cookie', a.cookie);
@@ -76,5 +81,59 @@ describe('tenancy under saturation', () => {
     const list = await t.http().get('/api/v1/clients').set('cookie', a.cookie).expect(200);
     expect(list.body.items[0].notes).toBe('after the lock');
     expect(await metric('rsm_tenant_pool_cold_starts_total')).toBe(coldBefore); // same pool all along
+  });
+});
+
+/**
+ * The pool gauges an operator watches for saturation read what the pools hold at that moment: a retiring
+ * pool still counts (its connection is still open), connections in use are the checked-out ones (not the
+ * idle), and waiting counts both requests waiting for a pool slot and those waiting for a connection.
+ */
+describe('the tenant pool gauges under saturation', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Long waits, so that the gauges can be read while requests wait (no 503 in this test).
+    t = await createTestApp({ DB_CONNECTION_BUDGET: '1', TENANT_POOL_SIZE: '1', TENANT_ACQUIRE_TIMEOUT_MS: '15000', DB_CONNECT_TIMEOUT_MS: '15000' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const gauges = async () => {
+    const text = (await t.http().get('/metrics').expect(200)).text;
+    return {
+      open: metricValue(text, 'rsm_tenant_pools_open'),
+      inUse: metricValue(text, 'rsm_tenant_connections_in_use'),
+      waiting: metricValue(text, 'rsm_tenant_connections_waiting'),
+    };
+  };
+
+  it('open, in use and waiting while one studio holds the only connection, another waits, and its pool retires', async () => {
+    const a = await registerStudio(t, 'Holder');
+    const b = await registerStudio(t, 'Waiter');
+    expect(await gauges()).toEqual({ open: 0, inUse: 0, waiting: 0 }); // signing up opens no pool
+    await t.http().get('/api/v1/clients').set('cookie', b.cookie).expect(200);
+    expect(await gauges()).toEqual({ open: 1, inUse: 0, waiting: 0 }); // b's pool, its connection idle
+
+    const held = await holdTenantConnection(t, a); // b's idle pool evicted to make room
+    expect(await gauges()).toEqual({ open: 1, inUse: 1, waiting: 0 });
+
+    // b waits for a pool slot; a second request of a waits for a's only connection.
+    const bList = t.http().get('/api/v1/clients').set('cookie', b.cookie).then((r) => r);
+    const aList = t.http().get('/api/v1/clients').set('cookie', a.cookie).then((r) => r);
+    await eventually('both requests waiting', async () => (await gauges()).waiting === 2);
+    expect(await gauges()).toEqual({ open: 1, inUse: 1, waiting: 2 });
+
+    // The registry changed under a's pool (as after a move): retired, but leased, so still open and counted.
+    t.app.get(TenantDataSources).retireTenant(a.organizationId, 'test: the registry changed');
+    expect(t.app.get(TenantDataSources).stats()).toMatchObject({ open: 0, retiring: 1 });
+    expect(await gauges()).toEqual({ open: 1, inUse: 1, waiting: 2 });
+
+    await held.release();
+    expect((await held.patch).status).toBe(200);
+    expect((await aList).status).toBe(200);
+    expect((await bList).status).toBe(200);
+    // a's pool closed once its leases ended; b's is open with its one connection idle.
+    expect(await gauges()).toEqual({ open: 1, inUse: 0, waiting: 0 });
   });
 });

@@ -6,12 +6,14 @@ import { TenantRegistry } from '../src/tenancy/tenant-registry.service.js';
 import { withDatabase } from '../src/database/postgres-url.js';
 import pg from 'pg';
 import { metricValue } from './support/http-load.js';
+import { LogCapture, settle } from './support/log-capture.js';
 import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp, tenantDatabaseOf } from './support/test-app.js';
 
 describe('tenancy failure modes', () => {
   let t: TestApp;
+  const logs = new LogCapture();
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ LOG_LEVEL: 'warn' }, { logDestination: logs });
   });
   afterAll(async () => {
     await t?.close();
@@ -48,6 +50,27 @@ describe('tenancy failure modes', () => {
     const refused = await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(503);
     expect(refused.body).toMatchObject({ type: expect.stringMatching(/tenant-not-ready$/), detail: 'The studio database is not ready.' });
     await t.control.query(`UPDATE tenant_databases SET status = 'ready' WHERE organization_id = $1`, [studio.organizationId]);
+    await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+  });
+
+  it('a studio registered on a server this instance does not know → 503 not-ready, logged with the server; the others keep working', async () => {
+    const studio = await registerStudio(t, 'Elsewhere');
+    const other = await registerStudio(t, 'Here');
+    // Another instance has this server in its TENANT_SERVERS; this one does not (a configuration mistake).
+    await t.control.query(`INSERT INTO tenant_servers (name, status) VALUES ('elsewhere', 'active')`);
+    await t.control.query(`UPDATE tenant_databases SET server = 'elsewhere' WHERE organization_id = $1`, [studio.organizationId]);
+    logs.clear();
+    const refused = await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(503);
+    expect(refused.body).toMatchObject({ type: expect.stringMatching(/tenant-not-ready$/), detail: 'The studio database is not ready.' });
+    await settle();
+    expect(logs.lines().filter((l) => l.msg === 'Tenant registered on a server this instance cannot reach')).toEqual([
+      expect.objectContaining({ tenantId: studio.organizationId, server: 'elsewhere', err: expect.stringMatching(/"elsewhere" is not configured/) }),
+    ]);
+    await t.http().get('/api/v1/clients').set('cookie', other.cookie).expect(200);
+
+    // Not cached: once the registry is right again, the next request is served.
+    await t.control.query(`UPDATE tenant_databases SET server = 'default' WHERE organization_id = $1`, [studio.organizationId]);
+    await t.control.query(`DELETE FROM tenant_servers WHERE name = 'elsewhere'`);
     await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
   });
 

@@ -76,6 +76,7 @@ export const scopes = {
       'test/tenancy-recovery.e2e-spec.ts',
       'test/tenancy-failures.e2e-spec.ts',
       'test/tenant-resolution.e2e-spec.ts',
+      'test/dependency-outage.e2e-spec.ts', // a tenant 503's cause, in the operator's warning (tenancy.errors.ts)
       // retireTenant (the registry watch retiring a pool): without it, 2026-11-27's partial run left it without coverage.
       'test/tenancy-schema-version.e2e-spec.ts',
       'test/tenancy-isolation.e2e-spec.ts', // 30 s: last, so only survivors pay for it

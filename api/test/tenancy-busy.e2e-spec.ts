@@ -1,31 +1,8 @@
-import pg from 'pg';
-import { withDatabase } from '../src/database/postgres-url.js';
 import { metricValue } from './support/http-load.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
-import { waitForLockWaiters } from './support/review-fixtures.js';
 import { eventually } from './support/sse-client.js';
+import { holdTenantConnection } from './support/tenancy-fixtures.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
-
-type Studio = Awaited<ReturnType<typeof registerStudio>>;
-
-/** Locks one client row from outside, so a PATCH of it holds its tenant's only connection. */
-async function holdTenantConnection(t: TestApp, studio: Studio) {
-  const { body: client } = await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Locked' }).expect(201);
-  const { rows } = await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [studio.organizationId]);
-  const locker = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, rows[0].database_name) });
-  await locker.connect();
-  await locker.query('BEGIN');
-  await locker.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [client.id]);
-  const patch = t.http().patch(`/api/v1/clients/${client.id}`).set('cookie', studio.cookie).send({ notes: 'after the lock' }).then((r) => r);
-  await waitForLockWaiters(t, rows[0].database_name, 1); // the PATCH holds the connection, waiting on the row lock
-  return {
-    patch,
-    async release() {
-      await locker.query('COMMIT');
-      await locker.end();
-    },
-  };
-}
 
 /**
  * Saturation: a request that cannot get a slot waits a bounded time and gets a 503 "busy" problem,

@@ -95,6 +95,29 @@ describe('tenancy failure modes', () => {
     expect((await listNames(bystander.cookie)).names).toEqual(['Bystander row', 'Bystander row 2']);
   });
 
+  it('a studio database set read-only (as while it moves to another server) → writes get 503 read-only and write nothing; reads work', async () => {
+    const studio = await registerStudio(t, 'ReadOnly');
+    await addClient(studio.cookie, 'Before').expect(201);
+    const database = await databaseOf(studio.organizationId);
+    const pools = t.app.get(TenantDataSources);
+    await t.admin.query(`ALTER DATABASE "${database}" SET default_transaction_read_only = on`);
+    await pools.closeAll(); // the setting applies to new connections
+    try {
+      const refused = await addClient(studio.cookie, 'During');
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({
+        type: expect.stringMatching(/tenant-read-only$/),
+        detail: 'The studio is read-only while its data is being moved; retry shortly.',
+      });
+      expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+      expect(await listNames(studio.cookie)).toMatchObject({ status: 200, names: ['Before'] });
+    } finally {
+      await t.admin.query(`ALTER DATABASE "${database}" RESET default_transaction_read_only`);
+      await pools.closeAll();
+    }
+    await addClient(studio.cookie, 'After').expect(201);
+  });
+
   it('a tenant whose schema is behind → 503, and no query runs against it', async () => {
     const behind = await registerStudio(t, 'Behind');
     const tenant = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, await databaseOf(behind.organizationId)) });

@@ -2,25 +2,8 @@ import pg from 'pg';
 import { quoteIdent, withDatabase } from '../src/database/postgres-url.js';
 import { TenantRoles } from '../src/tenancy/tenant-roles.js';
 import { metricValue } from './support/http-load.js';
-import { connectTenantDatabase, createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
-
-/** Locks a client row from outside, then starts a PATCH of it that holds one of the tenant's connections. */
-async function holdTenantConnection(t: TestApp, studio: Awaited<ReturnType<typeof registerStudio>>) {
-  const { body: client } = await t.http().post('/api/v1/clients').set('cookie', studio.cookie).send({ name: 'Locked' }).expect(201);
-  const locker = await connectTenantDatabase(t, studio.organizationId);
-  await locker.query('BEGIN');
-  await locker.query('SELECT 1 FROM clients WHERE id = $1 FOR UPDATE', [client.id]);
-  const patch = t.http().patch(`/api/v1/clients/${client.id}`).set('cookie', studio.cookie).send({ notes: 'after the lock' }).then((r) => r);
-  await new Promise((r) => setTimeout(r, 250)); // the PATCH now waits on the row lock
-  return {
-    patch,
-    locker,
-    async release() {
-      await locker.query('COMMIT').catch(() => undefined);
-      await locker.end().catch(() => undefined);
-    },
-  };
-}
+import { holdTenantConnection } from './support/tenancy-fixtures.js';
+import { createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
 
 const metricOf = async (t: TestApp, name: string) => metricValue((await t.http().get('/metrics')).text, name);
 
@@ -114,7 +97,7 @@ describe('tenant pools: a new connection refused CONNECT', () => {
     try {
       const refused = await t.http().get('/api/v1/clients').set('cookie', studio.cookie); // needs a second connection
       expect(refused.status).toBe(503);
-      expect(refused.body.type).toMatch(/tenant-moving$/);
+      expect(refused.body).toMatchObject({ type: expect.stringMatching(/tenant-moving$/), detail: 'The studio database has just moved; retry shortly.' });
       expect(refused.headers['retry-after']).toMatch(/^\d+$/);
     } finally {
       await t.admin.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)}`);

@@ -44,9 +44,10 @@ describe('a tenant migrated ahead by a newer release', () => {
   };
   const list = (cookie: string) => t.http().get('/api/v1/clients').set('cookie', cookie);
   const add = (cookie: string, name: string) => t.http().post('/api/v1/clients').set('cookie', cookie).send({ name });
-  const expectSchemaAhead = (res: { status: number; body: { type?: string }; headers: Record<string, string> }) => {
+  const expectSchemaAhead = (res: { status: number; body: { type?: string; detail?: string }; headers: Record<string, string> }) => {
     expect(res.status).toBe(503);
     expect(res.body.type).toMatch(/tenant-schema-ahead$/);
+    expect(res.body.detail).toBe('The studio database was upgraded by a newer release; retry shortly.');
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
   };
 

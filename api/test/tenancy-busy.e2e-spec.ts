@@ -2,7 +2,7 @@ import { metricValue } from './support/http-load.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { eventually } from './support/sse-client.js';
 import { holdTenantConnection } from './support/tenancy-fixtures.js';
-import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
 
 /**
  * Saturation: a request that cannot get a slot waits a bounded time and gets a 503 "busy" problem,
@@ -84,11 +84,24 @@ describe('the tenant pool gauges under saturation', () => {
       waiting: metricValue(text, 'rsm_tenant_connections_waiting'),
     };
   };
+  /** The lease-wait histogram: how many leases, their total wait, and how many were obtained within 0.1 s and 5 s. */
+  const leaseWaits = async () => {
+    const text = (await t.http().get('/metrics').expect(200)).text;
+    const name = 'rsm_tenant_lease_wait_seconds';
+    return {
+      count: metricValue(text, `${name}_count`),
+      sum: metricValue(text, `${name}_sum`),
+      within100ms: metricValue(text, `${name}_bucket{le="0.1"}`),
+      within5s: metricValue(text, `${name}_bucket{le="5"}`),
+    };
+  };
+  const dataSources = () => t.app.get(TenantDataSources);
 
   it('open, in use and waiting while one studio holds the only connection, another waits, and its pool retires', async () => {
     const a = await registerStudio(t, 'Holder');
     const b = await registerStudio(t, 'Waiter');
     expect(await gauges()).toEqual({ open: 0, inUse: 0, waiting: 0 }); // signing up opens no pool
+    const leasesBefore = await leaseWaits();
     await t.http().get('/api/v1/clients').set('cookie', b.cookie).expect(200);
     expect(await gauges()).toEqual({ open: 1, inUse: 0, waiting: 0 }); // b's pool, its connection idle
 
@@ -96,21 +109,88 @@ describe('the tenant pool gauges under saturation', () => {
     expect(await gauges()).toEqual({ open: 1, inUse: 1, waiting: 0 });
 
     // b waits for a pool slot; a second request of a waits for a's only connection.
+    const bStarted = Date.now();
     const bList = t.http().get('/api/v1/clients').set('cookie', b.cookie).then((r) => r);
     const aList = t.http().get('/api/v1/clients').set('cookie', a.cookie).then((r) => r);
     await eventually('both requests waiting', async () => (await gauges()).waiting === 2);
     expect(await gauges()).toEqual({ open: 1, inUse: 1, waiting: 2 });
+    // a's pool is leased twice (the held PATCH and its list, which waits inside the pool); b waits for a slot.
+    expect(dataSources().stats()).toMatchObject({ open: 1, retiring: 0, leases: 2, waiting: 1 });
 
     // The registry changed under a's pool (as after a move): retired, but leased, so still open and counted.
-    t.app.get(TenantDataSources).retireTenant(a.organizationId, 'test: the registry changed');
-    expect(t.app.get(TenantDataSources).stats()).toMatchObject({ open: 0, retiring: 1, leases: 2 });
+    dataSources().retireTenant(a.organizationId, 'test: the registry changed');
+    expect(dataSources().stats()).toMatchObject({ open: 0, retiring: 1, leases: 2 });
     expect(await gauges()).toEqual({ open: 1, inUse: 1, waiting: 2 });
 
+    // b's wait is more than 0.1 s, so the histogram has to place it above that bucket.
+    await new Promise((r) => setTimeout(r, Math.max(0, 150 - (Date.now() - bStarted))));
+    const bWaitedAtLeast = (Date.now() - bStarted) / 1000;
     await held.release();
     expect((await held.patch).status).toBe(200);
     expect((await aList).status).toBe(200);
     expect((await bList).status).toBe(200);
     // a's pool closed once its leases ended; b's is open with its one connection idle.
     expect(await gauges()).toEqual({ open: 1, inUse: 0, waiting: 0 });
+
+    // At least one lease per tenant request (b's first list, a's client, a's PATCH, the two waiting lists):
+    // each counted, b's wait in the sum and above the 0.1 s bucket, none above 5 s.
+    const leasesAfter = await leaseWaits();
+    const leased = leasesAfter.count - leasesBefore.count;
+    expect(leased).toBeGreaterThanOrEqual(5);
+    expect(leasesAfter.sum - leasesBefore.sum).toBeGreaterThanOrEqual(bWaitedAtLeast);
+    expect(leasesAfter.within100ms - leasesBefore.within100ms).toBeLessThanOrEqual(leased - 1);
+    expect(leasesAfter.within5s - leasesBefore.within5s).toBe(leased);
+  });
+
+  it('closing every pool waits for a leased pool until its lease ends, and for at most the time given', async () => {
+    const a = await registerStudio(t, 'LeasedAtClose');
+    const held = await holdTenantConnection(t, a);
+    // Bounded: a lease that does not end does not hold closeAll past its limit.
+    await dataSources().closeAll(50);
+    expect(dataSources().stats()).toMatchObject({ open: 0, retiring: 1, leases: 1 });
+
+    let closed = false;
+    const closing = dataSources()
+      .closeAll(30_000)
+      .then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 100)); // time for a closeAll that did not wait to return
+    expect(closed).toBe(false);
+    await held.release();
+    expect((await held.patch).status).toBe(200); // the request that had the pool finished on it
+    await closing;
+    expect(dataSources().stats()).toMatchObject({ open: 0, retiring: 0, leases: 0 });
+    const { rows } = await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [await tenantDatabaseOf(t, a.organizationId)]);
+    expect(rows[0].n).toBe(0); // its connection is gone, as PostgreSQL sees it
+  });
+});
+
+/**
+ * Shutting down (SIGTERM, a deploy) closes every tenant pool once the requests in flight are answered, and PostgreSQL sees no connection of the instance left (else each restart would leak a pool's
+ * connections on every studio's server until PostgreSQL noticed the dead sockets).
+ */
+describe('shutting down the application', () => {
+  it('closes every tenant pool once the requests on them are answered, leaving no tenant connection open', async () => {
+    const t = await createTestApp({ TENANT_ACQUIRE_TIMEOUT_MS: '15000' });
+    let closed = false;
+    try {
+      const idle = await registerStudio(t, 'IdleAtShutdown');
+      const busy = await registerStudio(t, 'BusyAtShutdown');
+      await t.http().get('/api/v1/clients').set('cookie', idle.cookie).expect(200);
+      const held = await holdTenantConnection(t, busy);
+      const databases = [await tenantDatabaseOf(t, idle.organizationId), await tenantDatabaseOf(t, busy.organizationId)];
+      const appConnections = async () =>
+        (await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND application_name LIKE 'rsm:%'`, [databases])).rows[0].n as number;
+      expect(await appConnections()).toBe(2);
+
+      // Shutdown first drains the HTTP requests in flight (the held PATCH), then closes the pools.
+      const closing = t.app.close().then(() => (closed = true));
+      await held.release();
+      expect((await held.patch).status).toBe(200);
+      await closing;
+      expect(await appConnections()).toBe(0);
+    } finally {
+      if (!closed) await t.app.close();
+      await t.close();
+    }
   });
 });

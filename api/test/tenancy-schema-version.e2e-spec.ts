@@ -3,6 +3,8 @@ import { withDatabase } from '../src/database/postgres-url.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TENANT_REGISTRY_CHANNEL, TenantRegistryWatch } from '../src/tenancy/tenant-registry-watch.service.js';
 import { LATEST_TENANT_SCHEMA_VERSION } from '../src/tenant-schema/tenant-migrations.js';
+import { metricValue } from './support/http-load.js';
+import { LogCapture, settle } from './support/log-capture.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -12,11 +14,12 @@ import { createTestApp, registerStudio, type TestApp } from './support/test-app.
  */
 describe('a tenant migrated ahead by a newer release', () => {
   let t: TestApp;
+  const logs = new LogCapture();
   const AHEAD = String(BigInt(LATEST_TENANT_SCHEMA_VERSION) + 1n);
 
   beforeAll(async () => {
     // The interval is an hour here, so the NOTIFY path and the explicit check are what the tests exercise.
-    t = await createTestApp({ TENANT_REGISTRY_WATCH_MS: '3600000' });
+    t = await createTestApp({ TENANT_REGISTRY_WATCH_MS: '3600000', LOG_LEVEL: 'info' }, { logDestination: logs });
   });
   afterAll(async () => {
     await t?.close();
@@ -42,6 +45,7 @@ describe('a tenant migrated ahead by a newer release', () => {
     await c.end();
     if (registry) await t.control.query(`UPDATE tenant_databases SET schema_version = $2 WHERE organization_id = $1`, [organizationId, AHEAD]);
   };
+  const coldStarts = async () => metricValue((await t.http().get('/metrics').expect(200)).text, 'rsm_tenant_pool_cold_starts_total');
   const list = (cookie: string) => t.http().get('/api/v1/clients').set('cookie', cookie);
   const add = (cookie: string, name: string) => t.http().post('/api/v1/clients').set('cookie', cookie).send({ name });
   const expectSchemaAhead = (res: { status: number; body: { type?: string; detail?: string }; headers: Record<string, string> }) => {
@@ -57,13 +61,22 @@ describe('a tenant migrated ahead by a newer release', () => {
     await add(ahead.cookie, 'before').expect(201);
     await add(other.cookie, 'before').expect(201);
     await migrateAhead(ahead.organizationId);
+    const coldBefore = await coldStarts();
+    logs.clear();
 
     expect(await t.app.get(TenantRegistryWatch).checkNow()).toBe(1); // what the interval runs
+    await settle();
+    expect(logs.lines().filter((l) => l.msg === 'Retiring tenant pool: the registry changed')).toEqual([
+      expect.objectContaining({ tenantId: ahead.organizationId, server: 'default', reason: `schema version ${AHEAD}` }),
+    ]);
     expectSchemaAhead(await list(ahead.cookie));
     expectSchemaAhead(await add(ahead.cookie, 'refused'));
     expect(await clientCount(ahead.organizationId)).toBe(1); // the refused write wrote nothing
     await list(other.cookie).expect(200);
     await add(other.cookie, 'still fine').expect(201);
+    // Only that studio's pool was retired (the other kept its pool), and its route was forgotten with it: the
+    // refusals came from reading the registry again, not from opening a pool on the old route.
+    expect(await coldStarts()).toBe(coldBefore);
   });
 
   it('a NOTIFY on the registry channel (sent by whoever migrated it) makes the instance check that tenant at once', async () => {

@@ -6,7 +6,11 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
-/** A pino destination that keeps every line, for tests that read the app's logs back. */
+/**
+ * A pino destination that keeps every line, for tests that read the app's logs back. One per test file, given
+ * to the file's first app: nestjs-pino keeps the first pino-http instance it builds for the whole module
+ * registry (rootLogger.js), so a later app in the same file logs to the first app's destination, not its own.
+ */
 export class LogCapture extends Writable {
   readonly raw: string[] = [];
 

@@ -6,6 +6,8 @@ const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
 export interface SlowGoodbyeProxy {
   /** `serverUrl` with its host and port replaced by the proxy's. */
   url: string;
+  /** Changes how long goodbyes are held from now on (a test of a socket that outlives the close timeout). */
+  setDelay(delayMs: number): void;
   close(): Promise<void>;
 }
 
@@ -18,12 +20,21 @@ export interface SlowGoodbyeProxy {
 export async function startSlowGoodbyeProxy(serverUrl: string, delayMs: number): Promise<SlowGoodbyeProxy> {
   const target = new URL(serverUrl);
   const sockets = new Set<net.Socket>();
+  let delay = delayMs;
+  const held = new Set<NodeJS.Timeout>();
+  const hold = (fn: () => void) => {
+    const timer = setTimeout(() => {
+      held.delete(timer);
+      fn();
+    }, delay);
+    held.add(timer);
+  };
   // Half-open both ways: the client's half-close must not close its socket before the server has gone.
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     const upstream = net.connect({ port: Number(target.port || 5432), host: target.hostname, allowHalfOpen: true });
     sockets.add(client).add(upstream);
     let goodbye = false;
-    const later = (fn: () => void) => (goodbye ? setTimeout(fn, delayMs) : fn());
+    const later = (fn: () => void) => (goodbye ? hold(fn) : fn());
     client.on('data', (chunk) => {
       if (chunk.length >= TERMINATE.length && chunk.subarray(chunk.length - TERMINATE.length).equals(TERMINATE)) {
         goodbye = true;
@@ -48,8 +59,12 @@ export async function startSlowGoodbyeProxy(serverUrl: string, delayMs: number):
   url.port = String(port);
   return {
     url: url.toString(),
+    setDelay: (ms) => {
+      delay = ms;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of held) clearTimeout(timer);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

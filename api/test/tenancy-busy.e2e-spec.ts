@@ -165,30 +165,80 @@ describe('the tenant pool gauges under saturation', () => {
 });
 
 /**
- * Shutting down (SIGTERM, a deploy) closes every tenant pool once the requests in flight are answered, and PostgreSQL sees no connection of the instance left (else each restart would leak a pool's
- * connections on every studio's server until PostgreSQL noticed the dead sockets).
+ * Shutting down (SIGTERM, a deploy; main.ts has drained the HTTP requests by then) closes every tenant pool,
+ * waiting for work still running on one (a job), and PostgreSQL sees no connection of the instance left: else
+ * each restart would leave a pool's connections on every studio's server until PostgreSQL noticed the dead sockets.
  */
 describe('shutting down the application', () => {
-  it('closes every tenant pool once the requests on them are answered, leaving no tenant connection open', async () => {
-    const t = await createTestApp({ TENANT_ACQUIRE_TIMEOUT_MS: '15000' });
+  it('closes every tenant pool once the work on it ends, leaves no tenant connection open, and opens none after', async () => {
+    const t = await createTestApp();
     let closed = false;
     try {
       const idle = await registerStudio(t, 'IdleAtShutdown');
       const busy = await registerStudio(t, 'BusyAtShutdown');
       await t.http().get('/api/v1/clients').set('cookie', idle.cookie).expect(200);
-      const held = await holdTenantConnection(t, busy);
+      const pools = t.app.get(TenantDataSources);
+      let finish!: () => void;
+      const gate = new Promise<void>((resolve) => (finish = resolve));
+      const job = pools.withTenant(busy.organizationId, async (ds) => {
+        await ds.query('SELECT 1');
+        await gate;
+        return (await ds.query('SELECT count(*)::int AS n FROM clients'))[0].n as number;
+      });
       const databases = [await tenantDatabaseOf(t, idle.organizationId), await tenantDatabaseOf(t, busy.organizationId)];
       const appConnections = async () =>
         (await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND application_name LIKE 'rsm:%'`, [databases])).rows[0].n as number;
-      expect(await appConnections()).toBe(2);
+      await eventually('both pools connected', async () => (await appConnections()) === 2);
 
-      // Shutdown first drains the HTTP requests in flight (the held PATCH), then closes the pools.
       const closing = t.app.close().then(() => (closed = true));
-      await held.release();
-      expect((await held.patch).status).toBe(200);
+      await eventually('the idle pool closed, the leased one waiting for its lease', async () => pools.stats().open === 0 && pools.stats().retiring === 1);
+      expect(closed).toBe(false);
+      finish();
+      expect(await job).toBe(0); // the work finished on its pool
       await closing;
       expect(await appConnections()).toBe(0);
+      // Work that reaches for a studio after shutdown (a job finishing late) is refused, and opens no pool
+      // that nothing would close.
+      await expect(pools.withTenant(idle.organizationId, async () => 'ran')).rejects.toMatchObject({ reason: 'busy' });
+      expect(pools.stats()).toMatchObject({ open: 0, retiring: 0, leases: 0 });
+      expect(await appConnections()).toBe(0);
     } finally {
+      if (!closed) await t.app.close();
+      await t.close();
+    }
+  });
+
+  it('work waiting for a pool slot when shutdown begins is refused at once, not left to wait out its timeout', async () => {
+    const t = await createTestApp({ DB_CONNECTION_BUDGET: '1', TENANT_POOL_SIZE: '1', TENANT_ACQUIRE_TIMEOUT_MS: '30000' });
+    let closed = false;
+    let finish = () => {};
+    try {
+      const holder = await registerStudio(t, 'HoldsTheSlot');
+      const waiter = await registerStudio(t, 'WaitsForIt');
+      const pools = t.app.get(TenantDataSources);
+      const gate = new Promise<void>((resolve) => (finish = resolve));
+      const holding = pools.withTenant(holder.organizationId, async (ds) => {
+        await ds.query('SELECT 1');
+        await gate;
+      });
+      await eventually('the holder has the slot', async () => pools.stats().leases === 1);
+      const waiting = pools.withTenant(waiter.organizationId, async () => 'ran').then(
+        () => 'served',
+        (err: { reason?: string }) => err.reason,
+      );
+      await eventually('the other waits for it', async () => pools.stats().waiting === 1);
+
+      const closing = t.app.close().then(() => (closed = true));
+      // Still holding the slot: only shutdown itself can end the wait this soon.
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([waiting, new Promise((r) => (timer = setTimeout(() => r('still waiting after 3 s'), 3_000)))]);
+      clearTimeout(timer);
+      expect(outcome).toBe('busy');
+      finish();
+      await holding;
+      await closing;
+    } finally {
+      finish();
       if (!closed) await t.app.close();
       await t.close();
     }

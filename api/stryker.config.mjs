@@ -80,6 +80,7 @@ export const scopes = {
       // retireTenant (the registry watch retiring a pool): without it, 2026-11-27's partial run left it without coverage.
       'test/tenancy-schema-version.e2e-spec.ts',
       'test/tenancy-pool-close-timeout.e2e-spec.ts', // a pool that fails to close: reported, its slot given back
+      'test/tenancy-pool-close.e2e-spec.ts', // eviction: least recently used, one per pool waited for (issue 14)
       'test/tenancy-isolation.e2e-spec.ts', // 30 s: last, so only survivors pay for it
     ],
   },

@@ -98,4 +98,21 @@ describe('closing a tenant pool', () => {
     expect((await metric('rsm_tenant_pool_cold_starts_total')) - coldBefore).toBe(1);
     expect(pools.stats().peak).toBe(2);
   });
+
+  it('the pool evicted to make room is the least recently used, not the first opened', async () => {
+    const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
+    const pools = t.app.get(TenantDataSources);
+    await pools.closeAll();
+    const [first, second, third] = [await registerStudio(t, 'OpenedFirst'), await registerStudio(t, 'OpenedSecond'), await registerStudio(t, 'Third')];
+    const list = (studio: { cookie: string }) => t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+    await list(first);
+    await list(second);
+    await list(first); // now the most recently used
+    await list(third); // full: one of the two goes
+    const coldBefore = await metric('rsm_tenant_pool_cold_starts_total');
+    await list(first);
+    expect(await metric('rsm_tenant_pool_cold_starts_total')).toBe(coldBefore); // kept
+    await list(second);
+    expect(await metric('rsm_tenant_pool_cold_starts_total')).toBe(coldBefore + 1); // the one evicted
+  });
 });

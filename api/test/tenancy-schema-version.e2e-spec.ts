@@ -5,6 +5,7 @@ import { TENANT_REGISTRY_CHANNEL, TenantRegistryWatch } from '../src/tenancy/ten
 import { LATEST_TENANT_SCHEMA_VERSION } from '../src/tenant-schema/tenant-migrations.js';
 import { metricValue } from './support/http-load.js';
 import { LogCapture, settle } from './support/log-capture.js';
+import { waitForLockWaiters } from './support/review-fixtures.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
@@ -105,5 +106,32 @@ describe('a tenant migrated ahead by a newer release', () => {
     await migrateAhead(byDatabase.organizationId, { registry: false }); // the registry update has not landed yet
     expectSchemaAhead(await list(byRegistry.cookie));
     expectSchemaAhead(await list(byDatabase.cookie));
+  });
+
+  it('a pool retired while it opens (the registry changed), whose opening then fails, gives its slot back', async () => {
+    const studio = await registerStudio(t, 'RetiredWhileOpening');
+    const pools = t.app.get(TenantDataSources);
+    await pools.closeAll();
+    const database = await databaseOf(studio.organizationId);
+    // The new pool's verification reads the migrations table: held here until the database is ahead.
+    const locker = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, database) });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE migrations IN ACCESS EXCLUSIVE MODE');
+      const opening = list(studio.cookie).then((r) => r);
+      await waitForLockWaiters(t, database, 1);
+      expect(pools.stats()).toMatchObject({ open: 1, retiring: 0, leases: 1 });
+
+      pools.retireTenant(studio.organizationId, 'test: the registry changed'); // as the registry watch does
+      expect(pools.stats()).toMatchObject({ open: 0, retiring: 1, leases: 1 });
+      await locker.query(`INSERT INTO migrations ("timestamp", name) VALUES ($1, $2)`, [AHEAD, `RenameClientName${AHEAD}`]);
+      await locker.query('COMMIT');
+      expectSchemaAhead(await opening);
+    } finally {
+      await locker.end();
+    }
+    // The failed pool is gone from the retiring set with its lease: a slot lost here would be lost for good.
+    expect(pools.stats()).toMatchObject({ open: 0, retiring: 0, leases: 0 });
   });
 });

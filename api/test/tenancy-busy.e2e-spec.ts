@@ -170,21 +170,28 @@ describe('the tenant pool gauges under saturation', () => {
  * each restart would leave a pool's connections on every studio's server until PostgreSQL noticed the dead sockets.
  */
 describe('shutting down the application', () => {
+  /** Tenant work, as a job does it, holding a lease on the studio's pool (and a connection) until `finish()`. */
+  const leaseUntilFinished = (pools: TenantDataSources, organizationId: string) => {
+    let finish = () => {};
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const work = pools.withTenant(organizationId, async (ds) => {
+      await ds.query('SELECT 1');
+      await gate;
+      return (await ds.query('SELECT count(*)::int AS n FROM clients'))[0].n as number;
+    });
+    return { work, finish };
+  };
+
   it('closes every tenant pool once the work on it ends, leaves no tenant connection open, and opens none after', async () => {
     const t = await createTestApp();
     let closed = false;
+    let job: ReturnType<typeof leaseUntilFinished> | undefined;
     try {
       const idle = await registerStudio(t, 'IdleAtShutdown');
       const busy = await registerStudio(t, 'BusyAtShutdown');
       await t.http().get('/api/v1/clients').set('cookie', idle.cookie).expect(200);
       const pools = t.app.get(TenantDataSources);
-      let finish!: () => void;
-      const gate = new Promise<void>((resolve) => (finish = resolve));
-      const job = pools.withTenant(busy.organizationId, async (ds) => {
-        await ds.query('SELECT 1');
-        await gate;
-        return (await ds.query('SELECT count(*)::int AS n FROM clients'))[0].n as number;
-      });
+      job = leaseUntilFinished(pools, busy.organizationId);
       const databases = [await tenantDatabaseOf(t, idle.organizationId), await tenantDatabaseOf(t, busy.organizationId)];
       const appConnections = async () =>
         (await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1) AND application_name LIKE 'rsm:%'`, [databases])).rows[0].n as number;
@@ -193,8 +200,8 @@ describe('shutting down the application', () => {
       const closing = t.app.close().then(() => (closed = true));
       await eventually('the idle pool closed, the leased one waiting for its lease', async () => pools.stats().open === 0 && pools.stats().retiring === 1);
       expect(closed).toBe(false);
-      finish();
-      expect(await job).toBe(0); // the work finished on its pool
+      job.finish();
+      expect(await job.work).toBe(0); // the work finished on its pool
       await closing;
       expect(await appConnections()).toBe(0);
       // Work that reaches for a studio after shutdown (a job finishing late) is refused, and opens no pool
@@ -203,6 +210,7 @@ describe('shutting down the application', () => {
       expect(pools.stats()).toMatchObject({ open: 0, retiring: 0, leases: 0 });
       expect(await appConnections()).toBe(0);
     } finally {
+      job?.finish();
       if (!closed) await t.app.close();
       await t.close();
     }
@@ -211,16 +219,12 @@ describe('shutting down the application', () => {
   it('work waiting for a pool slot when shutdown begins is refused at once, not left to wait out its timeout', async () => {
     const t = await createTestApp({ DB_CONNECTION_BUDGET: '1', TENANT_POOL_SIZE: '1', TENANT_ACQUIRE_TIMEOUT_MS: '30000' });
     let closed = false;
-    let finish = () => {};
+    let holding: ReturnType<typeof leaseUntilFinished> | undefined;
     try {
       const holder = await registerStudio(t, 'HoldsTheSlot');
       const waiter = await registerStudio(t, 'WaitsForIt');
       const pools = t.app.get(TenantDataSources);
-      const gate = new Promise<void>((resolve) => (finish = resolve));
-      const holding = pools.withTenant(holder.organizationId, async (ds) => {
-        await ds.query('SELECT 1');
-        await gate;
-      });
+      holding = leaseUntilFinished(pools, holder.organizationId);
       await eventually('the holder has the slot', async () => pools.stats().leases === 1);
       const waiting = pools.withTenant(waiter.organizationId, async () => 'ran').then(
         () => 'served',
@@ -234,11 +238,11 @@ describe('shutting down the application', () => {
       const outcome = await Promise.race([waiting, new Promise((r) => (timer = setTimeout(() => r('still waiting after 3 s'), 3_000)))]);
       clearTimeout(timer);
       expect(outcome).toBe('busy');
-      finish();
-      await holding;
+      holding.finish();
+      await holding.work;
       await closing;
     } finally {
-      finish();
+      holding?.finish();
       if (!closed) await t.app.close();
       await t.close();
     }

@@ -1,6 +1,7 @@
 import { metricValue } from './support/http-load.js';
 import { LogCapture, settle } from './support/log-capture.js';
-import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { waitForLockWaiters } from './support/review-fixtures.js';
+import { connectTenantDatabase, createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
 import { TenantRegistryWatch } from '../src/tenancy/tenant-registry-watch.service.js';
 
 /**
@@ -64,6 +65,28 @@ describe('a dependency outage is logged once, and counted', () => {
     const after = await metrics();
     expect(metricValue(after, 'rsm_dependency_errors_total{dependency="tenant"}')).toBe(errorsBefore + N);
     expect(metricValue(after, 'rsm_tenant_databases_unreachable')).toBe(1);
+  });
+
+  it('a studio database dropped under three requests on one pool: three 503s, the pool retired once and said once', async () => {
+    const victim = await registerStudio(t, 'DroppedUnderLoad');
+    const { body: client } = await t.http().post('/api/v1/clients').set('cookie', victim.cookie).send({ name: 'Locked' }).expect(201);
+    const locker = await connectTenantDatabase(t, victim.organizationId);
+    locker.on('error', () => undefined); // cut with the database, like the app's connections
+    await locker.query('BEGIN');
+    await locker.query(`SELECT 1 FROM clients WHERE id = $1 FOR UPDATE`, [client.id]);
+    const database = await tenantDatabaseOf(t, victim.organizationId);
+    // Three connections of the pool busy at once, each waiting on the lock.
+    const patches = ['a', 'b', 'c'].map((notes) => t.http().patch(`/api/v1/clients/${client.id}`).set('cookie', victim.cookie).send({ notes }).then((r) => r));
+    await waitForLockWaiters(t, database, 3);
+
+    logs.clear();
+    await t.admin.query(`DROP DATABASE "${database}" WITH (FORCE)`); // every connection cut, the test's locker too
+    await locker.end().catch(() => undefined);
+    expect((await Promise.all(patches)).map((r) => r.status)).toEqual([503, 503, 503]);
+    await settle();
+    expect(logs.lines().filter((l) => l.msg === 'Retiring tenant pool: database unavailable')).toEqual([
+      expect.objectContaining({ tenantId: victim.organizationId }),
+    ]);
   });
 
   it('N requests while the control database is down: 503 problems, a couple of log lines, the counter grows by N', async () => {

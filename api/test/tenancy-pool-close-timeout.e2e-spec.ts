@@ -48,5 +48,13 @@ describe('a tenant pool whose connections outlive the close timeout', () => {
       expect.objectContaining({ tenantId: stuck.organizationId, stillOpen: 1 }),
     ]);
     expect(t.app.get(TenantDataSources).stats()).toMatchObject({ open: 1, retiring: 0 });
+
+    // A pool that closes in time is not reported: next's pool, evicted for stuck with goodbyes prompt again.
+    proxy.setDelay(0);
+    await t.http().get('/api/v1/clients').set('cookie', stuck.cookie).expect(200);
+    await settle();
+    expect(logs.lines().filter((l) => l.msg === 'Tenant pool connections still open after closing')).toHaveLength(1);
+    // Evictions are routine: never reported as a database that became unavailable.
+    expect(logs.lines().filter((l) => l.msg === 'Retiring tenant pool: database unavailable')).toEqual([]);
   });
 });

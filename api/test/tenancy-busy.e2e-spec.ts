@@ -1,4 +1,4 @@
-import { metricValue } from './support/http-load.js';
+import { metricOf, metricValue } from './support/http-load.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { eventually } from './support/sse-client.js';
 import { holdTenantConnection } from './support/tenancy-fixtures.js';
@@ -18,7 +18,7 @@ describe('tenancy under saturation', () => {
     await t?.close();
   });
 
-  const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
+  const metric = (name: string) => metricOf(t, name);
 
   it('another studio waits for the only slot, then gets a 503 busy problem; both work once it frees', async () => {
     const a = await registerStudio(t, 'HoldsSlot');
@@ -211,14 +211,12 @@ describe('shutting down the application', () => {
       expect(await appConnections()).toBe(0);
     } finally {
       job?.finish();
-      if (!closed) await t.app.close();
-      await t.close();
+      await t.close(); // closes the app first (again, if the test did)
     }
   });
 
   it('work waiting for a pool slot when shutdown begins is refused at once, not left to wait out its timeout', async () => {
     const t = await createTestApp({ DB_CONNECTION_BUDGET: '1', TENANT_POOL_SIZE: '1', TENANT_ACQUIRE_TIMEOUT_MS: '30000' });
-    let closed = false;
     let holding: ReturnType<typeof leaseUntilFinished> | undefined;
     try {
       const holder = await registerStudio(t, 'HoldsTheSlot');
@@ -232,7 +230,7 @@ describe('shutting down the application', () => {
       );
       await eventually('the other waits for it', async () => pools.stats().waiting === 1);
 
-      const closing = t.app.close().then(() => (closed = true));
+      const closing = t.app.close();
       // Still holding the slot: only shutdown itself can end the wait this soon.
       let timer: NodeJS.Timeout | undefined;
       const outcome = await Promise.race([waiting, new Promise((r) => (timer = setTimeout(() => r('still waiting after 3 s'), 3_000)))]);
@@ -243,8 +241,7 @@ describe('shutting down the application', () => {
       await closing;
     } finally {
       holding?.finish();
-      if (!closed) await t.app.close();
-      await t.close();
+      await t.close(); // closes the app first (again, if the test did)
     }
   });
 });

@@ -5,7 +5,7 @@ import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js'
 import { TenantRegistry } from '../src/tenancy/tenant-registry.service.js';
 import { withDatabase } from '../src/database/postgres-url.js';
 import pg from 'pg';
-import { metricValue } from './support/http-load.js';
+import { metricOf } from './support/http-load.js';
 import { LogCapture, settle } from './support/log-capture.js';
 import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp, tenantDatabaseOf } from './support/test-app.js';
 
@@ -20,7 +20,7 @@ describe('tenancy failure modes', () => {
   });
 
   const databaseOf = (organizationId: string) => tenantDatabaseOf(t, organizationId);
-  const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
+  const metric = (name: string) => metricOf(t, name);
   const addClient = (cookie: string, name: string) => t.http().post('/api/v1/clients').set('cookie', cookie).send({ name });
   const listNames = async (cookie: string) => {
     const res = await t.http().get('/api/v1/clients').set('cookie', cookie);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { withDatabase } from '../src/database/postgres-url.js';
 import { PoolSockets } from '../src/tenancy/pool-sockets.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
-import { metricValue } from './support/http-load.js';
+import { metricOf } from './support/http-load.js';
 import { startSlowGoodbyeProxy, type SlowGoodbyeProxy } from './support/slow-goodbye-proxy.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
@@ -80,27 +80,25 @@ describe('closing a tenant pool', () => {
   // Issue 14: room is made per pool waited for, not per waiting request. Each eviction here takes
   // ~250 ms to free its slot (the proxy), so the whole burst waits for the cold studio's pool at once.
   it('a burst of 10 requests for one cold studio evicts one idle pool and opens one, not one per request', async () => {
-    const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
     const cold = await registerStudio(t, 'BurstCold');
     const warm = [await registerStudio(t, 'WarmA'), await registerStudio(t, 'WarmB')];
     for (const studio of warm) await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
     const pools = t.app.get(TenantDataSources);
     expect(pools.stats()).toMatchObject({ open: 2, retiring: 0, leases: 0, capacity: 2 }); // full, all idle; the cold studio has none
-    const [evictionsBefore, coldBefore] = [await metric('rsm_tenant_pool_evictions_total'), await metric('rsm_tenant_pool_cold_starts_total')];
+    const [evictionsBefore, coldBefore] = [await metricOf(t, 'rsm_tenant_pool_evictions_total'), await metricOf(t, 'rsm_tenant_pool_cold_starts_total')];
 
     const burst = await Promise.all(Array.from({ length: 10 }, () => t.http().get('/api/v1/clients').set('cookie', cold.cookie)));
 
     expect(burst.map((r) => r.status)).toEqual(Array(10).fill(200));
-    expect((await metric('rsm_tenant_pool_evictions_total')) - evictionsBefore).toBe(1);
-    expect((await metric('rsm_tenant_pool_cold_starts_total')) - coldBefore).toBe(1);
+    expect((await metricOf(t, 'rsm_tenant_pool_evictions_total')) - evictionsBefore).toBe(1);
+    expect((await metricOf(t, 'rsm_tenant_pool_cold_starts_total')) - coldBefore).toBe(1);
     // The other warm studio kept its pool: served without a cold start.
     await t.http().get('/api/v1/clients').set('cookie', warm[1].cookie).expect(200);
-    expect((await metric('rsm_tenant_pool_cold_starts_total')) - coldBefore).toBe(1);
+    expect((await metricOf(t, 'rsm_tenant_pool_cold_starts_total')) - coldBefore).toBe(1);
     expect(pools.stats().peak).toBe(2);
   });
 
   it('the pool evicted to make room is the least recently used, not the first opened', async () => {
-    const metric = async (name: string) => metricValue((await t.http().get('/metrics')).text, name);
     const pools = t.app.get(TenantDataSources);
     await pools.closeAll();
     const [first, second, third] = [await registerStudio(t, 'OpenedFirst'), await registerStudio(t, 'OpenedSecond'), await registerStudio(t, 'Third')];
@@ -109,10 +107,10 @@ describe('closing a tenant pool', () => {
     await list(second);
     await list(first); // now the most recently used
     await list(third); // full: one of the two goes
-    const coldBefore = await metric('rsm_tenant_pool_cold_starts_total');
+    const coldBefore = await metricOf(t, 'rsm_tenant_pool_cold_starts_total');
     await list(first);
-    expect(await metric('rsm_tenant_pool_cold_starts_total')).toBe(coldBefore); // kept
+    expect(await metricOf(t, 'rsm_tenant_pool_cold_starts_total')).toBe(coldBefore); // kept
     await list(second);
-    expect(await metric('rsm_tenant_pool_cold_starts_total')).toBe(coldBefore + 1); // the one evicted
+    expect(await metricOf(t, 'rsm_tenant_pool_cold_starts_total')).toBe(coldBefore + 1); // the one evicted
   });
 });

@@ -1,11 +1,9 @@
 import pg from 'pg';
 import { quoteIdent, withDatabase } from '../src/database/postgres-url.js';
 import { TenantRoles } from '../src/tenancy/tenant-roles.js';
-import { metricValue } from './support/http-load.js';
+import { metricOf } from './support/http-load.js';
 import { holdTenantConnection } from './support/tenancy-fixtures.js';
 import { createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
-
-const metricOf = async (t: TestApp, name: string) => metricValue((await t.http().get('/metrics')).text, name);
 
 /**
  * A pool that lost a connection mid-query must be re-verified before it serves again, and a pool that

@@ -3,10 +3,10 @@ import { withDatabase } from '../src/database/postgres-url.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TENANT_REGISTRY_CHANNEL, TenantRegistryWatch } from '../src/tenancy/tenant-registry-watch.service.js';
 import { LATEST_TENANT_SCHEMA_VERSION } from '../src/tenant-schema/tenant-migrations.js';
-import { metricValue } from './support/http-load.js';
+import { metricOf } from './support/http-load.js';
 import { LogCapture, settle } from './support/log-capture.js';
 import { waitForLockWaiters } from './support/review-fixtures.js';
-import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
+import { connectTenantDatabase, createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
 /**
  * Issue 8, ops-servers: in a rolling deploy, a newer release migrates a tenant while this (older)
@@ -46,7 +46,7 @@ describe('a tenant migrated ahead by a newer release', () => {
     await c.end();
     if (registry) await t.control.query(`UPDATE tenant_databases SET schema_version = $2 WHERE organization_id = $1`, [organizationId, AHEAD]);
   };
-  const coldStarts = async () => metricValue((await t.http().get('/metrics').expect(200)).text, 'rsm_tenant_pool_cold_starts_total');
+  const coldStarts = () => metricOf(t, 'rsm_tenant_pool_cold_starts_total');
   const list = (cookie: string) => t.http().get('/api/v1/clients').set('cookie', cookie);
   const add = (cookie: string, name: string) => t.http().post('/api/v1/clients').set('cookie', cookie).send({ name });
   const expectSchemaAhead = (res: { status: number; body: { type?: string; detail?: string }; headers: Record<string, string> }) => {
@@ -114,8 +114,7 @@ describe('a tenant migrated ahead by a newer release', () => {
     await pools.closeAll();
     const database = await databaseOf(studio.organizationId);
     // The new pool's verification reads the migrations table: held here until the database is ahead.
-    const locker = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, database) });
-    await locker.connect();
+    const locker = await connectTenantDatabase(t, studio.organizationId);
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE migrations IN ACCESS EXCLUSIVE MODE');

@@ -68,10 +68,23 @@ export const scopes = {
     ],
   },
   // tenancy in three parts that can run one after another (each with its own tests), or as one scope above.
+  // Together the parts mutate every file of src/tenancy once (test/mutate-config.e2e-spec.ts): a file added
+  // there must join one of them.
   'tenancy-pools': {
-    mutate: ['src/tenancy/tenant-data-sources.service.ts', 'src/tenancy/tenant-connection.ts', 'src/tenancy/tenancy.errors.ts'],
+    mutate: [
+      'src/tenancy/tenant-data-sources.service.ts',
+      'src/tenancy/tenant-connection.ts',
+      'src/tenancy/tenancy.errors.ts',
+      // Opening a pool: its verification query, the shared entity metadata, the sockets it closes (issue 14).
+      'src/tenancy/tenant-pool-verification.ts',
+      'src/tenancy/tenant-metadata.ts',
+      'src/tenancy/pool-sockets.ts',
+      'src/tenancy/typed-sql.ts', // the prepared statements TenantConnection and the session lookup run
+    ],
     tests: [
       'src/tenancy/tenant-connection.spec.ts', // the tenant only from the request or tenant work (a unit test: 1 s)
+      'test/typed-sql.e2e-spec.ts', // statement names and DB_PREPARED_STATEMENTS (one small app)
+      'test/tenancy-shared-metadata.e2e-spec.ts', // one metadata, a driver and pool per studio; the server facts
       'test/tenancy-busy.e2e-spec.ts',
       'test/tenancy-recovery.e2e-spec.ts',
       'test/tenancy-failures.e2e-spec.ts',
@@ -113,6 +126,25 @@ export const scopes = {
       'test/schema-drift.e2e-spec.ts',
       'test/cli-tenants.e2e-spec.ts', // databaseVersionOf: the version `rsm tenants check` reads from a database
       'test/cli-migrate.e2e-spec.ts', // ~2 min: last, so only survivors pay for it
+    ],
+  },
+  // Studios on several PostgreSQL servers: placing, moving (copy, verify, flip, sweep) and the registry
+  // watch that tells every instance of a move or a retirement.
+  'tenancy-servers': {
+    mutate: [
+      'src/tenancy/tenant-servers.service.ts',
+      'src/tenancy/tenant-mover.service.ts',
+      'src/tenancy/tenant-copy.ts',
+      'src/tenancy/tenant-registry-watch.service.ts',
+    ],
+    tests: [
+      'src/tenancy/tenant-servers-config.spec.ts', // TENANT_SERVERS parsing, no database: first
+      'test/cli-tenants-move.e2e-spec.ts',
+      'test/tenancy-recovery.e2e-spec.ts', // a move fences writes before this instance hears of it: 503 "moving"
+      'test/tenancy-schema-version.e2e-spec.ts', // the registry watch retiring a pool
+      'test/dependency-outage.e2e-spec.ts', // the watch while the registry is down
+      'test/tenancy-provisioning.e2e-spec.ts',
+      'test/tenancy-servers.e2e-spec.ts', // two servers, moves under writes: the longest, last
     ],
   },
   clients: {

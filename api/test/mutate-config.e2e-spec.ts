@@ -36,6 +36,15 @@ describe('mutation testing config (npm run mutate)', () => {
     expect(Object.keys(scopes)).toEqual(expect.arrayContaining(['common', 'auth', 'tenancy', 'clients', 'bookings', 'invoices', 'quotes', 'projects']));
   });
 
+  it('the tenancy parts together mutate every source file of src/tenancy, each in one part only', async () => {
+    const { scopes } = (await import(join(api, 'stryker.config.mjs'))) as { scopes: Record<string, { mutate: string[] }> };
+    const parts = ['tenancy-pools', 'tenancy-setup', 'tenancy-migrator', 'tenancy-servers'];
+    const mutated = parts.flatMap((part) => scopes[part].mutate.flatMap((pattern) => globSync(pattern, { cwd: api })));
+    const sources = globSync('src/tenancy/**/*.ts', { cwd: api, exclude: (name) => name.endsWith('.spec.ts') });
+    expect([...mutated].sort()).toEqual([...sources].sort()); // a file in two parts shows up twice
+    expect(sources.length).toBeGreaterThan(10);
+  });
+
   /** Runs Jest on `files` (plain JS) under the mutation bail environment, as Stryker's runner would. */
   const runUnderBail = async (files: Record<string, string>) => {
     const dir = mkdtempSync(join(tmpdir(), 'rsm-bail-'));

@@ -164,24 +164,119 @@ describe('the tenant pool gauges under saturation', () => {
   });
 });
 
+/** Tenant work, as a job does it, holding a lease on the studio's pool (and a connection) until `finish()`. */
+const leaseUntilFinished = (pools: TenantDataSources, organizationId: string) => {
+  let finish = () => {};
+  const gate = new Promise<void>((resolve) => (finish = resolve));
+  const work = pools.withTenant(organizationId, async (ds) => {
+    await ds.query('SELECT 1');
+    await gate;
+    return (await ds.query('SELECT count(*)::int AS n FROM clients'))[0].n as number;
+  });
+  return { work, finish };
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The books the pools keep while requests wait for a slot: how many wait, for how many pools (which bounds
+ * the evictions in flight, issue 14), and the most pools ever held. A wait that ends, by a slot or by its
+ * timeout, is taken off exactly once, or later waits are miscounted and evict too little or too much.
+ */
+describe('waiting for a pool slot', () => {
+  const ACQUIRE_MS = 3_000;
+  let t: TestApp;
+  let pools: TenantDataSources;
+  const holders: Array<ReturnType<typeof leaseUntilFinished>> = [];
+  beforeAll(async () => {
+    // Two pools of one connection each.
+    t = await createTestApp({ DB_CONNECTION_BUDGET: '2', TENANT_POOL_SIZE: '1', TENANT_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_MS) });
+    pools = t.app.get(TenantDataSources);
+  });
+  afterEach(async () => {
+    for (const holder of holders.splice(0)) {
+      holder.finish();
+      await holder.work.catch(() => undefined);
+    }
+    await pools.closeAll();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const hold = async (organizationId: string) => {
+    const holder = leaseUntilFinished(pools, organizationId);
+    holders.push(holder);
+    await eventually('the holder has its lease', async () => pools.stats().leases === holders.length);
+    return holder;
+  };
+  /** A lease for the studio: 'served' once it gets one, else the reason it was refused. */
+  const wait = (organizationId: string) =>
+    pools.withTenant(organizationId, async () => 'served').catch((err: { reason?: string }) => err.reason ?? String(err));
+
+  // First in its app: the peak starts at 0 here.
+  it('the peak counts a retired pool still leased: it holds its connection until the lease ends', async () => {
+    const [a, b] = [await registerStudio(t, 'PeakRetired'), await registerStudio(t, 'PeakNew')];
+    const holder = await hold(a.organizationId);
+    expect(pools.stats()).toMatchObject({ open: 1, retiring: 0, peak: 1 });
+    pools.retireTenant(a.organizationId, 'test: the registry changed');
+    expect(await wait(b.organizationId)).toBe('served'); // room for one more: b's pool opens beside a's
+    expect(pools.stats()).toMatchObject({ open: 1, retiring: 1, peak: 2 });
+    holder.finish();
+    expect(await holder.work).toBe(0);
+    await eventually('the retired pool closed', async () => pools.stats().retiring === 0);
+    expect(pools.stats()).toMatchObject({ open: 1, retiring: 0, peak: 2, leases: 0 });
+  });
+
+  it('requests for one studio that time out one after the other are taken off one at a time', async () => {
+    const [a, c, b] = [await registerStudio(t, 'HoldsOne'), await registerStudio(t, 'HoldsTwo'), await registerStudio(t, 'TimesOut')];
+    await hold(a.organizationId);
+    await hold(c.organizationId); // both slots leased: b can only wait
+    const first = wait(b.organizationId);
+    await eventually('the first request waits', async () => pools.stats().waiting === 1);
+    expect(pools.stats()).toMatchObject({ waiting: 1, poolsWaitedFor: 1 });
+    await sleep(ACQUIRE_MS / 2);
+    const second = wait(b.organizationId);
+    await eventually('the second request waits', async () => pools.stats().waiting === 2);
+    expect(pools.stats()).toMatchObject({ waiting: 2, poolsWaitedFor: 1 }); // two requests, one pool
+
+    expect(await first).toBe('busy');
+    // Read at once (in this process, before the second's timer): the second still waits, for b's pool.
+    expect(pools.stats()).toMatchObject({ waiting: 1, poolsWaitedFor: 1 });
+    expect(await second).toBe('busy');
+    expect(pools.stats()).toMatchObject({ waiting: 0, poolsWaitedFor: 0, leases: 2 });
+  });
+
+  it('a request served before its timeout leaves no timer behind to take a later wait off', async () => {
+    const [a, c, b] = [await registerStudio(t, 'FreesSoon'), await registerStudio(t, 'StaysBusy'), await registerStudio(t, 'ServedThenWaits')];
+    const soon = await hold(a.organizationId);
+    await hold(c.organizationId);
+    const started = Date.now();
+    const first = wait(b.organizationId);
+    await eventually('b waits', async () => pools.stats().waiting === 1);
+    soon.finish(); // a's lease ends: b gets its slot, long before its timeout
+    expect(await first).toBe('served');
+
+    // b's idle pool is evicted by a (which now holds the slot again), so b waits once more, for a new pool.
+    holders.splice(holders.indexOf(soon), 1);
+    await hold(a.organizationId);
+    // Half a timeout after the first began, so that the second still waits when the first's timeout has passed.
+    await sleep(Math.max(0, started + ACQUIRE_MS / 2 - Date.now()));
+    const second = wait(b.organizationId);
+    await eventually('b waits again', async () => pools.stats().waiting === 1);
+    // Past the first wait's timeout, inside the second's: a timer left from the first would have fired by now.
+    await sleep(Math.max(0, started + ACQUIRE_MS + 250 - Date.now()));
+    expect(pools.stats()).toMatchObject({ waiting: 1, poolsWaitedFor: 1 });
+    expect(await second).toBe('busy');
+    expect(pools.stats()).toMatchObject({ waiting: 0, poolsWaitedFor: 0 });
+  });
+});
+
 /**
  * Shutting down (SIGTERM, a deploy; main.ts has drained the HTTP requests by then) closes every tenant pool,
  * waiting for work still running on one (a job), and PostgreSQL sees no connection of the instance left: else
  * each restart would leave a pool's connections on every studio's server until PostgreSQL noticed the dead sockets.
  */
 describe('shutting down the application', () => {
-  /** Tenant work, as a job does it, holding a lease on the studio's pool (and a connection) until `finish()`. */
-  const leaseUntilFinished = (pools: TenantDataSources, organizationId: string) => {
-    let finish = () => {};
-    const gate = new Promise<void>((resolve) => (finish = resolve));
-    const work = pools.withTenant(organizationId, async (ds) => {
-      await ds.query('SELECT 1');
-      await gate;
-      return (await ds.query('SELECT count(*)::int AS n FROM clients'))[0].n as number;
-    });
-    return { work, finish };
-  };
-
   it('closes every tenant pool once the work on it ends, leaves no tenant connection open, and opens none after', async () => {
     const t = await createTestApp();
     let closed = false;

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { quoteIdent, withDatabase } from '../src/database/postgres-url.js';
+import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TenantRoles } from '../src/tenancy/tenant-roles.js';
 import { metricOf } from './support/http-load.js';
+import { eventually } from './support/sse-client.js';
 import { holdTenantConnection } from './support/tenancy-fixtures.js';
 import { createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
 
@@ -21,6 +23,17 @@ describe('tenant pools: recovery and leases', () => {
 
   const metric = (name: string) => metricOf(t, name);
   const databaseOf = (organizationId: string) => tenantDatabaseOf(t, organizationId);
+  /** As if restored from an old backup: the schema one migration behind the code, its clients table elsewhere. */
+  const restoreOneMigrationBehind = async (database: string) => {
+    const tenant = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, database) });
+    await tenant.connect();
+    try {
+      await tenant.query(`DELETE FROM migrations WHERE timestamp = (SELECT max(timestamp) FROM migrations)`);
+      await tenant.query(`ALTER TABLE clients RENAME TO clients_restored_elsewhere`);
+    } finally {
+      await tenant.end();
+    }
+  };
 
   it('a backend killed mid-query → 503; the pool is rebuilt and re-verified, so a schema now behind is a 503, never a 500', async () => {
     const studio = await registerStudio(t, 'Killed');
@@ -37,18 +50,34 @@ describe('tenant pools: recovery and leases', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     await held.release();
 
-    // As if restored from an old backup: the schema is one migration behind the code.
-    const tenant = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, database) });
-    await tenant.connect();
-    try {
-      await tenant.query(`DELETE FROM migrations WHERE timestamp = (SELECT max(timestamp) FROM migrations)`);
-      await tenant.query(`ALTER TABLE clients RENAME TO clients_restored_elsewhere`);
-    } finally {
-      await tenant.end();
-    }
+    await restoreOneMigrationBehind(database);
     const next = await t.http().get('/api/v1/clients').set('cookie', studio.cookie);
     expect(next.status).toBe(503);
     expect(next.body.type).toMatch(/schema-mismatch$/);
+  });
+
+  it('an idle pool whose connection is ended (a restart) is retired at once, so a schema now behind is a 503 on the next request', async () => {
+    const studio = await registerStudio(t, 'EndedWhileIdle');
+    await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200); // its pool open, the connection idle
+    const database = await databaseOf(studio.organizationId);
+    const pools = t.app.get(TenantDataSources);
+    expect(pools.stats()).toMatchObject({ open: 1, retiring: 0, leases: 0 });
+    const coldBefore = await metric('rsm_tenant_pool_cold_starts_total');
+
+    const ended = await t.admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`, [
+      database,
+      `rsm:${studio.organizationId}`,
+    ]);
+    expect(ended.rowCount).toBe(1);
+    // No request needed: the idle connection's error retires the pool.
+    await eventually('the pool retired and closed', async () => pools.stats().open === 0 && pools.stats().retiring === 0);
+
+    // Restored from an old backup meanwhile: a pool that merely reconnected would run this code's SQL on it.
+    await restoreOneMigrationBehind(database);
+    const next = await t.http().get('/api/v1/clients').set('cookie', studio.cookie);
+    expect(next.status).toBe(503);
+    expect(next.body.type).toMatch(/schema-mismatch$/);
+    expect(await metric('rsm_tenant_pool_cold_starts_total')).toBe(coldBefore + 1); // a new pool, verified
   });
 
   it('a leased pool is never evicted: another studio gets 503 busy, and the holder keeps its pool', async () => {

@@ -37,7 +37,10 @@ export interface TenantPoolStats {
   retiring: number;
   capacity: number;
   leases: number;
+  /** Requests waiting for a pool slot. */
   waiting: number;
+  /** The pools those requests wait for (several requests for one studio wait for one pool): how many evictions may be in flight. */
+  poolsWaitedFor: number;
 }
 
 /**
@@ -173,10 +176,11 @@ export class TenantDataSources implements OnApplicationShutdown {
   }
 
   stats(): TenantPoolStats {
+    const { entries, retiring, waiters, waitingFor } = this;
     let leases = 0;
-    for (const e of this.entries.values()) leases += e.leases;
-    for (const e of this.retiring) leases += e.leases;
-    return { open: this.entries.size, peak: this.peakPools, retiring: this.retiring.size, capacity: this.capacity, leases, waiting: this.waiters.size };
+    for (const e of entries.values()) leases += e.leases;
+    for (const e of retiring) leases += e.leases;
+    return { open: entries.size, peak: this.peakPools, retiring: retiring.size, capacity: this.capacity, leases, waiting: waiters.size, poolsWaitedFor: waitingFor.size };
   }
 
   /** Closes every pool (tests, shutdown). Leased pools close when their lease ends, waiting at most `maxWaitMs`. */

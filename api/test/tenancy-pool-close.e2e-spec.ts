@@ -43,6 +43,7 @@ describe('closing a tenant pool', () => {
 
   it('pg-pool alone resolves end() with its connections still open; PoolSockets waits until they are gone', async () => {
     const sockets = new PoolSockets();
+    expect(await sockets.allClosed(0)).toBe(true); // nothing opened yet: closed at once
     const applicationName = `pool-close-${process.pid}`;
     const pool = new pg.Pool({ connectionString: withDatabase(proxy.url, 'postgres'), max: 3, application_name: applicationName, Client: sockets.Client });
     await Promise.all([1, 2, 3].map(() => pool.query('SELECT pg_sleep(0.05)')));
@@ -54,6 +55,7 @@ describe('closing a tenant pool', () => {
     expect(await backends(applicationName)).toBe(3);
     expect(await sockets.allClosed(5_000)).toBe(true);
     expect(await backends(applicationName)).toBe(0);
+    expect(await sockets.allClosed(0)).toBe(true);
   });
 
   it('an evicted pool frees its slot only once PostgreSQL has seen its connections go', async () => {

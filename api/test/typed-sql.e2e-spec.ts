@@ -42,6 +42,20 @@ describe('TypedSql', () => {
     expect(other.name).not.toBe(query.name);
   });
 
+  it('a label that is not a short identifier is refused: it becomes part of a statement name PostgreSQL keeps to 63 bytes', () => {
+    for (const label of ['', '1st', '_clients', 'clients-list', 'clients list', 'list;', 'a'.repeat(32)]) {
+      expect(() => typedQuery(label, 'SELECT 1')).toThrow(`typedQuery: bad label ${label}`);
+    }
+    const longest = typedQuery('a'.repeat(31), 'SELECT 1');
+    expect(longest.name.length).toBeLessThanOrEqual(63);
+    expect(typedQuery('Clients_list2', 'SELECT 1').name).toMatch(/^rsm_Clients_list2_[0-9a-f]{12}$/);
+  });
+
+  it('a DataSource without a pg pool (not initialized) is refused with the reason, before any query', async () => {
+    const uninitialized = { driver: {} } as unknown as DataSource;
+    await expect(new TypedSql(true).rows(uninitialized, query, [1])).rejects.toThrow('typed-sql: the DataSource has no pg pool (not initialized, or not postgres)');
+  });
+
   it('the app with DB_PREPARED_STATEMENTS=false signs in and lists clients as usual', async () => {
     const t = await createTestApp({ DB_PREPARED_STATEMENTS: 'false' });
     try {

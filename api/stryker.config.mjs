@@ -94,6 +94,8 @@ export const scopes = {
       'test/tenancy-schema-version.e2e-spec.ts',
       'test/tenancy-pool-close-timeout.e2e-spec.ts', // a pool that fails to close: reported, its slot given back
       'test/tenancy-pool-close.e2e-spec.ts', // eviction: least recently used, one per pool waited for (issue 14)
+      // The verification's refusals: a forged owner stamp, a role that cannot sign in (a changed key).
+      'test/tenancy-roles.e2e-spec.ts',
       'test/tenancy-isolation.e2e-spec.ts', // 30 s: last, so only survivors pay for it
     ],
   },

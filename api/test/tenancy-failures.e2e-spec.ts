@@ -133,6 +133,21 @@ describe('tenancy failure modes', () => {
     await tenant.end();
   });
 
+  it('a tenant database without its migrations table (a partial restore) → 503 schema mismatch, not a 500', async () => {
+    const partial = await registerStudio(t, 'NoMigrations');
+    const tenant = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, await databaseOf(partial.organizationId)) });
+    await tenant.connect();
+    try {
+      // The verification reads its version from this table: "relation does not exist" (42P01) is a schema mismatch.
+      await tenant.query(`ALTER TABLE migrations RENAME TO migrations_elsewhere`);
+    } finally {
+      await tenant.end();
+    }
+    const res = await listNames(partial.cookie);
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ type: expect.stringMatching(/tenant-schema-mismatch$/), detail: 'The studio database is being upgraded; retry shortly.' });
+  });
+
   // Each pool signs in as its own tenant's role, which the other database refuses (42501); the
   // owner stamp check behind it is covered with a forged stamp in tenancy-roles.e2e-spec.ts.
   it('a registry pointing at another studio\'s database → 503 for both pools, never the other rows', async () => {

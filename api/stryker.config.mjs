@@ -67,7 +67,7 @@ export const scopes = {
       'test/cli-migrate.e2e-spec.ts',
     ],
   },
-  // tenancy in three parts that can run one after another (each with its own tests), or as one scope above.
+  // tenancy in four parts that can run one after another (each with its own tests), or as one scope above.
   // Together the parts mutate every file of src/tenancy once (test/mutate-config.e2e-spec.ts): a file added
   // there must join one of them.
   'tenancy-pools': {

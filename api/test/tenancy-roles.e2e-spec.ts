@@ -5,6 +5,7 @@ import { withDatabase } from '../src/database/postgres-url.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TenantMigrator } from '../src/tenancy/tenant-migrator.service.js';
 import { TenantRoles } from '../src/tenancy/tenant-roles.js';
+import { LogCapture, settle } from './support/log-capture.js';
 import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp, tenantDatabaseOf, tenantRoleUrl } from './support/test-app.js';
 
 /**
@@ -13,8 +14,10 @@ import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp
  */
 describe('per-tenant database roles', () => {
   let t: TestApp;
+  const logs = new LogCapture();
   beforeAll(async () => {
-    t = await createTestApp();
+    // Warnings and errors captured: a refused pool tells the operator why.
+    t = await createTestApp({ LOG_LEVEL: 'warn' }, { logDestination: logs });
   });
   afterAll(async () => {
     await t?.close();
@@ -102,10 +105,15 @@ describe('per-tenant database roles', () => {
     // database, right stamp, wrong role (here the control role, which owns the database).
     const spy = jest.spyOn(t.app.get(TenantRoles), 'connectionUrl').mockReturnValue(withDatabase(t.config.databaseUrl!, database));
     try {
+      logs.clear();
       const res = await t.http().get('/api/v1/clients').set('cookie', studio.cookie);
       expect(res.status).toBe(503);
       expect(res.body.type).toMatch(/tenant-wrong-database$/);
       expect(JSON.stringify(res.body)).not.toContain('Kept apart');
+      await settle();
+      expect(logs.lines().filter((l) => l.msg === 'Tenant pool reached the wrong database or signed in as the wrong role')).toEqual([
+        expect.objectContaining({ tenantId: studio.organizationId, database, role: t.app.get(TenantRoles).roleFor(studio.organizationId), user: new URL(t.config.databaseUrl!).username }),
+      ]);
     } finally {
       spy.mockRestore();
       await t.app.get(TenantDataSources).closeAll();
@@ -196,7 +204,12 @@ describe('per-tenant database roles', () => {
     const oldKey = t.config.secretKey;
     t.config.secretKey = 'another-test-only-secret-key-0123456789';
     try {
+      logs.clear();
       expect((await t.http().get('/api/v1/clients').set('cookie', studio.cookie)).status).toBe(503);
+      await settle();
+      expect(logs.lines().filter((l) => l.msg === 'Tenant role could not sign in (missing role or changed RSM_SECRET_KEY?)')).toEqual([
+        expect.objectContaining({ tenantId: studio.organizationId }),
+      ]);
       await t.app.get(TenantMigrator).migrateOnStart();
       await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
       expect(await connectAs(studio.organizationId, await databaseOf(studio.organizationId))).toMatchObject({ result: 'connected' });

@@ -48,6 +48,7 @@ describe('closing a tenant pool', () => {
     const pool = new pg.Pool({ connectionString: withDatabase(proxy.url, 'postgres'), max: 3, application_name: applicationName, Client: sockets.Client });
     await Promise.all([1, 2, 3].map(() => pool.query('SELECT pg_sleep(0.05)')));
     expect(sockets.size).toBe(3);
+    expect(await sockets.allClosed(20)).toBe(false); // still open at the timeout
 
     await pool.end();
     // The library's behaviour this guards against: end() has resolved, and PostgreSQL still has them.

@@ -126,17 +126,22 @@ describe('tenant DataSources share entity metadata, never a driver or pool', () 
     await pools.withTenant(studio.organizationId, async () => undefined); // a pool verified on this server
     await pools.closeAll();
     const server = new URL(t.config.databaseUrl!).host;
-    expect(knownServerFacts.has(server)).toBe(true);
-    knownServerFacts.set(server, { version: '9.0', searchSchema: 'elsewhere' });
-    await pools.withTenant(studio.organizationId, async (ds) => {
-      const driver = ds.driver as PostgresDriver;
-      const [{ version, schema }] = await ds.query('SELECT version() AS version, current_schema() AS schema');
-      expect(driver.version).toBe(parseServerVersion(version));
-      expect(driver.searchSchema).toBe(schema);
-      expect(driver.schema).toBe(schema);
-      expect(driver.isGeneratedColumnsSupported).toBe(true);
-    });
-    expect(knownServerFacts.get(server)).toEqual({ version: expect.not.stringMatching(/^9\.0$/), searchSchema: 'public' });
+    const right = knownServerFacts.get(server)!;
+    expect(right).toEqual({ version: expect.not.stringMatching(/^9\.0$/), searchSchema: 'public' });
+    // Both wrong, or only one of the two: each is corrected.
+    for (const wrong of [{ version: '9.0', searchSchema: 'elsewhere' }, { ...right, version: '9.0' }, { ...right, searchSchema: 'elsewhere' }]) {
+      await pools.closeAll();
+      knownServerFacts.set(server, wrong);
+      await pools.withTenant(studio.organizationId, async (ds) => {
+        const driver = ds.driver as PostgresDriver;
+        const [{ version, schema }] = await ds.query('SELECT version() AS version, current_schema() AS schema');
+        expect(driver.version).toBe(parseServerVersion(version));
+        expect(driver.searchSchema).toBe(schema);
+        expect(driver.schema).toBe(schema);
+        expect(driver.isGeneratedColumnsSupported).toBe(true);
+      });
+      expect(knownServerFacts.get(server)).toEqual(right);
+    }
     await t.http().get('/api/v1/clients').set('Cookie', studio.cookie).expect(200);
   });
 });

@@ -7,7 +7,7 @@ import { withDatabase } from '../src/database/postgres-url.js';
 import pg from 'pg';
 import { metricOf } from './support/http-load.js';
 import { LogCapture, settle } from './support/log-capture.js';
-import { createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp, tenantDatabaseOf } from './support/test-app.js';
+import { connectTenantDatabase, createTestApp, newStudio, registerStudio, tenantDatabases, type TestApp, tenantDatabaseOf } from './support/test-app.js';
 
 describe('tenancy failure modes', () => {
   let t: TestApp;
@@ -135,8 +135,7 @@ describe('tenancy failure modes', () => {
 
   it('a tenant database without its migrations table (a partial restore) → 503 schema mismatch, not a 500', async () => {
     const partial = await registerStudio(t, 'NoMigrations');
-    const tenant = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, await databaseOf(partial.organizationId)) });
-    await tenant.connect();
+    const tenant = await connectTenantDatabase(t, partial.organizationId);
     try {
       // The verification reads its version from this table: "relation does not exist" (42P01) is a schema mismatch.
       await tenant.query(`ALTER TABLE migrations RENAME TO migrations_elsewhere`);

@@ -1,11 +1,10 @@
-import pg from 'pg';
-import { quoteIdent, withDatabase } from '../src/database/postgres-url.js';
+import { quoteIdent } from '../src/database/postgres-url.js';
 import { TenantDataSources } from '../src/tenancy/tenant-data-sources.service.js';
 import { TenantRoles } from '../src/tenancy/tenant-roles.js';
 import { metricOf } from './support/http-load.js';
 import { eventually } from './support/sse-client.js';
 import { holdTenantConnection } from './support/tenancy-fixtures.js';
-import { createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
+import { connectTenantDatabase, createTestApp, registerStudio, tenantDatabaseOf, type TestApp } from './support/test-app.js';
 
 /**
  * A pool that lost a connection mid-query must be re-verified before it serves again, and a pool that
@@ -24,9 +23,8 @@ describe('tenant pools: recovery and leases', () => {
   const metric = (name: string) => metricOf(t, name);
   const databaseOf = (organizationId: string) => tenantDatabaseOf(t, organizationId);
   /** As if restored from an old backup: the schema one migration behind the code, its clients table elsewhere. */
-  const restoreOneMigrationBehind = async (database: string) => {
-    const tenant = new pg.Client({ connectionString: withDatabase(t.config.databaseUrl!, database) });
-    await tenant.connect();
+  const restoreOneMigrationBehind = async (organizationId: string) => {
+    const tenant = await connectTenantDatabase(t, organizationId);
     try {
       await tenant.query(`DELETE FROM migrations WHERE timestamp = (SELECT max(timestamp) FROM migrations)`);
       await tenant.query(`ALTER TABLE clients RENAME TO clients_restored_elsewhere`);
@@ -50,7 +48,7 @@ describe('tenant pools: recovery and leases', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     await held.release();
 
-    await restoreOneMigrationBehind(database);
+    await restoreOneMigrationBehind(studio.organizationId);
     const next = await t.http().get('/api/v1/clients').set('cookie', studio.cookie);
     expect(next.status).toBe(503);
     expect(next.body.type).toMatch(/schema-mismatch$/);
@@ -73,7 +71,7 @@ describe('tenant pools: recovery and leases', () => {
     await eventually('the pool retired and closed', async () => pools.stats().open === 0 && pools.stats().retiring === 0);
 
     // Restored from an old backup meanwhile: a pool that merely reconnected would run this code's SQL on it.
-    await restoreOneMigrationBehind(database);
+    await restoreOneMigrationBehind(studio.organizationId);
     const next = await t.http().get('/api/v1/clients').set('cookie', studio.cookie);
     expect(next.status).toBe(503);
     expect(next.body.type).toMatch(/schema-mismatch$/);

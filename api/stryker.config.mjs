@@ -48,8 +48,101 @@ export const scopes = {
       'test/auth-session.e2e-spec.ts',
     ],
   },
+  // auth in four parts (like tenancy below), each with the suites that drive its files, so that a surviving
+  // mutant pays for a few files instead of the whole selection above. Together they mutate every file of
+  // src/auth once (test/mutate-config.e2e-spec.ts): a file added there must join one of them.
+  'auth-login': {
+    // Sign-up and sign-in: the service, its controller and strategy, the hasher and the password rules.
+    mutate: [
+      'src/auth/auth.service.ts',
+      'src/auth/auth.controller.ts',
+      'src/auth/local.strategy.ts',
+      'src/auth/password-hasher.service.ts',
+      'src/auth/password-policy.ts',
+      'src/auth/slug.ts',
+      'src/auth/auth.errors.ts',
+      'src/auth/auth.types.ts',
+      'src/auth/home-studio.ts',
+      'src/auth/dto/**/*.ts',
+    ],
+    tests: [
+      'src/auth/**/*.spec.ts',
+      'test/openapi.e2e-spec.ts', // DTO constraints and summaries; no database, so first
+      'test/auth.e2e-spec.ts',
+      'test/auth-timing.e2e-spec.ts',
+      'test/signup-verification.e2e-spec.ts',
+      'test/studio-switch.e2e-spec.ts', // the home studio a login lands in
+      'test/signup-race.e2e-spec.ts',
+    ],
+  },
+  'auth-access': {
+    // The one guard, the route rules it enforces, the start-up check that every route has one, and the
+    // standing (read-only, suspended) it applies.
+    mutate: [
+      'src/auth/auth.guards.ts',
+      'src/auth/access.decorator.ts',
+      'src/auth/access-rules.check.ts',
+      'src/auth/allow-while-read-only.decorator.ts',
+      'src/auth/allow-while-suspended.decorator.ts',
+      'src/auth/current-principal.decorator.ts',
+      'src/auth/public.decorator.ts',
+      'src/auth/optional-session.decorator.ts',
+      'src/auth/studio-standing.ts',
+      'src/auth/auth.module.ts',
+    ],
+    tests: [
+      'test/openapi.e2e-spec.ts', // each route's rule as openapi.json shows it; no database
+      'test/auth.e2e-spec.ts',
+      'test/auth-session.e2e-spec.ts',
+      'test/api-keys.e2e-spec.ts', // a key's scopes against the route's rule
+      'test/tenant-resolution.e2e-spec.ts',
+      'test/subscription-standing.e2e-spec.ts', // read-only and suspended studios
+      'test/authorization-matrix.e2e-spec.ts', // every route × every kind of caller: ~2 min, last
+    ],
+  },
+  'auth-sessions': {
+    // Sessions of studio users and of portal clients: issuing, looking up, listing, revoking, switching.
+    mutate: [
+      'src/auth/sessions.service.ts',
+      'src/auth/user-sessions.service.ts',
+      'src/auth/session.strategy.ts',
+      'src/auth/session-cookie.ts',
+      'src/auth/session-lookup.sql.ts',
+      'src/auth/sessions.controller.ts',
+      'src/auth/studios.service.ts',
+      'src/auth/studios.controller.ts',
+      'src/auth/portal-sessions.service.ts',
+    ],
+    tests: [
+      'test/sessions.e2e-spec.ts',
+      'test/auth-session.e2e-spec.ts',
+      'test/portal-sessions.e2e-spec.ts',
+      'test/studio-switch.e2e-spec.ts',
+      'test/auth.e2e-spec.ts',
+      'test/portal-magic-link.e2e-spec.ts',
+    ],
+  },
+  'auth-accounts': {
+    // One-time tokens (password reset, email verification), the unverified studios' sweep, API keys.
+    mutate: [
+      'src/auth/account-passwords.service.ts',
+      'src/auth/password.controller.ts',
+      'src/auth/one-time-token-table.ts',
+      'src/auth/one-time-tokens.service.ts',
+      'src/auth/email-verification.service.ts',
+      'src/auth/unverified-studios.service.ts',
+      'src/auth/api-key-credentials.service.ts',
+    ],
+    tests: [
+      'test/password-reset.e2e-spec.ts',
+      'test/api-keys.e2e-spec.ts',
+      'test/signup-verification.e2e-spec.ts',
+      'test/jobs.e2e-spec.ts', // the maintenance job: overdue studios suspended, abandoned ones dropped
+      'test/auth.e2e-spec.ts',
+    ],
+  },
   tenancy: {
-    mutate: ['src/tenancy/**/*.ts'],
+    mutate: ['src/tenancy/**/*.ts', '!src/tenancy/**/*.spec.ts'], // not the unit specs (tenant-servers-config.spec.ts)
     tests: [
       'test/schema-drift.e2e-spec.ts',
       'test/tenancy-busy.e2e-spec.ts',

@@ -36,12 +36,21 @@ describe('mutation testing config (npm run mutate)', () => {
     expect(Object.keys(scopes)).toEqual(expect.arrayContaining(['common', 'auth', 'tenancy', 'clients', 'bookings', 'invoices', 'quotes', 'projects']));
   });
 
-  it('the tenancy parts together mutate every source file of src/tenancy, each in one part only', async () => {
+  /** The files a scope's `mutate` patterns name (its `!` exclusions applied), as Stryker would. */
+  const mutatedBy = (scope: { mutate: string[] }) => {
+    const excluded = new Set(scope.mutate.filter((p) => p.startsWith('!')).flatMap((p) => globSync(p.slice(1), { cwd: api })));
+    return scope.mutate.filter((p) => !p.startsWith('!')).flatMap((p) => globSync(p, { cwd: api }).filter((file) => !excluded.has(file)));
+  };
+
+  it.each([
+    ['tenancy', ['tenancy-pools', 'tenancy-setup', 'tenancy-migrator', 'tenancy-servers']],
+    ['auth', ['auth-login', 'auth-access', 'auth-sessions', 'auth-accounts']],
+  ])('the %s parts together mutate every source file of its folder, each in one part only', async (folder, parts) => {
     const { scopes } = (await import(join(api, 'stryker.config.mjs'))) as { scopes: Record<string, { mutate: string[] }> };
-    const parts = ['tenancy-pools', 'tenancy-setup', 'tenancy-migrator', 'tenancy-servers'];
-    const mutated = parts.flatMap((part) => scopes[part].mutate.flatMap((pattern) => globSync(pattern, { cwd: api })));
-    const sources = globSync('src/tenancy/**/*.ts', { cwd: api, exclude: (name) => name.endsWith('.spec.ts') });
+    const mutated = parts.flatMap((part) => mutatedBy(scopes[part]));
+    const sources = globSync(`src/${folder}/**/*.ts`, { cwd: api, exclude: (name) => name.endsWith('.spec.ts') });
     expect([...mutated].sort()).toEqual([...sources].sort()); // a file in two parts shows up twice
+    expect(mutatedBy(scopes[folder]).sort()).toEqual([...sources].sort()); // and the whole-folder scope is that folder
     expect(sources.length).toBeGreaterThan(10);
   });
 

@@ -46,6 +46,12 @@ export const scopes = {
       'test/api-keys.e2e-spec.ts',
       'test/password-reset.e2e-spec.ts',
       'test/auth-session.e2e-spec.ts',
+      'test/portal-sessions.e2e-spec.ts',
+      'test/jobs.e2e-spec.ts',
+      'test/tenant-resolution.e2e-spec.ts',
+      'test/portal-magic-link.e2e-spec.ts',
+      'test/subscription-standing.e2e-spec.ts',
+      'test/authorization-matrix.e2e-spec.ts', // ~2 min: last
     ],
   },
   // auth in four parts (like tenancy below), each with the suites that drive its files, so that a surviving
@@ -144,6 +150,10 @@ export const scopes = {
   tenancy: {
     mutate: ['src/tenancy/**/*.ts', '!src/tenancy/**/*.spec.ts'], // not the unit specs (tenant-servers-config.spec.ts)
     tests: [
+      'src/tenancy/tenant-connection.spec.ts',
+      'src/tenancy/tenant-servers-config.spec.ts',
+      'test/typed-sql.e2e-spec.ts',
+      'test/tenancy-shared-metadata.e2e-spec.ts',
       'test/schema-drift.e2e-spec.ts',
       'test/tenancy-busy.e2e-spec.ts',
       'test/tenancy-recovery.e2e-spec.ts',
@@ -155,6 +165,11 @@ export const scopes = {
       'test/tenant-schema-steps.e2e-spec.ts',
       'test/cli-rollback.e2e-spec.ts',
       'test/signup-verification.e2e-spec.ts',
+      'test/dependency-outage.e2e-spec.ts',
+      'test/tenancy-pool-close-timeout.e2e-spec.ts',
+      'test/tenancy-pool-close.e2e-spec.ts',
+      'test/cli-tenants.e2e-spec.ts',
+      'test/cli-tenants-move.e2e-spec.ts',
       'test/tenancy-servers.e2e-spec.ts',
       'test/tenancy-isolation.e2e-spec.ts',
       'test/cli-migrate.e2e-spec.ts',

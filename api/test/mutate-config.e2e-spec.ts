@@ -46,11 +46,14 @@ describe('mutation testing config (npm run mutate)', () => {
     ['tenancy', ['tenancy-pools', 'tenancy-setup', 'tenancy-migrator', 'tenancy-servers']],
     ['auth', ['auth-login', 'auth-access', 'auth-sessions', 'auth-accounts']],
   ])('the %s parts together mutate every source file of its folder, each in one part only', async (folder, parts) => {
-    const { scopes } = (await import(join(api, 'stryker.config.mjs'))) as { scopes: Record<string, { mutate: string[] }> };
+    const { scopes } = (await import(join(api, 'stryker.config.mjs'))) as { scopes: Record<string, { mutate: string[]; tests: string[] }> };
     const mutated = parts.flatMap((part) => mutatedBy(scopes[part]));
     const sources = globSync(`src/${folder}/**/*.ts`, { cwd: api, exclude: (name) => name.endsWith('.spec.ts') });
     expect([...mutated].sort()).toEqual([...sources].sort()); // a file in two parts shows up twice
     expect(mutatedBy(scopes[folder]).sort()).toEqual([...sources].sort()); // and the whole-folder scope is that folder
+    // ...running every test its parts run: a test added to a part for a survivor also kills it in the whole run.
+    const partTests = new Set(parts.flatMap((part) => scopes[part].tests));
+    expect([...partTests].filter((test) => !scopes[folder].tests.includes(test))).toEqual([]);
     expect(sources.length).toBeGreaterThan(10);
   });
 

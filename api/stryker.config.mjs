@@ -51,6 +51,7 @@ export const scopes = {
       'test/tenant-resolution.e2e-spec.ts',
       'test/portal-magic-link.e2e-spec.ts',
       'test/subscription-standing.e2e-spec.ts',
+      'test/mail.e2e-spec.ts',
       'test/authorization-matrix.e2e-spec.ts', // ~2 min: last
     ],
   },
@@ -145,6 +146,8 @@ export const scopes = {
       'test/signup-verification.e2e-spec.ts',
       'test/jobs.e2e-spec.ts', // the maintenance job: overdue studios suspended, abandoned ones dropped
       'test/auth.e2e-spec.ts',
+      'test/portal-magic-link.e2e-spec.ts', // the token table's other user: portal links, a disabled account's
+      'test/mail.e2e-spec.ts', // mail that cannot be sent: sign-up and reset still answer, the operator is warned
     ],
   },
   tenancy: {

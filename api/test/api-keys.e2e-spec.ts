@@ -76,6 +76,12 @@ describe('API keys', () => {
     const { key } = (await create(studio.cookie, { name: 'Prefix', role: 'viewer' }).expect(201)).body;
     const wrongSecret = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
     await t.http().get('/api/v1/clients').set(bearer(wrongSecret)).expect(401);
+    // The whole value is the key: a real key with anything before or after it is refused.
+    await t.http().get('/api/v1/clients').set(bearer(key)).expect(200);
+    for (const padded of [`${key}x`, `${key}_`, `rsm_live_${key}`, `rsm_live_0_${key}`]) {
+      const res = await t.http().get('/api/v1/clients').set(bearer(padded)).expect(401);
+      expect(res.body.type).toMatch(/invalid-api-key$/);
+    }
   });
 
   it('revoking takes effect on the next request; an expired key is refused', async () => {

@@ -13,10 +13,12 @@ import { createTestApp, registerStudio, type TestApp } from './support/test-app.
  * app whose logs are read is created first (production logs: mail-production-logs.e2e-spec.ts).
  */
 describe('email', () => {
+  // Given to the file's first app; every later app of the file logs here too (LogCapture).
+  const logs = new LogCapture();
+
   describe('without SMTP_URL: .eml files in the outbox, links in the development log', () => {
     let t: TestApp;
     let outbox: string;
-    const logs = new LogCapture();
     beforeAll(async () => {
       outbox = mkdtempSync(join(tmpdir(), 'rsm-mail-'));
       t = await createTestApp({ MAIL_OUTBOX_DIR: outbox, LOG_LEVEL: 'info' }, { logDestination: logs });
@@ -84,10 +86,19 @@ describe('email', () => {
     afterAll(() => t.close());
 
     it('sign-up still succeeds (the owner can ask for a new link), and a reset request still answers 202', async () => {
+      logs.clear();
       const studio = await registerStudio(t, 'NoSmtp');
       await t.http().post('/api/v1/auth/password-reset').send({ email: studio.credentials.email }).expect(202);
       await t.app.get(AccountPasswords).settled();
       await t.http().get('/api/v1/auth/me').set('cookie', studio.cookie).expect(200);
+      // Each failure is a warning for the operator, saying which mail and why (not the address or link).
+      await settle();
+      const warnings = logs.lines().filter((l) => l.level === 40 && /^Could not send/.test(l.msg ?? ''));
+      expect(warnings.map((l) => [l.msg, l.err])).toEqual([
+        ['Could not send the verification email', expect.objectContaining({ code: expect.stringMatching(/^E[A-Z]+$/) })],
+        ['Could not send the password reset email', expect.objectContaining({ code: expect.stringMatching(/^E[A-Z]+$/) })],
+      ]);
+      expect(logs.text()).not.toContain(studio.credentials.email);
     });
   });
 });

@@ -1,9 +1,12 @@
 import { jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { AccountPasswords } from '../src/auth/account-passwords.service.js';
+import { PasswordHasher } from '../src/auth/password-hasher.service.js';
 import { CONTROL_DATA_SOURCE } from '../src/control/control-database.js';
 import { User } from '../src/control/user.entity.js';
+import { waitForLockWaiters } from './support/review-fixtures.js';
 import { linkIn, SmtpSink } from './support/smtp-sink.js';
 import { createTestApp, registerStudio, type TestApp } from './support/test-app.js';
 
@@ -84,7 +87,11 @@ describe('password reset and change', () => {
     const before = await writes();
     const again = await t.http().post(CONFIRM).send({ token, password: 'yet another passphrase' }).expect(410);
     expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(again.body).toMatchObject({ status: 410, type: 'https://rsm.dev/problems/reset-link-invalid' });
+    expect(again.body).toMatchObject({
+      status: 410,
+      type: 'https://rsm.dev/problems/reset-link-invalid',
+      detail: 'This password reset link has expired or was already used. Ask for a new one.',
+    });
     expect(await writes()).toEqual(before);
   });
 
@@ -226,6 +233,7 @@ describe('password reset and change', () => {
       await t.http().post(CHANGE).send({ currentPassword: password, newPassword: 'a changed passphrase' }).expect(401);
       const wrong = await t.http().post(CHANGE).set('cookie', studio.cookie).send({ currentPassword: 'not my password', newPassword: 'a changed passphrase' }).expect(400);
       expect(wrong.body.errors).toEqual([{ field: 'currentPassword', messages: ['currentPassword is not your current password'] }]);
+      expect(wrong.body.detail).toBe('The current password is incorrect.');
       for (const [body, fields] of [
         [{ currentPassword: password, newPassword: 'short' }, ['newPassword']],
         [{ currentPassword: password, newPassword: 'qwertyuiop123' }, ['newPassword']],
@@ -239,6 +247,42 @@ describe('password reset and change', () => {
       await me(phone).expect(200);
       expect(await audited(studio.cookie, 'password.changed')).toEqual([]);
     });
+  });
+
+  it('a change kills the reset links asked for before it: an old link cannot undo the change', async () => {
+    const studio = await registerStudio(t, 'ChangeAfterReset');
+    const { email, password } = studio.credentials;
+    const token = await resetToken(email);
+    await t.http().post(CHANGE).set('cookie', studio.cookie).send({ currentPassword: password, newPassword: 'a changed passphrase' }).expect(204);
+    await t.http().post(CONFIRM).send({ token, password: 'the attacker passphrase' }).expect(410);
+    await login(email, 'the attacker passphrase').expect(401);
+    await login(email, 'a changed passphrase').expect(200);
+  });
+
+  it('a change that waited on a concurrent one fails as "wrong current password", and the concurrent one stands', async () => {
+    const studio = await registerStudio(t, 'ChangeRace');
+    const { email, password } = studio.credentials;
+    const concurrentHash = await t.app.get(PasswordHasher).hash('the concurrent passphrase');
+    // Another change (or a reset) holds the user's row: it has checked the same current password.
+    const locker = new pg.Client({ connectionString: t.config.databaseUrl });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [studio.userId]);
+      const change = t.http().post(CHANGE).set('cookie', studio.cookie).send({ currentPassword: password, newPassword: 'a changed passphrase' }).then((r) => r);
+      const { rows } = await t.control.query(`SELECT current_database() AS name`);
+      await waitForLockWaiters(t, rows[0].name, 1);
+      await locker.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [studio.userId, concurrentHash]);
+      await locker.query('COMMIT');
+      const res = await change;
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'currentPassword', messages: ['currentPassword is not your current password'] }]);
+    } finally {
+      await locker.end();
+    }
+    expect(await passwordHashOf(studio.userId)).toBe(concurrentHash);
+    await login(email, 'a changed passphrase').expect(401);
+    await login(email, 'the concurrent passphrase').expect(200);
   });
 
   it('a cross-site reset request is refused by the Origin rule and sends nothing', async () => {

@@ -4,9 +4,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import pg from 'pg';
 import { UnverifiedStudios } from '../src/auth/unverified-studios.service.js';
 import { type OutgoingMail, MailOutbox } from '../src/mail/mail-outbox.service.js';
 import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js';
+import { waitForLockWaiters } from './support/review-fixtures.js';
 import { createTestApp, newStudio, registerStudio, type TestApp } from './support/test-app.js';
 
 const DAY = 86_400_000;
@@ -199,6 +201,39 @@ describe('email verification of the studio owner', () => {
       spy.mockRestore();
     }
     expect(await registryStatus(studio.organizationId)).toBeUndefined();
+  });
+
+  it('a verification that lands while the clean-up waits for the studio row keeps the studio', async () => {
+    const studio = await registerStudio(t);
+    await abandon(studio.organizationId);
+    // The owner's verification holds the organization row; the clean-up found the studio due before it.
+    const locker = new pg.Client({ connectionString: t.config.databaseUrl });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`UPDATE organizations SET unverified_until = NULL, suspended_at = NULL WHERE id = $1`, [studio.organizationId]);
+      const clean = t.app.get(UnverifiedStudios).dropAbandoned();
+      const { rows } = await t.control.query(`SELECT current_database() AS name`);
+      await waitForLockWaiters(t, rows[0].name, 1);
+      await locker.query('COMMIT');
+      expect(await clean).not.toContain(studio.organizationId);
+    } finally {
+      await locker.end();
+    }
+    expect(await registryStatus(studio.organizationId)).toBe('ready');
+    await t.http().get('/api/v1/clients').set('cookie', studio.cookie).expect(200);
+  });
+
+  it('an abandoned studio without a registry row (its database never made) is removed all the same', async () => {
+    const studio = await registerStudio(t);
+    await abandon(studio.organizationId);
+    await t.control.query(`DELETE FROM tenant_databases WHERE organization_id = $1`, [studio.organizationId]);
+    expect(await t.app.get(UnverifiedStudios).dropAbandoned()).toContain(studio.organizationId);
+    const { rows } = await t.control.query(`SELECT (SELECT count(*)::int FROM organizations WHERE id = $1) AS studios, (SELECT count(*)::int FROM users WHERE id = $2) AS users`, [
+      studio.organizationId,
+      studio.userId,
+    ]);
+    expect(rows[0]).toEqual({ studios: 0, users: 0 });
   });
 
   it('a link opened after a failed drop does not strand the studio archived: the next clean-up finishes it', async () => {

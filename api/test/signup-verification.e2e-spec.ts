@@ -8,6 +8,7 @@ import pg from 'pg';
 import { UnverifiedStudios } from '../src/auth/unverified-studios.service.js';
 import { type OutgoingMail, MailOutbox } from '../src/mail/mail-outbox.service.js';
 import { TenantProvisioner } from '../src/tenancy/tenant-provisioner.service.js';
+import { LogCapture, settle } from './support/log-capture.js';
 import { waitForLockWaiters } from './support/review-fixtures.js';
 import { createTestApp, newStudio, registerStudio, type TestApp } from './support/test-app.js';
 
@@ -19,10 +20,16 @@ describe('email verification of the studio owner', () => {
   let t: TestApp;
   let outbox: string;
   const sent: OutgoingMail[] = [];
+  const logs = new LogCapture();
+  /** What the clean-up told the operator: its log lines of `msg`, with their fields. */
+  const logged = async (msg: string) => {
+    await settle();
+    return logs.lines().filter((l) => l.msg === msg).map(({ level, organizationId, databaseName, err }) => ({ level, organizationId, databaseName, err }));
+  };
 
   beforeAll(async () => {
     outbox = mkdtempSync(join(tmpdir(), 'rsm-mail-'));
-    t = await createTestApp({ MAIL_OUTBOX_DIR: outbox });
+    t = await createTestApp({ MAIL_OUTBOX_DIR: outbox, LOG_LEVEL: 'info' }, { logDestination: logs });
     const mail = t.app.get(MailOutbox);
     const send = mail.send.bind(mail);
     jest.spyOn(mail, 'send').mockImplementation(async (message) => {
@@ -240,18 +247,25 @@ describe('email verification of the studio owner', () => {
     const studio = await registerStudio(t);
     const token = latestToken(studio.credentials.email);
     await abandon(studio.organizationId);
+    expect(await t.app.get(UnverifiedStudios).suspendOverdue()).toContain(studio.organizationId);
+    expect(await logged('Studio suspended: its owner has not verified their email')).toContainEqual({ level: 30, organizationId: studio.organizationId });
+    const databaseName = (await t.control.query(`SELECT database_name FROM tenant_databases WHERE organization_id = $1`, [studio.organizationId])).rows[0].database_name;
     const spy = jest.spyOn(t.app.get(TenantProvisioner), 'dropDatabase').mockRejectedValueOnce(new Error('injected drop failure'));
     try {
       expect(await t.app.get(UnverifiedStudios).dropAbandoned()).not.toContain(studio.organizationId);
     } finally {
       spy.mockRestore();
     }
+    expect(await logged('Could not drop an abandoned studio; will retry')).toEqual([
+      { level: 50, organizationId: studio.organizationId, err: 'Error: injected drop failure' },
+    ]);
     expect(await registryStatus(studio.organizationId)).toBe('archived');
     const res = await verify(token);
     expect(res.status).toBe(410);
     expect(res.body.type).toMatch(/studio-removed$/);
     expect(await t.app.get(UnverifiedStudios).dropAbandoned()).toContain(studio.organizationId);
     expect(await registryStatus(studio.organizationId)).toBeUndefined();
+    expect(await logged('Dropped a studio whose owner never verified their email')).toContainEqual({ level: 30, organizationId: studio.organizationId, databaseName });
   });
 });
 

@@ -38,6 +38,17 @@ describe('email', () => {
       const line = logs.lines().find((l) => (l.mail as { kind?: string } | undefined)?.kind === 'verify-email');
       expect(line?.mail).toEqual({ kind: 'verify-email', to: studio.credentials.email, subject: mail.subject, links: [link.href], via: 'outbox' });
     });
+
+    it('names each file by its kind: a reset link, then the notice that the password changed', async () => {
+      const studio = await registerStudio(t, 'Kinds');
+      const { email, password } = studio.credentials;
+      await t.http().post('/api/v1/auth/password-reset').send({ email }).expect(202);
+      await t.app.get(AccountPasswords).settled();
+      await t.http().post('/api/v1/auth/password').set('cookie', studio.cookie).send({ currentPassword: password, newPassword: 'a changed passphrase' }).expect(204);
+      await t.app.get(AccountPasswords).settled();
+      const kinds = readdirSync(outbox).map((f) => f.match(/-([a-z-]+)\.eml$/)?.[1]).filter((kind) => kind !== 'verify-email');
+      expect(kinds.sort()).toEqual(['password-changed', 'password-reset']);
+    });
   });
 
   describe('over SMTP', () => {
@@ -85,18 +96,22 @@ describe('email', () => {
     });
     afterAll(() => t.close());
 
-    it('sign-up still succeeds (the owner can ask for a new link), and a reset request still answers 202', async () => {
+    it('sign-up still succeeds (the owner can ask for a new link), a reset request still answers 202 and a change 204; the operator is warned of each', async () => {
       logs.clear();
       const studio = await registerStudio(t, 'NoSmtp');
       await t.http().post('/api/v1/auth/password-reset').send({ email: studio.credentials.email }).expect(202);
       await t.app.get(AccountPasswords).settled();
       await t.http().get('/api/v1/auth/me').set('cookie', studio.cookie).expect(200);
+      const { password } = studio.credentials;
+      await t.http().post('/api/v1/auth/password').set('cookie', studio.cookie).send({ currentPassword: password, newPassword: 'a changed passphrase' }).expect(204);
+      await t.app.get(AccountPasswords).settled();
       // Each failure is a warning for the operator, saying which mail and why (not the address or link).
       await settle();
       const warnings = logs.lines().filter((l) => l.level === 40 && /^Could not send/.test(l.msg ?? ''));
       expect(warnings.map((l) => [l.msg, l.err])).toEqual([
         ['Could not send the verification email', expect.objectContaining({ code: expect.stringMatching(/^E[A-Z]+$/) })],
         ['Could not send the password reset email', expect.objectContaining({ code: expect.stringMatching(/^E[A-Z]+$/) })],
+        ['Could not send the password changed email', expect.objectContaining({ code: expect.stringMatching(/^E[A-Z]+$/) })],
       ]);
       expect(logs.text()).not.toContain(studio.credentials.email);
     });

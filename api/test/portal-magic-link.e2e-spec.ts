@@ -48,6 +48,18 @@ describe('portal magic links', () => {
     expect(portalCookieOf(again)).toBe('');
   });
 
+  it('a link sent before its account was disabled does not sign in, and stays unspent', async () => {
+    const { accountId, email } = await insertPortalAccount(db);
+    await request(email).expect(202);
+    await settled();
+    const token = await portalLinkToken(sink, email, linkPath());
+    await db.query(`UPDATE client_portal_accounts SET disabled_at = now() WHERE id = $1`, [accountId]);
+    const refused = await t.http().post(`/api/v1/portal/${slug}/auth/magic-link/verify`).send({ token }).expect(410);
+    expect(portalCookieOf(refused)).toBe('');
+    const { rows } = await db.query(`SELECT used_at FROM client_portal_tokens WHERE token_hash = $1`, [sha256(token)]);
+    expect(rows).toEqual([{ used_at: null }]);
+  });
+
   it('the same 202 and body for an unknown address, a disabled account and an unknown studio; no email is sent', async () => {
     const known = await insertPortalAccount(db);
     const disabled = await insertPortalAccount(db, { disabled: true });
